@@ -1,0 +1,163 @@
+/* heapglass-trace.h: the trace model. Decodes the tracer's stream incrementally and answers
+ * "what did memory look like at step N" without GTK. Thread-safe: one thread may feed while others
+ * take snapshots; every public call takes the model's lock for a bounded time. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "heapglass-trace-format.h"
+
+G_BEGIN_DECLS
+
+#define HEAPGLASS_TRACE_ERROR (heapglass_trace_error_quark ())
+GQuark heapglass_trace_error_quark (void);
+
+typedef enum
+{
+  HEAPGLASS_TRACE_ERROR_CORRUPT,   /* bad magic, unknown record, impossible value */
+  HEAPGLASS_TRACE_ERROR_VERSION,   /* a stream of a version this build does not read */
+  HEAPGLASS_TRACE_ERROR_TRUNCATED, /* the stream stopped in the middle of a record */
+} HeapglassTraceError;
+
+typedef enum
+{
+  HEAPGLASS_EVENT_LINE = 0,
+  HEAPGLASS_EVENT_CALL = 1,
+  HEAPGLASS_EVENT_RETURN = 2,
+  HEAPGLASS_EVENT_EXCEPTION = 3,
+} HeapglassEvent;
+
+const char *heapglass_event_to_string (HeapglassEvent event);  /* "line", "call", … */
+const char *heapglass_ending_to_string (HgEnding ending);      /* "finished", "step-limit", … */
+const char *heapglass_kind_to_string (HgKind kind);            /* "list", "int", … */
+
+/* One frame of a snapshot, outermost first. */
+typedef struct
+{
+  guint frame_id;          /* stable for the frame's whole life (one call = one id) */
+  const char *function;    /* "<module>" for the script's top level */
+  guint line;              /* the line this frame is at (the top frame: the step's line) */
+  guint first_line;        /* first line of the code object */
+  guint n_bindings;
+  const char *const *names; /* n_bindings names, in binding order */
+  const guint64 *oids;      /* n_bindings object ids, parallel to names */
+  const gboolean *rebound;  /* n_bindings flags: bound or rebound by this step */
+  const char *exception_type;    /* set on the frame that raised at this step, else NULL */
+  const char *exception_message;
+} HeapglassFrameView;
+
+/* One heap object of a snapshot. Strings and arrays are owned by the snapshot. */
+typedef struct
+{
+  guint64 oid;            /* stable for the object's life; never reused within a trace */
+  HgKind kind;
+  const char *type_name;  /* "list", "Data", … */
+  /* value, by kind */
+  gboolean bool_value;
+  gint64 int_value;
+  double float_value;
+  const char *text;       /* BIGINT decimal, STR/BYTES prefix, FUNCTION/CLASS/MODULE name, OTHER repr */
+  guint64 length;         /* exact length: containers and STR/BYTES */
+  guint n_items;          /* LIST/TUPLE/SET/FROZENSET: shown prefix (≤ K); DICT: shown entries */
+  const guint64 *items;   /* sequences: n_items oids; DICT: 2 × n_items (key, value, key, value…) */
+  guint n_attrs;
+  const char *const *attr_names;
+  const guint64 *attr_oids;
+  guint64 referent;       /* WEAKREF: the referent's oid, 0 once dead */
+  gboolean was_weakref_target; /* WEAKREF: had a referent at some earlier step */
+  guint64 size;           /* bytes, as sys.getsizeof would say */
+  guint refcount;         /* as the program saw it at the last change recorded */
+  guint created_step;     /* first step where it exists */
+  guint freed_step;       /* first step where it no longer exists, 0 if it outlived the trace */
+  gboolean changed;       /* created or changed by this step (its records were in this step) */
+  gboolean freed;         /* freed by this step: shown faded for this step only */
+} HeapglassObjectView;
+
+typedef struct _HeapglassSnapshot HeapglassSnapshot;
+
+/* The state at one step. Immutable, reference counted, safe to use from any thread. */
+struct _HeapglassSnapshot
+{
+  guint step;             /* 1-based */
+  guint n_steps;          /* steps known when the snapshot was taken */
+  guint line;
+  HeapglassEvent event;
+  guint n_frames;
+  const HeapglassFrameView *frames;    /* outermost first */
+  guint n_objects;
+  const HeapglassObjectView *objects;  /* every object reachable from a frame, then the freed ones */
+  gsize stdout_len;       /* bytes of stdout printed before this step (see heapglass_trace_get_output) */
+  gsize stderr_len;
+  guint64 live_objects;   /* objects alive at this step (all known, not only reachable) */
+  guint64 live_bytes;     /* their sizes added */
+};
+
+HeapglassSnapshot *heapglass_snapshot_ref (HeapglassSnapshot *snapshot);
+void heapglass_snapshot_unref (HeapglassSnapshot *snapshot);
+const HeapglassObjectView *heapglass_snapshot_find_object (const HeapglassSnapshot *snapshot,
+                                                           guint64 oid);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeapglassSnapshot, heapglass_snapshot_unref)
+
+#define HEAPGLASS_TYPE_TRACE (heapglass_trace_get_type ())
+G_DECLARE_FINAL_TYPE (HeapglassTrace, heapglass_trace, HEAPGLASS, TRACE, GObject)
+
+HeapglassTrace *heapglass_trace_new (void);
+
+/* Decoding. feed() may be called with any split of the stream; it decodes every complete record.
+ * After an error the trace keeps every step decoded before it and refuses further input. */
+gboolean heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GError **error);
+/* The stream is over. An incomplete record left over is reported as TRUNCATED (steps kept). */
+gboolean heapglass_trace_finish (HeapglassTrace *self, GError **error);
+/* Set the ending from outside (the runner: crashed by signal, stopped, killed at the deadline)
+ * when the stream itself carries no END record. */
+void heapglass_trace_set_ending (HeapglassTrace *self, HgEnding ending, int exit_status,
+                                 int signal_number, const char *message);
+
+/* Convenience: decode a whole buffer or file. */
+HeapglassTrace *heapglass_trace_new_from_bytes (GBytes *bytes, GError **error);
+
+guint heapglass_trace_get_n_steps (HeapglassTrace *self);
+gboolean heapglass_trace_is_complete (HeapglassTrace *self);  /* finish() was called */
+const char *heapglass_trace_get_script (HeapglassTrace *self);
+guint heapglass_trace_get_max_items (HeapglassTrace *self);
+gsize heapglass_trace_get_stream_bytes (HeapglassTrace *self);  /* bytes fed so far */
+
+HgEnding heapglass_trace_get_ending (HeapglassTrace *self);
+int heapglass_trace_get_exit_status (HeapglassTrace *self);
+int heapglass_trace_get_signal (HeapglassTrace *self);
+const char *heapglass_trace_get_end_message (HeapglassTrace *self); /* may be NULL */
+guint heapglass_trace_get_end_line (HeapglassTrace *self);        /* syntax errors: the line */
+/* Uncaught exception: type name and message (NULL when the run did not end with one). */
+const char *heapglass_trace_get_exception_type (HeapglassTrace *self);
+const char *heapglass_trace_get_exception_message (HeapglassTrace *self);
+
+/* Per-step facts that need no snapshot (cheap: O(1) or O(log n)). Steps are 1-based. */
+guint heapglass_trace_get_step_line (HeapglassTrace *self, guint step);
+HeapglassEvent heapglass_trace_get_step_event (HeapglassTrace *self, guint step);
+guint heapglass_trace_get_step_depth (HeapglassTrace *self, guint step); /* frames on the stack */
+guint heapglass_trace_get_max_depth (HeapglassTrace *self);
+guint64 heapglass_trace_get_peak_objects (HeapglassTrace *self);
+guint64 heapglass_trace_get_step_live_objects (HeapglassTrace *self, guint step);
+guint64 heapglass_trace_get_step_live_bytes (HeapglassTrace *self, guint step);
+/* Steps where the program asked for input (input()); the answer is whatever followed on stdin. */
+gboolean heapglass_trace_get_step_input_prompt (HeapglassTrace *self, guint step, char **prompt);
+
+/* Output: stream 1 = stdout, 2 = stderr. Everything printed before `step` (0 = the whole run). */
+char *heapglass_trace_get_output (HeapglassTrace *self, int stream, guint step, gsize *len);
+
+/* The state at `step` (1 … n_steps). O(log n + what is shown). */
+HeapglassSnapshot *heapglass_trace_snapshot (HeapglassTrace *self, guint step);
+
+/* Object history: the steps (ascending) at which the object was created or changed. */
+GArray *heapglass_trace_get_object_changes (HeapglassTrace *self, guint64 oid); /* guint */
+/* The next step after `from` (or the previous, when backwards) whose line is `line`; 0 if none. */
+guint heapglass_trace_find_line (HeapglassTrace *self, guint line, guint from, gboolean backwards);
+/* Step over / out: the next step after `from` at the same depth or shallower (over), or shallower
+ * than `from` (out); 0 if none. */
+guint heapglass_trace_find_step_over (HeapglassTrace *self, guint from);
+guint heapglass_trace_find_step_out (HeapglassTrace *self, guint from);
+
+/* Memory the model itself uses, for the benchmark. */
+gsize heapglass_trace_get_memory_usage (HeapglassTrace *self);
+
+G_END_DECLS
