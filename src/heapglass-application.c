@@ -1,0 +1,259 @@
+/* heapglass-application.c: the application object. Runs the headless command line from
+ * handle-local-options (before any display is needed), owns the app actions and sets every
+ * accelerator in one place. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "heapglass-application.h"
+#include "heapglass-cli.h"
+#include "heapglass-preferences.h"
+#include "heapglass-window.h"
+
+struct _HeapglassApplication
+{
+  AdwApplication parent_instance;
+
+  char *file_to_open; /* from the command line, opened by activate */
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (HeapglassApplication, heapglass_application, ADW_TYPE_APPLICATION)
+
+HeapglassApplication *
+heapglass_application_new (void)
+{
+  return g_object_new (HEAPGLASS_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/io/github/heapglass/Heapglass",
+                       NULL);
+}
+
+GSettings *
+heapglass_application_get_settings (HeapglassApplication *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+static HeapglassWindow *
+get_or_create_window (HeapglassApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (heapglass_window_new (self));
+  return HEAPGLASS_WINDOW (window);
+}
+
+static int
+heapglass_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  HeapglassApplication *self = HEAPGLASS_APPLICATION (app);
+  char *file = NULL;
+  int status;
+
+  status = heapglass_cli_handle_local_options (app, options, &file);
+  if (status >= 0)
+    {
+      g_free (file);
+      return status;
+    }
+  g_free (self->file_to_open);
+  self->file_to_open = file;
+  return -1;
+}
+
+static void
+heapglass_application_activate (GApplication *app)
+{
+  HeapglassApplication *self = HEAPGLASS_APPLICATION (app);
+  HeapglassWindow *window = get_or_create_window (self);
+
+  if (self->file_to_open != NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (self->file_to_open);
+
+      g_clear_pointer (&self->file_to_open, g_free);
+      heapglass_window_open_file (window, file);
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+heapglass_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  HeapglassApplication *self = HEAPGLASS_APPLICATION (app);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      HeapglassWindow *window = heapglass_window_new (self);
+
+      heapglass_window_open_file (window, files[i]);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+app_open_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  HeapglassWindow *window = get_or_create_window (HEAPGLASS_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL);
+}
+
+static void
+app_quit_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GList *windows;
+
+  /* Closing each window lets it stop its tracer process first. */
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (user_data))) != NULL)
+    gtk_window_destroy (GTK_WINDOW (windows->data));
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+app_about_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  const char *developers[] = { _("The Heapglass contributors"), NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "application-name", _("Heapglass"),
+                        "application-icon", APP_ID,
+                        "developer-name", _("The Heapglass contributors"),
+                        "developers", developers,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Watch a Python program's names and objects, step by step"),
+                        "website", "https://github.com/heapglass/heapglass",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+app_preferences_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  HeapglassApplication *self = HEAPGLASS_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *prefs = heapglass_preferences_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static const GActionEntry app_actions[] = {
+  { "open", app_open_cb },
+  { "quit", app_quit_cb },
+  { "about", app_about_cb },
+  { "preferences", app_preferences_cb },
+};
+
+/* Every accelerator of the app, app.* and win.* alike, is set here and only here. */
+static const struct
+{
+  const char *action;
+  const char *accels[3];
+} accelerators[] = {
+  { "app.open", { "<Control>o", NULL } },
+  { "app.quit", { "<Control>q", NULL } },
+  { "app.preferences", { "<Control>comma", NULL } },
+  { "win.run", { "<Control>r", "F5", NULL } },
+  { "win.stop", { "<Shift>F5", "<Control>period", NULL } },
+  { "win.step-first", { "Home", NULL } },
+  { "win.step-back", { "Left", NULL } },
+  { "win.step-forward", { "Right", NULL } },
+  { "win.step-last", { "End", NULL } },
+  { "win.step-over", { "F10", NULL } },
+  { "win.step-out", { "<Shift>F11", NULL } },
+  { "win.play", { "<Control>space", NULL } },
+  { "win.export", { "<Control>e", NULL } },
+  { "win.copy-diagram", { "<Control><Shift>c", NULL } },
+  { "win.toggle-sidebar", { "F9", NULL } },
+  { "win.close", { "<Control>w", NULL } },
+};
+
+static void
+apply_color_scheme (GSettings *settings, const char *key, gpointer user_data)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  g_autofree char *theme = g_settings_get_string (settings, "theme");
+
+  if (g_strcmp0 (theme, "light") == 0)
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  else if (g_strcmp0 (theme, "dark") == 0)
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  else
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static GSettings *
+settings_new_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_message ("Settings schema %s is not installed; using the default preferences", APP_ID);
+      return NULL;
+    }
+  return g_settings_new (APP_ID);
+}
+
+static void
+heapglass_application_startup (GApplication *app)
+{
+  HeapglassApplication *self = HEAPGLASS_APPLICATION (app);
+
+  G_APPLICATION_CLASS (heapglass_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+  for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accelerators[i].action,
+                                           accelerators[i].accels);
+
+  self->settings = settings_new_if_installed ();
+  if (self->settings != NULL)
+    {
+      g_signal_connect (self->settings, "changed::theme", G_CALLBACK (apply_color_scheme), NULL);
+      apply_color_scheme (self->settings, "theme", NULL);
+    }
+}
+
+static void
+heapglass_application_finalize (GObject *object)
+{
+  HeapglassApplication *self = HEAPGLASS_APPLICATION (object);
+
+  g_clear_pointer (&self->file_to_open, g_free);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (heapglass_application_parent_class)->finalize (object);
+}
+
+static void
+heapglass_application_class_init (HeapglassApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = heapglass_application_finalize;
+  app_class->handle_local_options = heapglass_application_handle_local_options;
+  app_class->startup = heapglass_application_startup;
+  app_class->activate = heapglass_application_activate;
+  app_class->open = heapglass_application_open;
+}
+
+static void
+heapglass_application_init (HeapglassApplication *self)
+{
+  heapglass_cli_add_main_options (G_APPLICATION (self));
+}
