@@ -69,6 +69,13 @@ case "$mode" in
     say "Running every test under the sanitizers"
     xvfb-run -a -s '-screen 0 1440x900x24' meson test -C _build-asan --print-errorlogs --num-processes 2 \
       --timeout-multiplier 3 || status=1
+    # libFuzzer pass: the trace decoder and the chapter loader, ~60 s each on their seed corpora,
+    # built with clang in a third directory (only the fuzz targets; see tests/fuzz/meson.build).
+    CC=clang configure _build-fuzz -Dfuzzing=true -Dgui=false -Dwerror=false
+    say "Building the fuzz targets in _build-fuzz (clang, libFuzzer + ASan + UBSan)"
+    ninja -C _build-fuzz fuzzers || status=1
+    say "Fuzzing the trace decoder and the chapter loader (about a minute)"
+    meson test -C _build-fuzz --no-rebuild --suite fuzz --print-errorlogs --num-processes 2 || status=1
     exit $status
     ;;
   *)
