@@ -4,11 +4,11 @@
 
 #include <gtk/gtk.h>
 
+#include "heapglass-layout.h"
+#include "heapglass-scene.h"
 #include "heapglass-trace.h"
 
 G_BEGIN_DECLS
-
-typedef struct _HeapglassScene HeapglassScene;
 
 #define HEAPGLASS_TYPE_CANVAS (heapglass_canvas_get_type ())
 G_DECLARE_FINAL_TYPE (HeapglassCanvas, heapglass_canvas, HEAPGLASS, CANVAS, GtkWidget)
@@ -72,5 +72,8 @@ char *heapglass_canvas_describe_at (HeapglassCanvas *self, double widget_x, doub
 
 /* Forget expanded parts and positions (a new run of a different program). set_trace does it. */
 void heapglass_canvas_reset_layout (HeapglassCanvas *self);
+/* The persistent layout (options such as inline values or max slots are set on it; the canvas
+ * rebuilds its scene when it emits "changed"). Owned by the canvas. */
+HeapglassLayout *heapglass_canvas_get_layout (HeapglassCanvas *self);
 
 G_END_DECLS

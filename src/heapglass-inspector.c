@@ -1,0 +1,569 @@
+/* heapglass-inspector.c: the object inspector panel. Reads one snapshot of the trace model and
+ * tells the learner what the selected object is, who refers to it and when it changed. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+#include <glib/gi18n.h>
+
+#include "heapglass-inspector.h"
+
+struct _HeapglassInspector
+{
+  GtkWidget parent_instance;
+
+  HeapglassTrace *trace;
+  guint step;
+  guint64 oid;
+  guint created_step;
+  guint freed_step;
+  guint previous_change;
+  guint next_change;
+
+  /* template children */
+  GtkStack *stack;
+  GtkLabel *type_label;
+  GtkLabel *status_label;
+  GtkLabel *value_label;
+  GtkLabel *id_label;
+  GtkLabel *size_label;
+  GtkLabel *refcount_label;
+  GtkLabel *referrers_label;
+  GtkButton *created_button;
+  GtkButton *freed_button;
+  GtkButton *previous_button;
+  GtkButton *next_button;
+  GtkLabel *changes_label;
+};
+
+G_DEFINE_FINAL_TYPE (HeapglassInspector, heapglass_inspector, GTK_TYPE_WIDGET)
+
+enum
+{
+  JUMP_TO_STEP,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Python-like repr of a float: the shortest of %.15g/%.16g/%.17g that reads back the same. */
+static char *
+format_float (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isinf (value))
+    return g_strdup (value > 0 ? "inf" : "-inf");
+  if (isnan (value))
+    return g_strdup ("nan");
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      char format[8];
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, format, value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  if (!strpbrk (buf, ".eEn"))
+    return g_strconcat (buf, ".0", NULL);
+  return g_strdup (buf);
+}
+
+/* A short name for an object in the referrers list: `list #12`. */
+static char *
+object_short_name (const HeapglassObjectView *object)
+{
+  return g_strdup_printf ("%s #%" G_GUINT64_FORMAT, object->type_name ? object->type_name : "?",
+                          object->oid);
+}
+
+/* How a dict key reads after its dict's name: ['name'] for str keys, [3] for ints. */
+static char *
+key_text (const HeapglassSnapshot *snapshot, guint64 key_oid)
+{
+  const HeapglassObjectView *key = heapglass_snapshot_find_object (snapshot, key_oid);
+
+  if (key == NULL)
+    return g_strdup ("[…]");
+  switch (key->kind)
+    {
+    case HG_KIND_STR:
+      return g_strdup_printf ("['%s']", key->text ? key->text : "");
+    case HG_KIND_INT:
+      return g_strdup_printf ("[%" G_GINT64_FORMAT "]", key->int_value);
+    case HG_KIND_BOOL:
+      return g_strdup (key->bool_value ? "[True]" : "[False]");
+    case HG_KIND_NONE:
+      return g_strdup ("[None]");
+    default:
+      return g_strdup_printf ("[%s #%" G_GUINT64_FORMAT "]", key->type_name, key->oid);
+    }
+}
+
+static char *
+describe_value (const HeapglassObjectView *object)
+{
+  switch (object->kind)
+    {
+    case HG_KIND_NONE:
+      return g_strdup ("None");
+    case HG_KIND_BOOL:
+      return g_strdup (object->bool_value ? "True" : "False");
+    case HG_KIND_INT:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, object->int_value);
+    case HG_KIND_BIGINT:
+      return g_strdup_printf (ngettext ("%s (%zu digit)", "%s (%zu digits)",
+                                        object->text ? strlen (object->text) : 0),
+                              object->text ? object->text : "",
+                              object->text ? strlen (object->text) : 0);
+    case HG_KIND_FLOAT:
+      return format_float (object->float_value);
+    case HG_KIND_STR:
+    case HG_KIND_BYTES:
+      {
+        const char *prefix = object->kind == HG_KIND_BYTES ? "b" : "";
+        gsize shown = object->text ? g_utf8_strlen (object->text, -1) : 0;
+        g_autofree char *quoted = g_strdup_printf ("%s'%s%s'", prefix,
+                                                   object->text ? object->text : "",
+                                                   shown < object->length ? "…" : "");
+        /* Translators: %s is a quoted string, then its length in characters or bytes. */
+        return g_strdup_printf (ngettext ("%s, length %" G_GUINT64_FORMAT,
+                                          "%s, length %" G_GUINT64_FORMAT, object->length),
+                                quoted, object->length);
+      }
+    case HG_KIND_LIST:
+    case HG_KIND_TUPLE:
+    case HG_KIND_SET:
+    case HG_KIND_FROZENSET:
+      if (object->n_items < object->length)
+        return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " item (first %u shown)",
+                                          "%" G_GUINT64_FORMAT " items (first %u shown)",
+                                          object->length),
+                                object->length, object->n_items);
+      return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " item",
+                                        "%" G_GUINT64_FORMAT " items", object->length),
+                              object->length);
+    case HG_KIND_DICT:
+      return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " entry",
+                                        "%" G_GUINT64_FORMAT " entries", object->length),
+                              object->length);
+    case HG_KIND_INSTANCE:
+      {
+        g_autoptr (GString) text = g_string_new (NULL);
+        for (guint i = 0; i < object->n_attrs; i++)
+          g_string_append_printf (text, "%s%s", i ? ", " : "", object->attr_names[i]);
+        if (text->len == 0)
+          return g_strdup (_("No attributes"));
+        /* Translators: %s is a list of attribute names. */
+        return g_strdup_printf (_("Attributes: %s"), text->str);
+      }
+    case HG_KIND_WEAKREF:
+      if (object->referent != 0)
+        /* Translators: a weak reference and the object it points to. */
+        return g_strdup_printf (_("Weak reference to #%" G_GUINT64_FORMAT), object->referent);
+      return g_strdup (_("Weak reference, dead: its object was freed"));
+    case HG_KIND_FUNCTION:
+    case HG_KIND_CLASS:
+    case HG_KIND_MODULE:
+    case HG_KIND_OTHER:
+    default:
+      return g_strdup (object->text ? object->text : "");
+    }
+}
+
+/* Every place in this step's snapshot that holds a reference to `oid`: names in frames, items of
+ * containers, attributes of instances, weak references. One per line. */
+static char *
+describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint f = 0; f < snapshot->n_frames; f++)
+    {
+      const HeapglassFrameView *frame = &snapshot->frames[f];
+      gboolean module = g_strcmp0 (frame->function, "<module>") == 0;
+
+      for (guint b = 0; b < frame->n_bindings; b++)
+        if (frame->oids[b] == oid)
+          {
+            if (text->len)
+              g_string_append_c (text, '\n');
+            if (module)
+              /* Translators: %s is a global variable's name. */
+              g_string_append_printf (text, _("%s (global)"), frame->names[b]);
+            else
+              /* Translators: a local variable's name, then its function's name. */
+              g_string_append_printf (text, _("%s in %s()"), frame->names[b], frame->function);
+          }
+    }
+
+  for (guint o = 0; o < snapshot->n_objects; o++)
+    {
+      const HeapglassObjectView *object = &snapshot->objects[o];
+      g_autofree char *name = NULL;
+
+      if (object->freed || object->oid == oid)
+        continue;
+
+      switch (object->kind)
+        {
+        case HG_KIND_LIST:
+        case HG_KIND_TUPLE:
+          for (guint i = 0; i < object->n_items; i++)
+            if (object->items[i] == oid)
+              {
+                if (name == NULL)
+                  name = object_short_name (object);
+                g_string_append_printf (text, "%s%s[%u]", text->len ? "\n" : "", name, i);
+              }
+          break;
+        case HG_KIND_SET:
+        case HG_KIND_FROZENSET:
+          for (guint i = 0; i < object->n_items; i++)
+            if (object->items[i] == oid)
+              {
+                g_autofree char *set_name = object_short_name (object);
+                /* Translators: an item of a set, %s is the set's name. */
+                g_string_append_printf (text, "%s", text->len ? "\n" : "");
+                g_string_append_printf (text, _("item of %s"), set_name);
+              }
+          break;
+        case HG_KIND_DICT:
+          for (guint i = 0; i < object->n_items; i++)
+            {
+              guint64 key = object->items[2 * i], value = object->items[2 * i + 1];
+              if (name == NULL && (key == oid || value == oid))
+                name = object_short_name (object);
+              if (value == oid)
+                {
+                  g_autofree char *k = key_text (snapshot, key);
+                  g_string_append_printf (text, "%s%s%s", text->len ? "\n" : "", name, k);
+                }
+              if (key == oid)
+                {
+                  g_string_append_printf (text, "%s", text->len ? "\n" : "");
+                  /* Translators: %s is a dict's name. */
+                  g_string_append_printf (text, _("key in %s"), name);
+                }
+            }
+          break;
+        case HG_KIND_INSTANCE:
+          for (guint i = 0; i < object->n_attrs; i++)
+            if (object->attr_oids[i] == oid)
+              {
+                if (name == NULL)
+                  name = object_short_name (object);
+                g_string_append_printf (text, "%s%s.%s", text->len ? "\n" : "", name,
+                                        object->attr_names[i]);
+              }
+          break;
+        case HG_KIND_WEAKREF:
+          if (object->referent == oid)
+            {
+              name = object_short_name (object);
+              g_string_append_printf (text, "%s", text->len ? "\n" : "");
+              /* Translators: %s is a weakref's name; a weak reference does not keep it alive. */
+              g_string_append_printf (text, _("%s (weak)"), name);
+            }
+          break;
+        default:
+          break;
+        }
+    }
+
+  if (text->len == 0)
+    return g_strdup (_("Nothing shown in this step"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+set_step_button (GtkButton *button, guint step, const char *none)
+{
+  if (step == 0)
+    {
+      gtk_button_set_label (button, none);
+      gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+    }
+  else
+    {
+      g_autofree char *label = g_strdup_printf (_("Step %u"), step);
+      gtk_button_set_label (button, label);
+      gtk_widget_set_sensitive (GTK_WIDGET (button), TRUE);
+    }
+}
+
+static void
+inspector_show_empty (HeapglassInspector *self)
+{
+  self->created_step = self->freed_step = 0;
+  self->previous_change = self->next_change = 0;
+  gtk_label_set_text (self->type_label, "");
+  gtk_label_set_text (self->refcount_label, "");
+  gtk_label_set_text (self->referrers_label, "");
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+static void
+inspector_update (HeapglassInspector *self)
+{
+  g_autoptr (HeapglassSnapshot) snapshot = NULL;
+  const HeapglassObjectView *object;
+
+  if (self->trace == NULL || self->oid == 0 || self->step == 0
+      || self->step > heapglass_trace_get_n_steps (self->trace))
+    {
+      inspector_show_empty (self);
+      return;
+    }
+
+  snapshot = heapglass_trace_snapshot (self->trace, self->step);
+  object = snapshot ? heapglass_snapshot_find_object (snapshot, self->oid) : NULL;
+  if (object == NULL)
+    {
+      /* The object is not in this step (not yet created, freed earlier, or unreachable): say so
+       * rather than showing stale facts. */
+      inspector_show_empty (self);
+      return;
+    }
+
+  g_autofree char *value = describe_value (object);
+  g_autofree char *id = g_strdup_printf ("#%" G_GUINT64_FORMAT, object->oid);
+  g_autofree char *size = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " byte",
+                                                     "%" G_GUINT64_FORMAT " bytes", object->size),
+                                           object->size);
+  g_autofree char *refcount = g_strdup_printf ("%u", object->refcount);
+  g_autofree char *referrers = describe_referrers (snapshot, self->oid);
+
+  gtk_label_set_text (self->type_label, object->type_name ? object->type_name : "?");
+  gtk_label_set_text (self->value_label, value);
+  gtk_label_set_text (self->id_label, id);
+  gtk_label_set_text (self->size_label, size);
+  gtk_label_set_text (self->refcount_label, refcount);
+  gtk_label_set_text (self->referrers_label, referrers);
+
+  if (object->freed)
+    {
+      gtk_label_set_text (self->status_label, _("Freed by this step"));
+      gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+    }
+  else if (object->changed && object->created_step == self->step)
+    {
+      gtk_label_set_text (self->status_label, _("Created by this step"));
+      gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+    }
+  else if (object->changed)
+    {
+      gtk_label_set_text (self->status_label, _("Changed by this step"));
+      gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->status_label), FALSE);
+
+  self->created_step = object->created_step;
+  self->freed_step = object->freed_step;
+  set_step_button (self->created_button, self->created_step, _("Before the first step"));
+  set_step_button (self->freed_button, self->freed_step, _("Still alive at the end"));
+
+  /* "When did it change": the nearest recorded changes on either side of this step. */
+  g_autoptr (GArray) changes = heapglass_trace_get_object_changes (self->trace, self->oid);
+  self->previous_change = self->next_change = 0;
+  if (changes != NULL)
+    {
+      for (guint i = 0; i < changes->len; i++)
+        {
+          guint s = g_array_index (changes, guint, i);
+          if (s < self->step)
+            self->previous_change = s;
+          else if (s > self->step && self->next_change == 0)
+            self->next_change = s;
+        }
+      g_autofree char *count = g_strdup_printf (ngettext ("Created or changed at %u step",
+                                                          "Created or changed at %u steps",
+                                                          changes->len),
+                                                changes->len);
+      gtk_label_set_text (self->changes_label, count);
+    }
+  else
+    gtk_label_set_text (self->changes_label, "");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->previous_button), self->previous_change != 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), self->next_change != 0);
+
+  gtk_stack_set_visible_child_name (self->stack, "object");
+}
+
+static void
+inspector_jump (HeapglassInspector *self, guint step)
+{
+  if (step != 0)
+    g_signal_emit (self, signals[JUMP_TO_STEP], 0, step);
+}
+
+static void
+on_created_clicked (HeapglassInspector *self)
+{
+  inspector_jump (self, self->created_step);
+}
+
+static void
+on_freed_clicked (HeapglassInspector *self)
+{
+  inspector_jump (self, self->freed_step);
+}
+
+static void
+on_previous_clicked (HeapglassInspector *self)
+{
+  inspector_jump (self, self->previous_change);
+}
+
+static void
+on_next_clicked (HeapglassInspector *self)
+{
+  inspector_jump (self, self->next_change);
+}
+
+static void
+heapglass_inspector_dispose (GObject *object)
+{
+  HeapglassInspector *self = HEAPGLASS_INSPECTOR (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), HEAPGLASS_TYPE_INSPECTOR);
+  g_clear_object (&self->trace);
+  G_OBJECT_CLASS (heapglass_inspector_parent_class)->dispose (object);
+}
+
+static void
+heapglass_inspector_class_init (HeapglassInspectorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = heapglass_inspector_dispose;
+
+  signals[JUMP_TO_STEP] = g_signal_new ("jump-to-step", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                        G_TYPE_UINT);
+
+  /* The template names libadwaita types; make sure they are registered before it is parsed. */
+  g_type_ensure (ADW_TYPE_STATUS_PAGE);
+  g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/heapglass/Heapglass/heapglass-inspector.ui");
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, stack);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, type_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, status_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, value_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, id_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, size_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, refcount_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, referrers_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, created_button);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, freed_button);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, previous_button);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, next_button);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, changes_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_created_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_freed_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_previous_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_next_clicked);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "inspector");
+}
+
+static void
+heapglass_inspector_init (HeapglassInspector *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  inspector_show_empty (self);
+}
+
+GtkWidget *
+heapglass_inspector_new (void)
+{
+  return g_object_new (HEAPGLASS_TYPE_INSPECTOR, NULL);
+}
+
+void
+heapglass_inspector_set_trace (HeapglassInspector *self, HeapglassTrace *trace)
+{
+  g_return_if_fail (HEAPGLASS_IS_INSPECTOR (self));
+  g_return_if_fail (trace == NULL || HEAPGLASS_IS_TRACE (trace));
+
+  if (!g_set_object (&self->trace, trace))
+    return;
+  self->oid = 0;
+  self->step = 0;
+  inspector_update (self);
+}
+
+void
+heapglass_inspector_show_object (HeapglassInspector *self, guint step, guint64 oid)
+{
+  g_return_if_fail (HEAPGLASS_IS_INSPECTOR (self));
+
+  self->step = step;
+  self->oid = oid;
+  inspector_update (self);
+}
+
+guint64
+heapglass_inspector_get_oid (HeapglassInspector *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_INSPECTOR (self), 0);
+  return self->oid;
+}
+
+guint
+heapglass_inspector_get_step (HeapglassInspector *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_INSPECTOR (self), 0);
+  return self->step;
+}
+
+static const char *
+shown_text (HeapglassInspector *self, GtkLabel *label)
+{
+  const char *text;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "object") != 0)
+    return NULL;
+  text = gtk_label_get_text (label);
+  return text && *text ? text : NULL;
+}
+
+const char *
+heapglass_inspector_get_type_text (HeapglassInspector *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_INSPECTOR (self), NULL);
+  return shown_text (self, self->type_label);
+}
+
+const char *
+heapglass_inspector_get_refcount_text (HeapglassInspector *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_INSPECTOR (self), NULL);
+  return shown_text (self, self->refcount_label);
+}
+
+const char *
+heapglass_inspector_get_referrers_text (HeapglassInspector *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_INSPECTOR (self), NULL);
+  return shown_text (self, self->referrers_label);
+}
+
+guint
+heapglass_inspector_get_previous_change (HeapglassInspector *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_INSPECTOR (self), 0);
+  return self->previous_change;
+}
+
+guint
+heapglass_inspector_get_next_change (HeapglassInspector *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_INSPECTOR (self), 0);
+  return self->next_change;
+}

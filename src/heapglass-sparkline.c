@@ -1,0 +1,516 @@
+/* heapglass-sparkline.c: the memory sparkline under the timeline: live objects (or bytes) at every
+ * step, downsampled to one min/max bar per pixel column, the current step marked, click to seek. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "heapglass-sparkline.h"
+
+struct _HeapglassSparkline
+{
+  GtkWidget parent_instance;
+
+  HeapglassTrace *trace;
+  guint step;
+  HeapglassSparklineMode mode;
+
+  /* Per-step values read from the trace so far (index = step - 1). Kept so a redraw never asks
+   * the model again and refresh() only reads the steps that are new. */
+  GArray *objects; /* guint64 */
+  GArray *bytes;   /* guint64 */
+
+  /* Downsampled columns for the last width drawn; rebuilt when the width, mode or data change. */
+  guint64 *col_min;
+  guint64 *col_max;
+  guint n_cols;
+  guint cols_width;
+  gboolean cols_valid;
+
+  /* Peak of the chosen value, for the accessible label (recomputed with the data, not per step). */
+  guint64 peak;
+  guint peak_step;
+};
+
+G_DEFINE_FINAL_TYPE (HeapglassSparkline, heapglass_sparkline, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_TRACE,
+  PROP_STEP,
+  PROP_MODE,
+  N_PROPS
+};
+
+enum
+{
+  STEP_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+#define SPARKLINE_HEIGHT 32
+
+static guint
+sparkline_n_steps (HeapglassSparkline *self)
+{
+  return self->objects->len;
+}
+
+static const guint64 *
+sparkline_values (HeapglassSparkline *self)
+{
+  GArray *values = self->mode == HEAPGLASS_SPARKLINE_BYTES ? self->bytes : self->objects;
+  return (const guint64 *) (gpointer) values->data;
+}
+
+static void
+sparkline_update_accessible (HeapglassSparkline *self)
+{
+  guint n = sparkline_n_steps (self);
+  g_autofree char *label = NULL;
+
+  if (n == 0)
+    label = g_strdup (_("Memory over time: no trace"));
+  else
+    {
+      const guint64 *values = sparkline_values (self);
+      guint64 peak = self->peak;
+      guint peak_step = self->peak_step;
+      guint64 now = self->step >= 1 && self->step <= n ? values[self->step - 1] : 0;
+
+      if (self->mode == HEAPGLASS_SPARKLINE_BYTES)
+        label = g_strdup_printf (_("Live bytes over %u steps: %" G_GUINT64_FORMAT
+                                   " now, peak %" G_GUINT64_FORMAT " at step %u"),
+                                 n, now, peak, peak_step);
+      else
+        label = g_strdup_printf (_("Live objects over %u steps: %" G_GUINT64_FORMAT
+                                   " now, peak %" G_GUINT64_FORMAT " at step %u"),
+                                 n, now, peak, peak_step);
+    }
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+static void
+sparkline_find_peak (HeapglassSparkline *self, guint from)
+{
+  const guint64 *values = sparkline_values (self);
+  guint n = sparkline_n_steps (self);
+
+  if (from == 0)
+    {
+      self->peak = 0;
+      self->peak_step = n > 0 ? 1 : 0;
+    }
+  for (guint i = from; i < n; i++)
+    if (values[i] > self->peak)
+      {
+        self->peak = values[i];
+        self->peak_step = i + 1;
+      }
+}
+
+static void
+sparkline_read_new_steps (HeapglassSparkline *self)
+{
+  guint have = sparkline_n_steps (self);
+  guint n = self->trace ? heapglass_trace_get_n_steps (self->trace) : 0;
+
+  if (n <= have)
+    return;
+
+  /* The last step read may have been the one still being decoded: read it again. */
+  guint first = have > 0 ? have : 1;
+
+  g_array_set_size (self->objects, n);
+  g_array_set_size (self->bytes, n);
+  for (guint step = first; step <= n; step++)
+    {
+      g_array_index (self->objects, guint64, step - 1)
+          = heapglass_trace_get_step_live_objects (self->trace, step);
+      g_array_index (self->bytes, guint64, step - 1)
+          = heapglass_trace_get_step_live_bytes (self->trace, step);
+    }
+  sparkline_find_peak (self, first - 1);
+  self->cols_valid = FALSE;
+}
+
+guint
+heapglass_sparkline_get_columns (HeapglassSparkline *self, guint n_columns, guint64 *mins,
+                                 guint64 *maxs)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_SPARKLINE (self), 0);
+  g_return_val_if_fail (n_columns == 0 || (mins != NULL && maxs != NULL), 0);
+
+  guint n = sparkline_n_steps (self);
+  const guint64 *values = sparkline_values (self);
+  guint cols = MIN (n, n_columns);
+
+  /* Column c covers steps [c·n/cols, (c+1)·n/cols): every step lands in exactly one column, so
+   * a one-step spike is never lost however wide the run. */
+  for (guint c = 0; c < cols; c++)
+    {
+      guint first = (guint) ((guint64) c * n / cols);
+      guint last = (guint) ((guint64) (c + 1) * n / cols);
+      guint64 lo = G_MAXUINT64, hi = 0;
+
+      for (guint i = first; i < last; i++)
+        {
+          lo = MIN (lo, values[i]);
+          hi = MAX (hi, values[i]);
+        }
+      mins[c] = lo;
+      maxs[c] = hi;
+    }
+  return cols;
+}
+
+guint
+heapglass_sparkline_step_at (HeapglassSparkline *self, double x)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_SPARKLINE (self), 0);
+
+  guint n = sparkline_n_steps (self);
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+
+  if (n == 0)
+    return 0;
+  if (width <= 0)
+    return 1;
+
+  double fraction = CLAMP (x / width, 0.0, 1.0);
+  guint step = (guint) (fraction * n) + 1;
+  return CLAMP (step, 1, n);
+}
+
+static void
+sparkline_ensure_columns (HeapglassSparkline *self, guint width)
+{
+  if (self->cols_valid && self->cols_width == width)
+    return;
+
+  g_free (self->col_min);
+  g_free (self->col_max);
+  self->col_min = g_new (guint64, MAX (width, 1));
+  self->col_max = g_new (guint64, MAX (width, 1));
+  self->n_cols = heapglass_sparkline_get_columns (self, width, self->col_min, self->col_max);
+  self->cols_width = width;
+  self->cols_valid = TRUE;
+}
+
+static void
+sparkline_get_color (HeapglassSparkline *self, GdkRGBA *color)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+static void
+heapglass_sparkline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  HeapglassSparkline *self = HEAPGLASS_SPARKLINE (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  guint n = sparkline_n_steps (self);
+  GdkRGBA fg, fill, accent = { 0.21, 0.52, 0.89, 1.0 };
+
+  if (width <= 0 || height <= 0 || n == 0)
+    return;
+
+  sparkline_get_color (self, &fg);
+  fill = fg;
+  fill.alpha *= 0.35;
+
+  sparkline_ensure_columns (self, (guint) width);
+
+  guint64 top = 1;
+  for (guint c = 0; c < self->n_cols; c++)
+    top = MAX (top, self->col_max[c]);
+
+  /* One bar per column from the baseline to the column's max, with the min..max span darker: a
+   * column that hides a spike still shows it. Rectangles are cheap nodes, no cairo needed. */
+  double col_w = (double) width / self->n_cols;
+  double usable = height - 2.0;
+  for (guint c = 0; c < self->n_cols; c++)
+    {
+      double x = c * col_w;
+      double h_max = usable * (double) self->col_max[c] / (double) top;
+      double h_min = usable * (double) self->col_min[c] / (double) top;
+      graphene_rect_t bar = GRAPHENE_RECT_INIT (x, height - h_max, col_w, h_max);
+      graphene_rect_t span = GRAPHENE_RECT_INIT (x, height - h_max, col_w, MAX (1.0, h_max - h_min));
+
+      gtk_snapshot_append_color (snapshot, &fill, &bar);
+      fill.alpha *= 1.6;
+      gtk_snapshot_append_color (snapshot, &fill, &span);
+      fill.alpha /= 1.6;
+    }
+
+  if (self->step >= 1 && self->step <= n)
+    {
+      double x = ((self->step - 1) + 0.5) * width / n;
+      graphene_rect_t mark = GRAPHENE_RECT_INIT (floor (x) - 1, 0, 2, height);
+      gtk_snapshot_append_color (snapshot, &accent, &mark);
+    }
+}
+
+static void
+heapglass_sparkline_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                             int *minimum, int *natural, int *minimum_baseline,
+                             int *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 40;
+      *natural = 200;
+    }
+  else
+    {
+      *minimum = 16;
+      *natural = SPARKLINE_HEIGHT;
+    }
+}
+
+static void
+sparkline_seek (HeapglassSparkline *self, double x)
+{
+  guint step = heapglass_sparkline_step_at (self, x);
+
+  if (step == 0 || step == self->step)
+    return;
+  heapglass_sparkline_set_step (self, step);
+  g_signal_emit (self, signals[STEP_ACTIVATED], 0, step);
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture, double x, double y, HeapglassSparkline *self)
+{
+  sparkline_seek (self, x);
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture, double dx, double dy, HeapglassSparkline *self)
+{
+  double x, y;
+
+  if (gtk_gesture_drag_get_start_point (gesture, &x, &y))
+    sparkline_seek (self, x + dx);
+}
+
+static gboolean
+on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
+                  HeapglassSparkline *self)
+{
+  guint step = keyboard ? self->step : heapglass_sparkline_step_at (self, x);
+  g_autofree char *text = NULL;
+
+  if (step == 0 || step > sparkline_n_steps (self))
+    return FALSE;
+
+  text = g_strdup_printf (_("Step %u: %" G_GUINT64_FORMAT " live objects, %" G_GUINT64_FORMAT
+                            " bytes"),
+                          step, g_array_index (self->objects, guint64, step - 1),
+                          g_array_index (self->bytes, guint64, step - 1));
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+heapglass_sparkline_dispose (GObject *object)
+{
+  HeapglassSparkline *self = HEAPGLASS_SPARKLINE (object);
+
+  g_clear_object (&self->trace);
+  G_OBJECT_CLASS (heapglass_sparkline_parent_class)->dispose (object);
+}
+
+static void
+heapglass_sparkline_finalize (GObject *object)
+{
+  HeapglassSparkline *self = HEAPGLASS_SPARKLINE (object);
+
+  g_clear_pointer (&self->objects, g_array_unref);
+  g_clear_pointer (&self->bytes, g_array_unref);
+  g_clear_pointer (&self->col_min, g_free);
+  g_clear_pointer (&self->col_max, g_free);
+  G_OBJECT_CLASS (heapglass_sparkline_parent_class)->finalize (object);
+}
+
+static void
+heapglass_sparkline_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  HeapglassSparkline *self = HEAPGLASS_SPARKLINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TRACE:
+      g_value_set_object (value, self->trace);
+      break;
+    case PROP_STEP:
+      g_value_set_uint (value, self->step);
+      break;
+    case PROP_MODE:
+      g_value_set_uint (value, self->mode);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heapglass_sparkline_set_property (GObject *object, guint prop_id, const GValue *value,
+                                  GParamSpec *pspec)
+{
+  HeapglassSparkline *self = HEAPGLASS_SPARKLINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TRACE:
+      heapglass_sparkline_set_trace (self, g_value_get_object (value));
+      break;
+    case PROP_STEP:
+      heapglass_sparkline_set_step (self, g_value_get_uint (value));
+      break;
+    case PROP_MODE:
+      heapglass_sparkline_set_mode (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heapglass_sparkline_class_init (HeapglassSparklineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = heapglass_sparkline_dispose;
+  object_class->finalize = heapglass_sparkline_finalize;
+  object_class->get_property = heapglass_sparkline_get_property;
+  object_class->set_property = heapglass_sparkline_set_property;
+
+  widget_class->snapshot = heapglass_sparkline_snapshot;
+  widget_class->measure = heapglass_sparkline_measure;
+
+  properties[PROP_TRACE] = g_param_spec_object ("trace", NULL, NULL, HEAPGLASS_TYPE_TRACE,
+                                                G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STEP] = g_param_spec_uint ("step", NULL, NULL, 0, G_MAXUINT, 0,
+                                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                                                 | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODE] = g_param_spec_uint ("mode", NULL, NULL, 0, HEAPGLASS_SPARKLINE_BYTES, 0,
+                                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                                                 | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[STEP_ACTIVATED] = g_signal_new ("step-activated", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                          G_TYPE_UINT);
+
+  gtk_widget_class_set_css_name (widget_class, "sparkline");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+heapglass_sparkline_init (HeapglassSparkline *self)
+{
+  GtkGesture *drag = gtk_gesture_drag_new ();
+
+  self->objects = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->bytes = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
+
+  sparkline_update_accessible (self);
+}
+
+GtkWidget *
+heapglass_sparkline_new (void)
+{
+  return g_object_new (HEAPGLASS_TYPE_SPARKLINE, NULL);
+}
+
+void
+heapglass_sparkline_set_trace (HeapglassSparkline *self, HeapglassTrace *trace)
+{
+  g_return_if_fail (HEAPGLASS_IS_SPARKLINE (self));
+  g_return_if_fail (trace == NULL || HEAPGLASS_IS_TRACE (trace));
+
+  if (!g_set_object (&self->trace, trace))
+    return;
+
+  g_array_set_size (self->objects, 0);
+  g_array_set_size (self->bytes, 0);
+  self->cols_valid = FALSE;
+  sparkline_find_peak (self, 0);
+  sparkline_read_new_steps (self);
+  sparkline_update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRACE]);
+}
+
+void
+heapglass_sparkline_refresh (HeapglassSparkline *self)
+{
+  g_return_if_fail (HEAPGLASS_IS_SPARKLINE (self));
+
+  guint before = sparkline_n_steps (self);
+  sparkline_read_new_steps (self);
+  if (sparkline_n_steps (self) != before)
+    {
+      sparkline_update_accessible (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+void
+heapglass_sparkline_set_step (HeapglassSparkline *self, guint step)
+{
+  g_return_if_fail (HEAPGLASS_IS_SPARKLINE (self));
+
+  if (self->step == step)
+    return;
+  self->step = step;
+  sparkline_update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+guint
+heapglass_sparkline_get_step (HeapglassSparkline *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_SPARKLINE (self), 0);
+  return self->step;
+}
+
+void
+heapglass_sparkline_set_mode (HeapglassSparkline *self, HeapglassSparklineMode mode)
+{
+  g_return_if_fail (HEAPGLASS_IS_SPARKLINE (self));
+  g_return_if_fail (mode <= HEAPGLASS_SPARKLINE_BYTES);
+
+  if (self->mode == mode)
+    return;
+  self->mode = mode;
+  self->cols_valid = FALSE;
+  sparkline_find_peak (self, 0);
+  sparkline_update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+}
+
+HeapglassSparklineMode
+heapglass_sparkline_get_mode (HeapglassSparkline *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_SPARKLINE (self), HEAPGLASS_SPARKLINE_OBJECTS);
+  return self->mode;
+}
