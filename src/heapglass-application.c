@@ -154,29 +154,57 @@ static const GActionEntry app_actions[] = {
   { "preferences", app_preferences_cb },
 };
 
-/* Every accelerator of the app, app.* and win.* alike, is set here and only here. */
+/* Every accelerator of the app, app.* and win.* alike, is set here and only here. The plain keys
+ * that move through the steps are "local": they go to a bubble-phase shortcut controller on the
+ * window, so a focused text entry (the input() answer) keeps its own Left/Right/Home/End. */
 static const struct
 {
   const char *action;
   const char *accels[3];
+  gboolean local;
 } accelerators[] = {
   { "app.open", { "<Control>o", NULL } },
   { "app.quit", { "<Control>q", NULL } },
   { "app.preferences", { "<Control>comma", NULL } },
   { "win.run", { "<Control>r", "F5", NULL } },
   { "win.stop", { "<Shift>F5", "<Control>period", NULL } },
-  { "win.step-first", { "Home", NULL } },
-  { "win.step-back", { "Left", NULL } },
-  { "win.step-forward", { "Right", NULL } },
-  { "win.step-last", { "End", NULL } },
-  { "win.step-over", { "F10", NULL } },
-  { "win.step-out", { "<Shift>F11", NULL } },
   { "win.play", { "<Control>space", NULL } },
   { "win.export", { "<Control>e", NULL } },
   { "win.copy-diagram", { "<Control><Shift>c", NULL } },
   { "win.toggle-sidebar", { "F9", NULL } },
+  { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
+  { "win.zoom-out", { "<Control>minus", NULL } },
+  { "win.zoom-reset", { "<Control>0", NULL } },
   { "win.close", { "<Control>w", NULL } },
+  { "win.step-over", { "F10", NULL } },
+  { "win.step-out", { "<Shift>F11", NULL } },
+  { "win.step-first", { "Home", NULL }, TRUE },
+  { "win.step-back", { "Left", NULL }, TRUE },
+  { "win.step-forward", { "Right", NULL }, TRUE },
+  { "win.step-last", { "End", NULL }, TRUE },
 };
+
+GtkEventController *
+heapglass_application_create_step_shortcuts (void)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_BUBBLE);
+  for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
+    {
+      if (!accelerators[i].local)
+        continue;
+      for (guint j = 0; accelerators[i].accels[j] != NULL; j++)
+        {
+          GtkShortcutTrigger *trigger = gtk_shortcut_trigger_parse_string (accelerators[i].accels[j]);
+          GtkShortcutAction *action = gtk_named_action_new (accelerators[i].action);
+
+          gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                                gtk_shortcut_new (trigger, action));
+        }
+    }
+  return controller;
+}
 
 static void
 apply_color_scheme (GSettings *settings, const char *key, gpointer user_data)
@@ -218,7 +246,8 @@ heapglass_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
   for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
-    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accelerators[i].action,
+    if (!accelerators[i].local)
+      gtk_application_set_accels_for_action (GTK_APPLICATION (self), accelerators[i].action,
                                            accelerators[i].accels);
 
   self->settings = settings_new_if_installed ();

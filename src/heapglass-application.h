@@ -15,4 +15,8 @@ HeapglassApplication *heapglass_application_new (void);
  * schema is not installed (then the built-in defaults apply). */
 GSettings *heapglass_application_get_settings (HeapglassApplication *self);
 
+/* The window's step keys (Left/Right/Home/End), defined with every other accelerator in
+ * heapglass-application.c; the window adds the returned controller to itself. */
+GtkEventController *heapglass_application_create_step_shortcuts (void);
+
 G_END_DECLS

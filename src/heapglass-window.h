@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "heapglass-application.h"
+#include "heapglass-chapter.h"
 #include "heapglass-trace.h"
 
 G_BEGIN_DECLS
@@ -13,7 +14,45 @@ G_DECLARE_FINAL_TYPE (HeapglassWindow, heapglass_window, HEAPGLASS, WINDOW, AdwA
 
 HeapglassWindow *heapglass_window_new (HeapglassApplication *app);
 
-/* Opens a .py file or a chapter (.md / .txt / folder). Errors are shown in the window. */
+/* Opens a .py file, a chapter (.md, its .txt export) or a folder of .py files, in the background.
+ * Errors are told in the window's banner. "chapter-loaded" is emitted when done (or failed). */
 void heapglass_window_open_file (HeapglassWindow *self, GFile *file);
+/* Puts a program in the code pane as if opened from a file named `file_name`. */
+void heapglass_window_set_code (HeapglassWindow *self, const char *code, const char *file_name);
+char *heapglass_window_get_code (HeapglassWindow *self);
+
+/* The chapter shown in the sidebar (NULL before one is opened) and the block in the code pane. */
+HeapglassChapter *heapglass_window_get_chapter (HeapglassWindow *self);
+/* Shows block `index` of the chapter (what choosing it in the sidebar does). */
+void heapglass_window_show_block (HeapglassWindow *self, guint index);
+int heapglass_window_get_block (HeapglassWindow *self);
+
+/* What the actions do (win.run, win.stop, …), callable directly. */
+void heapglass_window_run (HeapglassWindow *self);
+void heapglass_window_stop (HeapglassWindow *self);
+gboolean heapglass_window_is_running (HeapglassWindow *self);
+void heapglass_window_reveal_solution (HeapglassWindow *self);
+/* Shows step `step` (clamped to 1 … n_steps) everywhere: canvas, code marks, output, timeline. */
+void heapglass_window_set_step (HeapglassWindow *self, guint step);
+guint heapglass_window_get_step (HeapglassWindow *self);
+/* Clicking line `line` in the code gutter: the next step running it (backwards: the previous
+ * one). Returns FALSE when there is none. */
+gboolean heapglass_window_jump_to_line (HeapglassWindow *self, guint line, gboolean backwards);
+
+/* The current trace (NULL before Run). */
+HeapglassTrace *heapglass_window_get_trace (HeapglassWindow *self);
+/* Lines carrying the code pane's marks: the line about to run (strong) and the line just run
+ * (light); 0 when unmarked. */
+void heapglass_window_get_marked_lines (HeapglassWindow *self, guint *next_line, guint *prev_line);
+/* The ending message shown in the banner, NULL when the banner is hidden. */
+const char *heapglass_window_get_banner_text (HeapglassWindow *self);
+
+/* The parts, for tests. */
+GtkWidget *heapglass_window_get_canvas (HeapglassWindow *self);
+GtkWidget *heapglass_window_get_inspector (HeapglassWindow *self);
+GtkWidget *heapglass_window_get_timeline (HeapglassWindow *self);
+GtkWidget *heapglass_window_get_output_pane (HeapglassWindow *self);
+GtkWidget *heapglass_window_get_sidebar (HeapglassWindow *self);
+GtkWidget *heapglass_window_get_code_view (HeapglassWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,205 @@
+/* heapglass-output-pane.c: the output pane. stdout is shown as printed, stderr after it in the
+ * error colour (the trace keeps the two streams apart, so their interleaving is not known). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "heapglass-output-pane.h"
+
+struct _HeapglassOutputPane
+{
+  GtkWidget parent_instance;
+
+  GtkScrolledWindow *scroller;
+  GtkTextView *text_view;
+  GtkRevealer *input_revealer;
+  GtkLabel *prompt_label;
+  GtkEntry *entry;
+  GtkButton *send_button;
+
+  GtkTextTag *stderr_tag;
+  GtkTextTag *input_tag;
+  gsize shown_out_len;
+  gsize shown_err_len;
+  gboolean shown_any;
+};
+
+G_DEFINE_FINAL_TYPE (HeapglassOutputPane, heapglass_output_pane, GTK_TYPE_WIDGET)
+
+enum
+{
+  INPUT_SUBMITTED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+GtkWidget *
+heapglass_output_pane_new (void)
+{
+  return g_object_new (HEAPGLASS_TYPE_OUTPUT_PANE, NULL);
+}
+
+static void
+append_text (GtkTextBuffer *buffer, const char *text, gsize len, GtkTextTag *tag)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, len);
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  if (tag != NULL)
+    gtk_text_buffer_insert_with_tags (buffer, &end, valid, -1, tag, NULL);
+  else
+    gtk_text_buffer_insert (buffer, &end, valid, -1);
+}
+
+void
+heapglass_output_pane_set_output (HeapglassOutputPane *self, const char *out, gsize out_len,
+                                  const char *err, gsize err_len)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+
+  g_return_if_fail (HEAPGLASS_IS_OUTPUT_PANE (self));
+
+  /* Output only grows with the step within one trace (clear() starts a new one), so equal
+   * lengths mean equal text: scrubbing does not rebuild the buffer at every step. */
+  if (self->shown_any && out_len == self->shown_out_len && err_len == self->shown_err_len)
+    return;
+
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_set_text (buffer, "", 0);
+  if (out_len > 0)
+    append_text (buffer, out, out_len, NULL);
+  if (err_len > 0)
+    {
+      if (out_len > 0 && out[out_len - 1] != '\n')
+        append_text (buffer, "\n", 1, NULL);
+      append_text (buffer, err, err_len, self->stderr_tag);
+    }
+  self->shown_out_len = out_len;
+  self->shown_err_len = err_len;
+  self->shown_any = TRUE;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_view_scroll_to_iter (self->text_view, &end, 0, FALSE, 0, 1);
+}
+
+void
+heapglass_output_pane_clear (HeapglassOutputPane *self)
+{
+  g_return_if_fail (HEAPGLASS_IS_OUTPUT_PANE (self));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
+  self->shown_out_len = self->shown_err_len = 0;
+  self->shown_any = FALSE;
+  heapglass_output_pane_hide_input (self);
+}
+
+char *
+heapglass_output_pane_get_text (HeapglassOutputPane *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (HEAPGLASS_IS_OUTPUT_PANE (self), NULL);
+
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+void
+heapglass_output_pane_request_input (HeapglassOutputPane *self, const char *prompt)
+{
+  g_return_if_fail (HEAPGLASS_IS_OUTPUT_PANE (self));
+
+  gtk_label_set_text (self->prompt_label, prompt != NULL && *prompt ? prompt : _("input()"));
+  gtk_revealer_set_reveal_child (self->input_revealer, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+}
+
+void
+heapglass_output_pane_hide_input (HeapglassOutputPane *self)
+{
+  g_return_if_fail (HEAPGLASS_IS_OUTPUT_PANE (self));
+  gtk_revealer_set_reveal_child (self->input_revealer, FALSE);
+}
+
+gboolean
+heapglass_output_pane_is_asking (HeapglassOutputPane *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_OUTPUT_PANE (self), FALSE);
+  return gtk_revealer_get_reveal_child (self->input_revealer);
+}
+
+void
+heapglass_output_pane_submit_input (HeapglassOutputPane *self, const char *line)
+{
+  g_return_if_fail (HEAPGLASS_IS_OUTPUT_PANE (self));
+  g_return_if_fail (line != NULL);
+
+  heapglass_output_pane_hide_input (self);
+  g_signal_emit (self, signals[INPUT_SUBMITTED], 0, line);
+}
+
+static void
+on_entry_activate (HeapglassOutputPane *self)
+{
+  g_autofree char *line = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->entry)));
+
+  if (!heapglass_output_pane_is_asking (self))
+    return;
+  /* The answer is cleared only once it was sent; before that, nothing typed is lost. */
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
+  heapglass_output_pane_submit_input (self, line);
+}
+
+static void
+heapglass_output_pane_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), HEAPGLASS_TYPE_OUTPUT_PANE);
+  G_OBJECT_CLASS (heapglass_output_pane_parent_class)->dispose (object);
+}
+
+static void
+heapglass_output_pane_class_init (HeapglassOutputPaneClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = heapglass_output_pane_dispose;
+
+  signals[INPUT_SUBMITTED] = g_signal_new ("input-submitted", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                           1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/heapglass/Heapglass/heapglass-output-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, HeapglassOutputPane, scroller);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassOutputPane, text_view);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassOutputPane, input_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassOutputPane, prompt_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassOutputPane, entry);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassOutputPane, send_button);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "outputpane");
+}
+
+static void
+heapglass_output_pane_init (HeapglassOutputPane *self)
+{
+  GtkTextBuffer *buffer;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (
+      GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+      GTK_ORIENTATION_VERTICAL);
+
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  self->stderr_tag = gtk_text_buffer_create_tag (buffer, "stderr", "foreground", "#c01c28", NULL);
+  self->input_tag = gtk_text_buffer_create_tag (buffer, "input", "weight", PANGO_WEIGHT_BOLD,
+                                                NULL);
+  g_signal_connect_object (self->entry, "activate", G_CALLBACK (on_entry_activate), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->send_button, "clicked", G_CALLBACK (on_entry_activate), self,
+                           G_CONNECT_SWAPPED);
+}

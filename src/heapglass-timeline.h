@@ -1,0 +1,33 @@
+/* heapglass-timeline.h: the timeline under the canvas: step slider, first/back/play/forward/last,
+ * step over/out, play speed, and the sparkline of live objects over the run. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "heapglass-trace.h"
+
+G_BEGIN_DECLS
+
+#define HEAPGLASS_TYPE_TIMELINE (heapglass_timeline_get_type ())
+G_DECLARE_FINAL_TYPE (HeapglassTimeline, heapglass_timeline, HEAPGLASS, TIMELINE, GtkWidget)
+
+/* Signals:
+ *   "step-requested" (guint step)  the learner moved the slider or clicked the sparkline
+ * Properties: "step" (guint, read-only from outside: use set_step), "n-steps", "speed" (double,
+ * steps per second), "playing" (gboolean). The buttons activate win.step-first, win.step-back,
+ * win.play, win.step-forward, win.step-last, win.step-over and win.step-out. */
+GtkWidget *heapglass_timeline_new (void);
+
+void heapglass_timeline_set_trace (HeapglassTimeline *self, HeapglassTrace *trace);
+/* More steps arrived (tracing) or the run ended: widens the slider and refreshes the sparkline. */
+void heapglass_timeline_set_n_steps (HeapglassTimeline *self, guint n_steps);
+guint heapglass_timeline_get_n_steps (HeapglassTimeline *self);
+/* Moves the slider without emitting "step-requested". */
+void heapglass_timeline_set_step (HeapglassTimeline *self, guint step);
+guint heapglass_timeline_get_step (HeapglassTimeline *self);
+void heapglass_timeline_set_speed (HeapglassTimeline *self, double steps_per_second);
+double heapglass_timeline_get_speed (HeapglassTimeline *self);
+/* Shows the play button as pause while playing. */
+void heapglass_timeline_set_playing (HeapglassTimeline *self, gboolean playing);
+
+G_END_DECLS
