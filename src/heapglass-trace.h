@@ -141,6 +141,10 @@ guint64 heapglass_trace_get_step_live_objects (HeapglassTrace *self, guint step)
 guint64 heapglass_trace_get_step_live_bytes (HeapglassTrace *self, guint step);
 /* Steps where the program asked for input (input()); the answer is whatever followed on stdin. */
 gboolean heapglass_trace_get_step_input_prompt (HeapglassTrace *self, guint step, char **prompt);
+/* Input requests in order (the runner watches these to ask the user): how many so far, and the
+ * prompt of the index-th one (0-based, NULL if out of range; free it). */
+guint heapglass_trace_get_n_input_requests (HeapglassTrace *self);
+char *heapglass_trace_get_input_prompt (HeapglassTrace *self, guint index);
 
 /* Output: stream 1 = stdout, 2 = stderr. Everything printed before `step` (0 = the whole run). */
 char *heapglass_trace_get_output (HeapglassTrace *self, int stream, guint step, gsize *len);

@@ -1,0 +1,795 @@
+/* test-trace-model.c: the trace decoder and model, fed with streams written here with HgBuf. */
+#include "heapglass-trace.h"
+
+/* String ids of the sample stream, in definition order. */
+enum
+{
+  S_MODULE = 1,
+  S_INT,
+  S_LIST,
+  S_X,
+  S_Y,
+  S_PROCESS,
+  S_WEAKREF,
+  S_DATA,
+  S_W,
+  S_VALUE_ERROR,
+  S_N_STRINGS = S_VALUE_ERROR
+};
+
+static void
+w_string (HgBuf *b, const char *text)
+{
+  hg_buf_byte (b, HG_REC_STRING);
+  hg_buf_string (b, text);
+}
+
+static void
+w_step (HgBuf *b, HgRecord code, unsigned line)
+{
+  hg_buf_byte (b, code);
+  hg_buf_varint (b, line);
+}
+
+static void
+w_push (HgBuf *b, unsigned sid, unsigned first_line)
+{
+  hg_buf_byte (b, HG_REC_FRAME_PUSH);
+  hg_buf_varint (b, sid);
+  hg_buf_varint (b, first_line);
+}
+
+static void
+w_pop (HgBuf *b)
+{
+  hg_buf_byte (b, HG_REC_FRAME_POP);
+}
+
+static void
+w_bind (HgBuf *b, unsigned frame, unsigned sid, guint64 oid)
+{
+  hg_buf_byte (b, HG_REC_BIND);
+  hg_buf_varint (b, frame);
+  hg_buf_varint (b, sid);
+  hg_buf_varint (b, oid);
+}
+
+static void
+w_unbind (HgBuf *b, unsigned frame, unsigned sid)
+{
+  hg_buf_byte (b, HG_REC_UNBIND);
+  hg_buf_varint (b, frame);
+  hg_buf_varint (b, sid);
+}
+
+static void
+w_new (HgBuf *b, guint64 oid, unsigned type_sid, HgKind kind, unsigned size)
+{
+  hg_buf_byte (b, HG_REC_OBJ_NEW);
+  hg_buf_varint (b, oid);
+  hg_buf_varint (b, type_sid);
+  hg_buf_varint (b, kind);
+  hg_buf_varint (b, size);
+  hg_buf_varint (b, 1);
+}
+
+static void
+w_int (HgBuf *b, guint64 oid, gint64 value)
+{
+  w_new (b, oid, S_INT, HG_KIND_INT, 28);
+  hg_buf_zigzag (b, value);
+}
+
+static void
+w_free (HgBuf *b, guint64 oid)
+{
+  hg_buf_byte (b, HG_REC_OBJ_FREE);
+  hg_buf_varint (b, oid);
+}
+
+static void
+w_seq (HgBuf *b, guint64 oid, guint64 length, unsigned start, unsigned count,
+       const guint64 *items)
+{
+  hg_buf_byte (b, HG_REC_SEQ);
+  hg_buf_varint (b, oid);
+  hg_buf_varint (b, length);
+  hg_buf_varint (b, start);
+  hg_buf_varint (b, count);
+  for (unsigned i = 0; i < count; i++)
+    hg_buf_varint (b, items[i]);
+}
+
+static void
+w_weakref (HgBuf *b, guint64 oid, guint64 referent)
+{
+  hg_buf_byte (b, HG_REC_WEAKREF);
+  hg_buf_varint (b, oid);
+  hg_buf_varint (b, referent);
+}
+
+static void
+w_output (HgBuf *b, int stream, const char *text)
+{
+  hg_buf_byte (b, HG_REC_OUTPUT);
+  hg_buf_varint (b, stream);
+  hg_buf_string (b, text);
+}
+
+static void
+w_end (HgBuf *b, HgEnding ending, int status)
+{
+  hg_buf_byte (b, HG_REC_END);
+  hg_buf_varint (b, ending);
+  hg_buf_zigzag (b, status);
+  hg_buf_varint (b, 0);
+  hg_buf_string (b, "");
+  hg_buf_varint (b, 0);
+}
+
+/* The sample program, one STEP per line:
+ *  1 x = [1, 2, 3]
+ *  2 process(x)            def process(y):  (lines 5-7)
+ *  5   y.append(4)
+ *  6   return
+ *  3 d = Data(); w = weakref.ref(d)
+ *  4 del x; del d
+ *  8 print("done")    and the end. */
+static HgBuf
+sample_stream (void)
+{
+  HgBuf b = { 0 };
+  guint64 items[3] = { 1, 2, 3 };
+  guint64 four = 5;
+  const char *strings[] = { "<module>", "int",  "list", "x", "y", "process", "weakref",
+                            "Data",     "w",    "ValueError" };
+
+  hg_buf_header (&b, 100, "/tmp/sample.py");
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    w_string (&b, strings[i]);
+  w_push (&b, S_MODULE, 1);
+  w_step (&b, HG_REC_STEP_LINE, 1); /* step 1: nothing bound */
+  for (int i = 0; i < 3; i++)
+    w_int (&b, i + 1, i + 1);
+  w_new (&b, 4, S_LIST, HG_KIND_LIST, 88);
+  w_seq (&b, 4, 3, 0, 3, items);
+  w_bind (&b, 0, S_X, 4);
+  w_step (&b, HG_REC_STEP_LINE, 2); /* step 2: x = [1, 2, 3] */
+  w_push (&b, S_PROCESS, 5);
+  w_bind (&b, 0, S_Y, 4);
+  w_step (&b, HG_REC_STEP_CALL, 5); /* step 3: in process, y is x */
+  w_step (&b, HG_REC_STEP_LINE, 5); /* step 4 */
+  w_int (&b, 5, 4);
+  w_seq (&b, 4, 4, 3, 1, &four);
+  w_step (&b, HG_REC_STEP_LINE, 6); /* step 5: appended */
+  w_step (&b, HG_REC_STEP_RETURN, 6); /* step 6 */
+  w_pop (&b);
+  w_new (&b, 6, S_DATA, HG_KIND_INSTANCE, 48);
+  w_new (&b, 7, S_WEAKREF, HG_KIND_WEAKREF, 72);
+  w_weakref (&b, 7, 6);
+  w_bind (&b, 0, S_W, 7);
+  w_bind (&b, 0, S_Y, 6);
+  w_step (&b, HG_REC_STEP_LINE, 3); /* step 7: back at the top, w alive */
+  w_unbind (&b, 0, S_X);
+  w_free (&b, 4);
+  w_unbind (&b, 0, S_Y);
+  w_free (&b, 6);
+  w_weakref (&b, 7, 0);
+  w_output (&b, 1, "done\n");
+  w_step (&b, HG_REC_STEP_LINE, 4); /* step 8: list and Data freed */
+  w_step (&b, HG_REC_STEP_LINE, 8); /* step 9 */
+  w_output (&b, 2, "oops\n");
+  hg_buf_byte (&b, HG_REC_EXCEPTION);
+  hg_buf_varint (&b, S_VALUE_ERROR);
+  hg_buf_string (&b, "bad value");
+  hg_buf_varint (&b, 0);
+  w_step (&b, HG_REC_STEP_EXCEPTION, 8); /* step 10 */
+  w_end (&b, HG_END_EXCEPTION, 1);
+  g_assert_false (b.failed);
+  return b;
+}
+
+static HeapglassTrace *
+sample_trace (void)
+{
+  HgBuf b = sample_stream ();
+  g_autoptr (GBytes) bytes = g_bytes_new_take (b.data, b.len);
+  g_autoptr (GError) error = NULL;
+  HeapglassTrace *trace = heapglass_trace_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  return trace;
+}
+
+static gboolean
+frame_lookup (const HeapglassFrameView *frame, const char *name, guint64 *oid, gboolean *rebound)
+{
+  for (guint i = 0; i < frame->n_bindings; i++)
+    if (g_str_equal (frame->names[i], name))
+      {
+        if (oid)
+          *oid = frame->oids[i];
+        if (rebound)
+          *rebound = frame->rebound[i];
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+test_steps_and_lines (void)
+{
+  g_autoptr (HeapglassTrace) trace = sample_trace ();
+  const guint lines[] = { 1, 2, 5, 5, 6, 6, 3, 4, 8, 8 };
+
+  g_assert_cmpuint (heapglass_trace_get_n_steps (trace), ==, 10);
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    g_assert_cmpuint (heapglass_trace_get_step_line (trace, i + 1), ==, lines[i]);
+  g_assert_cmpint (heapglass_trace_get_step_event (trace, 3), ==, HEAPGLASS_EVENT_CALL);
+  g_assert_cmpint (heapglass_trace_get_step_event (trace, 6), ==, HEAPGLASS_EVENT_RETURN);
+  g_assert_cmpstr (heapglass_trace_get_script (trace), ==, "/tmp/sample.py");
+  g_assert_cmpuint (heapglass_trace_get_max_items (trace), ==, 100);
+  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_EXCEPTION);
+  g_assert_cmpstr (heapglass_trace_get_exception_type (trace), ==, "ValueError");
+  g_assert_cmpstr (heapglass_trace_get_exception_message (trace), ==, "bad value");
+  g_assert_cmpint (heapglass_trace_get_exit_status (trace), ==, 1);
+  g_assert_true (heapglass_trace_is_complete (trace));
+}
+
+static void
+test_shared_list (void)
+{
+  g_autoptr (HeapglassTrace) trace = sample_trace ();
+  g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, 3);
+  guint64 x = 0, y = 0;
+  gboolean rebound = FALSE;
+  const HeapglassObjectView *list;
+
+  g_assert_cmpuint (snap->n_frames, ==, 2);
+  g_assert_cmpstr (snap->frames[0].function, ==, "<module>");
+  g_assert_cmpstr (snap->frames[1].function, ==, "process");
+  g_assert_cmpuint (snap->frames[0].line, ==, 2);
+  g_assert_cmpuint (snap->frames[1].line, ==, 5);
+  g_assert_true (frame_lookup (&snap->frames[0], "x", &x, &rebound));
+  g_assert_false (rebound);
+  g_assert_true (frame_lookup (&snap->frames[1], "y", &y, &rebound));
+  g_assert_true (rebound);
+  g_assert_cmpuint (x, ==, 4);
+  g_assert_cmpuint (y, ==, x);
+  list = heapglass_snapshot_find_object (snap, x);
+  g_assert_nonnull (list);
+  g_assert_cmpint (list->kind, ==, HG_KIND_LIST);
+  g_assert_cmpstr (list->type_name, ==, "list");
+  g_assert_cmpuint (list->length, ==, 3);
+  g_assert_cmpuint (list->n_items, ==, 3);
+  g_assert_cmpuint (list->items[2], ==, 3);
+  g_assert_cmpint (heapglass_snapshot_find_object (snap, list->items[2])->int_value, ==, 3);
+  g_assert_cmpuint (list->created_step, ==, 2);
+  g_assert_cmpuint (list->freed_step, ==, 8);
+  g_assert_false (list->changed);
+  /* the list and its three ints */
+  g_assert_cmpuint (snap->n_objects, ==, 4);
+}
+
+static void
+test_seek_back_and_forth (void)
+{
+  g_autoptr (HeapglassTrace) trace = sample_trace ();
+  const guint order[] = { 5, 2, 9, 4, 5, 1, 7, 3, 10, 5 };
+  const guint64 expect_len[] = { 0, 3, 3, 3, 4, 4, 4, 0, 0, 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, order[i]);
+      const HeapglassObjectView *list = heapglass_snapshot_find_object (snap, 4);
+      g_assert_cmpuint (snap->step, ==, order[i]);
+      if (expect_len[order[i] - 1] == 0)
+        {
+          /* not yet created, or gone: at step 8 it is shown once more, freed */
+          if (order[i] == 8)
+            g_assert_true (list != NULL && list->freed);
+          else
+            g_assert_null (list);
+        }
+      else
+        {
+          g_assert_nonnull (list);
+          g_assert_cmpuint (list->length, ==, expect_len[order[i] - 1]);
+          g_assert_cmpuint (list->n_items, ==, list->length);
+          g_assert_true (list->changed == (order[i] == 2 || order[i] == 5));
+        }
+    }
+}
+
+static void
+test_del_frees (void)
+{
+  g_autoptr (HeapglassTrace) trace = sample_trace ();
+  g_autoptr (HeapglassSnapshot) at_del = heapglass_trace_snapshot (trace, 8);
+  g_autoptr (HeapglassSnapshot) after = heapglass_trace_snapshot (trace, 9);
+  const HeapglassObjectView *list = heapglass_snapshot_find_object (at_del, 4);
+
+  g_assert_false (frame_lookup (&at_del->frames[0], "x", NULL, NULL));
+  g_assert_nonnull (list);
+  g_assert_true (list->freed);
+  g_assert_null (heapglass_snapshot_find_object (after, 4));
+  /* the ints the list held are still alive but no longer reachable */
+  g_assert_null (heapglass_snapshot_find_object (after, 1));
+  g_assert_cmpuint (after->live_objects, ==, 5);
+  g_assert_cmpuint (heapglass_trace_get_step_live_objects (trace, 7), ==, 7);
+  g_assert_cmpuint (heapglass_trace_get_step_live_bytes (trace, 2), ==, 3 * 28 + 88);
+  g_assert_cmpuint (heapglass_trace_get_peak_objects (trace), ==, 7);
+  g_assert_cmpuint (heapglass_trace_get_max_depth (trace), ==, 2);
+}
+
+static void
+test_weakref_dies_after_del (void)
+{
+  g_autoptr (HeapglassTrace) trace = sample_trace ();
+  g_autoptr (HeapglassSnapshot) alive = heapglass_trace_snapshot (trace, 7);
+  g_autoptr (HeapglassSnapshot) dead = heapglass_trace_snapshot (trace, 8);
+  guint64 w = 0;
+  const HeapglassObjectView *ref;
+
+  g_assert_true (frame_lookup (&alive->frames[0], "w", &w, NULL));
+  ref = heapglass_snapshot_find_object (alive, w);
+  g_assert_cmpint (ref->kind, ==, HG_KIND_WEAKREF);
+  g_assert_cmpuint (ref->referent, ==, 6);
+  g_assert_nonnull (heapglass_snapshot_find_object (alive, 6));
+  ref = heapglass_snapshot_find_object (dead, w);
+  g_assert_cmpuint (ref->referent, ==, 0);
+  g_assert_true (ref->was_weakref_target);
+  g_assert_true (ref->changed);
+}
+
+static void
+test_output_so_far (void)
+{
+  g_autoptr (HeapglassTrace) trace = sample_trace ();
+  g_autofree char *before = heapglass_trace_get_output (trace, 1, 7, NULL);
+  g_autofree char *at = heapglass_trace_get_output (trace, 1, 8, NULL);
+  g_autofree char *err = heapglass_trace_get_output (trace, 2, 0, NULL);
+  g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, 8);
+
+  g_assert_cmpstr (before, ==, "");
+  g_assert_cmpstr (at, ==, "done\n");
+  g_assert_cmpstr (err, ==, "oops\n");
+  g_assert_cmpuint (snap->stdout_len, ==, 5);
+  g_assert_cmpuint (snap->stderr_len, ==, 0);
+}
+
+static void
+test_exception_on_frame (void)
+{
+  g_autoptr (HeapglassTrace) trace = sample_trace ();
+  g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, 10);
+  g_autoptr (HeapglassSnapshot) before = heapglass_trace_snapshot (trace, 9);
+
+  g_assert_cmpint (snap->event, ==, HEAPGLASS_EVENT_EXCEPTION);
+  g_assert_cmpstr (snap->frames[0].exception_type, ==, "ValueError");
+  g_assert_cmpstr (snap->frames[0].exception_message, ==, "bad value");
+  g_assert_null (before->frames[0].exception_type);
+}
+
+static void
+test_navigation (void)
+{
+  g_autoptr (HeapglassTrace) trace = sample_trace ();
+  g_autoptr (GArray) changes = heapglass_trace_get_object_changes (trace, 4);
+
+  g_assert_cmpuint (heapglass_trace_find_line (trace, 6, 0, FALSE), ==, 5);
+  g_assert_cmpuint (heapglass_trace_find_line (trace, 6, 5, FALSE), ==, 6);
+  g_assert_cmpuint (heapglass_trace_find_line (trace, 5, 6, TRUE), ==, 4);
+  g_assert_cmpuint (heapglass_trace_find_line (trace, 42, 1, FALSE), ==, 0);
+  /* step 2 calls process: stepping over lands back at the top level */
+  g_assert_cmpuint (heapglass_trace_get_step_depth (trace, 2), ==, 1);
+  g_assert_cmpuint (heapglass_trace_get_step_depth (trace, 4), ==, 2);
+  g_assert_cmpuint (heapglass_trace_find_step_over (trace, 2), ==, 7);
+  g_assert_cmpuint (heapglass_trace_find_step_over (trace, 4), ==, 5);
+  g_assert_cmpuint (heapglass_trace_find_step_out (trace, 4), ==, 7);
+  g_assert_cmpuint (heapglass_trace_find_step_out (trace, 8), ==, 0);
+  g_assert_cmpuint (changes->len, ==, 2);
+  g_assert_cmpuint (g_array_index (changes, guint, 0), ==, 2);
+  g_assert_cmpuint (g_array_index (changes, guint, 1), ==, 5);
+}
+
+static void
+test_input_prompt (void)
+{
+  HgBuf b = { 0 };
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *prompt = NULL;
+
+  hg_buf_header (&b, 10, "in.py");
+  w_string (&b, "<module>");
+  w_push (&b, 1, 1);
+  w_step (&b, HG_REC_STEP_LINE, 1);
+  hg_buf_byte (&b, HG_REC_INPUT);
+  hg_buf_string (&b, "Name? ");
+  g_assert_true (heapglass_trace_feed (trace, b.data, b.len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (heapglass_trace_get_n_input_requests (trace), ==, 1);
+  prompt = heapglass_trace_get_input_prompt (trace, 0);
+  g_assert_cmpstr (prompt, ==, "Name? ");
+  g_clear_pointer (&prompt, g_free);
+  /* the request belongs to the step it happens before */
+  g_assert_true (heapglass_trace_get_step_input_prompt (trace, 2, &prompt));
+  g_assert_cmpstr (prompt, ==, "Name? ");
+  g_assert_false (heapglass_trace_get_step_input_prompt (trace, 1, NULL));
+  hg_buf_clear (&b);
+}
+
+static void
+test_summarised_list (void)
+{
+  HgBuf b = { 0 };
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeapglassSnapshot) snap = NULL;
+  guint64 items[5];
+  const HeapglassObjectView *list;
+
+  hg_buf_header (&b, 5, "big.py");
+  w_string (&b, "<module>");
+  w_string (&b, "int");
+  w_string (&b, "list");
+  w_string (&b, "lst");
+  w_push (&b, 1, 1);
+  w_new (&b, 1, 3, HG_KIND_LIST, 56);
+  for (int i = 0; i < 5; i++)
+    {
+      w_int (&b, 2 + i, i);
+      items[i] = 2 + i;
+    }
+  w_seq (&b, 1, 1000000, 0, 5, items);
+  w_bind (&b, 0, 4, 1);
+  w_step (&b, HG_REC_STEP_LINE, 1);
+  /* beyond K only the length changes */
+  w_seq (&b, 1, 1000001, 5, 0, NULL);
+  w_step (&b, HG_REC_STEP_LINE, 2);
+  /* an item inside the prefix replaced */
+  w_int (&b, 7, 99);
+  items[0] = 7;
+  w_seq (&b, 1, 1000001, 2, 1, items);
+  w_step (&b, HG_REC_STEP_LINE, 3);
+  g_assert_true (heapglass_trace_feed (trace, b.data, b.len, &error));
+  g_assert_no_error (error);
+
+  snap = heapglass_trace_snapshot (trace, 1);
+  list = heapglass_snapshot_find_object (snap, 1);
+  g_assert_cmpuint (list->length, ==, 1000000);
+  g_assert_cmpuint (list->n_items, ==, 5);
+  g_clear_pointer (&snap, heapglass_snapshot_unref);
+  snap = heapglass_trace_snapshot (trace, 2);
+  list = heapglass_snapshot_find_object (snap, 1);
+  g_assert_cmpuint (list->length, ==, 1000001);
+  g_assert_cmpuint (list->items[2], ==, 4);
+  g_clear_pointer (&snap, heapglass_snapshot_unref);
+  snap = heapglass_trace_snapshot (trace, 3);
+  list = heapglass_snapshot_find_object (snap, 1);
+  g_assert_cmpuint (list->n_items, ==, 5);
+  g_assert_cmpuint (list->items[2], ==, 7);
+  g_assert_cmpuint (list->items[3], ==, 5);
+  g_assert_cmpint (heapglass_snapshot_find_object (snap, 7)->int_value, ==, 99);
+  hg_buf_clear (&b);
+}
+
+/* Snapshots of every step, in a comparable text form. */
+static char *
+describe_trace (HeapglassTrace *trace)
+{
+  GString *out = g_string_new (NULL);
+  guint n = heapglass_trace_get_n_steps (trace);
+
+  g_string_append_printf (out, "steps=%u end=%d\n", n, heapglass_trace_get_ending (trace));
+  for (guint s = 1; s <= n; s++)
+    {
+      g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, s);
+      g_string_append_printf (out, "%u:%u", s, snap->line);
+      for (guint f = 0; f < snap->n_frames; f++)
+        for (guint i = 0; i < snap->frames[f].n_bindings; i++)
+          g_string_append_printf (out, " %s=%" G_GUINT64_FORMAT, snap->frames[f].names[i],
+                                  snap->frames[f].oids[i]);
+      for (guint o = 0; o < snap->n_objects; o++)
+        g_string_append_printf (out, " #%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "/%u",
+                                snap->objects[o].oid, snap->objects[o].length,
+                                snap->objects[o].n_items);
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_any_split (void)
+{
+  HgBuf b = sample_stream ();
+  g_autoptr (HeapglassTrace) whole = sample_trace ();
+  g_autofree char *expected = describe_trace (whole);
+
+  for (gsize piece = 1; piece <= 7; piece += 3)
+    {
+      g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+      g_autoptr (GError) error = NULL;
+      g_autofree char *got = NULL;
+
+      for (gsize off = 0; off < b.len; off += piece)
+        g_assert_true (heapglass_trace_feed (trace, b.data + off, MIN (piece, b.len - off), &error));
+      g_assert_true (heapglass_trace_finish (trace, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (heapglass_trace_get_stream_bytes (trace), ==, b.len);
+      got = describe_trace (trace);
+      g_assert_cmpstr (got, ==, expected);
+    }
+  hg_buf_clear (&b);
+}
+
+static void
+test_truncated_every_offset (void)
+{
+  HgBuf b = sample_stream ();
+  guint full_steps = 10;
+
+  for (gsize cut = 0; cut < b.len; cut++)
+    {
+      g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+      g_autoptr (GError) error = NULL;
+      guint n;
+
+      g_assert_true (heapglass_trace_feed (trace, b.data, cut, &error));
+      g_assert_no_error (error);
+      n = heapglass_trace_get_n_steps (trace);
+      g_assert_cmpuint (n, <=, full_steps);
+      if (!heapglass_trace_finish (trace, &error))
+        g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED);
+      /* a cut at a record boundary is a clean partial trace: no ending yet */
+      g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_NONE);
+      /* steps decoded before the cut stay usable */
+      g_assert_cmpuint (heapglass_trace_get_n_steps (trace), ==, n);
+      for (guint s = 1; s <= n; s++)
+        {
+          g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, s);
+          g_assert_cmpuint (snap->step, ==, s);
+        }
+    }
+  hg_buf_clear (&b);
+}
+
+static void
+test_random_corruption (void)
+{
+  HgBuf b = sample_stream ();
+  guint errors = 0;
+
+  for (int round = 0; round < 3000; round++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (b.data, b.len);
+      g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+      g_autoptr (GError) error = NULL;
+      int flips = g_test_rand_int_range (1, 4);
+      gboolean ok;
+
+      for (int i = 0; i < flips; i++)
+        copy[g_test_rand_int_range (0, (gint32) b.len)] = (guint8) g_test_rand_int_range (0, 256);
+      ok = heapglass_trace_feed (trace, copy, b.len, &error);
+      ok = ok && heapglass_trace_finish (trace, &error);
+      if (!ok)
+        {
+          g_assert_nonnull (error);
+          g_assert_true (error->domain == HEAPGLASS_TRACE_ERROR);
+          errors++;
+        }
+      for (guint s = 1; s <= heapglass_trace_get_n_steps (trace); s++)
+        {
+          g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, s);
+          for (guint o = 0; o < snap->n_objects; o++)
+            g_assert_nonnull (snap->objects[o].type_name);
+        }
+    }
+  /* most corruptions are caught */
+  g_assert_cmpuint (errors, >, 1500);
+  hg_buf_clear (&b);
+}
+
+static void
+test_huge_length_rejected (void)
+{
+  HgBuf b = { 0 };
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+
+  hg_buf_header (&b, 10, "x.py");
+  hg_buf_byte (&b, HG_REC_STRING);
+  hg_buf_varint (&b, (guint64) 1 << 40);
+  g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+  g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  /* refuses further input */
+  g_assert_false (heapglass_trace_feed (trace, b.data, 1, &error));
+  g_assert_nonnull (error);
+  hg_buf_clear (&b);
+}
+
+static void
+test_huge_count_rejected (void)
+{
+  HgBuf b = { 0 };
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+
+  hg_buf_header (&b, 10, "x.py");
+  w_string (&b, "list");
+  w_new (&b, 1, 1, HG_KIND_LIST, 56);
+  hg_buf_byte (&b, HG_REC_SEQ);
+  hg_buf_varint (&b, 1);
+  hg_buf_varint (&b, G_MAXUINT32);
+  hg_buf_varint (&b, 0);
+  hg_buf_varint (&b, G_MAXUINT32);
+  g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+  g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+  hg_buf_clear (&b);
+}
+
+static void
+test_bad_magic (void)
+{
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (heapglass_trace_feed (trace, (const guint8 *) "HGX", 3, &error));
+  g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+}
+
+static void
+test_wrong_version (void)
+{
+  HgBuf b = { 0 };
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+
+  hg_buf_reserve (&b, 8);
+  memcpy (b.data, HG_TRACE_MAGIC, 8);
+  b.len = 8;
+  hg_buf_varint (&b, 99);
+  g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+  g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_VERSION);
+  hg_buf_clear (&b);
+}
+
+static void
+test_unknown_ids (void)
+{
+  HgBuf b = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  /* bind to an object never created */
+  {
+    g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+    hg_buf_header (&b, 10, "x.py");
+    w_string (&b, "<module>");
+    w_push (&b, 1, 1);
+    w_bind (&b, 0, 1, 42);
+    g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+    g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+    g_clear_error (&error);
+    hg_buf_clear (&b);
+  }
+  /* a string id never defined */
+  {
+    g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+    hg_buf_header (&b, 10, "x.py");
+    w_push (&b, 7, 1);
+    g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+    g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+    g_clear_error (&error);
+    hg_buf_clear (&b);
+  }
+  /* a frame deeper than the stack */
+  {
+    g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+    hg_buf_header (&b, 10, "x.py");
+    w_string (&b, "<module>");
+    w_string (&b, "int");
+    w_push (&b, 1, 1);
+    w_int (&b, 1, 5);
+    w_bind (&b, 3, 1, 1);
+    g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+    g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+    g_clear_error (&error);
+    hg_buf_clear (&b);
+  }
+  /* an object id reused */
+  {
+    g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+    hg_buf_header (&b, 10, "x.py");
+    w_string (&b, "int");
+    w_int (&b, 1, 5);
+    w_int (&b, 1, 6);
+    g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+    g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+    g_clear_error (&error);
+    hg_buf_clear (&b);
+  }
+}
+
+static void
+test_keeps_steps_before_error (void)
+{
+  HgBuf b = sample_stream ();
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+
+  /* the END record's code replaced by garbage */
+  b.data[b.len - 6] = 0x7f;
+  g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+  g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+  g_assert_cmpuint (heapglass_trace_get_n_steps (trace), ==, 10);
+  hg_buf_clear (&b);
+}
+
+static void
+test_sparse_oids (void)
+{
+  HgBuf b = { 0 };
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeapglassSnapshot) snap = NULL;
+  guint64 items[2] = { 1000, 5 };
+
+  hg_buf_header (&b, 10, "x.py");
+  w_string (&b, "<module>");
+  w_string (&b, "int");
+  w_string (&b, "list");
+  w_string (&b, "v");
+  w_push (&b, 1, 1);
+  w_int (&b, 1000, 10);
+  w_int (&b, 5, 20);
+  w_new (&b, 1 << 30, 3, HG_KIND_LIST, 72);
+  w_seq (&b, 1 << 30, 2, 0, 2, items);
+  w_bind (&b, 0, 4, 1 << 30);
+  w_step (&b, HG_REC_STEP_LINE, 1);
+  g_assert_true (heapglass_trace_feed (trace, b.data, b.len, &error));
+  snap = heapglass_trace_snapshot (trace, 1);
+  g_assert_cmpuint (snap->n_objects, ==, 3);
+  g_assert_cmpint (heapglass_snapshot_find_object (snap, 5)->int_value, ==, 20);
+  g_assert_cmpint (heapglass_snapshot_find_object (snap, 1000)->int_value, ==, 10);
+  hg_buf_clear (&b);
+}
+
+static void
+test_memory_usage_reported (void)
+{
+  g_autoptr (HeapglassTrace) trace = sample_trace ();
+  gsize used = heapglass_trace_get_memory_usage (trace);
+  g_assert_cmpuint (used, >, 0);
+  g_assert_cmpuint (used, <, 1 << 20);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/trace/model/steps-and-lines", test_steps_and_lines);
+  g_test_add_func ("/trace/model/two-names-one-list", test_shared_list);
+  g_test_add_func ("/trace/model/seek-back-and-forth", test_seek_back_and_forth);
+  g_test_add_func ("/trace/model/del-frees-the-list", test_del_frees);
+  g_test_add_func ("/trace/weakref/dies-after-del", test_weakref_dies_after_del);
+  g_test_add_func ("/trace/model/output-so-far", test_output_so_far);
+  g_test_add_func ("/trace/model/exception-on-its-frame", test_exception_on_frame);
+  g_test_add_func ("/trace/model/find-line-step-over-out", test_navigation);
+  g_test_add_func ("/trace/model/input-prompt", test_input_prompt);
+  g_test_add_func ("/trace/model/summarised-list", test_summarised_list);
+  g_test_add_func ("/trace/model/sparse-object-ids", test_sparse_oids);
+  g_test_add_func ("/trace/model/memory-usage", test_memory_usage_reported);
+  g_test_add_func ("/trace/decoder/any-split", test_any_split);
+  g_test_add_func ("/trace/decoder/truncated-every-offset", test_truncated_every_offset);
+  g_test_add_func ("/trace/decoder/random-corruption", test_random_corruption);
+  g_test_add_func ("/trace/decoder/huge-length-rejected", test_huge_length_rejected);
+  g_test_add_func ("/trace/decoder/huge-count-rejected", test_huge_count_rejected);
+  g_test_add_func ("/trace/decoder/bad-magic", test_bad_magic);
+  g_test_add_func ("/trace/decoder/wrong-version", test_wrong_version);
+  g_test_add_func ("/trace/decoder/unknown-ids", test_unknown_ids);
+  g_test_add_func ("/trace/decoder/keeps-steps-before-error", test_keeps_steps_before_error);
+
+  return g_test_run ();
+}
