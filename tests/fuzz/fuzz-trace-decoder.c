@@ -72,7 +72,7 @@ explore (HeapglassTrace *trace)
       g_autofree char *prompt = NULL;
       g_autofree char *before = NULL;
 
-      if (step == 0)
+      if (step == 0 || step > n_steps)
         continue;
       heapglass_trace_get_step_line (trace, step);
       heapglass_event_to_string (heapglass_trace_get_step_event (trace, step));
