@@ -238,7 +238,7 @@ canvas_reveal_box (HeapglassCanvas *self, double x, double y, double width, doub
 static void
 canvas_set_zoom_internal (HeapglassCanvas *self, double zoom, double widget_x, double widget_y)
 {
-  double sx, sy;
+  double sx = 0, sy = 0;
 
   zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
   canvas_stop_animation (self);
@@ -687,7 +687,7 @@ heapglass_canvas_click_scene_point (HeapglassCanvas *self, double scene_x, doubl
 gboolean
 heapglass_canvas_click_at (HeapglassCanvas *self, double widget_x, double widget_y)
 {
-  double sx, sy;
+  double sx = 0, sy = 0;
 
   g_return_val_if_fail (HEAPGLASS_IS_CANVAS (self), FALSE);
 
@@ -831,7 +831,7 @@ canvas_describe_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
 char *
 heapglass_canvas_describe_at (HeapglassCanvas *self, double widget_x, double widget_y)
 {
-  double sx, sy;
+  double sx = 0, sy = 0;
 
   g_return_val_if_fail (HEAPGLASS_IS_CANVAS (self), NULL);
 
@@ -856,7 +856,7 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
     }
   else
     {
-      double sx, sy;
+      double sx = 0, sy = 0;
       heapglass_canvas_widget_to_scene (self, x, y, &sx, &sy);
       item = self->scene ? heapglass_scene_hit_test (self->scene, sx, sy) : NULL;
       text = canvas_describe_item (self, item);
@@ -866,7 +866,7 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
     return FALSE;
 
   /* The tooltip belongs to the shape, not the pixel: moving within it keeps it up. */
-  double wx, wy;
+  double wx = 0, wy = 0;
   heapglass_canvas_scene_to_widget (self, item->x, item->y, &wx, &wy);
   GdkRectangle area = { (int) floor (wx), (int) floor (wy),
                         (int) ceil (item->width * self->zoom), (int) ceil (item->height * self->zoom) };
@@ -976,7 +976,7 @@ on_click_released (GtkGestureClick *gesture, int n_press, double x, double y, He
   /* A double click on a container toggles showing all its recorded items. */
   if (n_press == 2 && self->scene != NULL)
     {
-      double sx, sy;
+      double sx = 0, sy = 0;
       heapglass_canvas_widget_to_scene (self, x, y, &sx, &sy);
       const HeapglassSceneItem *item = heapglass_scene_hit_test (self->scene, sx, sy);
       if (item && item->kind == HEAPGLASS_SCENE_OBJECT
@@ -1054,7 +1054,7 @@ static void
 on_motion (GtkEventControllerMotion *controller, double x, double y, HeapglassCanvas *self)
 {
   const HeapglassSceneItem *item = NULL;
-  double sx, sy;
+  double sx = 0, sy = 0;
 
   self->pointer_x = x;
   self->pointer_y = y;
@@ -1196,6 +1196,35 @@ heapglass_canvas_focus (GtkWidget *widget, GtkDirectionType direction)
   return TRUE;
 }
 
+const HeapglassSceneItem *
+heapglass_canvas_get_focus_item (HeapglassCanvas *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_CANVAS (self), NULL);
+  return canvas_find_focus_item (self);
+}
+
+gboolean
+heapglass_canvas_activate_focus (HeapglassCanvas *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_CANVAS (self), FALSE);
+
+  const HeapglassSceneItem *item = canvas_find_focus_item (self);
+  if (item == NULL)
+    return FALSE;
+
+  HeapglassSceneKind kind = item->kind;
+  canvas_activate_item (self, item);
+  /* Following a name moves the focus to the object it refers to, so Tab continues from there. */
+  if (self->scene && self->selected_oid != 0 && kind == HEAPGLASS_SCENE_NAME)
+    {
+      const HeapglassSceneItem *object = heapglass_scene_find_object (self->scene,
+                                                                      self->selected_oid);
+      if (object)
+        canvas_set_focus_item (self, object);
+    }
+  return TRUE;
+}
+
 static gboolean
 on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
                 GdkModifierType state, HeapglassCanvas *self)
@@ -1210,22 +1239,7 @@ on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
     case GDK_KEY_ISO_Enter:
     case GDK_KEY_space:
     case GDK_KEY_KP_Space:
-      {
-        const HeapglassSceneItem *item = canvas_find_focus_item (self);
-        if (item == NULL)
-          return FALSE;
-        canvas_activate_item (self, item);
-        /* Following a name moves the focus to the object it refers to, so Enter again on it
-         * (or Tab) continues from there. */
-        if (self->scene && self->selected_oid != 0 && item->kind == HEAPGLASS_SCENE_NAME)
-          {
-            const HeapglassSceneItem *object = heapglass_scene_find_object (self->scene,
-                                                                            self->selected_oid);
-            if (object)
-              canvas_set_focus_item (self, object);
-          }
-        return TRUE;
-      }
+      return heapglass_canvas_activate_focus (self);
     case GDK_KEY_Escape:
       if (self->selected_oid == 0)
         return FALSE;

@@ -67,6 +67,13 @@ gboolean heapglass_canvas_click_at (HeapglassCanvas *self, double widget_x, doub
 /* Same, at a scene point (tests: the scene gives model coordinates). */
 gboolean heapglass_canvas_click_scene_point (HeapglassCanvas *self, double scene_x, double scene_y);
 
+/* Keyboard focus inside the canvas (Tab / Shift+Tab move it through frames, names, objects and
+ * markers): the focused shape, NULL when none. Valid until the scene changes. */
+const HeapglassSceneItem *heapglass_canvas_get_focus_item (HeapglassCanvas *self);
+/* What Enter does: follow the focused name's reference (select its object and move the focus
+ * there), inspect the focused object, expand the focused marker. FALSE when nothing is focused. */
+gboolean heapglass_canvas_activate_focus (HeapglassCanvas *self);
+
 /* Tooltip text for the widget point (what query-tooltip shows); NULL when nothing is there. */
 char *heapglass_canvas_describe_at (HeapglassCanvas *self, double widget_x, double widget_y);
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "heapglass-inspector.h"
+#include "ui/heapglass-resources.h"
 
 struct _HeapglassInspector
 {
@@ -443,6 +444,10 @@ heapglass_inspector_class_init (HeapglassInspectorClass *klass)
   signals[JUMP_TO_STEP] = g_signal_new ("jump-to-step", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                         G_TYPE_UINT);
+
+  /* The resources live in a static library: referring to them makes sure the linker keeps them
+   * (and their constructor registers them) in every program that uses this widget. */
+  g_assert (heapglass_get_resource () != NULL);
 
   /* The template names libadwaita types; make sure they are registered before it is parsed. */
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
