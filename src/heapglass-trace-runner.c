@@ -1,0 +1,571 @@
+/* heapglass-trace-runner.c: starts heapglass-tracer on a script (optionally inside bubblewrap),
+ * reads its stream on a worker thread into a HeapglassTrace and decides how the run ended. */
+#include "config.h"
+
+#include "heapglass-trace-runner.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEFAULT_MAX_STEPS 10000000
+#define DEFAULT_TIMEOUT_S 60.0
+#define DEFAULT_MEMORY_MIB 2048
+#define DEFAULT_MAX_OUTPUT (16 * 1024 * 1024)
+#define DEFAULT_MAX_ITEMS 100
+/* The tracer enforces the time limit itself; the parent kills it only this much later. */
+#define DEADLINE_GRACE_S 2.0
+#define PROGRESS_INTERVAL_US (50 * 1000)
+#define READ_CHUNK (64 * 1024)
+
+struct _HeapglassTraceRunner
+{
+  GObject parent_instance;
+
+  char *script_path;
+  HeapglassRunOptions options;
+  char *stdin_path;
+  HeapglassTrace *trace;
+
+  GMutex lock;               /* guards subprocess, stdin_pipe, running, stop_requested */
+  GSubprocess *subprocess;
+  GOutputStream *stdin_pipe;
+  gboolean running;
+  gboolean stop_requested;
+
+  GMainContext *context;     /* where signals go; NULL for run_sync */
+  gint64 last_progress_us;
+  guint inputs_seen;
+};
+
+G_DEFINE_FINAL_TYPE (HeapglassTraceRunner, heapglass_trace_runner, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_PROGRESS,
+  SIGNAL_INPUT_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+void
+heapglass_run_options_init (HeapglassRunOptions *options)
+{
+  g_return_if_fail (options != NULL);
+  memset (options, 0, sizeof *options);
+  options->max_steps = DEFAULT_MAX_STEPS;
+  options->timeout_s = DEFAULT_TIMEOUT_S;
+  options->memory_limit_mib = DEFAULT_MEMORY_MIB;
+  options->max_output_bytes = DEFAULT_MAX_OUTPUT;
+  options->max_items = DEFAULT_MAX_ITEMS;
+}
+
+static void
+heapglass_trace_runner_finalize (GObject *object)
+{
+  HeapglassTraceRunner *self = HEAPGLASS_TRACE_RUNNER (object);
+
+  g_free (self->script_path);
+  g_free (self->stdin_path);
+  g_clear_object (&self->trace);
+  g_clear_object (&self->subprocess);
+  g_clear_object (&self->stdin_pipe);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (heapglass_trace_runner_parent_class)->finalize (object);
+}
+
+static void
+heapglass_trace_runner_class_init (HeapglassTraceRunnerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = heapglass_trace_runner_finalize;
+
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                           1, G_TYPE_UINT);
+  signals[SIGNAL_INPUT_REQUESTED] = g_signal_new ("input-requested", G_TYPE_FROM_CLASS (klass),
+                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+heapglass_trace_runner_init (HeapglassTraceRunner *self)
+{
+  g_mutex_init (&self->lock);
+  self->trace = heapglass_trace_new ();
+}
+
+HeapglassTraceRunner *
+heapglass_trace_runner_new (const char *script_path, const HeapglassRunOptions *options)
+{
+  HeapglassTraceRunner *self;
+  HeapglassRunOptions defaults;
+
+  g_return_val_if_fail (script_path != NULL, NULL);
+
+  heapglass_run_options_init (&defaults);
+  self = g_object_new (HEAPGLASS_TYPE_TRACE_RUNNER, NULL);
+  self->script_path = g_strdup (script_path);
+  self->options = options ? *options : defaults;
+  /* 0 means "the default" for every limit. */
+  if (self->options.max_steps == 0)
+    self->options.max_steps = defaults.max_steps;
+  if (self->options.timeout_s <= 0)
+    self->options.timeout_s = defaults.timeout_s;
+  if (self->options.memory_limit_mib == 0)
+    self->options.memory_limit_mib = defaults.memory_limit_mib;
+  if (self->options.max_output_bytes == 0)
+    self->options.max_output_bytes = defaults.max_output_bytes;
+  if (self->options.max_items == 0)
+    self->options.max_items = defaults.max_items;
+  self->stdin_path = g_strdup (self->options.stdin_path);
+  self->options.stdin_path = self->stdin_path;
+  return self;
+}
+
+HeapglassTrace *
+heapglass_trace_runner_get_trace (HeapglassTraceRunner *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE_RUNNER (self), NULL);
+  return self->trace;
+}
+
+char *
+heapglass_trace_runner_find_tracer (void)
+{
+  const char *env = g_getenv ("HEAPGLASS_TRACER");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (g_file_test (HEAPGLASS_TRACER_BUILD_PATH, G_FILE_TEST_IS_EXECUTABLE))
+    return g_strdup (HEAPGLASS_TRACER_BUILD_PATH);
+  return g_build_filename (HEAPGLASS_LIBEXECDIR, "heapglass-tracer", NULL);
+}
+
+/* ---- signals on the caller's context ------------------------------------------------------- */
+
+typedef struct
+{
+  HeapglassTraceRunner *runner;
+  guint n_steps;
+  char *prompt; /* NULL: progress */
+} Notification;
+
+static gboolean
+deliver_notification (gpointer data)
+{
+  Notification *n = data;
+
+  if (n->prompt != NULL)
+    g_signal_emit (n->runner, signals[SIGNAL_INPUT_REQUESTED], 0, n->prompt);
+  else
+    g_signal_emit (n->runner, signals[SIGNAL_PROGRESS], 0, n->n_steps);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+free_notification (gpointer data)
+{
+  Notification *n = data;
+  g_object_unref (n->runner);
+  g_free (n->prompt);
+  g_free (n);
+}
+
+static void
+notify (HeapglassTraceRunner *self, char *prompt, gboolean force)
+{
+  Notification *n;
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->context == NULL)
+    {
+      g_free (prompt);
+      return;
+    }
+  if (prompt == NULL && !force && now - self->last_progress_us < PROGRESS_INTERVAL_US)
+    return;
+  if (prompt == NULL)
+    self->last_progress_us = now;
+  n = g_new0 (Notification, 1);
+  n->runner = g_object_ref (self);
+  n->n_steps = heapglass_trace_get_n_steps (self->trace);
+  n->prompt = prompt;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver_notification, n,
+                              free_notification);
+}
+
+static void
+check_input_requests (HeapglassTraceRunner *self)
+{
+  guint n = heapglass_trace_get_n_input_requests (self->trace);
+
+  for (; self->inputs_seen < n; self->inputs_seen++)
+    {
+      /* Steps first, so the window shows where the program waits. */
+      notify (self, NULL, TRUE);
+      notify (self, heapglass_trace_get_input_prompt (self->trace, self->inputs_seen), TRUE);
+    }
+}
+
+/* ---- the run ------------------------------------------------------------------------------- */
+
+static GPtrArray *
+build_argv (HeapglassTraceRunner *self, const char *tracer)
+{
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+  char timeout[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (self->options.sandbox)
+    {
+      g_autofree char *bwrap = g_find_program_in_path ("bwrap");
+      if (bwrap == NULL)
+        g_printerr ("%s\n", _("Warning: bubblewrap (bwrap) is not installed; running the program "
+                              "without a sandbox"));
+      else
+        {
+          g_autofree char *abs_script = g_canonicalize_filename (self->script_path, NULL);
+          g_autofree char *script_dir = g_path_get_dirname (abs_script);
+          g_autofree char *cwd = g_get_current_dir ();
+
+          /* No network, a private /tmp, the system read-only; the script's folder readable
+           * even when it lives in /tmp. */
+          g_ptr_array_add (argv, g_strdup (bwrap));
+          for (const char *const *a = (const char *const[]){ "--unshare-net", "--die-with-parent",
+                                                             "--ro-bind", "/", "/", "--dev",
+                                                             "/dev", "--proc", "/proc", "--tmpfs",
+                                                             "/tmp", NULL };
+               *a; a++)
+            g_ptr_array_add (argv, g_strdup (*a));
+          g_ptr_array_add (argv, g_strdup ("--ro-bind"));
+          g_ptr_array_add (argv, g_strdup (script_dir));
+          g_ptr_array_add (argv, g_strdup (script_dir));
+          if (g_file_test (tracer, G_FILE_TEST_EXISTS) && g_path_is_absolute (tracer))
+            {
+              g_autofree char *tracer_dir = g_path_get_dirname (tracer);
+              g_ptr_array_add (argv, g_strdup ("--ro-bind"));
+              g_ptr_array_add (argv, g_strdup (tracer_dir));
+              g_ptr_array_add (argv, g_strdup (tracer_dir));
+            }
+          g_ptr_array_add (argv, g_strdup ("--chdir"));
+          g_ptr_array_add (argv, g_strdup (g_str_has_prefix (cwd, "/tmp") ? script_dir : cwd));
+        }
+    }
+
+  g_ptr_array_add (argv, g_strdup (tracer));
+  g_ptr_array_add (argv, g_strdup ("--fd=3"));
+  g_ptr_array_add (argv,
+                   g_strdup_printf ("--max-steps=%" G_GUINT64_FORMAT, self->options.max_steps));
+  g_ptr_array_add (argv, g_strdup_printf ("--timeout=%s", g_ascii_dtostr (timeout, sizeof timeout,
+                                                                         self->options.timeout_s)));
+  g_ptr_array_add (argv, g_strdup_printf ("--memory-limit=%u", self->options.memory_limit_mib));
+  g_ptr_array_add (argv, g_strdup_printf ("--max-output=%" G_GUINT64_FORMAT,
+                                          self->options.max_output_bytes));
+  g_ptr_array_add (argv, g_strdup_printf ("--max-items=%u", self->options.max_items));
+  g_ptr_array_add (argv, g_strdup ("--"));
+  g_ptr_array_add (argv, g_strdup (self->script_path));
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+static void
+kill_process (HeapglassTraceRunner *self)
+{
+  g_mutex_lock (&self->lock);
+  if (self->subprocess != NULL)
+    g_subprocess_force_exit (self->subprocess);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GPtrArray) argv = NULL;
+  g_autoptr (GSubprocess) subprocess = NULL;
+  g_autoptr (GError) stream_error = NULL;
+  g_autofree char *tracer = heapglass_trace_runner_find_tracer ();
+  g_autofree guint8 *buffer = NULL;
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_NONE;
+  int fds[2];
+  gint64 deadline, hard_stop = 0;
+  gboolean deadline_hit = FALSE, stopped;
+  gboolean corrupt = FALSE;
+
+  if (!g_file_test (tracer, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("The tracer “%s” was not found (set HEAPGLASS_TRACER)"), tracer);
+      return FALSE;
+    }
+  if (!g_unix_open_pipe (fds, FD_CLOEXEC, error))
+    return FALSE;
+
+  if (self->options.stdin_path == NULL)
+    flags |= self->options.stdin_interactive ? G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                             : G_SUBPROCESS_FLAGS_STDIN_INHERIT;
+  launcher = g_subprocess_launcher_new (flags);
+  if (self->options.stdin_path != NULL)
+    g_subprocess_launcher_set_stdin_file_path (launcher, self->options.stdin_path);
+  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
+  argv = build_argv (self, tracer);
+  subprocess = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, error);
+  /* The launcher owns the write end: drop it now so the read end sees end-of-file when the
+   * tracer exits. */
+  g_clear_object (&launcher);
+  if (subprocess == NULL)
+    {
+      close (fds[0]);
+      return FALSE;
+    }
+
+  g_mutex_lock (&self->lock);
+  self->subprocess = g_object_ref (subprocess);
+  if (self->options.stdin_interactive && self->options.stdin_path == NULL)
+    self->stdin_pipe = g_object_ref (g_subprocess_get_stdin_pipe (subprocess));
+  stopped = self->stop_requested;
+  g_mutex_unlock (&self->lock);
+  if (stopped)
+    g_subprocess_force_exit (subprocess);
+
+  deadline = g_get_monotonic_time ()
+             + (gint64) ((self->options.timeout_s + DEADLINE_GRACE_S) * G_USEC_PER_SEC);
+  buffer = g_malloc (READ_CHUNK);
+  for (;;)
+    {
+      struct pollfd pfd = { fds[0], POLLIN, 0 };
+      gint64 now = g_get_monotonic_time ();
+      gint64 wait_until = hard_stop ? hard_stop : deadline;
+      int timeout_ms = (int) CLAMP ((wait_until - now) / 1000, 0, 100);
+      int ready;
+      gssize n;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        heapglass_trace_runner_stop (self);
+      if (!deadline_hit && now >= deadline)
+        {
+          deadline_hit = TRUE;
+          g_subprocess_force_exit (subprocess);
+        }
+      g_mutex_lock (&self->lock);
+      stopped = self->stop_requested;
+      g_mutex_unlock (&self->lock);
+      /* Once killed, a grandchild that kept the pipe open must not keep us waiting. */
+      if ((deadline_hit || stopped) && hard_stop == 0)
+        hard_stop = now + 2 * G_USEC_PER_SEC;
+      if (hard_stop && now >= hard_stop)
+        break;
+
+      ready = poll (&pfd, 1, timeout_ms);
+      if (ready < 0 && errno == EINTR)
+        continue;
+      if (ready <= 0)
+        continue;
+      n = read (fds[0], buffer, READ_CHUNK);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n <= 0)
+        break;
+      if (!corrupt && !heapglass_trace_feed (self->trace, buffer, (gsize) n, &stream_error))
+        {
+          /* A corrupt stream: stop the tracer, keep the steps decoded so far. */
+          corrupt = TRUE;
+          g_subprocess_force_exit (subprocess);
+        }
+      check_input_requests (self);
+      notify (self, NULL, FALSE);
+    }
+  close (fds[0]);
+
+  if (!g_subprocess_wait (subprocess, NULL, error))
+    return FALSE;
+  if (!corrupt && !heapglass_trace_finish (self->trace, &stream_error)
+      && g_error_matches (stream_error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED))
+    {
+      /* Killed or crashed mid-record: the ending below says why. */
+      if (heapglass_trace_get_stream_bytes (self->trace) > 0)
+        g_clear_error (&stream_error);
+    }
+
+  g_mutex_lock (&self->lock);
+  stopped = self->stop_requested;
+  g_clear_object (&self->stdin_pipe);
+  g_mutex_unlock (&self->lock);
+
+  if (stopped)
+    heapglass_trace_set_ending (self->trace, HG_END_STOPPED, 0, 0, NULL);
+  else if (deadline_hit)
+    heapglass_trace_set_ending (self->trace, HG_END_TIME_LIMIT, 0, 0, NULL);
+  else if (g_subprocess_get_if_signaled (subprocess))
+    {
+      int sig = g_subprocess_get_term_sig (subprocess);
+      g_autofree char *message = g_strdup_printf (_("Killed by signal %d (%s)"), sig,
+                                                  g_strsignal (sig));
+      heapglass_trace_set_ending (self->trace, HG_END_CRASHED, 0, sig, message);
+    }
+  else if (g_subprocess_get_if_exited (subprocess))
+    heapglass_trace_set_ending (self->trace, HG_END_EXIT, g_subprocess_get_exit_status (subprocess),
+                                0, NULL);
+
+  notify (self, NULL, TRUE);
+
+  if (stream_error != NULL)
+    {
+      if (g_error_matches (stream_error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED))
+        {
+          g_autofree char *how = g_subprocess_get_if_exited (subprocess)
+                                     ? g_strdup_printf (_("exit status %d"),
+                                                        g_subprocess_get_exit_status (subprocess))
+                                     : g_strdup (_("killed"));
+          g_set_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED,
+                       _("The tracer wrote no trace (%s)"), how);
+        }
+      else
+        g_propagate_error (error, g_steal_pointer (&stream_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  HeapglassTraceRunner *self = source;
+  GError *error = NULL;
+  gboolean ok = runner_run (self, cancellable, &error);
+
+  g_mutex_lock (&self->lock);
+  self->running = FALSE;
+  g_clear_object (&self->subprocess);
+  g_mutex_unlock (&self->lock);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+heapglass_trace_runner_run_async (HeapglassTraceRunner *self, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (HEAPGLASS_IS_TRACE_RUNNER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heapglass_trace_runner_run_async);
+  g_mutex_lock (&self->lock);
+  if (self->running || heapglass_trace_get_stream_bytes (self->trace) > 0)
+    {
+      g_mutex_unlock (&self->lock);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               _("This runner has already run"));
+      return;
+    }
+  self->running = TRUE;
+  g_mutex_unlock (&self->lock);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = g_main_context_ref_thread_default ();
+  /* The worker is a long-running thread of its own: it must not occupy GTask's pool. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, run_thread);
+}
+
+gboolean
+heapglass_trace_runner_run_finish (HeapglassTraceRunner *self, GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+heapglass_trace_runner_stop (HeapglassTraceRunner *self)
+{
+  g_return_if_fail (HEAPGLASS_IS_TRACE_RUNNER (self));
+
+  g_mutex_lock (&self->lock);
+  self->stop_requested = TRUE;
+  g_mutex_unlock (&self->lock);
+  kill_process (self);
+}
+
+gboolean
+heapglass_trace_runner_is_running (HeapglassTraceRunner *self)
+{
+  gboolean running;
+
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE_RUNNER (self), FALSE);
+  g_mutex_lock (&self->lock);
+  running = self->running;
+  g_mutex_unlock (&self->lock);
+  return running;
+}
+
+gboolean
+heapglass_trace_runner_send_input (HeapglassTraceRunner *self, const char *line, GError **error)
+{
+  g_autoptr (GOutputStream) pipe = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE_RUNNER (self), FALSE);
+  g_return_val_if_fail (line != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (self->stdin_pipe != NULL)
+    pipe = g_object_ref (self->stdin_pipe);
+  g_mutex_unlock (&self->lock);
+  if (pipe == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                           _("The program is not reading input"));
+      return FALSE;
+    }
+  text = g_strconcat (line, "\n", NULL);
+  return g_output_stream_write_all (pipe, text, strlen (text), NULL, NULL, error);
+}
+
+void
+heapglass_trace_runner_close_input (HeapglassTraceRunner *self)
+{
+  g_autoptr (GOutputStream) pipe = NULL;
+
+  g_return_if_fail (HEAPGLASS_IS_TRACE_RUNNER (self));
+
+  g_mutex_lock (&self->lock);
+  pipe = g_steal_pointer (&self->stdin_pipe);
+  g_mutex_unlock (&self->lock);
+  if (pipe != NULL)
+    g_output_stream_close (pipe, NULL, NULL);
+}
+
+HeapglassTrace *
+heapglass_trace_run_sync (const char *script_path, const HeapglassRunOptions *options,
+                          GError **error)
+{
+  g_autoptr (HeapglassTraceRunner) runner = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (script_path != NULL, NULL);
+
+  runner = heapglass_trace_runner_new (script_path, options);
+  runner->running = TRUE;
+  if (!runner_run (runner, NULL, &local_error))
+    {
+      /* Steps decoded before a corrupt stream are still worth returning only to callers that
+       * can show them; the command line reports the error. */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  runner->running = FALSE;
+  return g_object_ref (runner->trace);
+}
