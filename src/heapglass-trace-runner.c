@@ -313,6 +313,8 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   if (self->options.stdin_path == NULL)
     flags |= self->options.stdin_interactive ? G_SUBPROCESS_FLAGS_STDIN_PIPE
                                              : G_SUBPROCESS_FLAGS_STDIN_INHERIT;
+  if (self->options.silence_stdout)
+    flags |= G_SUBPROCESS_FLAGS_STDOUT_SILENCE;
   launcher = g_subprocess_launcher_new (flags);
   if (self->options.stdin_path != NULL)
     g_subprocess_launcher_set_stdin_file_path (launcher, self->options.stdin_path);

@@ -19,6 +19,9 @@ typedef struct
   gboolean stdin_interactive; /* TRUE: stdin is a pipe fed by send_input() (the window);
                                  FALSE and no stdin_path: the caller's own stdin (the CLI) */
   gboolean sandbox;         /* run without network and with a private /tmp (bubblewrap) */
+  /* Added after the first version (zero = the default): */
+  gboolean silence_stdout;  /* the tracer's own stdout goes to /dev/null (the program's output is
+                               in the trace either way); for --trace-summary on stdout */
 } HeapglassRunOptions;
 
 void heapglass_run_options_init (HeapglassRunOptions *options); /* the defaults above */

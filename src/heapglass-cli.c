@@ -1,0 +1,343 @@
+/* heapglass-cli.c: the headless command line (--trace-summary, --trace-json, --export,
+ * --list-exercises, --version and the limits): parses the options, traces, writes, exits. */
+#include "config.h"
+
+#include "heapglass-cli.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapglass-chapter.h"
+#include "heapglass-export.h"
+#include "heapglass-trace-json.h"
+#include "heapglass-trace-runner.h"
+
+#define STATUS_BAD_ARGUMENTS 2
+#define STATUS_FAILED 1
+
+void
+heapglass_cli_add_main_options (GApplication *app)
+{
+  const GOptionEntry entries[] = {
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Export the memory diagram of SCRIPT.py to OUT (.png, .svg or .pdf)"), N_("OUT") },
+    { "step", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The step to export (default: last)"),
+      N_("N|last") },
+    { "steps", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("A range of steps to export (one PDF page or numbered file each)"), N_("A-B") },
+    { "theme", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Colours of the exported diagram"),
+      N_("light|dark") },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Size factor of the exported diagram"),
+      N_("F") },
+    { "title", 0, 0, G_OPTION_ARG_STRING, NULL, N_("A title line above the exported diagram"),
+      N_("TEXT") },
+    { "caption", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Add a caption (script, step, line) below the exported diagram"), NULL },
+    { "trace-summary", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Trace SCRIPT.py and print a JSON summary of the run"), NULL },
+    { "trace-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Trace SCRIPT.py and write every step as JSON to OUT (- for stdout)"), N_("OUT") },
+    { "list-exercises", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("List the runnable blocks of CHAPTER.md: kind, title, line"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+    { "max-steps", 0, 0, G_OPTION_ARG_INT64, NULL, N_("Stop tracing after N steps"), N_("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Stop tracing after SECONDS of wall time"),
+      N_("SECONDS") },
+    { "memory-limit", 0, 0, G_OPTION_ARG_INT, NULL,
+      N_("Address space the program may use, in MiB"), N_("MiB") },
+    { "stdin", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("The program reads its input from FILE (default: this terminal's input)"), N_("FILE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL,
+      N_("[FILE.py|CHAPTER.md]") },
+    { NULL },
+  };
+
+  g_return_if_fail (G_IS_APPLICATION (app));
+
+  g_application_add_main_option_entries (app, entries);
+  g_application_set_option_context_parameter_string (app, _("[FILE.py|CHAPTER.md]"));
+  g_application_set_option_context_summary (
+      app, _("Draws the stack frames and heap objects of a Python program, step by step.\n"
+             "Without a headless option, opens the window."));
+}
+
+G_GNUC_PRINTF (1, 2)
+static int
+bad_arguments (const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("heapglass: %s\n", message);
+  g_printerr ("%s\n", _("Try “heapglass --help” for the options."));
+  return STATUS_BAD_ARGUMENTS;
+}
+
+static int
+failed (const char *what, const GError *error)
+{
+  if (what != NULL)
+    g_printerr ("heapglass: %s: %s\n", what, error->message);
+  else
+    g_printerr ("heapglass: %s\n", error->message);
+  return STATUS_FAILED;
+}
+
+/* "12" → 12, "last" → G_MAXUINT; FALSE when it is neither. */
+static gboolean
+parse_step (const char *text, guint *step)
+{
+  guint64 value;
+  char *end = NULL;
+
+  if (g_str_equal (text, "last"))
+    {
+      *step = G_MAXUINT;
+      return TRUE;
+    }
+  if (!g_ascii_isdigit (*text))
+    return FALSE;
+  errno = 0;
+  value = g_ascii_strtoull (text, &end, 10);
+  if (errno != 0 || *end != '\0' || value == 0 || value >= G_MAXUINT)
+    return FALSE;
+  *step = (guint) value;
+  return TRUE;
+}
+
+static gboolean
+parse_step_range (const char *text, guint *first, guint *last)
+{
+  g_auto (GStrv) parts = g_strsplit (text, "-", 2);
+
+  return g_strv_length (parts) == 2 && parse_step (parts[0], first) && *first != G_MAXUINT
+         && parse_step (parts[1], last) && (*last == G_MAXUINT || *first <= *last);
+}
+
+typedef struct
+{
+  const char *export_path;
+  const char *step;
+  const char *steps;
+  const char *theme;
+  double scale;
+  const char *title;
+  gboolean caption;
+  gboolean summary;
+  const char *json_path;
+  gboolean list_exercises;
+  gboolean version;
+  gint64 max_steps;
+  double timeout;
+  gint32 memory_limit;
+  const char *stdin_path;
+  const char **files;
+} CliOptions;
+
+static void
+read_options (GVariantDict *dict, CliOptions *o)
+{
+  memset (o, 0, sizeof *o);
+  o->max_steps = -1;
+  o->timeout = -1;
+  o->memory_limit = -1;
+  o->scale = -1;
+  g_variant_dict_lookup (dict, "export", "^&ay", &o->export_path);
+  g_variant_dict_lookup (dict, "step", "&s", &o->step);
+  g_variant_dict_lookup (dict, "steps", "&s", &o->steps);
+  g_variant_dict_lookup (dict, "theme", "&s", &o->theme);
+  g_variant_dict_lookup (dict, "scale", "d", &o->scale);
+  g_variant_dict_lookup (dict, "title", "&s", &o->title);
+  g_variant_dict_lookup (dict, "caption", "b", &o->caption);
+  g_variant_dict_lookup (dict, "trace-summary", "b", &o->summary);
+  g_variant_dict_lookup (dict, "trace-json", "^&ay", &o->json_path);
+  g_variant_dict_lookup (dict, "list-exercises", "b", &o->list_exercises);
+  g_variant_dict_lookup (dict, "version", "b", &o->version);
+  g_variant_dict_lookup (dict, "max-steps", "x", &o->max_steps);
+  g_variant_dict_lookup (dict, "timeout", "d", &o->timeout);
+  g_variant_dict_lookup (dict, "memory-limit", "i", &o->memory_limit);
+  g_variant_dict_lookup (dict, "stdin", "^&ay", &o->stdin_path);
+  g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&ay", &o->files);
+}
+
+static int
+list_exercises (const char *path)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  if (!heapglass_chapter_print_exercises (path, out, &error))
+    return failed (path, error);
+  fwrite (out->str, 1, out->len, stdout);
+  fflush (stdout);
+  return 0;
+}
+
+static int
+export_steps (HeapglassTrace *trace, const CliOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  HeapglassExportOptions options = { 0 };
+  guint n_steps = heapglass_trace_get_n_steps (trace);
+  guint first = G_MAXUINT, last = G_MAXUINT;
+
+  if (o->steps != NULL)
+    parse_step_range (o->steps, &first, &last);
+  else if (o->step != NULL)
+    parse_step (o->step, &first);
+  if (n_steps == 0)
+    {
+      g_printerr (_("heapglass: the program has no step to export (it ended: %s)\n"),
+                  heapglass_ending_to_string (heapglass_trace_get_ending (trace)));
+      return STATUS_FAILED;
+    }
+  if (first == G_MAXUINT)
+    first = n_steps;
+  if (last == G_MAXUINT)
+    last = o->steps != NULL ? n_steps : first;
+  if (first > n_steps || last > n_steps)
+    {
+      g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"),
+                  MAX (first, last), n_steps);
+      return STATUS_FAILED;
+    }
+  options.theme = o->theme;
+  options.scale = o->scale > 0 ? o->scale : 0;
+  options.title = o->title;
+  options.caption = o->caption;
+  if (!heapglass_export_trace (trace, o->export_path, first, last, &options, &error))
+    return failed (o->export_path, error);
+  return 0;
+}
+
+int
+heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, char **file_to_open)
+{
+  g_autoptr (HeapglassTrace) trace = NULL;
+  g_autoptr (GError) error = NULL;
+  CliOptions o;
+  HeapglassRunOptions run;
+  const char *script;
+  gboolean traces;
+  guint n_files;
+  gint64 start;
+  double elapsed;
+  int status = 0;
+  guint dummy_a, dummy_b;
+
+  g_return_val_if_fail (options != NULL, STATUS_BAD_ARGUMENTS);
+
+  if (file_to_open)
+    *file_to_open = NULL;
+  read_options (options, &o);
+  n_files = o.files ? g_strv_length ((GStrv) o.files) : 0;
+  g_autofree const char **files = o.files;
+
+  if (o.version)
+    {
+      g_print ("heapglass %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  traces = o.summary || o.json_path != NULL || o.export_path != NULL;
+  if (n_files > 1)
+    return bad_arguments (_("one file at a time, please (got %u)"), n_files);
+  if (o.list_exercises && traces)
+    return bad_arguments (_("--list-exercises cannot be combined with tracing options"));
+  if (!traces)
+    {
+      if (o.step || o.steps || o.theme || o.scale >= 0 || o.title || o.caption)
+        return bad_arguments (_("--step, --steps, --theme, --scale, --title and --caption go "
+                                "with --export"));
+      if (!o.list_exercises
+          && (o.max_steps >= 0 || o.timeout >= 0 || o.memory_limit >= 0 || o.stdin_path))
+        return bad_arguments (_("the limits and --stdin go with --trace-summary, --trace-json "
+                                "or --export"));
+    }
+  if (o.list_exercises)
+    {
+      if (n_files == 0)
+        return bad_arguments (_("--list-exercises needs a CHAPTER.md"));
+      return list_exercises (o.files[0]);
+    }
+  if (!traces)
+    {
+      /* The window opens, on the file if one was given. */
+      if (file_to_open && n_files == 1)
+        *file_to_open = g_strdup (o.files[0]);
+      return -1;
+    }
+
+  /* Check everything before starting a run that may take long. */
+  if (n_files == 0)
+    return bad_arguments (_("which script? Give a SCRIPT.py"));
+  script = o.files[0];
+  if (!g_file_test (script, G_FILE_TEST_EXISTS))
+    return bad_arguments (_("%s: no such file"), script);
+  if (g_file_test (script, G_FILE_TEST_IS_DIR))
+    return bad_arguments (_("%s is a folder, not a script"), script);
+  if (o.step && o.steps)
+    return bad_arguments (_("--step and --steps exclude each other"));
+  if (o.step && !parse_step (o.step, &dummy_a))
+    return bad_arguments (_("--step wants a step number from 1, or “last” (got “%s”)"), o.step);
+  if (o.steps && !parse_step_range (o.steps, &dummy_a, &dummy_b))
+    return bad_arguments (_("--steps wants a range A-B with 1 ≤ A ≤ B (got “%s”)"), o.steps);
+  if (o.theme && !g_str_equal (o.theme, "light") && !g_str_equal (o.theme, "dark"))
+    return bad_arguments (_("--theme is “light” or “dark” (got “%s”)"), o.theme);
+  if (o.scale != -1 && !(o.scale > 0 && o.scale <= 16))
+    return bad_arguments (_("--scale wants a factor above 0 and at most 16"));
+  if (o.export_path != NULL)
+    {
+      HeapglassExportFormat format;
+      if (!heapglass_export_format_from_path (o.export_path, &format, &error))
+        return bad_arguments ("%s", error->message);
+    }
+  if (o.max_steps != -1 && o.max_steps < 1)
+    return bad_arguments (_("--max-steps wants a number of steps from 1"));
+  if (o.timeout != -1 && !(o.timeout > 0))
+    return bad_arguments (_("--timeout wants a number of seconds above 0"));
+  if (o.memory_limit != -1 && o.memory_limit < 16)
+    return bad_arguments (_("--memory-limit wants at least 16 MiB"));
+  if (o.stdin_path && !g_file_test (o.stdin_path, G_FILE_TEST_IS_REGULAR))
+    return bad_arguments (_("%s: no such file for --stdin"), o.stdin_path);
+
+  heapglass_run_options_init (&run);
+  if (o.max_steps > 0)
+    run.max_steps = (guint64) o.max_steps;
+  if (o.timeout > 0)
+    run.timeout_s = o.timeout;
+  if (o.memory_limit > 0)
+    run.memory_limit_mib = (guint) o.memory_limit;
+  run.stdin_path = o.stdin_path;
+  /* Only the JSON goes to our stdout: the program's output is in the trace. */
+  run.silence_stdout = o.summary || (o.json_path != NULL && g_str_equal (o.json_path, "-"));
+
+  start = g_get_monotonic_time ();
+  trace = heapglass_trace_run_sync (script, &run, &error);
+  elapsed = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  if (trace == NULL)
+    return failed (script, error);
+
+  if (o.json_path != NULL && !heapglass_trace_write_json_file (trace, o.json_path, &error))
+    return failed (o.json_path, error);
+  if (o.summary)
+    {
+      g_autofree char *summary = heapglass_trace_summary_json (trace, elapsed);
+      g_print ("%s\n", summary);
+    }
+  if (o.export_path != NULL)
+    status = export_steps (trace, &o);
+  if (heapglass_trace_get_ending (trace) == HG_END_UNREADABLE)
+    {
+      const char *message = heapglass_trace_get_end_message (trace);
+      g_printerr ("heapglass: %s: %s\n", script, message ? message : _("cannot be read"));
+      status = STATUS_FAILED;
+    }
+  return status;
+}
