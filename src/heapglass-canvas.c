@@ -17,6 +17,12 @@
 #define SCROLL_WHEEL_PIXELS 48.0
 #define SCROLL_ANIMATION_USEC (250 * G_TIME_SPAN_MILLISECOND)
 #define HIT_MARGIN 2.0
+/* Time set_step() may spend walking earlier steps for stable positions before it shows the step
+ * anyway (objects not reached yet are placed on first sight), and the slice the background walk
+ * takes per idle callback. Both small enough that scrubbing and input never stall. */
+#define PREPARE_SYNC_BUDGET_US 4000
+#define PREPARE_IDLE_BUDGET_US 6000
+#define PREPARE_MAX_CHUNK 4096
 
 /* Which scene item has the keyboard focus, by identity rather than index, so that it survives
  * rebuilding the scene when the step changes. */
@@ -35,7 +41,9 @@ struct _HeapglassCanvas
 
   HeapglassTrace *trace;
   HeapglassLayout *layout;
-  guint prepared_steps;
+  guint prepared_steps;   /* the layout has walked steps 1 … prepared_steps */
+  guint prepare_id;       /* idle source walking the rest in the background */
+  double prepare_step_us; /* measured cost of preparing one step (moving average) */
   guint step;
   HeapglassSnapshot *snapshot;
   HeapglassScene *scene;
@@ -448,6 +456,7 @@ heapglass_canvas_reset_layout (HeapglassCanvas *self)
   g_return_if_fail (HEAPGLASS_IS_CANVAS (self));
 
   self->prepared_steps = 0;
+  g_clear_handle_id (&self->prepare_id, g_source_remove);
   self->view_placed = FALSE;
   /* reset() emits "changed", which rebuilds the scene. */
   heapglass_layout_reset (self->layout);
@@ -483,6 +492,55 @@ heapglass_canvas_get_trace (HeapglassCanvas *self)
   return self->trace;
 }
 
+/* Walks steps prepared_steps+1 … target in chunks sized from the measured cost per step, until
+ * the target or the deadline. Chunks stay far below the layout's sampling threshold, so every
+ * step is visited. Returns TRUE when the target was reached. */
+static gboolean
+canvas_prepare_until (HeapglassCanvas *self, guint target, gint64 deadline)
+{
+  while (self->prepared_steps < target)
+    {
+      gint64 now = g_get_monotonic_time ();
+      if (now >= deadline)
+        return FALSE;
+
+      double chunk_f = (deadline - now) / MAX (self->prepare_step_us, 1.0);
+      guint chunk = (guint) CLAMP (chunk_f, 1.0, (double) PREPARE_MAX_CHUNK);
+      guint until = MIN (target, self->prepared_steps + chunk);
+
+      heapglass_layout_prepare (self->layout, self->trace, until);
+      gint64 spent = g_get_monotonic_time () - now;
+      double per_step = (double) spent / (until - self->prepared_steps);
+      self->prepare_step_us = 0.5 * self->prepare_step_us + 0.5 * per_step;
+      self->prepared_steps = until;
+    }
+  return TRUE;
+}
+
+static gboolean
+canvas_prepare_idle (gpointer user_data)
+{
+  HeapglassCanvas *self = HEAPGLASS_CANVAS (user_data);
+  guint n_steps = self->trace ? heapglass_trace_get_n_steps (self->trace) : 0;
+
+  if (canvas_prepare_until (self, n_steps, g_get_monotonic_time () + PREPARE_IDLE_BUDGET_US))
+    {
+      self->prepare_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+canvas_schedule_prepare (HeapglassCanvas *self)
+{
+  if (self->prepare_id != 0 || self->trace == NULL
+      || heapglass_trace_get_n_steps (self->trace) <= self->prepared_steps)
+    return;
+  /* Below redraws and input, so the walk only uses time the user does not need. */
+  self->prepare_id = g_idle_add_full (G_PRIORITY_LOW, canvas_prepare_idle, self, NULL);
+}
+
 void
 heapglass_canvas_set_step (HeapglassCanvas *self, guint step)
 {
@@ -492,13 +550,12 @@ heapglass_canvas_set_step (HeapglassCanvas *self, guint step)
   if (step > n_steps)
     step = n_steps;
 
-  /* Place objects in the order the program created them, whatever order steps are viewed in;
-   * while tracing, continue from where the last call stopped. */
-  if (self->trace && n_steps > self->prepared_steps)
-    {
-      heapglass_layout_prepare (self->layout, self->trace, n_steps);
-      self->prepared_steps = n_steps;
-    }
+  /* Place objects in the order the program created them, whatever order steps are viewed in:
+   * walk the steps up to this one first, within a time budget; the rest of the trace (and what
+   * the budget did not cover) is walked in the background. */
+  if (self->trace && step > self->prepared_steps)
+    canvas_prepare_until (self, step, g_get_monotonic_time () + PREPARE_SYNC_BUDGET_US);
+  canvas_schedule_prepare (self);
 
   g_clear_pointer (&self->snapshot, heapglass_snapshot_unref);
   if (step > 0)
@@ -1283,6 +1340,7 @@ heapglass_canvas_dispose (GObject *object)
   HeapglassCanvas *self = HEAPGLASS_CANVAS (object);
 
   canvas_stop_animation (self);
+  g_clear_handle_id (&self->prepare_id, g_source_remove);
   if (self->layout)
     g_signal_handlers_disconnect_by_func (self->layout, on_layout_changed, self);
   g_clear_object (&self->layout);
@@ -1406,6 +1464,7 @@ heapglass_canvas_init (HeapglassCanvas *self)
   GtkEventController *scroll, *motion, *key;
 
   self->zoom = 1.0;
+  self->prepare_step_us = 200.0;
   self->layout = heapglass_layout_new ();
   g_signal_connect (self->layout, "changed", G_CALLBACK (on_layout_changed), self);
 
