@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
 
 #include "heapglass-application.h"
 #include "heapglass-cli.h"
@@ -242,6 +243,7 @@ heapglass_application_startup (GApplication *app)
   HeapglassApplication *self = HEAPGLASS_APPLICATION (app);
 
   G_APPLICATION_CLASS (heapglass_application_parent_class)->startup (app);
+  gtk_source_init ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);

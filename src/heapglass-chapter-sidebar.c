@@ -46,21 +46,34 @@ clear_rows (HeapglassChapterSidebar *self)
 }
 
 static void
-add_section_row (HeapglassChapterSidebar *self, const HeapglassChapterSection *section)
+add_section_row (HeapglassChapterSidebar *self, const char *text)
 {
   GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *label = gtk_label_new (section->text);
+  GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_set_margin_top (label, 8);
-  gtk_widget_set_margin_start (label, 6 + 8 * (int) MIN (section->level > 1 ? section->level - 2 : 0, 3));
+  gtk_widget_set_margin_top (label, 10);
+  gtk_widget_set_margin_start (label, 6);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_list_box_append (self->list, row);
+}
+
+/* The group a block is listed under: its chapter-level heading ("##"), not the "###" that
+ * usually names the example itself (that name is the row's own text). */
+static const char *
+group_heading (const HeapglassChapterSection *sections, guint n_sections, int section)
+{
+  while (section >= 0 && (guint) section < n_sections && sections[section].level > 2
+         && sections[section].parent >= 0)
+    section = sections[section].parent;
+  if (section < 0 || (guint) section >= n_sections)
+    return NULL;
+  return sections[section].text;
 }
 
 /* The part of a block title after the last "›": the section is already shown above it. */
@@ -94,16 +107,17 @@ add_block_row (HeapglassChapterSidebar *self, guint index, const HeapglassChapte
       tooltip = _("Exercise: write the program, then run it");
       break;
     case HEAPGLASS_BLOCK_SOLUTION:
-      icon_name = "emblem-ok-symbolic";
+      icon_name = "object-select-symbolic";
       tooltip = _("Solution");
       break;
     case HEAPGLASS_BLOCK_EXAMPLE:
     default:
-      icon_name = "text-x-script-symbolic";
+      icon_name = "media-playback-start-symbolic";
       tooltip = _("Example: open it and press Run");
       break;
     }
   icon = gtk_image_new_from_icon_name (icon_name);
+  gtk_widget_add_css_class (icon, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
@@ -128,7 +142,7 @@ heapglass_chapter_sidebar_set_chapter (HeapglassChapterSidebar *self, HeapglassC
   const HeapglassChapterSection *sections = NULL;
   const HeapglassChapterBlock *blocks = NULL;
   guint n_sections = 0, n_blocks = 0;
-  int last_section = -1;
+  const char *last_group = NULL;
 
   g_return_if_fail (HEAPGLASS_IS_CHAPTER_SIDEBAR (self));
   g_return_if_fail (chapter == NULL || HEAPGLASS_IS_CHAPTER (chapter));
@@ -147,16 +161,19 @@ heapglass_chapter_sidebar_set_chapter (HeapglassChapterSidebar *self, HeapglassC
   for (guint i = 0; i < n_blocks; i++)
     {
       const HeapglassChapterBlock *block = &blocks[i];
+      const char *group;
 
       if (block->kind == HEAPGLASS_BLOCK_SOLUTION && block->exercise >= 0)
         continue;
       /* A heading is shown once, above the first block under it (headings with no code are
-       * left out: the list is for choosing something to run). */
-      if (block->section >= 0 && block->section != last_section
-          && (guint) block->section < n_sections)
+       * left out: the list is for choosing something to run), and not when the block's own
+       * name already says it. */
+      group = group_heading (sections, n_sections, block->section);
+      if (group != NULL && g_strcmp0 (group, last_group) != 0)
         {
-          add_section_row (self, &sections[block->section]);
-          last_section = block->section;
+          if (g_strcmp0 (group, short_title (block->title)) != 0)
+            add_section_row (self, group);
+          last_group = group;
         }
       add_block_row (self, i, block);
     }

@@ -1,0 +1,268 @@
+/* test-chapter-window.c: the chapter in the window, as a learner goes through Exercise 2: pick it,
+ * reveal the solution, run it and meet the TypeError, then fix it with a list subclass and watch
+ * the weak reference die. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "heapglass-application.h"
+#include "heapglass-canvas.h"
+#include "heapglass-chapter-sidebar.h"
+#include "heapglass-output-pane.h"
+#include "heapglass-scene.h"
+#include "heapglass-window.h"
+
+static HeapglassApplication *app;
+
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+spin_until (gboolean (*done) (gpointer), gpointer data, double timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+run_is_over (gpointer data)
+{
+  return !heapglass_window_is_running (HEAPGLASS_WINDOW (data));
+}
+
+static void
+on_chapter_loaded (HeapglassWindow *window, gboolean ok, gpointer user_data)
+{
+  *(int *) user_data = ok ? 1 : -1;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(int *) data != 0;
+}
+
+static void
+save_screenshot (GtkWidget *widget, const char *path)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static HeapglassWindow *
+open_seed_chapter (void)
+{
+  HeapglassWindow *window = heapglass_window_new (app);
+  g_autofree char *path = g_build_filename (g_getenv ("HEAPGLASS_SEED_DIR"),
+                                            "stack-and-heap-overview.md", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  int loaded = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (window, "chapter-loaded", G_CALLBACK (on_chapter_loaded), &loaded);
+  heapglass_window_open_file (window, file);
+  g_assert_true (spin_until (flag_set, &loaded, 30));
+  g_assert_cmpint (loaded, ==, 1);
+  g_signal_handlers_disconnect_by_data (window, &loaded);
+  g_assert_nonnull (heapglass_window_get_chapter (window));
+  spin_for (100);
+  return window;
+}
+
+static char *
+replace (const char *text, const char *old, const char *new_text)
+{
+  g_auto (GStrv) parts = g_strsplit (text, old, -1);
+
+  return g_strjoinv (new_text, parts);
+}
+
+static const HeapglassObjectView *
+find_weakref (HeapglassSnapshot *snapshot)
+{
+  for (guint i = 0; i < snapshot->n_objects; i++)
+    if (snapshot->objects[i].kind == HG_KIND_WEAKREF)
+      return &snapshot->objects[i];
+  return NULL;
+}
+
+static void
+test_exercise2_solution_then_subclass (void)
+{
+  HeapglassWindow *window = open_seed_chapter ();
+  HeapglassChapterSidebar *sidebar = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
+  HeapglassChapter *chapter = heapglass_window_get_chapter (window);
+  HeapglassOutputPane *pane = HEAPGLASS_OUTPUT_PANE (heapglass_window_get_output_pane (window));
+  HeapglassTrace *trace;
+  const HeapglassChapterBlock *exercise, *solution;
+  g_autofree char *code = NULL;
+  g_autofree char *subclassed = NULL;
+  g_autofree char *with_class = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *shot = NULL;
+  g_autoptr (HeapglassSnapshot) last = NULL;
+  const HeapglassObjectView *weak;
+  const char *banner;
+  int index;
+
+  /* Pick Exercise 2: its statement, an empty editor, and a solution to reveal. */
+  index = heapglass_chapter_sidebar_find_block (sidebar, "Exercise 2");
+  g_assert_cmpint (index, >=, 0);
+  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint) index));
+  spin_for (50);
+  g_assert_cmpint (heapglass_window_get_block (window), ==, index);
+  code = heapglass_window_get_code (window);
+  g_assert_cmpstr (code, ==, "");
+  g_clear_pointer (&code, g_free);
+  exercise = heapglass_chapter_get_block (chapter, (guint) index);
+  g_assert_cmpint (exercise->solution, >=, 0);
+  solution = heapglass_chapter_get_block (chapter, (guint) exercise->solution);
+
+  heapglass_window_reveal_solution (window);
+  code = heapglass_window_get_code (window);
+  g_assert_cmpstr (code, ==, solution->code);
+
+  /* As written, weakref.ref(list) raises: the banner says so. */
+  heapglass_window_run (window);
+  g_assert_true (spin_until (run_is_over, window, 60));
+  spin_for (50);
+  trace = heapglass_window_get_trace (window);
+  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_EXCEPTION);
+  g_assert_cmpstr (heapglass_trace_get_exception_type (trace), ==, "TypeError");
+  banner = heapglass_window_get_banner_text (window);
+  g_assert_nonnull (banner);
+  g_assert_nonnull (strstr (banner, "TypeError"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-end", NULL);
+  spin_for (100);
+  shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "chapter-exercise2-typeerror.png", NULL);
+  save_screenshot (GTK_WIDGET (window), shot);
+  g_clear_pointer (&shot, g_free);
+
+  /* The learner's fix: a list subclass can be weakly referenced. */
+  g_assert_nonnull (strstr (code, "list(range(1000))"));
+  subclassed = replace (code, "list(range(1000))", "Data(range(1000))");
+  with_class = replace (subclassed, "import weakref\n",
+                        "import weakref\n\nclass Data(list):\n    pass\n");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.edit", NULL);
+  g_assert_true (gtk_text_view_get_editable (
+      GTK_TEXT_VIEW (heapglass_window_get_code_view (window))));
+  gtk_text_buffer_set_text (
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (heapglass_window_get_code_view (window))),
+      with_class, -1);
+
+  heapglass_window_run (window);
+  g_assert_true (spin_until (run_is_over, window, 60));
+  spin_for (50);
+  trace = heapglass_window_get_trace (window);
+  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_FINISHED);
+  g_assert_null (heapglass_window_get_banner_text (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
+  spin_for (100);
+  output = heapglass_output_pane_get_text (pane);
+  g_assert_nonnull (strstr (output, "Weak ref alive: True"));
+  g_assert_nonnull (strstr (output, "After del: False"));
+
+  /* At the end the weak reference is drawn dead: its referent is gone. */
+  last = heapglass_trace_snapshot (trace, heapglass_trace_get_n_steps (trace));
+  weak = find_weakref (last);
+  g_assert_nonnull (weak);
+  g_assert_cmpuint (weak->referent, ==, 0);
+  g_assert_true (weak->was_weakref_target);
+
+  /* A step before `del result`: alive, for the picture. */
+  {
+    guint del_step = 0;
+    guint n = heapglass_trace_get_n_steps (trace);
+    g_autofree char *docs = NULL;
+
+    for (guint s = n; s >= 1; s--)
+      {
+        g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, s);
+        const HeapglassObjectView *w = find_weakref (snap);
+
+        if (w != NULL && w->referent != 0)
+          {
+            del_step = s;
+            break;
+          }
+      }
+    g_assert_cmpuint (del_step, >, 0);
+    heapglass_window_set_step (window, del_step);
+    spin_for (150);
+    shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "chapter-exercise2-weakref.png",
+                             NULL);
+    save_screenshot (GTK_WIDGET (window), shot);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_missing_chapter_told (void)
+{
+  HeapglassWindow *window = heapglass_window_new (app);
+  g_autoptr (GFile) file = g_file_new_for_path ("/nonexistent/chapter.md");
+  int loaded = 0;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (window, "chapter-loaded", G_CALLBACK (on_chapter_loaded), &loaded);
+  heapglass_window_open_file (window, file);
+  g_assert_true (spin_until (flag_set, &loaded, 30));
+  g_assert_cmpint (loaded, ==, -1);
+  g_assert_nonnull (heapglass_window_get_banner_text (window));
+  g_assert_null (heapglass_window_get_chapter (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+
+  /* No session bus under Xvfb: keep GTK's accessibility bridge from looking for one (its
+   * warning would be fatal here). */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  app = heapglass_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/chapter-window/exercise-2/typeerror-then-weakref-dies",
+                   test_exercise2_solution_then_subclass);
+  g_test_add_func ("/chapter-window/open/missing-file-told", test_missing_chapter_told);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}

@@ -1,0 +1,366 @@
+/* test-window.c: drives the real window under Xvfb as a learner would: run a program, step to a
+ * line, click a name, step back and forth, stop an endless loop, answer input(). */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <gtksourceview/gtksource.h>
+
+#include "heapglass-application.h"
+#include "heapglass-canvas.h"
+#include "heapglass-inspector.h"
+#include "heapglass-output-pane.h"
+#include "heapglass-scene.h"
+#include "heapglass-window.h"
+
+static HeapglassApplication *app;
+
+/* Spins the main loop until *flag is set or the timeout (seconds) passes. */
+static gboolean
+spin_until (gboolean (*done) (gpointer), gpointer data, double timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+run_is_over (gpointer data)
+{
+  return !heapglass_window_is_running (HEAPGLASS_WINDOW (data));
+}
+
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static HeapglassWindow *
+new_window (void)
+{
+  HeapglassWindow *window = heapglass_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  spin_for (100);
+  return window;
+}
+
+static void
+run_and_wait (HeapglassWindow *window)
+{
+  heapglass_window_run (window);
+  g_assert_true (spin_until (run_is_over, window, 60));
+  spin_for (50);
+}
+
+/* Saves what the window shows as a PNG (widget paintable → render node → texture). */
+static void
+save_screenshot (GtkWidget *widget, const char *path)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static const char aliasing_code[] = "def process():\n"       /* 1 */
+                                    "    x = [1, 2, 3]\n"     /* 2 */
+                                    "    y = x\n"             /* 3 */
+                                    "    return y\n"          /* 4 */
+                                    "\n"                      /* 5 */
+                                    "result = process()\n"    /* 6 */
+                                    "print(len(result))\n";   /* 7 */
+
+static const HeapglassSceneItem *
+find_frame_item (HeapglassScene *scene, const char *function)
+{
+  for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
+    {
+      const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
+
+      if (item->kind == HEAPGLASS_SCENE_FRAME && g_strcmp0 (item->name, function) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+static void
+test_aliasing_one_list_two_names (void)
+{
+  HeapglassWindow *window = new_window ();
+  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
+  HeapglassInspector *inspector = HEAPGLASS_INSPECTOR (heapglass_window_get_inspector (window));
+  HeapglassTrace *trace;
+  HeapglassScene *scene;
+  const HeapglassSceneItem *frame, *x_item;
+  guint64 list_oid = 0;
+  guint n_lists = 0, n_names = 0, step, next_line, prev_line;
+  g_autofree char *path = NULL;
+
+  heapglass_window_set_code (window, aliasing_code, "aliasing.py");
+  run_and_wait (window);
+  trace = heapglass_window_get_trace (window);
+  g_assert_nonnull (trace);
+  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_FINISHED);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, 1);
+  g_assert_null (heapglass_window_get_banner_text (window));
+
+  /* The step after `y = x` is the one about to run `return y`. */
+  step = heapglass_trace_find_line (trace, 4, 0, FALSE);
+  g_assert_cmpuint (step, >, 0);
+  heapglass_window_set_step (window, step);
+  spin_for (50);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, step);
+  heapglass_window_get_marked_lines (window, &next_line, &prev_line);
+  g_assert_cmpuint (next_line, ==, 4);
+  g_assert_cmpuint (prev_line, ==, 3);
+
+  scene = heapglass_canvas_get_scene (canvas);
+  g_assert_nonnull (scene);
+  for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
+    {
+      const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
+
+      if (item->kind == HEAPGLASS_SCENE_OBJECT && item->object_kind == HG_KIND_LIST)
+        {
+          n_lists++;
+          list_oid = item->oid;
+        }
+    }
+  g_assert_cmpuint (n_lists, ==, 1);
+  for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
+    {
+      const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
+
+      if (item->kind == HEAPGLASS_SCENE_NAME && item->oid == list_oid)
+        n_names++;
+    }
+  g_assert_cmpuint (n_names, ==, 2);
+
+  /* Click `x`: its list is selected and the inspector tells its type and refcount. */
+  frame = find_frame_item (scene, "process");
+  g_assert_nonnull (frame);
+  x_item = heapglass_scene_find_name (scene, frame->frame_id, "x");
+  g_assert_nonnull (x_item);
+  g_assert_true (heapglass_canvas_click_scene_point (canvas, x_item->x + x_item->width / 2,
+                                                     x_item->y + x_item->height / 2));
+  spin_for (50);
+  g_assert_cmpuint (heapglass_canvas_get_selected_oid (canvas), ==, list_oid);
+  g_assert_cmpuint (heapglass_inspector_get_oid (inspector), ==, list_oid);
+  g_assert_cmpstr (heapglass_inspector_get_type_text (inspector), ==, "list");
+  g_assert_nonnull (heapglass_inspector_get_refcount_text (inspector));
+  g_assert_cmpint (atoi (heapglass_inspector_get_refcount_text (inspector)), >=, 2);
+
+  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                           "window-aliasing.png", NULL);
+  save_screenshot (GTK_WIDGET (window), path);
+
+  /* Step back: `y = x` is about to run again, `x = [1, 2, 3]` just ran. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-back", NULL);
+  spin_for (20);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, step - 1);
+  heapglass_window_get_marked_lines (window, &next_line, &prev_line);
+  g_assert_cmpuint (next_line, ==, 3);
+  g_assert_cmpuint (prev_line, ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-forward", NULL);
+  spin_for (20);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, step);
+  heapglass_window_get_marked_lines (window, &next_line, &prev_line);
+  g_assert_cmpuint (next_line, ==, 4);
+  g_assert_cmpuint (prev_line, ==, 3);
+
+  /* The gutter: the next step that runs line 7 is the print. */
+  g_assert_true (heapglass_window_jump_to_line (window, 7, FALSE));
+  heapglass_window_get_marked_lines (window, &next_line, NULL);
+  g_assert_cmpuint (next_line, ==, 7);
+  g_assert_true (heapglass_window_jump_to_line (window, 2, TRUE));
+  heapglass_window_get_marked_lines (window, &next_line, NULL);
+  g_assert_cmpuint (next_line, ==, 2);
+
+  /* The last step has everything the program printed. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
+  spin_for (20);
+  {
+    g_autofree char *text = heapglass_output_pane_get_text (
+        HEAPGLASS_OUTPUT_PANE (heapglass_window_get_output_pane (window)));
+
+    g_assert_cmpstr (text, ==, "3\n");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+has_some_steps (gpointer data)
+{
+  HeapglassTrace *trace = heapglass_window_get_trace (HEAPGLASS_WINDOW (data));
+
+  return trace != NULL && heapglass_trace_get_n_steps (trace) > 200;
+}
+
+static void
+test_stop_keeps_partial_trace (void)
+{
+  HeapglassWindow *window = new_window ();
+  HeapglassTrace *trace;
+  guint n;
+
+  heapglass_window_set_code (window, "n = 0\nwhile True:\n    n += 1\n", "forever.py");
+  heapglass_window_run (window);
+  g_assert_true (heapglass_window_is_running (window));
+  g_assert_true (spin_until (has_some_steps, window, 30));
+  /* The first diagram is shown while the program still runs. */
+  g_assert_cmpuint (heapglass_window_get_step (window), >=, 1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_true (spin_until (run_is_over, window, 10));
+  spin_for (50);
+
+  trace = heapglass_window_get_trace (window);
+  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_STOPPED);
+  n = heapglass_trace_get_n_steps (trace);
+  g_assert_cmpuint (n, >, 200);
+  g_assert_nonnull (heapglass_window_get_banner_text (window));
+  g_assert_nonnull (strstr (heapglass_window_get_banner_text (window), "Stopped"));
+
+  /* The window still answers: the partial trace can be stepped through. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
+  spin_for (20);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, n);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-first", NULL);
+  spin_for (20);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+is_asking (gpointer data)
+{
+  return heapglass_output_pane_is_asking (HEAPGLASS_OUTPUT_PANE (data));
+}
+
+static void
+test_input_prompt_answered (void)
+{
+  HeapglassWindow *window = new_window ();
+  HeapglassOutputPane *pane = HEAPGLASS_OUTPUT_PANE (heapglass_window_get_output_pane (window));
+  g_autofree char *text = NULL;
+
+  heapglass_window_set_code (window,
+                             "name = input('Your name? ')\n"
+                             "print('Hello, ' + name)\n",
+                             "greet.py");
+  heapglass_window_run (window);
+  g_assert_true (spin_until (is_asking, pane, 30));
+  g_assert_true (heapglass_window_is_running (window));
+  heapglass_output_pane_submit_input (pane, "Ada");
+  g_assert_true (spin_until (run_is_over, window, 30));
+  spin_for (50);
+
+  g_assert_cmpint (heapglass_trace_get_ending (heapglass_window_get_trace (window)), ==,
+                   HG_END_FINISHED);
+  g_assert_false (heapglass_output_pane_is_asking (pane));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
+  spin_for (20);
+  text = heapglass_output_pane_get_text (pane);
+  g_assert_nonnull (strstr (text, "Hello, Ada"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_syntax_error_marked (void)
+{
+  HeapglassWindow *window = new_window ();
+  GtkTextView *view = GTK_TEXT_VIEW (heapglass_window_get_code_view (window));
+  g_autofree char *code = NULL;
+
+  heapglass_window_set_code (window, "x = 1\ny = (2,\nprint(x\n", "broken.py");
+  run_and_wait (window);
+  g_assert_cmpint (heapglass_trace_get_ending (heapglass_window_get_trace (window)), ==,
+                   HG_END_SYNTAX_ERROR);
+  g_assert_nonnull (heapglass_window_get_banner_text (window));
+  g_assert_nonnull (strstr (heapglass_window_get_banner_text (window), "SyntaxError"));
+  /* Nothing typed is lost, and the learner can fix it at once. */
+  code = heapglass_window_get_code (window);
+  g_assert_cmpstr (code, ==, "x = 1\ny = (2,\nprint(x\n");
+  g_assert_true (gtk_text_view_get_editable (view));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_exception_told_in_banner (void)
+{
+  HeapglassWindow *window = new_window ();
+  const char *banner;
+
+  heapglass_window_set_code (window,
+                             "def divide(a, b):\n"
+                             "    return a / b\n"
+                             "\n"
+                             "divide(1, 0)\n",
+                             "divide.py");
+  run_and_wait (window);
+  g_assert_cmpint (heapglass_trace_get_ending (heapglass_window_get_trace (window)), ==,
+                   HG_END_EXCEPTION);
+  banner = heapglass_window_get_banner_text (window);
+  g_assert_nonnull (banner);
+  g_assert_nonnull (strstr (banner, "ZeroDivisionError"));
+  /* "Show Where" goes to the end, where the exception is drawn on its frame. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-end", NULL);
+  spin_for (20);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==,
+                    heapglass_trace_get_n_steps (heapglass_window_get_trace (window)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+
+  /* No session bus under Xvfb: keep GTK's accessibility bridge from looking for one (its
+   * warning would be fatal here). */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  app = heapglass_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/window/aliasing/one-list-two-names", test_aliasing_one_list_two_names);
+  g_test_add_func ("/window/stop/keeps-partial-trace", test_stop_keeps_partial_trace);
+  g_test_add_func ("/window/input/prompt-answered", test_input_prompt_answered);
+  g_test_add_func ("/window/ending/syntax-error-marked", test_syntax_error_marked);
+  g_test_add_func ("/window/ending/exception-in-banner", test_exception_told_in_banner);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
