@@ -30,6 +30,7 @@ struct _HeapglassTraceRunner
   char *script_path;
   HeapglassRunOptions options;
   char *stdin_path;
+  char *tracer_path;
   HeapglassTrace *trace;
 
   GMutex lock;               /* guards subprocess, stdin_pipe, running, stop_requested */
@@ -73,6 +74,7 @@ heapglass_trace_runner_finalize (GObject *object)
 
   g_free (self->script_path);
   g_free (self->stdin_path);
+  g_free (self->tracer_path);
   g_clear_object (&self->trace);
   g_clear_object (&self->subprocess);
   g_clear_object (&self->stdin_pipe);
@@ -129,6 +131,8 @@ heapglass_trace_runner_new (const char *script_path, const HeapglassRunOptions *
     self->options.max_items = defaults.max_items;
   self->stdin_path = g_strdup (self->options.stdin_path);
   self->options.stdin_path = self->stdin_path;
+  self->tracer_path = g_strdup (self->options.tracer_path);
+  self->options.tracer_path = self->tracer_path;
   return self;
 }
 
@@ -293,7 +297,8 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   g_autoptr (GPtrArray) argv = NULL;
   g_autoptr (GSubprocess) subprocess = NULL;
   g_autoptr (GError) stream_error = NULL;
-  g_autofree char *tracer = heapglass_trace_runner_find_tracer ();
+  g_autofree char *tracer = self->tracer_path ? g_strdup (self->tracer_path)
+                                              : heapglass_trace_runner_find_tracer ();
   g_autofree guint8 *buffer = NULL;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_NONE;
   int fds[2];

@@ -22,6 +22,7 @@ typedef struct
   /* Added after the first version (zero = the default): */
   gboolean silence_stdout;  /* the tracer's own stdout goes to /dev/null (the program's output is
                                in the trace either way); for --trace-summary on stdout */
+  const char *tracer_path;  /* NULL: heapglass_trace_runner_find_tracer () */
 } HeapglassRunOptions;
 
 void heapglass_run_options_init (HeapglassRunOptions *options); /* the defaults above */
