@@ -1,0 +1,879 @@
+/* heapglass-tracer.c: the tracer process. Embeds CPython as `python3 script.py` would run the
+ * script, captures fds 1 and 2, enforces the limits and writes the stream's header, output and
+ * ending; the recording itself is in heapglass-tracer-record.c. See docs/trace-format.md. */
+#include "heapglass-tracer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+HgTracer hg_tracer;
+
+#define SIG_OUTPUT SIGIO
+#define FLUSH_BYTES (256 * 1024)
+
+static int out_rd[3] = { -1, -1, -1 }; /* read ends of the pipes on fd 1 and 2, by stream */
+static int wake_pipe[2] = { -1, -1 };
+static pthread_t drain_thread;
+static int drain_running;
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+static HgBuf out_pending[3];
+static uint64_t out_total;
+static double deadline;
+
+static PyObject *orig_input, *orig_settrace, *orig_os_exit;
+
+static double
+now_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
+}
+
+static int
+write_all (int fd, const void *data, size_t len)
+{
+  const uint8_t *p = data;
+  while (len)
+    {
+      ssize_t n = write (fd, p, len);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return 0;
+        }
+      p += n;
+      len -= (size_t) n;
+    }
+  return 1;
+}
+
+void
+hg_stream_flush (void)
+{
+  HgBuf *b = &hg_tracer.buf;
+  if (hg_tracer.forked_child || getpid () != hg_tracer.pid)
+    {
+      b->len = 0;
+      hg_tracer.committed = 0;
+      return;
+    }
+  if (b->len && !hg_tracer.stream_broken && !write_all (hg_tracer.stream_fd, b->data, b->len))
+    hg_tracer.stream_broken = 1;
+  b->len = 0;
+  hg_tracer.committed = 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Output capture: fds 1 and 2 are pipes. A thread drains them so a big write never blocks the
+ * program; the main thread also drains them at each step where a write happened (the pipes signal
+ * the main thread synchronously with O_ASYNC), so output lands in the step after the code that
+ * printed it. */
+
+static void
+read_pipes_locked (void)
+{
+  uint8_t tmp[65536];
+  for (int stream = 1; stream <= 2; stream++)
+    {
+      if (out_rd[stream] < 0)
+        continue;
+      for (;;)
+        {
+          ssize_t n = read (out_rd[stream], tmp, sizeof tmp);
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            break;
+          size_t keep = (size_t) n;
+          if (out_total + keep > hg_tracer.max_output)
+            {
+              keep = out_total >= hg_tracer.max_output ? 0 : (size_t) (hg_tracer.max_output - out_total);
+              hg_tracer.output_over = 1;
+            }
+          if (keep)
+            {
+              if (hg_buf_reserve (&out_pending[stream], keep))
+                {
+                  memcpy (out_pending[stream].data + out_pending[stream].len, tmp, keep);
+                  out_pending[stream].len += keep;
+                }
+              out_total += keep;
+            }
+        }
+    }
+}
+
+void
+hg_output_collect (void)
+{
+  hg_tracer.output_pending = 0;
+  pthread_mutex_lock (&out_lock);
+  read_pipes_locked ();
+  for (int stream = 1; stream <= 2; stream++)
+    if (out_pending[stream].len)
+      {
+        hg_buf_byte (&hg_tracer.buf, HG_REC_OUTPUT);
+        hg_buf_varint (&hg_tracer.buf, (uint64_t) stream);
+        hg_buf_bytes (&hg_tracer.buf, out_pending[stream].data, out_pending[stream].len);
+        out_pending[stream].len = 0;
+      }
+  pthread_mutex_unlock (&out_lock);
+}
+
+static void *
+drain_main (void *data)
+{
+  double last_tick = now_s ();
+  struct pollfd fds[3];
+  fds[0].fd = out_rd[1];
+  fds[1].fd = out_rd[2];
+  fds[2].fd = wake_pipe[0];
+  for (int i = 0; i < 3; i++)
+    fds[i].events = POLLIN;
+  for (;;)
+    {
+      int r = poll (fds, 3, 50);
+      double now = now_s ();
+      if (now - last_tick >= 0.05)
+        {
+          hg_tracer.flush_due = 1;
+          last_tick = now;
+        }
+      if (deadline > 0 && now > deadline && !hg_tracer.time_up)
+        {
+          hg_tracer.time_up = 1;
+          pthread_kill (hg_tracer.main_thread, SIGRTMIN + 2);
+        }
+      if (r <= 0)
+        continue;
+      if (fds[2].revents)
+        break;
+      int got = 0;
+      for (int i = 0; i < 2; i++)
+        {
+          if (fds[i].revents & POLLIN)
+            got = 1;
+          else if (fds[i].revents & (POLLHUP | POLLERR | POLLNVAL))
+            fds[i].fd = -1; /* every writer is gone */
+        }
+      if (got)
+        {
+          pthread_mutex_lock (&out_lock);
+          read_pipes_locked ();
+          pthread_mutex_unlock (&out_lock);
+          hg_tracer.output_pending = 1;
+        }
+    }
+  return NULL;
+}
+
+static void
+on_output_signal (int sig)
+{
+  hg_tracer.output_pending = 1;
+}
+
+static int
+capture_output (void)
+{
+  for (int stream = 1; stream <= 2; stream++)
+    {
+      int p[2];
+      if (pipe2 (p, O_CLOEXEC) < 0)
+        return 0;
+      if (dup2 (p[1], stream) < 0)
+        return 0;
+      close (p[1]);
+      out_rd[stream] = p[0];
+      struct f_owner_ex owner = { F_OWNER_TID, gettid () };
+      fcntl (p[0], F_SETOWN_EX, &owner);
+      fcntl (p[0], F_SETSIG, 0);
+      fcntl (p[0], F_SETFL, O_NONBLOCK | O_ASYNC);
+    }
+  if (pipe2 (wake_pipe, O_CLOEXEC) < 0)
+    return 0;
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_output_signal;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIG_OUTPUT, &sa, NULL);
+
+  pthread_attr_t attr;
+  pthread_attr_init (&attr);
+  pthread_attr_setstacksize (&attr, 256 * 1024);
+  /* the drain thread takes no signal meant for the program */
+  sigset_t all, old;
+  sigfillset (&all);
+  pthread_sigmask (SIG_SETMASK, &all, &old);
+  int ok = pthread_create (&drain_thread, &attr, drain_main, NULL) == 0;
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  pthread_attr_destroy (&attr);
+  drain_running = ok;
+  return ok;
+}
+
+/* Stops the drain thread and collects everything still in the pipes. Our own fds 1 and 2 are
+ * closed first so that the pipes end unless a forked child still holds them. */
+static void
+output_final (void)
+{
+  int null_fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null_fd >= 0)
+    {
+      dup2 (null_fd, 1);
+      dup2 (null_fd, 2);
+      close (null_fd);
+    }
+  if (drain_running)
+    {
+      char c = 1;
+      if (write (wake_pipe[1], &c, 1) < 0)
+        {
+        }
+      pthread_join (drain_thread, NULL);
+      drain_running = 0;
+    }
+  hg_output_collect ();
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Endings. */
+
+static void
+emit_end (HgBuf *b, HgEnding ending, int status, int signal_number, const char *message, unsigned line)
+{
+  hg_buf_byte (b, HG_REC_END);
+  hg_buf_varint (b, ending);
+  hg_buf_zigzag (b, status);
+  hg_buf_varint (b, (uint64_t) signal_number);
+  hg_buf_string (b, message ? message : "");
+  hg_buf_varint (b, line);
+}
+
+void
+hg_finish (HgEnding ending, int status, int signal_number, const char *message, unsigned line)
+{
+  if (hg_tracer.forked_child || getpid () != hg_tracer.pid)
+    _exit (status);
+  hg_tracer.in_trace = 1;
+  hg_tracer.finishing = 1;
+  hg_record_stop ();
+  output_final ();
+  emit_end (&hg_tracer.buf, ending, status, signal_number, message, line);
+  hg_stream_flush ();
+  _exit (0);
+}
+
+void
+hg_check_limits_after_step (void)
+{
+  if (hg_tracer.max_steps && hg_tracer.steps >= hg_tracer.max_steps)
+    hg_finish (HG_END_STEP_LIMIT, 0, 0, NULL, 0);
+  if (hg_tracer.output_over)
+    hg_finish (HG_END_OUTPUT_LIMIT, 0, 0, NULL, 0);
+  if (hg_tracer.time_up)
+    hg_finish (HG_END_TIME_LIMIT, 0, 0, NULL, 0);
+  if (hg_tracer.flush_due || hg_tracer.buf.len > FLUSH_BYTES)
+    {
+      hg_tracer.flush_due = 0;
+      hg_stream_flush ();
+    }
+}
+
+/* Async-signal-safe: write() and _exit() only, from a signal handler. */
+static void
+emergency_write_committed (void)
+{
+  if (hg_tracer.forked_child || getpid () != hg_tracer.pid || hg_tracer.stream_broken)
+    return;
+  size_t n = hg_tracer.committed;
+  if (n > hg_tracer.buf.len)
+    n = hg_tracer.buf.len;
+  if (n)
+    write_all (hg_tracer.stream_fd, hg_tracer.buf.data, n);
+  hg_tracer.buf.len = 0;
+  hg_tracer.committed = 0;
+}
+
+static void
+put_varint (uint8_t *p, size_t *o, uint64_t v)
+{
+  while (v >= 0x80)
+    {
+      p[(*o)++] = (uint8_t) (v | 0x80);
+      v >>= 7;
+    }
+  p[(*o)++] = (uint8_t) v;
+}
+
+/* The time limit passed while the program sat in C code (sleep, a blocking read): end from the
+ * signal handler, with the records complete so far. */
+static void
+on_time_signal (int sig)
+{
+  if (hg_tracer.in_trace || hg_tracer.finishing || hg_tracer.forked_child)
+    return; /* the trace function ends the run at its next step */
+  hg_tracer.finishing = 1;
+  emergency_write_committed ();
+  static uint8_t tail[65536 + 64];
+  size_t o = 0;
+  if (pthread_mutex_trylock (&out_lock) == 0)
+    {
+      for (int stream = 1; stream <= 2; stream++)
+        {
+          size_t len = out_pending[stream].len;
+          if (len > 32000)
+            len = 32000;
+          if (!len)
+            continue;
+          tail[o++] = HG_REC_OUTPUT;
+          put_varint (tail, &o, (uint64_t) stream);
+          put_varint (tail, &o, len);
+          memcpy (tail + o, out_pending[stream].data, len);
+          o += len;
+        }
+    }
+  tail[o++] = HG_REC_END;
+  put_varint (tail, &o, HG_END_TIME_LIMIT);
+  put_varint (tail, &o, 0);
+  put_varint (tail, &o, 0);
+  put_varint (tail, &o, 0);
+  put_varint (tail, &o, 0);
+  if (getpid () == hg_tracer.pid)
+    write_all (hg_tracer.stream_fd, tail, o);
+  _exit (0);
+}
+
+static void
+on_crash_signal (int sig)
+{
+  emergency_write_committed ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+static void
+install_signal_handlers (void)
+{
+  static char alt_stack[64 * 1024];
+  stack_t ss = { .ss_sp = alt_stack, .ss_size = sizeof alt_stack, .ss_flags = 0 };
+  sigaltstack (&ss, NULL);
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sigemptyset (&sa.sa_mask);
+  sa.sa_handler = on_crash_signal;
+  sa.sa_flags = SA_ONSTACK;
+  int crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
+  for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
+    sigaction (crash[i], &sa, NULL);
+  sa.sa_handler = on_time_signal;
+  sa.sa_flags = SA_RESTART;
+  sigaction (SIGRTMIN + 2, &sa, NULL);
+}
+
+static void
+after_fork_child (void)
+{
+  hg_tracer.forked_child = 1;
+  hg_tracer.recording = 0;
+  hg_tracer.tracking = 0;
+  drain_running = 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Wrappers the program sees in place of builtins.input, sys.settrace/gettrace and os._exit. */
+
+static PyObject *
+hook_input (PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+  if (hg_tracer.recording && !hg_tracer.forked_child && PyThreadState_Get () == hg_tracer.main_tstate)
+    {
+      hg_tracer.in_trace = 1;
+      hg_output_collect ();
+      char prompt[4 * 512 + 1];
+      size_t n = 0;
+      if (nargs > 0 && PyUnicode_Check (args[0]))
+        {
+          PyObject *s = args[0];
+          Py_ssize_t len = PyUnicode_GET_LENGTH (s);
+          if (len > 512)
+            len = 512;
+          /* UTF-8 of a prefix, without caching a copy in the object */
+          int kind = PyUnicode_KIND (s);
+          const void *data = PyUnicode_DATA (s);
+          for (Py_ssize_t i = 0; i < len; i++)
+            {
+              Py_UCS4 c = PyUnicode_READ (kind, data, i);
+              if (c < 0x80)
+                prompt[n++] = (char) c;
+              else if (c < 0x800)
+                {
+                  prompt[n++] = (char) (0xC0 | (c >> 6));
+                  prompt[n++] = (char) (0x80 | (c & 0x3F));
+                }
+              else if (c < 0x10000)
+                {
+                  prompt[n++] = (char) (0xE0 | (c >> 12));
+                  prompt[n++] = (char) (0x80 | ((c >> 6) & 0x3F));
+                  prompt[n++] = (char) (0x80 | (c & 0x3F));
+                }
+              else
+                {
+                  prompt[n++] = (char) (0xF0 | (c >> 18));
+                  prompt[n++] = (char) (0x80 | ((c >> 12) & 0x3F));
+                  prompt[n++] = (char) (0x80 | ((c >> 6) & 0x3F));
+                  prompt[n++] = (char) (0x80 | (c & 0x3F));
+                }
+            }
+        }
+      hg_buf_byte (&hg_tracer.buf, HG_REC_INPUT);
+      hg_buf_bytes (&hg_tracer.buf, prompt, n);
+      hg_tracer.committed = hg_tracer.buf.len;
+      hg_stream_flush ();
+      hg_tracer.in_trace = 0;
+    }
+  return PyObject_Vectorcall (orig_input, args, (size_t) nargs, NULL);
+}
+
+static PyObject *
+hook_settrace (PyObject *self, PyObject *func)
+{
+  if (hg_tracer.forked_child || PyThreadState_Get () != hg_tracer.main_tstate)
+    return PyObject_CallOneArg (orig_settrace, func);
+  if (PySys_Audit ("sys.settrace", NULL) < 0)
+    return NULL;
+  if (func == Py_None)
+    Py_CLEAR (hg_tracer.prog_trace);
+  else
+    {
+      Py_INCREF (func);
+      Py_XSETREF (hg_tracer.prog_trace, func);
+    }
+  Py_RETURN_NONE;
+}
+
+static PyObject *
+hook_gettrace (PyObject *self, PyObject *unused)
+{
+  if (hg_tracer.forked_child || PyThreadState_Get () != hg_tracer.main_tstate)
+    return PySys_GetObject ("gettrace") ? Py_NewRef (Py_None) : Py_NewRef (Py_None);
+  return Py_NewRef (hg_tracer.prog_trace ? hg_tracer.prog_trace : Py_None);
+}
+
+static PyObject *
+hook_os_exit (PyObject *self, PyObject *arg)
+{
+  if (hg_tracer.forked_child || getpid () != hg_tracer.pid || !PyLong_Check (arg))
+    return PyObject_CallOneArg (orig_os_exit, arg);
+  int overflow = 0;
+  long status = PyLong_AsLongAndOverflow (arg, &overflow);
+  if (overflow || status < INT_MIN || status > INT_MAX)
+    return PyObject_CallOneArg (orig_os_exit, arg);
+  PyEval_SetTrace (NULL, NULL);
+  hg_finish (HG_END_EXIT, (int) (status & 0xff), 0, NULL, 0);
+}
+
+static PyMethodDef input_def = { "input", (PyCFunction) (void (*) (void)) hook_input, METH_FASTCALL,
+                                 "Read a string from standard input." };
+static PyMethodDef settrace_def = { "settrace", hook_settrace, METH_O, "Set the global debug tracing function." };
+static PyMethodDef gettrace_def = { "gettrace", hook_gettrace, METH_NOARGS, "Return the global debug tracing function." };
+static PyMethodDef os_exit_def = { "_exit", hook_os_exit, METH_O, "Exit to the system with specified status, without normal exit processing." };
+
+static int
+replace_function (const char *module_name, PyMethodDef *def, PyObject **orig)
+{
+  PyObject *module = PyImport_ImportModule (module_name);
+  if (!module)
+    return 0;
+  *orig = PyObject_GetAttrString (module, def->ml_name);
+  PyObject *name = PyUnicode_FromString (module_name);
+  PyObject *func = PyCFunction_NewEx (def, module, name);
+  int ok = *orig && func && PyObject_SetAttrString (module, def->ml_name, func) == 0;
+  Py_XDECREF (func);
+  Py_XDECREF (name);
+  Py_DECREF (module);
+  return ok;
+}
+
+static void
+install_wrappers (void)
+{
+  if (!replace_function ("builtins", &input_def, &orig_input)
+      || !replace_function ("sys", &settrace_def, &orig_settrace)
+      || !replace_function ("sys", &gettrace_def, &(PyObject *) { NULL }))
+    PyErr_Clear ();
+  PyObject *unused = NULL;
+  if (!replace_function ("posix", &os_exit_def, &orig_os_exit))
+    PyErr_Clear ();
+  else
+    {
+      /* os imported posix._exit before we replaced it */
+      PyObject *os = PyImport_ImportModule ("os");
+      PyObject *posix = PyImport_ImportModule ("posix");
+      PyObject *f = posix ? PyObject_GetAttrString (posix, "_exit") : NULL;
+      if (os && f)
+        PyObject_SetAttrString (os, "_exit", f);
+      Py_XDECREF (f);
+      Py_XDECREF (posix);
+      Py_XDECREF (os);
+      PyErr_Clear ();
+    }
+  Py_XDECREF (unused);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Running the script. */
+
+static void
+usage (void)
+{
+  fprintf (stderr, "usage: heapglass-tracer [--fd=N] [--max-steps=N] [--timeout=SECONDS] "
+                   "[--memory-limit=MiB] [--max-output=BYTES] [--max-items=K] [--] SCRIPT.py [ARGS...]\n");
+  exit (2);
+}
+
+static int
+parse_u64 (const char *text, uint64_t *out)
+{
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull (text, &end, 10);
+  if (errno || end == text || *end || text[0] == '-')
+    return 0;
+  *out = v;
+  return 1;
+}
+
+static char *
+absolute_path (const char *path)
+{
+  if (path[0] == '/')
+    return strdup (path);
+  char cwd[PATH_MAX];
+  if (!getcwd (cwd, sizeof cwd))
+    return strdup (path);
+  size_t n = strlen (cwd) + strlen (path) + 2;
+  char *out = malloc (n);
+  if (out)
+    snprintf (out, n, "%s/%s", cwd, path);
+  return out;
+}
+
+/* What `python3 script.py` puts in sys.path[0]: the directory of the script, symlinks resolved. */
+static void
+insert_sys_path0 (const char *script)
+{
+  char real[PATH_MAX];
+  char *dir = realpath (script, real) ? strdup (real) : absolute_path (script);
+  if (!dir)
+    return;
+  char *slash = strrchr (dir, '/');
+  if (slash)
+    {
+      if (slash == dir)
+        slash[1] = 0;
+      else
+        *slash = 0;
+    }
+  PyObject *path = PySys_GetObject ("path");
+  PyObject *entry = PyUnicode_DecodeFSDefault (dir);
+  if (path && entry && PyList_Check (path))
+    PyList_Insert (path, 0, entry);
+  Py_XDECREF (entry);
+  PyErr_Clear ();
+  free (dir);
+}
+
+static long
+exception_int_attr (PyObject *value, const char *name)
+{
+  PyObject *v = PyObject_GetAttrString (value, name);
+  long n = v && PyLong_Check (v) ? PyLong_AsLong (v) : 0;
+  Py_XDECREF (v);
+  PyErr_Clear ();
+  return n < 0 ? 0 : n;
+}
+
+/* The exit status of an uncaught SystemExit, printing its non-int code as CPython does. */
+static int
+system_exit_status (PyObject *value)
+{
+  PyObject *code = value ? PyObject_GetAttrString (value, "code") : NULL;
+  int status = 0;
+  PyErr_Clear ();
+  if (!code || code == Py_None)
+    status = 0;
+  else if (PyLong_Check (code))
+    {
+      int overflow = 0;
+      long v = PyLong_AsLongAndOverflow (code, &overflow);
+      status = overflow ? -1 : (int) v;
+      PyErr_Clear ();
+    }
+  else
+    {
+      PyObject *err = PySys_GetObject ("stderr");
+      if (err && err != Py_None)
+        {
+          PyFile_WriteObject (code, err, Py_PRINT_RAW);
+          PyFile_WriteString ("\n", err);
+        }
+      PyErr_Clear ();
+      status = 1;
+    }
+  Py_XDECREF (code);
+  return status & 0xff;
+}
+
+static int
+run_script (const char *script_abs)
+{
+  FILE *fp = fopen (script_abs, "rb");
+  if (!fp)
+    {
+      int err = errno;
+      char message[PATH_MAX + 128];
+      snprintf (message, sizeof message, "can't open file '%s': [Errno %d] %s", script_abs, err, strerror (err));
+      dprintf (2, "python3: %s\n", message);
+      hg_finish (HG_END_UNREADABLE, 2, 0, message, 0);
+    }
+  struct stat st;
+  if (fstat (fileno (fp), &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      char message[PATH_MAX + 128];
+      snprintf (message, sizeof message, "'%s' is a directory, cannot continue", script_abs);
+      dprintf (2, "python3: %s\n", message);
+      fclose (fp);
+      hg_finish (HG_END_UNREADABLE, 1, 0, message, 0);
+    }
+
+  PyObject *main_module = PyImport_AddModule ("__main__");
+  PyObject *globals = main_module ? PyModule_GetDict (main_module) : NULL;
+  if (!globals)
+    hg_finish (HG_END_UNREADABLE, 1, 0, "no __main__ module", 0);
+  PyDict_SetItemString (globals, "__file__", hg_tracer.script);
+  PyDict_SetItemString (globals, "__cached__", Py_None);
+  {
+    /* __loader__ as CPython's runner sets it for a source file */
+    PyObject *ext = PyImport_ImportModule ("_frozen_importlib_external");
+    PyObject *loader_type = ext ? PyObject_GetAttrString (ext, "SourceFileLoader") : NULL;
+    PyObject *loader = loader_type ? PyObject_CallFunction (loader_type, "sO", "__main__", hg_tracer.script) : NULL;
+    if (loader)
+      PyDict_SetItemString (globals, "__loader__", loader);
+    Py_XDECREF (loader);
+    Py_XDECREF (loader_type);
+    Py_XDECREF (ext);
+    PyErr_Clear ();
+  }
+
+  hg_tracer.recording = 1;
+  hg_tracer.tracking = 1;
+  PyEval_SetTrace (hg_record_trace, NULL);
+  PyObject *result = PyRun_FileExFlags (fp, script_abs, Py_file_input, globals, globals, 1, NULL);
+  PyEval_SetTrace (NULL, NULL);
+  int recorded = hg_tracer.module_started;
+  hg_record_stop ();
+
+  if (hg_tracer.forked_child)
+    {
+      /* a fork()ed child that ran to the end: behave as python3 would, without the stream */
+      int status = 0;
+      if (!result)
+        {
+          if (PyErr_ExceptionMatches (PyExc_SystemExit))
+            {
+              PyObject *t, *v, *tb;
+              PyErr_Fetch (&t, &v, &tb);
+              PyErr_NormalizeException (&t, &v, &tb);
+              status = system_exit_status (v);
+            }
+          else
+            {
+              PyErr_Print ();
+              status = 1;
+            }
+        }
+      Py_XDECREF (result);
+      if (Py_FinalizeEx () < 0 && status == 0)
+        status = 120;
+      _exit (status);
+    }
+
+  HgEnding ending = HG_END_FINISHED;
+  int status = 0, signal_number = 0;
+  unsigned line = 0;
+  char *message = NULL;
+  if (result)
+    Py_DECREF (result);
+  else
+    {
+      PyObject *t, *v, *tb;
+      PyErr_Fetch (&t, &v, &tb);
+      PyErr_NormalizeException (&t, &v, &tb);
+      if (tb && v)
+        PyException_SetTraceback (v, tb);
+      if (t && PyErr_GivenExceptionMatches (t, PyExc_SystemExit))
+        {
+          ending = HG_END_EXIT;
+          status = system_exit_status (v);
+          Py_XDECREF (t);
+          Py_XDECREF (v);
+          Py_XDECREF (tb);
+        }
+      else
+        {
+          char *type_name = NULL, *text = NULL;
+          if (v)
+            hg_record_exception_text (v, &type_name, &text);
+          size_t n = strlen (type_name ? type_name : "") + strlen (text ? text : "") + 4;
+          message = malloc (n);
+          if (message)
+            snprintf (message, n, text && *text ? "%s: %s" : "%s", type_name ? type_name : "", text ? text : "");
+          status = 1;
+          if (!recorded && t && (PyErr_GivenExceptionMatches (t, PyExc_SyntaxError)
+                                 || PyErr_GivenExceptionMatches (t, PyExc_ValueError)))
+            {
+              ending = HG_END_SYNTAX_ERROR;
+              line = v ? (unsigned) exception_int_attr (v, "lineno") : 0;
+            }
+          else if (t && PyErr_GivenExceptionMatches (t, PyExc_MemoryError))
+            ending = HG_END_MEMORY_LIMIT;
+          else
+            {
+              ending = HG_END_EXCEPTION;
+              if (t && PyErr_GivenExceptionMatches (t, PyExc_KeyboardInterrupt))
+                {
+                  status = 128 + SIGINT;
+                  signal_number = SIGINT;
+                }
+            }
+          free (type_name);
+          free (text);
+          PyErr_Restore (t, v, tb);
+          PyErr_Print ();
+        }
+    }
+  if (Py_FinalizeEx () < 0 && status == 0 && ending == HG_END_FINISHED)
+    status = 120;
+  hg_finish (ending, status, signal_number, message, line);
+}
+
+int
+main (int argc, char **argv)
+{
+  uint64_t value;
+  int i;
+
+  hg_tracer.stream_fd = 3;
+  hg_tracer.max_steps = 0;
+  hg_tracer.max_output = 16u * 1024 * 1024;
+  hg_tracer.max_items = 100;
+  for (i = 1; i < argc; i++)
+    {
+      const char *a = argv[i];
+      if (strcmp (a, "--") == 0)
+        {
+          i++;
+          break;
+        }
+      if (a[0] != '-' || a[1] != '-')
+        break;
+      const char *eq = strchr (a, '=');
+      if (!eq)
+        usage ();
+      const char *v = eq + 1;
+      if (strncmp (a, "--fd=", 5) == 0 && parse_u64 (v, &value) && value < INT_MAX)
+        hg_tracer.stream_fd = (int) value;
+      else if (strncmp (a, "--max-steps=", 12) == 0 && parse_u64 (v, &value))
+        hg_tracer.max_steps = value;
+      else if (strncmp (a, "--timeout=", 10) == 0)
+        {
+          char *end;
+          double t = strtod (v, &end);
+          if (*end || t < 0)
+            usage ();
+          hg_tracer.timeout_s = t;
+        }
+      else if (strncmp (a, "--memory-limit=", 15) == 0 && parse_u64 (v, &value) && value < UINT_MAX)
+        hg_tracer.memory_limit_mib = (unsigned) value;
+      else if (strncmp (a, "--max-output=", 13) == 0 && parse_u64 (v, &value))
+        hg_tracer.max_output = value;
+      else if (strncmp (a, "--max-items=", 12) == 0 && parse_u64 (v, &value) && value > 0 && value <= 100000)
+        hg_tracer.max_items = (unsigned) value;
+      else
+        usage ();
+    }
+  if (i >= argc)
+    usage ();
+  if (fcntl (hg_tracer.stream_fd, F_GETFD) < 0)
+    {
+      fprintf (stderr, "heapglass-tracer: fd %d is not open for the trace stream\n", hg_tracer.stream_fd);
+      return 2;
+    }
+  fcntl (hg_tracer.stream_fd, F_SETFD, FD_CLOEXEC);
+
+  const char *script = argv[i];
+  char *script_abs = absolute_path (script);
+  hg_tracer.pid = getpid ();
+  hg_tracer.main_thread = pthread_self ();
+  pthread_atfork (NULL, NULL, after_fork_child);
+
+  hg_buf_header (&hg_tracer.buf, hg_tracer.max_items, script_abs);
+  hg_tracer.committed = hg_tracer.buf.len;
+  hg_stream_flush ();
+
+  if (!hg_record_init ())
+    return 2;
+  if (hg_tracer.timeout_s > 0)
+    deadline = now_s () + hg_tracer.timeout_s;
+  if (!capture_output ())
+    {
+      fprintf (stderr, "heapglass-tracer: cannot capture the program's output\n");
+      return 2;
+    }
+  if (hg_tracer.memory_limit_mib)
+    {
+      struct rlimit rl;
+      rl.rlim_cur = rl.rlim_max = (rlim_t) hg_tracer.memory_limit_mib * 1024 * 1024;
+      setrlimit (RLIMIT_AS, &rl);
+    }
+
+  PyConfig config;
+  PyConfig_InitPythonConfig (&config);
+  config.buffered_stdio = 0; /* output lands in the step that printed it */
+  config.parse_argv = 0;
+  PyStatus status = PyConfig_SetBytesArgv (&config, argc - i, argv + i);
+#ifdef HG_PYTHON_EXECUTABLE
+  /* sys.executable as for `python3 script.py` (subprocesses of the program run Python, not us) */
+  if (!PyStatus_Exception (status) && access (HG_PYTHON_EXECUTABLE, X_OK) == 0)
+    status = PyConfig_SetBytesString (&config, &config.executable, HG_PYTHON_EXECUTABLE);
+#endif
+  if (!PyStatus_Exception (status))
+    status = Py_InitializeFromConfig (&config);
+  PyConfig_Clear (&config);
+  if (PyStatus_Exception (status))
+    {
+      dprintf (2, "heapglass-tracer: cannot start Python: %s\n", status.err_msg ? status.err_msg : "?");
+      hg_finish (HG_END_UNREADABLE, 1, 0, "cannot start Python", 0);
+    }
+  hg_tracer.main_tstate = PyThreadState_Get ();
+  hg_tracer.script = PyUnicode_DecodeFSDefault (script_abs);
+  insert_sys_path0 (script_abs);
+  install_wrappers ();
+  hg_record_install_hooks ();
+  install_signal_handlers ();
+  run_script (script_abs);
+  return 0;
+}
