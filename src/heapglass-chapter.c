@@ -23,6 +23,11 @@ struct _HeapglassChapter
   char *title;
   GArray *sections; /* HeapglassChapterSection, strings owned */
   GArray *blocks;   /* HeapglassChapterBlock, strings owned */
+
+  /* while loading: statements gathered per block (a GString for exercises, else NULL), and the
+   * latest heading of each level on the current path, so nothing is quadratic on big input */
+  GPtrArray *statements;
+  int open_sections[7];
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassChapter, heapglass_chapter, G_TYPE_OBJECT)
@@ -55,6 +60,7 @@ heapglass_chapter_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->sections, g_array_unref);
   g_clear_pointer (&self->blocks, g_array_unref);
+  g_clear_pointer (&self->statements, g_ptr_array_unref);
 
   G_OBJECT_CLASS (heapglass_chapter_parent_class)->finalize (object);
 }
@@ -66,8 +72,18 @@ heapglass_chapter_class_init (HeapglassChapterClass *klass)
 }
 
 static void
+statement_free (gpointer data)
+{
+  if (data)
+    g_string_free (data, TRUE);
+}
+
+static void
 heapglass_chapter_init (HeapglassChapter *self)
 {
+  self->statements = g_ptr_array_new_with_free_func (statement_free);
+  for (guint i = 0; i < G_N_ELEMENTS (self->open_sections); i++)
+    self->open_sections[i] = -1;
   self->sections = g_array_new (FALSE, TRUE, sizeof (HeapglassChapterSection));
   g_array_set_clear_func (self->sections, section_clear);
   self->blocks = g_array_new (FALSE, TRUE, sizeof (HeapglassChapterBlock));
@@ -386,17 +402,18 @@ add_section (HeapglassChapter *self, const char *text, guint level, guint line)
 {
   HeapglassChapterSection section = { 0 };
 
+  level = CLAMP (level, 1, G_N_ELEMENTS (self->open_sections) - 1);
   section.text = g_strdup (text);
   section.level = level;
   section.line = line;
   section.parent = -1;
-  for (int i = (int) self->sections->len - 1; i >= 0; i--)
-    if (g_array_index (self->sections, HeapglassChapterSection, i).level < level)
-      {
-        section.parent = i;
-        break;
-      }
+  /* the nearest enclosing heading is the deepest open one above this level */
+  for (guint l = level - 1; l >= 1 && section.parent < 0; l--)
+    section.parent = self->open_sections[l];
   g_array_append_val (self->sections, section);
+  self->open_sections[level] = (int) self->sections->len - 1;
+  for (guint l = level + 1; l < G_N_ELEMENTS (self->open_sections); l++)
+    self->open_sections[l] = -1;
   return (int) self->sections->len - 1;
 }
 
@@ -415,111 +432,67 @@ add_block (HeapglassChapter *self, HeapglassBlockKind kind, guint line, int sect
   block.solution = -1;
   block.exercise = -1;
   g_array_append_val (self->blocks, block);
+  g_ptr_array_add (self->statements, kind == HEAPGLASS_BLOCK_EXERCISE ? g_string_new (NULL) : NULL);
   return (int) self->blocks->len - 1;
 }
 
-/* Titles for examples: the heading path below the chapter title ("Memory Visualization ›
- * 1. Example"); then pairs exercises with solutions and makes every title unique. */
+/* Adds a paragraph to an exercise's statement. */
 static void
-finish_chapter (HeapglassChapter *self)
+add_to_statement (HeapglassChapter *self, int exercise, const char *text)
 {
-  g_autoptr (GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  GString *statement;
+
+  if (exercise < 0 || *stripped == '\0')
+    return;
+  statement = g_ptr_array_index (self->statements, exercise);
+  if (statement == NULL)
+    return;
+  if (statement->len > 0)
+    g_string_append (statement, "\n\n");
+  g_string_append (statement, stripped);
+}
+
+/* A solution belongs to the latest exercise with its number before it (the first exercise with
+ * that number if none is before it; the latest exercise before it when it has no number). One
+ * pass with two lookup tables: chapters of any size pair up in linear time. */
+static void
+pair_solutions (HeapglassChapter *self)
+{
+  g_autoptr (GHashTable) first = g_hash_table_new (NULL, NULL);  /* number → index + 1 */
+  g_autoptr (GHashTable) latest = g_hash_table_new (NULL, NULL); /* number → index + 1 */
+  int latest_exercise = -1;
 
   for (guint i = 0; i < self->blocks->len; i++)
     {
       HeapglassChapterBlock *block = &g_array_index (self->blocks, HeapglassChapterBlock, i);
-      g_autofree char *title = NULL;
-
-      if (block->title == NULL)
-        {
-          switch (block->kind)
-            {
-            case HEAPGLASS_BLOCK_EXERCISE:
-              title = g_strdup_printf (_("Exercise %u"), block->number);
-              break;
-            case HEAPGLASS_BLOCK_SOLUTION:
-              if (block->number > 0)
-                title = g_strdup_printf (_("Solution to Exercise %u"), block->number);
-              else
-                title = g_strdup (_("Solution"));
-              break;
-            case HEAPGLASS_BLOCK_EXAMPLE:
-            default:
-              {
-                GPtrArray *path = g_ptr_array_new ();
-                int s = block->section;
-
-                while (s >= 0)
-                  {
-                    const HeapglassChapterSection *section
-                      = &g_array_index (self->sections, HeapglassChapterSection, s);
-                    if (section->level > 1 || path->len == 0)
-                      g_ptr_array_insert (path, 0, (gpointer) section->text);
-                    s = section->parent;
-                  }
-                /* a lone level-1 heading is the chapter's title: not helpful as a block title */
-                if (path->len == 1 && block->section >= 0
-                    && g_array_index (self->sections, HeapglassChapterSection, block->section)
-                               .level
-                           == 1)
-                  g_ptr_array_set_size (path, 0);
-                g_ptr_array_add (path, NULL);
-                if (path->len > 1)
-                  title = g_strjoinv (" › ", (char **) path->pdata);
-                else
-                  title = g_strdup (_("Example"));
-                g_ptr_array_unref (path);
-              }
-              break;
-            }
-        }
-      else
-        title = g_strdup (block->title);
-
-      if (g_hash_table_contains (used, title))
-        {
-          for (guint n = 2;; n++)
-            {
-              g_autofree char *candidate = g_strdup_printf ("%s (%u)", title, n);
-              if (!g_hash_table_contains (used, candidate))
-                {
-                  g_free (title);
-                  title = g_steal_pointer (&candidate);
-                  break;
-                }
-            }
-        }
-      g_hash_table_add (used, g_strdup (title));
-      g_free ((char *) block->title);
-      block->title = g_steal_pointer (&title);
+      gpointer key = GUINT_TO_POINTER (block->number);
+      if (block->kind == HEAPGLASS_BLOCK_EXERCISE && !g_hash_table_contains (first, key))
+        g_hash_table_insert (first, key, GUINT_TO_POINTER (i + 1));
     }
 
-  /* A solution belongs to the latest exercise with its number before it (any exercise with that
-   * number if none is before it; the latest exercise before it when it has no number). */
   for (guint i = 0; i < self->blocks->len; i++)
     {
       HeapglassChapterBlock *block = &g_array_index (self->blocks, HeapglassChapterBlock, i);
+      gpointer key = GUINT_TO_POINTER (block->number);
       int found = -1;
 
+      if (block->kind == HEAPGLASS_BLOCK_EXERCISE)
+        {
+          g_hash_table_insert (latest, key, GUINT_TO_POINTER (i + 1));
+          latest_exercise = (int) i;
+          continue;
+        }
       if (block->kind != HEAPGLASS_BLOCK_SOLUTION)
         continue;
-      for (int j = (int) self->blocks->len - 1; j >= 0; j--)
-        {
-          HeapglassChapterBlock *other = &g_array_index (self->blocks, HeapglassChapterBlock, j);
-          if (other->kind != HEAPGLASS_BLOCK_EXERCISE)
-            continue;
-          if (block->number == 0 && j < (int) i)
-            {
-              found = j;
-              break;
-            }
-          if (block->number != 0 && other->number == block->number && (j < (int) i || found < 0))
-            {
-              found = j;
-              if (j < (int) i)
-                break;
-            }
-        }
+
+      if (block->number == 0)
+        found = latest_exercise;
+      else if (g_hash_table_contains (latest, key))
+        found = GPOINTER_TO_INT (g_hash_table_lookup (latest, key)) - 1;
+      else if (g_hash_table_contains (first, key))
+        found = GPOINTER_TO_INT (g_hash_table_lookup (first, key)) - 1;
+
       block->exercise = found;
       if (found >= 0)
         {
@@ -530,13 +503,88 @@ finish_chapter (HeapglassChapter *self)
             exercise->solution = (int) i;
         }
     }
+}
+
+/* The heading path below the chapter's title: "Memory Visualization › 1. Example". */
+static char *
+example_title (HeapglassChapter *self, const HeapglassChapterBlock *block)
+{
+  g_autoptr (GPtrArray) path = g_ptr_array_new ();
+  int s = block->section;
+
+  while (s >= 0)
+    {
+      const HeapglassChapterSection *section
+        = &g_array_index (self->sections, HeapglassChapterSection, s);
+      /* a level-1 heading is the chapter's title: not helpful in a block's title */
+      if (section->level > 1)
+        g_ptr_array_insert (path, 0, (gpointer) section->text);
+      s = section->parent;
+    }
+  if (path->len == 0)
+    return g_strdup (_("Example"));
+  g_ptr_array_add (path, NULL);
+  return g_strjoinv (" › ", (char **) path->pdata);
+}
+
+/* Pairs exercises with solutions, gives every block a unique title, hands over statements and
+ * decides which blocks call nothing. */
+static void
+finish_chapter (HeapglassChapter *self)
+{
+  g_autoptr (GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* title → the next " (n)" suffix to try, so a thousand "Example" blocks stay linear */
+  g_autoptr (GHashTable) next_suffix = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              NULL);
+
+  pair_solutions (self);
 
   for (guint i = 0; i < self->blocks->len; i++)
     {
       HeapglassChapterBlock *block = &g_array_index (self->blocks, HeapglassChapterBlock, i);
+      g_autofree char *title = NULL;
+      GString *statement = g_ptr_array_index (self->statements, i);
+
+      if (block->title != NULL)
+        title = g_strdup (block->title);
+      else if (block->kind == HEAPGLASS_BLOCK_EXERCISE)
+        title = g_strdup_printf (_("Exercise %u"), block->number);
+      else if (block->kind == HEAPGLASS_BLOCK_SOLUTION && block->number > 0)
+        title = g_strdup_printf (_("Solution to Exercise %u"), block->number);
+      else if (block->kind == HEAPGLASS_BLOCK_SOLUTION)
+        title = g_strdup (_("Solution"));
+      else
+        title = example_title (self, block);
+
+      if (g_hash_table_contains (used, title))
+        {
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (next_suffix, title));
+          char *candidate = NULL;
+
+          for (n = MAX (n, 2);; n++)
+            {
+              g_free (candidate);
+              candidate = g_strdup_printf ("%s (%u)", title, n);
+              if (!g_hash_table_contains (used, candidate))
+                break;
+            }
+          g_hash_table_replace (next_suffix, g_strdup (title), GUINT_TO_POINTER (n + 1));
+          g_free (title);
+          title = candidate;
+        }
+      g_hash_table_add (used, g_strdup (title));
+      g_free ((char *) block->title);
+      block->title = g_steal_pointer (&title);
+
+      if (block->kind == HEAPGLASS_BLOCK_EXERCISE)
+        {
+          g_free ((char *) block->statement);
+          block->statement = g_strdup (statement ? statement->str : "");
+        }
       block->calls_nothing
         = block->kind != HEAPGLASS_BLOCK_EXERCISE && heapglass_code_calls_nothing (block->code);
     }
+  g_ptr_array_set_size (self->statements, 0);
 
   if (self->title == NULL)
     for (guint i = 0; i < self->sections->len; i++)
@@ -630,21 +678,7 @@ begin_leaf (MdPass *pass, MD_BLOCKTYPE type)
 static void
 append_statement (MdPass *pass, const char *text)
 {
-  HeapglassChapter *self = pass->loader->chapter;
-  HeapglassChapterBlock *exercise;
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
-  char *joined;
-
-  if (pass->loader->collecting_exercise < 0 || *stripped == '\0')
-    return;
-  exercise = &g_array_index (self->blocks, HeapglassChapterBlock,
-                             pass->loader->collecting_exercise);
-  if (exercise->statement && *exercise->statement)
-    joined = g_strconcat (exercise->statement, "\n\n", stripped, NULL);
-  else
-    joined = g_strdup (stripped);
-  g_free ((char *) exercise->statement);
-  exercise->statement = joined;
+  add_to_statement (pass->loader->chapter, pass->loader->collecting_exercise, text);
 }
 
 /* An mkdocs-material admonition line: `??? success "Title"`, `???+ note`, `!!! tip "Title"`.
@@ -707,9 +741,8 @@ handle_admonition (MdPass *pass, gsize offset)
   if (!parse_admonition_line (line, end, &type, &title))
     return FALSE;
 
-  body_start = *end ? end + 1 : end;
-  if (body_start > pass->data + pass->length)
-    body_start = pass->data + pass->length;
+  /* the buffer need not be NUL-terminated: never look at *end past its length */
+  body_start = end < pass->data + pass->length ? end + 1 : end;
   body_end = body_start;
   for (p = body_start; p < pass->data + pass->length;)
     {
@@ -768,13 +801,10 @@ finish_paragraph (MdPass *pass)
   if (pass->para_first_is_strong
       && (number = parse_exercise_label (pass->strong_text->str)) > 0)
     {
-      HeapglassChapterBlock *exercise;
       int index = add_block (loader->chapter, HEAPGLASS_BLOCK_EXERCISE,
                              pass_line (pass, pass->leaf_offset), loader->current_section,
                              loader->file, NULL, number);
 
-      exercise = &g_array_index (loader->chapter->blocks, HeapglassChapterBlock, index);
-      exercise->statement = g_strdup ("");
       loader->collecting_exercise = index;
       /* the statement is what follows the bold label */
       append_statement (pass, pass->text->str + MIN (pass->text->len, pass->strong_text->len));
@@ -1359,12 +1389,8 @@ parse_text_export (HeapglassChapter *self, const char *data, gsize length, const
 
         if (number > 0)
           {
-            HeapglassChapterBlock *exercise;
             loader.current_exercise = add_block (self, HEAPGLASS_BLOCK_EXERCISE, line_no,
                                                  loader.current_section, file, NULL, number);
-            exercise = &g_array_index (self->blocks, HeapglassChapterBlock,
-                                       loader.current_exercise);
-            exercise->statement = g_strdup ("");
             loader.solution_pending = FALSE;
             continue;
           }
@@ -1378,16 +1404,7 @@ parse_text_export (HeapglassChapter *self, const char *data, gsize length, const
           continue;
         }
 
-      if (loader.current_exercise >= 0 && *line)
-        {
-          HeapglassChapterBlock *exercise
-            = &g_array_index (self->blocks, HeapglassChapterBlock, loader.current_exercise);
-          char *joined = *exercise->statement
-                           ? g_strconcat (exercise->statement, "\n\n", line, NULL)
-                           : g_strdup (line);
-          g_free ((char *) exercise->statement);
-          exercise->statement = joined;
-        }
+      add_to_statement (self, loader.current_exercise, line);
     }
 
   if ((in_fence && fence_python) || loose)

@@ -693,6 +693,42 @@ test_markdown_crlf (void)
   g_assert_cmpstr (block->code, ==, "x = 1\ny = x\n");
 }
 
+/* Just under the size cap, made of the things that could go quadratic: thousands of blocks with
+ * the same heading, exercises with long statements, headings of one level. Must stay fast. */
+static void
+test_markdown_big_chapter_is_linear (void)
+{
+  g_autoptr (GString) text = g_string_new ("# Big\n\n## Same\n\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeapglassChapter) chapter = NULL;
+  gint64 start;
+  guint n_sections;
+
+  while (text->len < HEAPGLASS_CHAPTER_MAX_BYTES - 200000)
+    {
+      g_string_append (text, "```python\nx = 1\n```\n\n**Exercise 1.**\nWords.\n\nMore.\n\n");
+      g_string_append (text, "??? success \"Solution to Exercise 1\"\n\n    ```python\n    y = 2\n"
+                             "    ```\n\n# Level one\n\n");
+    }
+  start = g_get_monotonic_time ();
+  chapter = heapglass_chapter_new_from_data (text->str, text->len, "big.md",
+                                             HEAPGLASS_CHAPTER_FORMAT_MARKDOWN, &error);
+  g_assert_no_error (error);
+  g_test_message ("%.1f MiB, %u blocks in %.2f s", text->len / 1048576.0,
+                  heapglass_chapter_get_n_blocks (chapter),
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+  /* generous, for sanitizer builds on a busy machine; quadratic would take minutes */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  g_assert_cmpuint (heapglass_chapter_get_n_blocks (chapter), >, 100000);
+  g_assert_cmpstr (heapglass_chapter_get_block (chapter, 0)->title, ==, "Same");
+  g_assert_cmpstr (heapglass_chapter_get_block (chapter, 3)->title, ==, "Example");
+  g_assert_cmpstr (heapglass_chapter_get_block (chapter, 6)->title, ==, "Example (2)");
+  g_assert_cmpstr (heapglass_chapter_get_block (chapter, 1)->statement, ==, "Words.\n\nMore.");
+  g_assert_cmpint (heapglass_chapter_get_block (chapter, 5)->exercise, ==, 4);
+  heapglass_chapter_get_sections (chapter, &n_sections);
+  g_assert_cmpuint (n_sections, >, 30000);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 
 static void
@@ -854,6 +890,7 @@ main (int argc, char *argv[])
                    test_markdown_admonition_without_blank_line);
   g_test_add_func ("/chapter/markdown/other-admonitions", test_markdown_other_admonitions);
   g_test_add_func ("/chapter/markdown/crlf", test_markdown_crlf);
+  g_test_add_func ("/chapter/markdown/big-chapter-is-linear", test_markdown_big_chapter_is_linear);
   g_test_add_func ("/chapter/examples/tour-counts", test_examples_tour_counts);
   g_test_add_func ("/chapter/examples/tour-runs", test_examples_tour_runs);
   g_test_add_func ("/chapter/print-exercises/format", test_print_exercises_format);
