@@ -5,6 +5,7 @@
 #include "heapglass-cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ heapglass_cli_add_main_options (GApplication *app)
       N_("A range of steps to export (one PDF page or numbered file each)"), N_("A-B") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Colours of the exported diagram"),
       N_("light|dark") },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Size factor of the exported diagram"),
+    { "scale", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Size factor of the exported diagram"),
       N_("F") },
     { "title", 0, 0, G_OPTION_ARG_STRING, NULL, N_("A title line above the exported diagram"),
       N_("TEXT") },
@@ -43,10 +44,10 @@ heapglass_cli_add_main_options (GApplication *app)
     { "list-exercises", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("List the runnable blocks of CHAPTER.md: kind, title, line"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
-    { "max-steps", 0, 0, G_OPTION_ARG_INT64, NULL, N_("Stop tracing after N steps"), N_("N") },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Stop tracing after SECONDS of wall time"),
+    { "max-steps", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Stop tracing after N steps"), N_("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Stop tracing after SECONDS of wall time"),
       N_("SECONDS") },
-    { "memory-limit", 0, 0, G_OPTION_ARG_INT, NULL,
+    { "memory-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Address space the program may use, in MiB"), N_("MiB") },
     { "stdin", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("The program reads its input from FILE (default: this terminal's input)"), N_("FILE") },
@@ -112,6 +113,21 @@ parse_step (const char *text, guint *step)
 }
 
 static gboolean
+parse_uint (const char *text, guint64 *value)
+{
+  return g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT32, value, NULL);
+}
+
+static gboolean
+parse_double (const char *text, double *value)
+{
+  char *end = NULL;
+
+  *value = g_ascii_strtod (text, &end);
+  return end != text && *end == '\0' && isfinite (*value);
+}
+
+static gboolean
 parse_step_range (const char *text, guint *first, guint *last)
 {
   g_auto (GStrv) parts = g_strsplit (text, "-", 2);
@@ -126,16 +142,16 @@ typedef struct
   const char *step;
   const char *steps;
   const char *theme;
-  double scale;
+  const char *scale;
   const char *title;
   gboolean caption;
   gboolean summary;
   const char *json_path;
   gboolean list_exercises;
   gboolean version;
-  gint64 max_steps;
-  double timeout;
-  gint32 memory_limit;
+  const char *max_steps;
+  const char *timeout;
+  const char *memory_limit;
   const char *stdin_path;
   const char **files;
 } CliOptions;
@@ -143,25 +159,22 @@ typedef struct
 static void
 read_options (GVariantDict *dict, CliOptions *o)
 {
+  /* Numbers come as strings: GApplication cannot tell an explicit 0 from a missing option. */
   memset (o, 0, sizeof *o);
-  o->max_steps = -1;
-  o->timeout = -1;
-  o->memory_limit = -1;
-  o->scale = -1;
   g_variant_dict_lookup (dict, "export", "^&ay", &o->export_path);
   g_variant_dict_lookup (dict, "step", "&s", &o->step);
   g_variant_dict_lookup (dict, "steps", "&s", &o->steps);
   g_variant_dict_lookup (dict, "theme", "&s", &o->theme);
-  g_variant_dict_lookup (dict, "scale", "d", &o->scale);
+  g_variant_dict_lookup (dict, "scale", "&s", &o->scale);
   g_variant_dict_lookup (dict, "title", "&s", &o->title);
   g_variant_dict_lookup (dict, "caption", "b", &o->caption);
   g_variant_dict_lookup (dict, "trace-summary", "b", &o->summary);
   g_variant_dict_lookup (dict, "trace-json", "^&ay", &o->json_path);
   g_variant_dict_lookup (dict, "list-exercises", "b", &o->list_exercises);
   g_variant_dict_lookup (dict, "version", "b", &o->version);
-  g_variant_dict_lookup (dict, "max-steps", "x", &o->max_steps);
-  g_variant_dict_lookup (dict, "timeout", "d", &o->timeout);
-  g_variant_dict_lookup (dict, "memory-limit", "i", &o->memory_limit);
+  g_variant_dict_lookup (dict, "max-steps", "&s", &o->max_steps);
+  g_variant_dict_lookup (dict, "timeout", "&s", &o->timeout);
+  g_variant_dict_lookup (dict, "memory-limit", "&s", &o->memory_limit);
   g_variant_dict_lookup (dict, "stdin", "^&ay", &o->stdin_path);
   g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&ay", &o->files);
 }
@@ -208,7 +221,9 @@ export_steps (HeapglassTrace *trace, const CliOptions *o)
       return STATUS_FAILED;
     }
   options.theme = o->theme;
-  options.scale = o->scale > 0 ? o->scale : 0;
+  options.scale = 0;
+  if (o->scale)
+    parse_double (o->scale, &options.scale);
   options.title = o->title;
   options.caption = o->caption;
   if (!heapglass_export_trace (trace, o->export_path, first, last, &options, &error))
@@ -230,6 +245,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   double elapsed;
   int status = 0;
   guint dummy_a, dummy_b;
+  guint64 max_steps = 0, memory_limit = 0;
+  double timeout = 0, scale = 0;
 
   g_return_val_if_fail (options != NULL, STATUS_BAD_ARGUMENTS);
 
@@ -252,11 +269,11 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     return bad_arguments (_("--list-exercises cannot be combined with tracing options"));
   if (!traces)
     {
-      if (o.step || o.steps || o.theme || o.scale >= 0 || o.title || o.caption)
+      if (o.step || o.steps || o.theme || o.scale || o.title || o.caption)
         return bad_arguments (_("--step, --steps, --theme, --scale, --title and --caption go "
                                 "with --export"));
       if (!o.list_exercises
-          && (o.max_steps >= 0 || o.timeout >= 0 || o.memory_limit >= 0 || o.stdin_path))
+          && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path))
         return bad_arguments (_("the limits and --stdin go with --trace-summary, --trace-json "
                                 "or --export"));
     }
@@ -290,30 +307,34 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     return bad_arguments (_("--steps wants a range A-B with 1 ≤ A ≤ B (got “%s”)"), o.steps);
   if (o.theme && !g_str_equal (o.theme, "light") && !g_str_equal (o.theme, "dark"))
     return bad_arguments (_("--theme is “light” or “dark” (got “%s”)"), o.theme);
-  if (o.scale != -1 && !(o.scale > 0 && o.scale <= 16))
-    return bad_arguments (_("--scale wants a factor above 0 and at most 16"));
+  if (o.scale && !(parse_double (o.scale, &scale) && scale > 0 && scale <= 16))
+    return bad_arguments (_("--scale wants a factor above 0 and at most 16 (got “%s”)"), o.scale);
   if (o.export_path != NULL)
     {
       HeapglassExportFormat format;
       if (!heapglass_export_format_from_path (o.export_path, &format, &error))
         return bad_arguments ("%s", error->message);
     }
-  if (o.max_steps != -1 && o.max_steps < 1)
-    return bad_arguments (_("--max-steps wants a number of steps from 1"));
-  if (o.timeout != -1 && !(o.timeout > 0))
-    return bad_arguments (_("--timeout wants a number of seconds above 0"));
-  if (o.memory_limit != -1 && o.memory_limit < 16)
-    return bad_arguments (_("--memory-limit wants at least 16 MiB"));
+  if (o.max_steps && !(parse_uint (o.max_steps, &max_steps) && max_steps >= 1))
+    return bad_arguments (_("--max-steps wants a number of steps from 1 (got “%s”)"),
+                          o.max_steps);
+  if (o.timeout && !(parse_double (o.timeout, &timeout) && timeout > 0 && timeout <= 86400))
+    return bad_arguments (_("--timeout wants a number of seconds above 0 (got “%s”)"), o.timeout);
+  if (o.memory_limit
+      && !(parse_uint (o.memory_limit, &memory_limit) && memory_limit >= 16
+           && memory_limit <= 1024 * 1024))
+    return bad_arguments (_("--memory-limit wants a number of MiB from 16 (got “%s”)"),
+                          o.memory_limit);
   if (o.stdin_path && !g_file_test (o.stdin_path, G_FILE_TEST_IS_REGULAR))
     return bad_arguments (_("%s: no such file for --stdin"), o.stdin_path);
 
   heapglass_run_options_init (&run);
-  if (o.max_steps > 0)
-    run.max_steps = (guint64) o.max_steps;
-  if (o.timeout > 0)
-    run.timeout_s = o.timeout;
-  if (o.memory_limit > 0)
-    run.memory_limit_mib = (guint) o.memory_limit;
+  if (o.max_steps)
+    run.max_steps = max_steps;
+  if (o.timeout)
+    run.timeout_s = timeout;
+  if (o.memory_limit)
+    run.memory_limit_mib = (guint) memory_limit;
   run.stdin_path = o.stdin_path;
   /* Only the JSON goes to our stdout: the program's output is in the trace. */
   run.silence_stdout = o.summary || (o.json_path != NULL && g_str_equal (o.json_path, "-"));
