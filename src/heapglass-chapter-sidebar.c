@@ -246,6 +246,9 @@ heapglass_chapter_sidebar_dispose (GObject *object)
   HeapglassChapterSidebar *self = HEAPGLASS_CHAPTER_SIDEBAR (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), HEAPGLASS_TYPE_CHAPTER_SIDEBAR);
+  /* Unnamed template children are not cleared by dispose_template. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->chapter);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   G_OBJECT_CLASS (heapglass_chapter_sidebar_parent_class)->dispose (object);

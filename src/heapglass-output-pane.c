@@ -158,6 +158,9 @@ static void
 heapglass_output_pane_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), HEAPGLASS_TYPE_OUTPUT_PANE);
+  /* Unnamed template children are not cleared by dispose_template. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (heapglass_output_pane_parent_class)->dispose (object);
 }
 

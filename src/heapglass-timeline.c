@@ -239,6 +239,9 @@ static void
 heapglass_timeline_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), HEAPGLASS_TYPE_TIMELINE);
+  /* Unnamed template children are not cleared by dispose_template. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (heapglass_timeline_parent_class)->dispose (object);
 }
 

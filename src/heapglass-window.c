@@ -1552,12 +1552,32 @@ heapglass_window_constructed (GObject *object)
     }
   if (self->settings != NULL)
     {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
       heapglass_timeline_set_speed (self->timeline,
                                     g_settings_get_double (self->settings, "play-speed"));
       g_signal_connect_object (self->settings, "changed::inline-small-values",
                                G_CALLBACK (on_inline_values_changed), self, 0);
       on_inline_values_changed (self->settings, "inline-small-values", self);
     }
+}
+
+/* Remembers the size for the next window; a running program is stopped with the window. */
+static gboolean
+heapglass_window_close_request (GtkWindow *window)
+{
+  HeapglassWindow *self = HEAPGLASS_WINDOW (window);
+  int width, height;
+
+  heapglass_window_stop (self);
+  gtk_window_get_default_size (window, &width, &height);
+  if (self->settings != NULL && width > 0 && height > 0 && !gtk_window_is_maximized (window))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  return GTK_WINDOW_CLASS (heapglass_window_parent_class)->close_request (window);
 }
 
 static void
@@ -1608,6 +1628,7 @@ heapglass_window_class_init (HeapglassWindowClass *klass)
   object_class->constructed = heapglass_window_constructed;
   object_class->dispose = heapglass_window_dispose;
   object_class->finalize = heapglass_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = heapglass_window_close_request;
 
   /* "chapter-loaded" (gboolean ok): open_file finished; "run-finished": a run ended. */
   signals[CHAPTER_LOADED] = g_signal_new ("chapter-loaded", G_TYPE_FROM_CLASS (klass),

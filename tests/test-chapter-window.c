@@ -80,11 +80,10 @@ save_screenshot (GtkWidget *widget, const char *path)
 }
 
 static HeapglassWindow *
-open_seed_chapter (void)
+open_chapter (const char *dir_variable, const char *name)
 {
   HeapglassWindow *window = heapglass_window_new (app);
-  g_autofree char *path = g_build_filename (g_getenv ("HEAPGLASS_SEED_DIR"),
-                                            "stack-and-heap-overview.md", NULL);
+  g_autofree char *path = g_build_filename (g_getenv (dir_variable), name, NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   int loaded = 0;
 
@@ -120,7 +119,7 @@ find_weakref (HeapglassSnapshot *snapshot)
 static void
 test_exercise2_solution_then_subclass (void)
 {
-  HeapglassWindow *window = open_seed_chapter ();
+  HeapglassWindow *window = open_chapter ("HEAPGLASS_SEED_DIR", "stack-and-heap-overview.md");
   HeapglassChapterSidebar *sidebar = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
   HeapglassChapter *chapter = heapglass_window_get_chapter (window);
   HeapglassOutputPane *pane = HEAPGLASS_OUTPUT_PANE (heapglass_window_get_output_pane (window));
@@ -229,6 +228,76 @@ test_exercise2_solution_then_subclass (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static guint
+count_frames (HeapglassScene *scene)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
+    if (heapglass_scene_get_item (scene, i)->kind == HEAPGLASS_SCENE_FRAME)
+      n++;
+  return n;
+}
+
+/* The bundled tour's chain of calls, in the middle of the second inner call: three frames, a
+ * grid with one row already in it and a second row about to be returned (the README's picture). */
+static void
+test_tour_chain_of_calls (void)
+{
+  HeapglassWindow *window = open_chapter ("HEAPGLASS_EXAMPLES_DIR", "heapglass-tour.md");
+  HeapglassChapterSidebar *sidebar = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
+  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
+  HeapglassTrace *trace;
+  HeapglassScene *scene;
+  const HeapglassSceneItem *frame = NULL;
+  g_autofree char *shot = NULL;
+  guint step;
+  int index;
+
+  index = heapglass_chapter_sidebar_find_block (sidebar, "Frames › A chain of calls");
+  g_assert_cmpint (index, >=, 0);
+  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint) index));
+  heapglass_window_run (window);
+  g_assert_true (spin_until (run_is_over, window, 60));
+  spin_for (50);
+  trace = heapglass_window_get_trace (window);
+  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_FINISHED);
+
+  /* `return row` (line 3) the second time. */
+  step = heapglass_trace_find_line (trace, 3, 0, FALSE);
+  g_assert_cmpuint (step, >, 0);
+  step = heapglass_trace_find_line (trace, 3, step, FALSE);
+  g_assert_cmpuint (step, >, 0);
+  heapglass_window_set_step (window, step);
+  spin_for (100);
+  scene = heapglass_canvas_get_scene (canvas);
+  g_assert_nonnull (scene);
+  g_assert_cmpuint (count_frames (scene), ==, 3);
+
+  for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
+    {
+      const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
+
+      if (item->kind == HEAPGLASS_SCENE_FRAME && g_strcmp0 (item->name, "make_grid") == 0)
+        frame = item;
+    }
+  g_assert_nonnull (frame);
+  {
+    const HeapglassSceneItem *grid = heapglass_scene_find_name (scene, frame->frame_id, "grid");
+
+    g_assert_nonnull (grid);
+    g_assert_true (heapglass_canvas_click_scene_point (canvas, grid->x + grid->width / 2,
+                                                       grid->y + grid->height / 2));
+    g_assert_cmpuint (heapglass_canvas_get_selected_oid (canvas), ==, grid->oid);
+  }
+  heapglass_canvas_zoom_fit (canvas);
+  spin_for (300);
+  shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "tour-chain-of-calls.png", NULL);
+  save_screenshot (GTK_WIDGET (window), shot);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_missing_chapter_told (void)
 {
@@ -260,6 +329,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/chapter-window/exercise-2/typeerror-then-weakref-dies",
                    test_exercise2_solution_then_subclass);
+  g_test_add_func ("/chapter-window/tour/chain-of-calls", test_tour_chain_of_calls);
   g_test_add_func ("/chapter-window/open/missing-file-told", test_missing_chapter_told);
 
   status = g_test_run ();
