@@ -438,6 +438,70 @@ test_inspector_changes (Fixture *f, gconstpointer data)
 }
 
 static void
+on_jump (HeapglassInspector *inspector, guint step, guint *out)
+{
+  *out = step;
+}
+
+static void
+test_inspector_jump_buttons (Fixture *f, gconstpointer data)
+{
+  guint jumped = 0;
+  GtkWidget *next, *previous, *created;
+
+  set_step (f, ALIAS_STEP);
+  heapglass_canvas_select_oid (f->canvas, LIST_X);
+  g_signal_connect (f->inspector, "jump-to-step", G_CALLBACK (on_jump), &jumped);
+
+  next = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->inspector),
+                                                    HEAPGLASS_TYPE_INSPECTOR, "next_button"));
+  previous = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->inspector),
+                                                        HEAPGLASS_TYPE_INSPECTOR, "previous_button"));
+  created = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->inspector),
+                                                       HEAPGLASS_TYPE_INSPECTOR, "created_button"));
+  g_assert_true (gtk_widget_get_sensitive (next));
+  g_signal_emit_by_name (next, "clicked");
+  g_assert_cmpuint (jumped, ==, APPEND_STEP);
+  g_signal_emit_by_name (previous, "clicked");
+  g_assert_cmpuint (jumped, ==, 2);
+  jumped = 0;
+  g_signal_emit_by_name (created, "clicked");
+  g_assert_cmpuint (jumped, ==, 2);
+
+  /* At the last change there is no next one: the button is off. */
+  heapglass_inspector_show_object (f->inspector, APPEND_STEP, LIST_X);
+  g_assert_cmpuint (heapglass_inspector_get_next_change (f->inspector), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (next));
+  g_signal_handlers_disconnect_by_func (f->inspector, on_jump, &jumped);
+}
+
+/* Without set_dark() the canvas follows the system's (AdwStyleManager's) light/dark choice. */
+static void
+test_dark_follows_style_manager (void)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *canvas = heapglass_canvas_new ();
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_window_set_child (GTK_WINDOW (window), canvas);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_false (heapglass_canvas_get_dark (HEAPGLASS_CANVAS (canvas)));
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (heapglass_canvas_get_dark (HEAPGLASS_CANVAS (canvas)));
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_assert_false (heapglass_canvas_get_dark (HEAPGLASS_CANVAS (canvas)));
+
+  /* An explicit choice wins over the system's. */
+  heapglass_canvas_set_dark (HEAPGLASS_CANVAS (canvas), TRUE);
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_true (heapglass_canvas_get_dark (HEAPGLASS_CANVAS (canvas)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_zoom_keeps_point (Fixture *f, gconstpointer data)
 {
   double before_x, before_y, after_x, after_y;
@@ -705,6 +769,7 @@ test_screenshot (Fixture *f, gconstpointer data)
   wait_for_draw (f);
   save_widget_png (GTK_WIDGET (f->canvas), "canvas-aliasing.png");
   save_widget_png (f->window, "canvas-window.png");
+  save_widget_png (GTK_WIDGET (f->sparkline), "sparkline.png");
 
   heapglass_canvas_set_dark (f->canvas, TRUE);
   set_step (f, LONG_LIST_STEP);
@@ -908,6 +973,8 @@ main (int argc, char **argv)
   ADD ("/canvas/real-run/aliasing", test_real_run);
   ADD ("/canvas/perf/step-time-1000-objects", test_step_time);
   ADD ("/inspector/changes/previous-and-next", test_inspector_changes);
+  ADD ("/inspector/changes/buttons-jump", test_inspector_jump_buttons);
+  g_test_add_func ("/canvas/theme/follows-style-manager", test_dark_follows_style_manager);
   ADD ("/sparkline/values-match-trace", test_sparkline_values);
 #undef ADD
 
