@@ -216,14 +216,23 @@ heapglass_sparkline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   guint n = sparkline_n_steps (self);
-  GdkRGBA fg, fill, accent = { 0.21, 0.52, 0.89, 1.0 };
+  GdkRGBA fg, fill, span, edge, marker;
 
   if (width <= 0 || height <= 0 || n == 0)
     return;
 
+  /* Colours derive from the text colour, so light, dark and high contrast all work. */
   sparkline_get_color (self, &fg);
-  fill = fg;
-  fill.alpha *= 0.35;
+  fill = span = edge = marker = fg;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  /* libadwaita's accent colour marks the current step, as a slider's thumb would. */
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_color",
+                                       &marker))
+    marker = fg;
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  fill.alpha *= 0.15;
+  span.alpha *= 0.35;
+  edge.alpha *= 0.7;
 
   sparkline_ensure_columns (self, (guint) width);
 
@@ -231,29 +240,36 @@ heapglass_sparkline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   for (guint c = 0; c < self->n_cols; c++)
     top = MAX (top, self->col_max[c]);
 
-  /* One bar per column from the baseline to the column's max, with the min..max span darker: a
-   * column that hides a spike still shows it. Rectangles are cheap nodes, no cairo needed. */
+  /* Per column: a faint area up to the max, the min…max span darker (a column that hides a
+   * short spike still shows it) and a thin edge on top. Colour nodes only: cheap to redraw. */
   double col_w = (double) width / self->n_cols;
   double usable = height - 2.0;
   for (guint c = 0; c < self->n_cols; c++)
     {
-      double x = c * col_w;
-      double h_max = usable * (double) self->col_max[c] / (double) top;
-      double h_min = usable * (double) self->col_min[c] / (double) top;
-      graphene_rect_t bar = GRAPHENE_RECT_INIT (x, height - h_max, col_w, h_max);
-      graphene_rect_t span = GRAPHENE_RECT_INIT (x, height - h_max, col_w, MAX (1.0, h_max - h_min));
+      double x = floor (c * col_w);
+      double w = floor ((c + 1) * col_w) - x;
+      double y_max = height - usable * (double) self->col_max[c] / (double) top;
+      double y_min = height - usable * (double) self->col_min[c] / (double) top;
 
-      gtk_snapshot_append_color (snapshot, &fill, &bar);
-      fill.alpha *= 1.6;
-      gtk_snapshot_append_color (snapshot, &fill, &span);
-      fill.alpha /= 1.6;
+      gtk_snapshot_append_color (snapshot, &fill, &GRAPHENE_RECT_INIT (x, y_max, w, height - y_max));
+      if (y_min - y_max >= 1.0)
+        gtk_snapshot_append_color (snapshot, &span, &GRAPHENE_RECT_INIT (x, y_max, w, y_min - y_max));
+      gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (x, y_max - 1, w, 1.5));
     }
 
+  /* The current step: a line across the chart and a dot at its value. */
   if (self->step >= 1 && self->step <= n)
     {
-      double x = ((self->step - 1) + 0.5) * width / n;
-      graphene_rect_t mark = GRAPHENE_RECT_INIT (floor (x) - 1, 0, 2, height);
-      gtk_snapshot_append_color (snapshot, &accent, &mark);
+      const guint64 *values = sparkline_values (self);
+      double x = floor (((self->step - 1) + 0.5) * width / n);
+      double y = height - usable * (double) values[self->step - 1] / (double) top;
+      GskRoundedRect dot;
+
+      gtk_snapshot_append_color (snapshot, &marker, &GRAPHENE_RECT_INIT (x - 1, 0, 2, height));
+      gsk_rounded_rect_init_from_rect (&dot, &GRAPHENE_RECT_INIT (x - 3.5, y - 3.5, 7, 7), 3.5);
+      gtk_snapshot_push_rounded_clip (snapshot, &dot);
+      gtk_snapshot_append_color (snapshot, &marker, &dot.bounds);
+      gtk_snapshot_pop (snapshot);
     }
 }
 
