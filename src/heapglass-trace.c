@@ -44,19 +44,23 @@ typedef union
   const char *text; /* a text blob: 8-byte little-endian full length, then the bytes, then NUL */
 } HgValue;
 
+/* One object: 32 bytes, since the append loop makes one per two steps. Its oid is its index + 1
+ * while the tracer's oids stay dense (they do: 1, 2, 3, …); other oids go through a table. */
 typedef struct
 {
-  guint64 oid;
-  guint64 cum_size;  /* sizes at creation of this and every earlier object, added (live bytes) */
+  HgValue v0;        /* the value at creation */
   guint32 created;
   guint32 freed;     /* 0 = alive at the end of the trace */
-  guint32 type_sid;
+  guint32 type_kind; /* type name sid, kind in the top bits */
   guint32 size0;
   guint32 refcount0;
-  guint8 kind;
-  HgValue v0;
-  HgObjExt *ext;
+  guint32 ext;       /* index + 1 into self->exts, 0 = never changed */
 } HgObj;
+
+#define KIND_SHIFT 27
+#define SID_MASK ((1u << KIND_SHIFT) - 1)
+/* Live bytes: the sizes at creation are summed at every SIZE_MARK_EVERY-th object. */
+#define SIZE_MARK_EVERY 1024
 
 typedef struct
 {
@@ -155,6 +159,13 @@ struct _HeapglassTrace
   guint32 n_objs;
   guint32 cap_objs;
   GHashTable *oid_index; /* oid → index + 1 for oids that are not dense */
+  guint64 *oid_of;       /* index → oid, once an oid was not dense */
+  HgObjExt **exts;
+  guint32 n_exts;
+  guint32 cap_exts;
+  guint64 *size_marks;   /* sizes at creation of objects [0, k × SIZE_MARK_EVERY) */
+  guint32 n_size_marks;
+  guint64 size_total;
   HgValue *values;
   guint32 n_values;
   guint32 cap_values;
@@ -300,11 +311,9 @@ heapglass_trace_finalize (GObject *object)
       g_clear_pointer (&f->slot_index, g_hash_table_unref);
     }
   g_free (self->frames);
-  for (guint32 i = 0; i < self->n_objs; i++)
+  for (guint32 i = 0; i < self->n_exts; i++)
     {
-      HgObjExt *x = self->objs[i].ext;
-      if (x == NULL)
-        continue;
+      HgObjExt *x = self->exts[i];
       hist_clear (&x->value);
       hist_clear (&x->length);
       hist_clear (&x->items);
@@ -314,6 +323,9 @@ heapglass_trace_finalize (GObject *object)
       g_free (x);
     }
   g_free (self->objs);
+  g_free (self->exts);
+  g_free (self->oid_of);
+  g_free (self->size_marks);
   g_clear_pointer (&self->oid_index, g_hash_table_unref);
   g_free (self->values);
   g_free (self->pool);
@@ -541,7 +553,7 @@ lookup_oid (HeapglassTrace *self, guint64 oid, guint32 *index)
 
   if (oid == 0)
     return FALSE;
-  if (oid <= self->n_objs && self->objs[oid - 1].oid == oid)
+  if (oid <= self->n_objs && (self->oid_of == NULL || self->oid_of[oid - 1] == oid))
     {
       *index = (guint32) (oid - 1);
       return TRUE;
@@ -565,12 +577,38 @@ rd_object (HeapglassTrace *self, Rd *r, guint32 *index)
   return RD_OK;
 }
 
-static HgObjExt *
-obj_ext (HgObj *obj)
+static guint64
+obj_oid (HeapglassTrace *self, guint32 index)
 {
-  if (obj->ext == NULL)
-    obj->ext = g_new0 (HgObjExt, 1);
-  return obj->ext;
+  return self->oid_of ? self->oid_of[index] : (guint64) index + 1;
+}
+
+static HgKind
+obj_kind (const HgObj *obj)
+{
+  return (HgKind) (obj->type_kind >> KIND_SHIFT);
+}
+
+static HgObjExt *
+obj_ext_get (HeapglassTrace *self, const HgObj *obj)
+{
+  return obj->ext ? self->exts[obj->ext - 1] : NULL;
+}
+
+static HgObjExt *
+obj_ext (HeapglassTrace *self, HgObj *obj)
+{
+  if (obj->ext == 0)
+    {
+      if (self->n_exts == self->cap_exts)
+        {
+          self->cap_exts = self->cap_exts ? self->cap_exts * 2 : 256;
+          self->exts = g_renew (HgObjExt *, self->exts, self->cap_exts);
+        }
+      self->exts[self->n_exts++] = g_new0 (HgObjExt, 1);
+      obj->ext = self->n_exts;
+    }
+  return self->exts[obj->ext - 1];
 }
 
 static const char *
@@ -679,7 +717,8 @@ static guint32
 obj_size_at (HeapglassTrace *self, guint32 index, guint32 step)
 {
   HgObj *obj = &self->objs[index];
-  const HgEntry *e = obj->ext ? hist_at (&obj->ext->size, step) : NULL;
+  HgObjExt *x = obj_ext_get (self, obj);
+  const HgEntry *e = x ? hist_at (&x->size, step) : NULL;
   return e ? e->value : obj->size0;
 }
 
@@ -809,6 +848,8 @@ decode_obj_new (HeapglassTrace *self, Rd *r)
   if (oid == 0 || lookup_oid (self, oid, &dummy))
     return rd_corrupt (r, "object id %" G_GUINT64_FORMAT " reused", oid);
   RD (check_sid (self, r, type_sid));
+  if (type_sid > SID_MASK)
+    return rd_corrupt (r, "too many strings");
   if (self->n_objs == G_MAXUINT32 - 1)
     return rd_corrupt (r, "too many objects");
 
@@ -816,22 +857,33 @@ decode_obj_new (HeapglassTrace *self, Rd *r)
     {
       self->cap_objs = self->cap_objs ? self->cap_objs * 2 : 1024;
       self->objs = g_renew (HgObj, self->objs, self->cap_objs);
+      if (self->oid_of != NULL)
+        self->oid_of = g_renew (guint64, self->oid_of, self->cap_objs);
+    }
+  if (self->n_objs % SIZE_MARK_EVERY == 0)
+    {
+      self->size_marks = g_renew (guint64, self->size_marks, self->n_size_marks + 1);
+      self->size_marks[self->n_size_marks++] = self->size_total;
     }
   obj = &self->objs[self->n_objs];
   memset (obj, 0, sizeof *obj);
-  obj->oid = oid;
   obj->created = cur_step (self);
-  obj->type_sid = (guint32) type_sid;
-  obj->kind = (guint8) kind;
+  obj->type_kind = (guint32) type_sid | ((guint32) kind << KIND_SHIFT);
   obj->size0 = (guint32) MIN (size, G_MAXUINT32);
   obj->refcount0 = (guint32) MIN (refcount, G_MAXUINT32);
   obj->v0 = value;
-  obj->cum_size = (self->n_objs ? self->objs[self->n_objs - 1].cum_size : 0) + obj->size0;
-  if (oid != (guint64) self->n_objs + 1)
+  self->size_total += obj->size0;
+  if (oid != (guint64) self->n_objs + 1 && self->oid_of == NULL)
     {
-      /* Not dense: remember it by hash (dense ids are found by arithmetic). */
-      if (self->oid_index == NULL)
-        self->oid_index = g_hash_table_new (NULL, NULL);
+      /* The first oid that is not dense: from now on oids go through tables. */
+      self->oid_of = g_new (guint64, self->cap_objs);
+      for (guint32 i = 0; i < self->n_objs; i++)
+        self->oid_of[i] = (guint64) i + 1;
+      self->oid_index = g_hash_table_new (NULL, NULL);
+    }
+  if (self->oid_of != NULL)
+    {
+      self->oid_of[self->n_objs] = oid;
       g_hash_table_insert (self->oid_index, GSIZE_TO_POINTER ((gsize) oid),
                            GUINT_TO_POINTER (self->n_objs + 1));
     }
@@ -850,7 +902,7 @@ decode_obj_free (HeapglassTrace *self, Rd *r)
   RD (rd_object (self, r, &index));
   obj = &self->objs[index];
   if (obj->freed)
-    return rd_corrupt (r, "object %" G_GUINT64_FORMAT " freed twice", obj->oid);
+    return rd_corrupt (r, "object %" G_GUINT64_FORMAT " freed twice", obj_oid (self, index));
   obj->freed = cur_step (self);
   self->live_objects--;
   {
@@ -892,7 +944,7 @@ decode_seq (HeapglassTrace *self, Rd *r)
   if ((guint64) start + count > length)
     return rd_corrupt (r, "items beyond the sequence's length");
 
-  x = obj_ext (&self->objs[index]);
+  x = obj_ext (self, &self->objs[index]);
   prev = hist_at (&x->items, cur_step (self));
   if (prev)
     old_n = self->pool[prev->value] & 0x7fffffff;
@@ -956,7 +1008,7 @@ decode_dict (HeapglassTrace *self, Rd *r)
     return rd_corrupt (r, "more entries than the dict's length");
   if (!pool_reserve (self, 2 * (gsize) count + 1))
     return rd_corrupt (r, "trace too large");
-  x = obj_ext (&self->objs[index]);
+  x = obj_ext (self, &self->objs[index]);
   block = self->pool + self->pool_len;
   block[0] = count | 0x80000000u;
   {
@@ -996,7 +1048,7 @@ decode_attrs (HeapglassTrace *self, Rd *r)
     }
   if (!pool_reserve (self, 2 * (gsize) count + 1))
     return rd_corrupt (r, "trace too large");
-  x = obj_ext (&self->objs[index]);
+  x = obj_ext (self, &self->objs[index]);
   block = self->pool + self->pool_len;
   block[0] = count;
   {
@@ -1025,15 +1077,16 @@ decode_weakref (HeapglassTrace *self, Rd *r)
 
   RD (rd_object (self, r, &index));
   RD (rd_varint (r, &roid));
-  if (self->objs[index].kind != HG_KIND_WEAKREF)
-    return rd_corrupt (r, "WEAKREF record for a %s", heapglass_kind_to_string (self->objs[index].kind));
+  if (obj_kind (&self->objs[index]) != HG_KIND_WEAKREF)
+    return rd_corrupt (r, "WEAKREF record for a %s",
+                       heapglass_kind_to_string (obj_kind (&self->objs[index])));
   if (roid != 0)
     {
       if (!lookup_oid (self, roid, &referent))
         return rd_corrupt (r, "unknown object id %" G_GUINT64_FORMAT, roid);
       referent++;
     }
-  hist_push (&obj_ext (&self->objs[index])->value, cur_step (self), referent);
+  hist_push (&obj_ext (self, &self->objs[index])->value, cur_step (self), referent);
   return RD_OK;
 }
 
@@ -1048,7 +1101,7 @@ decode_meta (HeapglassTrace *self, Rd *r)
   RD (rd_varint (r, &size));
   RD (rd_varint (r, &refcount));
   old_size = obj_size_at (self, index, cur_step (self));
-  x = obj_ext (&self->objs[index]);
+  x = obj_ext (self, &self->objs[index]);
   hist_push (&x->size, cur_step (self), (guint32) MIN (size, G_MAXUINT32));
   hist_push (&x->refcount, cur_step (self), (guint32) MIN (refcount, G_MAXUINT32));
   if (!self->objs[index].freed)
@@ -1063,8 +1116,8 @@ decode_value (HeapglassTrace *self, Rd *r)
   HgValue value;
 
   RD (rd_object (self, r, &index));
-  RD (rd_payload (self, r, (HgKind) self->objs[index].kind, &value));
-  if (self->objs[index].kind == HG_KIND_WEAKREF)
+  RD (rd_payload (self, r, obj_kind (&self->objs[index]), &value));
+  if (obj_kind (&self->objs[index]) == HG_KIND_WEAKREF)
     return rd_corrupt (r, "VALUE record for a weakref");
   if (self->n_values == self->cap_values)
     {
@@ -1072,7 +1125,7 @@ decode_value (HeapglassTrace *self, Rd *r)
       self->values = g_renew (HgValue, self->values, self->cap_values);
     }
   self->values[self->n_values] = value;
-  hist_push (&obj_ext (&self->objs[index])->value, cur_step (self), self->n_values);
+  hist_push (&obj_ext (self, &self->objs[index])->value, cur_step (self), self->n_values);
   self->n_values++;
   return RD_OK;
 }
@@ -1374,6 +1427,56 @@ heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GErro
     }
 }
 
+static void
+hist_trim (HgHist *h)
+{
+  /* Only long histories: trimming millions of tiny ones would cost more than it saves. */
+  if (h->cap >= 1024 && h->cap > h->n)
+    {
+      h->cap = h->n;
+      h->e = g_renew (HgEntry, h->e, h->cap);
+    }
+}
+
+/* The stream is over: give back what the doubling arrays had in reserve. */
+static void
+trim_arrays (HeapglassTrace *self)
+{
+  if (self->cap_steps > self->n_steps && self->n_steps > 0)
+    {
+      self->cap_steps = self->n_steps;
+      self->lines = g_renew (guint32, self->lines, self->cap_steps);
+      self->events = g_renew (guint8, self->events, self->cap_steps);
+    }
+  if (self->cap_objs > self->n_objs && self->n_objs > 0)
+    {
+      self->cap_objs = self->n_objs;
+      self->objs = g_renew (HgObj, self->objs, self->cap_objs);
+      if (self->oid_of != NULL)
+        self->oid_of = g_renew (guint64, self->oid_of, self->cap_objs);
+    }
+  for (guint32 i = 0; i < self->n_exts; i++)
+    {
+      HgObjExt *x = self->exts[i];
+      hist_trim (&x->value);
+      hist_trim (&x->length);
+      hist_trim (&x->items);
+      hist_trim (&x->attrs);
+      hist_trim (&x->size);
+      hist_trim (&x->refcount);
+    }
+  for (guint32 i = 0; i < self->n_frames; i++)
+    for (guint32 j = 0; j < self->frames[i].n_slots; j++)
+      hist_trim (&self->frames[i].slots[j].h);
+  if (self->pool_cap > self->pool_len && self->pool_len > 0)
+    {
+      self->pool_cap = self->pool_len;
+      self->pool = g_renew (guint32, self->pool, self->pool_cap);
+    }
+  hist_trim (&self->free_log);
+  hist_trim (&self->frame_log);
+}
+
 gboolean
 heapglass_trace_finish (HeapglassTrace *self, GError **error)
 {
@@ -1398,6 +1501,7 @@ heapglass_trace_finish (HeapglassTrace *self, GError **error)
       ok = FALSE;
     }
   self->complete = TRUE;
+  trim_arrays (self);
   g_mutex_unlock (&self->lock);
   return ok;
 }
@@ -1616,7 +1720,17 @@ static guint64
 live_bytes_at (HeapglassTrace *self, guint32 step)
 {
   guint32 n = n_created_upto (self, step);
-  gint64 total = n ? (gint64) self->objs[n - 1].cum_size : 0;
+  guint32 mark = n / SIZE_MARK_EVERY;
+  gint64 total;
+
+  if (mark < self->n_size_marks)
+    {
+      total = (gint64) self->size_marks[mark];
+      for (guint32 i = mark * SIZE_MARK_EVERY; i < n; i++)
+        total += self->objs[i].size0;
+    }
+  else
+    total = (gint64) self->size_total;
   guint32 lo = 0, hi = self->n_bytes_log;
 
   while (lo < hi)
@@ -1809,21 +1923,21 @@ visit (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
 static guint64
 ref_oid (HeapglassTrace *self, guint32 ref)
 {
-  return ref ? self->objs[ref - 1].oid : 0;
+  return ref ? obj_oid (self, ref - 1) : 0;
 }
 
 static void
 build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
 {
   const HgObj *obj = &self->objs[index];
-  const HgObjExt *x = obj->ext;
+  const HgObjExt *x = obj_ext_get (self, obj);
   HeapglassObjectView v = { 0 };
   HgValue value = obj->v0;
   const HgEntry *e;
 
-  v.oid = obj->oid;
-  v.kind = (HgKind) obj->kind;
-  v.type_name = string_by_sid (self, obj->type_sid);
+  v.oid = obj_oid (self, index);
+  v.kind = obj_kind (obj);
+  v.type_name = string_by_sid (self, obj->type_kind & SID_MASK);
   v.created_step = obj->created;
   v.freed_step = obj->freed;
   v.freed = obj->freed == step;
@@ -1833,7 +1947,7 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
 
   if (x != NULL)
     {
-      if (obj->kind == HG_KIND_WEAKREF)
+      if (v.kind == HG_KIND_WEAKREF)
         {
           e = hist_at (&x->value, step);
           if (e && e->value && obj_alive_at (&self->objs[e->value - 1], step))
@@ -1959,7 +2073,7 @@ build_frames (HeapglassTrace *self, Builder *b, guint32 step)
           if (e == NULL || e->value == 0 || !obj_alive_at (&self->objs[e->value - 1], step))
             continue;
           name = string_by_sid (self, f->slots[s].name_sid);
-          oid = self->objs[e->value - 1].oid;
+          oid = obj_oid (self, e->value - 1);
           rebound = e->step == step;
           g_array_append_val (b->names, name);
           g_array_append_val (b->oids, oid);
@@ -2096,10 +2210,11 @@ heapglass_trace_get_object_changes (HeapglassTrace *self, guint64 oid)
       const HgObj *obj = &self->objs[index];
       guint s = obj->created;
       g_array_append_val (steps, s);
-      if (obj->ext != NULL)
+      const HgObjExt *x = obj_ext_get (self, obj);
+      if (x != NULL)
         {
-          const HgHist *hists[] = { &obj->ext->value, &obj->ext->length, &obj->ext->items,
-                                    &obj->ext->attrs, &obj->ext->size, &obj->ext->refcount };
+          const HgHist *hists[] = { &x->value, &x->length, &x->items,
+                                    &x->attrs, &x->size, &x->refcount };
           for (guint h = 0; h < G_N_ELEMENTS (hists); h++)
             for (guint32 i = 0; i < hists[h]->n; i++)
               {
@@ -2223,11 +2338,13 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
         total += g_hash_table_size (f->slot_index) * 32;
     }
   total += (gsize) self->cap_objs * sizeof (HgObj);
-  for (guint32 i = 0; i < self->n_objs; i++)
+  total += (gsize) self->cap_exts * sizeof (HgObjExt *);
+  total += (gsize) self->n_size_marks * sizeof (guint64);
+  if (self->oid_of)
+    total += (gsize) self->cap_objs * sizeof (guint64);
+  for (guint32 i = 0; i < self->n_exts; i++)
     {
-      const HgObjExt *x = self->objs[i].ext;
-      if (x == NULL)
-        continue;
+      const HgObjExt *x = self->exts[i];
       total += sizeof *x;
       total += ((gsize) x->value.cap + x->length.cap + x->items.cap + x->attrs.cap + x->size.cap
                 + x->refcount.cap)
