@@ -699,11 +699,15 @@ static int
 worth_checking (PyObject *v)
 {
   PyTypeObject *tp = Py_TYPE (v);
-  if (tp->tp_flags & (Py_TPFLAGS_LIST_SUBCLASS | Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_DICT_SUBCLASS))
+  unsigned long flags = tp->tp_flags;
+  if (flags & (Py_TPFLAGS_LIST_SUBCLASS | Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_DICT_SUBCLASS))
     return 1;
-  if (PyAnySet_Check (v) || PyWeakref_CheckRef (v))
+  if (flags & (Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_UNICODE_SUBCLASS | Py_TPFLAGS_BYTES_SUBCLASS))
+    return 0;
+  /* exact types here; their subclasses are heap types, caught below */
+  if (tp == &PySet_Type || tp == &PyFrozenSet_Type || tp == &_PyWeakref_RefType)
     return 1;
-  if ((tp->tp_flags & Py_TPFLAGS_HEAPTYPE) && !PyType_Check (v))
+  if ((flags & Py_TPFLAGS_HEAPTYPE) && !(flags & Py_TPFLAGS_TYPE_SUBCLASS))
     return 1;
   return 0;
 }
@@ -919,8 +923,12 @@ sync_contents (PyObject *v, ObjInfo *in, uint32_t oid, int depth, int force)
           in->n_items = n;
         }
       in->length = length;
+      /* only the items just sent can have changed the answer (a stale "yes" costs a check) */
+      if (!in->contents_sent || force)
+        in->has_children = 0;
+      if (end > start && any_worth_checking (items + start, end - start, 1))
+        in->has_children = 1;
       in->contents_sent = 1;
-      in->has_children = (uint8_t) any_worth_checking (items, n, 1);
     }
   else if (kind == HG_KIND_DICT)
     {

@@ -3,6 +3,7 @@
  * ending; the recording itself is in heapglass-tracer-record.c. See docs/trace-format.md. */
 #include "heapglass-tracer.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,12 +13,12 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 HgTracer hg_tracer;
 
-#define SIG_OUTPUT SIGIO
 #define FLUSH_BYTES (256 * 1024)
 
 static int out_rd[3] = { -1, -1, -1 }; /* read ends of the pipes on fd 1 and 2, by stream */
@@ -76,9 +77,8 @@ hg_stream_flush (void)
 
 /* ---------------------------------------------------------------------------------------------
  * Output capture: fds 1 and 2 are pipes. A thread drains them so a big write never blocks the
- * program; the main thread also drains them at each step where a write happened (the pipes signal
- * the main thread synchronously with O_ASYNC), so output lands in the step after the code that
- * printed it. */
+ * program; the main thread also drains them at each step where a write happened (see write()
+ * below), so output lands in the step after the code that printed it. */
 
 static void
 read_pipes_locked (void)
@@ -178,10 +178,23 @@ drain_main (void *data)
   return NULL;
 }
 
-static void
-on_output_signal (int sig)
+/* The program's writes to fds 1 and 2 go through this: the tracer's executable interposes libc's
+ * write() for libpython (and anything else resolving it dynamically), so a step knows
+ * synchronously that output is waiting, at the cost of one compare. The write itself is libc's. */
+static ssize_t (*real_write) (int, const void *, size_t);
+
+ssize_t
+write (int fd, const void *data, size_t len)
 {
-  hg_tracer.output_pending = 1;
+  if (fd == 1 || fd == 2)
+    hg_tracer.output_pending = 1;
+  if (__builtin_expect (real_write == NULL, 0))
+    {
+      real_write = (ssize_t (*) (int, const void *, size_t)) dlsym (RTLD_NEXT, "write");
+      if (!real_write)
+        return syscall (SYS_write, fd, data, len);
+    }
+  return real_write (fd, data, len);
 }
 
 static int
@@ -196,19 +209,10 @@ capture_output (void)
         return 0;
       close (p[1]);
       out_rd[stream] = p[0];
-      struct f_owner_ex owner = { F_OWNER_TID, gettid () };
-      fcntl (p[0], F_SETOWN_EX, &owner);
-      fcntl (p[0], F_SETSIG, 0);
-      fcntl (p[0], F_SETFL, O_NONBLOCK | O_ASYNC);
+      fcntl (p[0], F_SETFL, O_NONBLOCK);
     }
   if (pipe2 (wake_pipe, O_CLOEXEC) < 0)
     return 0;
-  struct sigaction sa;
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_output_signal;
-  sa.sa_flags = SA_RESTART;
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIG_OUTPUT, &sa, NULL);
 
   pthread_attr_t attr;
   pthread_attr_init (&attr);
@@ -747,6 +751,22 @@ run_script (const char *script_abs)
             {
               ending = HG_END_SYNTAX_ERROR;
               line = v ? (unsigned) exception_int_attr (v, "lineno") : 0;
+              /* "invalid syntax", not str()'s "invalid syntax (x.py, line 2)" */
+              PyObject *msg = v ? PyObject_GetAttrString (v, "msg") : NULL;
+              if (msg && PyUnicode_Check (msg) && type_name)
+                {
+                  const char *m = PyUnicode_AsUTF8 (msg);
+                  size_t mn = strlen (type_name) + (m ? strlen (m) : 0) + 4;
+                  char *better = m ? malloc (mn) : NULL;
+                  if (better)
+                    {
+                      snprintf (better, mn, "%s: %s", type_name, m);
+                      free (message);
+                      message = better;
+                    }
+                }
+              Py_XDECREF (msg);
+              PyErr_Clear ();
             }
           else if (t && PyErr_GivenExceptionMatches (t, PyExc_MemoryError))
             ending = HG_END_MEMORY_LIMIT;

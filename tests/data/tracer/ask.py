@@ -1,0 +1,5 @@
+name = input("Name? ")
+age = int(input("Age? "))
+print(f"hello {name}, next year {age + 1}")
+rest = input()
+print("rest:", rest)

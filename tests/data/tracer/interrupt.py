@@ -1,0 +1,2 @@
+print("about to stop")
+raise KeyboardInterrupt
