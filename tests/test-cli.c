@@ -286,12 +286,14 @@ test_trace_json (void)
   assert_json (out_path,
                "assert d['version'] == 1 and d['script'].endswith('j.py')\n"
                "s = d['steps']\n"
-               "assert [t['line'] for t in s[:3]] == [1, 2, 3], [t['line'] for t in s]\n"
-               "l = s[2]['frames'][0]['locals']\n"
+               "lines = [t for t in s if t['event'] == 'line']\n"
+               "assert [t['line'] for t in lines] == [1, 2, 3], [t['line'] for t in s]\n"
+               "l = lines[2]['frames'][0]['locals']\n"
                "assert l['x'] == l['y'] and s[2]['heap'][str(l['x'])]['type'] == 'list'\n"
                "assert 'x' not in s[-1]['frames'][0]['locals']\n"
                "assert not any(k.startswith('__') for k in s[-1]['frames'][0]['locals'])\n"
-               "assert s[-1]['frames'][0]['function'] == '<module>'\n");
+               "assert s[-1]['frames'][0]['function'] == '<module>'\n"
+               "assert s[-1]['event'] == 'return'\n");
   result_clear (&r);
 }
 
