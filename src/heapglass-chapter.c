@@ -215,8 +215,9 @@ line_index_init (LineIndex *index, const char *data, gsize length)
 
   index->starts = g_array_new (FALSE, FALSE, sizeof (gsize));
   g_array_append_val (index->starts, zero);
+  /* "\n", "\r\n" and a lone "\r" end a line, as for md4c */
   for (gsize i = 0; i < length; i++)
-    if (data[i] == '\n')
+    if (data[i] == '\n' || (data[i] == '\r' && (i + 1 == length || data[i + 1] != '\n')))
       {
         gsize next = i + 1;
         g_array_append_val (index->starts, next);
@@ -1123,6 +1124,8 @@ reindent_flattened (GPtrArray *lines)
 {
   g_autoptr (GString) out = g_string_new (NULL);
   g_autoptr (GHashTable) defined = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GArray) openers = g_array_new (FALSE, FALSE, sizeof (int)); /* their levels */
+  g_autoptr (GArray) branches = g_array_new (FALSE, FALSE, sizeof (gboolean)); /* if/for/try… */
   int level = 0;
   int class_level = -1;
   gboolean in_triple = FALSE;
@@ -1156,7 +1159,16 @@ reindent_flattened (GPtrArray *lines)
       this_level = level;
       if (starts_with_word (t, "elif") || starts_with_word (t, "else")
           || starts_with_word (t, "except") || starts_with_word (t, "finally"))
-        this_level = MAX (level - 1, 0);
+        {
+          /* line up with the innermost open if/for/while/try, even after a return closed it */
+          this_level = MAX (level - 1, 0);
+          for (int k = (int) openers->len - 1; k >= 0; k--)
+            if (g_array_index (branches, gboolean, k))
+              {
+                this_level = g_array_index (openers, int, k);
+                break;
+              }
+        }
       else if (starts_with_word (t, "def") || starts_with_word (t, "class") || *t == '@'
                || starts_with_word (t, "async"))
         {
@@ -1213,9 +1225,23 @@ reindent_flattened (GPtrArray *lines)
         g_string_append (out, "    ");
       g_string_append_printf (out, "%s\n", t);
 
+      /* blocks opened at this level or deeper are closed by this line */
+      while (openers->len > 0 && g_array_index (openers, int, openers->len - 1) >= this_level)
+        {
+          g_array_set_size (openers, openers->len - 1);
+          g_array_set_size (branches, branches->len - 1);
+        }
+
       level = this_level;
       if (line_opens_block (t))
-        level++;
+        {
+          gboolean branch = starts_with_word (t, "if") || starts_with_word (t, "elif")
+                            || starts_with_word (t, "for") || starts_with_word (t, "while")
+                            || starts_with_word (t, "try") || starts_with_word (t, "except");
+          g_array_append_val (openers, this_level);
+          g_array_append_val (branches, branch);
+          level++;
+        }
       else
         for (guint k = 0; closers[k]; k++)
           if (starts_with_word (t, closers[k]))
@@ -1247,9 +1273,25 @@ text_add_code (TextLoader *loader, GPtrArray *code_lines, guint line)
 {
   char *code;
 
+  gboolean indented = FALSE;
+
   if (code_lines->len == 0)
     return;
-  code = reindent_flattened (code_lines);
+  /* an indented line means this block kept its indentation: leave it alone */
+  for (guint i = 0; i < code_lines->len && !indented; i++)
+    {
+      const char *text = g_ptr_array_index (code_lines, i);
+      indented = text[0] == ' ' || text[0] == '\t';
+    }
+  if (indented)
+    {
+      GString *joined = g_string_new (NULL);
+      for (guint i = 0; i < code_lines->len; i++)
+        g_string_append_printf (joined, "%s\n", (const char *) g_ptr_array_index (code_lines, i));
+      code = finish_code (joined);
+    }
+  else
+    code = reindent_flattened (code_lines);
   if (*code == '\0')
     {
       g_free (code);
@@ -1711,6 +1753,10 @@ heapglass_chapter_load (GFile *file, GError **error)
       if (!bytes)
         return NULL;
       data = g_bytes_get_data (bytes, &length);
+      /* a .txt without the export's "¶" heading marks is plain Markdown saved as text */
+      if (self->format == HEAPGLASS_CHAPTER_FORMAT_TEXT_EXPORT
+          && g_strstr_len (data, length, PILCROW) == NULL)
+        self->format = HEAPGLASS_CHAPTER_FORMAT_MARKDOWN;
       if (!parse_into (self, data, length, name, self->path, self->format, error))
         return NULL;
     }

@@ -26,7 +26,8 @@ typedef enum
 /* Files larger than this are refused with TOO_LARGE, from their size alone. */
 #define HEAPGLASS_CHAPTER_MAX_BYTES (8 * 1024 * 1024)
 
-/* What was opened (decided from the path: folder, ".py", ".txt", anything else is Markdown). */
+/* What was opened: a folder; a ".py"; a ".txt" with the export's "¶" heading marks (a ".txt"
+ * without them is read as Markdown); anything else is Markdown. */
 typedef enum
 {
   HEAPGLASS_CHAPTER_FORMAT_MARKDOWN,    /* CommonMark + mkdocs-material admonitions (md4c) */
@@ -71,9 +72,9 @@ typedef struct
                           * line); NULL for other kinds */
   int solution;          /* exercises: index of its solution block, or -1 if it has none */
   int exercise;          /* solutions: index of its exercise block, or -1 if there is none */
-  gboolean calls_nothing; /* the code defines functions/classes but runs nothing at top level
-                           * except imports and constant assignments (so the window can say
-                           * "nothing is called"); always FALSE for exercises */
+  gboolean calls_nothing; /* the code defines functions/classes (or is only comments) and runs
+                           * nothing else at top level but imports and constant assignments,
+                           * so the window can say "nothing is called"; FALSE for exercises */
 } HeapglassChapterBlock;
 
 #define HEAPGLASS_TYPE_CHAPTER (heapglass_chapter_get_type ())
@@ -115,7 +116,9 @@ guint heapglass_chapter_count_blocks (HeapglassChapter *self, HeapglassBlockKind
 gboolean heapglass_chapter_print_exercises (const char *path, GString *out, GError **error);
 
 /* True when the top-level statements of code only define functions/classes, import, or assign
- * constants: running it shows definitions but calls nothing. Exposed for the window and tests. */
+ * constants (and at least one defines something), or when there are no statements at all:
+ * running it shows definitions but calls nothing. A line-level look at top-level lines (brackets,
+ * strings and backslashes continue a statement), not a Python parser. */
 gboolean heapglass_code_calls_nothing (const char *code);
 
 G_END_DECLS

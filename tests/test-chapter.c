@@ -693,6 +693,68 @@ test_markdown_crlf (void)
   g_assert_cmpstr (block->code, ==, "x = 1\ny = x\n");
 }
 
+/* Old Mac line ends: a lone "\r" ends a line for md4c, so line numbers must count it too. */
+static void
+test_markdown_cr_line_ends (void)
+{
+  g_autoptr (HeapglassChapter) chapter = markdown ("# T\r\r## S\r\r```python\rx = 1\r```\r");
+
+  g_assert_cmpuint (heapglass_chapter_get_block (chapter, 0)->line, ==, 5);
+}
+
+/* A .txt without the export's "¶" marks is Markdown saved as text; indentation is kept. */
+static void
+test_text_file_that_is_markdown (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path
+    = write_file (dir, "notes.txt", "# Notes\n\n```python\ndef f():\n    return 1\n```\n", -1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeapglassChapter) chapter = heapglass_chapter_load_path (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (heapglass_chapter_get_format (chapter), ==, HEAPGLASS_CHAPTER_FORMAT_MARKDOWN);
+  g_assert_cmpstr (heapglass_chapter_get_block (chapter, 0)->code, ==, "def f():\n    return 1\n");
+  g_assert_true (heapglass_chapter_get_block (chapter, 0)->calls_nothing);
+  remove_tree (dir);
+}
+
+/* In the export, a block whose lines kept their indentation is not re-indented; one that lost it
+ * is. */
+static void
+test_text_export_indentation (void)
+{
+  static const char text[] = "Title\xc2\xb6\n"
+                             "Kept\xc2\xb6\n"
+                             "```python\n"
+                             "def f(n):\n"
+                             "        return n\n"
+                             "```\n"
+                             "Lost\xc2\xb6\n"
+                             "```python\n"
+                             "def g(n):\n"
+                             "if n:\n"
+                             "return 1\n"
+                             "else:\n"
+                             "return 2\n"
+                             "answer = g(0)\n"
+                             "print(answer)\n"
+                             "```\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeapglassChapter) chapter = heapglass_chapter_new_from_data (
+    text, sizeof text - 1, "t.txt", HEAPGLASS_CHAPTER_FORMAT_TEXT_EXPORT, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (heapglass_chapter_get_n_blocks (chapter), ==, 2);
+  g_assert_cmpstr (heapglass_chapter_get_block (chapter, 0)->code, ==,
+                   "def f(n):\n        return n\n");
+  g_assert_cmpstr (heapglass_chapter_get_block (chapter, 0)->title, ==, "Kept");
+  g_assert_cmpstr (heapglass_chapter_get_block (chapter, 1)->code, ==,
+                   "def g(n):\n    if n:\n        return 1\n    else:\n        return 2\n"
+                   "answer = g(0)\nprint(answer)\n");
+  g_assert_cmpuint (heapglass_chapter_get_block (chapter, 1)->line, ==, 8);
+}
+
 /* Just under the size cap, made of the things that could go quadratic: thousands of blocks with
  * the same heading, exercises with long statements, headings of one level. Must stay fast. */
 static void
@@ -891,6 +953,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/chapter/markdown/other-admonitions", test_markdown_other_admonitions);
   g_test_add_func ("/chapter/markdown/crlf", test_markdown_crlf);
   g_test_add_func ("/chapter/markdown/big-chapter-is-linear", test_markdown_big_chapter_is_linear);
+  g_test_add_func ("/chapter/markdown/cr-line-ends", test_markdown_cr_line_ends);
+  g_test_add_func ("/chapter/text-export/markdown-saved-as-txt", test_text_file_that_is_markdown);
+  g_test_add_func ("/chapter/text-export/indentation", test_text_export_indentation);
   g_test_add_func ("/chapter/examples/tour-counts", test_examples_tour_counts);
   g_test_add_func ("/chapter/examples/tour-runs", test_examples_tour_runs);
   g_test_add_func ("/chapter/print-exercises/format", test_print_exercises_format);
