@@ -322,6 +322,50 @@ put_varint (uint8_t *p, size_t *o, uint64_t v)
   p[(*o)++] = (uint8_t) v;
 }
 
+/* From a signal handler: every complete record, then the output still waiting in the pipes, then
+ * (when `ending` is set) an END record. write(), read() and _exit() only. */
+static void
+emergency_tail (HgEnding ending)
+{
+  static uint8_t tail[65536 + 64];
+  size_t o = 0;
+  emergency_write_committed ();
+  if (pthread_mutex_trylock (&out_lock) == 0)
+    {
+      for (int stream = 1; stream <= 2; stream++)
+        {
+          size_t len = out_pending[stream].len;
+          if (len > 16000)
+            len = 16000;
+          uint8_t fresh[16000];
+          ssize_t got = out_rd[stream] >= 0 ? read (out_rd[stream], fresh, sizeof fresh - len) : -1;
+          if (!len && got <= 0)
+            continue;
+          tail[o++] = HG_REC_OUTPUT;
+          put_varint (tail, &o, (uint64_t) stream);
+          put_varint (tail, &o, len + (size_t) (got > 0 ? got : 0));
+          memcpy (tail + o, out_pending[stream].data, len);
+          o += len;
+          if (got > 0)
+            {
+              memcpy (tail + o, fresh, (size_t) got);
+              o += (size_t) got;
+            }
+        }
+    }
+  if (ending)
+    {
+      tail[o++] = HG_REC_END;
+      put_varint (tail, &o, ending);
+      put_varint (tail, &o, 0);
+      put_varint (tail, &o, 0);
+      put_varint (tail, &o, 0);
+      put_varint (tail, &o, 0);
+    }
+  if (getpid () == hg_tracer.pid && !hg_tracer.forked_child && !hg_tracer.stream_broken)
+    write_all (hg_tracer.stream_fd, tail, o);
+}
+
 /* The time limit passed while the program sat in C code (sleep, a blocking read): end from the
  * signal handler, with the records complete so far. */
 static void
@@ -330,40 +374,20 @@ on_time_signal (int sig)
   if (hg_tracer.in_trace || hg_tracer.finishing || hg_tracer.forked_child)
     return; /* the trace function ends the run at its next step */
   hg_tracer.finishing = 1;
-  emergency_write_committed ();
-  static uint8_t tail[65536 + 64];
-  size_t o = 0;
-  if (pthread_mutex_trylock (&out_lock) == 0)
-    {
-      for (int stream = 1; stream <= 2; stream++)
-        {
-          size_t len = out_pending[stream].len;
-          if (len > 32000)
-            len = 32000;
-          if (!len)
-            continue;
-          tail[o++] = HG_REC_OUTPUT;
-          put_varint (tail, &o, (uint64_t) stream);
-          put_varint (tail, &o, len);
-          memcpy (tail + o, out_pending[stream].data, len);
-          o += len;
-        }
-    }
-  tail[o++] = HG_REC_END;
-  put_varint (tail, &o, HG_END_TIME_LIMIT);
-  put_varint (tail, &o, 0);
-  put_varint (tail, &o, 0);
-  put_varint (tail, &o, 0);
-  put_varint (tail, &o, 0);
-  if (getpid () == hg_tracer.pid)
-    write_all (hg_tracer.stream_fd, tail, o);
+  emergency_tail (HG_END_TIME_LIMIT);
   _exit (0);
 }
 
+/* A crash (a C extension, ctypes): keep what was recorded, then die of the same signal so the
+ * parent sees it. */
 static void
 on_crash_signal (int sig)
 {
-  emergency_write_committed ();
+  if (!hg_tracer.finishing)
+    {
+      hg_tracer.finishing = 1;
+      emergency_tail (HG_END_NONE);
+    }
   signal (sig, SIG_DFL);
   raise (sig);
 }
