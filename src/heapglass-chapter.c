@@ -1083,6 +1083,191 @@ restore_dunders (const char *line)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* Words after which an expression is not finished, or which continue one. */
+static const char *const expression_words[]
+  = { "and",    "or",     "not",    "in",    "is",       "if",     "else",   "for",
+      "as",     "from",   "lambda", "await", "async",    "return", "del",    "import",
+      "def",    "class",  "global", "nonlocal", "raise", "assert", "yield",  "elif",
+      "while",  "with",   "try",    "except", "finally", NULL };
+
+/* Words that only start a statement. */
+static const char *const statement_words[]
+  = { "return", "def", "class", "for", "while", "del", "import", "global", "try", "with",
+      "print", "pass", "break", "continue", "raise", NULL };
+
+/* Statements that are complete on their own: a word after them starts the next one. */
+static const char *const complete_words[] = { "pass", "break", "continue", NULL };
+
+static const char *const header_words[] = { "def",  "class",  "if",      "elif", "else", "for",
+                                            "while", "try",   "except", "finally", "with", NULL };
+
+static gboolean
+word_in (const char *word, gsize length, const char *const *words)
+{
+  for (guint i = 0; words[i]; i++)
+    if (strlen (words[i]) == length && strncmp (words[i], word, length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_word_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_' || (c & 0x80);
+}
+
+/* In a comment that swallowed the rest of a collapsed line, only "NAME = " and "return " are
+ * taken as code starting again: English comments rarely contain either. */
+static gsize
+find_split_in_comment (const char *line, const char *hash)
+{
+  for (const char *c = hash + 1; *c; c++)
+    {
+      const char *e;
+
+      if (c[-1] != ' ' || !is_word_char (*c) || g_ascii_isdigit (*c))
+        continue;
+      for (e = c; is_word_char (*e); e++)
+        ;
+      if ((e[0] == ' ' && e[1] == '=' && e[2] == ' ')
+          || (e - c == 6 && strncmp (c, "return", 6) == 0 && *e == ' '))
+        return c - line;
+    }
+  return 0;
+}
+
+/* Where a collapsed line ("def f(): x = 1 return x") holds a second statement, the offset it
+ * starts at, else 0. Python never puts two expressions side by side, so "x = 10 y = 20" splits
+ * before "y"; a statement word after a finished expression ("lst = [] for …") starts a new
+ * statement; a compound header splits after its ':'. */
+static gsize
+find_statement_split (const char *line)
+{
+  const char *p = line;
+  const char *first_end;
+  gboolean atom = FALSE; /* the last token finished an expression */
+  gboolean after_return = FALSE;
+  int depth = 0;
+
+  for (first_end = line; is_word_char (*first_end); first_end++)
+    ;
+
+  while (*p)
+    {
+      if (*p == ' ' || *p == '\t')
+        {
+          p++;
+          continue;
+        }
+      if (*p == '#' && depth == 0)
+        return find_split_in_comment (line, p);
+      if (*p == '"' || *p == '\'')
+        {
+          char quote = *p;
+
+          if (p[1] == quote && p[2] == quote)
+            {
+              const char triple[] = { quote, quote, quote, '\0' };
+              const char *close = strstr (p + 3, triple);
+              if (!close)
+                return 0; /* a string that runs on to the next lines */
+              p = close + 3;
+            }
+          else
+            {
+              for (p++; *p && *p != quote; p++)
+                if (*p == '\\' && p[1])
+                  p++;
+              if (!*p)
+                return 0;
+              p++;
+            }
+          atom = TRUE;
+          after_return = FALSE;
+          continue;
+        }
+      if (is_word_char (*p))
+        {
+          const char *w = p;
+          gsize n;
+
+          while (is_word_char (*p) || (*p == '.' && is_word_char (p[1])))
+            p++;
+          n = p - w;
+          /* f"…", rb'…': a prefix, the string follows */
+          if ((*p == '"' || *p == '\'') && n <= 2)
+            continue;
+          if (depth == 0 && w > line)
+            {
+              if (atom && !word_in (w, n, expression_words))
+                return w - line;
+              if (atom && word_in (w, n, statement_words))
+                return w - line;
+              if (atom && n == 2 && strncmp (w, "if", 2) == 0 && strstr (p, " else ") == NULL)
+                return w - line;
+              if (after_return && word_in (w, n, statement_words))
+                return w - line;
+            }
+          after_return = n == 6 && strncmp (w, "return", 6) == 0;
+          atom = !word_in (w, n, expression_words) || word_in (w, n, complete_words);
+          continue;
+        }
+      if (*p == ':' && depth == 0 && p[1] != '=' && word_in (line, first_end - line, header_words))
+        {
+          const char *rest = p + 1;
+
+          while (*rest == ' ')
+            rest++;
+          if (*rest && *rest != '#')
+            return rest - line;
+        }
+      if (*p == '(' || *p == '[' || *p == '{')
+        depth++;
+      else if ((*p == ')' || *p == ']' || *p == '}') && depth > 0)
+        depth--;
+      atom = (*p == ')' || *p == ']' || *p == '}') && depth == 0;
+      after_return = FALSE;
+      p++;
+    }
+  return 0;
+}
+
+/* Splits the collapsed lines of a block into one statement a line; lines inside a triple-quoted
+ * string stay as they are. */
+static GPtrArray *
+split_collapsed_lines (GPtrArray *lines)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  gboolean in_triple = FALSE;
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (lines, i);
+      int triples = 0;
+
+      for (const char *q = line; (q = strstr (q, "\"\"\"")) != NULL; q += 3)
+        triples++;
+      if (in_triple)
+        g_ptr_array_add (out, g_strdup (line));
+      else
+        {
+          const char *rest = line;
+          gsize split;
+
+          /* each split moves forward by at least one character */
+          while ((split = find_statement_split (rest)) > 0)
+            {
+              g_ptr_array_add (out, g_strchomp (g_strndup (rest, split)));
+              rest += split;
+            }
+          g_ptr_array_add (out, g_strdup (rest));
+        }
+      if (triples % 2 == 1)
+        in_triple = !in_triple;
+    }
+  return out;
+}
+
 static const char *const closers[] = { "return", "pass", "break", "continue", "raise", NULL };
 
 static gboolean
@@ -1120,8 +1305,9 @@ line_opens_block (const char *line)
  * their opener; return/pass/break/continue/raise close the block; a call of a function defined
  * earlier at top level runs at top level. Lines inside a triple-quoted string are kept as is. */
 static char *
-reindent_flattened (GPtrArray *lines)
+reindent_flattened (GPtrArray *collapsed)
 {
+  g_autoptr (GPtrArray) lines = split_collapsed_lines (collapsed);
   g_autoptr (GString) out = g_string_new (NULL);
   g_autoptr (GHashTable) defined = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GArray) openers = g_array_new (FALSE, FALSE, sizeof (int)); /* their levels */
