@@ -18,13 +18,30 @@ typedef struct
   guint32 value;
 } HgEntry;
 
-/* A history: versions in ascending step order. Most histories stay tiny. */
+/* A history: versions in ascending step order. Most histories hold one version (a function's
+ * parameter, a tuple's items), so the first one lives inline and costs no allocation. */
 typedef struct
 {
   guint32 n;
-  guint32 cap;
-  HgEntry *e;
+  guint32 cap; /* 0 or 1: the entry is `one` */
+  union
+  {
+    HgEntry one;
+    HgEntry *many;
+  } u;
 } HgHist;
+
+static inline HgEntry *
+hist_entries (HgHist *h)
+{
+  return h->cap <= 1 ? &h->u.one : h->u.many;
+}
+
+static inline const HgEntry *
+hist_entries_const (const HgHist *h)
+{
+  return h->cap <= 1 ? &h->u.one : h->u.many;
+}
 
 /* Mutable parts of an object, allocated on its first change (immutable values never need it). */
 typedef struct
@@ -201,41 +218,71 @@ G_DEFINE_FINAL_TYPE (HeapglassTrace, heapglass_trace, G_TYPE_OBJECT)
 
 /* ---- histories ---------------------------------------------------------------------------- */
 
+/* Appends a version; several records of one step keep the last value. With `same_step_merges`
+ * FALSE (the free log) every entry is kept. */
+static void
+hist_append (HgHist *h, guint32 step, guint32 value, gboolean same_step_merges)
+{
+  HgEntry *e;
+
+  if (same_step_merges && h->n > 0 && hist_entries (h)[h->n - 1].step == step)
+    {
+      hist_entries (h)[h->n - 1].value = value;
+      return;
+    }
+  if (h->n == 0 && h->cap == 0)
+    h->cap = 1;
+  else if (h->n == h->cap)
+    {
+      guint32 cap = h->cap < 4 ? 4 : h->cap * 2;
+      HgEntry *many;
+      if (h->cap <= 1)
+        {
+          many = g_new (HgEntry, cap);
+          many[0] = h->u.one;
+        }
+      else
+        many = g_renew (HgEntry, h->u.many, cap);
+      h->u.many = many;
+      h->cap = cap;
+    }
+  e = &hist_entries (h)[h->n];
+  e->step = step;
+  e->value = value;
+  h->n++;
+}
+
 static void
 hist_push (HgHist *h, guint32 step, guint32 value)
 {
-  if (h->n > 0 && h->e[h->n - 1].step == step)
-    {
-      h->e[h->n - 1].value = value;
-      return;
-    }
-  if (h->n == h->cap)
-    {
-      h->cap = h->cap ? h->cap * 2 : 2;
-      h->e = g_renew (HgEntry, h->e, h->cap);
-    }
-  h->e[h->n].step = step;
-  h->e[h->n].value = value;
-  h->n++;
+  hist_append (h, step, value, TRUE);
 }
 
 /* The version in force at `step`, or NULL when the history starts later. */
 static const HgEntry *
 hist_at (const HgHist *h, guint32 step)
 {
+  const HgEntry *e = hist_entries_const (h);
   guint32 lo = 0, hi = h->n;
 
-  if (h->n == 0 || h->e[0].step > step)
+  if (h->n == 0 || e[0].step > step)
     return NULL;
   while (hi - lo > 1)
     {
       guint32 mid = lo + (hi - lo) / 2;
-      if (h->e[mid].step <= step)
+      if (e[mid].step <= step)
         lo = mid;
       else
         hi = mid;
     }
-  return &h->e[lo];
+  return &e[lo];
+}
+
+/* The newest version: while decoding, the one in force at the current step. */
+static const HgEntry *
+hist_last (const HgHist *h)
+{
+  return h->n ? &hist_entries_const (h)[h->n - 1] : NULL;
 }
 
 /* Entries with step <= `step`. */
@@ -243,7 +290,7 @@ static guint32
 hist_count_upto (const HgHist *h, guint32 step)
 {
   const HgEntry *e = hist_at (h, step);
-  return e ? (guint32) (e - h->e) + 1 : 0;
+  return e ? (guint32) (e - hist_entries_const (h)) + 1 : 0;
 }
 
 static gboolean
@@ -256,7 +303,8 @@ hist_changed_at (const HgHist *h, guint32 step)
 static void
 hist_clear (HgHist *h)
 {
-  g_clear_pointer (&h->e, g_free);
+  if (h->cap > 1)
+    g_free (h->u.many);
   h->n = h->cap = 0;
 }
 
@@ -713,13 +761,13 @@ push_bytes_adjust (HeapglassTrace *self, gint64 delta)
   self->n_bytes_log++;
 }
 
+/* The size now, while decoding. */
 static guint32
-obj_size_at (HeapglassTrace *self, guint32 index, guint32 step)
+obj_size_now (HeapglassTrace *self, guint32 index)
 {
-  HgObj *obj = &self->objs[index];
-  HgObjExt *x = obj_ext_get (self, obj);
-  const HgEntry *e = x ? hist_at (&x->size, step) : NULL;
-  return e ? e->value : obj->size0;
+  HgObjExt *x = obj_ext_get (self, &self->objs[index]);
+  const HgEntry *e = x ? hist_last (&x->size) : NULL;
+  return e ? e->value : self->objs[index].size0;
 }
 
 static HgFrame *
@@ -905,19 +953,9 @@ decode_obj_free (HeapglassTrace *self, Rd *r)
     return rd_corrupt (r, "object %" G_GUINT64_FORMAT " freed twice", obj_oid (self, index));
   obj->freed = cur_step (self);
   self->live_objects--;
-  {
-    /* The free log keeps every free, several per step. */
-    HgHist *h = &self->free_log;
-    if (h->n == h->cap)
-      {
-        h->cap = h->cap ? h->cap * 2 : 64;
-        h->e = g_renew (HgEntry, h->e, h->cap);
-      }
-    h->e[h->n].step = obj->freed;
-    h->e[h->n].value = index;
-    h->n++;
-  }
-  push_bytes_adjust (self, -(gint64) obj_size_at (self, index, obj->freed));
+  /* The free log keeps every free, several per step. */
+  hist_append (&self->free_log, obj->freed, index, FALSE);
+  push_bytes_adjust (self, -(gint64) obj_size_now (self, index));
   return RD_OK;
 }
 
@@ -945,7 +983,7 @@ decode_seq (HeapglassTrace *self, Rd *r)
     return rd_corrupt (r, "items beyond the sequence's length");
 
   x = obj_ext (self, &self->objs[index]);
-  prev = hist_at (&x->items, cur_step (self));
+  prev = hist_last (&x->items);
   if (prev)
     old_n = self->pool[prev->value] & 0x7fffffff;
   /* New known prefix: the old one up to `start`, the new items, then what the old one had beyond
@@ -978,7 +1016,7 @@ decode_seq (HeapglassTrace *self, Rd *r)
       self->pool_len += new_n + 1;
     }
   {
-    const HgEntry *len_e = hist_at (&x->length, cur_step (self));
+    const HgEntry *len_e = hist_last (&x->length);
     guint32 len32 = (guint32) MIN (length, G_MAXUINT32);
     if (!len_e || len_e->value != len32)
       hist_push (&x->length, cur_step (self), len32);
@@ -1100,7 +1138,7 @@ decode_meta (HeapglassTrace *self, Rd *r)
   RD (rd_object (self, r, &index));
   RD (rd_varint (r, &size));
   RD (rd_varint (r, &refcount));
-  old_size = obj_size_at (self, index, cur_step (self));
+  old_size = obj_size_now (self, index);
   x = obj_ext (self, &self->objs[index]);
   hist_push (&x->size, cur_step (self), (guint32) MIN (size, G_MAXUINT32));
   hist_push (&x->refcount, cur_step (self), (guint32) MIN (refcount, G_MAXUINT32));
@@ -1434,7 +1472,7 @@ hist_trim (HgHist *h)
   if (h->cap >= 1024 && h->cap > h->n)
     {
       h->cap = h->n;
-      h->e = g_renew (HgEntry, h->e, h->cap);
+      h->u.many = g_renew (HgEntry, h->u.many, h->cap);
     }
 }
 
@@ -1952,7 +1990,8 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
           e = hist_at (&x->value, step);
           if (e && e->value && obj_alive_at (&self->objs[e->value - 1], step))
             v.referent = ref_oid (self, e->value);
-          v.was_weakref_target = x->value.n > 0 && x->value.e[0].step <= step && x->value.e[0].value;
+          v.was_weakref_target = x->value.n > 0 && hist_entries_const (&x->value)[0].step <= step
+                                 && hist_entries_const (&x->value)[0].value;
           if (v.referent && !v.freed)
             visit (self, b, e->value - 1, step);
         }
@@ -2108,7 +2147,7 @@ build_objects (HeapglassTrace *self, Builder *b, guint32 step)
   n_free = hist_count_upto (&self->free_log, step);
   for (guint32 i = first_free; i < n_free; i++)
     {
-      guint32 index = self->free_log.e[i].value;
+      guint32 index = hist_entries (&self->free_log)[i].value;
       if (g_hash_table_contains (b->seen, GUINT_TO_POINTER (index + 1)))
         continue;
       g_hash_table_insert (b->seen, GUINT_TO_POINTER (index + 1), GUINT_TO_POINTER (0));
@@ -2121,6 +2160,7 @@ heapglass_trace_snapshot (HeapglassTrace *self, guint step)
 {
   HeapglassSnapshotPrivate *priv;
   Builder b;
+  guint32 depth;
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), NULL);
 
@@ -2131,12 +2171,15 @@ heapglass_trace_snapshot (HeapglassTrace *self, guint step)
       g_return_val_if_reached (NULL);
     }
 
-  b.frames = g_array_new (FALSE, FALSE, sizeof (HeapglassFrameView));
-  b.objects = g_array_new (FALSE, FALSE, sizeof (HeapglassObjectView));
-  b.names = g_array_new (FALSE, FALSE, sizeof (const char *));
-  b.oids = g_array_new (FALSE, FALSE, sizeof (guint64));
-  b.flags = g_array_new (FALSE, FALSE, sizeof (gboolean));
-  b.queue = g_array_new (FALSE, FALSE, sizeof (guint32));
+  /* Sized for the stack's depth up front: a 50,000-deep recursion would otherwise spend its time
+   * growing arrays. */
+  depth = depth_at (self, step);
+  b.frames = g_array_sized_new (FALSE, FALSE, sizeof (HeapglassFrameView), depth);
+  b.objects = g_array_sized_new (FALSE, FALSE, sizeof (HeapglassObjectView), depth + 64);
+  b.names = g_array_sized_new (FALSE, FALSE, sizeof (const char *), 2 * depth + 64);
+  b.oids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), 2 * depth + 256);
+  b.flags = g_array_sized_new (FALSE, FALSE, sizeof (gboolean), 2 * depth + 64);
+  b.queue = g_array_sized_new (FALSE, FALSE, sizeof (guint32), depth + 64);
   b.seen = g_hash_table_new (NULL, NULL);
 
   build_frames (self, &b, step);
@@ -2218,7 +2261,7 @@ heapglass_trace_get_object_changes (HeapglassTrace *self, guint64 oid)
           for (guint h = 0; h < G_N_ELEMENTS (hists); h++)
             for (guint32 i = 0; i < hists[h]->n; i++)
               {
-                s = hists[h]->e[i].step;
+                s = hist_entries_const (hists[h])[i].step;
                 g_array_append_val (steps, s);
               }
         }
@@ -2281,7 +2324,7 @@ next_step_within_depth (HeapglassTrace *self, guint from, guint32 max_depth)
   i = hist_count_upto (&self->frame_log, from + 1);
   for (; i < self->frame_log.n; i++)
     {
-      const HgEntry *e = &self->frame_log.e[i];
+      const HgEntry *e = &hist_entries (&self->frame_log)[i];
       guint32 depth = e->value ? self->frames[e->value - 1].depth : 0;
       if (e->step > self->n_steps)
         break;
@@ -2318,6 +2361,12 @@ heapglass_trace_find_step_out (HeapglassTrace *self, guint from)
   return found;
 }
 
+static gsize
+hist_heap_bytes (const HgHist *h)
+{
+  return h->cap > 1 ? (gsize) h->cap * sizeof (HgEntry) : 0;
+}
+
 gsize
 heapglass_trace_get_memory_usage (HeapglassTrace *self)
 {
@@ -2333,7 +2382,7 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
       const HgFrame *f = &self->frames[i];
       total += (gsize) f->cap_slots * sizeof (HgSlot);
       for (guint32 j = 0; j < f->n_slots; j++)
-        total += (gsize) f->slots[j].h.cap * sizeof (HgEntry);
+        total += hist_heap_bytes (&f->slots[j].h);
       if (f->slot_index)
         total += g_hash_table_size (f->slot_index) * 32;
     }
@@ -2346,15 +2395,15 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
     {
       const HgObjExt *x = self->exts[i];
       total += sizeof *x;
-      total += ((gsize) x->value.cap + x->length.cap + x->items.cap + x->attrs.cap + x->size.cap
-                + x->refcount.cap)
-               * sizeof (HgEntry);
+      total += hist_heap_bytes (&x->value) + hist_heap_bytes (&x->length)
+               + hist_heap_bytes (&x->items) + hist_heap_bytes (&x->attrs)
+               + hist_heap_bytes (&x->size) + hist_heap_bytes (&x->refcount);
     }
   if (self->oid_index)
     total += g_hash_table_size (self->oid_index) * 32;
   total += (gsize) self->cap_values * sizeof (HgValue);
   total += self->pool_cap * sizeof (guint32);
-  total += ((gsize) self->free_log.cap + self->frame_log.cap) * sizeof (HgEntry);
+  total += hist_heap_bytes (&self->free_log) + hist_heap_bytes (&self->frame_log);
   total += (gsize) self->cap_bytes_log * sizeof (HgBytesMark);
   total += self->stack->len * sizeof (guint32);
   total += self->strings->len * sizeof (gpointer);
