@@ -66,7 +66,8 @@ typedef struct
   const char *text;    /* the text drawn (value, marker, "line 7", exception); may be NULL */
   guint parent;        /* index of the enclosing FRAME/OBJECT (for NAME, SLOT, MORE_MARKER), or
                           for an ARROW the index of its source NAME/SLOT; else NO_PARENT */
-  /* ARROW only: cubic bezier p0 (at the source) … p3 (the arrowhead's tip, on the target's edge) */
+  /* ARROW: cubic bezier p0 (at the source) … p3 (the arrowhead's tip, on the target's edge).
+   * NAME: (x0, y0)–(x1, y1) is its value cell, where the arrow leaves or the inline value is. */
   double x0, y0, x1, y1, x2, y2, x3, y3;
 } HeapglassSceneItem;
 
@@ -110,5 +111,12 @@ const HeapglassSceneItem *heapglass_scene_find_arrow_from (HeapglassScene *scene
 /* Is this point inside (or within `tolerance` of) the item's shape? Arrows test the curve. */
 gboolean heapglass_scene_item_contains (const HeapglassSceneItem *item, double x, double y,
                                         double tolerance);
+
+/* Building (HeapglassLayout only): a scene is filled once, then finished and never changed. */
+HeapglassScene *heapglass_scene_new (guint step, guint n_steps, guint line);
+/* Copies the item; its name and text are copied into the scene. Returns the item's index. */
+guint heapglass_scene_add_item (HeapglassScene *scene, const HeapglassSceneItem *item);
+/* Computes the extents (with `margin` around the shapes) and the lookup tables. */
+void heapglass_scene_finish (HeapglassScene *scene, double margin);
 
 G_END_DECLS

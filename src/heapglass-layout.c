@@ -1,0 +1,1643 @@
+/* heapglass-layout.c: places frames and heap objects and builds each step's scene, keeping every
+ * object where it was first put for its whole life. */
+#include "heapglass-layout.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+/* Geometry, in model units. Text is measured with fixed advances of the monospace font the
+ * renderer uses (DejaVu Sans Mono: 0.602 em), so layout needs no font machinery and is fast. */
+#define MARGIN 24.0
+#define FRAME_W 232.0
+#define FRAME_HEAD_H 28.0
+#define ROW_H 26.0
+#define FRAME_PAD 6.0
+#define FRAME_GAP 12.0
+#define EXC_H 24.0
+#define MARKER_H 30.0
+#define HEAP_X0 (MARGIN + FRAME_W + 96.0)
+#define LABEL_H 16.0  /* the type-name band above an object's box */
+#define SLOT_W 40.0
+#define SLOT_H 30.0
+#define NAME_SLOT_W 24.0
+#define NAME_SLOT_H 20.0
+#define VALUE_H 28.0
+#define PAD 8.0
+#define GAP 20.0        /* free space kept around every object */
+#define WRAP_SLOTS 10   /* slots per row of an expanded sequence */
+#define CHAR_W 7.83     /* 13-unit monospace */
+#define SMALL_CHAR_W 6.63 /* 11-unit monospace */
+#define MAX_VALUE_CHARS 24
+#define INLINE_MAX_CHARS 12
+#define PREPARE_SAMPLES 20000 /* snapshots prepare() takes at most per call */
+#define CELL 128.0            /* spatial index cell */
+#define FRAME_MARKER_STEP 100 /* frames a click on "… N frames …" reveals */
+
+typedef struct
+{
+  guint64 oid;
+  double x, y, w, h;   /* reserved footprint (the largest box seen so far) */
+  guint born, died;    /* steps [born, died) during which the space is taken */
+  gboolean placed;
+  guint order;         /* discovery order: placement order within one prepare */
+  /* The first referrer: a frame name at an absolute anchor, or a slot of a container. */
+  guint64 parent_oid;  /* 0: from a frame name */
+  double anchor_x, anchor_y; /* frame: absolute slot centre; container: relative to its origin */
+  gboolean below;      /* container slot: place under the container rather than to its right */
+} Placement;
+
+struct _HeapglassLayout
+{
+  GObject parent_instance;
+
+  gboolean inline_values;
+  guint max_slots;
+  guint max_frames;
+  guint extra_frames;
+  GHashTable *expanded;   /* oid (guint64 *) set */
+
+  GHashTable *placements; /* oid → Placement * (owned) */
+  GPtrArray *pending;     /* Placement * discovered by prepare, not yet placed */
+  GHashTable *grid;       /* cell key → GPtrArray of Placement * */
+  guint next_order;
+
+  HeapglassTrace *trace;  /* the trace prepare() walked (for re-placing after an expansion) */
+  guint prepared_step;
+
+  /* Per-step scratch, reused so that a step allocates little. */
+  GHashTable *by_oid;     /* oid → const HeapglassObjectView * of the current snapshot */
+  GHashTable *visited;
+  GHashTable *emitted;    /* oid → index + 1 of its OBJECT item in the scene being built */
+  GArray *cells;
+  GString *text;
+};
+
+G_DEFINE_FINAL_TYPE (HeapglassLayout, heapglass_layout, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_INLINE_VALUES,
+  PROP_MAX_SLOTS,
+  PROP_MAX_FRAMES,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+/* One cell of an object's box, relative to the object's origin. */
+typedef struct
+{
+  double x, y, w, h;
+  guint64 target;       /* the object referred to (0: none, or inline) */
+  guint index;
+  HeapglassSceneFlags flags;
+  const char *label;    /* attribute name; NULL for index labels (the index is used) */
+  char *text;           /* inline value or marker text (owned) */
+  gboolean marker;      /* "… N more" */
+  guint64 count;
+} Cell;
+
+typedef struct
+{
+  double w, h;
+  char *value;          /* text of a value box (owned), NULL for containers */
+  gboolean dead;
+} Geometry;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Text */
+
+static char *
+format_count (guint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *out = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Python's repr() of a float: the shortest text that reads back as the same number. */
+static void
+append_float (GString *out, double value)
+{
+  char buf[64];
+
+  if (isnan (value))
+    {
+      g_string_append (out, "nan");
+      return;
+    }
+  if (isinf (value))
+    {
+      g_string_append (out, value < 0 ? "-inf" : "inf");
+      return;
+    }
+  for (int precision = 1; precision <= 17; precision++)
+    {
+      char fmt[8];
+
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", precision);
+      g_ascii_formatd (buf, sizeof buf, fmt, value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  g_string_append (out, buf);
+  if (!strpbrk (buf, ".eE"))
+    g_string_append (out, ".0");
+}
+
+static void
+append_truncated (GString *out, const char *text, guint max_chars, gboolean more)
+{
+  glong n = g_utf8_strlen (text, -1);
+
+  if (n > (glong) max_chars)
+    {
+      const char *end = g_utf8_offset_to_pointer (text, max_chars - 1);
+
+      g_string_append_len (out, text, end - text);
+      g_string_append (out, "…");
+    }
+  else
+    {
+      g_string_append (out, text);
+      if (more)
+        g_string_append (out, "…");
+    }
+}
+
+static void
+append_quoted (GString *out, const char *prefix, const char *text, guint64 length, guint max_chars)
+{
+  g_autoptr (GString) escaped = g_string_new (NULL);
+  gboolean more;
+
+  text = text ? text : "";
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n')
+        g_string_append (escaped, "\\n");
+      else if (c == '\t')
+        g_string_append (escaped, "\\t");
+      else if (c == '\'')
+        g_string_append (escaped, "\\'");
+      else if (c == '\\')
+        g_string_append (escaped, "\\\\");
+      else
+        g_string_append_unichar (escaped, c);
+    }
+  more = (guint64) g_utf8_strlen (text, -1) < length;
+  g_string_append (out, prefix);
+  g_string_append_c (out, '\'');
+  append_truncated (out, escaped->str, max_chars, more);
+  g_string_append_c (out, '\'');
+}
+
+/* The text shown for a value object; NULL for containers, instances and weakrefs. */
+static char *
+value_text (const HeapglassObjectView *obj, guint max_chars)
+{
+  GString *out = g_string_new (NULL);
+
+  switch (obj->kind)
+    {
+    case HG_KIND_NONE:
+      g_string_append (out, "None");
+      break;
+    case HG_KIND_BOOL:
+      g_string_append (out, obj->bool_value ? "True" : "False");
+      break;
+    case HG_KIND_INT:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, obj->int_value);
+      break;
+    case HG_KIND_FLOAT:
+      append_float (out, obj->float_value);
+      break;
+    case HG_KIND_BIGINT:
+    case HG_KIND_OTHER:
+      append_truncated (out, obj->text ? obj->text : "", max_chars, FALSE);
+      break;
+    case HG_KIND_STR:
+      append_quoted (out, "", obj->text, obj->length, max_chars);
+      break;
+    case HG_KIND_BYTES:
+      append_quoted (out, "b", obj->text, obj->length, max_chars);
+      break;
+    case HG_KIND_FUNCTION:
+      append_truncated (out, obj->text ? obj->text : "?", max_chars - 2, FALSE);
+      g_string_append (out, "()");
+      break;
+    case HG_KIND_CLASS:
+    case HG_KIND_MODULE:
+      append_truncated (out, obj->text ? obj->text : "?", max_chars, FALSE);
+      break;
+    case HG_KIND_LIST:
+    case HG_KIND_TUPLE:
+    case HG_KIND_SET:
+    case HG_KIND_FROZENSET:
+    case HG_KIND_DICT:
+    case HG_KIND_INSTANCE:
+    case HG_KIND_WEAKREF:
+    default:
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+static double
+text_width (const char *text, double char_w)
+{
+  return text ? g_utf8_strlen (text, -1) * char_w : 0;
+}
+
+/* Small immutable values that the inline option draws inside the slot. */
+static gboolean
+is_inline_value (HeapglassLayout *self, const HeapglassObjectView *obj)
+{
+  if (!self->inline_values || obj == NULL)
+    return FALSE;
+  switch (obj->kind)
+    {
+    case HG_KIND_NONE:
+    case HG_KIND_BOOL:
+    case HG_KIND_INT:
+    case HG_KIND_FLOAT:
+      return TRUE;
+    case HG_KIND_BIGINT:
+      return obj->text && strlen (obj->text) <= INLINE_MAX_CHARS;
+    case HG_KIND_STR:
+      return obj->length <= INLINE_MAX_CHARS - 2 && obj->text &&
+             (guint64) g_utf8_strlen (obj->text, -1) == obj->length;
+    default:
+      return FALSE;
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Object geometry: the box and its cells, relative to the object's origin (top-left of the
+ * type-name band). Used both to reserve space and to emit the scene. */
+
+static void
+cell_clear (gpointer data)
+{
+  Cell *cell = data;
+
+  g_clear_pointer (&cell->text, g_free);
+}
+
+static const HeapglassObjectView *
+lookup (HeapglassLayout *self, guint64 oid)
+{
+  return oid ? g_hash_table_lookup (self->by_oid, &oid) : NULL;
+}
+
+static gboolean
+is_sequence (HgKind kind)
+{
+  return kind == HG_KIND_LIST || kind == HG_KIND_TUPLE || kind == HG_KIND_SET ||
+         kind == HG_KIND_FROZENSET;
+}
+
+/* Width of a cell referring to `target`: wide enough for an inline value. */
+static double
+reference_cell_width (HeapglassLayout *self, guint64 target, char **inline_text)
+{
+  const HeapglassObjectView *obj = lookup (self, target);
+
+  *inline_text = NULL;
+  if (is_inline_value (self, obj))
+    {
+      *inline_text = value_text (obj, INLINE_MAX_CHARS);
+      return MAX (SLOT_W, text_width (*inline_text, CHAR_W) + 2 * PAD);
+    }
+  return SLOT_W;
+}
+
+static void
+object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry *geom)
+{
+  gboolean expanded = g_hash_table_contains (self->expanded, &obj->oid);
+  double label_w = text_width (obj->type_name, SMALL_CHAR_W) + 4;
+  GArray *cells = self->cells;
+
+  g_array_set_size (cells, 0);
+  memset (geom, 0, sizeof *geom);
+
+  if (is_sequence (obj->kind))
+    {
+      guint shown = expanded ? obj->n_items : MIN (obj->n_items, self->max_slots);
+      guint per_row = expanded ? WRAP_SLOTS : MAX (shown, 1);
+      double x = 0, y = LABEL_H, row_w = 0;
+      guint in_row = 0;
+
+      for (guint i = 0; i < shown; i++)
+        {
+          Cell cell = { 0 };
+
+          if (in_row == per_row)
+            {
+              row_w = MAX (row_w, x);
+              x = 0;
+              y += SLOT_H;
+              in_row = 0;
+            }
+          cell.target = obj->items[i];
+          cell.index = i;
+          cell.w = reference_cell_width (self, cell.target, &cell.text);
+          if (cell.text)
+            {
+              cell.flags |= HEAPGLASS_SCENE_FLAG_INLINE;
+              cell.target = 0;
+            }
+          cell.x = x;
+          cell.y = y;
+          cell.h = SLOT_H;
+          x += cell.w;
+          in_row++;
+          g_array_append_val (cells, cell);
+        }
+      if (obj->length > shown)
+        {
+          Cell cell = { 0 };
+          g_autofree char *count = format_count (obj->length - shown);
+
+          cell.marker = TRUE;
+          cell.count = obj->length - shown;
+          cell.text = g_strdup_printf (_("… %s more"), count);
+          cell.w = text_width (cell.text, SMALL_CHAR_W) + 2 * PAD;
+          cell.x = x;
+          cell.y = y;
+          cell.h = SLOT_H;
+          x += cell.w;
+          g_array_append_val (cells, cell);
+        }
+      row_w = MAX (row_w, x);
+      geom->w = MAX (MAX (row_w, SLOT_W), label_w);
+      geom->h = y + SLOT_H;
+    }
+  else if (obj->kind == HG_KIND_DICT)
+    {
+      guint shown = expanded ? obj->n_items : MIN (obj->n_items, self->max_slots);
+      double key_w = SLOT_W, value_w = SLOT_W, y = LABEL_H;
+      guint first = cells->len;
+
+      for (guint i = 0; i < shown; i++)
+        {
+          Cell key = { 0 }, value = { 0 };
+
+          key.target = obj->items[2 * i];
+          key.index = i;
+          key.flags = HEAPGLASS_SCENE_FLAG_KEY;
+          key.w = reference_cell_width (self, key.target, &key.text);
+          value.target = obj->items[2 * i + 1];
+          value.index = i;
+          value.w = reference_cell_width (self, value.target, &value.text);
+          if (key.text)
+            key.flags |= HEAPGLASS_SCENE_FLAG_INLINE, key.target = 0;
+          if (value.text)
+            value.flags |= HEAPGLASS_SCENE_FLAG_INLINE, value.target = 0;
+          key.y = value.y = y;
+          key.h = value.h = SLOT_H;
+          key_w = MAX (key_w, key.w);
+          value_w = MAX (value_w, value.w);
+          y += SLOT_H;
+          g_array_append_val (cells, key);
+          g_array_append_val (cells, value);
+        }
+      for (guint i = first; i < cells->len; i++)
+        {
+          Cell *cell = &g_array_index (cells, Cell, i);
+
+          if (cell->flags & HEAPGLASS_SCENE_FLAG_KEY)
+            cell->x = 0, cell->w = key_w;
+          else
+            cell->x = key_w, cell->w = value_w;
+        }
+      geom->w = MAX (key_w + value_w, label_w);
+      if (obj->length > shown)
+        {
+          Cell cell = { 0 };
+          g_autofree char *count = format_count (obj->length - shown);
+
+          cell.marker = TRUE;
+          cell.count = obj->length - shown;
+          cell.text = g_strdup_printf (_("… %s more"), count);
+          cell.y = y;
+          cell.h = SLOT_H;
+          geom->w = MAX (geom->w, text_width (cell.text, SMALL_CHAR_W) + 2 * PAD);
+          cell.w = geom->w;
+          y += SLOT_H;
+          g_array_append_val (cells, cell);
+        }
+      if (shown == 0 && obj->length == 0)
+        y += SLOT_H; /* an empty dict still gets a visible body */
+      geom->h = y;
+    }
+  else if (obj->kind == HG_KIND_INSTANCE)
+    {
+      double name_w = 0, value_w = SLOT_W, y = LABEL_H;
+      guint first = cells->len;
+      guint shown = expanded ? obj->n_attrs : MIN (obj->n_attrs, self->max_slots);
+
+      for (guint i = 0; i < shown; i++)
+        name_w = MAX (name_w, text_width (obj->attr_names[i], CHAR_W) + 2 * PAD);
+      for (guint i = 0; i < shown; i++)
+        {
+          Cell cell = { 0 };
+
+          cell.target = obj->attr_oids[i];
+          cell.index = i;
+          cell.label = obj->attr_names[i];
+          cell.w = reference_cell_width (self, cell.target, &cell.text);
+          if (cell.text)
+            cell.flags |= HEAPGLASS_SCENE_FLAG_INLINE, cell.target = 0;
+          value_w = MAX (value_w, cell.w);
+          cell.y = y;
+          cell.h = SLOT_H;
+          y += SLOT_H;
+          g_array_append_val (cells, cell);
+        }
+      for (guint i = first; i < cells->len; i++)
+        {
+          Cell *cell = &g_array_index (cells, Cell, i);
+
+          /* The cell covers the name too, so that a click on "x" selects the attribute. */
+          cell->x = 0;
+          cell->w = name_w + value_w;
+        }
+      if (obj->n_attrs == 0)
+        y += SLOT_H;
+      geom->w = MAX (MAX (name_w + value_w, label_w), 2 * SLOT_W);
+      if (obj->n_attrs > shown)
+        {
+          Cell cell = { 0 };
+          g_autofree char *count = format_count (obj->n_attrs - shown);
+
+          cell.marker = TRUE;
+          cell.count = obj->n_attrs - shown;
+          cell.text = g_strdup_printf (_("… %s more"), count);
+          cell.y = y;
+          cell.h = SLOT_H;
+          geom->w = MAX (geom->w, text_width (cell.text, SMALL_CHAR_W) + 2 * PAD);
+          cell.w = geom->w;
+          y += SLOT_H;
+          g_array_append_val (cells, cell);
+        }
+      geom->h = y;
+    }
+  else if (obj->kind == HG_KIND_WEAKREF)
+    {
+      Cell cell = { 0 };
+
+      cell.y = LABEL_H;
+      cell.h = SLOT_H;
+      /* Alive or dead, the same width: the box does not change when the referent dies. */
+      cell.w = 1.5 * SLOT_W;
+      cell.target = obj->referent;
+      if (obj->referent == 0)
+        {
+          geom->dead = obj->was_weakref_target;
+          cell.flags |= HEAPGLASS_SCENE_FLAG_DEAD;
+        }
+      g_array_append_val (cells, cell);
+      geom->w = MAX (cell.w, label_w);
+      geom->h = LABEL_H + SLOT_H;
+    }
+  else
+    {
+      geom->value = value_text (obj, MAX_VALUE_CHARS);
+      geom->w = MAX (MAX (text_width (geom->value, CHAR_W) + 2 * PAD, SLOT_W), label_w);
+      geom->h = LABEL_H + VALUE_H;
+    }
+}
+
+/* Cell i's reference anchor (the dot an arrow leaves from), relative to the object's origin. */
+static void
+cell_anchor (const HeapglassObjectView *obj, const Cell *cell, double *x, double *y)
+{
+  if (obj->kind == HG_KIND_INSTANCE)
+    *x = cell->x + cell->w - SLOT_W / 2;
+  else
+    *x = cell->x + cell->w / 2;
+  *y = cell->y + cell->h / 2 + (is_sequence (obj->kind) || obj->kind == HG_KIND_DICT ? 3 : 0);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* The stack column */
+
+typedef struct
+{
+  guint index;        /* in snapshot->frames; G_MAXUINT for the marker */
+  double y, h;
+  guint hidden;       /* marker: frames hidden */
+} FrameBox;
+
+static double
+frame_height (const HeapglassFrameView *frame)
+{
+  double h = FRAME_HEAD_H + frame->n_bindings * ROW_H + FRAME_PAD;
+
+  if (frame->exception_type)
+    h += EXC_H;
+  return h;
+}
+
+/* Which frames are shown, where: outermost at the top. */
+static GArray *
+layout_frames (HeapglassLayout *self, const HeapglassSnapshot *snapshot)
+{
+  GArray *boxes = g_array_new (FALSE, FALSE, sizeof (FrameBox));
+  guint n = snapshot->n_frames, head = n, tail = 0;
+  double y = MARGIN;
+
+  if (n > self->max_frames + self->extra_frames)
+    {
+      tail = self->max_frames - self->max_frames / 2;
+      head = self->max_frames / 2 + self->extra_frames;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      FrameBox box = { i, y, 0, 0 };
+
+      if (i == head && tail > 0)
+        {
+          FrameBox marker = { G_MAXUINT, y, MARKER_H, n - head - tail };
+
+          g_array_append_val (boxes, marker);
+          y += MARKER_H + FRAME_GAP;
+          i = n - tail - 1;
+          continue;
+        }
+      box.y = y;
+      box.h = frame_height (&snapshot->frames[i]);
+      g_array_append_val (boxes, box);
+      y += box.h + FRAME_GAP;
+    }
+  return boxes;
+}
+
+static void
+name_slot_rect (HeapglassLayout *self, const FrameBox *box, guint binding, const char *inline_text,
+                double *x, double *y, double *w, double *h)
+{
+  *w = inline_text ? MIN (MAX (NAME_SLOT_W, text_width (inline_text, CHAR_W) + 2 * PAD), 112)
+                   : NAME_SLOT_W;
+  *h = NAME_SLOT_H;
+  *x = MARGIN + FRAME_W - 10 - *w;
+  *y = box->y + FRAME_HEAD_H + binding * ROW_H + (ROW_H - NAME_SLOT_H) / 2;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Placement */
+
+static guint
+cell_key (int cx, int cy)
+{
+  return ((guint) CLAMP (cx, 0, 0xffff) << 16) | (guint) CLAMP (cy, 0, 0xffff);
+}
+
+static void
+grid_insert (HeapglassLayout *self, Placement *p)
+{
+  int cx0 = (int) floor (p->x / CELL), cx1 = (int) floor ((p->x + p->w) / CELL);
+  int cy0 = (int) floor (p->y / CELL), cy1 = (int) floor ((p->y + p->h) / CELL);
+
+  for (int cx = cx0; cx <= cx1; cx++)
+    for (int cy = cy0; cy <= cy1; cy++)
+      {
+        gpointer key = GUINT_TO_POINTER (cell_key (cx, cy));
+        GPtrArray *list = g_hash_table_lookup (self->grid, key);
+
+        if (list == NULL)
+          {
+            list = g_ptr_array_new ();
+            g_hash_table_insert (self->grid, key, list);
+          }
+        g_ptr_array_add (list, p);
+      }
+}
+
+/* A placed object whose (padded) space meets the rectangle while both are alive, or NULL. */
+static Placement *
+grid_collision (HeapglassLayout *self, double x, double y, double w, double h, guint born,
+                guint died)
+{
+  double x0 = x - GAP, y0 = y - GAP, x1 = x + w + GAP, y1 = y + h + GAP;
+  int cx0 = (int) floor (x0 / CELL), cx1 = (int) floor (x1 / CELL);
+  int cy0 = (int) floor (y0 / CELL), cy1 = (int) floor (y1 / CELL);
+  Placement *best = NULL;
+
+  for (int cx = cx0; cx <= cx1; cx++)
+    for (int cy = cy0; cy <= cy1; cy++)
+      {
+        GPtrArray *list = g_hash_table_lookup (self->grid, GUINT_TO_POINTER (cell_key (cx, cy)));
+
+        if (list == NULL)
+          continue;
+        for (guint i = 0; i < list->len; i++)
+          {
+            Placement *p = list->pdata[i];
+
+            if (p->born >= died || born >= p->died)
+              continue;
+            if (p->x >= x1 || p->x + p->w <= x0 || p->y >= y1 || p->y + p->h <= y0)
+              continue;
+            /* The rightmost blocker lets the search jump past all of them at once. */
+            if (best == NULL || p->x + p->w > best->x + best->w)
+              best = p;
+          }
+      }
+  return best;
+}
+
+static void
+preferred_position (HeapglassLayout *self, Placement *p, double *px, double *py)
+{
+  Placement *parent = p->parent_oid ? g_hash_table_lookup (self->placements, &p->parent_oid)
+                                    : NULL;
+
+  if (parent == NULL || !parent->placed)
+    {
+      /* From a frame name: the first row of the box level with the name. */
+      *px = HEAP_X0;
+      *py = p->anchor_y - LABEL_H - VALUE_H / 2;
+    }
+  else if (p->below)
+    {
+      *px = parent->x + p->anchor_x - SLOT_W / 2;
+      *py = parent->y + parent->h + 2 * GAP;
+    }
+  else
+    {
+      *px = parent->x + parent->w + 3 * GAP;
+      *py = parent->y + p->anchor_y - LABEL_H - VALUE_H / 2;
+    }
+  *px = MAX (*px, HEAP_X0);
+  *py = MAX (*py, MARGIN);
+}
+
+static void
+place (HeapglassLayout *self, Placement *p)
+{
+  double px, py, best_cost = G_MAXDOUBLE, best_x = 0, best_y = 0;
+
+  preferred_position (self, p, &px, &py);
+
+  /* Try rows ever further from the preferred one (down first, a little up), and in each row the
+   * first free x at or right of the preferred one; keep the cheapest. Deterministic. */
+  for (guint k = 0; k < 2000; k++)
+    {
+      double dy = (k % 2 == 0 ? 1.0 : -1.0) * 10.0 * ((k + 1) / 2);
+      double y = py + dy, x = px;
+      double row_cost = dy >= 0 ? dy : -1.5 * dy;
+
+      if (row_cost >= best_cost)
+        {
+          if (dy > 0)
+            break;
+          continue;
+        }
+      if (y < MARGIN)
+        continue;
+      for (guint tries = 0; tries < 400; tries++)
+        {
+          Placement *blocker = grid_collision (self, x, y, p->w, p->h, p->born, p->died);
+          double cost = row_cost + 0.6 * (x - px);
+
+          if (cost >= best_cost)
+            break;
+          if (blocker == NULL)
+            {
+              best_cost = cost;
+              best_x = x;
+              best_y = y;
+              break;
+            }
+          x = blocker->x + blocker->w + GAP + 0.01;
+        }
+    }
+
+  p->x = best_x;
+  p->y = best_y;
+  p->placed = TRUE;
+  grid_insert (self, p);
+}
+
+static void
+place_pending (HeapglassLayout *self)
+{
+  for (guint i = 0; i < self->pending->len; i++)
+    place (self, self->pending->pdata[i]);
+  g_ptr_array_set_size (self->pending, 0);
+}
+
+static void
+forget_positions (HeapglassLayout *self)
+{
+  g_hash_table_remove_all (self->placements);
+  g_hash_table_remove_all (self->grid);
+  g_ptr_array_set_size (self->pending, 0);
+  self->next_order = 0;
+  self->prepared_step = 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Walking one snapshot: the frames shown, then the objects reachable from them through shown
+ * slots, breadth first (so a referrer is always met before what it refers to). */
+
+typedef struct
+{
+  const HeapglassObjectView *obj;
+  Placement *placement;
+} Visit;
+
+static void
+index_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot)
+{
+  g_hash_table_remove_all (self->by_oid);
+  g_hash_table_remove_all (self->visited);
+  for (guint i = 0; i < snapshot->n_objects; i++)
+    g_hash_table_insert (self->by_oid, (gpointer) &snapshot->objects[i].oid,
+                         (gpointer) &snapshot->objects[i]);
+}
+
+/* Notes a reference to `oid`; returns TRUE when it is met for the first time this step. */
+static gboolean
+discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, double anchor_x,
+          double anchor_y, gboolean below, GArray *queue)
+{
+  const HeapglassObjectView *obj = lookup (self, oid);
+  Placement *p;
+  Visit visit;
+
+  if (obj == NULL || g_hash_table_contains (self->visited, &obj->oid))
+    return FALSE;
+  if (is_inline_value (self, obj))
+    return FALSE;
+  g_hash_table_add (self->visited, (gpointer) &obj->oid);
+
+  p = g_hash_table_lookup (self->placements, &oid);
+  if (p == NULL)
+    {
+      p = g_new0 (Placement, 1);
+      p->oid = oid;
+      p->born = MIN (obj->created_step ? obj->created_step : step, step);
+      p->died = obj->freed_step ? obj->freed_step + 1 : G_MAXUINT;
+      p->parent_oid = parent_oid;
+      p->anchor_x = anchor_x;
+      p->anchor_y = anchor_y;
+      p->below = below;
+      p->order = self->next_order++;
+      g_hash_table_insert (self->placements, &p->oid, p);
+      g_ptr_array_add (self->pending, p);
+    }
+  else if (obj->freed_step && p->died == G_MAXUINT)
+    p->died = obj->freed_step + 1; /* learnt later while the trace was still arriving */
+
+  visit.obj = obj;
+  visit.placement = p;
+  g_array_append_val (queue, visit);
+  return TRUE;
+}
+
+/* Fills `queue` with the objects shown at this step, in discovery order, growing their reserved
+ * footprints. */
+/* Room for a mutable object to grow into when it is placed on first sight, without prepare()
+ * having seen its whole life: what its collapsed box can grow to. */
+static void
+reserve_growth (HeapglassLayout *self, const HeapglassObjectView *obj, double *w, double *h)
+{
+  double marker_w = strlen ("… 9,999,999 more") * SMALL_CHAR_W + 2 * PAD;
+
+  switch (obj->kind)
+    {
+    case HG_KIND_LIST:
+    case HG_KIND_SET:
+      if (!g_hash_table_contains (self->expanded, &obj->oid))
+        *w = MAX (*w, self->max_slots * SLOT_W + marker_w);
+      break;
+    case HG_KIND_DICT:
+    case HG_KIND_INSTANCE:
+      if (!g_hash_table_contains (self->expanded, &obj->oid))
+        *h = MAX (*h, LABEL_H + (self->max_slots + 1) * SLOT_H);
+      *w = MAX (*w, 4 * SLOT_W);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+walk_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray *frames,
+               GArray *queue, gboolean first_sight)
+{
+  guint step = snapshot->step;
+
+  for (guint f = 0; f < frames->len; f++)
+    {
+      const FrameBox *box = &g_array_index (frames, FrameBox, f);
+      const HeapglassFrameView *frame;
+
+      if (box->index == G_MAXUINT)
+        continue;
+      frame = &snapshot->frames[box->index];
+      for (guint b = 0; b < frame->n_bindings; b++)
+        {
+          double x, y, w, h;
+
+          name_slot_rect (self, box, b, NULL, &x, &y, &w, &h);
+          discover (self, step, frame->oids[b], 0, x + w / 2, y + h / 2, FALSE, queue);
+        }
+    }
+
+  for (guint q = 0; q < queue->len; q++)
+    {
+      Visit visit = g_array_index (queue, Visit, q);
+      const HeapglassObjectView *obj = visit.obj;
+      Geometry geom;
+      gboolean below = is_sequence (obj->kind);
+
+      object_geometry (self, obj, &geom);
+      if (first_sight && !visit.placement->placed)
+        reserve_growth (self, obj, &geom.w, &geom.h);
+      if (geom.w > visit.placement->w || geom.h > visit.placement->h)
+        {
+          visit.placement->w = MAX (visit.placement->w, geom.w);
+          visit.placement->h = MAX (visit.placement->h, geom.h);
+          /* Grown after placement (seen only now): index the space it takes now. */
+          if (visit.placement->placed)
+            grid_insert (self, visit.placement);
+        }
+      g_free (geom.value);
+      for (guint c = 0; c < self->cells->len; c++)
+        {
+          Cell *cell = &g_array_index (self->cells, Cell, c);
+          double ax, ay;
+
+          if (cell->target == 0)
+            continue;
+          cell_anchor (obj, cell, &ax, &ay);
+          /* `cells` is reused by the next object's geometry only after this loop. */
+          discover (self, step, cell->target, obj->oid, ax, ay, below, queue);
+        }
+      g_array_set_size (self->cells, 0);
+    }
+
+  /* Objects freed by this step are still drawn (faded) where they were. */
+  for (guint i = 0; i < snapshot->n_objects; i++)
+    {
+      const HeapglassObjectView *obj = &snapshot->objects[i];
+
+      if (obj->freed && !g_hash_table_contains (self->visited, &obj->oid) &&
+          g_hash_table_contains (self->placements, &obj->oid))
+        {
+          Visit visit = { obj, g_hash_table_lookup (self->placements, &obj->oid) };
+
+          g_hash_table_add (self->visited, (gpointer) &obj->oid);
+          g_array_append_val (queue, visit);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+
+void
+heapglass_layout_prepare (HeapglassLayout *self, HeapglassTrace *trace, guint last_step)
+{
+  guint n_steps, first, stride;
+  g_autoptr (GArray) queue = NULL;
+
+  g_return_if_fail (HEAPGLASS_IS_LAYOUT (self));
+  g_return_if_fail (HEAPGLASS_IS_TRACE (trace));
+
+  if (self->trace != trace)
+    {
+      g_set_object (&self->trace, trace);
+      forget_positions (self);
+    }
+  n_steps = heapglass_trace_get_n_steps (trace);
+  last_step = MIN (last_step, n_steps);
+  if (last_step <= self->prepared_step)
+    return;
+
+  first = self->prepared_step + 1;
+  /* Big traces are sampled: objects the samples miss are placed on first sight instead. */
+  stride = MAX (1, (last_step - first + 1 + PREPARE_SAMPLES - 1) / PREPARE_SAMPLES);
+  queue = g_array_new (FALSE, FALSE, sizeof (Visit));
+  for (guint step = first; step <= last_step; step += stride)
+    {
+      g_autoptr (HeapglassSnapshot) snapshot = heapglass_trace_snapshot (trace, step);
+      g_autoptr (GArray) frames = NULL;
+
+      if (snapshot == NULL)
+        continue;
+      index_snapshot (self, snapshot);
+      frames = layout_frames (self, snapshot);
+      g_array_set_size (queue, 0);
+      walk_snapshot (self, snapshot, frames, queue, FALSE);
+    }
+  self->prepared_step = last_step;
+  place_pending (self);
+  g_hash_table_remove_all (self->by_oid);
+  g_hash_table_remove_all (self->visited);
+}
+
+void
+heapglass_layout_reset (HeapglassLayout *self)
+{
+  g_return_if_fail (HEAPGLASS_IS_LAYOUT (self));
+  forget_positions (self);
+  g_clear_object (&self->trace);
+  g_hash_table_remove_all (self->expanded);
+  self->extra_frames = 0;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+gboolean
+heapglass_layout_get_position (HeapglassLayout *self, guint64 oid, double *x, double *y)
+{
+  Placement *p;
+
+  g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), FALSE);
+  p = g_hash_table_lookup (self->placements, &oid);
+  if (p == NULL || !p->placed)
+    return FALSE;
+  if (x)
+    *x = p->x;
+  if (y)
+    *y = p->y;
+  return TRUE;
+}
+
+/* Something changed every footprint: place everything again, walking the same steps. */
+static void
+replace_all (HeapglassLayout *self)
+{
+  guint prepared = self->prepared_step;
+
+  forget_positions (self);
+  if (self->trace && prepared > 0)
+    {
+      g_autoptr (HeapglassTrace) trace = g_object_ref (self->trace);
+
+      heapglass_layout_prepare (self, trace, prepared);
+    }
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Scene building */
+
+static void
+arrow_curve (HeapglassSceneItem *arrow, double sx, double sy, double tx, double ty, double tw,
+             double th)
+{
+  double by = ty + LABEL_H, bh = th - LABEL_H;
+  double ex, ey, d;
+
+  arrow->x0 = sx;
+  arrow->y0 = sy;
+  if (tx >= sx + 24)
+    {
+      /* To the right: enter the left edge, level with the source if the box allows. */
+      ey = CLAMP (sy, by + 10, by + MAX (bh - 10, 10));
+      d = MAX (24, (tx - sx) * 0.45);
+      arrow->x1 = sx + d, arrow->y1 = sy;
+      arrow->x2 = tx - d, arrow->y2 = ey;
+      arrow->x3 = tx, arrow->y3 = ey;
+    }
+  else if (by >= sy + 16)
+    {
+      /* Below: come down into the top edge. */
+      ex = CLAMP (sx, tx + 10, tx + MAX (tw - 10, 10));
+      d = MAX (20, (by - sy) * 0.45);
+      arrow->x1 = sx, arrow->y1 = sy + d;
+      arrow->x2 = ex, arrow->y2 = by - d;
+      arrow->x3 = ex, arrow->y3 = by;
+    }
+  else if (by + bh <= sy - 16)
+    {
+      /* Above: go up into the bottom edge. */
+      ex = CLAMP (sx, tx + 10, tx + MAX (tw - 10, 10));
+      d = MAX (20, (sy - by - bh) * 0.45);
+      arrow->x1 = sx, arrow->y1 = sy - d;
+      arrow->x2 = ex, arrow->y2 = by + bh + d;
+      arrow->x3 = ex, arrow->y3 = by + bh;
+    }
+  else
+    {
+      /* Left of the source and level with it (or itself): loop round into the right edge. */
+      ey = CLAMP (sy, by + 10, by + MAX (bh - 10, 10));
+      d = MAX (48, fabs (sx - tx - tw) * 0.5);
+      arrow->x1 = sx + d, arrow->y1 = sy - 40;
+      arrow->x2 = tx + tw + d, arrow->y2 = ey - 40;
+      arrow->x3 = tx + tw, arrow->y3 = ey;
+    }
+
+  {
+    double x0 = MIN (MIN (arrow->x0, arrow->x1), MIN (arrow->x2, arrow->x3));
+    double x1 = MAX (MAX (arrow->x0, arrow->x1), MAX (arrow->x2, arrow->x3));
+    double y0 = MIN (MIN (arrow->y0, arrow->y1), MIN (arrow->y2, arrow->y3));
+    double y1 = MAX (MAX (arrow->y0, arrow->y1), MAX (arrow->y2, arrow->y3));
+
+    /* The control polygon's box contains the curve. */
+    arrow->x = x0;
+    arrow->y = y0;
+    arrow->width = x1 - x0;
+    arrow->height = y1 - y0;
+  }
+}
+
+typedef struct
+{
+  guint source;        /* item index of the NAME or SLOT */
+  double sx, sy;
+  guint64 target;
+  HeapglassSceneFlags flags;
+  guint frame_id;
+  guint64 oid;
+  guint slot;
+} PendingArrow;
+
+/* How many object boxes the curve passes through (other than its ends'). */
+static guint
+arrow_crossings (HeapglassLayout *self, const HeapglassSceneItem *arrow, guint64 source_oid,
+                 guint64 target_oid, guint step)
+{
+  guint crossings = 0;
+  Placement *last = NULL;
+
+  for (guint i = 2; i < 22; i++)
+    {
+      double t = i / 24.0, u = 1 - t;
+      double x = u * u * u * arrow->x0 + 3 * u * u * t * arrow->x1 + 3 * u * t * t * arrow->x2 +
+                 t * t * t * arrow->x3;
+      double y = u * u * u * arrow->y0 + 3 * u * u * t * arrow->y1 + 3 * u * t * t * arrow->y2 +
+                 t * t * t * arrow->y3;
+      GPtrArray *list = g_hash_table_lookup (
+          self->grid, GUINT_TO_POINTER (cell_key ((int) floor (x / CELL), (int) floor (y / CELL))));
+
+      if (list == NULL)
+        continue;
+      for (guint j = 0; j < list->len; j++)
+        {
+          Placement *p = list->pdata[j];
+
+          if (p->oid == source_oid || p->oid == target_oid || p == last)
+            continue;
+          if (step < p->born || step >= p->died || !g_hash_table_contains (self->visited, &p->oid))
+            continue;
+          if (x > p->x && x < p->x + p->w && y > p->y + LABEL_H && y < p->y + p->h)
+            {
+              crossings++;
+              last = p;
+            }
+        }
+    }
+  return crossings;
+}
+
+static void
+add_arrow (HeapglassLayout *self, HeapglassScene *scene, const PendingArrow *pending,
+           guint step)
+{
+  guint target_index = GPOINTER_TO_UINT (g_hash_table_lookup (self->emitted, &pending->target));
+  const HeapglassSceneItem *target;
+  HeapglassSceneItem arrow = { 0 };
+  guint crossings;
+
+  if (target_index == 0)
+    return;
+  target = heapglass_scene_get_item (scene, target_index - 1);
+
+  arrow.kind = HEAPGLASS_SCENE_ARROW;
+  arrow.flags = pending->flags;
+  arrow.target_oid = pending->target;
+  arrow.frame_id = pending->frame_id;
+  arrow.oid = pending->oid;
+  arrow.slot = pending->slot;
+  arrow.parent = pending->source;
+  arrow.object_kind = HG_KIND_NONE;
+  arrow_curve (&arrow, pending->sx, pending->sy, target->x, target->y, target->width,
+               target->height);
+
+  /* Boxes in the way: bend the curve above or below them when that crosses fewer. */
+  crossings = arrow_crossings (self, &arrow, pending->oid, pending->target, step);
+  if (crossings > 0)
+    {
+      static const double bends[] = { -60, 60, -120, 120, -200, 200 };
+      HeapglassSceneItem best = arrow;
+
+      for (guint b = 0; b < G_N_ELEMENTS (bends) && crossings > 0; b++)
+        {
+          HeapglassSceneItem bent = arrow;
+          guint c;
+
+          bent.y1 += bends[b];
+          bent.y2 += bends[b];
+          c = arrow_crossings (self, &bent, pending->oid, pending->target, step);
+          if (c < crossings)
+            {
+              crossings = c;
+              best = bent;
+            }
+        }
+      arrow = best;
+      arrow.x = MIN (MIN (arrow.x0, arrow.x1), MIN (arrow.x2, arrow.x3));
+      arrow.y = MIN (MIN (arrow.y0, arrow.y1), MIN (arrow.y2, arrow.y3));
+      arrow.width = MAX (MAX (arrow.x0, arrow.x1), MAX (arrow.x2, arrow.x3)) - arrow.x;
+      arrow.height = MAX (MAX (arrow.y0, arrow.y1), MAX (arrow.y2, arrow.y3)) - arrow.y;
+    }
+  heapglass_scene_add_item (scene, &arrow);
+}
+
+static void
+emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapshot *snapshot,
+             GArray *frames, GArray *arrows)
+{
+  for (guint f = 0; f < frames->len; f++)
+    {
+      const FrameBox *box = &g_array_index (frames, FrameBox, f);
+      const HeapglassFrameView *frame;
+      HeapglassSceneItem item = { 0 };
+      guint frame_index;
+
+      item.parent = HEAPGLASS_SCENE_NO_PARENT;
+      if (box->index == G_MAXUINT)
+        {
+          g_autofree char *count = format_count (box->hidden);
+          g_autofree char *text = g_strdup_printf (_("… %s frames …"), count);
+
+          item.kind = HEAPGLASS_SCENE_FRAMES_MARKER;
+          item.x = MARGIN;
+          item.y = box->y;
+          item.width = FRAME_W;
+          item.height = box->h;
+          item.count = box->hidden;
+          item.first_depth = g_array_index (frames, FrameBox, f - 1).index + 1;
+          item.text = text;
+          heapglass_scene_add_item (scene, &item);
+          continue;
+        }
+
+      frame = &snapshot->frames[box->index];
+      item.kind = HEAPGLASS_SCENE_FRAME;
+      item.x = MARGIN;
+      item.y = box->y;
+      item.width = FRAME_W;
+      item.height = box->h;
+      item.frame_id = frame->frame_id;
+      item.name = frame->function;
+      item.slot = box->index; /* depth */
+      if (box->index + 1 == snapshot->n_frames)
+        item.flags |= HEAPGLASS_SCENE_FLAG_CURRENT;
+      g_string_printf (self->text, _("line %u"), frame->line);
+      if (frame->exception_type)
+        {
+          item.flags |= HEAPGLASS_SCENE_FLAG_EXCEPTION;
+          g_string_printf (self->text, "%s: %s", frame->exception_type,
+                           frame->exception_message ? frame->exception_message : "");
+        }
+      item.count = frame->line; /* the header shows it even when text is the exception */
+      item.text = self->text->str;
+      frame_index = heapglass_scene_add_item (scene, &item);
+
+      for (guint b = 0; b < frame->n_bindings; b++)
+        {
+          const HeapglassObjectView *obj = lookup (self, frame->oids[b]);
+          HeapglassSceneItem name = { 0 };
+          g_autofree char *inline_text = is_inline_value (self, obj)
+                                             ? value_text (obj, INLINE_MAX_CHARS)
+                                             : NULL;
+          double sx, sy, sw, sh;
+          guint name_index;
+
+          name_slot_rect (self, box, b, inline_text, &sx, &sy, &sw, &sh);
+          name.kind = HEAPGLASS_SCENE_NAME;
+          name.x = MARGIN + 4;
+          name.y = box->y + FRAME_HEAD_H + b * ROW_H;
+          name.width = FRAME_W - 8;
+          name.height = ROW_H;
+          name.frame_id = frame->frame_id;
+          name.slot = b;
+          name.oid = frame->oids[b];
+          name.target_oid = frame->oids[b];
+          name.name = frame->names[b];
+          name.parent = frame_index;
+          name.object_kind = obj ? obj->kind : HG_KIND_NONE;
+          name.x0 = sx, name.y0 = sy, name.x1 = sx + sw, name.y1 = sy + sh;
+          if (frame->rebound && frame->rebound[b])
+            name.flags |= HEAPGLASS_SCENE_FLAG_CHANGED;
+          if (inline_text)
+            {
+              name.flags |= HEAPGLASS_SCENE_FLAG_INLINE;
+              name.text = inline_text;
+            }
+          name_index = heapglass_scene_add_item (scene, &name);
+          if (!inline_text)
+            {
+              PendingArrow arrow = { name_index, sx + sw / 2, sy + sh / 2, frame->oids[b],
+                                     name.flags & HEAPGLASS_SCENE_FLAG_CHANGED, frame->frame_id,
+                                     0, b };
+
+              g_array_append_val (arrows, arrow);
+            }
+        }
+    }
+}
+
+static void
+emit_object (HeapglassLayout *self, HeapglassScene *scene, const Visit *visit, GArray *arrows)
+{
+  const HeapglassObjectView *obj = visit->obj;
+  Placement *p = visit->placement;
+  HeapglassSceneItem item = { 0 };
+  Geometry geom;
+  guint object_index;
+
+  object_geometry (self, obj, &geom);
+  item.kind = HEAPGLASS_SCENE_OBJECT;
+  item.x = p->x;
+  item.y = p->y;
+  item.width = geom.w;
+  item.height = geom.h;
+  item.oid = obj->oid;
+  item.target_oid = obj->oid;
+  item.object_kind = obj->kind;
+  item.name = obj->type_name ? obj->type_name : heapglass_kind_to_string (obj->kind);
+  item.text = geom.value;
+  item.parent = HEAPGLASS_SCENE_NO_PARENT;
+  if (obj->changed)
+    item.flags |= HEAPGLASS_SCENE_FLAG_CHANGED;
+  if (obj->freed)
+    item.flags |= HEAPGLASS_SCENE_FLAG_FREED;
+  if (geom.dead)
+    item.flags |= HEAPGLASS_SCENE_FLAG_DEAD;
+  if (g_hash_table_contains (self->expanded, &obj->oid))
+    item.flags |= HEAPGLASS_SCENE_FLAG_EXPANDED;
+  object_index = heapglass_scene_add_item (scene, &item);
+  g_hash_table_insert (self->emitted, (gpointer) &obj->oid, GUINT_TO_POINTER (object_index + 1));
+  g_free (geom.value);
+
+  for (guint c = 0; c < self->cells->len; c++)
+    {
+      const Cell *cell = &g_array_index (self->cells, Cell, c);
+      HeapglassSceneItem slot = { 0 };
+      guint slot_index;
+      char index_label[24];
+
+      slot.x = p->x + cell->x;
+      slot.y = p->y + cell->y;
+      slot.width = cell->w;
+      slot.height = cell->h;
+      slot.oid = obj->oid;
+      slot.object_kind = obj->kind;
+      slot.parent = object_index;
+      slot.slot = cell->index;
+      slot.flags = cell->flags | (item.flags & HEAPGLASS_SCENE_FLAG_FREED);
+      slot.text = cell->text;
+      if (cell->marker)
+        {
+          slot.kind = HEAPGLASS_SCENE_MORE_MARKER;
+          slot.count = cell->count;
+          heapglass_scene_add_item (scene, &slot);
+          continue;
+        }
+      slot.kind = HEAPGLASS_SCENE_SLOT;
+      slot.target_oid = cell->target;
+      if (cell->label)
+        slot.name = cell->label;
+      else if (obj->kind == HG_KIND_LIST || obj->kind == HG_KIND_TUPLE)
+        {
+          g_snprintf (index_label, sizeof index_label, "%u", cell->index);
+          slot.name = index_label;
+        }
+      else if (obj->kind == HG_KIND_WEAKREF && (cell->flags & HEAPGLASS_SCENE_FLAG_DEAD))
+        slot.text = _("dead");
+      slot_index = heapglass_scene_add_item (scene, &slot);
+
+      if (cell->target != 0)
+        {
+          PendingArrow arrow = { slot_index, 0, 0, cell->target,
+                                 item.flags & HEAPGLASS_SCENE_FLAG_FREED, 0, obj->oid,
+                                 cell->index };
+          double ax, ay;
+
+          cell_anchor (obj, cell, &ax, &ay);
+          arrow.sx = p->x + ax;
+          arrow.sy = p->y + ay;
+          if (obj->kind == HG_KIND_WEAKREF)
+            arrow.flags |= HEAPGLASS_SCENE_FLAG_WEAK;
+          g_array_append_val (arrows, arrow);
+        }
+    }
+  g_array_set_size (self->cells, 0);
+}
+
+HeapglassScene *
+heapglass_layout_build_scene (HeapglassLayout *self, HeapglassSnapshot *snapshot)
+{
+  HeapglassScene *scene;
+  g_autoptr (GArray) frames = NULL;
+  g_autoptr (GArray) queue = NULL;
+  g_autoptr (GArray) arrows = NULL;
+
+  g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), NULL);
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  scene = heapglass_scene_new (snapshot->step, snapshot->n_steps, snapshot->line);
+  index_snapshot (self, snapshot);
+  frames = layout_frames (self, snapshot);
+  queue = g_array_new (FALSE, FALSE, sizeof (Visit));
+  arrows = g_array_new (FALSE, FALSE, sizeof (PendingArrow));
+
+  walk_snapshot (self, snapshot, frames, queue, TRUE);
+  place_pending (self); /* objects met for the first time */
+
+  g_hash_table_remove_all (self->emitted);
+  emit_frames (self, scene, snapshot, frames, arrows);
+  for (guint q = 0; q < queue->len; q++)
+    emit_object (self, scene, &g_array_index (queue, Visit, q), arrows);
+  for (guint a = 0; a < arrows->len; a++)
+    add_arrow (self, scene, &g_array_index (arrows, PendingArrow, a), snapshot->step);
+
+  heapglass_scene_finish (scene, MARGIN);
+  /* The tables point into the snapshot, which the caller may free now. */
+  g_hash_table_remove_all (self->by_oid);
+  g_hash_table_remove_all (self->visited);
+  g_hash_table_remove_all (self->emitted);
+  return scene;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Options and expansion */
+
+void
+heapglass_layout_set_inline_values (HeapglassLayout *self, gboolean inline_values)
+{
+  g_return_if_fail (HEAPGLASS_IS_LAYOUT (self));
+  inline_values = !!inline_values;
+  if (self->inline_values == inline_values)
+    return;
+  self->inline_values = inline_values;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INLINE_VALUES]);
+  replace_all (self);
+}
+
+gboolean
+heapglass_layout_get_inline_values (HeapglassLayout *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), FALSE);
+  return self->inline_values;
+}
+
+void
+heapglass_layout_set_max_slots (HeapglassLayout *self, guint max_slots)
+{
+  g_return_if_fail (HEAPGLASS_IS_LAYOUT (self));
+  max_slots = MAX (max_slots, 1);
+  if (self->max_slots == max_slots)
+    return;
+  self->max_slots = max_slots;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_SLOTS]);
+  replace_all (self);
+}
+
+guint
+heapglass_layout_get_max_slots (HeapglassLayout *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), 0);
+  return self->max_slots;
+}
+
+void
+heapglass_layout_set_max_frames (HeapglassLayout *self, guint max_frames)
+{
+  g_return_if_fail (HEAPGLASS_IS_LAYOUT (self));
+  max_frames = MAX (max_frames, 2);
+  if (self->max_frames == max_frames)
+    return;
+  self->max_frames = max_frames;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_FRAMES]);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+guint
+heapglass_layout_get_max_frames (HeapglassLayout *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), 0);
+  return self->max_frames;
+}
+
+void
+heapglass_layout_set_object_expanded (HeapglassLayout *self, guint64 oid, gboolean expanded)
+{
+  g_return_if_fail (HEAPGLASS_IS_LAYOUT (self));
+  if (!!expanded == g_hash_table_contains (self->expanded, &oid))
+    return;
+  if (expanded)
+    {
+      guint64 *key = g_new (guint64, 1);
+
+      *key = oid;
+      g_hash_table_add (self->expanded, key);
+    }
+  else
+    g_hash_table_remove (self->expanded, &oid);
+  replace_all (self);
+}
+
+gboolean
+heapglass_layout_get_object_expanded (HeapglassLayout *self, guint64 oid)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), FALSE);
+  return g_hash_table_contains (self->expanded, &oid);
+}
+
+void
+heapglass_layout_expand_frames (HeapglassLayout *self, guint more)
+{
+  g_return_if_fail (HEAPGLASS_IS_LAYOUT (self));
+  if (more == 0 || self->extra_frames > G_MAXUINT / 2 - more)
+    self->extra_frames = G_MAXUINT / 2;
+  else
+    self->extra_frames += more;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+void
+heapglass_layout_collapse_frames (HeapglassLayout *self)
+{
+  g_return_if_fail (HEAPGLASS_IS_LAYOUT (self));
+  if (self->extra_frames == 0)
+    return;
+  self->extra_frames = 0;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+guint
+heapglass_layout_get_extra_frames (HeapglassLayout *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), 0);
+  return self->extra_frames;
+}
+
+gboolean
+heapglass_layout_activate (HeapglassLayout *self, const HeapglassSceneItem *item)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), FALSE);
+  g_return_val_if_fail (item != NULL, FALSE);
+
+  switch (item->kind)
+    {
+    case HEAPGLASS_SCENE_FRAMES_MARKER:
+      heapglass_layout_expand_frames (self, FRAME_MARKER_STEP);
+      return TRUE;
+    case HEAPGLASS_SCENE_MORE_MARKER:
+      heapglass_layout_set_object_expanded (self, item->oid,
+                                            !g_hash_table_contains (self->expanded, &item->oid));
+      return TRUE;
+    case HEAPGLASS_SCENE_OBJECT:
+      if (item->flags & HEAPGLASS_SCENE_FLAG_EXPANDED)
+        {
+          heapglass_layout_set_object_expanded (self, item->oid, FALSE);
+          return TRUE;
+        }
+      return FALSE;
+    case HEAPGLASS_SCENE_FRAME:
+    case HEAPGLASS_SCENE_NAME:
+    case HEAPGLASS_SCENE_SLOT:
+    case HEAPGLASS_SCENE_ARROW:
+    default:
+      return FALSE;
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+
+static void
+heapglass_layout_finalize (GObject *object)
+{
+  HeapglassLayout *self = HEAPGLASS_LAYOUT (object);
+
+  g_clear_pointer (&self->expanded, g_hash_table_unref);
+  g_clear_pointer (&self->placements, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->grid, g_hash_table_unref);
+  g_clear_pointer (&self->by_oid, g_hash_table_unref);
+  g_clear_pointer (&self->visited, g_hash_table_unref);
+  g_clear_pointer (&self->emitted, g_hash_table_unref);
+  g_clear_pointer (&self->cells, g_array_unref);
+  g_string_free (self->text, TRUE);
+  g_clear_object (&self->trace);
+
+  G_OBJECT_CLASS (heapglass_layout_parent_class)->finalize (object);
+}
+
+static void
+heapglass_layout_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  HeapglassLayout *self = HEAPGLASS_LAYOUT (object);
+
+  switch (prop_id)
+    {
+    case PROP_INLINE_VALUES:
+      g_value_set_boolean (value, self->inline_values);
+      break;
+    case PROP_MAX_SLOTS:
+      g_value_set_uint (value, self->max_slots);
+      break;
+    case PROP_MAX_FRAMES:
+      g_value_set_uint (value, self->max_frames);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heapglass_layout_set_property (GObject *object, guint prop_id, const GValue *value,
+                               GParamSpec *pspec)
+{
+  HeapglassLayout *self = HEAPGLASS_LAYOUT (object);
+
+  switch (prop_id)
+    {
+    case PROP_INLINE_VALUES:
+      heapglass_layout_set_inline_values (self, g_value_get_boolean (value));
+      break;
+    case PROP_MAX_SLOTS:
+      heapglass_layout_set_max_slots (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_FRAMES:
+      heapglass_layout_set_max_frames (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heapglass_layout_class_init (HeapglassLayoutClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = heapglass_layout_finalize;
+  object_class->get_property = heapglass_layout_get_property;
+  object_class->set_property = heapglass_layout_set_property;
+
+  properties[PROP_INLINE_VALUES] =
+      g_param_spec_boolean ("inline-values", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_SLOTS] =
+      g_param_spec_uint ("max-slots", NULL, NULL, 1, G_MAXUINT, 8,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_FRAMES] =
+      g_param_spec_uint ("max-frames", NULL, NULL, 2, G_MAXUINT, 12,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+heapglass_layout_init (HeapglassLayout *self)
+{
+  self->max_slots = 8;
+  self->max_frames = 12;
+  self->expanded = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->placements = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  self->pending = g_ptr_array_new ();
+  self->grid = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->by_oid = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->visited = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->emitted = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
+  g_array_set_clear_func (self->cells, cell_clear);
+  self->text = g_string_new (NULL);
+}
+
+HeapglassLayout *
+heapglass_layout_new (void)
+{
+  return g_object_new (HEAPGLASS_TYPE_LAYOUT, NULL);
+}

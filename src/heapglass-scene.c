@@ -1,0 +1,319 @@
+/* heapglass-scene.c: the flat, immutable list of shapes of one step's diagram, with hit-testing. */
+#include "heapglass-scene.h"
+
+#include <math.h>
+
+struct _HeapglassScene
+{
+  gatomicrefcount ref_count;
+  GArray *items;         /* HeapglassSceneItem */
+  GStringChunk *strings; /* names and texts of the items */
+  GHashTable *objects;   /* oid → index + 1 of its OBJECT item */
+  GHashTable *arrows;    /* source item index + 1 → arrow index + 1 */
+  double x, y, width, height;
+  guint step, n_steps, line;
+  gboolean finished;
+};
+
+G_DEFINE_BOXED_TYPE (HeapglassScene, heapglass_scene, heapglass_scene_ref, heapglass_scene_unref)
+
+HeapglassScene *
+heapglass_scene_new (guint step, guint n_steps, guint line)
+{
+  HeapglassScene *scene = g_new0 (HeapglassScene, 1);
+
+  g_atomic_ref_count_init (&scene->ref_count);
+  scene->items = g_array_sized_new (FALSE, FALSE, sizeof (HeapglassSceneItem), 64);
+  scene->strings = g_string_chunk_new (1024);
+  scene->objects = g_hash_table_new (g_int64_hash, g_int64_equal);
+  scene->arrows = g_hash_table_new (NULL, NULL);
+  scene->step = step;
+  scene->n_steps = n_steps;
+  scene->line = line;
+  return scene;
+}
+
+HeapglassScene *
+heapglass_scene_ref (HeapglassScene *scene)
+{
+  g_return_val_if_fail (scene != NULL, NULL);
+  g_atomic_ref_count_inc (&scene->ref_count);
+  return scene;
+}
+
+void
+heapglass_scene_unref (HeapglassScene *scene)
+{
+  g_return_if_fail (scene != NULL);
+  if (!g_atomic_ref_count_dec (&scene->ref_count))
+    return;
+  g_array_unref (scene->items);
+  g_string_chunk_free (scene->strings);
+  g_hash_table_unref (scene->objects);
+  g_hash_table_unref (scene->arrows);
+  g_free (scene);
+}
+
+guint
+heapglass_scene_add_item (HeapglassScene *scene, const HeapglassSceneItem *item)
+{
+  HeapglassSceneItem copy;
+
+  g_return_val_if_fail (scene != NULL, 0);
+  g_return_val_if_fail (!scene->finished, 0);
+
+  copy = *item;
+  /* GStringChunk never moves what it stores, so these pointers stay valid. */
+  copy.name = item->name ? g_string_chunk_insert_const (scene->strings, item->name) : NULL;
+  copy.text = item->text ? g_string_chunk_insert (scene->strings, item->text) : NULL;
+  g_array_append_val (scene->items, copy);
+  return scene->items->len - 1;
+}
+
+void
+heapglass_scene_finish (HeapglassScene *scene, double margin)
+{
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+
+  g_return_if_fail (scene != NULL);
+
+  for (guint i = 0; i < scene->items->len; i++)
+    {
+      HeapglassSceneItem *item = &g_array_index (scene->items, HeapglassSceneItem, i);
+
+      x0 = MIN (x0, item->x);
+      y0 = MIN (y0, item->y);
+      x1 = MAX (x1, item->x + item->width);
+      y1 = MAX (y1, item->y + item->height);
+
+      if (item->kind == HEAPGLASS_SCENE_OBJECT)
+        g_hash_table_insert (scene->objects, &item->oid, GUINT_TO_POINTER (i + 1));
+      else if (item->kind == HEAPGLASS_SCENE_ARROW && item->parent != HEAPGLASS_SCENE_NO_PARENT)
+        g_hash_table_insert (scene->arrows, GUINT_TO_POINTER (item->parent + 1),
+                             GUINT_TO_POINTER (i + 1));
+    }
+  if (scene->items->len == 0)
+    x0 = y0 = x1 = y1 = 0;
+
+  scene->x = x0 - margin;
+  scene->y = y0 - margin;
+  scene->width = x1 - x0 + 2 * margin;
+  scene->height = y1 - y0 + 2 * margin;
+  scene->finished = TRUE;
+}
+
+guint
+heapglass_scene_get_n_items (HeapglassScene *scene)
+{
+  g_return_val_if_fail (scene != NULL, 0);
+  return scene->items->len;
+}
+
+const HeapglassSceneItem *
+heapglass_scene_get_item (HeapglassScene *scene, guint index)
+{
+  g_return_val_if_fail (scene != NULL, NULL);
+  g_return_val_if_fail (index < scene->items->len, NULL);
+  return &g_array_index (scene->items, HeapglassSceneItem, index);
+}
+
+guint
+heapglass_scene_get_item_index (HeapglassScene *scene, const HeapglassSceneItem *item)
+{
+  const HeapglassSceneItem *first;
+
+  g_return_val_if_fail (scene != NULL, HEAPGLASS_SCENE_NO_PARENT);
+  first = (const HeapglassSceneItem *) (gpointer) scene->items->data;
+  g_return_val_if_fail (item >= first && item < first + scene->items->len,
+                        HEAPGLASS_SCENE_NO_PARENT);
+  return (guint) (item - first);
+}
+
+void
+heapglass_scene_get_extents (HeapglassScene *scene, double *x, double *y, double *width,
+                             double *height)
+{
+  g_return_if_fail (scene != NULL);
+  if (x)
+    *x = scene->x;
+  if (y)
+    *y = scene->y;
+  if (width)
+    *width = scene->width;
+  if (height)
+    *height = scene->height;
+}
+
+guint
+heapglass_scene_get_step (HeapglassScene *scene)
+{
+  g_return_val_if_fail (scene != NULL, 0);
+  return scene->step;
+}
+
+guint
+heapglass_scene_get_n_steps (HeapglassScene *scene)
+{
+  g_return_val_if_fail (scene != NULL, 0);
+  return scene->n_steps;
+}
+
+guint
+heapglass_scene_get_line (HeapglassScene *scene)
+{
+  g_return_val_if_fail (scene != NULL, 0);
+  return scene->line;
+}
+
+static void
+bezier_point (const HeapglassSceneItem *a, double t, double *x, double *y)
+{
+  double u = 1 - t;
+  double b0 = u * u * u, b1 = 3 * u * u * t, b2 = 3 * u * t * t, b3 = t * t * t;
+
+  *x = b0 * a->x0 + b1 * a->x1 + b2 * a->x2 + b3 * a->x3;
+  *y = b0 * a->y0 + b1 * a->y1 + b2 * a->y2 + b3 * a->y3;
+}
+
+static double
+segment_distance (double px, double py, double ax, double ay, double bx, double by)
+{
+  double dx = bx - ax, dy = by - ay;
+  double len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
+
+  t = CLAMP (t, 0, 1);
+  return hypot (px - (ax + t * dx), py - (ay + t * dy));
+}
+
+gboolean
+heapglass_scene_item_contains (const HeapglassSceneItem *item, double x, double y,
+                               double tolerance)
+{
+  g_return_val_if_fail (item != NULL, FALSE);
+
+  if (x < item->x - tolerance || x > item->x + item->width + tolerance ||
+      y < item->y - tolerance || y > item->y + item->height + tolerance)
+    return FALSE;
+
+  if (item->kind == HEAPGLASS_SCENE_ARROW)
+    {
+      /* The curve as 24 segments: plenty for a hit test, cheap enough for every motion event. */
+      double px = item->x0, py = item->y0;
+
+      for (guint i = 1; i <= 24; i++)
+        {
+          double qx, qy;
+
+          bezier_point (item, i / 24.0, &qx, &qy);
+          if (segment_distance (x, y, px, py, qx, qy) <= tolerance)
+            return TRUE;
+          px = qx;
+          py = qy;
+        }
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+hit_priority (HeapglassSceneKind kind)
+{
+  switch (kind)
+    {
+    case HEAPGLASS_SCENE_FRAMES_MARKER:
+    case HEAPGLASS_SCENE_MORE_MARKER:
+      return 0;
+    case HEAPGLASS_SCENE_SLOT:
+    case HEAPGLASS_SCENE_NAME:
+      return 1;
+    case HEAPGLASS_SCENE_ARROW:
+      return 2;
+    case HEAPGLASS_SCENE_OBJECT:
+      return 3;
+    case HEAPGLASS_SCENE_FRAME:
+    default:
+      return 4;
+    }
+}
+
+const HeapglassSceneItem *
+heapglass_scene_hit_test (HeapglassScene *scene, double x, double y)
+{
+  const HeapglassSceneItem *best = NULL;
+  int best_priority = G_MAXINT;
+
+  g_return_val_if_fail (scene != NULL, NULL);
+
+  /* Later items are drawn on top, so among equals the last one wins. */
+  for (guint i = scene->items->len; i-- > 0;)
+    {
+      const HeapglassSceneItem *item = &g_array_index (scene->items, HeapglassSceneItem, i);
+      int priority = hit_priority (item->kind);
+      double tolerance = item->kind == HEAPGLASS_SCENE_ARROW ? 4.0 : 0.0;
+
+      if (priority >= best_priority)
+        continue;
+      if (heapglass_scene_item_contains (item, x, y, tolerance))
+        {
+          best = item;
+          best_priority = priority;
+          if (priority == 0)
+            break;
+        }
+    }
+  return best;
+}
+
+const HeapglassSceneItem *
+heapglass_scene_find_object (HeapglassScene *scene, guint64 oid)
+{
+  guint index;
+
+  g_return_val_if_fail (scene != NULL, NULL);
+  index = GPOINTER_TO_UINT (g_hash_table_lookup (scene->objects, &oid));
+  return index ? &g_array_index (scene->items, HeapglassSceneItem, index - 1) : NULL;
+}
+
+const HeapglassSceneItem *
+heapglass_scene_find_frame (HeapglassScene *scene, guint frame_id)
+{
+  g_return_val_if_fail (scene != NULL, NULL);
+  for (guint i = 0; i < scene->items->len; i++)
+    {
+      const HeapglassSceneItem *item = &g_array_index (scene->items, HeapglassSceneItem, i);
+
+      if (item->kind == HEAPGLASS_SCENE_FRAME && item->frame_id == frame_id)
+        return item;
+    }
+  return NULL;
+}
+
+const HeapglassSceneItem *
+heapglass_scene_find_name (HeapglassScene *scene, guint frame_id, const char *name)
+{
+  g_return_val_if_fail (scene != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  for (guint i = 0; i < scene->items->len; i++)
+    {
+      const HeapglassSceneItem *item = &g_array_index (scene->items, HeapglassSceneItem, i);
+
+      if (item->kind == HEAPGLASS_SCENE_NAME && item->frame_id == frame_id &&
+          g_strcmp0 (item->name, name) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+const HeapglassSceneItem *
+heapglass_scene_find_arrow_from (HeapglassScene *scene, const HeapglassSceneItem *source)
+{
+  guint source_index, index;
+
+  g_return_val_if_fail (scene != NULL, NULL);
+  source_index = heapglass_scene_get_item_index (scene, source);
+  if (source_index == HEAPGLASS_SCENE_NO_PARENT)
+    return NULL;
+  index = GPOINTER_TO_UINT (g_hash_table_lookup (scene->arrows, GUINT_TO_POINTER (source_index + 1)));
+  return index ? &g_array_index (scene->items, HeapglassSceneItem, index - 1) : NULL;
+}
