@@ -305,6 +305,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   gint64 deadline, hard_stop = 0;
   gboolean deadline_hit = FALSE, stopped;
   gboolean corrupt = FALSE;
+  gboolean tracer_exited = FALSE;
 
   if (!g_file_test (tracer, G_FILE_TEST_IS_EXECUTABLE))
     {
@@ -375,10 +376,27 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
       ready = poll (&pfd, 1, timeout_ms);
       if (ready < 0 && errno == EINTR)
         continue;
-      if (ready <= 0)
+      if (ready == 0)
+        {
+          if (tracer_exited)
+            break;
+          if (g_subprocess_get_identifier (subprocess) == NULL)
+            {
+              /* The tracer is gone but the pipe is still open: a child the program forked
+               * holds it. What the tracer wrote is in the pipe already; read it, then stop. */
+              tracer_exited = TRUE;
+              g_unix_set_fd_nonblocking (fds[0], TRUE, NULL);
+            }
+          continue;
+        }
+      if (ready < 0)
         continue;
       n = read (fds[0], buffer, READ_CHUNK);
-      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN && tracer_exited)
+        break;
+      if (n < 0 && errno == EAGAIN)
         continue;
       if (n <= 0)
         break;

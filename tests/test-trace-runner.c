@@ -280,6 +280,30 @@ test_crashed_by_signal (void)
 }
 
 static void
+test_forked_child_does_not_hold_the_run (void)
+{
+  g_autoptr (HeapglassTrace) trace = NULL;
+  g_autofree char *out = NULL;
+  HeapglassRunOptions options;
+  gint64 start = g_get_monotonic_time ();
+
+  if (!tracer_works ())
+    return;
+  heapglass_run_options_init (&options);
+  options.silence_stdout = TRUE;
+  trace = run ("import os, time\n"
+               "if os.fork() == 0:\n"
+               "    time.sleep(4)\n"
+               "    os._exit(0)\n"
+               "print('parent done')\n",
+               &options);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+  out = heapglass_trace_get_output (trace, 1, 0, NULL);
+  g_assert_cmpstr (out, ==, "parent done\n");
+  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_FINISHED);
+}
+
+static void
 test_sandbox (void)
 {
   g_autoptr (HeapglassTrace) trace = NULL;
@@ -442,6 +466,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/runner/time-limit", test_time_limit);
   g_test_add_func ("/runner/step-limit", test_step_limit);
   g_test_add_func ("/runner/crashed-by-signal", test_crashed_by_signal);
+  g_test_add_func ("/runner/forked-child-does-not-hold-the-run",
+                   test_forked_child_does_not_hold_the_run);
   g_test_add_func ("/runner/sandbox-no-network-private-tmp", test_sandbox);
   g_test_add_func ("/runner/fake/no-end-takes-exit-status", test_fake_no_end_takes_exit_status);
   g_test_add_func ("/runner/fake/killed-mid-record", test_fake_killed_mid_record);
