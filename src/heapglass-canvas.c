@@ -1464,7 +1464,7 @@ heapglass_canvas_init (HeapglassCanvas *self)
   GtkEventController *scroll, *motion, *key;
 
   self->zoom = 1.0;
-  self->prepare_step_us = 200.0;
+  self->prepare_step_us = PREPARE_SYNC_BUDGET_US; /* the first chunk is one step: measure */
   self->layout = heapglass_layout_new ();
   g_signal_connect (self->layout, "changed", G_CALLBACK (on_layout_changed), self);
 
