@@ -228,9 +228,16 @@ find_mark_line (HeapglassWindow *self, const char *category)
 static void
 set_code_editable (HeapglassWindow *self, gboolean editable)
 {
-  gtk_text_view_set_editable (GTK_TEXT_VIEW (self->code_view), editable);
-  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (self->code_view), editable);
-  gtk_widget_set_focusable (GTK_WIDGET (self->code_view), editable);
+  GtkWidget *view = GTK_WIDGET (self->code_view);
+
+  /* Focus leaves first: GtkTextView's cursor blink must stop before the view stops being
+   * editable (it asserts the cursor is visible when it blinks). */
+  if (!editable && gtk_widget_has_focus (view))
+    gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  if (!editable && gtk_widget_has_focus (view))
+    gtk_widget_grab_focus (GTK_WIDGET (self->timeline));
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), editable);
+  gtk_widget_set_focusable (view, editable);
   gtk_label_set_text (self->code_state, editable ? _("Editable") : _("Read-only while traced"));
 }
 
@@ -611,6 +618,9 @@ heapglass_window_run (HeapglassWindow *self)
 
   clear_trace (self);
   set_code_editable (self, FALSE);
+  /* The canvas stays in view (empty until the first steps arrive) instead of flashing the
+   * welcome page between two runs. */
+  gtk_stack_set_visible_child_name (self->canvas_stack, "canvas");
   run_options_from_settings (self, &options);
   self->runner = heapglass_trace_runner_new (path, &options);
   self->trace = g_object_ref (heapglass_trace_runner_get_trace (self->runner));

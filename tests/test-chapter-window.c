@@ -323,6 +323,9 @@ main (int argc, char *argv[])
   /* No session bus under Xvfb: keep GTK's accessibility bridge from looking for one (its
    * warning would be fatal here). */
   g_setenv ("GTK_A11Y", "none", TRUE);
+  /* Xvfb has no GPU: GL through llvmpipe makes every frame slow on a busy machine, and the
+   * timings below are about the app, not about software GL. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
   gtk_test_init (&argc, &argv, NULL);
   app = heapglass_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
