@@ -59,7 +59,6 @@ heapglass_cli_add_main_options (GApplication *app)
   g_return_if_fail (G_IS_APPLICATION (app));
 
   g_application_add_main_option_entries (app, entries);
-  g_application_set_option_context_parameter_string (app, _("[FILE.py|CHAPTER.md]"));
   g_application_set_option_context_summary (
       app, _("Draws the stack frames and heap objects of a Python program, step by step.\n"
              "Without a headless option, opens the window."));
