@@ -71,6 +71,7 @@ static uint32_t n_infos, cap_infos, free_info;
 #define INFO(index) (&info_chunks[(index) / INFO_CHUNK][(index) % INFO_CHUNK])
 static uint32_t next_oid = 1;
 static uint64_t frees_epoch; /* bumped whenever a known object dies */
+static int out_of_memory;    /* our own tables could not grow: the step cannot be recorded */
 
 /* oids of known objects that died, emitted at the next step */
 static uint32_t *pending_frees;
@@ -1093,7 +1094,10 @@ ensure_known (PyObject *v, int depth)
 
   s = id_insert (key);
   if (!s)
-    return 0;
+    {
+      out_of_memory = 1;
+      return 0;
+    }
   oid = next_oid++;
   s->oid = oid;
   kind = kind_of (v, tp);
@@ -1532,6 +1536,13 @@ static void
 end_step (HgRecord rec, int line)
 {
   HgBuf *b = &hg_tracer.buf;
+  if (out_of_memory || b->failed)
+    {
+      /* drop this step's half-made records; the stream ends after the previous step */
+      b->failed = 0;
+      b->len = hg_tracer.committed;
+      hg_finish (HG_END_MEMORY_LIMIT, 1, 0, "MemoryError: the tracer ran out of memory", 0);
+    }
   hg_buf_byte (b, (uint8_t) rec);
   hg_buf_varint (b, (uint64_t) (line > 0 ? line : 0));
   hg_tracer.steps++;

@@ -30,7 +30,7 @@ static HgBuf out_pending[3];
 static uint64_t out_total;
 static double deadline;
 
-static PyObject *orig_input, *orig_settrace, *orig_os_exit;
+static PyObject *orig_input, *orig_settrace, *orig_gettrace, *orig_os_exit;
 
 static double
 now_s (void)
@@ -70,7 +70,11 @@ hg_stream_flush (void)
       return;
     }
   if (b->len && !hg_tracer.stream_broken && !write_all (hg_tracer.stream_fd, b->data, b->len))
-    hg_tracer.stream_broken = 1;
+    {
+      /* nobody reads the trace any more (the app stopped or went away): stop the program too */
+      hg_tracer.stream_broken = 1;
+      _exit (1);
+    }
   b->len = 0;
   hg_tracer.committed = 0;
 }
@@ -275,6 +279,9 @@ hg_finish (HgEnding ending, int status, int signal_number, const char *message, 
   hg_tracer.finishing = 1;
   hg_record_stop ();
   output_final ();
+  if (hg_tracer.output_over
+      && (ending == HG_END_FINISHED || ending == HG_END_EXCEPTION || ending == HG_END_EXIT))
+    ending = HG_END_OUTPUT_LIMIT; /* what was printed is not all the program printed */
   emit_end (&hg_tracer.buf, ending, status, signal_number, message, line);
   hg_stream_flush ();
   _exit (0);
@@ -496,7 +503,7 @@ static PyObject *
 hook_gettrace (PyObject *self, PyObject *unused)
 {
   if (hg_tracer.forked_child || PyThreadState_Get () != hg_tracer.main_tstate)
-    return PySys_GetObject ("gettrace") ? Py_NewRef (Py_None) : Py_NewRef (Py_None);
+    return orig_gettrace ? PyObject_CallNoArgs (orig_gettrace) : Py_NewRef (Py_None);
   return Py_NewRef (hg_tracer.prog_trace ? hg_tracer.prog_trace : Py_None);
 }
 
@@ -540,7 +547,7 @@ install_wrappers (void)
 {
   if (!replace_function ("builtins", &input_def, &orig_input)
       || !replace_function ("sys", &settrace_def, &orig_settrace)
-      || !replace_function ("sys", &gettrace_def, &(PyObject *) { NULL }))
+      || !replace_function ("sys", &gettrace_def, &orig_gettrace))
     PyErr_Clear ();
   PyObject *unused = NULL;
   if (!replace_function ("posix", &os_exit_def, &orig_os_exit))
