@@ -1136,6 +1136,17 @@ find_split_in_comment (const char *line, const char *hash)
   return 0;
 }
 
+/* "a if b else c": is there an " else " soon after this "if"? Looks a bounded distance ahead, so
+ * a long line of "if"s stays linear. */
+static gboolean
+else_follows (const char *p)
+{
+  for (guint i = 0; i < 256 && p[i]; i++)
+    if (strncmp (p + i, " else ", 6) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Where a collapsed line ("def f(): x = 1 return x") holds a second statement, the offset it
  * starts at, else 0. Python never puts two expressions side by side, so "x = 10 y = 20" splits
  * before "y"; a statement word after a finished expression ("lst = [] for …") starts a new
@@ -1203,7 +1214,7 @@ find_statement_split (const char *line)
                 return w - line;
               if (atom && word_in (w, n, statement_words))
                 return w - line;
-              if (atom && n == 2 && strncmp (w, "if", 2) == 0 && strstr (p, " else ") == NULL)
+              if (atom && n == 2 && strncmp (w, "if", 2) == 0 && !else_follows (p))
                 return w - line;
               if (after_return && word_in (w, n, statement_words))
                 return w - line;

@@ -823,6 +823,34 @@ test_markdown_big_chapter_is_linear (void)
   g_assert_cmpuint (n_sections, >, 30000);
 }
 
+/* The export's heuristics on a near-cap block of collapsed code: linear too. */
+static void
+test_text_export_big_block_is_linear (void)
+{
+  static const char *const pieces[] = { "x = 1 ", "if a ", "else: b ", "def f(): return 1 ",
+                                        "print(x) ", "# c y = 2 ", "for i in r: p(i) ", "( ",
+                                        ") ", "'s' ", "\"\"\" " };
+  g_autoptr (GString) text = g_string_new ("Title\xc2\xb6\n```python ");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeapglassChapter) chapter = NULL;
+  gint64 start;
+
+  for (guint i = 0; text->len < HEAPGLASS_CHAPTER_MAX_BYTES - 100; i++)
+    {
+      g_string_append (text, pieces[(i * 7 + i / 13) % G_N_ELEMENTS (pieces)]);
+      if (i % 3 == 0)
+        g_string_append_c (text, '\n');
+    }
+  start = g_get_monotonic_time ();
+  chapter = heapglass_chapter_new_from_data (text->str, text->len, "big.txt",
+                                             HEAPGLASS_CHAPTER_FORMAT_TEXT_EXPORT, &error);
+  g_assert_no_error (error);
+  g_test_message ("text export: %.1f MiB in %.2f s", text->len / 1048576.0,
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  g_assert_cmpuint (heapglass_chapter_get_n_blocks (chapter), ==, 1);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 
 static void
@@ -989,6 +1017,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/chapter/markdown/cr-line-ends", test_markdown_cr_line_ends);
   g_test_add_func ("/chapter/text-export/markdown-saved-as-txt", test_text_file_that_is_markdown);
   g_test_add_func ("/chapter/text-export/indentation", test_text_export_indentation);
+  g_test_add_func ("/chapter/text-export/big-block-is-linear", test_text_export_big_block_is_linear);
   g_test_add_func ("/chapter/examples/tour-counts", test_examples_tour_counts);
   g_test_add_func ("/chapter/examples/tour-runs", test_examples_tour_runs);
   g_test_add_func ("/chapter/print-exercises/format", test_print_exercises_format);
