@@ -279,6 +279,12 @@ main (int argc, char *argv[])
       g_print ("  snapshot of step %u:  %u frames in %.3f ms\n", deepest, snap->n_frames,
                1000 * seconds_since (start));
     }
+    start = g_get_monotonic_time ();
+    {
+      g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot_limited (trace, deepest, 200);
+      g_print ("  limited to 200 frames: %u shown, %u hidden, in %.3f ms\n", snap->n_frames,
+               snap->n_frames_hidden, 1000 * seconds_since (start));
+    }
   }
 
   g_unlink (loop);

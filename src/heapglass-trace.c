@@ -2078,58 +2078,109 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
                        GUINT_TO_POINTER (b->objects->len));
 }
 
+/* Exceptions recorded at `step`: [*first, *last). They are in step order. */
 static void
-build_frames (HeapglassTrace *self, Builder *b, guint32 step)
+exceptions_at (HeapglassTrace *self, guint32 step, guint *first, guint *last)
+{
+  guint lo = 0, hi = self->exceptions->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index (self->exceptions, HgException, mid).step < step)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  *first = lo;
+  while (lo < self->exceptions->len && g_array_index (self->exceptions, HgException, lo).step == step)
+    lo++;
+  *last = lo;
+}
+
+static void
+build_frame_view (HeapglassTrace *self, Builder *b, guint32 step, guint32 fi, guint32 line,
+                  guint ex_first, guint ex_last)
+{
+  const HgFrame *f = &self->frames[fi];
+  HeapglassFrameView fv = { 0 };
+
+  fv.frame_id = fi + 1;
+  fv.function = string_by_sid (self, f->func_sid);
+  fv.first_line = f->first_line;
+  fv.line = line;
+  fv.names = GSIZE_TO_POINTER ((gsize) b->names->len);
+  fv.oids = GSIZE_TO_POINTER ((gsize) b->oids->len);
+  fv.rebound = GSIZE_TO_POINTER ((gsize) b->flags->len);
+  for (guint32 s = 0; s < f->n_slots; s++)
+    {
+      const HgEntry *e = hist_at (&f->slots[s].h, step);
+      const char *name;
+      guint64 oid;
+      gboolean rebound;
+
+      if (e == NULL || e->value == 0 || !obj_alive_at (&self->objs[e->value - 1], step))
+        continue;
+      name = string_by_sid (self, f->slots[s].name_sid);
+      oid = obj_oid (self, e->value - 1);
+      rebound = e->step == step;
+      g_array_append_val (b->names, name);
+      g_array_append_val (b->oids, oid);
+      g_array_append_val (b->flags, rebound);
+      fv.n_bindings++;
+      visit (self, b, e->value - 1, step);
+    }
+  for (guint k = ex_first; k < ex_last; k++)
+    {
+      const HgException *ex = &g_array_index (self->exceptions, HgException, k);
+      if (ex->frame == fi)
+        {
+          fv.exception_type = string_by_sid (self, ex->type_sid);
+          fv.exception_message = ex->message;
+        }
+    }
+  g_array_append_val (b->frames, fv);
+}
+
+/* The stack at `step`, outermost first; with max_frames > 0 only its outermost and innermost
+ * frames. */
+static void
+build_frames (HeapglassTrace *self, Builder *b, guint32 step, guint max_frames, guint *n_hidden,
+              guint *n_head)
 {
   g_autoptr (GArray) chain = g_array_new (FALSE, FALSE, sizeof (guint32));
   guint32 top = top_frame_at (self, step);
-  guint32 line = self->lines[step - 1];
+  guint head, tail, ex_first, ex_last;
 
   for (guint32 f = top; f != 0; f = self->frames[f - 1].parent)
     g_array_append_val (chain, f);
+  exceptions_at (self, step, &ex_first, &ex_last);
+
+  /* chain is innermost first: its last `head` entries are the outermost frames. */
+  if (max_frames == 0 || chain->len <= max_frames)
+    {
+      head = chain->len;
+      tail = 0;
+    }
+  else
+    {
+      head = MAX (max_frames / 2, 1);
+      tail = max_frames - head;
+    }
+  *n_head = head;
+  *n_hidden = chain->len - head - tail;
 
   for (guint i = chain->len; i > 0; i--)
     {
       guint32 fi = g_array_index (chain, guint32, i - 1) - 1;
-      const HgFrame *f = &self->frames[fi];
-      HeapglassFrameView fv = { 0 };
+      guint32 line;
 
-      fv.frame_id = fi + 1;
-      fv.function = string_by_sid (self, f->func_sid);
-      fv.first_line = f->first_line;
+      if (i <= chain->len - head && i > tail)
+        continue;
       /* The top frame is at the step's line; each caller at the line it called from. */
-      fv.line = i == 1 ? line : self->frames[g_array_index (chain, guint32, i - 2) - 1].caller_line;
-      fv.names = GSIZE_TO_POINTER ((gsize) b->names->len);
-      fv.oids = GSIZE_TO_POINTER ((gsize) b->oids->len);
-      fv.rebound = GSIZE_TO_POINTER ((gsize) b->flags->len);
-      for (guint32 s = 0; s < f->n_slots; s++)
-        {
-          const HgEntry *e = hist_at (&f->slots[s].h, step);
-          const char *name;
-          guint64 oid;
-          gboolean rebound;
-
-          if (e == NULL || e->value == 0 || !obj_alive_at (&self->objs[e->value - 1], step))
-            continue;
-          name = string_by_sid (self, f->slots[s].name_sid);
-          oid = obj_oid (self, e->value - 1);
-          rebound = e->step == step;
-          g_array_append_val (b->names, name);
-          g_array_append_val (b->oids, oid);
-          g_array_append_val (b->flags, rebound);
-          fv.n_bindings++;
-          visit (self, b, e->value - 1, step);
-        }
-      for (guint k = 0; k < self->exceptions->len; k++)
-        {
-          const HgException *ex = &g_array_index (self->exceptions, HgException, k);
-          if (ex->step == step && ex->frame == fi)
-            {
-              fv.exception_type = string_by_sid (self, ex->type_sid);
-              fv.exception_message = ex->message;
-            }
-        }
-      g_array_append_val (b->frames, fv);
+      line = i == 1 ? self->lines[step - 1]
+                    : self->frames[g_array_index (chain, guint32, i - 2) - 1].caller_line;
+      build_frame_view (self, b, step, fi, line, ex_first, ex_last);
     }
 }
 
@@ -2158,9 +2209,16 @@ build_objects (HeapglassTrace *self, Builder *b, guint32 step)
 HeapglassSnapshot *
 heapglass_trace_snapshot (HeapglassTrace *self, guint step)
 {
+  return heapglass_trace_snapshot_limited (self, step, 0);
+}
+
+HeapglassSnapshot *
+heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_frames)
+{
   HeapglassSnapshotPrivate *priv;
   Builder b;
   guint32 depth;
+  guint n_hidden = 0, n_head = 0;
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), NULL);
 
@@ -2174,6 +2232,8 @@ heapglass_trace_snapshot (HeapglassTrace *self, guint step)
   /* Sized for the stack's depth up front: a 50,000-deep recursion would otherwise spend its time
    * growing arrays. */
   depth = depth_at (self, step);
+  if (max_frames > 0)
+    depth = MIN (depth, max_frames);
   b.frames = g_array_sized_new (FALSE, FALSE, sizeof (HeapglassFrameView), depth);
   b.objects = g_array_sized_new (FALSE, FALSE, sizeof (HeapglassObjectView), depth + 64);
   b.names = g_array_sized_new (FALSE, FALSE, sizeof (const char *), 2 * depth + 64);
@@ -2182,7 +2242,7 @@ heapglass_trace_snapshot (HeapglassTrace *self, guint step)
   b.queue = g_array_sized_new (FALSE, FALSE, sizeof (guint32), depth + 64);
   b.seen = g_hash_table_new (NULL, NULL);
 
-  build_frames (self, &b, step);
+  build_frames (self, &b, step, max_frames, &n_hidden, &n_head);
   build_objects (self, &b, step);
 
   priv = g_new0 (HeapglassSnapshotPrivate, 1);
@@ -2196,6 +2256,8 @@ heapglass_trace_snapshot (HeapglassTrace *self, guint step)
   priv->pub.stderr_len = output_len_at (self, 2, step);
   priv->pub.live_objects = live_objects_at (self, step);
   priv->pub.live_bytes = live_bytes_at (self, step);
+  priv->pub.n_frames_hidden = n_hidden;
+  priv->pub.n_frames_head = n_head;
   g_mutex_unlock (&self->lock);
 
   priv->pub.n_frames = b.frames->len;

@@ -90,6 +90,11 @@ struct _HeapglassSnapshot
   gsize stderr_len;
   guint64 live_objects;   /* objects alive at this step (all known, not only reachable) */
   guint64 live_bytes;     /* their sizes added */
+  /* Added after the first version. heapglass_trace_snapshot_limited() leaves out the middle of a
+   * deep stack: n_frames_hidden frames were between frames[n_frames_head - 1] and
+   * frames[n_frames_head] (0 and n_frames for a full snapshot). */
+  guint n_frames_hidden;
+  guint n_frames_head;
 };
 
 HeapglassSnapshot *heapglass_snapshot_ref (HeapglassSnapshot *snapshot);
@@ -151,6 +156,10 @@ char *heapglass_trace_get_output (HeapglassTrace *self, int stream, guint step, 
 
 /* The state at `step` (1 … n_steps). O(log n + what is shown). */
 HeapglassSnapshot *heapglass_trace_snapshot (HeapglassTrace *self, guint step);
+/* The same with at most `max_frames` frames: the outermost half and the innermost half of a
+ * deeper stack, and only the objects those reach (a 50,000-deep recursion stays fast). */
+HeapglassSnapshot *heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step,
+                                                     guint max_frames);
 
 /* Object history: the steps (ascending) at which the object was created or changed. */
 GArray *heapglass_trace_get_object_changes (HeapglassTrace *self, guint64 oid); /* guint */

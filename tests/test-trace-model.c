@@ -569,6 +569,55 @@ test_sparse_oids (void)
 }
 
 static void
+test_limited_snapshot_of_deep_stack (void)
+{
+  HgBuf b = { 0 };
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeapglassSnapshot) full = NULL;
+  g_autoptr (HeapglassSnapshot) limited = NULL;
+
+  hg_buf_header (&b, 10, "deep.py");
+  w_string (&b, "<module>");
+  w_string (&b, "down");
+  w_string (&b, "int");
+  w_string (&b, "n");
+  w_push (&b, 1, 1);
+  w_step (&b, HG_REC_STEP_LINE, 1);
+  /* ten nested calls of down(n), n = 9 … 0, each its own int */
+  for (int depth = 0; depth < 10; depth++)
+    {
+      w_push (&b, 2, 3);
+      w_int (&b, depth + 1, 9 - depth);
+      w_bind (&b, 0, 4, depth + 1);
+      w_step (&b, HG_REC_STEP_CALL, 3);
+    }
+  g_assert_true (heapglass_trace_feed (trace, b.data, b.len, &error));
+  g_assert_no_error (error);
+
+  full = heapglass_trace_snapshot (trace, 11);
+  g_assert_cmpuint (full->n_frames, ==, 11);
+  g_assert_cmpuint (full->n_frames_hidden, ==, 0);
+  g_assert_cmpuint (full->n_frames_head, ==, 11);
+  g_assert_cmpuint (full->n_objects, ==, 10);
+
+  limited = heapglass_trace_snapshot_limited (trace, 11, 4);
+  g_assert_cmpuint (limited->n_frames, ==, 4);
+  g_assert_cmpuint (limited->n_frames_head, ==, 2);
+  g_assert_cmpuint (limited->n_frames_hidden, ==, 7);
+  g_assert_cmpstr (limited->frames[0].function, ==, "<module>");
+  /* the outermost call of down, then the two innermost */
+  g_assert_cmpuint (limited->frames[1].oids[0], ==, 1);
+  g_assert_cmpuint (limited->frames[2].oids[0], ==, 9);
+  g_assert_cmpuint (limited->frames[3].oids[0], ==, 10);
+  g_assert_cmpuint (limited->frames[3].frame_id, ==, full->frames[10].frame_id);
+  /* only what the shown frames reach */
+  g_assert_cmpuint (limited->n_objects, ==, 3);
+  g_assert_null (heapglass_snapshot_find_object (limited, 5));
+  hg_buf_clear (&b);
+}
+
+static void
 test_memory_usage_reported (void)
 {
   g_autoptr (HeapglassTrace) trace = sample_trace ();
@@ -593,6 +642,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/trace/model/input-prompt", test_input_prompt);
   g_test_add_func ("/trace/model/summarised-list", test_summarised_list);
   g_test_add_func ("/trace/model/sparse-object-ids", test_sparse_oids);
+  g_test_add_func ("/trace/model/limited-snapshot-of-deep-stack",
+                   test_limited_snapshot_of_deep_stack);
   g_test_add_func ("/trace/model/memory-usage", test_memory_usage_reported);
   g_test_add_func ("/trace/decoder/any-split", test_any_split);
   g_test_add_func ("/trace/decoder/truncated-every-offset", test_truncated_every_offset);
