@@ -758,6 +758,20 @@ show_code (HeapglassWindow *self, const char *code, const char *title, const cha
   update_actions (self);
 }
 
+/* "Frames › A chain of calls" → "A chain of calls": the sidebar already shows the section. */
+static const char *
+short_title (const char *title)
+{
+  const char *sep = g_strrstr (title, "›");
+
+  if (sep == NULL)
+    return title;
+  sep += strlen ("›");
+  while (*sep == ' ')
+    sep++;
+  return *sep != '\0' ? sep : title;
+}
+
 void
 heapglass_window_show_block (HeapglassWindow *self, guint index)
 {
@@ -802,7 +816,7 @@ heapglass_window_show_block (HeapglassWindow *self, guint index)
     }
 
   draft = g_hash_table_lookup (self->drafts, GINT_TO_POINTER (index));
-  show_code (self, draft != NULL ? draft : block->code, block->title, name, path);
+  show_code (self, draft != NULL ? draft : block->code, short_title (block->title), name, path);
   if (draft != NULL)
     gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), TRUE);
 
