@@ -134,6 +134,7 @@ draw_header_text (cairo_t *cr, const char *text, double x, double cy, double max
   cairo_font_options_set_hint_metrics (font_options, CAIRO_HINT_METRICS_OFF);
   pango_cairo_context_set_font_options (pango_layout_get_context (layout), font_options);
   cairo_font_options_destroy (font_options);
+  pango_context_set_round_glyph_positions (pango_layout_get_context (layout), FALSE);
   pango_layout_context_changed (layout);
   pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
   if (bold)
@@ -323,7 +324,7 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
   captions = g_ptr_array_new_with_free_func (g_free);
   for (guint step = first_step; step <= last_step; step++)
     {
-      g_autoptr (HeapglassSnapshot) snapshot = heapglass_trace_snapshot (trace, step);
+      g_autoptr (HeapglassSnapshot) snapshot = heapglass_layout_snapshot (layout, trace, step);
       HeapglassScene *scene;
       Page step_page;
 

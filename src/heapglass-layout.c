@@ -24,7 +24,7 @@
 #define NAME_SLOT_H 20.0
 #define VALUE_H 28.0
 #define PAD 8.0
-#define GAP 20.0        /* free space kept around every object */
+#define GAP 16.0        /* free space kept around every object */
 #define WRAP_SLOTS 10   /* slots per row of an expanded sequence */
 #define CHAR_W 7.83     /* 13-unit monospace */
 #define SMALL_CHAR_W 6.63 /* 11-unit monospace */
@@ -96,6 +96,7 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   double x, y, w, h;
+  double vx;            /* where the value part starts (after an index or attribute name) */
   guint64 target;       /* the object referred to (0: none, or inline) */
   guint index;
   HeapglassSceneFlags flags;
@@ -270,9 +271,9 @@ text_width (const char *text, double char_w)
 
 /* Small immutable values that the inline option draws inside the slot. */
 static gboolean
-is_inline_value (HeapglassLayout *self, const HeapglassObjectView *obj)
+is_small_value (const HeapglassObjectView *obj)
 {
-  if (!self->inline_values || obj == NULL)
+  if (obj == NULL)
     return FALSE;
   switch (obj->kind)
     {
@@ -289,6 +290,12 @@ is_inline_value (HeapglassLayout *self, const HeapglassObjectView *obj)
     default:
       return FALSE;
     }
+}
+
+static gboolean
+is_inline_value (HeapglassLayout *self, const HeapglassObjectView *obj)
+{
+  return self->inline_values && is_small_value (obj);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -316,14 +323,15 @@ is_sequence (HgKind kind)
          kind == HG_KIND_FROZENSET;
 }
 
-/* Width of a cell referring to `target`: wide enough for an inline value. */
+/* Width of a cell referring to `target`: wide enough for an inline value. Dict keys that are
+ * small values are always shown by value: an arrow per key would cross the value column. */
 static double
-reference_cell_width (HeapglassLayout *self, guint64 target, char **inline_text)
+reference_cell_width (HeapglassLayout *self, guint64 target, gboolean key, char **inline_text)
 {
   const HeapglassObjectView *obj = lookup (self, target);
 
   *inline_text = NULL;
-  if (is_inline_value (self, obj))
+  if (key ? is_small_value (obj) : is_inline_value (self, obj))
     {
       *inline_text = value_text (obj, INLINE_MAX_CHARS);
       return MAX (SLOT_W, text_width (*inline_text, CHAR_W) + 2 * PAD);
@@ -343,37 +351,44 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
 
   if (is_sequence (obj->kind))
     {
+      /* One row per item, index on the left (like a state diagram in a textbook): the arrows
+       * leave to the right, level with their row, and a growing list grows downwards. */
       guint shown = expanded ? obj->n_items : MIN (obj->n_items, self->max_slots);
-      guint per_row = expanded ? WRAP_SLOTS : MAX (shown, 1);
-      double x = 0, y = LABEL_H, row_w = 0;
-      guint in_row = 0;
+      gboolean indexed = obj->kind == HG_KIND_LIST || obj->kind == HG_KIND_TUPLE;
+      double index_w = 0, value_w = SLOT_W, y = LABEL_H;
+      guint first = cells->len;
 
+      if (indexed && shown > 0)
+        {
+          char digits[24];
+
+          g_snprintf (digits, sizeof digits, "%u", shown - 1);
+          index_w = strlen (digits) * SMALL_CHAR_W + 2 * PAD;
+        }
       for (guint i = 0; i < shown; i++)
         {
           Cell cell = { 0 };
 
-          if (in_row == per_row)
-            {
-              row_w = MAX (row_w, x);
-              x = 0;
-              y += SLOT_H;
-              in_row = 0;
-            }
           cell.target = obj->items[i];
           cell.index = i;
-          cell.w = reference_cell_width (self, cell.target, &cell.text);
+          cell.w = reference_cell_width (self, cell.target, FALSE, &cell.text);
           if (cell.text)
-            {
-              cell.flags |= HEAPGLASS_SCENE_FLAG_INLINE;
-              cell.target = 0;
-            }
-          cell.x = x;
+            cell.flags |= HEAPGLASS_SCENE_FLAG_INLINE, cell.target = 0;
+          value_w = MAX (value_w, cell.w);
           cell.y = y;
           cell.h = SLOT_H;
-          x += cell.w;
-          in_row++;
+          y += SLOT_H;
           g_array_append_val (cells, cell);
         }
+      for (guint i = first; i < cells->len; i++)
+        {
+          Cell *cell = &g_array_index (cells, Cell, i);
+
+          cell->x = 0;
+          cell->vx = index_w;
+          cell->w = index_w + value_w;
+        }
+      geom->w = MAX (MAX (index_w + value_w, label_w), SLOT_W);
       if (obj->length > shown)
         {
           Cell cell = { 0 };
@@ -382,16 +397,17 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
           cell.marker = TRUE;
           cell.count = obj->length - shown;
           cell.text = g_strdup_printf (_("… %s more"), count);
-          cell.w = text_width (cell.text, SMALL_CHAR_W) + 2 * PAD;
-          cell.x = x;
           cell.y = y;
           cell.h = SLOT_H;
-          x += cell.w;
+          geom->w = MAX (geom->w, text_width (cell.text, SMALL_CHAR_W) + 2 * PAD);
+          y += SLOT_H;
           g_array_append_val (cells, cell);
         }
-      row_w = MAX (row_w, x);
-      geom->w = MAX (MAX (row_w, SLOT_W), label_w);
-      geom->h = y + SLOT_H;
+      for (guint i = first; i < cells->len; i++)
+        g_array_index (cells, Cell, i).w = geom->w;
+      if (obj->length == 0)
+        y += SLOT_H / 2; /* an empty container still has a body */
+      geom->h = y;
     }
   else if (obj->kind == HG_KIND_DICT)
     {
@@ -406,10 +422,10 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
           key.target = obj->items[2 * i];
           key.index = i;
           key.flags = HEAPGLASS_SCENE_FLAG_KEY;
-          key.w = reference_cell_width (self, key.target, &key.text);
+          key.w = reference_cell_width (self, key.target, TRUE, &key.text);
           value.target = obj->items[2 * i + 1];
           value.index = i;
-          value.w = reference_cell_width (self, value.target, &value.text);
+          value.w = reference_cell_width (self, value.target, FALSE, &value.text);
           if (key.text)
             key.flags |= HEAPGLASS_SCENE_FLAG_INLINE, key.target = 0;
           if (value.text)
@@ -466,7 +482,7 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
           cell.target = obj->attr_oids[i];
           cell.index = i;
           cell.label = obj->attr_names[i];
-          cell.w = reference_cell_width (self, cell.target, &cell.text);
+          cell.w = reference_cell_width (self, cell.target, FALSE, &cell.text);
           if (cell.text)
             cell.flags |= HEAPGLASS_SCENE_FLAG_INLINE, cell.target = 0;
           value_w = MAX (value_w, cell.w);
@@ -481,11 +497,20 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
 
           /* The cell covers the name too, so that a click on "x" selects the attribute. */
           cell->x = 0;
+          cell->vx = name_w;
           cell->w = name_w + value_w;
         }
       if (obj->n_attrs == 0)
         y += SLOT_H;
       geom->w = MAX (MAX (name_w + value_w, label_w), 2 * SLOT_W);
+      for (guint i = first; i < cells->len; i++)
+        {
+          Cell *cell = &g_array_index (cells, Cell, i);
+
+          /* Widen the last column to the box, so that the value cells line up with its edge. */
+          cell->vx = geom->w - (cell->w - cell->vx);
+          cell->w = geom->w;
+        }
       if (obj->n_attrs > shown)
         {
           Cell cell = { 0 };
@@ -524,20 +549,17 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
   else
     {
       geom->value = value_text (obj, MAX_VALUE_CHARS);
-      geom->w = MAX (MAX (text_width (geom->value, CHAR_W) + 2 * PAD, SLOT_W), label_w);
+      geom->w = MAX (MAX (text_width (geom->value, CHAR_W) + 2 * PAD + 4, SLOT_W), label_w);
       geom->h = LABEL_H + VALUE_H;
     }
 }
 
-/* Cell i's reference anchor (the dot an arrow leaves from), relative to the object's origin. */
+/* A cell's reference anchor (the dot an arrow leaves from): the middle of its value part. */
 static void
 cell_anchor (const HeapglassObjectView *obj, const Cell *cell, double *x, double *y)
 {
-  if (obj->kind == HG_KIND_INSTANCE)
-    *x = cell->x + cell->w - SLOT_W / 2;
-  else
-    *x = cell->x + cell->w / 2;
-  *y = cell->y + cell->h / 2 + (is_sequence (obj->kind) || obj->kind == HG_KIND_DICT ? 3 : 0);
+  *x = cell->x + cell->vx + (cell->w - cell->vx) / 2;
+  *y = cell->y + cell->h / 2;
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -560,34 +582,52 @@ frame_height (const HeapglassFrameView *frame)
   return h;
 }
 
-/* Which frames are shown, where: outermost at the top. */
+/* Which frames are shown, where: outermost at the top. A snapshot may already lack the middle
+ * of a deep stack (heapglass_trace_snapshot_limited()); the marker counts those frames too. */
 static GArray *
 layout_frames (HeapglassLayout *self, const HeapglassSnapshot *snapshot)
 {
   GArray *boxes = g_array_new (FALSE, FALSE, sizeof (FrameBox));
-  guint n = snapshot->n_frames, head = n, tail = 0;
+  guint n = snapshot->n_frames;
+  guint head_avail = snapshot->n_frames_hidden > 0 ? MIN (snapshot->n_frames_head, n) : n;
+  guint tail_avail = n - head_avail;
+  guint head = head_avail, tail = tail_avail, hidden = snapshot->n_frames_hidden;
   double y = MARGIN;
 
-  if (n > self->max_frames + self->extra_frames)
+  if (hidden > 0 || n > self->max_frames + self->extra_frames)
     {
-      tail = self->max_frames - self->max_frames / 2;
-      head = self->max_frames / 2 + self->extra_frames;
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      FrameBox box = { i, y, 0, 0 };
+      guint want_tail = self->max_frames - self->max_frames / 2;
+      guint want_head = self->max_frames / 2 + self->extra_frames;
 
-      if (i == head && tail > 0)
+      if (hidden == 0)
         {
-          FrameBox marker = { G_MAXUINT, y, MARKER_H, n - head - tail };
-
-          g_array_append_val (boxes, marker);
-          y += MARKER_H + FRAME_GAP;
-          i = n - tail - 1;
-          continue;
+          /* a full snapshot: split it ourselves */
+          head_avail = n - want_tail;
+          tail_avail = want_tail;
         }
-      box.y = y;
-      box.h = frame_height (&snapshot->frames[i]);
+      head = MIN (head_avail, want_head);
+      tail = MIN (tail_avail, want_tail);
+      hidden += (head_avail - head) + (tail_avail - tail);
+    }
+
+  for (guint i = 0; i < head; i++)
+    {
+      FrameBox box = { i, y, frame_height (&snapshot->frames[i]), 0 };
+
+      g_array_append_val (boxes, box);
+      y += box.h + FRAME_GAP;
+    }
+  if (hidden > 0)
+    {
+      FrameBox marker = { G_MAXUINT, y, MARKER_H, hidden };
+
+      g_array_append_val (boxes, marker);
+      y += MARKER_H + FRAME_GAP;
+    }
+  for (guint i = n - tail; i < n; i++)
+    {
+      FrameBox box = { i, y, frame_height (&snapshot->frames[i]), 0 };
+
       g_array_append_val (boxes, box);
       y += box.h + FRAME_GAP;
     }
@@ -698,6 +738,9 @@ static void
 place (HeapglassLayout *self, Placement *p)
 {
   double px, py, best_cost = G_MAXDOUBLE, best_x = 0, best_y = 0;
+  /* Moving right costs more than moving down: the heap reads as columns, the objects of the
+   * frames in the first one, what they refer to in the next, and so on. */
+  double right_cost = p->parent_oid ? 2.0 : 4.0;
 
   preferred_position (self, p, &px, &py);
 
@@ -720,7 +763,7 @@ place (HeapglassLayout *self, Placement *p)
       for (guint tries = 0; tries < 400; tries++)
         {
           Placement *blocker = grid_collision (self, x, y, p->w, p->h, p->born, p->died);
-          double cost = row_cost + 0.6 * (x - px);
+          double cost = row_cost + right_cost * (x - px);
 
           if (cost >= best_cost)
             break;
@@ -831,14 +874,18 @@ reserve_growth (HeapglassLayout *self, const HeapglassObjectView *obj, double *w
     {
     case HG_KIND_LIST:
     case HG_KIND_SET:
-      if (!g_hash_table_contains (self->expanded, &obj->oid))
-        *w = MAX (*w, self->max_slots * SLOT_W + marker_w);
-      break;
-    case HG_KIND_DICT:
-    case HG_KIND_INSTANCE:
+      *w = MAX (*w, marker_w);
       if (!g_hash_table_contains (self->expanded, &obj->oid))
         *h = MAX (*h, LABEL_H + (self->max_slots + 1) * SLOT_H);
-      *w = MAX (*w, 4 * SLOT_W);
+      break;
+    case HG_KIND_DICT:
+      /* Dicts grow a little, instances rarely after __init__: reserving less keeps the picture
+       * compact; prepare() knows the real sizes anyway. */
+      *h = MAX (*h, MIN (*h + 3 * SLOT_H, LABEL_H + (self->max_slots + 1) * SLOT_H));
+      *w = MAX (*w, 3 * SLOT_W);
+      break;
+    case HG_KIND_INSTANCE:
+      *h = MAX (*h, MIN (*h + SLOT_H, LABEL_H + (self->max_slots + 1) * SLOT_H));
       break;
     default:
       break;
@@ -873,7 +920,7 @@ walk_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray 
       Visit visit = g_array_index (queue, Visit, q);
       const HeapglassObjectView *obj = visit.obj;
       Geometry geom;
-      gboolean below = is_sequence (obj->kind);
+      gboolean below = FALSE;
 
       object_geometry (self, obj, &geom);
       if (first_sight && !visit.placement->placed)
@@ -919,6 +966,18 @@ walk_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray 
 
 /* ---------------------------------------------------------------------------------------------- */
 
+HeapglassSnapshot *
+heapglass_layout_snapshot (HeapglassLayout *self, HeapglassTrace *trace, guint step)
+{
+  guint max_frames;
+
+  g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), NULL);
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (trace), NULL);
+
+  max_frames = self->extra_frames > G_MAXUINT / 4 ? G_MAXUINT / 2 : self->max_frames + self->extra_frames;
+  return heapglass_trace_snapshot_limited (trace, step, max_frames);
+}
+
 void
 heapglass_layout_prepare (HeapglassLayout *self, HeapglassTrace *trace, guint last_step)
 {
@@ -944,7 +1003,7 @@ heapglass_layout_prepare (HeapglassLayout *self, HeapglassTrace *trace, guint la
   queue = g_array_new (FALSE, FALSE, sizeof (Visit));
   for (guint step = first; step <= last_step; step += stride)
     {
-      g_autoptr (HeapglassSnapshot) snapshot = heapglass_trace_snapshot (trace, step);
+      g_autoptr (HeapglassSnapshot) snapshot = heapglass_layout_snapshot (self, trace, step);
       g_autoptr (GArray) frames = NULL;
 
       if (snapshot == NULL)
@@ -1143,7 +1202,7 @@ add_arrow (HeapglassLayout *self, HeapglassScene *scene, const PendingArrow *pen
   crossings = arrow_crossings (self, &arrow, pending->oid, pending->target, step);
   if (crossings > 0)
     {
-      static const double bends[] = { -60, 60, -120, 120, -200, 200 };
+      static const double bends[] = { -30, 30, -60, 60, -90, 90 };
       HeapglassSceneItem best = arrow;
 
       for (guint b = 0; b < G_N_ELEMENTS (bends) && crossings > 0; b++)
@@ -1192,7 +1251,7 @@ emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapsh
           item.width = FRAME_W;
           item.height = box->h;
           item.count = box->hidden;
-          item.first_depth = g_array_index (frames, FrameBox, f - 1).index + 1;
+          item.first_depth = f > 0 ? g_array_index (frames, FrameBox, f - 1).index + 1 : 0;
           item.text = text;
           heapglass_scene_add_item (scene, &item);
           continue;
@@ -1308,6 +1367,10 @@ emit_object (HeapglassLayout *self, HeapglassScene *scene, const Visit *visit, G
       slot.y = p->y + cell->y;
       slot.width = cell->w;
       slot.height = cell->h;
+      slot.x0 = slot.x + cell->vx;
+      slot.y0 = slot.y;
+      slot.x1 = slot.x + cell->w;
+      slot.y1 = slot.y + cell->h;
       slot.oid = obj->oid;
       slot.object_kind = obj->kind;
       slot.parent = object_index;

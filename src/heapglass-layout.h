@@ -33,6 +33,12 @@ void heapglass_layout_prepare (HeapglassLayout *self, HeapglassTrace *trace, gui
 /* Forget every position and expansion (a different program). Emits "changed". */
 void heapglass_layout_reset (HeapglassLayout *self);
 
+/* The snapshot of `step` with just the frames this layout shows (the middle of a deep stack is
+ * left out by the trace model, which keeps a 50,000-frame recursion fast). Use it rather than
+ * heapglass_trace_snapshot() to build scenes. */
+HeapglassSnapshot *heapglass_layout_snapshot (HeapglassLayout *self, HeapglassTrace *trace,
+                                              guint step);
+
 /* The scene of one snapshot (places any object not yet placed). Never returns NULL. */
 HeapglassScene *heapglass_layout_build_scene (HeapglassLayout *self, HeapglassSnapshot *snapshot);
 

@@ -399,7 +399,7 @@ draw_object (Renderer *r, const HeapglassSceneItem *item)
   if (item->text)
     {
       set_rgb (r, r->pal->fg);
-      draw_text (r, r->mono, item->text, bx + 8, by + bh / 2, bw - 12, ALIGN_LEFT);
+      draw_text (r, r->mono, item->text, bx + 8, by + bh / 2, bw - 10, ALIGN_LEFT);
     }
 }
 
@@ -407,72 +407,57 @@ static void
 draw_slot (Renderer *r, const HeapglassSceneItem *item)
 {
   cairo_t *cr = r->cr;
-  gboolean sequence = item->object_kind == HG_KIND_LIST || item->object_kind == HG_KIND_TUPLE ||
-                      item->object_kind == HG_KIND_SET || item->object_kind == HG_KIND_FROZENSET;
   gboolean selected = points_at_selection (r, item);
-  double cx, cy = item->y + item->height / 2;
+  double cx = (item->x0 + item->x1) / 2, cy = item->y + item->height / 2;
   Rgb dot = selected ? r->pal->selected : r->pal->arrow;
 
-  /* Cell dividers: inner lines only, the box outline is the object's. */
+  /* Row dividers and the column line: the box outline itself is the object's. */
   cairo_set_line_width (cr, 0.8);
-  set_rgba (r, r->pal->line, 0.7);
-  if (sequence || item->object_kind == HG_KIND_DICT)
+  set_rgba (r, r->pal->line, 0.55);
+  if (item->y > heapglass_scene_get_item (r->scene, item->parent)->y + LABEL_H + 0.5)
     {
-      cairo_rectangle (cr, item->x, item->y, item->width, item->height);
-      cairo_stroke (cr);
+      cairo_move_to (cr, item->x, item->y);
+      cairo_line_to (cr, item->x + item->width, item->y);
     }
-  else if (item->object_kind == HG_KIND_INSTANCE)
+  if (item->x0 > item->x + 0.5)
     {
-      cairo_move_to (cr, item->x, item->y + item->height);
-      cairo_line_to (cr, item->x + item->width, item->y + item->height);
-      cairo_move_to (cr, item->x + item->width - 40, item->y);
-      cairo_line_to (cr, item->x + item->width - 40, item->y + item->height);
-      cairo_stroke (cr);
+      cairo_move_to (cr, item->x0, item->y);
+      cairo_line_to (cr, item->x0, item->y + item->height);
     }
+  cairo_stroke (cr);
 
-  if (item->object_kind == HG_KIND_LIST || item->object_kind == HG_KIND_TUPLE)
+  /* The index or attribute name, left of the value cell. */
+  if (item->x0 > item->x + 0.5)
     {
-      set_rgb (r, r->pal->muted);
-      draw_text (r, r->mono_tiny, item->name, item->x + 3, item->y + 6, item->width - 4,
-                 ALIGN_LEFT);
-    }
+      gboolean attribute = item->object_kind == HG_KIND_INSTANCE;
 
-  if (item->object_kind == HG_KIND_INSTANCE)
-    {
-      set_rgb (r, r->pal->fg);
-      draw_text (r, r->mono, item->name, item->x + 8, cy, item->width - 52, ALIGN_LEFT);
-      cx = item->x + item->width - 20;
+      set_rgb (r, attribute ? r->pal->fg : r->pal->muted);
+      draw_text (r, attribute ? r->mono : r->mono_small, item->name, item->x + 8, cy,
+                 item->x0 - item->x - 10, ALIGN_LEFT);
     }
-  else
-    cx = item->x + item->width / 2;
 
   if (item->flags & HEAPGLASS_SCENE_FLAG_DEAD)
     {
-      double w = item->width - 12;
+      double w = item->x1 - item->x0 - 12;
 
-      rounded_rect (cr, item->x + 6, cy - 9, w, 18, 9);
+      rounded_rect (cr, item->x0 + 6, cy - 9, w, 18, 9);
       set_rgb (r, r->pal->bg);
       cairo_fill_preserve (cr);
       set_rgb (r, r->pal->changed);
       cairo_set_line_width (cr, 1.4);
       cairo_stroke (cr);
-      set_rgb (r, r->pal->changed);
-      draw_text (r, r->sans_small, item->text ? item->text : _("dead"), item->x + item->width / 2,
-                 cy, w - 4, ALIGN_CENTER);
+      draw_text (r, r->sans_small, item->text ? item->text : _("dead"), cx, cy, w - 4,
+                 ALIGN_CENTER);
       return;
     }
   if (item->flags & HEAPGLASS_SCENE_FLAG_INLINE)
     {
       set_rgb (r, r->pal->fg);
-      if (item->object_kind == HG_KIND_INSTANCE)
-        draw_text (r, r->mono, item->text, item->x + item->width - 6, cy, 120, ALIGN_RIGHT);
-      else
-        draw_text (r, r->mono, item->text, item->x + item->width / 2, cy + (sequence ? 3 : 0),
-                   item->width - 4, ALIGN_CENTER);
+      draw_text (r, r->mono, item->text, cx, cy, item->x1 - item->x0 - 4, ALIGN_CENTER);
       return;
     }
   if (item->target_oid != 0)
-    draw_dot (r, cx, cy + (sequence || item->object_kind == HG_KIND_DICT ? 3 : 0), dot);
+    draw_dot (r, cx, cy, dot);
 }
 
 static void
@@ -616,6 +601,8 @@ heapglass_renderer_draw (cairo_t *cr, HeapglassScene *scene, const HeapglassRend
   cairo_font_options_set_hint_style (font_options, CAIRO_HINT_STYLE_NONE);
   pango_cairo_context_set_font_options (pango_layout_get_context (r.layout), font_options);
   cairo_font_options_destroy (font_options);
+  /* Unrounded glyph positions: widths are what the layout measured, at every scale. */
+  pango_context_set_round_glyph_positions (pango_layout_get_context (r.layout), FALSE);
   pango_layout_context_changed (r.layout);
   pango_layout_set_ellipsize (r.layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_single_paragraph_mode (r.layout, TRUE);

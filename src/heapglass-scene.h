@@ -67,7 +67,8 @@ typedef struct
   guint parent;        /* index of the enclosing FRAME/OBJECT (for NAME, SLOT, MORE_MARKER), or
                           for an ARROW the index of its source NAME/SLOT; else NO_PARENT */
   /* ARROW: cubic bezier p0 (at the source) … p3 (the arrowhead's tip, on the target's edge).
-   * NAME: (x0, y0)–(x1, y1) is its value cell, where the arrow leaves or the inline value is. */
+   * NAME and SLOT: (x0, y0)–(x1, y1) is the value cell (right of a name, index or attribute
+   * name), where the arrow leaves from its middle or the inline value is drawn. */
   double x0, y0, x1, y1, x2, y2, x3, y3;
 } HeapglassSceneItem;
 
