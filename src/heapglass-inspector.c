@@ -70,6 +70,47 @@ format_float (double value)
   return g_strdup (buf);
 }
 
+/* A string as Python's repr() writes it (single quotes; quotes, backslashes and control
+ * characters escaped), so that '\n' or a trailing space is visible. */
+static char *
+quote_text (const char *prefix, const char *text, gboolean truncated)
+{
+  GString *out = g_string_new (prefix);
+
+  g_string_append_c (out, '\'');
+  for (const char *p = text ? text : ""; *p; p++)
+    {
+      guchar c = (guchar) *p;
+      switch (c)
+        {
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\'':
+          g_string_append (out, "\\'");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\x%02x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+    }
+  if (truncated)
+    g_string_append (out, "…");
+  g_string_append_c (out, '\'');
+  return g_string_free (out, FALSE);
+}
+
 /* A short name for an object in the referrers list: `list #12`. */
 static char *
 object_short_name (const HeapglassObjectView *object)
@@ -89,7 +130,10 @@ key_text (const HeapglassSnapshot *snapshot, guint64 key_oid)
   switch (key->kind)
     {
     case HG_KIND_STR:
-      return g_strdup_printf ("['%s']", key->text ? key->text : "");
+      {
+        g_autofree char *quoted = quote_text ("", key->text, FALSE);
+        return g_strdup_printf ("[%s]", quoted);
+      }
     case HG_KIND_INT:
       return g_strdup_printf ("[%" G_GINT64_FORMAT "]", key->int_value);
     case HG_KIND_BOOL:
@@ -124,9 +168,7 @@ describe_value (const HeapglassObjectView *object)
       {
         const char *prefix = object->kind == HG_KIND_BYTES ? "b" : "";
         gsize shown = object->text ? g_utf8_strlen (object->text, -1) : 0;
-        g_autofree char *quoted = g_strdup_printf ("%s'%s%s'", prefix,
-                                                   object->text ? object->text : "",
-                                                   shown < object->length ? "…" : "");
+        g_autofree char *quoted = quote_text (prefix, object->text, shown < object->length);
         /* Translators: %s is a quoted string, then its length in characters or bytes. */
         return g_strdup_printf (ngettext ("%s, length %" G_GUINT64_FORMAT,
                                           "%s, length %" G_GUINT64_FORMAT, object->length),

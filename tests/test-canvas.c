@@ -76,6 +76,20 @@ writer_int (Writer *w, guint64 oid, gint64 value)
 }
 
 static void
+writer_str (Writer *w, guint64 oid, const char *text)
+{
+  guint sid = writer_sid (w, "str");
+  hg_buf_byte (&w->buf, HG_REC_OBJ_NEW);
+  hg_buf_varint (&w->buf, oid);
+  hg_buf_varint (&w->buf, sid);
+  hg_buf_varint (&w->buf, HG_KIND_STR);
+  hg_buf_varint (&w->buf, 49 + strlen (text));
+  hg_buf_varint (&w->buf, 1);
+  hg_buf_varint (&w->buf, g_utf8_strlen (text, -1));
+  hg_buf_string (&w->buf, text);
+}
+
+static void
 writer_list (Writer *w, guint64 oid, guint refcount, guint n, const guint64 *items)
 {
   guint sid = writer_sid (w, "list");
@@ -475,6 +489,31 @@ test_inspector_jump_buttons (Fixture *f, gconstpointer data)
   g_signal_handlers_disconnect_by_func (f->inspector, on_jump, &jumped);
 }
 
+/* A string's value reads as Python's repr() would write it. */
+static void
+test_inspector_string_repr (Fixture *f, gconstpointer data)
+{
+  Writer w;
+  GtkLabel *value;
+
+  writer_init (&w, 100);
+  writer_frame_push (&w, "<module>", 1);
+  writer_step (&w, 1);
+  writer_str (&w, 7, "it's\n\"here\"");
+  writer_bind (&w, "s", 7);
+  writer_step (&w, 2);
+  g_autoptr (HeapglassTrace) trace = writer_finish (&w);
+
+  heapglass_inspector_set_trace (f->inspector, trace);
+  heapglass_inspector_show_object (f->inspector, 2, 7);
+  g_assert_cmpstr (heapglass_inspector_get_type_text (f->inspector), ==, "str");
+  g_assert_cmpstr (heapglass_inspector_get_referrers_text (f->inspector), ==, "s (global)");
+  value = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->inspector),
+                                                    HEAPGLASS_TYPE_INSPECTOR, "value_label"));
+  g_assert_nonnull (strstr (gtk_label_get_text (value), "'it\\'s\\n\"here\"'"));
+  heapglass_inspector_set_trace (f->inspector, NULL);
+}
+
 /* Without set_dark() the canvas follows the system's (AdwStyleManager's) light/dark choice. */
 static void
 test_dark_follows_style_manager (void)
@@ -594,6 +633,51 @@ test_expand_long_list (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_items (heapglass_canvas_get_scene (f->canvas), HEAPGLASS_SCENE_SLOT,
                                  LIST_Z, 0),
                     ==, LONG_LIST_LEN);
+}
+
+/* A recursion 30 calls deep: the middle of the stack collapses into "… N frames …", and a click
+ * on it shows them. */
+static void
+test_expand_deep_stack (Fixture *f, gconstpointer data)
+{
+  Writer w;
+  const guint depth = 30;
+  HeapglassScene *scene;
+  const HeapglassSceneItem *marker = NULL;
+
+  writer_init (&w, 100);
+  writer_frame_push (&w, "<module>", 1);
+  writer_step (&w, 1);
+  writer_int (&w, 1, 0);
+  for (guint d = 1; d < depth; d++)
+    {
+      writer_frame_push (&w, "down", 1);
+      writer_bind (&w, "n", 1);
+      hg_buf_byte (&w.buf, HG_REC_STEP_CALL);
+      hg_buf_varint (&w.buf, 2);
+    }
+  g_autoptr (HeapglassTrace) trace = writer_finish (&w);
+
+  heapglass_canvas_set_trace (f->canvas, trace);
+  heapglass_canvas_set_step (f->canvas, heapglass_trace_get_n_steps (trace));
+  scene = heapglass_canvas_get_scene (f->canvas);
+  g_assert_cmpuint (heapglass_canvas_get_snapshot (f->canvas)->n_frames, ==, depth);
+
+  guint frames_before = count_items (scene, HEAPGLASS_SCENE_FRAME, 0, 0);
+  for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
+    if (heapglass_scene_get_item (scene, i)->kind == HEAPGLASS_SCENE_FRAMES_MARKER)
+      marker = heapglass_scene_get_item (scene, i);
+  g_assert_nonnull (marker);
+  g_assert_cmpuint (frames_before, <, depth);
+  g_assert_cmpuint (marker->count, ==, depth - frames_before);
+
+  g_assert_true (heapglass_canvas_click_scene_point (f->canvas, marker->x + marker->width / 2,
+                                                     marker->y + marker->height / 2));
+  scene = heapglass_canvas_get_scene (f->canvas);
+  g_assert_cmpuint (count_items (scene, HEAPGLASS_SCENE_FRAME, 0, 0), ==, depth);
+  g_assert_cmpuint (count_items (scene, HEAPGLASS_SCENE_FRAMES_MARKER, 0, 0), ==, 0);
+
+  heapglass_canvas_set_trace (f->canvas, NULL);
 }
 
 static void
@@ -729,7 +813,7 @@ test_sparkline_values (Fixture *f, gconstpointer data)
 }
 
 static void
-save_widget_png (GtkWidget *widget, const char *name)
+save_widget_png_scaled (GtkWidget *widget, const char *name, double scale)
 {
   g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
@@ -741,9 +825,13 @@ save_widget_png (GtkWidget *widget, const char *name)
                                             name, NULL);
 
   g_assert_cmpint (width, >, 0);
+  /* scale 2 renders what a HiDPI screen shows: the same vector drawing at twice the pixels. */
+  gtk_snapshot_scale (snapshot, scale, scale);
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
+  width = (int) (width * scale);
+  height = (int) (height * scale);
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_nonnull (texture);
@@ -762,6 +850,12 @@ save_widget_png (GtkWidget *widget, const char *name)
 }
 
 static void
+save_widget_png (GtkWidget *widget, const char *name)
+{
+  save_widget_png_scaled (widget, name, 1.0);
+}
+
+static void
 test_screenshot (Fixture *f, gconstpointer data)
 {
   set_step (f, ALIAS_STEP);
@@ -770,6 +864,7 @@ test_screenshot (Fixture *f, gconstpointer data)
   save_widget_png (GTK_WIDGET (f->canvas), "canvas-aliasing.png");
   save_widget_png (f->window, "canvas-window.png");
   save_widget_png (GTK_WIDGET (f->sparkline), "sparkline.png");
+  save_widget_png_scaled (GTK_WIDGET (f->canvas), "canvas-aliasing-2x.png", 2.0);
 
   heapglass_canvas_set_dark (f->canvas, TRUE);
   set_step (f, LONG_LIST_STEP);
@@ -980,6 +1075,7 @@ main (int argc, char **argv)
   ADD ("/canvas/select/scrolls-into-view", test_select_scrolls_into_view);
   ADD ("/canvas/zoom/keeps-point-under-cursor", test_zoom_keeps_point);
   ADD ("/canvas/expand/long-list", test_expand_long_list);
+  ADD ("/canvas/expand/deep-stack", test_expand_deep_stack);
   ADD ("/canvas/keyboard/tab-and-enter-follow-reference", test_keyboard_follow_reference);
   ADD ("/canvas/tooltip/describes-shape", test_tooltip_describes);
   ADD ("/canvas/screenshot", test_screenshot);
@@ -987,6 +1083,7 @@ main (int argc, char **argv)
   ADD ("/canvas/perf/step-time-1000-objects", test_step_time);
   ADD ("/inspector/changes/previous-and-next", test_inspector_changes);
   ADD ("/inspector/changes/buttons-jump", test_inspector_jump_buttons);
+  ADD ("/inspector/value/string-repr", test_inspector_string_repr);
   g_test_add_func ("/canvas/theme/follows-style-manager", test_dark_follows_style_manager);
   ADD ("/sparkline/values-match-trace", test_sparkline_values);
 #undef ADD
