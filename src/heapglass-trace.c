@@ -208,10 +208,10 @@ struct _HeapglassTrace
   HgEnding ending;
   int exit_status;
   int signal_number;
-  char *end_message;
+  const char *end_message;           /* in `chunk`: callers may hold it while decoding goes on */
   guint32 end_line;
   guint32 last_exception_type;
-  char *last_exception_message;
+  const char *last_exception_message; /* in `chunk`, likewise */
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassTrace, heapglass_trace, G_TYPE_OBJECT)
@@ -399,8 +399,6 @@ heapglass_trace_finalize (GObject *object)
   g_byte_array_unref (self->pending);
   g_clear_error (&self->error);
   g_free (self->script);
-  g_free (self->end_message);
-  g_free (self->last_exception_message);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (heapglass_trace_parent_class)->finalize (object);
@@ -1273,8 +1271,7 @@ decode_exception (HeapglassTrace *self, Rd *r)
   e.message = g_utf8_make_valid ((const char *) data, (gssize) len);
   g_array_append_val (self->exceptions, e);
   self->last_exception_type = (guint32) sid;
-  g_free (self->last_exception_message);
-  self->last_exception_message = g_strdup (e.message);
+  self->last_exception_message = g_string_chunk_insert (self->chunk, e.message);
   return RD_OK;
 }
 
@@ -1299,8 +1296,13 @@ decode_end (HeapglassTrace *self, Rd *r)
   self->ending = (HgEnding) ending;
   self->exit_status = (int) status;
   self->signal_number = (int) signal_number;
-  g_free (self->end_message);
-  self->end_message = len ? g_utf8_make_valid ((const char *) data, (gssize) len) : NULL;
+  if (len > 0)
+    {
+      g_autofree char *message = g_utf8_make_valid ((const char *) data, (gssize) len);
+      self->end_message = g_string_chunk_insert (self->chunk, message);
+    }
+  else
+    self->end_message = NULL;
   self->end_line = line;
   self->state = STATE_ENDED;
   return RD_OK;
@@ -1557,8 +1559,7 @@ heapglass_trace_set_ending (HeapglassTrace *self, HgEnding ending, int exit_stat
       self->ending = ending;
       self->exit_status = exit_status;
       self->signal_number = signal_number;
-      g_free (self->end_message);
-      self->end_message = g_strdup (message);
+      self->end_message = message ? g_string_chunk_insert (self->chunk, message) : NULL;
     }
   g_mutex_unlock (&self->lock);
 }

@@ -617,6 +617,53 @@ test_limited_snapshot_of_deep_stack (void)
   hg_buf_clear (&b);
 }
 
+typedef struct
+{
+  HeapglassTrace *trace;
+  HgBuf stream;
+} FeedJob;
+
+static gpointer
+feed_slowly (gpointer data)
+{
+  FeedJob *job = data;
+
+  for (gsize off = 0; off < job->stream.len; off++)
+    {
+      g_assert_true (heapglass_trace_feed (job->trace, job->stream.data + off, 1, NULL));
+      if (off % 16 == 0)
+        g_thread_yield ();
+    }
+  g_assert_true (heapglass_trace_finish (job->trace, NULL));
+  return NULL;
+}
+
+static void
+test_feed_while_snapshotting (void)
+{
+  FeedJob job = { heapglass_trace_new (), sample_stream () };
+  GThread *feeder = g_thread_new ("feeder", feed_slowly, &job);
+  guint seen = 0;
+
+  while (!heapglass_trace_is_complete (job.trace))
+    {
+      guint n = heapglass_trace_get_n_steps (job.trace);
+      for (guint s = 1; s <= n; s++)
+        {
+          g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (job.trace, s);
+          g_assert_cmpuint (snap->step, ==, s);
+          g_assert_cmpuint (snap->n_steps, >=, n);
+          g_assert_cmpuint (snap->n_frames, >=, 1);
+        }
+      seen = MAX (seen, n);
+    }
+  g_thread_join (feeder);
+  g_assert_cmpuint (heapglass_trace_get_n_steps (job.trace), ==, 10);
+  g_assert_cmpint (heapglass_trace_get_ending (job.trace), ==, HG_END_EXCEPTION);
+  g_object_unref (job.trace);
+  hg_buf_clear (&job.stream);
+}
+
 static void
 test_memory_usage_reported (void)
 {
@@ -645,6 +692,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/trace/model/limited-snapshot-of-deep-stack",
                    test_limited_snapshot_of_deep_stack);
   g_test_add_func ("/trace/model/memory-usage", test_memory_usage_reported);
+  g_test_add_func ("/trace/model/feed-while-snapshotting", test_feed_while_snapshotting);
   g_test_add_func ("/trace/decoder/any-split", test_any_split);
   g_test_add_func ("/trace/decoder/truncated-every-offset", test_truncated_every_offset);
   g_test_add_func ("/trace/decoder/random-corruption", test_random_corruption);
