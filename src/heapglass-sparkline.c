@@ -26,6 +26,8 @@ struct _HeapglassSparkline
   guint cols_width;
   gboolean cols_valid;
 
+  GtkWidget *menu; /* right-click: objects or bytes */
+
   /* Peak of the chosen value, for the accessible label (recomputed with the data, not per step). */
   guint64 peak;
   guint peak_step;
@@ -335,10 +337,27 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
 }
 
 static void
+on_menu_pressed (GtkGestureClick *gesture, int n_press, double x, double y, HeapglassSparkline *self)
+{
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &(GdkRectangle){ (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+heapglass_sparkline_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  HeapglassSparkline *self = HEAPGLASS_SPARKLINE (widget);
+
+  gtk_popover_present (GTK_POPOVER (self->menu));
+}
+
+static void
 heapglass_sparkline_dispose (GObject *object)
 {
   HeapglassSparkline *self = HEAPGLASS_SPARKLINE (object);
 
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_object (&self->trace);
   G_OBJECT_CLASS (heapglass_sparkline_parent_class)->dispose (object);
 }
@@ -411,6 +430,7 @@ heapglass_sparkline_class_init (HeapglassSparklineClass *klass)
 
   widget_class->snapshot = heapglass_sparkline_snapshot;
   widget_class->measure = heapglass_sparkline_measure;
+  widget_class->size_allocate = heapglass_sparkline_size_allocate;
 
   properties[PROP_TRACE] = g_param_spec_object ("trace", NULL, NULL, HEAPGLASS_TYPE_TRACE,
                                                 G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
@@ -425,6 +445,8 @@ heapglass_sparkline_class_init (HeapglassSparklineClass *klass)
   signals[STEP_ACTIVATED] = g_signal_new ("step-activated", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                           G_TYPE_UINT);
+
+  gtk_widget_class_install_property_action (widget_class, "sparkline.mode", "mode");
 
   gtk_widget_class_set_css_name (widget_class, "sparkline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -445,6 +467,26 @@ heapglass_sparkline_init (HeapglassSparkline *self)
 
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
+
+  /* Right click chooses what is charted. */
+  g_autoptr (GMenu) model = g_menu_new ();
+  g_autoptr (GMenuItem) objects = g_menu_item_new (_("Live _Objects"), NULL);
+  g_autoptr (GMenuItem) bytes = g_menu_item_new (_("Live _Bytes"), NULL);
+  g_menu_item_set_action_and_target_value (objects, "sparkline.mode",
+                                           g_variant_new_uint32 (HEAPGLASS_SPARKLINE_OBJECTS));
+  g_menu_item_set_action_and_target_value (bytes, "sparkline.mode",
+                                           g_variant_new_uint32 (HEAPGLASS_SPARKLINE_BYTES));
+  g_menu_append_item (model, objects);
+  g_menu_append_item (model, bytes);
+  self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (model));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+  gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+
+  GtkGesture *menu_click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (menu_click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (menu_click, "pressed", G_CALLBACK (on_menu_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (menu_click));
 
   sparkline_update_accessible (self);
 }

@@ -799,8 +799,10 @@ test_sparkline_values (Fixture *f, gconstpointer data)
   g_assert_cmpuint (mins[0], ==, heapglass_trace_get_step_live_objects (f->trace, 1));
   g_assert_cmpuint (maxs[1], ==, heapglass_trace_get_step_live_objects (f->trace, 5));
 
-  /* Bytes mode reads the byte counts. */
-  heapglass_sparkline_set_mode (f->sparkline, HEAPGLASS_SPARKLINE_BYTES);
+  /* Bytes mode (the right-click menu's action) reads the byte counts. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sparkline), "sparkline.mode", "u",
+                                             (guint32) HEAPGLASS_SPARKLINE_BYTES));
+  g_assert_cmpint (heapglass_sparkline_get_mode (f->sparkline), ==, HEAPGLASS_SPARKLINE_BYTES);
   heapglass_sparkline_get_columns (f->sparkline, n, mins, maxs);
   for (guint step = 1; step <= n; step++)
     g_assert_cmpuint (maxs[step - 1], ==, heapglass_trace_get_step_live_bytes (f->trace, step));
