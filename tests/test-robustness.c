@@ -99,6 +99,15 @@ plain_run_clear (PlainRun *run)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PlainRun, plain_run_clear)
 
+static char *
+bytes_to_string (GBytes *bytes)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  return data ? g_strndup (data, len) : g_strdup ("");
+}
+
 static void
 plain_run (const char *path, const char *stdin_path, PlainRun *run)
 {
@@ -109,7 +118,6 @@ plain_run (const char *path, const char *stdin_path, PlainRun *run)
   g_autoptr (GBytes) err = NULL;
   g_autofree char *dir = g_path_get_dirname (path);
   const char *python = g_getenv ("HEAPGLASS_PYTHON");
-  gsize len;
 
   g_assert_nonnull (python);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
@@ -121,8 +129,8 @@ plain_run (const char *path, const char *stdin_path, PlainRun *run)
   g_subprocess_communicate (process, NULL, NULL, &out, &err, &error);
   g_assert_no_error (error);
 
-  run->out = g_strndup (g_bytes_get_data (out, &len) ? g_bytes_get_data (out, NULL) : "", len);
-  run->err = g_strndup (g_bytes_get_data (err, &len) ? g_bytes_get_data (err, NULL) : "", len);
+  run->out = bytes_to_string (out);
+  run->err = bytes_to_string (err);
   if (g_subprocess_get_if_signaled (process))
     {
       run->exit_status = -1;
