@@ -287,6 +287,156 @@ test_instances_dicts_generators (void)
   g_assert_cmpuint (gen_pushes, ==, 3);
 }
 
+/* Renders an object the way tests/data/tracer/stress_mutations.py's short() prints it. */
+static void
+render (HeapglassSnapshot *snapshot, guint64 oid, GString *out, int depth)
+{
+  const HeapglassObjectView *o = heapglass_snapshot_find_object (snapshot, oid);
+  const char *open = "[", *close = "]";
+
+  g_assert_nonnull (o);
+  if (depth > 8)
+    {
+      g_string_append (out, "...");
+      return;
+    }
+  switch (o->kind)
+    {
+    case HG_KIND_NONE:
+      g_string_append (out, "None");
+      break;
+    case HG_KIND_BOOL:
+      g_string_append (out, o->bool_value ? "True" : "False");
+      break;
+    case HG_KIND_INT:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, o->int_value);
+      break;
+    case HG_KIND_STR:
+      g_string_append_printf (out, "'%s'", o->text);
+      break;
+    case HG_KIND_TUPLE:
+    case HG_KIND_SET:
+    case HG_KIND_LIST:
+      if (o->kind == HG_KIND_TUPLE)
+        open = "(", close = ")";
+      else if (o->kind == HG_KIND_SET)
+        open = "{", close = "}";
+      g_string_append (out, open);
+      for (guint i = 0; i < o->n_items; i++)
+        {
+          if (i)
+            g_string_append (out, ", ");
+          render (snapshot, o->items[i], out, depth + 1);
+        }
+      if (o->kind == HG_KIND_TUPLE && o->length == 1)
+        g_string_append (out, ",");
+      if (o->length > o->n_items)
+        g_string_append_printf (out, ", +%" G_GUINT64_FORMAT, o->length - o->n_items);
+      g_string_append (out, close);
+      break;
+    case HG_KIND_DICT:
+      g_string_append (out, "{");
+      for (guint i = 0; i < o->n_items; i++)
+        {
+          if (i)
+            g_string_append (out, ", ");
+          render (snapshot, o->items[2 * i], out, depth + 1);
+          g_string_append (out, ": ");
+          render (snapshot, o->items[2 * i + 1], out, depth + 1);
+        }
+      if (o->length > o->n_items)
+        g_string_append_printf (out, ", +%" G_GUINT64_FORMAT, o->length - o->n_items);
+      g_string_append (out, "}");
+      break;
+    case HG_KIND_INSTANCE:
+      g_string_append_printf (out, "%s(", o->type_name);
+      for (guint i = 0; i < o->n_attrs; i++)
+        {
+          if (i)
+            g_string_append (out, ", ");
+          g_string_append_printf (out, "%s=", o->attr_names[i]);
+          render (snapshot, o->attr_oids[i], out, depth + 1);
+        }
+      g_string_append (out, ")");
+      break;
+    default:
+      g_string_append_printf (out, "<%s>", o->type_name);
+      break;
+    }
+}
+
+/* At every checkpoint of 400 random mutations, the trace's containers (summarised to K items)
+ * are exactly what the program prints about them: delta encoding loses nothing. */
+static void
+test_mutations_match_program (gconstpointer data)
+{
+  guint k = GPOINTER_TO_UINT (data);
+  g_autofree char *original = g_test_build_filename (G_TEST_DIST, "data", "tracer", "stress_mutations.py", NULL);
+  g_autofree char *file_name = g_strdup_printf ("stress_k%u.py", k);
+  g_autofree char *script = g_build_filename (tmpdir, file_name, NULL);
+  g_autofree char *with_k = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *k_text = g_strdup_printf ("%u", k);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeapglassTrace) trace = NULL;
+  g_autoptr (GString) traced = g_string_new (NULL);
+  g_autofree char *plain = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint checkpoint_line = 0, checkpoints = 0, n;
+  HeapglassRunOptions options;
+  const char *python = g_getenv ("HEAPGLASS_PYTHON");
+  const char *argv[] = { python ? python : "python3.11", script, NULL };
+  int status = 0;
+
+  /* the same program with K written in */
+  g_file_get_contents (original, &source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (source, "int(os.environ.get(\"HEAPGLASS_TEST_MAX_ITEMS\", \"100\"))"));
+  {
+    g_auto (GStrv) parts = g_strsplit (source, "int(os.environ.get(\"HEAPGLASS_TEST_MAX_ITEMS\", \"100\"))", 2);
+    with_k = g_strconcat (parts[0], k_text, parts[1], NULL);
+  }
+  g_file_set_contents (script, with_k, -1, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (source, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (strstr (lines[i], "# checkpoint") && strstr (lines[i], "report()"))
+      checkpoint_line = i + 1;
+  g_assert_cmpuint (checkpoint_line, >, 0);
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &plain, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  heapglass_run_options_init (&options);
+  options.stdin_path = "/dev/null";
+  options.max_items = k;
+  trace = heapglass_trace_run_sync (script, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_FINISHED);
+  g_assert_cmpuint (heapglass_trace_get_max_items (trace), ==, k);
+
+  n = heapglass_trace_get_n_steps (trace);
+  for (guint step = 1; step <= n; step++)
+    {
+      g_autoptr (HeapglassSnapshot) snapshot = NULL;
+      if (heapglass_trace_get_step_line (trace, step) != checkpoint_line
+          || heapglass_trace_get_step_event (trace, step) != HEAPGLASS_EVENT_LINE
+          || heapglass_trace_get_step_depth (trace, step) != 1)
+        continue;
+      snapshot = heapglass_trace_snapshot (trace, step);
+      for (const char *const *name = (const char *const[]){ "a", "b", "c", "nested", "s", NULL }; *name; name++)
+        {
+          g_string_append_printf (traced, "%s = ", *name);
+          render (snapshot, lookup (&snapshot->frames[0], *name), traced, 0);
+          g_string_append (traced, "\n");
+        }
+      g_string_append (traced, "--\n");
+      checkpoints++;
+    }
+  g_assert_cmpuint (checkpoints, ==, 8);
+  g_assert_cmpstr (traced->str, ==, plain);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,6 +450,12 @@ main (int argc, char **argv)
   g_test_add_func ("/trace/semantics/reused-address-is-new-object", test_reused_address_is_new_object);
   g_test_add_func ("/trace/semantics/long-list-summarised", test_long_list_summarised);
   g_test_add_func ("/trace/semantics/instances-dicts-generators", test_instances_dicts_generators);
+  g_test_add_data_func ("/trace/semantics/mutations-match-program/k100", GUINT_TO_POINTER (100),
+                        test_mutations_match_program);
+  g_test_add_data_func ("/trace/semantics/mutations-match-program/k3", GUINT_TO_POINTER (3),
+                        test_mutations_match_program);
+  g_test_add_data_func ("/trace/semantics/mutations-match-program/k1", GUINT_TO_POINTER (1),
+                        test_mutations_match_program);
   status = g_test_run ();
   {
     g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);

@@ -1194,8 +1194,14 @@ code_info (PyCodeObject *code)
       if (!s)
         return NULL;
     }
-  if (s->info)
-    info_release (s->info);
+  if (s->info || s->oid)
+    {
+      /* an object we never saw die used to live here */
+      note_block_death (key);
+      s = id_insert (key);
+      if (!s)
+        return NULL;
+    }
   uint32_t index = info_new ();
   if (!index)
     return NULL;
@@ -1444,8 +1450,9 @@ check_frame_objects (ShadowFrame *sf)
     }
   else
     {
-      for (int i = 0; i < sf->n_vals && budget > 0; i++)
-        if (sf->vals[i] && sf->code_info->name_sids[i] && worth_checking (sf->vals[i]))
+      const uint32_t *sids = sf->code_info->name_sids;
+      for (int i = 0; sids && i < sf->n_vals && budget > 0; i++)
+        if (sf->vals[i] && sids[i] && worth_checking (sf->vals[i]))
           check_object (sf->vals[i], 1);
     }
 }

@@ -549,7 +549,6 @@ install_wrappers (void)
       || !replace_function ("sys", &settrace_def, &orig_settrace)
       || !replace_function ("sys", &gettrace_def, &orig_gettrace))
     PyErr_Clear ();
-  PyObject *unused = NULL;
   if (!replace_function ("posix", &os_exit_def, &orig_os_exit))
     PyErr_Clear ();
   else
@@ -565,7 +564,6 @@ install_wrappers (void)
       Py_XDECREF (os);
       PyErr_Clear ();
     }
-  Py_XDECREF (unused);
 }
 
 /* ---------------------------------------------------------------------------------------------
