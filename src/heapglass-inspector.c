@@ -42,6 +42,7 @@ G_DEFINE_FINAL_TYPE (HeapglassInspector, heapglass_inspector, GTK_TYPE_WIDGET)
 enum
 {
   JUMP_TO_STEP,
+  SELECT_OBJECT,
   N_SIGNALS
 };
 
@@ -111,12 +112,14 @@ quote_text (const char *prefix, const char *text, gboolean truncated)
   return g_string_free (out, FALSE);
 }
 
-/* A short name for an object in the referrers list: `list #12`. */
+/* A short name for an object in the referrers list, as a link that selects it: `list #12`. */
 static char *
 object_short_name (const HeapglassObjectView *object)
 {
-  return g_strdup_printf ("%s #%" G_GUINT64_FORMAT, object->type_name ? object->type_name : "?",
-                          object->oid);
+  return g_markup_printf_escaped ("<a href=\"oid:%" G_GUINT64_FORMAT "\">%s #%" G_GUINT64_FORMAT
+                                  "</a>",
+                                  object->oid, object->type_name ? object->type_name : "?",
+                                  object->oid);
 }
 
 /* How a dict key reads after its dict's name: ['name'] for str keys, [3] for ints. */
@@ -215,7 +218,8 @@ describe_value (const HeapglassObjectView *object)
 }
 
 /* Every place in this step's snapshot that holds a reference to `oid`: names in frames, items of
- * containers, attributes of instances, weak references. One per line. */
+ * containers, attributes of instances, weak references. One per line, Pango markup: containers
+ * are links (see on_referrer_link). */
 static char *
 describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
 {
@@ -229,14 +233,14 @@ describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
       for (guint b = 0; b < frame->n_bindings; b++)
         if (frame->oids[b] == oid)
           {
-            if (text->len)
-              g_string_append_c (text, '\n');
+            g_autofree char *line = NULL;
             if (module)
               /* Translators: %s is a global variable's name. */
-              g_string_append_printf (text, _("%s (global)"), frame->names[b]);
+              line = g_markup_printf_escaped (_("%s (global)"), frame->names[b]);
             else
               /* Translators: a local variable's name, then its function's name. */
-              g_string_append_printf (text, _("%s in %s()"), frame->names[b], frame->function);
+              line = g_markup_printf_escaped (_("%s in %s()"), frame->names[b], frame->function);
+            g_string_append_printf (text, "%s%s", text->len ? "\n" : "", line);
           }
     }
 
@@ -265,10 +269,11 @@ describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
           for (guint i = 0; i < object->n_items; i++)
             if (object->items[i] == oid)
               {
-                g_autofree char *set_name = object_short_name (object);
-                /* Translators: an item of a set, %s is the set's name. */
+                if (name == NULL)
+                  name = object_short_name (object);
                 g_string_append_printf (text, "%s", text->len ? "\n" : "");
-                g_string_append_printf (text, _("item of %s"), set_name);
+                /* Translators: an item of a set, %s is the set's name. */
+                g_string_append_printf (text, _("item of %s"), name);
               }
           break;
         case HG_KIND_DICT:
@@ -280,7 +285,8 @@ describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
               if (value == oid)
                 {
                   g_autofree char *k = key_text (snapshot, key);
-                  g_string_append_printf (text, "%s%s%s", text->len ? "\n" : "", name, k);
+                  g_autofree char *escaped = g_markup_escape_text (k, -1);
+                  g_string_append_printf (text, "%s%s%s", text->len ? "\n" : "", name, escaped);
                 }
               if (key == oid)
                 {
@@ -294,10 +300,10 @@ describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
           for (guint i = 0; i < object->n_attrs; i++)
             if (object->attr_oids[i] == oid)
               {
+                g_autofree char *attr = g_markup_escape_text (object->attr_names[i], -1);
                 if (name == NULL)
                   name = object_short_name (object);
-                g_string_append_printf (text, "%s%s.%s", text->len ? "\n" : "", name,
-                                        object->attr_names[i]);
+                g_string_append_printf (text, "%s%s.%s", text->len ? "\n" : "", name, attr);
               }
           break;
         case HG_KIND_WEAKREF:
@@ -315,7 +321,7 @@ describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
     }
 
   if (text->len == 0)
-    return g_strdup (_("Nothing shown in this step"));
+    return g_markup_escape_text (_("Nothing shown in this step"), -1);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
@@ -382,7 +388,7 @@ inspector_update (HeapglassInspector *self)
   gtk_label_set_text (self->id_label, id);
   gtk_label_set_text (self->size_label, size);
   gtk_label_set_text (self->refcount_label, refcount);
-  gtk_label_set_text (self->referrers_label, referrers);
+  gtk_label_set_markup (self->referrers_label, referrers);
 
   if (object->freed)
     {
@@ -465,6 +471,20 @@ on_next_clicked (HeapglassInspector *self)
   inspector_jump (self, self->next_change);
 }
 
+/* A container in the referrers list was clicked: ask for it to be selected (the window selects
+ * it on the canvas, which shows it here). */
+static gboolean
+on_referrer_link (HeapglassInspector *self, const char *uri)
+{
+  guint64 oid;
+
+  if (!g_str_has_prefix (uri, "oid:") || !g_ascii_string_to_unsigned (uri + 4, 10, 1, G_MAXUINT64,
+                                                                        &oid, NULL))
+    return FALSE;
+  g_signal_emit (self, signals[SELECT_OBJECT], 0, oid);
+  return TRUE;
+}
+
 static void
 heapglass_inspector_dispose (GObject *object)
 {
@@ -486,6 +506,10 @@ heapglass_inspector_class_init (HeapglassInspectorClass *klass)
   signals[JUMP_TO_STEP] = g_signal_new ("jump-to-step", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                         G_TYPE_UINT);
+
+  signals[SELECT_OBJECT] = g_signal_new ("select-object", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                         G_TYPE_UINT64);
 
   /* The resources live in a static library: referring to them makes sure the linker keeps them
    * (and their constructor registers them) in every program that uses this widget. */
@@ -514,6 +538,7 @@ heapglass_inspector_class_init (HeapglassInspectorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_freed_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_previous_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_next_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_referrer_link);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inspector");

@@ -12,8 +12,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HeapglassInspector, heapglass_inspector, HEAPGLASS, INSPECTOR, GtkWidget)
 
 /* Signals:
- *   "jump-to-step" (guint step)   the learner asked to go to the previous/next change or to the
- *                                 step where the object was created / freed */
+ *   "jump-to-step" (guint step)     the learner asked to go to the previous/next change or to the
+ *                                   step where the object was created / freed
+ *   "select-object" (guint64 oid)   a container in the "referred to by" list was clicked: select
+ *                                   it (e.g. heapglass_canvas_select_oid) and show it here */
 GtkWidget *heapglass_inspector_new (void);
 
 void heapglass_inspector_set_trace (HeapglassInspector *self, HeapglassTrace *trace);

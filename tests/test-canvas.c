@@ -489,6 +489,34 @@ test_inspector_jump_buttons (Fixture *f, gconstpointer data)
   g_signal_handlers_disconnect_by_func (f->inspector, on_jump, &jumped);
 }
 
+static void
+on_select_object (HeapglassInspector *inspector, guint64 oid, guint64 *out)
+{
+  *out = oid;
+}
+
+/* "Referred to by" names the containers holding the object; each is a link that selects it. */
+static void
+test_inspector_referrer_links (Fixture *f, gconstpointer data)
+{
+  guint64 requested = 0;
+  gboolean handled = FALSE;
+  GtkWidget *label;
+
+  set_step (f, ALIAS_STEP);
+  heapglass_inspector_show_object (f->inspector, ALIAS_STEP, 1); /* the int 1, x[0] */
+  g_assert_cmpstr (heapglass_inspector_get_type_text (f->inspector), ==, "int");
+  g_assert_cmpstr (heapglass_inspector_get_referrers_text (f->inspector), ==, "list #10[0]");
+
+  g_signal_connect (f->inspector, "select-object", G_CALLBACK (on_select_object), &requested);
+  label = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->inspector),
+                                                     HEAPGLASS_TYPE_INSPECTOR, "referrers_label"));
+  g_signal_emit_by_name (label, "activate-link", "oid:10", &handled);
+  g_assert_true (handled);
+  g_assert_cmpuint (requested, ==, LIST_X);
+  g_signal_handlers_disconnect_by_func (f->inspector, on_select_object, &requested);
+}
+
 /* A string's value reads as Python's repr() would write it. */
 static void
 test_inspector_string_repr (Fixture *f, gconstpointer data)
@@ -1086,6 +1114,7 @@ main (int argc, char **argv)
   ADD ("/inspector/changes/previous-and-next", test_inspector_changes);
   ADD ("/inspector/changes/buttons-jump", test_inspector_jump_buttons);
   ADD ("/inspector/value/string-repr", test_inspector_string_repr);
+  ADD ("/inspector/referrers/containers-are-links", test_inspector_referrer_links);
   g_test_add_func ("/canvas/theme/follows-style-manager", test_dark_follows_style_manager);
   ADD ("/sparkline/values-match-trace", test_sparkline_values);
 #undef ADD
