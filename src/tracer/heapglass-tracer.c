@@ -29,6 +29,7 @@ static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static HgBuf out_pending[3];
 static uint64_t out_total;
 static double deadline;
+static volatile sig_atomic_t flush_signal_ready;
 
 static PyObject *orig_input, *orig_settrace, *orig_gettrace, *orig_os_exit;
 
@@ -151,6 +152,10 @@ drain_main (void *data)
       double now = now_s ();
       if (now - last_tick >= 0.05)
         {
+          /* still due since the last tick: no step came, the program sits in C code */
+          if (hg_tracer.flush_due && flush_signal_ready && !hg_tracer.in_trace
+              && (hg_tracer.buf.len || out_pending[1].len || out_pending[2].len))
+            pthread_kill (hg_tracer.main_thread, SIGRTMIN + 3);
           hg_tracer.flush_due = 1;
           last_tick = now;
         }
@@ -329,48 +334,84 @@ put_varint (uint8_t *p, size_t *o, uint64_t v)
   p[(*o)++] = (uint8_t) v;
 }
 
-/* From a signal handler: every complete record, then the output still waiting in the pipes, then
- * (when `ending` is set) an END record. write(), read() and _exit() only. */
+/* From a signal handler on the main thread, while it is not inside the tracer's own code: every
+ * complete record, then the output waiting for the next step (as OUTPUT records, which is where
+ * the next step would have put it), then (when `ending` is set) an END record. Only write(),
+ * read() and a trylock: async-signal-safe in practice. */
 static void
-emergency_tail (HgEnding ending)
+signal_flush (HgEnding ending)
 {
-  static uint8_t tail[65536 + 64];
-  size_t o = 0;
+  static uint8_t chunk[32768];
+  uint8_t head[32];
+  size_t o;
+  int writable = getpid () == hg_tracer.pid && !hg_tracer.forked_child && !hg_tracer.stream_broken;
+
+  if (!writable)
+    return;
   emergency_write_committed ();
   if (pthread_mutex_trylock (&out_lock) == 0)
     {
       for (int stream = 1; stream <= 2; stream++)
         {
-          size_t len = out_pending[stream].len;
-          if (len > 16000)
-            len = 16000;
-          uint8_t fresh[16000];
-          ssize_t got = out_rd[stream] >= 0 ? read (out_rd[stream], fresh, sizeof fresh - len) : -1;
-          if (!len && got <= 0)
-            continue;
-          tail[o++] = HG_REC_OUTPUT;
-          put_varint (tail, &o, (uint64_t) stream);
-          put_varint (tail, &o, len + (size_t) (got > 0 ? got : 0));
-          memcpy (tail + o, out_pending[stream].data, len);
-          o += len;
-          if (got > 0)
+          if (out_pending[stream].len)
             {
-              memcpy (tail + o, fresh, (size_t) got);
-              o += (size_t) got;
+              o = 0;
+              head[o++] = HG_REC_OUTPUT;
+              put_varint (head, &o, (uint64_t) stream);
+              put_varint (head, &o, out_pending[stream].len);
+              write_all (hg_tracer.stream_fd, head, o);
+              write_all (hg_tracer.stream_fd, out_pending[stream].data, out_pending[stream].len);
+              out_pending[stream].len = 0;
+            }
+          for (;;)
+            {
+              ssize_t got = out_rd[stream] >= 0 ? read (out_rd[stream], chunk, sizeof chunk) : -1;
+              if (got <= 0)
+                break;
+              size_t keep = (size_t) got;
+              if (out_total + keep > hg_tracer.max_output)
+                {
+                  keep = out_total >= hg_tracer.max_output ? 0 : (size_t) (hg_tracer.max_output - out_total);
+                  hg_tracer.output_over = 1;
+                }
+              out_total += keep;
+              if (!keep)
+                continue;
+              o = 0;
+              head[o++] = HG_REC_OUTPUT;
+              put_varint (head, &o, (uint64_t) stream);
+              put_varint (head, &o, keep);
+              write_all (hg_tracer.stream_fd, head, o);
+              write_all (hg_tracer.stream_fd, chunk, keep);
             }
         }
+      pthread_mutex_unlock (&out_lock);
     }
   if (ending)
     {
-      tail[o++] = HG_REC_END;
-      put_varint (tail, &o, ending);
-      put_varint (tail, &o, 0);
-      put_varint (tail, &o, 0);
-      put_varint (tail, &o, 0);
-      put_varint (tail, &o, 0);
+      o = 0;
+      head[o++] = HG_REC_END;
+      put_varint (head, &o, ending);
+      put_varint (head, &o, 0);
+      put_varint (head, &o, 0);
+      put_varint (head, &o, 0);
+      put_varint (head, &o, 0);
+      write_all (hg_tracer.stream_fd, head, o);
     }
-  if (getpid () == hg_tracer.pid && !hg_tracer.forked_child && !hg_tracer.stream_broken)
-    write_all (hg_tracer.stream_fd, tail, o);
+}
+
+/* The program has been in C code (sleep, input(), a long computation) for a while: let the reader
+ * see the last steps and output now rather than at the next step. */
+static void
+on_flush_signal (int sig)
+{
+  int saved = errno;
+  if (!hg_tracer.in_trace && !hg_tracer.finishing && !hg_tracer.forked_child)
+    {
+      signal_flush (HG_END_NONE);
+      hg_tracer.flush_due = 0;
+    }
+  errno = saved;
 }
 
 /* The time limit passed while the program sat in C code (sleep, a blocking read): end from the
@@ -381,7 +422,7 @@ on_time_signal (int sig)
   if (hg_tracer.in_trace || hg_tracer.finishing || hg_tracer.forked_child)
     return; /* the trace function ends the run at its next step */
   hg_tracer.finishing = 1;
-  emergency_tail (HG_END_TIME_LIMIT);
+  signal_flush (HG_END_TIME_LIMIT);
   _exit (0);
 }
 
@@ -393,7 +434,7 @@ on_crash_signal (int sig)
   if (!hg_tracer.finishing)
     {
       hg_tracer.finishing = 1;
-      emergency_tail (HG_END_NONE);
+      signal_flush (HG_END_NONE);
     }
   signal (sig, SIG_DFL);
   raise (sig);
@@ -416,6 +457,9 @@ install_signal_handlers (void)
   sa.sa_handler = on_time_signal;
   sa.sa_flags = SA_RESTART;
   sigaction (SIGRTMIN + 2, &sa, NULL);
+  sa.sa_handler = on_flush_signal;
+  sigaction (SIGRTMIN + 3, &sa, NULL);
+  flush_signal_ready = 1;
 }
 
 static void
