@@ -979,6 +979,9 @@ decode_seq (HeapglassTrace *self, Rd *r)
     }
   if ((guint64) start + count > length)
     return rd_corrupt (r, "items beyond the sequence's length");
+  /* Views of a dict hold key/value pairs: items of another shape would be misread. */
+  if (obj_kind (&self->objs[index]) == HG_KIND_DICT)
+    return rd_corrupt (r, "SEQ record for a dict");
 
   x = obj_ext (self, &self->objs[index]);
   prev = hist_last (&x->items);
@@ -1042,6 +1045,9 @@ decode_dict (HeapglassTrace *self, Rd *r)
     }
   if (count > length)
     return rd_corrupt (r, "more entries than the dict's length");
+  if (obj_kind (&self->objs[index]) != HG_KIND_DICT)
+    return rd_corrupt (r, "DICT record for a %s",
+                       heapglass_kind_to_string (obj_kind (&self->objs[index])));
   if (!pool_reserve (self, 2 * (gsize) count + 1))
     return rd_corrupt (r, "trace too large");
   x = obj_ext (self, &self->objs[index]);
@@ -1392,6 +1398,8 @@ decode_some (HeapglassTrace *self, guint budget)
   Rd r;
   gboolean budget_spent = TRUE;
 
+  if (self->pending_pos >= self->pending->len)
+    return FALSE; /* nothing buffered (and data may be NULL) */
   r.start = self->pending->data + self->pending_pos;
   r.p = r.start;
   r.end = self->pending->data + self->pending->len;
@@ -1869,7 +1877,8 @@ heapglass_trace_get_output (HeapglassTrace *self, int stream, guint step, gsize 
   g_mutex_lock (&self->lock);
   n = output_len_at (self, stream, step);
   text = g_malloc (n + 1);
-  memcpy (text, self->output[stream - 1]->data, n);
+  if (n > 0)
+    memcpy (text, self->output[stream - 1]->data, n);
   text[n] = '\0';
   g_mutex_unlock (&self->lock);
   if (len)
