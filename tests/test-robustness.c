@@ -1302,6 +1302,7 @@ typedef struct
   const char *exception;   /* NULL: must be null */
   const char *exit_status; /* NULL: not checked */
   const char *stdout_text; /* NULL: not checked */
+  const char *stdin_text;  /* given with --stdin=FILE; NULL: the test's own stdin */
 } CliCase;
 
 static const CliCase cli_cases[] = {
@@ -1309,7 +1310,7 @@ static const CliCase cli_cases[] = {
     NULL, "so far\n" },
   { "step-limit", "while True:\n    pass\n", { "--max-steps=2000", NULL }, "step-limit", NULL,
     NULL, "" },
-  { "time-limit", "while True:\n    pass\n", { "--max-steps=1000000000000", "--timeout=2", NULL },
+  { "time-limit", "while True:\n    pass\n", { "--max-steps=1000000000", "--timeout=2", NULL },
     "time-limit", NULL, NULL, "" },
   { "memory-limit", "x = []\nwhile True:\n    x.append(' ' * 10**7)\n",
     { "--memory-limit=256", NULL }, "memory-limit", NULL, NULL, NULL },
@@ -1321,8 +1322,8 @@ static const CliCase cli_cases[] = {
   { "os-exit", "import os\nos._exit(4)\n", { NULL }, "exit", NULL, "4", "" },
   { "syntax-error", "x = (1,\nprint(x\n", { NULL }, "syntax-error", NULL, NULL, "" },
   { "finished", "print('done')\n", { NULL }, "finished", NULL, NULL, "done\n" },
-  { "stdin-eof", "print(input())\nprint(input())\n", { "--stdin=/dev/null", NULL }, "exception",
-    "EOFError", NULL, "" },
+  { "stdin-eof", "print(input())\nprint(input())\n", { NULL }, "exception", "EOFError", NULL,
+    "only line\n", "only line\n" },
 };
 
 static void
@@ -1343,7 +1344,17 @@ test_cli_summary (gconstpointer data)
       return;
     }
   path = script_new (name, cli_case->source, -1);
-  status = run_cli (cli_case->args, path, &out, &err);
+  if (cli_case->stdin_text)
+    {
+      g_autofree char *stdin_name = g_strconcat (name, ".stdin", NULL);
+      g_autofree char *stdin_path = stdin_file_new (stdin_name, cli_case->stdin_text);
+      g_autofree char *stdin_arg = g_strconcat ("--stdin=", stdin_path, NULL);
+      const char *args[] = { stdin_arg, NULL };
+
+      status = run_cli (args, path, &out, &err);
+    }
+  else
+    status = run_cli (cli_case->args, path, &out, &err);
   g_test_message ("exit %d\nstdout: %.2000s\nstderr: %.2000s", status, out, err);
   summary = parse_summary (out);
   g_assert_true (g_hash_table_contains (summary, "ended"));
