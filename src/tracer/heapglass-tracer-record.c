@@ -1771,6 +1771,9 @@ step:
     }
 
 out:
+  /* CPython calls us with no exception set; never leave one behind for the program to see */
+  if (__builtin_expect (PyErr_Occurred () != NULL, 0))
+    PyErr_Clear ();
   hg_tracer.committed = hg_tracer.buf.len;
   hg_tracer.in_trace = 0;
   if (hg_tracer.time_up)
