@@ -525,6 +525,70 @@ test_unknown_ids (void)
 }
 
 static void
+test_record_kind_mismatch (void)
+{
+  HgBuf b = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  /* items for a dict */
+  {
+    g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+    hg_buf_header (&b, 10, "x.py");
+    w_string (&b, "dict");
+    w_new (&b, 1, 1, HG_KIND_DICT, 64);
+    w_seq (&b, 1, 0, 0, 0, NULL);
+    g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+    g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+    g_clear_error (&error);
+    hg_buf_clear (&b);
+  }
+  /* entries for a list */
+  {
+    g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+    hg_buf_header (&b, 10, "x.py");
+    w_string (&b, "list");
+    w_new (&b, 1, 1, HG_KIND_LIST, 56);
+    hg_buf_byte (&b, HG_REC_DICT);
+    hg_buf_varint (&b, 1);
+    hg_buf_varint (&b, 0);
+    hg_buf_varint (&b, 0);
+    g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+    g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+    g_clear_error (&error);
+    hg_buf_clear (&b);
+  }
+  /* a referent for something that is not a weakref */
+  {
+    g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+    hg_buf_header (&b, 10, "x.py");
+    w_string (&b, "int");
+    w_int (&b, 1, 5);
+    w_weakref (&b, 1, 1);
+    g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+    g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+    g_clear_error (&error);
+    hg_buf_clear (&b);
+  }
+}
+
+static void
+test_empty_input (void)
+{
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  gsize len = 1;
+
+  g_assert_true (heapglass_trace_feed (trace, NULL, 0, &error));
+  out = heapglass_trace_get_output (trace, 1, 0, &len);
+  g_assert_cmpuint (len, ==, 0);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_false (heapglass_trace_finish (trace, &error));
+  g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED);
+  g_assert_cmpuint (heapglass_trace_get_n_steps (trace), ==, 0);
+}
+
+static void
 test_keeps_steps_before_error (void)
 {
   HgBuf b = sample_stream ();
@@ -702,6 +766,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/trace/decoder/wrong-version", test_wrong_version);
   g_test_add_func ("/trace/decoder/unknown-ids", test_unknown_ids);
   g_test_add_func ("/trace/decoder/keeps-steps-before-error", test_keeps_steps_before_error);
+  g_test_add_func ("/trace/decoder/record-kind-mismatch", test_record_kind_mismatch);
+  g_test_add_func ("/trace/decoder/empty-input", test_empty_input);
 
   return g_test_run ();
 }
