@@ -238,7 +238,15 @@ set_code_editable (HeapglassWindow *self, gboolean editable)
     gtk_widget_grab_focus (GTK_WIDGET (self->timeline));
   gtk_text_view_set_editable (GTK_TEXT_VIEW (view), editable);
   gtk_widget_set_focusable (view, editable);
-  gtk_label_set_text (self->code_state, editable ? _("Editable") : _("Read-only while traced"));
+  gtk_label_set_text (self->code_state, editable ? _("Editable") : _("Read-only"));
+}
+
+/* A hidden revealer still asks for its child's width: hide it for real. */
+static void
+show_inspector (HeapglassWindow *self, gboolean shown)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->inspector_revealer), shown);
+  gtk_revealer_set_reveal_child (self->inspector_revealer, shown);
 }
 
 /* ---- showing a step ---------------------------------------------------------------------- */
@@ -342,7 +350,7 @@ clear_trace (HeapglassWindow *self)
   heapglass_canvas_set_trace (self->canvas, NULL);
   heapglass_inspector_set_trace (self->inspector, NULL);
   heapglass_inspector_show_object (self->inspector, 0, 0);
-  gtk_revealer_set_reveal_child (self->inspector_revealer, FALSE);
+  show_inspector (self, FALSE);
   heapglass_timeline_set_trace (self->timeline, NULL);
   heapglass_output_pane_clear (self->output_pane);
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
@@ -354,6 +362,26 @@ clear_trace (HeapglassWindow *self)
   hide_banner (self);
   set_code_editable (self, TRUE);
   update_actions (self);
+}
+
+/* The step where an uncaught exception was raised: the earliest "exception" step of the unwinding
+ * at the end of the trace (the innermost frame, before the frames were popped). 0 if none. */
+static guint
+find_raise_step (HeapglassTrace *trace)
+{
+  guint n = heapglass_trace_get_n_steps (trace);
+  guint earliest = 0;
+
+  for (guint s = n; s >= 1; s--)
+    {
+      HeapglassEvent event = heapglass_trace_get_step_event (trace, s);
+
+      if (event == HEAPGLASS_EVENT_EXCEPTION)
+        earliest = s;
+      else if (event != HEAPGLASS_EVENT_RETURN && s != n)
+        break;
+    }
+  return earliest;
 }
 
 static char *
@@ -374,14 +402,28 @@ describe_ending (HeapglassWindow *self, BannerKind *kind, gboolean *show_where)
       {
         const char *type = heapglass_trace_get_exception_type (trace);
         const char *text = heapglass_trace_get_exception_message (trace);
-        guint line = n > 0 ? heapglass_trace_get_step_line (trace, n) : 0;
+        guint raised = find_raise_step (trace);
+        guint line = raised > 0 ? heapglass_trace_get_step_line (trace, raised) : 0;
+        g_autofree char *where = NULL;
+
+        if (raised > 0)
+          {
+            g_autoptr (HeapglassSnapshot) snapshot = heapglass_trace_snapshot (trace, raised);
+
+            if (snapshot != NULL && snapshot->n_frames > 0
+                && g_strcmp0 (snapshot->frames[snapshot->n_frames - 1].function, "<module>") != 0)
+              /* Translators: where an exception was raised: "in create_data()" */
+              where = g_strdup_printf (_(" in %s()"),
+                                       snapshot->frames[snapshot->n_frames - 1].function);
+          }
 
         *kind = BANNER_ERROR;
-        /* Translators: "TypeError: cannot create weak reference to 'list' object" — the program
-         * stopped there because nothing caught it. */
-        return g_strdup_printf (_("%s: %s — not caught, so the program stopped at line %u."),
+        /* Translators: "TypeError: cannot create weak reference to 'list' object, raised at
+         * line 8 in create_data(); nothing caught it, so the program stopped." */
+        return g_strdup_printf (_("%s: %s — raised at line %u%s; nothing caught it, so the "
+                                  "program stopped."),
                                 type != NULL ? type : _("Exception"), text != NULL ? text : "",
-                                line);
+                                line, where != NULL ? where : "");
       }
     case HG_END_EXIT:
       *kind = heapglass_trace_get_exit_status (trace) == 0 ? BANNER_INFO : BANNER_WARNING;
@@ -1304,6 +1346,10 @@ win_step (GtkWidget *widget, const char *action_name, GVariant *param)
     target = self->step > 1 ? self->step - 1 : 1;
   else if (g_str_equal (action_name, "win.step-forward"))
     target = self->step + 1;
+  else if (g_str_equal (action_name, "win.show-end")
+           && heapglass_trace_get_ending (self->trace) == HG_END_EXCEPTION
+           && find_raise_step (self->trace) > 0)
+    target = find_raise_step (self->trace);
   else if (g_str_equal (action_name, "win.step-last") || g_str_equal (action_name, "win.show-end"))
     target = n_steps (self);
   else if (g_str_equal (action_name, "win.step-over"))
@@ -1399,7 +1445,7 @@ static void
 on_canvas_selection (HeapglassCanvas *canvas, guint64 oid, HeapglassWindow *self)
 {
   heapglass_inspector_show_object (self->inspector, self->step, oid);
-  gtk_revealer_set_reveal_child (self->inspector_revealer, oid != 0);
+  show_inspector (self, oid != 0);
 }
 
 static void

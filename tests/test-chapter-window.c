@@ -60,21 +60,30 @@ flag_set (gpointer data)
   return *(int *) data != 0;
 }
 
+/* Saves what the window shows as a PNG (widget paintable → render node → texture). The window
+ * may not have drawn its latest frame yet: wait for it. */
 static void
 save_screenshot (GtkWidget *widget, const char *path)
 {
   g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
 
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gtk_widget_queue_draw (widget);
+      spin_for (20);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 }
@@ -303,6 +312,73 @@ test_tour_chain_of_calls (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Every runnable block of a chapter, run in the window as a learner would click through it: each
+ * ends with a told ending, and a screenshot of its last step is kept for a human to look at. */
+static void
+run_every_block (const char *dir_variable, const char *name, const char *shot_prefix)
+{
+  HeapglassWindow *window = open_chapter (dir_variable, name);
+  HeapglassChapter *chapter = heapglass_window_get_chapter (window);
+  guint n_blocks = heapglass_chapter_get_n_blocks (chapter);
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "chapter-shots", NULL);
+  guint n_run = 0;
+
+  g_mkdir_with_parents (dir, 0755);
+  for (guint i = 0; i < n_blocks; i++)
+    {
+      const HeapglassChapterBlock *block = heapglass_chapter_get_block (chapter, i);
+      HeapglassTrace *trace;
+      g_autofree char *file = NULL;
+      g_autofree char *path = NULL;
+
+      if (block->kind == HEAPGLASS_BLOCK_EXERCISE)
+        continue;
+      if (block->kind == HEAPGLASS_BLOCK_SOLUTION)
+        {
+          heapglass_window_show_block (window, (guint) block->exercise);
+          heapglass_window_reveal_solution (window);
+        }
+      else
+        heapglass_window_show_block (window, i);
+      heapglass_window_run (window);
+      g_assert_true (spin_until (run_is_over, window, 120));
+      spin_for (30);
+      trace = heapglass_window_get_trace (window);
+      g_assert_nonnull (trace);
+      g_assert_cmpint (heapglass_trace_get_ending (trace), !=, HG_END_NONE);
+      g_assert_cmpint (heapglass_trace_get_ending (trace), !=, HG_END_CRASHED);
+      /* Anything but a plain finish is told in the banner. */
+      if (heapglass_trace_get_ending (trace) != HG_END_FINISHED)
+        g_assert_nonnull (heapglass_window_get_banner_text (window));
+      g_test_message ("%s: %u steps, %s%s%s", block->title, heapglass_trace_get_n_steps (trace),
+                      heapglass_ending_to_string (heapglass_trace_get_ending (trace)),
+                      heapglass_window_get_banner_text (window) ? " — " : "",
+                      heapglass_window_get_banner_text (window)
+                          ? heapglass_window_get_banner_text (window)
+                          : "");
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
+      spin_for (60);
+      file = g_strdup_printf ("%s-%02u.png", shot_prefix, i);
+      path = g_build_filename (dir, file, NULL);
+      save_screenshot (GTK_WIDGET (window), path);
+      n_run++;
+    }
+  g_assert_cmpuint (n_run, >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_seed_every_block_runs (void)
+{
+  run_every_block ("HEAPGLASS_SEED_DIR", "stack-and-heap-overview.md", "seed");
+}
+
+static void
+test_tour_every_block_runs (void)
+{
+  run_every_block ("HEAPGLASS_EXAMPLES_DIR", "heapglass-tour.md", "tour");
+}
+
 static void
 test_missing_chapter_told (void)
 {
@@ -338,6 +414,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/chapter-window/exercise-2/typeerror-then-weakref-dies",
                    test_exercise2_solution_then_subclass);
   g_test_add_func ("/chapter-window/tour/chain-of-calls", test_tour_chain_of_calls);
+  g_test_add_func ("/chapter-window/seed/every-block-runs", test_seed_every_block_runs);
+  g_test_add_func ("/chapter-window/tour/every-block-runs", test_tour_every_block_runs);
   g_test_add_func ("/chapter-window/open/missing-file-told", test_missing_chapter_told);
 
   status = g_test_run ();
