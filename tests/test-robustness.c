@@ -1158,13 +1158,14 @@ test_stream_refuses_after_error (void)
   hg_buf_clear (&more);
 }
 
-/* The seed corpus of the decoder fuzzer decodes; each file either decodes or fails cleanly, and the
- * well-formed ones decode without error (so the fuzzer starts from valid streams). */
+/* The well-formed seeds of the decoder fuzzer (hand-made, and recorded from the tracer) decode
+ * without error, so the fuzzer starts from valid streams; a format change must update them. */
 static void
 test_stream_fuzz_seeds (void)
 {
   static const char *const valid[] = { "header-only", "one-step", "every-record", "syntax-error",
-                                       "crashed", "deep-recursion", "step-limit" };
+                                       "crashed", "deep-recursion", "step-limit", "tracer-alias",
+                                       "tracer-objects", "tracer-raises", "tracer-loop" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (valid); i++)
     {
