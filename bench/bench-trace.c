@@ -95,7 +95,7 @@ synthetic_append_loop (guint iterations)
 static int
 compare_double (gconstpointer a, gconstpointer b)
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
 }
 
@@ -112,10 +112,10 @@ measure_seeks (HeapglassTrace *trace, guint n_seeks, double *mean_ms, double *p5
 
   for (guint i = 0; i < n_seeks; i++)
     {
-      guint step = (guint) g_rand_int_range (rand, 1, (gint32) n_steps + 1);
+      guint step = (guint)g_rand_int_range (rand, 1, (gint32)n_steps + 1);
       gint64 start = g_get_monotonic_time ();
       g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, step);
-      times[i] = (double) (g_get_monotonic_time () - start) / 1000.0;
+      times[i] = (double)(g_get_monotonic_time () - start) / 1000.0;
       total += times[i];
       g_assert_cmpuint (snap->step, ==, step);
     }
@@ -129,7 +129,7 @@ measure_seeks (HeapglassTrace *trace, guint n_seeks, double *mean_ms, double *p5
 static double
 seconds_since (gint64 start)
 {
-  return (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  return (double)(g_get_monotonic_time () - start) / G_USEC_PER_SEC;
 }
 
 /* CPU seconds used so far by this process (the decoding thread included) and by the children
@@ -140,7 +140,7 @@ cpu_seconds (int who)
 {
   struct rusage usage;
   getrusage (who, &usage);
-  return (double) usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec
+  return (double)usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec
          + usage.ru_stime.tv_usec / 1e6;
 }
 
@@ -160,8 +160,8 @@ run_untraced (const char *script, double *cpu)
   int status = 0;
   gint64 start = g_get_monotonic_time ();
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-                     NULL, &status, &error)
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                     &status, &error)
       || !g_spawn_check_wait_status (status, &error))
     g_error ("untraced run failed: %s", error->message);
   *cpu = cpu_total () - cpu_start;
@@ -197,7 +197,8 @@ main (int argc, char *argv[])
   g_autofree char *loop = g_build_filename (dir, "append_loop.py", NULL);
   g_autofree char *deep = g_build_filename (dir, "deep_recursion.py", NULL);
   g_autoptr (HeapglassTrace) trace = NULL;
-  double untraced, traced, untraced_cpu, traced_cpu, cpu, seek_mean, seek_p50, seek_p99, seek_max, deep_time;
+  double untraced, traced, untraced_cpu, traced_cpu, cpu, seek_mean, seek_p50, seek_p99, seek_max,
+      deep_time;
   guint n_steps, n_seeks = 2000;
   gsize model_bytes;
 
@@ -220,9 +221,9 @@ main (int argc, char *argv[])
     measure_seeks (synthetic, n_seeks, &seek_mean, &seek_p50, &seek_p99, &seek_max);
     g_print ("Decoder alone, a synthetic stream shaped like the append loop\n");
     g_print ("  steps:                 %u, %.2f stream bytes / step\n", n_steps,
-             (double) g_bytes_get_size (bytes) / n_steps);
+             (double)g_bytes_get_size (bytes) / n_steps);
     g_print ("  decode:                %.3f s = %.1f M steps/s\n", decode, n_steps / decode / 1e6);
-    g_print ("  model bytes / step:    %.2f\n", (double) model_bytes / n_steps);
+    g_print ("  model bytes / step:    %.2f\n", (double)model_bytes / n_steps);
     g_print ("  seek (%u random):    mean %.3f ms, p50 %.3f, p99 %.3f, max %.3f\n", n_seeks,
              seek_mean, seek_p50, seek_p99, seek_max);
   }
@@ -251,10 +252,10 @@ main (int argc, char *argv[])
   g_print ("  CPU time:              %.3f s traced (tracer + decoding) / %.3f s untraced = %.2fx\n",
            traced_cpu, untraced_cpu, traced_cpu / untraced_cpu);
   g_print ("  stream bytes / step:   %.2f   (%" G_GSIZE_FORMAT " bytes)\n",
-           (double) heapglass_trace_get_stream_bytes (trace) / MAX (n_steps, 1),
+           (double)heapglass_trace_get_stream_bytes (trace) / MAX (n_steps, 1),
            heapglass_trace_get_stream_bytes (trace));
   g_print ("  model bytes / step:    %.2f   (budget 32; %" G_GSIZE_FORMAT " bytes)\n",
-           (double) model_bytes / MAX (n_steps, 1), model_bytes);
+           (double)model_bytes / MAX (n_steps, 1), model_bytes);
   g_print ("  seek (%u random):    mean %.3f ms, p50 %.3f, p99 %.3f, max %.3f   (budget 2 ms)\n",
            n_seeks, seek_mean, seek_p50, seek_p99, seek_max);
   g_clear_object (&trace);
@@ -271,7 +272,8 @@ main (int argc, char *argv[])
     guint deepest = 1;
     gint64 start;
     for (guint s = 1; s <= n_steps; s += MAX (n_steps / 1000, 1))
-      if (heapglass_trace_get_step_depth (trace, s) > heapglass_trace_get_step_depth (trace, deepest))
+      if (heapglass_trace_get_step_depth (trace, s)
+          > heapglass_trace_get_step_depth (trace, deepest))
         deepest = s;
     start = g_get_monotonic_time ();
     {

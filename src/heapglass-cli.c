@@ -61,7 +61,7 @@ heapglass_cli_add_main_options (GApplication *app)
   g_application_add_main_option_entries (app, entries);
   g_application_set_option_context_summary (
       app, _("Draws the stack frames and heap objects of a Python program, step by step.\n"
-             "Without a headless option, opens the window."));
+              "Without a headless option, opens the window."));
 }
 
 G_GNUC_PRINTF (1, 2)
@@ -107,7 +107,7 @@ parse_step (const char *text, guint *step)
   value = g_ascii_strtoull (text, &end, 10);
   if (errno != 0 || *end != '\0' || value == 0 || value >= G_MAXUINT)
     return FALSE;
-  *step = (guint) value;
+  *step = (guint)value;
   return TRUE;
 }
 
@@ -252,7 +252,7 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   if (file_to_open)
     *file_to_open = NULL;
   read_options (options, &o);
-  n_files = o.files ? g_strv_length ((GStrv) o.files) : 0;
+  n_files = o.files ? g_strv_length ((GStrv)o.files) : 0;
   g_autofree const char **files = o.files;
 
   if (o.version)
@@ -270,11 +270,10 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     {
       if (o.step || o.steps || o.theme || o.scale || o.title || o.caption)
         return bad_arguments (_("--step, --steps, --theme, --scale, --title and --caption go "
-                                "with --export"));
-      if (!o.list_exercises
-          && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path))
+                                 "with --export"));
+      if (!o.list_exercises && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path))
         return bad_arguments (_("the limits and --stdin go with --trace-summary, --trace-json "
-                                "or --export"));
+                                 "or --export"));
     }
   if (o.list_exercises)
     {
@@ -315,8 +314,7 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
         return bad_arguments ("%s", error->message);
     }
   if (o.max_steps && !(parse_uint (o.max_steps, &max_steps) && max_steps >= 1))
-    return bad_arguments (_("--max-steps wants a number of steps from 1 (got “%s”)"),
-                          o.max_steps);
+    return bad_arguments (_("--max-steps wants a number of steps from 1 (got “%s”)"), o.max_steps);
   if (o.timeout && !(parse_double (o.timeout, &timeout) && timeout > 0 && timeout <= 86400))
     return bad_arguments (_("--timeout wants a number of seconds above 0 (got “%s”)"), o.timeout);
   if (o.memory_limit
@@ -333,14 +331,14 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   if (o.timeout)
     run.timeout_s = timeout;
   if (o.memory_limit)
-    run.memory_limit_mib = (guint) memory_limit;
+    run.memory_limit_mib = (guint)memory_limit;
   run.stdin_path = o.stdin_path;
   /* Only the JSON goes to our stdout: the program's output is in the trace. */
   run.silence_stdout = o.summary || (o.json_path != NULL && g_str_equal (o.json_path, "-"));
 
   start = g_get_monotonic_time ();
   trace = heapglass_trace_run_sync (script, &run, &error);
-  elapsed = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  elapsed = (double)(g_get_monotonic_time () - start) / G_USEC_PER_SEC;
   if (trace == NULL)
     return failed (script, error);
 

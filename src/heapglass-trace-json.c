@@ -18,12 +18,12 @@ heapglass_json_append_string (GString *out, const char *text, gssize len)
   if (text == NULL)
     text = "";
   if (len < 0)
-    len = (gssize) strlen (text);
+    len = (gssize)strlen (text);
   p = text;
   end = text + len;
   while (p < end)
     {
-      guchar c = (guchar) *p;
+      guchar c = (guchar)*p;
       if (c < 0x80)
         {
           switch (c)
@@ -47,14 +47,14 @@ heapglass_json_append_string (GString *out, const char *text, gssize len)
               if (c < 0x20 || c == 0x7f)
                 g_string_append_printf (out, "\\u%04x", c);
               else
-                g_string_append_c (out, (char) c);
+                g_string_append_c (out, (char)c);
             }
           p++;
         }
       else
         {
           gunichar u = g_utf8_get_char_validated (p, end - p);
-          if (u == (gunichar) -1 || u == (gunichar) -2)
+          if (u == (gunichar)-1 || u == (gunichar)-2)
             {
               /* Not UTF-8 (bytes the program printed): one replacement character per byte. */
               g_string_append (out, "\xef\xbf\xbd");
@@ -230,13 +230,13 @@ visit (const HeapglassSnapshot *snap, GHashTable *seen, GQueue *queue, guint64 o
 {
   const HeapglassObjectView *v;
 
-  if (oid == 0 || g_hash_table_contains (seen, GSIZE_TO_POINTER ((gsize) oid)))
+  if (oid == 0 || g_hash_table_contains (seen, GSIZE_TO_POINTER ((gsize)oid)))
     return;
   v = heapglass_snapshot_find_object (snap, oid);
   if (v == NULL)
     return;
-  g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize) oid));
-  g_queue_push_tail (queue, (gpointer) v);
+  g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize)oid));
+  g_queue_push_tail (queue, (gpointer)v);
 }
 
 void
@@ -306,7 +306,7 @@ heapglass_trace_json_append_step (HeapglassTrace *trace, guint step, GString *ou
     }
   g_string_append (out, "}, \"stdout\": ");
   output = heapglass_trace_get_output (trace, 1, step, &output_len);
-  heapglass_json_append_string (out, output, (gssize) output_len);
+  heapglass_json_append_string (out, output, (gssize)output_len);
   g_string_append_c (out, '}');
 }
 
@@ -414,7 +414,7 @@ heapglass_trace_summary_json (HeapglassTrace *trace, double elapsed_s)
     }
   g_string_append (out, ", \"stdout\": ");
   output = heapglass_trace_get_output (trace, 1, 0, &output_len);
-  heapglass_json_append_string (out, output, (gssize) output_len);
+  heapglass_json_append_string (out, output, (gssize)output_len);
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
 }

@@ -33,13 +33,13 @@ struct _HeapglassTraceRunner
   char *tracer_path;
   HeapglassTrace *trace;
 
-  GMutex lock;               /* guards subprocess, stdin_pipe, running, stop_requested */
+  GMutex lock; /* guards subprocess, stdin_pipe, running, stop_requested */
   GSubprocess *subprocess;
   GOutputStream *stdin_pipe;
   gboolean running;
   gboolean stop_requested;
 
-  GMainContext *context;     /* where signals go; NULL for run_sync */
+  GMainContext *context; /* where signals go; NULL for run_sync */
   gint64 last_progress_us;
   guint inputs_seen;
 };
@@ -91,12 +91,11 @@ heapglass_trace_runner_class_init (HeapglassTraceRunnerClass *klass)
 
   object_class->finalize = heapglass_trace_runner_finalize;
 
-  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                           1, G_TYPE_UINT);
-  signals[SIGNAL_INPUT_REQUESTED] = g_signal_new ("input-requested", G_TYPE_FROM_CLASS (klass),
-                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_INPUT_REQUESTED]
+      = g_signal_new ("input-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -234,7 +233,7 @@ build_argv (HeapglassTraceRunner *self, const char *tracer)
       g_autofree char *bwrap = g_find_program_in_path ("bwrap");
       if (bwrap == NULL)
         g_printerr ("%s\n", _("Warning: bubblewrap (bwrap) is not installed; running the program "
-                              "without a sandbox"));
+                               "without a sandbox"));
       else
         {
           g_autofree char *abs_script = g_canonicalize_filename (self->script_path, NULL);
@@ -244,10 +243,10 @@ build_argv (HeapglassTraceRunner *self, const char *tracer)
           /* No network, a private /tmp, the system read-only; the script's folder readable
            * even when it lives in /tmp. */
           g_ptr_array_add (argv, g_strdup (bwrap));
-          for (const char *const *a = (const char *const[]){ "--unshare-net", "--die-with-parent",
-                                                             "--ro-bind", "/", "/", "--dev",
-                                                             "/dev", "--proc", "/proc", "--tmpfs",
-                                                             "/tmp", NULL };
+          for (const char *const *a
+               = (const char *const[]){ "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/",
+                                        "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+                                        NULL };
                *a; a++)
             g_ptr_array_add (argv, g_strdup (*a));
           g_ptr_array_add (argv, g_strdup ("--ro-bind"));
@@ -269,11 +268,12 @@ build_argv (HeapglassTraceRunner *self, const char *tracer)
   g_ptr_array_add (argv, g_strdup ("--fd=3"));
   g_ptr_array_add (argv,
                    g_strdup_printf ("--max-steps=%" G_GUINT64_FORMAT, self->options.max_steps));
-  g_ptr_array_add (argv, g_strdup_printf ("--timeout=%s", g_ascii_dtostr (timeout, sizeof timeout,
-                                                                         self->options.timeout_s)));
+  g_ptr_array_add (
+      argv, g_strdup_printf ("--timeout=%s",
+                             g_ascii_dtostr (timeout, sizeof timeout, self->options.timeout_s)));
   g_ptr_array_add (argv, g_strdup_printf ("--memory-limit=%u", self->options.memory_limit_mib));
-  g_ptr_array_add (argv, g_strdup_printf ("--max-output=%" G_GUINT64_FORMAT,
-                                          self->options.max_output_bytes));
+  g_ptr_array_add (
+      argv, g_strdup_printf ("--max-output=%" G_GUINT64_FORMAT, self->options.max_output_bytes));
   g_ptr_array_add (argv, g_strdup_printf ("--max-items=%u", self->options.max_items));
   g_ptr_array_add (argv, g_strdup ("--"));
   g_ptr_array_add (argv, g_strdup (self->script_path));
@@ -297,8 +297,8 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   g_autoptr (GPtrArray) argv = NULL;
   g_autoptr (GSubprocess) subprocess = NULL;
   g_autoptr (GError) stream_error = NULL;
-  g_autofree char *tracer = self->tracer_path ? g_strdup (self->tracer_path)
-                                              : heapglass_trace_runner_find_tracer ();
+  g_autofree char *tracer
+      = self->tracer_path ? g_strdup (self->tracer_path) : heapglass_trace_runner_find_tracer ();
   g_autofree guint8 *buffer = NULL;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_NONE;
   int fds[2];
@@ -326,7 +326,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
     g_subprocess_launcher_set_stdin_file_path (launcher, self->options.stdin_path);
   g_subprocess_launcher_take_fd (launcher, fds[1], 3);
   argv = build_argv (self, tracer);
-  subprocess = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, error);
+  subprocess = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, error);
   /* The launcher owns the write end: drop it now so the read end sees end-of-file when the
    * tracer exits. */
   g_clear_object (&launcher);
@@ -346,14 +346,14 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
     g_subprocess_force_exit (subprocess);
 
   deadline = g_get_monotonic_time ()
-             + (gint64) ((self->options.timeout_s + DEADLINE_GRACE_S) * G_USEC_PER_SEC);
+             + (gint64)((self->options.timeout_s + DEADLINE_GRACE_S) * G_USEC_PER_SEC);
   buffer = g_malloc (READ_CHUNK);
   for (;;)
     {
       struct pollfd pfd = { fds[0], POLLIN, 0 };
       gint64 now = g_get_monotonic_time ();
       gint64 wait_until = hard_stop ? hard_stop : deadline;
-      int timeout_ms = (int) CLAMP ((wait_until - now) / 1000, 0, 100);
+      int timeout_ms = (int)CLAMP ((wait_until - now) / 1000, 0, 100);
       int ready;
       gssize n;
 
@@ -400,7 +400,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
         continue;
       if (n <= 0)
         break;
-      if (!corrupt && !heapglass_trace_feed (self->trace, buffer, (gsize) n, &stream_error))
+      if (!corrupt && !heapglass_trace_feed (self->trace, buffer, (gsize)n, &stream_error))
         {
           /* A corrupt stream: stop the tracer, keep the steps decoded so far. */
           corrupt = TRUE;
@@ -433,8 +433,8 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   else if (g_subprocess_get_if_signaled (subprocess))
     {
       int sig = g_subprocess_get_term_sig (subprocess);
-      g_autofree char *message = g_strdup_printf (_("Killed by signal %d (%s)"), sig,
-                                                  g_strsignal (sig));
+      g_autofree char *message
+          = g_strdup_printf (_("Killed by signal %d (%s)"), sig, g_strsignal (sig));
       heapglass_trace_set_ending (self->trace, HG_END_CRASHED, 0, sig, message);
     }
   else if (g_subprocess_get_if_exited (subprocess))
@@ -506,8 +506,7 @@ heapglass_trace_runner_run_async (HeapglassTraceRunner *self, GCancellable *canc
 }
 
 gboolean
-heapglass_trace_runner_run_finish (HeapglassTraceRunner *self, GAsyncResult *result,
-                                   GError **error)
+heapglass_trace_runner_run_finish (HeapglassTraceRunner *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

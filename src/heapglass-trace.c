@@ -5,7 +5,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-G_DEFINE_QUARK (heapglass-trace-error-quark, heapglass_trace_error)
+G_DEFINE_QUARK (heapglass - trace - error - quark, heapglass_trace_error)
 
 /* How many records feed() decodes before it lets go of the lock, so that snapshot() on another
  * thread never waits long. */
@@ -46,10 +46,10 @@ hist_entries_const (const HgHist *h)
 /* Mutable parts of an object, allocated on its first change (immutable values never need it). */
 typedef struct
 {
-  HgHist value;    /* index into self->values (VALUE records), or WEAKREF referent index + 1 */
-  HgHist length;   /* containers: exact length */
-  HgHist items;    /* pool offset of an items block: [n, item…] or [n, key, value…] */
-  HgHist attrs;    /* pool offset of an attrs block: [n, name sid, item…] */
+  HgHist value;  /* index into self->values (VALUE records), or WEAKREF referent index + 1 */
+  HgHist length; /* containers: exact length */
+  HgHist items;  /* pool offset of an items block: [n, item…] or [n, key, value…] */
+  HgHist attrs;  /* pool offset of an attrs block: [n, name sid, item…] */
   HgHist size;
   HgHist refcount;
 } HgObjExt;
@@ -65,13 +65,13 @@ typedef union
  * while the tracer's oids stay dense (they do: 1, 2, 3, …); other oids go through a table. */
 typedef struct
 {
-  HgValue v0;        /* the value at creation */
+  HgValue v0; /* the value at creation */
   guint32 created;
   guint32 freed;     /* 0 = alive at the end of the trace */
   guint32 type_kind; /* type name sid, kind in the top bits */
   guint32 size0;
   guint32 refcount0;
-  guint32 ext;       /* index + 1 into self->exts, 0 = never changed */
+  guint32 ext; /* index + 1 into self->exts, 0 = never changed */
 } HgObj;
 
 #define KIND_SHIFT 27
@@ -89,7 +89,7 @@ typedef struct
  * searches and nothing is copied per step. */
 typedef struct
 {
-  guint32 parent;      /* frame index + 1, 0 = outermost */
+  guint32 parent; /* frame index + 1, 0 = outermost */
   guint32 func_sid;
   guint32 first_line;
   guint32 caller_line; /* the parent's line while this frame runs */
@@ -145,9 +145,9 @@ struct _HeapglassTrace
   DecodeState state;
   GByteArray *pending;
   gsize pending_pos;
-  gsize consumed;     /* stream offset of pending->data[pending_pos] */
+  gsize consumed; /* stream offset of pending->data[pending_pos] */
   gsize stream_bytes;
-  GError *error;      /* the first decoding error: the trace refuses input after it */
+  GError *error; /* the first decoding error: the trace refuses input after it */
   gboolean complete;
 
   /* header */
@@ -168,7 +168,7 @@ struct _HeapglassTrace
   HgFrame *frames;
   guint32 n_frames;
   guint32 cap_frames;
-  GArray *stack;   /* frame indices, innermost last */
+  GArray *stack;    /* frame indices, innermost last */
   HgHist frame_log; /* top frame index + 1 from a step on */
 
   /* objects */
@@ -180,7 +180,7 @@ struct _HeapglassTrace
   HgObjExt **exts;
   guint32 n_exts;
   guint32 cap_exts;
-  guint64 *size_marks;   /* sizes at creation of objects [0, k × SIZE_MARK_EVERY) */
+  guint64 *size_marks; /* sizes at creation of objects [0, k × SIZE_MARK_EVERY) */
   guint32 n_size_marks;
   guint64 size_total;
   HgValue *values;
@@ -189,7 +189,7 @@ struct _HeapglassTrace
   guint32 *pool;
   gsize pool_len;
   gsize pool_cap;
-  HgHist free_log;     /* (step, index) of each free, in order */
+  HgHist free_log;        /* (step, index) of each free, in order */
   HgBytesMark *bytes_log; /* live-bytes adjustments beyond the sizes at creation */
   guint32 n_bytes_log;
   guint32 cap_bytes_log;
@@ -208,7 +208,7 @@ struct _HeapglassTrace
   HgEnding ending;
   int exit_status;
   int signal_number;
-  const char *end_message;           /* in `chunk`: callers may hold it while decoding goes on */
+  const char *end_message; /* in `chunk`: callers may hold it while decoding goes on */
   guint32 end_line;
   guint32 last_exception_type;
   const char *last_exception_message; /* in `chunk`, likewise */
@@ -290,7 +290,7 @@ static guint32
 hist_count_upto (const HgHist *h, guint32 step)
 {
   const HgEntry *e = hist_at (h, step);
-  return e ? (guint32) (e - hist_entries_const (h)) + 1 : 0;
+  return e ? (guint32)(e - hist_entries_const (h)) + 1 : 0;
 }
 
 static gboolean
@@ -314,7 +314,7 @@ const char *
 heapglass_event_to_string (HeapglassEvent event)
 {
   static const char *const names[] = { "line", "call", "return", "exception" };
-  if ((guint) event < G_N_ELEMENTS (names))
+  if ((guint)event < G_N_ELEMENTS (names))
     return names[event];
   return "line";
 }
@@ -323,10 +323,10 @@ const char *
 heapglass_ending_to_string (HgEnding ending)
 {
   static const char *const names[] = {
-    "running",  "finished",     "exception",    "exit",          "crashed",      "step-limit",
-    "time-limit", "memory-limit", "output-limit", "stopped",     "syntax-error", "unreadable",
+    "running",    "finished",     "exception",    "exit",    "crashed",      "step-limit",
+    "time-limit", "memory-limit", "output-limit", "stopped", "syntax-error", "unreadable",
   };
-  if ((guint) ending < G_N_ELEMENTS (names))
+  if ((guint)ending < G_N_ELEMENTS (names))
     return names[ending];
   return "running";
 }
@@ -335,10 +335,10 @@ const char *
 heapglass_kind_to_string (HgKind kind)
 {
   static const char *const names[] = {
-    "none", "bool",  "int",      "bigint",   "float", "str",      "bytes",    "list",    "tuple",
+    "none", "bool",      "int",  "bigint",   "float",    "str",   "bytes",  "list",    "tuple",
     "set",  "frozenset", "dict", "instance", "function", "class", "module", "weakref", "other",
   };
-  if ((guint) kind < G_N_ELEMENTS (names))
+  if ((guint)kind < G_N_ELEMENTS (names))
     return names[kind];
   return "other";
 }
@@ -451,13 +451,13 @@ typedef struct
   GError **error;
 } Rd;
 
-#define RD(x)                                                                                   \
-  G_STMT_START                                                                                  \
-  {                                                                                             \
-    RdStatus rd_status_ = (x);                                                                  \
-    if (rd_status_ != RD_OK)                                                                    \
-      return rd_status_;                                                                        \
-  }                                                                                             \
+#define RD(x)                                                                                      \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    RdStatus rd_status_ = (x);                                                                     \
+    if (rd_status_ != RD_OK)                                                                       \
+      return rd_status_;                                                                           \
+  }                                                                                                \
   G_STMT_END
 
 G_GNUC_PRINTF (2, 3)
@@ -472,7 +472,7 @@ rd_corrupt (Rd *r, const char *format, ...)
   va_end (args);
   g_set_error (r->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT,
                _("Corrupt trace at byte %" G_GSIZE_FORMAT ": %s"),
-               r->base + (gsize) (r->p - r->start), what);
+               r->base + (gsize)(r->p - r->start), what);
   return RD_BAD;
 }
 
@@ -489,7 +489,7 @@ rd_varint (Rd *r, guint64 *out)
       b = *r->p++;
       if (shift == 63 && b > 1)
         return rd_corrupt (r, "varint overflows 64 bits");
-      value |= (guint64) (b & 0x7f) << shift;
+      value |= (guint64)(b & 0x7f) << shift;
       if (!(b & 0x80))
         break;
       if (shift >= 63)
@@ -506,7 +506,7 @@ rd_u32 (Rd *r, guint32 *out)
   RD (rd_varint (r, &v));
   if (v > G_MAXUINT32)
     return rd_corrupt (r, "value %" G_GUINT64_FORMAT " out of range", v);
-  *out = (guint32) v;
+  *out = (guint32)v;
   return RD_OK;
 }
 
@@ -515,7 +515,7 @@ rd_zigzag (Rd *r, gint64 *out)
 {
   guint64 v;
   RD (rd_varint (r, &v));
-  *out = (gint64) (v >> 1) ^ -(gint64) (v & 1);
+  *out = (gint64)(v >> 1) ^ -(gint64)(v & 1);
   return RD_OK;
 }
 
@@ -526,10 +526,10 @@ rd_bytes (Rd *r, const guint8 **data, gsize *len)
   RD (rd_varint (r, &n));
   if (n > HG_TRACE_MAX_STRING)
     return rd_corrupt (r, "string of %" G_GUINT64_FORMAT " bytes", n);
-  if ((guint64) (r->end - r->p) < n)
+  if ((guint64)(r->end - r->p) < n)
     return RD_MORE;
   *data = r->p;
-  *len = (gsize) n;
+  *len = (gsize)n;
   r->p += n;
   return RD_OK;
 }
@@ -550,7 +550,7 @@ rd_double (Rd *r, double *out)
   if (r->end - r->p < 8)
     return RD_MORE;
   for (int i = 0; i < 8; i++)
-    bits |= (guint64) r->p[i] << (8 * i);
+    bits |= (guint64)r->p[i] << (8 * i);
   r->p += 8;
   memcpy (out, &bits, sizeof *out);
   return RD_OK;
@@ -562,7 +562,7 @@ static RdStatus
 rd_count (Rd *r, guint32 *out, guint per_item)
 {
   RD (rd_u32 (r, out));
-  if ((guint64) *out * per_item > HG_TRACE_MAX_STRING)
+  if ((guint64)*out * per_item > HG_TRACE_MAX_STRING)
     return rd_corrupt (r, "count %u too large", *out);
   return RD_OK;
 }
@@ -601,11 +601,11 @@ lookup_oid (HeapglassTrace *self, guint64 oid, guint32 *index)
     return FALSE;
   if (oid <= self->n_objs && (self->oid_of == NULL || self->oid_of[oid - 1] == oid))
     {
-      *index = (guint32) (oid - 1);
+      *index = (guint32)(oid - 1);
       return TRUE;
     }
   if (self->oid_index != NULL
-      && (found = g_hash_table_lookup (self->oid_index, GSIZE_TO_POINTER ((gsize) oid))) != NULL)
+      && (found = g_hash_table_lookup (self->oid_index, GSIZE_TO_POINTER ((gsize)oid))) != NULL)
     {
       *index = GPOINTER_TO_UINT (found) - 1;
       return TRUE;
@@ -626,13 +626,13 @@ rd_object (HeapglassTrace *self, Rd *r, guint32 *index)
 static guint64
 obj_oid (HeapglassTrace *self, guint32 index)
 {
-  return self->oid_of ? self->oid_of[index] : (guint64) index + 1;
+  return self->oid_of ? self->oid_of[index] : (guint64)index + 1;
 }
 
 static HgKind
 obj_kind (const HgObj *obj)
 {
-  return (HgKind) (obj->type_kind >> KIND_SHIFT);
+  return (HgKind)(obj->type_kind >> KIND_SHIFT);
 }
 
 static HgObjExt *
@@ -662,10 +662,10 @@ make_text (HeapglassTrace *self, guint64 full_length, const guint8 *data, gsize 
 {
   g_autofree char *blob = g_malloc (8 + len + 1);
   for (int i = 0; i < 8; i++)
-    blob[i] = (char) (full_length >> (8 * i));
+    blob[i] = (char)(full_length >> (8 * i));
   memcpy (blob + 8, data, len);
   blob[8 + len] = '\0';
-  return g_string_chunk_insert_len (self->chunk, blob, (gssize) (8 + len));
+  return g_string_chunk_insert_len (self->chunk, blob, (gssize)(8 + len));
 }
 
 static guint64
@@ -673,7 +673,7 @@ text_length (const char *blob)
 {
   guint64 n = 0;
   for (int i = 0; i < 8; i++)
-    n |= (guint64) (guint8) blob[i] << (8 * i);
+    n |= (guint64)(guint8)blob[i] << (8 * i);
   return n;
 }
 
@@ -816,7 +816,8 @@ frame_slot (HgFrame *f, guint32 sid, gboolean create)
 static void
 log_top_frame (HeapglassTrace *self)
 {
-  guint32 top = self->stack->len ? g_array_index (self->stack, guint32, self->stack->len - 1) + 1 : 0;
+  guint32 top
+      = self->stack->len ? g_array_index (self->stack, guint32, self->stack->len - 1) + 1 : 0;
   hist_push (&self->frame_log, cur_step (self), top);
 }
 
@@ -828,7 +829,7 @@ decode_header (HeapglassTrace *self, Rd *r)
   guint64 version, max_items;
   const guint8 *data;
   gsize len;
-  gsize have = MIN ((gsize) (r->end - r->p), (gsize) HG_TRACE_MAGIC_LEN);
+  gsize have = MIN ((gsize)(r->end - r->p), (gsize)HG_TRACE_MAGIC_LEN);
 
   if (memcmp (r->p, HG_TRACE_MAGIC, have) != 0)
     return rd_corrupt (r, "not a Heapglass trace (bad magic)");
@@ -840,7 +841,7 @@ decode_header (HeapglassTrace *self, Rd *r)
     {
       g_set_error (r->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_VERSION,
                    _("Trace format version %" G_GUINT64_FORMAT " is not supported (this build "
-                     "reads version %d)"),
+                      "reads version %d)"),
                    version, HG_TRACE_VERSION);
       return RD_BAD;
     }
@@ -848,8 +849,8 @@ decode_header (HeapglassTrace *self, Rd *r)
   if (max_items > G_MAXUINT32)
     return rd_corrupt (r, "item limit out of range");
   RD (rd_bytes (r, &data, &len));
-  self->max_items = (guint32) max_items;
-  self->script = g_utf8_make_valid ((const char *) data, (gssize) len);
+  self->max_items = (guint32)max_items;
+  self->script = g_utf8_make_valid ((const char *)data, (gssize)len);
   return RD_OK;
 }
 
@@ -868,7 +869,7 @@ decode_step (HeapglassTrace *self, Rd *r, HeapglassEvent event)
       self->events = g_renew (guint8, self->events, self->cap_steps);
     }
   self->lines[self->n_steps] = line;
-  self->events[self->n_steps] = (guint8) event;
+  self->events[self->n_steps] = (guint8)event;
   self->n_steps++;
   self->peak_objects = MAX (self->peak_objects, self->live_objects);
   self->max_depth = MAX (self->max_depth, self->stack->len);
@@ -890,7 +891,7 @@ decode_obj_new (HeapglassTrace *self, Rd *r)
   RD (rd_varint (r, &refcount));
   if (kind > HG_KIND_LAST)
     return rd_corrupt (r, "unknown object kind %" G_GUINT64_FORMAT, kind);
-  RD (rd_payload (self, r, (HgKind) kind, &value));
+  RD (rd_payload (self, r, (HgKind)kind, &value));
   if (oid == 0 || lookup_oid (self, oid, &dummy))
     return rd_corrupt (r, "object id %" G_GUINT64_FORMAT " reused", oid);
   RD (check_sid (self, r, type_sid));
@@ -914,23 +915,23 @@ decode_obj_new (HeapglassTrace *self, Rd *r)
   obj = &self->objs[self->n_objs];
   memset (obj, 0, sizeof *obj);
   obj->created = cur_step (self);
-  obj->type_kind = (guint32) type_sid | ((guint32) kind << KIND_SHIFT);
-  obj->size0 = (guint32) MIN (size, G_MAXUINT32);
-  obj->refcount0 = (guint32) MIN (refcount, G_MAXUINT32);
+  obj->type_kind = (guint32)type_sid | ((guint32)kind << KIND_SHIFT);
+  obj->size0 = (guint32)MIN (size, G_MAXUINT32);
+  obj->refcount0 = (guint32)MIN (refcount, G_MAXUINT32);
   obj->v0 = value;
   self->size_total += obj->size0;
-  if (oid != (guint64) self->n_objs + 1 && self->oid_of == NULL)
+  if (oid != (guint64)self->n_objs + 1 && self->oid_of == NULL)
     {
       /* The first oid that is not dense: from now on oids go through tables. */
       self->oid_of = g_new (guint64, self->cap_objs);
       for (guint32 i = 0; i < self->n_objs; i++)
-        self->oid_of[i] = (guint64) i + 1;
+        self->oid_of[i] = (guint64)i + 1;
       self->oid_index = g_hash_table_new (NULL, NULL);
     }
   if (self->oid_of != NULL)
     {
       self->oid_of[self->n_objs] = oid;
-      g_hash_table_insert (self->oid_index, GSIZE_TO_POINTER ((gsize) oid),
+      g_hash_table_insert (self->oid_index, GSIZE_TO_POINTER ((gsize)oid),
                            GUINT_TO_POINTER (self->n_objs + 1));
     }
   self->n_objs++;
@@ -953,7 +954,7 @@ decode_obj_free (HeapglassTrace *self, Rd *r)
   self->live_objects--;
   /* The free log keeps every free, several per step. */
   hist_append (&self->free_log, obj->freed, index, FALSE);
-  push_bytes_adjust (self, -(gint64) obj_size_now (self, index));
+  push_bytes_adjust (self, -(gint64)obj_size_now (self, index));
   return RD_OK;
 }
 
@@ -977,7 +978,7 @@ decode_seq (HeapglassTrace *self, Rd *r)
       guint32 dummy;
       RD (rd_object (self, r, &dummy));
     }
-  if ((guint64) start + count > length)
+  if ((guint64)start + count > length)
     return rd_corrupt (r, "items beyond the sequence's length");
   /* Views of a dict hold key/value pairs: items of another shape would be misread. */
   if (obj_kind (&self->objs[index]) == HG_KIND_DICT)
@@ -994,8 +995,8 @@ decode_seq (HeapglassTrace *self, Rd *r)
     count = 0;
   new_n = count ? MAX (old_n, start + count) : old_n;
   if (new_n > length)
-    new_n = (guint32) length;
-  if (!pool_reserve (self, (gsize) new_n + 1))
+    new_n = (guint32)length;
+  if (!pool_reserve (self, (gsize)new_n + 1))
     return rd_corrupt (r, "trace too large");
   block = self->pool + self->pool_len;
   block[0] = new_n;
@@ -1013,12 +1014,12 @@ decode_seq (HeapglassTrace *self, Rd *r)
   }
   if (!prev || new_n != old_n || count > 0)
     {
-      hist_push (&x->items, cur_step (self), (guint32) self->pool_len);
+      hist_push (&x->items, cur_step (self), (guint32)self->pool_len);
       self->pool_len += new_n + 1;
     }
   {
     const HgEntry *len_e = hist_last (&x->length);
-    guint32 len32 = (guint32) MIN (length, G_MAXUINT32);
+    guint32 len32 = (guint32)MIN (length, G_MAXUINT32);
     if (!len_e || len_e->value != len32)
       hist_push (&x->length, cur_step (self), len32);
   }
@@ -1048,7 +1049,7 @@ decode_dict (HeapglassTrace *self, Rd *r)
   if (obj_kind (&self->objs[index]) != HG_KIND_DICT)
     return rd_corrupt (r, "DICT record for a %s",
                        heapglass_kind_to_string (obj_kind (&self->objs[index])));
-  if (!pool_reserve (self, 2 * (gsize) count + 1))
+  if (!pool_reserve (self, 2 * (gsize)count + 1))
     return rd_corrupt (r, "trace too large");
   x = obj_ext (self, &self->objs[index]);
   block = self->pool + self->pool_len;
@@ -1063,9 +1064,9 @@ decode_dict (HeapglassTrace *self, Rd *r)
         block[1 + i] = item + 1;
       }
   }
-  hist_push (&x->items, cur_step (self), (guint32) self->pool_len);
-  self->pool_len += 2 * (gsize) count + 1;
-  hist_push (&x->length, cur_step (self), (guint32) MIN (length, G_MAXUINT32));
+  hist_push (&x->items, cur_step (self), (guint32)self->pool_len);
+  self->pool_len += 2 * (gsize)count + 1;
+  hist_push (&x->length, cur_step (self), (guint32)MIN (length, G_MAXUINT32));
   return RD_OK;
 }
 
@@ -1088,7 +1089,7 @@ decode_attrs (HeapglassTrace *self, Rd *r)
       RD (rd_object (self, r, &dummy));
       RD (check_sid (self, r, sid));
     }
-  if (!pool_reserve (self, 2 * (gsize) count + 1))
+  if (!pool_reserve (self, 2 * (gsize)count + 1))
     return rd_corrupt (r, "trace too large");
   x = obj_ext (self, &self->objs[index]);
   block = self->pool + self->pool_len;
@@ -1102,12 +1103,12 @@ decode_attrs (HeapglassTrace *self, Rd *r)
         guint32 item;
         rd_varint (&again, &sid);
         rd_object (self, &again, &item);
-        block[1 + 2 * i] = (guint32) sid;
+        block[1 + 2 * i] = (guint32)sid;
         block[2 + 2 * i] = item + 1;
       }
   }
-  hist_push (&x->attrs, cur_step (self), (guint32) self->pool_len);
-  self->pool_len += 2 * (gsize) count + 1;
+  hist_push (&x->attrs, cur_step (self), (guint32)self->pool_len);
+  self->pool_len += 2 * (gsize)count + 1;
   return RD_OK;
 }
 
@@ -1144,10 +1145,10 @@ decode_meta (HeapglassTrace *self, Rd *r)
   RD (rd_varint (r, &refcount));
   old_size = obj_size_now (self, index);
   x = obj_ext (self, &self->objs[index]);
-  hist_push (&x->size, cur_step (self), (guint32) MIN (size, G_MAXUINT32));
-  hist_push (&x->refcount, cur_step (self), (guint32) MIN (refcount, G_MAXUINT32));
+  hist_push (&x->size, cur_step (self), (guint32)MIN (size, G_MAXUINT32));
+  hist_push (&x->refcount, cur_step (self), (guint32)MIN (refcount, G_MAXUINT32));
   if (!self->objs[index].freed)
-    push_bytes_adjust (self, (gint64) MIN (size, G_MAXUINT32) - (gint64) old_size);
+    push_bytes_adjust (self, (gint64)MIN (size, G_MAXUINT32) - (gint64)old_size);
   return RD_OK;
 }
 
@@ -1187,7 +1188,7 @@ decode_bind (HeapglassTrace *self, Rd *r, gboolean bind)
   f = frame_at_depth (self, k);
   if (f == NULL)
     return rd_corrupt (r, "no frame %" G_GUINT64_FORMAT " on a stack of %u", k, self->stack->len);
-  hist_push (&frame_slot (f, (guint32) sid, TRUE)->h, cur_step (self), bind ? index + 1 : 0);
+  hist_push (&frame_slot (f, (guint32)sid, TRUE)->h, cur_step (self), bind ? index + 1 : 0);
   return RD_OK;
 }
 
@@ -1197,7 +1198,8 @@ decode_frame_push (HeapglassTrace *self, Rd *r)
   guint64 sid = 0;
   guint32 first_line = 0;
   HgFrame *f;
-  guint32 parent = self->stack->len ? g_array_index (self->stack, guint32, self->stack->len - 1) + 1 : 0;
+  guint32 parent
+      = self->stack->len ? g_array_index (self->stack, guint32, self->stack->len - 1) + 1 : 0;
 
   RD (rd_varint (r, &sid));
   RD (rd_u32 (r, &first_line));
@@ -1212,7 +1214,7 @@ decode_frame_push (HeapglassTrace *self, Rd *r)
   f = &self->frames[self->n_frames];
   memset (f, 0, sizeof *f);
   f->parent = parent;
-  f->func_sid = (guint32) sid;
+  f->func_sid = (guint32)sid;
   f->first_line = first_line;
   f->caller_line = self->n_steps ? self->lines[self->n_steps - 1] : 0;
   f->depth = self->stack->len + 1;
@@ -1244,7 +1246,7 @@ decode_output (HeapglassTrace *self, Rd *r)
   RD (rd_bytes (r, &data, &len));
   if (stream != 1 && stream != 2)
     return rd_corrupt (r, "unknown output stream %" G_GUINT64_FORMAT, stream);
-  g_byte_array_append (self->output[stream - 1], data, (guint) len);
+  g_byte_array_append (self->output[stream - 1], data, (guint)len);
   mark.step = cur_step (self);
   mark.total = self->output[stream - 1]->len;
   {
@@ -1273,10 +1275,10 @@ decode_exception (HeapglassTrace *self, Rd *r)
     return rd_corrupt (r, "exception in frame %" G_GUINT64_FORMAT " of %u", k, self->stack->len);
   e.step = cur_step (self);
   e.frame = g_array_index (self->stack, guint32, self->stack->len - 1 - k);
-  e.type_sid = (guint32) sid;
-  e.message = g_utf8_make_valid ((const char *) data, (gssize) len);
+  e.type_sid = (guint32)sid;
+  e.message = g_utf8_make_valid ((const char *)data, (gssize)len);
   g_array_append_val (self->exceptions, e);
-  self->last_exception_type = (guint32) sid;
+  self->last_exception_type = (guint32)sid;
   self->last_exception_message = g_string_chunk_insert (self->chunk, e.message);
   return RD_OK;
 }
@@ -1299,12 +1301,12 @@ decode_end (HeapglassTrace *self, Rd *r)
     return rd_corrupt (r, "unknown ending %" G_GUINT64_FORMAT, ending);
   if (signal_number > 255 || status < G_MININT || status > G_MAXINT)
     return rd_corrupt (r, "impossible exit status");
-  self->ending = (HgEnding) ending;
-  self->exit_status = (int) status;
-  self->signal_number = (int) signal_number;
+  self->ending = (HgEnding)ending;
+  self->exit_status = (int)status;
+  self->signal_number = (int)signal_number;
   if (len > 0)
     {
-      g_autofree char *message = g_utf8_make_valid ((const char *) data, (gssize) len);
+      g_autofree char *message = g_utf8_make_valid ((const char *)data, (gssize)len);
       self->end_message = g_string_chunk_insert (self->chunk, message);
     }
   else
@@ -1343,7 +1345,7 @@ decode_record (HeapglassTrace *self, Rd *r)
     case HG_REC_STRING:
       RD (rd_bytes (r, &data, &len));
       {
-        g_autofree char *text = g_utf8_make_valid ((const char *) data, (gssize) len);
+        g_autofree char *text = g_utf8_make_valid ((const char *)data, (gssize)len);
         g_ptr_array_add (self->strings, g_string_chunk_insert (self->chunk, text));
       }
       return RD_OK;
@@ -1376,7 +1378,7 @@ decode_record (HeapglassTrace *self, Rd *r)
     case HG_REC_INPUT:
       RD (rd_bytes (r, &data, &len));
       {
-        HgInput input = { cur_step (self), g_utf8_make_valid ((const char *) data, (gssize) len) };
+        HgInput input = { cur_step (self), g_utf8_make_valid ((const char *)data, (gssize)len) };
         g_array_append_val (self->inputs, input);
       }
       return RD_OK;
@@ -1426,8 +1428,8 @@ decode_some (HeapglassTrace *self, guint budget)
           break;
         }
     }
-  self->consumed += (gsize) (r.p - r.start);
-  self->pending_pos += (gsize) (r.p - r.start);
+  self->consumed += (gsize)(r.p - r.start);
+  self->pending_pos += (gsize)(r.p - r.start);
   return budget_spent && self->error == NULL;
 }
 
@@ -1447,7 +1449,7 @@ heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GErro
       g_mutex_unlock (&self->lock);
       return FALSE;
     }
-  g_byte_array_append (self->pending, data, (guint) len);
+  g_byte_array_append (self->pending, data, (guint)len);
   self->stream_bytes += len;
   g_mutex_unlock (&self->lock);
 
@@ -1460,7 +1462,7 @@ heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GErro
       if (!more)
         {
           /* Keep only the incomplete tail. */
-          g_byte_array_remove_range (self->pending, 0, (guint) self->pending_pos);
+          g_byte_array_remove_range (self->pending, 0, (guint)self->pending_pos);
           self->pending_pos = 0;
           if (self->error != NULL)
             {
@@ -1543,7 +1545,7 @@ heapglass_trace_finish (HeapglassTrace *self, GError **error)
       g_set_error (&self->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED,
                    self->stream_bytes == 0 ? _("The trace stream is empty")
                                            : _("The trace stream stops in the middle of a record "
-                                               "(byte %" G_GSIZE_FORMAT ")"),
+                                                "(byte %" G_GSIZE_FORMAT ")"),
                    self->consumed);
       g_propagate_error (error, g_error_copy (self->error));
       ok = FALSE;
@@ -1583,7 +1585,7 @@ heapglass_trace_new_from_bytes (GBytes *bytes, GError **error)
 
   data = g_bytes_get_data (bytes, &len);
   for (gsize off = 0; off < len; off += 1 << 20)
-    if (!heapglass_trace_feed (trace, data + off, MIN (len - off, (gsize) 1 << 20), error))
+    if (!heapglass_trace_feed (trace, data + off, MIN (len - off, (gsize)1 << 20), error))
       return NULL;
   if (!heapglass_trace_finish (trace, error))
     return NULL;
@@ -1592,13 +1594,13 @@ heapglass_trace_new_from_bytes (GBytes *bytes, GError **error)
 
 /* ---- simple getters ----------------------------------------------------------------------- */
 
-#define LOCKED_GET(type, expr)                                                                  \
-  {                                                                                             \
-    type value_;                                                                                \
-    g_mutex_lock (&self->lock);                                                                 \
-    value_ = (expr);                                                                            \
-    g_mutex_unlock (&self->lock);                                                               \
-    return value_;                                                                              \
+#define LOCKED_GET(type, expr)                                                                     \
+  {                                                                                                \
+    type value_;                                                                                   \
+    g_mutex_lock (&self->lock);                                                                    \
+    value_ = (expr);                                                                               \
+    g_mutex_unlock (&self->lock);                                                                  \
+    return value_;                                                                                 \
   }
 
 guint
@@ -1716,7 +1718,7 @@ heapglass_trace_get_step_event (HeapglassTrace *self, guint step)
 {
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), HEAPGLASS_EVENT_LINE);
   LOCKED_GET (HeapglassEvent, step >= 1 && step <= self->n_steps
-                                  ? (HeapglassEvent) self->events[step - 1]
+                                  ? (HeapglassEvent)self->events[step - 1]
                                   : HEAPGLASS_EVENT_LINE)
 }
 
@@ -1772,12 +1774,12 @@ live_bytes_at (HeapglassTrace *self, guint32 step)
 
   if (mark < self->n_size_marks)
     {
-      total = (gint64) self->size_marks[mark];
+      total = (gint64)self->size_marks[mark];
       for (guint32 i = mark * SIZE_MARK_EVERY; i < n; i++)
         total += self->objs[i].size0;
     }
   else
-    total = (gint64) self->size_total;
+    total = (gint64)self->size_total;
   guint32 lo = 0, hi = self->n_bytes_log;
 
   while (lo < hi)
@@ -1790,7 +1792,7 @@ live_bytes_at (HeapglassTrace *self, guint32 step)
     }
   if (lo > 0)
     total += self->bytes_log[lo - 1].total;
-  return total > 0 ? (guint64) total : 0;
+  return total > 0 ? (guint64)total : 0;
 }
 
 guint64
@@ -1862,7 +1864,7 @@ output_len_at (HeapglassTrace *self, int stream, guint32 step)
       else
         hi = mid;
     }
-  return lo ? (gsize) g_array_index (log, HgOutputMark, lo - 1).total : 0;
+  return lo ? (gsize)g_array_index (log, HgOutputMark, lo - 1).total : 0;
 }
 
 char *
@@ -1904,7 +1906,7 @@ typedef struct
 HeapglassSnapshot *
 heapglass_snapshot_ref (HeapglassSnapshot *snapshot)
 {
-  HeapglassSnapshotPrivate *priv = (HeapglassSnapshotPrivate *) snapshot;
+  HeapglassSnapshotPrivate *priv = (HeapglassSnapshotPrivate *)snapshot;
   g_return_val_if_fail (snapshot != NULL, NULL);
   g_atomic_int_inc (&priv->ref_count);
   return snapshot;
@@ -1913,7 +1915,7 @@ heapglass_snapshot_ref (HeapglassSnapshot *snapshot)
 void
 heapglass_snapshot_unref (HeapglassSnapshot *snapshot)
 {
-  HeapglassSnapshotPrivate *priv = (HeapglassSnapshotPrivate *) snapshot;
+  HeapglassSnapshotPrivate *priv = (HeapglassSnapshotPrivate *)snapshot;
   g_return_if_fail (snapshot != NULL);
   if (!g_atomic_int_dec_and_test (&priv->ref_count))
     return;
@@ -1930,11 +1932,11 @@ heapglass_snapshot_unref (HeapglassSnapshot *snapshot)
 const HeapglassObjectView *
 heapglass_snapshot_find_object (const HeapglassSnapshot *snapshot, guint64 oid)
 {
-  const HeapglassSnapshotPrivate *priv = (const HeapglassSnapshotPrivate *) snapshot;
+  const HeapglassSnapshotPrivate *priv = (const HeapglassSnapshotPrivate *)snapshot;
   gpointer found;
 
   g_return_val_if_fail (snapshot != NULL, NULL);
-  found = g_hash_table_lookup (priv->by_oid, GSIZE_TO_POINTER ((gsize) oid));
+  found = g_hash_table_lookup (priv->by_oid, GSIZE_TO_POINTER ((gsize)oid));
   return found ? &snapshot->objects[GPOINTER_TO_UINT (found) - 1] : NULL;
 }
 
@@ -2020,7 +2022,7 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
           guint32 n = block[0] & 0x7fffffff;
           guint32 n_refs = dict ? 2 * n : n;
           v.n_items = n;
-          v.items = GSIZE_TO_POINTER ((gsize) b->oids->len);
+          v.items = GSIZE_TO_POINTER ((gsize)b->oids->len);
           for (guint32 i = 0; i < n_refs; i++)
             {
               guint64 oid = ref_oid (self, block[1 + i]);
@@ -2033,8 +2035,8 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
         {
           const guint32 *block = self->pool + e->value;
           v.n_attrs = block[0];
-          v.attr_names = GSIZE_TO_POINTER ((gsize) b->names->len);
-          v.attr_oids = GSIZE_TO_POINTER ((gsize) b->oids->len);
+          v.attr_names = GSIZE_TO_POINTER ((gsize)b->names->len);
+          v.attr_oids = GSIZE_TO_POINTER ((gsize)b->oids->len);
           for (guint32 i = 0; i < block[0]; i++)
             {
               const char *name = string_by_sid (self, block[1 + 2 * i]);
@@ -2084,8 +2086,7 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
       break;
     }
   g_array_append_val (b->objects, v);
-  g_hash_table_insert (b->seen, GUINT_TO_POINTER (index + 1),
-                       GUINT_TO_POINTER (b->objects->len));
+  g_hash_table_insert (b->seen, GUINT_TO_POINTER (index + 1), GUINT_TO_POINTER (b->objects->len));
 }
 
 /* Exceptions recorded at `step`: [*first, *last). They are in step order. */
@@ -2103,7 +2104,8 @@ exceptions_at (HeapglassTrace *self, guint32 step, guint *first, guint *last)
         hi = mid;
     }
   *first = lo;
-  while (lo < self->exceptions->len && g_array_index (self->exceptions, HgException, lo).step == step)
+  while (lo < self->exceptions->len
+         && g_array_index (self->exceptions, HgException, lo).step == step)
     lo++;
   *last = lo;
 }
@@ -2119,9 +2121,9 @@ build_frame_view (HeapglassTrace *self, Builder *b, guint32 step, guint32 fi, gu
   fv.function = string_by_sid (self, f->func_sid);
   fv.first_line = f->first_line;
   fv.line = line;
-  fv.names = GSIZE_TO_POINTER ((gsize) b->names->len);
-  fv.oids = GSIZE_TO_POINTER ((gsize) b->oids->len);
-  fv.rebound = GSIZE_TO_POINTER ((gsize) b->flags->len);
+  fv.names = GSIZE_TO_POINTER ((gsize)b->names->len);
+  fv.oids = GSIZE_TO_POINTER ((gsize)b->oids->len);
+  fv.rebound = GSIZE_TO_POINTER ((gsize)b->flags->len);
   for (guint32 s = 0; s < f->n_slots; s++)
     {
       const HgEntry *e = hist_at (&f->slots[s].h, step);
@@ -2261,7 +2263,7 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
   priv->pub.step = step;
   priv->pub.n_steps = self->n_steps;
   priv->pub.line = self->lines[step - 1];
-  priv->pub.event = (HeapglassEvent) self->events[step - 1];
+  priv->pub.event = (HeapglassEvent)self->events[step - 1];
   priv->pub.stdout_len = output_len_at (self, 1, step);
   priv->pub.stderr_len = output_len_at (self, 2, step);
   priv->pub.live_objects = live_objects_at (self, step);
@@ -2272,11 +2274,11 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
 
   priv->pub.n_frames = b.frames->len;
   priv->pub.n_objects = b.objects->len;
-  priv->frames = (HeapglassFrameView *) (void *) g_array_free (b.frames, FALSE);
-  priv->objects = (HeapglassObjectView *) (void *) g_array_free (b.objects, FALSE);
-  priv->names = (const char **) (void *) g_array_free (b.names, FALSE);
-  priv->oids = (guint64 *) (void *) g_array_free (b.oids, FALSE);
-  priv->flags = (gboolean *) (void *) g_array_free (b.flags, FALSE);
+  priv->frames = (HeapglassFrameView *)(void *)g_array_free (b.frames, FALSE);
+  priv->objects = (HeapglassObjectView *)(void *)g_array_free (b.objects, FALSE);
+  priv->names = (const char **)(void *)g_array_free (b.names, FALSE);
+  priv->oids = (guint64 *)(void *)g_array_free (b.oids, FALSE);
+  priv->flags = (gboolean *)(void *)g_array_free (b.flags, FALSE);
   g_array_unref (b.queue);
 
   for (guint i = 0; i < priv->pub.n_frames; i++)
@@ -2293,7 +2295,7 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
       v->items = v->n_items ? priv->oids + GPOINTER_TO_SIZE (v->items) : NULL;
       v->attr_names = v->n_attrs ? priv->names + GPOINTER_TO_SIZE (v->attr_names) : NULL;
       v->attr_oids = v->n_attrs ? priv->oids + GPOINTER_TO_SIZE (v->attr_oids) : NULL;
-      g_hash_table_insert (priv->by_oid, GSIZE_TO_POINTER ((gsize) v->oid),
+      g_hash_table_insert (priv->by_oid, GSIZE_TO_POINTER ((gsize)v->oid),
                            GUINT_TO_POINTER (i + 1));
     }
   g_hash_table_unref (b.seen);
@@ -2307,7 +2309,7 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
 static int
 compare_guint (gconstpointer a, gconstpointer b)
 {
-  guint x = *(const guint *) a, y = *(const guint *) b;
+  guint x = *(const guint *)a, y = *(const guint *)b;
   return x < y ? -1 : x > y;
 }
 
@@ -2328,8 +2330,8 @@ heapglass_trace_get_object_changes (HeapglassTrace *self, guint64 oid)
       const HgObjExt *x = obj_ext_get (self, obj);
       if (x != NULL)
         {
-          const HgHist *hists[] = { &x->value, &x->length, &x->items,
-                                    &x->attrs, &x->size, &x->refcount };
+          const HgHist *hists[]
+              = { &x->value, &x->length, &x->items, &x->attrs, &x->size, &x->refcount };
           for (guint h = 0; h < G_N_ELEMENTS (hists); h++)
             for (guint32 i = 0; i < hists[h]->n; i++)
               {
@@ -2436,7 +2438,7 @@ heapglass_trace_find_step_out (HeapglassTrace *self, guint from)
 static gsize
 hist_heap_bytes (const HgHist *h)
 {
-  return h->cap > 1 ? (gsize) h->cap * sizeof (HgEntry) : 0;
+  return h->cap > 1 ? (gsize)h->cap * sizeof (HgEntry) : 0;
 }
 
 gsize
@@ -2447,22 +2449,22 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
 
   g_mutex_lock (&self->lock);
-  total += (gsize) self->cap_steps * (sizeof (guint32) + sizeof (guint8));
-  total += (gsize) self->cap_frames * sizeof (HgFrame);
+  total += (gsize)self->cap_steps * (sizeof (guint32) + sizeof (guint8));
+  total += (gsize)self->cap_frames * sizeof (HgFrame);
   for (guint32 i = 0; i < self->n_frames; i++)
     {
       const HgFrame *f = &self->frames[i];
-      total += (gsize) f->cap_slots * sizeof (HgSlot);
+      total += (gsize)f->cap_slots * sizeof (HgSlot);
       for (guint32 j = 0; j < f->n_slots; j++)
         total += hist_heap_bytes (&f->slots[j].h);
       if (f->slot_index)
         total += g_hash_table_size (f->slot_index) * 32;
     }
-  total += (gsize) self->cap_objs * sizeof (HgObj);
-  total += (gsize) self->cap_exts * sizeof (HgObjExt *);
-  total += (gsize) self->n_size_marks * sizeof (guint64);
+  total += (gsize)self->cap_objs * sizeof (HgObj);
+  total += (gsize)self->cap_exts * sizeof (HgObjExt *);
+  total += (gsize)self->n_size_marks * sizeof (guint64);
   if (self->oid_of)
-    total += (gsize) self->cap_objs * sizeof (guint64);
+    total += (gsize)self->cap_objs * sizeof (guint64);
   for (guint32 i = 0; i < self->n_exts; i++)
     {
       const HgObjExt *x = self->exts[i];
@@ -2473,10 +2475,10 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
     }
   if (self->oid_index)
     total += g_hash_table_size (self->oid_index) * 32;
-  total += (gsize) self->cap_values * sizeof (HgValue);
+  total += (gsize)self->cap_values * sizeof (HgValue);
   total += self->pool_cap * sizeof (guint32);
   total += hist_heap_bytes (&self->free_log) + hist_heap_bytes (&self->frame_log);
-  total += (gsize) self->cap_bytes_log * sizeof (HgBytesMark);
+  total += (gsize)self->cap_bytes_log * sizeof (HgBytesMark);
   total += self->stack->len * sizeof (guint32);
   total += self->strings->len * sizeof (gpointer);
   for (int i = 0; i < 2; i++)

@@ -28,8 +28,8 @@ on_handle_local_options (GApplication *app, GVariantDict *options, gpointer data
 static int
 run_as_cli (int argc, char **argv)
 {
-  g_autoptr (GApplication) app =
-      g_application_new ("io.github.heapglass.HeapglassCliTest", G_APPLICATION_NON_UNIQUE);
+  g_autoptr (GApplication) app
+      = g_application_new ("io.github.heapglass.HeapglassCliTest", G_APPLICATION_NON_UNIQUE);
 
   heapglass_cli_add_main_options (app);
   g_signal_connect (app, "handle-local-options", G_CALLBACK (on_handle_local_options), NULL);
@@ -66,11 +66,11 @@ cli (const char *first, ...)
     g_ptr_array_add (argv, "--as-cli");
   va_start (args, first);
   for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+    g_ptr_array_add (argv, (gpointer)a);
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+  proc = g_subprocess_newv ((const char *const *)argv->pdata,
                             G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
                                 | G_SUBPROCESS_FLAGS_STDIN_INHERIT,
                             &error);
@@ -105,7 +105,7 @@ assert_json (const char *json_path, const char *check)
   int status = 0;
   const char *argv[] = { python ? python : HEAPGLASS_PYTHON, "-c", code, json_path, NULL };
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+  g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                                NULL, &err, &status, &error));
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
@@ -167,8 +167,7 @@ test_bad_arguments (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      Result r = cli (cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3],
-                      NULL);
+      Result r = cli (cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3], NULL);
       g_test_message ("case %u: %s", i, r.err);
       g_assert_cmpint (r.status, !=, 0);
       g_assert_nonnull (strstr (r.err, cases[i].stderr_says));

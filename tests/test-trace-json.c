@@ -35,11 +35,11 @@ assert_python (const char *json_path, const char *check)
 
   if (python == NULL)
     python = argv[0] = "/usr/bin/python3";
-  code = g_strdup_printf ("import json, sys\nd = json.load(open(sys.argv[1], encoding='utf-8'))\n%s\n",
-                          check);
+  code = g_strdup_printf (
+      "import json, sys\nd = json.load(open(sys.argv[1], encoding='utf-8'))\n%s\n", check);
   argv[2] = code;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
-                               &err, &status, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &status, &error));
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("python check failed:\n%s\n%s", check, err);
@@ -84,7 +84,7 @@ test_step_complete (void)
   g_autofree char *path = NULL;
 
   heapglass_trace_json_append_step (trace, 3, out);
-  path = write_temp (out->str, (gssize) out->len);
+  path = write_temp (out->str, (gssize)out->len);
   assert_python (path, "assert d['line'] == 5 and d['event'] == 'call', d\n"
                        "f = d['frames']\n"
                        "assert [x['function'] for x in f] == ['<module>', 'process'], f\n"
@@ -108,21 +108,20 @@ test_whole_trace_file (void)
 
   g_assert_true (heapglass_trace_write_json_file (trace, path, &error));
   g_assert_no_error (error);
-  assert_python (path,
-                 "assert d['version'] == 1 and d['script'] == '/tmp/sample.py'\n"
-                 "s = d['steps']\n"
-                 "assert len(s) == 10\n"
-                 "assert s[0]['heap'] == {} and s[0]['frames'][0]['locals'] == {}\n"
-                 /* step 7: w refers to the live Data instance */
-                 "w = s[6]['frames'][0]['locals']['w']\n"
-                 "assert s[6]['heap'][str(w)]['referent'] == 6\n"
-                 "assert s[6]['heap']['6'] == {'type': 'Data', 'attrs': {}}\n"
-                 /* step 8: list freed there (still shown), gone after */
-                 "assert '4' in s[7]['heap'] and '4' not in s[8]['heap']\n"
-                 "assert s[7]['heap'][str(w)]['referent'] is None\n"
-                 "assert 'x' not in s[7]['frames'][0]['locals']\n"
-                 "assert s[7]['stdout'] == 'done\\n' and s[6]['stdout'] == ''\n"
-                 "assert s[9]['event'] == 'exception'\n");
+  assert_python (path, "assert d['version'] == 1 and d['script'] == '/tmp/sample.py'\n"
+                       "s = d['steps']\n"
+                       "assert len(s) == 10\n"
+                       "assert s[0]['heap'] == {} and s[0]['frames'][0]['locals'] == {}\n"
+                       /* step 7: w refers to the live Data instance */
+                       "w = s[6]['frames'][0]['locals']['w']\n"
+                       "assert s[6]['heap'][str(w)]['referent'] == 6\n"
+                       "assert s[6]['heap']['6'] == {'type': 'Data', 'attrs': {}}\n"
+                       /* step 8: list freed there (still shown), gone after */
+                       "assert '4' in s[7]['heap'] and '4' not in s[8]['heap']\n"
+                       "assert s[7]['heap'][str(w)]['referent'] is None\n"
+                       "assert 'x' not in s[7]['frames'][0]['locals']\n"
+                       "assert s[7]['stdout'] == 'done\\n' and s[6]['stdout'] == ''\n"
+                       "assert s[9]['event'] == 'exception'\n");
   g_unlink (path);
 }
 
@@ -152,8 +151,8 @@ test_values_and_bad_utf8 (void)
   g_autoptr (HeapglassTrace) trace = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *path = write_temp ("", 0);
-  const char *strings[] = { "<module>", "float", "str", "bool", "NoneType", "int",
-                            "f",        "s",     "t",   "n",    "big",      "dict", "d" };
+  const char *strings[] = { "<module>", "float", "str", "bool", "NoneType", "int", "f",
+                            "s",        "t",     "n",   "big",  "dict",     "d" };
 
   hg_buf_header (&b, 100, "/tmp/v.py");
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
@@ -189,16 +188,17 @@ test_values_and_bad_utf8 (void)
 
   g_assert_true (heapglass_trace_write_json_file (trace, path, &error));
   g_assert_no_error (error);
-  assert_python (path, "s = d['steps'][0]\n"
-                       "h, l = s['heap'], s['frames'][0]['locals']\n"
-                       "assert h[str(l['f'])] == {'type': 'float', 'value': 2.5}\n"
-                       "assert h[str(l['s'])]['value'] == 'caf\\u00e9 \\ufffd\"'\n"
-                       "assert h[str(l['s'])]['length'] == 500\n"
-                       "assert h[str(l['t'])]['value'] is True\n"
-                       "assert h[str(l['n'])] == {'type': 'NoneType', 'value': None}\n"
-                       "assert h[str(l['big'])]['value'] == 123456789012345678901234567890\n"
-                       "assert h[str(l['d'])] == {'type': 'dict', 'entries': [[2, 5]], 'length': 1}\n"
-                       "assert s['stdout'] == '\\ufffd\\ufffd bytes\\n'\n");
+  assert_python (path,
+                 "s = d['steps'][0]\n"
+                 "h, l = s['heap'], s['frames'][0]['locals']\n"
+                 "assert h[str(l['f'])] == {'type': 'float', 'value': 2.5}\n"
+                 "assert h[str(l['s'])]['value'] == 'caf\\u00e9 \\ufffd\"'\n"
+                 "assert h[str(l['s'])]['length'] == 500\n"
+                 "assert h[str(l['t'])]['value'] is True\n"
+                 "assert h[str(l['n'])] == {'type': 'NoneType', 'value': None}\n"
+                 "assert h[str(l['big'])]['value'] == 123456789012345678901234567890\n"
+                 "assert h[str(l['d'])] == {'type': 'dict', 'entries': [[2, 5]], 'length': 1}\n"
+                 "assert s['stdout'] == '\\ufffd\\ufffd bytes\\n'\n");
   g_unlink (path);
 }
 

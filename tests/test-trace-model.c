@@ -326,7 +326,8 @@ test_any_split (void)
       g_autofree char *got = NULL;
 
       for (gsize off = 0; off < b.len; off += piece)
-        g_assert_true (heapglass_trace_feed (trace, b.data + off, MIN (piece, b.len - off), &error));
+        g_assert_true (
+            heapglass_trace_feed (trace, b.data + off, MIN (piece, b.len - off), &error));
       g_assert_true (heapglass_trace_finish (trace, &error));
       g_assert_no_error (error);
       g_assert_cmpuint (heapglass_trace_get_stream_bytes (trace), ==, b.len);
@@ -382,7 +383,7 @@ test_random_corruption (void)
       gboolean ok;
 
       for (int i = 0; i < flips; i++)
-        copy[g_test_rand_int_range (0, (gint32) b.len)] = (guint8) g_test_rand_int_range (0, 256);
+        copy[g_test_rand_int_range (0, (gint32)b.len)] = (guint8)g_test_rand_int_range (0, 256);
       ok = heapglass_trace_feed (trace, copy, b.len, &error);
       ok = ok && heapglass_trace_finish (trace, &error);
       if (!ok)
@@ -412,7 +413,7 @@ test_huge_length_rejected (void)
 
   hg_buf_header (&b, 10, "x.py");
   hg_buf_byte (&b, HG_REC_STRING);
-  hg_buf_varint (&b, (guint64) 1 << 40);
+  hg_buf_varint (&b, (guint64)1 << 40);
   g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
   g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
   g_clear_error (&error);
@@ -448,7 +449,7 @@ test_bad_magic (void)
   g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
   g_autoptr (GError) error = NULL;
 
-  g_assert_false (heapglass_trace_feed (trace, (const guint8 *) "HGX", 3, &error));
+  g_assert_false (heapglass_trace_feed (trace, (const guint8 *)"HGX", 3, &error));
   g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
 }
 

@@ -140,8 +140,8 @@ on_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   RunState *state = data;
 
-  state->ok = heapglass_trace_runner_run_finish (HEAPGLASS_TRACE_RUNNER (source), result,
-                                                 &state->error);
+  state->ok
+      = heapglass_trace_runner_run_finish (HEAPGLASS_TRACE_RUNNER (source), result, &state->error);
   state->done = TRUE;
   g_main_loop_quit (state->loop);
 }
@@ -219,8 +219,8 @@ test_stop_endless_loop (void)
   g_assert_cmpuint (heapglass_trace_get_n_steps (trace), >, 0);
   /* the steps before Stop are all usable */
   {
-    g_autoptr (HeapglassSnapshot) snap =
-        heapglass_trace_snapshot (trace, heapglass_trace_get_n_steps (trace));
+    g_autoptr (HeapglassSnapshot) snap
+        = heapglass_trace_snapshot (trace, heapglass_trace_get_n_steps (trace));
     g_assert_cmpuint (snap->n_frames, >=, 1);
   }
   run_state_clear (&state);
@@ -388,8 +388,8 @@ test_fake_killed_mid_record (void)
 {
   g_autoptr (GError) error = NULL;
   /* half a STEP_LINE record, then death by SIGSEGV */
-  g_autoptr (HeapglassTrace) trace = run_fake (
-      HEADER_PY " + " TWO_STEPS_PY " + b'\\x01'", "os.kill(os.getpid(), signal.SIGSEGV)", &error);
+  g_autoptr (HeapglassTrace) trace = run_fake (HEADER_PY " + " TWO_STEPS_PY " + b'\\x01'",
+                                               "os.kill(os.getpid(), signal.SIGSEGV)", &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (heapglass_trace_get_n_steps (trace), ==, 2);

@@ -93,8 +93,7 @@ w_free (HgBuf *b, guint64 oid)
 }
 
 G_GNUC_UNUSED static void
-w_seq (HgBuf *b, guint64 oid, guint64 length, unsigned start, unsigned count,
-       const guint64 *items)
+w_seq (HgBuf *b, guint64 oid, guint64 length, unsigned start, unsigned count, const guint64 *items)
 {
   hg_buf_byte (b, HG_REC_SEQ);
   hg_buf_varint (b, oid);
@@ -146,8 +145,8 @@ sample_stream (void)
   HgBuf b = { 0 };
   guint64 items[3] = { 1, 2, 3 };
   guint64 four = 5;
-  const char *strings[] = { "<module>", "int",  "list", "x", "y", "process", "weakref",
-                            "Data",     "w",    "ValueError" };
+  const char *strings[]
+      = { "<module>", "int", "list", "x", "y", "process", "weakref", "Data", "w", "ValueError" };
 
   hg_buf_header (&b, 100, "/tmp/sample.py");
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
@@ -166,7 +165,7 @@ sample_stream (void)
   w_step (&b, HG_REC_STEP_LINE, 5); /* step 4 */
   w_int (&b, 5, 4);
   w_seq (&b, 4, 4, 3, 1, &four);
-  w_step (&b, HG_REC_STEP_LINE, 6); /* step 5: appended */
+  w_step (&b, HG_REC_STEP_LINE, 6);   /* step 5: appended */
   w_step (&b, HG_REC_STEP_RETURN, 6); /* step 6 */
   w_pop (&b);
   w_new (&b, 6, S_DATA, HG_KIND_INSTANCE, 48);
@@ -193,4 +192,3 @@ sample_stream (void)
   g_assert_false (b.failed);
   return b;
 }
-
