@@ -5,7 +5,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-G_DEFINE_QUARK (heapglass - trace - error - quark, heapglass_trace_error)
+/* clang-format off: the first argument is stringified */
+G_DEFINE_QUARK (heapglass-trace-error-quark, heapglass_trace_error)
+/* clang-format on */
 
 /* How many records feed() decodes before it lets go of the lock, so that snapshot() on another
  * thread never waits long. */
