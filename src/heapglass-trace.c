@@ -5,7 +5,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-/* clang-format off: the first argument is stringified */
+/* The first argument is stringified: keep clang-format away from it. */
+/* clang-format off */
 G_DEFINE_QUARK (heapglass-trace-error-quark, heapglass_trace_error)
 /* clang-format on */
 
