@@ -405,6 +405,7 @@ heapglass_trace_summary_json (HeapglassTrace *trace, double elapsed_s)
     case HG_END_FINISHED:
     case HG_END_EXCEPTION:
     case HG_END_EXIT:
+    case HG_END_MEMORY_LIMIT:
     case HG_END_SYNTAX_ERROR:
     case HG_END_UNREADABLE:
       g_string_append_printf (out, "%d", heapglass_trace_get_exit_status (trace));

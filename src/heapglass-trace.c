@@ -215,6 +215,8 @@ struct _HeapglassTrace
   guint32 end_line;
   guint32 last_exception_type;
   const char *last_exception_message; /* in `chunk`, likewise */
+  const char *uncaught_type;          /* in `chunk`, set by the END record */
+  const char *uncaught_message;
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassTrace, heapglass_trace, G_TYPE_OBJECT)
@@ -1286,6 +1288,8 @@ decode_exception (HeapglassTrace *self, Rd *r)
   return RD_OK;
 }
 
+static void resolve_uncaught_exception (HeapglassTrace *self);
+
 static RdStatus
 decode_end (HeapglassTrace *self, Rd *r)
 {
@@ -1316,6 +1320,7 @@ decode_end (HeapglassTrace *self, Rd *r)
     self->end_message = NULL;
   self->end_line = line;
   self->state = STATE_ENDED;
+  resolve_uncaught_exception (self);
   return RD_OK;
 }
 
@@ -1677,22 +1682,48 @@ heapglass_trace_get_end_line (HeapglassTrace *self)
   LOCKED_GET (guint, self->end_line)
 }
 
+/* The uncaught exception: the last EXCEPTION record, or when there was none (raised outside
+ * user code), the "Type: message" of the END record. Set when decoding END. */
+static void
+resolve_uncaught_exception (HeapglassTrace *self)
+{
+  const char *colon;
+
+  self->uncaught_type = NULL;
+  self->uncaught_message = NULL;
+  if (self->ending != HG_END_EXCEPTION && self->ending != HG_END_MEMORY_LIMIT)
+    return;
+  if (self->last_exception_type != 0)
+    {
+      self->uncaught_type = string_by_sid (self, self->last_exception_type);
+      self->uncaught_message = self->last_exception_message;
+      return;
+    }
+  if (self->end_message == NULL)
+    return;
+  colon = strstr (self->end_message, ": ");
+  if (colon != NULL)
+    {
+      g_autofree char *type = g_strndup (self->end_message, (gsize) (colon - self->end_message));
+      self->uncaught_type = g_string_chunk_insert (self->chunk, type);
+      self->uncaught_message = colon + 2;
+    }
+  else
+    self->uncaught_type = self->end_message;
+}
+
 const char *
 heapglass_trace_get_exception_type (HeapglassTrace *self)
 {
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), NULL);
-  LOCKED_GET (const char *, self->ending == HG_END_EXCEPTION && self->last_exception_type
-                                ? string_by_sid (self, self->last_exception_type)
-                                : NULL)
+  LOCKED_GET (const char *, self->uncaught_type)
 }
 
 const char *
 heapglass_trace_get_exception_message (HeapglassTrace *self)
 {
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), NULL);
-  LOCKED_GET (const char *, self->ending == HG_END_EXCEPTION && self->last_exception_type
-                                ? self->last_exception_message
-                                : NULL)
+  LOCKED_GET (const char *, self->uncaught_message)
 }
 
 static guint32

@@ -573,6 +573,33 @@ test_record_kind_mismatch (void)
 }
 
 static void
+test_uncaught_exception_from_end_message (void)
+{
+  HgBuf b = { 0 };
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+
+  /* raised outside user code: no EXCEPTION record, only the END message */
+  hg_buf_header (&b, 10, "x.py");
+  w_string (&b, "<module>");
+  w_push (&b, 1, 1);
+  w_step (&b, HG_REC_STEP_LINE, 1);
+  hg_buf_byte (&b, HG_REC_END);
+  hg_buf_varint (&b, HG_END_MEMORY_LIMIT);
+  hg_buf_zigzag (&b, 1);
+  hg_buf_varint (&b, 0);
+  hg_buf_string (&b, "MemoryError: out of memory");
+  hg_buf_varint (&b, 0);
+  g_assert_true (heapglass_trace_feed (trace, b.data, b.len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_MEMORY_LIMIT);
+  g_assert_cmpstr (heapglass_trace_get_exception_type (trace), ==, "MemoryError");
+  g_assert_cmpstr (heapglass_trace_get_exception_message (trace), ==, "out of memory");
+  g_assert_cmpstr (heapglass_trace_get_end_message (trace), ==, "MemoryError: out of memory");
+  hg_buf_clear (&b);
+}
+
+static void
 test_empty_input (void)
 {
   g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
@@ -749,6 +776,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/trace/model/del-frees-the-list", test_del_frees);
   g_test_add_func ("/trace/weakref/dies-after-del", test_weakref_dies_after_del);
   g_test_add_func ("/trace/model/output-so-far", test_output_so_far);
+  g_test_add_func ("/trace/model/uncaught-exception-from-end-message",
+                   test_uncaught_exception_from_end_message);
   g_test_add_func ("/trace/model/exception-on-its-frame", test_exception_on_frame);
   g_test_add_func ("/trace/model/find-line-step-over-out", test_navigation);
   g_test_add_func ("/trace/model/input-prompt", test_input_prompt);
