@@ -550,9 +550,17 @@ size_of (PyObject *v, PyTypeObject *tp)
       Py_ssize_t d = Py_SIZE (v) < 0 ? -Py_SIZE (v) : Py_SIZE (v);
       s = (Py_ssize_t) offsetof (PyLongObject, ob_digit) + (d ? d : 1) * (Py_ssize_t) sizeof (digit);
     }
-  else if (tp->tp_itemsize)
+  else if (PyGen_Check (v) || PyCoro_CheckExact (v) || PyAsyncGen_CheckExact (v))
     {
-      Py_ssize_t n = Py_SIZE (v) < 0 ? -Py_SIZE (v) : Py_SIZE (v);
+      /* as gen.__sizeof__: the object up to its frame, plus the frame's slots */
+      PyCodeObject *code = (PyCodeObject *) ((PyGenObject *) v)->gi_code;
+      s = (Py_ssize_t) (offsetof (PyGenObject, gi_iframe) + offsetof (_PyInterpreterFrame, localsplus));
+      if (code)
+        s += (code->co_nlocalsplus + code->co_stacksize) * (Py_ssize_t) sizeof (PyObject *);
+    }
+  else if (tp->tp_itemsize && (PyTuple_Check (v) || PyBytes_Check (v)))
+    {
+      Py_ssize_t n = Py_SIZE (v);
       s = tp->tp_basicsize + tp->tp_itemsize * n;
     }
   else
@@ -674,6 +682,25 @@ emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind)
             size_t n = q && PyUnicode_Check (q) ? str_prefix_utf8 (q, 60, name) : 0;
             name[n] = 0;
             snprintf (tmp, sizeof tmp, "<%s object %s>", tn, name);
+          }
+        else if (PyRange_Check (v) || PyComplex_CheckExact (v) || v == Py_Ellipsis
+                 || v == Py_NotImplemented
+                 || (PyByteArray_CheckExact (v) && PyByteArray_GET_SIZE (v) <= 64))
+          {
+            /* these reprs are C code that runs nothing of the program's */
+            PyObject *exc_type, *exc_value, *exc_tb;
+            PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
+            PyObject *r = PyObject_Repr (v);
+            size_t n = r && PyUnicode_Check (r) ? str_prefix_utf8 (r, 200, tmp) : 0;
+            Py_XDECREF (r);
+            PyErr_Clear ();
+            PyErr_Restore (exc_type, exc_value, exc_tb);
+            if (n)
+              {
+                hg_buf_bytes (b, tmp, n);
+                break;
+              }
+            snprintf (tmp, sizeof tmp, "<%s object>", tn);
           }
         else
           snprintf (tmp, sizeof tmp, "<%s object>", tn);
