@@ -85,6 +85,7 @@ struct _HeapglassWindow
   guint play_source;
   char *banner_text;
   gboolean loading_code; /* set while the window fills the buffer itself */
+  gboolean code_edited;  /* the learner changed the code since the window filled it */
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassWindow, heapglass_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -179,6 +180,7 @@ set_buffer_text (HeapglassWindow *self, const char *text)
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), text != NULL ? text : "", -1);
   gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
+  self->code_edited = FALSE;
   gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (self->buffer), &start);
   gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &start);
   self->loading_code = FALSE;
@@ -648,7 +650,7 @@ heapglass_window_run (HeapglassWindow *self)
 
   /* An unchanged file on disk runs where it is (its neighbours stay reachable); anything else
    * is written out first. */
-  if (self->script_path != NULL && !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
+  if (self->script_path != NULL && !self->code_edited)
     path = g_strdup (self->script_path);
   else
     path = write_script (self, &error);
@@ -769,7 +771,7 @@ save_draft (HeapglassWindow *self)
     return;
   block = heapglass_chapter_get_block (self->chapter, (guint) self->block);
   /* Only what the learner changed is a draft. */
-  if (block != NULL && gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
+  if (block != NULL && self->code_edited)
     g_hash_table_insert (self->drafts, GINT_TO_POINTER (self->block), get_buffer_text (self));
 }
 
@@ -860,7 +862,7 @@ heapglass_window_show_block (HeapglassWindow *self, guint index)
   draft = g_hash_table_lookup (self->drafts, GINT_TO_POINTER (index));
   show_code (self, draft != NULL ? draft : block->code, short_title (block->title), name, path);
   if (draft != NULL)
-    gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), TRUE);
+    self->code_edited = TRUE;
 
   if (block->calls_nothing)
     {
@@ -1496,6 +1498,8 @@ on_buffer_changed (GtkTextBuffer *buffer, HeapglassWindow *self)
 {
   if (self->loading_code)
     return;
+  /* Not the buffer's "modified" flag: set_text() (a paste of a whole program) clears it. */
+  self->code_edited = TRUE;
   /* A SyntaxError mark belongs to the text that had it. */
   clear_marks (self, MARK_ERROR);
 }

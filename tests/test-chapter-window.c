@@ -379,6 +379,38 @@ test_tour_every_block_runs (void)
   run_every_block ("HEAPGLASS_EXAMPLES_DIR", "heapglass-tour.md", "tour");
 }
 
+/* What the learner typed in an exercise survives choosing another block and revealing the
+ * solution: choosing the exercise again brings it back. */
+static void
+test_exercise_draft_kept (void)
+{
+  HeapglassWindow *window = open_chapter ("HEAPGLASS_EXAMPLES_DIR", "heapglass-tour.md");
+  HeapglassChapterSidebar *sidebar = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (
+      GTK_TEXT_VIEW (heapglass_window_get_code_view (window)));
+  const char *typed = "items = [1, 2]\nsame = items\n";
+  g_autofree char *code = NULL;
+  int exercise = heapglass_chapter_sidebar_find_block (sidebar, "Exercise 1");
+
+  g_assert_cmpint (exercise, >=, 0);
+  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint) exercise));
+  gtk_text_buffer_set_text (buffer, typed, -1);
+  heapglass_window_reveal_solution (window);
+  code = heapglass_window_get_code (window);
+  g_assert_cmpstr (code, !=, typed);
+  g_clear_pointer (&code, g_free);
+
+  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, 0));
+  code = heapglass_window_get_code (window);
+  g_assert_cmpstr (code, !=, typed);
+  g_clear_pointer (&code, g_free);
+
+  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint) exercise));
+  code = heapglass_window_get_code (window);
+  g_assert_cmpstr (code, ==, typed);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_missing_chapter_told (void)
 {
@@ -416,6 +448,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/chapter-window/tour/chain-of-calls", test_tour_chain_of_calls);
   g_test_add_func ("/chapter-window/seed/every-block-runs", test_seed_every_block_runs);
   g_test_add_func ("/chapter-window/tour/every-block-runs", test_tour_every_block_runs);
+  g_test_add_func ("/chapter-window/exercise/draft-kept", test_exercise_draft_kept);
   g_test_add_func ("/chapter-window/open/missing-file-told", test_missing_chapter_told);
 
   status = g_test_run ();

@@ -11,6 +11,7 @@
 #include "heapglass-inspector.h"
 #include "heapglass-output-pane.h"
 #include "heapglass-scene.h"
+#include "heapglass-timeline.h"
 #include "heapglass-window.h"
 
 static HeapglassApplication *app;
@@ -122,6 +123,15 @@ find_frame_item (HeapglassScene *scene, const char *function)
 }
 
 static gboolean
+at_last_step (gpointer data)
+{
+  HeapglassWindow *window = HEAPGLASS_WINDOW (data);
+
+  return heapglass_window_get_step (window)
+         == heapglass_trace_get_n_steps (heapglass_window_get_trace (window));
+}
+
+static gboolean
 diagram_shown (gpointer data)
 {
   HeapglassWindow *window = HEAPGLASS_WINDOW (data);
@@ -211,6 +221,23 @@ test_aliasing_one_list_two_names (void)
                            "window-aliasing.png", NULL);
   save_screenshot (GTK_WIDGET (window), path);
 
+  /* Copy the diagram: an image of the scene lands on the clipboard. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-diagram", NULL);
+  {
+    GdkContentProvider *content = gdk_clipboard_get_content (
+        gtk_widget_get_clipboard (GTK_WIDGET (window)));
+    g_auto (GValue) value = G_VALUE_INIT;
+    GdkTexture *texture;
+
+    g_assert_nonnull (content);
+    g_value_init (&value, GDK_TYPE_TEXTURE);
+    g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+    texture = g_value_get_object (&value);
+    g_assert_nonnull (texture);
+    g_assert_cmpint (gdk_texture_get_width (texture), >, 100);
+    g_assert_cmpint (gdk_texture_get_height (texture), >, 50);
+  }
+
   /* Step back: `y = x` is about to run again, `x = [1, 2, 3]` just ran. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-back", NULL);
   spin_for (20);
@@ -233,6 +260,12 @@ test_aliasing_one_list_two_names (void)
   g_assert_true (heapglass_window_jump_to_line (window, 2, TRUE));
   heapglass_window_get_marked_lines (window, &next_line, NULL);
   g_assert_cmpuint (next_line, ==, 2);
+
+  /* Play runs forward by itself to the end. */
+  heapglass_window_set_step (window, 1);
+  heapglass_timeline_set_speed (HEAPGLASS_TIMELINE (heapglass_window_get_timeline (window)), 50);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
+  g_assert_true (spin_until (at_last_step, window, 10));
 
   /* The last step has everything the program printed. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
