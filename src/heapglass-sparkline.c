@@ -14,10 +14,17 @@ struct _HeapglassSparkline
   guint step;
   HeapglassSparklineMode mode;
 
-  /* Per-step values read from the trace so far (index = step - 1). Kept so a redraw never asks
-   * the model again and refresh() only reads the steps that are new. */
-  GArray *objects; /* guint64 */
-  GArray *bytes;   /* guint64 */
+  /* What was read from the trace so far, summarised in at most MAX_BUCKETS buckets of
+   * bucket_size consecutive steps (min and max of each value): memory and redraw cost stay
+   * bounded however long the run, and every step was looked at, so no spike is lost. When the
+   * buckets are full, neighbours merge and bucket_size doubles. */
+  guint n_read;      /* steps 1 … n_read are in the buckets */
+  guint n_known;     /* steps the trace had at the last refresh */
+  guint bucket_size; /* a power of two */
+  guint64 *bucket_min[2]; /* [mode][bucket] */
+  guint64 *bucket_max[2];
+  guint read_id;     /* idle source reading the rest */
+  guint64 step_value[2]; /* the current step's values */
 
   /* Downsampled columns for the last width drawn; rebuilt when the width, mode or data change. */
   guint64 *col_min;
@@ -28,9 +35,9 @@ struct _HeapglassSparkline
 
   GtkWidget *menu; /* right-click: objects or bytes */
 
-  /* Peak of the chosen value, for the accessible label (recomputed with the data, not per step). */
-  guint64 peak;
-  guint peak_step;
+  /* Peak of each value, for the accessible label. */
+  guint64 peak[2];
+  guint peak_step[2];
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassSparkline, heapglass_sparkline, GTK_TYPE_WIDGET)
@@ -54,34 +61,37 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 #define SPARKLINE_HEIGHT 32
+#define MAX_BUCKETS 4096
+/* Reading steps from the model: what refresh() may spend at once, and per idle slice after it. */
+#define READ_SYNC_BUDGET_US 3000
+#define READ_IDLE_BUDGET_US 5000
+#define READ_BATCH 64
 
 static guint
 sparkline_n_steps (HeapglassSparkline *self)
 {
-  return self->objects->len;
+  return self->n_read;
 }
 
-static const guint64 *
-sparkline_values (HeapglassSparkline *self)
+static guint
+sparkline_n_buckets (HeapglassSparkline *self)
 {
-  GArray *values = self->mode == HEAPGLASS_SPARKLINE_BYTES ? self->bytes : self->objects;
-  return (const guint64 *) (gpointer) values->data;
+  return (self->n_read + self->bucket_size - 1) / self->bucket_size;
 }
 
 static void
 sparkline_update_accessible (HeapglassSparkline *self)
 {
-  guint n = sparkline_n_steps (self);
+  guint n = self->n_known;
   g_autofree char *label = NULL;
 
   if (n == 0)
     label = g_strdup (_("Memory over time: no trace"));
   else
     {
-      const guint64 *values = sparkline_values (self);
-      guint64 peak = self->peak;
-      guint peak_step = self->peak_step;
-      guint64 now = self->step >= 1 && self->step <= n ? values[self->step - 1] : 0;
+      guint64 peak = self->peak[self->mode];
+      guint peak_step = self->peak_step[self->mode];
+      guint64 now = self->step_value[self->mode];
 
       if (self->mode == HEAPGLASS_SPARKLINE_BYTES)
         label = g_strdup_printf (_("Live bytes over %u steps: %" G_GUINT64_FORMAT
@@ -97,47 +107,132 @@ sparkline_update_accessible (HeapglassSparkline *self)
 }
 
 static void
-sparkline_find_peak (HeapglassSparkline *self, guint from)
+sparkline_read_step_value (HeapglassSparkline *self)
 {
-  const guint64 *values = sparkline_values (self);
-  guint n = sparkline_n_steps (self);
+  gboolean valid = self->trace && self->step >= 1 && self->step <= self->n_known;
 
-  if (from == 0)
-    {
-      self->peak = 0;
-      self->peak_step = n > 0 ? 1 : 0;
-    }
-  for (guint i = from; i < n; i++)
-    if (values[i] > self->peak)
-      {
-        self->peak = values[i];
-        self->peak_step = i + 1;
-      }
+  self->step_value[HEAPGLASS_SPARKLINE_OBJECTS]
+      = valid ? heapglass_trace_get_step_live_objects (self->trace, self->step) : 0;
+  self->step_value[HEAPGLASS_SPARKLINE_BYTES]
+      = valid ? heapglass_trace_get_step_live_bytes (self->trace, self->step) : 0;
 }
 
 static void
+sparkline_clear_data (HeapglassSparkline *self)
+{
+  self->n_read = 0;
+  self->n_known = 0;
+  self->bucket_size = 1;
+  for (int m = 0; m < 2; m++)
+    {
+      self->peak[m] = 0;
+      self->peak_step[m] = 0;
+    }
+  self->cols_valid = FALSE;
+}
+
+/* Halves the number of buckets by merging neighbours. */
+static void
+sparkline_merge_buckets (HeapglassSparkline *self)
+{
+  guint n = sparkline_n_buckets (self);
+
+  for (int m = 0; m < 2; m++)
+    for (guint i = 0; i < n / 2; i++)
+      {
+        self->bucket_min[m][i] = MIN (self->bucket_min[m][2 * i], self->bucket_min[m][2 * i + 1]);
+        self->bucket_max[m][i] = MAX (self->bucket_max[m][2 * i], self->bucket_max[m][2 * i + 1]);
+      }
+  /* An odd last bucket stays on its own (it is the partial one). */
+  if (n % 2)
+    for (int m = 0; m < 2; m++)
+      {
+        self->bucket_min[m][n / 2] = self->bucket_min[m][n - 1];
+        self->bucket_max[m][n / 2] = self->bucket_max[m][n - 1];
+      }
+  self->bucket_size *= 2;
+}
+
+static void
+sparkline_add_step (HeapglassSparkline *self, guint64 objects, guint64 bytes)
+{
+  guint64 values[2] = { objects, bytes };
+  guint index = self->n_read / self->bucket_size;
+
+  if (index >= MAX_BUCKETS)
+    {
+      sparkline_merge_buckets (self);
+      index = self->n_read / self->bucket_size;
+    }
+
+  gboolean first_in_bucket = self->n_read % self->bucket_size == 0;
+  for (int m = 0; m < 2; m++)
+    {
+      if (first_in_bucket)
+        self->bucket_min[m][index] = self->bucket_max[m][index] = values[m];
+      else
+        {
+          self->bucket_min[m][index] = MIN (self->bucket_min[m][index], values[m]);
+          self->bucket_max[m][index] = MAX (self->bucket_max[m][index], values[m]);
+        }
+      if (values[m] > self->peak[m] || self->peak_step[m] == 0)
+        {
+          self->peak[m] = values[m];
+          self->peak_step[m] = self->n_read + 1;
+        }
+    }
+  self->n_read++;
+}
+
+/* Reads steps the buckets lack until all known steps are in or the deadline passes. Returns TRUE
+ * when everything known was read. */
+static gboolean
+sparkline_read_until (HeapglassSparkline *self, gint64 deadline)
+{
+  guint before = self->n_read;
+
+  while (self->n_read < self->n_known)
+    {
+      guint until = MIN (self->n_known, self->n_read + READ_BATCH);
+      for (guint step = self->n_read + 1; step <= until; step++)
+        sparkline_add_step (self, heapglass_trace_get_step_live_objects (self->trace, step),
+                            heapglass_trace_get_step_live_bytes (self->trace, step));
+      if (g_get_monotonic_time () >= deadline)
+        break;
+    }
+  if (self->n_read != before)
+    {
+      self->cols_valid = FALSE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  return self->n_read >= self->n_known;
+}
+
+static gboolean
+sparkline_read_idle (gpointer user_data)
+{
+  HeapglassSparkline *self = HEAPGLASS_SPARKLINE (user_data);
+
+  if (sparkline_read_until (self, g_get_monotonic_time () + READ_IDLE_BUDGET_US))
+    {
+      self->read_id = 0;
+      sparkline_update_accessible (self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Takes note of steps that arrived; reads what fits in a few milliseconds now and the rest in
+ * the background, so a trace of millions of steps never stalls the window. */
+static void
 sparkline_read_new_steps (HeapglassSparkline *self)
 {
-  guint have = sparkline_n_steps (self);
-  guint n = self->trace ? heapglass_trace_get_n_steps (self->trace) : 0;
-
-  if (n <= have)
+  self->n_known = self->trace ? heapglass_trace_get_n_steps (self->trace) : 0;
+  if (self->n_read >= self->n_known)
     return;
-
-  /* The last step read may have been the one still being decoded: read it again. */
-  guint first = have > 0 ? have : 1;
-
-  g_array_set_size (self->objects, n);
-  g_array_set_size (self->bytes, n);
-  for (guint step = first; step <= n; step++)
-    {
-      g_array_index (self->objects, guint64, step - 1)
-          = heapglass_trace_get_step_live_objects (self->trace, step);
-      g_array_index (self->bytes, guint64, step - 1)
-          = heapglass_trace_get_step_live_bytes (self->trace, step);
-    }
-  sparkline_find_peak (self, first - 1);
-  self->cols_valid = FALSE;
+  if (!sparkline_read_until (self, g_get_monotonic_time () + READ_SYNC_BUDGET_US)
+      && self->read_id == 0)
+    self->read_id = g_idle_add_full (G_PRIORITY_LOW, sparkline_read_idle, self, NULL);
 }
 
 guint
@@ -148,21 +243,22 @@ heapglass_sparkline_get_columns (HeapglassSparkline *self, guint n_columns, guin
   g_return_val_if_fail (n_columns == 0 || (mins != NULL && maxs != NULL), 0);
 
   guint n = sparkline_n_steps (self);
-  const guint64 *values = sparkline_values (self);
+  guint size = self->bucket_size;
+  const guint64 *bmin = self->bucket_min[self->mode], *bmax = self->bucket_max[self->mode];
   guint cols = MIN (n, n_columns);
 
-  /* Column c covers steps [c·n/cols, (c+1)·n/cols): every step lands in exactly one column, so
-   * a one-step spike is never lost however wide the run. */
+  /* Column c covers steps [c·n/cols, (c+1)·n/cols) (0-based): every step, through its bucket,
+   * lands in a column, so a one-step spike is never lost however long the run. */
   for (guint c = 0; c < cols; c++)
     {
       guint first = (guint) ((guint64) c * n / cols);
       guint last = (guint) ((guint64) (c + 1) * n / cols);
       guint64 lo = G_MAXUINT64, hi = 0;
 
-      for (guint i = first; i < last; i++)
+      for (guint b = first / size; b <= (last - 1) / size; b++)
         {
-          lo = MIN (lo, values[i]);
-          hi = MAX (hi, values[i]);
+          lo = MIN (lo, bmin[b]);
+          hi = MAX (hi, bmax[b]);
         }
       mins[c] = lo;
       maxs[c] = hi;
@@ -175,7 +271,7 @@ heapglass_sparkline_step_at (HeapglassSparkline *self, double x)
 {
   g_return_val_if_fail (HEAPGLASS_IS_SPARKLINE (self), 0);
 
-  guint n = sparkline_n_steps (self);
+  guint n = self->n_known;
   int width = gtk_widget_get_width (GTK_WIDGET (self));
 
   if (n == 0)
@@ -217,7 +313,7 @@ heapglass_sparkline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   HeapglassSparkline *self = HEAPGLASS_SPARKLINE (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  guint n = sparkline_n_steps (self);
+  guint n = self->n_known;
   GdkRGBA fg, fill, span, edge, marker;
 
   if (width <= 0 || height <= 0 || n == 0)
@@ -236,15 +332,16 @@ heapglass_sparkline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   span.alpha *= 0.35;
   edge.alpha *= 0.7;
 
-  sparkline_ensure_columns (self, (guint) width);
+  /* Steps not read yet (a long trace being summarised in the background) leave the right part
+   * of the chart empty for a moment. */
+  guint chart_width = (guint) ((guint64) width * sparkline_n_steps (self) / n);
+  sparkline_ensure_columns (self, chart_width);
 
-  guint64 top = 1;
-  for (guint c = 0; c < self->n_cols; c++)
-    top = MAX (top, self->col_max[c]);
+  guint64 top = MAX (1, self->peak[self->mode]);
 
   /* Per column: a faint area up to the max, the min…max span darker (a column that hides a
    * short spike still shows it) and a thin edge on top. Colour nodes only: cheap to redraw. */
-  double col_w = (double) width / self->n_cols;
+  double col_w = self->n_cols ? (double) chart_width / self->n_cols : 0;
   double usable = height - 2.0;
   for (guint c = 0; c < self->n_cols; c++)
     {
@@ -262,9 +359,8 @@ heapglass_sparkline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   /* The current step: a line across the chart and a dot at its value. */
   if (self->step >= 1 && self->step <= n)
     {
-      const guint64 *values = sparkline_values (self);
       double x = floor (((self->step - 1) + 0.5) * width / n);
-      double y = height - usable * (double) values[self->step - 1] / (double) top;
+      double y = height - usable * (double) MIN (self->step_value[self->mode], top) / (double) top;
       GskRoundedRect dot;
 
       gtk_snapshot_append_color (snapshot, &marker, &GRAPHENE_RECT_INIT (x - 1, 0, 2, height));
@@ -325,13 +421,13 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
   guint step = keyboard ? self->step : heapglass_sparkline_step_at (self, x);
   g_autofree char *text = NULL;
 
-  if (step == 0 || step > sparkline_n_steps (self))
+  if (step == 0 || step > self->n_known || self->trace == NULL)
     return FALSE;
 
   text = g_strdup_printf (_("Step %u: %" G_GUINT64_FORMAT " live objects, %" G_GUINT64_FORMAT
                             " bytes"),
-                          step, g_array_index (self->objects, guint64, step - 1),
-                          g_array_index (self->bytes, guint64, step - 1));
+                          step, heapglass_trace_get_step_live_objects (self->trace, step),
+                          heapglass_trace_get_step_live_bytes (self->trace, step));
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
@@ -358,6 +454,7 @@ heapglass_sparkline_dispose (GObject *object)
   HeapglassSparkline *self = HEAPGLASS_SPARKLINE (object);
 
   g_clear_pointer (&self->menu, gtk_widget_unparent);
+  g_clear_handle_id (&self->read_id, g_source_remove);
   g_clear_object (&self->trace);
   G_OBJECT_CLASS (heapglass_sparkline_parent_class)->dispose (object);
 }
@@ -367,8 +464,11 @@ heapglass_sparkline_finalize (GObject *object)
 {
   HeapglassSparkline *self = HEAPGLASS_SPARKLINE (object);
 
-  g_clear_pointer (&self->objects, g_array_unref);
-  g_clear_pointer (&self->bytes, g_array_unref);
+  for (int m = 0; m < 2; m++)
+    {
+      g_clear_pointer (&self->bucket_min[m], g_free);
+      g_clear_pointer (&self->bucket_max[m], g_free);
+    }
   g_clear_pointer (&self->col_min, g_free);
   g_clear_pointer (&self->col_max, g_free);
   G_OBJECT_CLASS (heapglass_sparkline_parent_class)->finalize (object);
@@ -457,8 +557,12 @@ heapglass_sparkline_init (HeapglassSparkline *self)
 {
   GtkGesture *drag = gtk_gesture_drag_new ();
 
-  self->objects = g_array_new (FALSE, FALSE, sizeof (guint64));
-  self->bytes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  for (int m = 0; m < 2; m++)
+    {
+      self->bucket_min[m] = g_new0 (guint64, MAX_BUCKETS);
+      self->bucket_max[m] = g_new0 (guint64, MAX_BUCKETS);
+    }
+  sparkline_clear_data (self);
 
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
@@ -506,11 +610,10 @@ heapglass_sparkline_set_trace (HeapglassSparkline *self, HeapglassTrace *trace)
   if (!g_set_object (&self->trace, trace))
     return;
 
-  g_array_set_size (self->objects, 0);
-  g_array_set_size (self->bytes, 0);
-  self->cols_valid = FALSE;
-  sparkline_find_peak (self, 0);
+  g_clear_handle_id (&self->read_id, g_source_remove);
+  sparkline_clear_data (self);
   sparkline_read_new_steps (self);
+  sparkline_read_step_value (self);
   sparkline_update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRACE]);
@@ -521,10 +624,11 @@ heapglass_sparkline_refresh (HeapglassSparkline *self)
 {
   g_return_if_fail (HEAPGLASS_IS_SPARKLINE (self));
 
-  guint before = sparkline_n_steps (self);
+  guint before = self->n_known;
   sparkline_read_new_steps (self);
-  if (sparkline_n_steps (self) != before)
+  if (self->n_known != before)
     {
+      sparkline_read_step_value (self);
       sparkline_update_accessible (self);
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
@@ -538,6 +642,7 @@ heapglass_sparkline_set_step (HeapglassSparkline *self, guint step)
   if (self->step == step)
     return;
   self->step = step;
+  sparkline_read_step_value (self);
   sparkline_update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
@@ -560,7 +665,6 @@ heapglass_sparkline_set_mode (HeapglassSparkline *self, HeapglassSparklineMode m
     return;
   self->mode = mode;
   self->cols_valid = FALSE;
-  sparkline_find_peak (self, 0);
   sparkline_update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);

@@ -842,6 +842,69 @@ test_sparkline_values (Fixture *f, gconstpointer data)
   g_assert_cmpuint (heapglass_sparkline_step_at (f->sparkline, 0), ==, 1);
 }
 
+static void save_widget_png (GtkWidget *widget, const char *name);
+
+/* A long run: 20,000 steps (more than the sparkline keeps buckets for), the heap growing by one
+ * object a step, with a one-step spike of 500 objects in the middle. */
+static void
+test_sparkline_long_run (Fixture *f, gconstpointer data)
+{
+  Writer w;
+  const guint n_steps = 20000, spike_step = 10001, spike = 500;
+  guint64 oid = 1;
+
+  writer_init (&w, 100);
+  writer_frame_push (&w, "<module>", 1);
+  writer_step (&w, 1);
+  for (guint step = 2; step <= n_steps; step++)
+    {
+      writer_int (&w, oid++, step);
+      if (step == spike_step)
+        for (guint i = 0; i < spike; i++)
+          writer_int (&w, 1000000 + i, i);
+      if (step == spike_step + 1)
+        for (guint i = 0; i < spike; i++)
+          {
+            hg_buf_byte (&w.buf, HG_REC_OBJ_FREE);
+            hg_buf_varint (&w.buf, 1000000 + i);
+          }
+      writer_step (&w, 2);
+    }
+  g_autoptr (HeapglassTrace) trace = writer_finish (&w);
+  g_assert_cmpuint (heapglass_trace_get_step_live_objects (trace, spike_step), ==,
+                    spike_step - 1 + spike);
+
+  gint64 start = g_get_monotonic_time ();
+  heapglass_sparkline_set_trace (f->sparkline, trace);
+  gint64 blocked = g_get_monotonic_time () - start;
+  /* The rest is read in the background. */
+  start = g_get_monotonic_time ();
+  while (g_main_context_pending (NULL) && g_get_monotonic_time () - start < 30 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE);
+  g_test_message ("sparkline: set_trace blocked %.2f ms for 20,000 steps, read all in %.0f ms",
+                  blocked / 1000.0, (g_get_monotonic_time () - start) / 1000.0);
+
+  guint64 mins[100], maxs[100];
+  g_assert_cmpuint (heapglass_sparkline_get_columns (f->sparkline, 100, mins, maxs), ==, 100);
+  guint spike_column = (spike_step - 1) * 100 / n_steps;
+  for (guint c = 0; c < 100; c++)
+    {
+      /* Each column spans 200 steps of steady growth: its min is at its start, its max at its
+       * end, within a bucket's width of rounding. */
+      g_assert_cmpuint (mins[c], <=, maxs[c]);
+      g_assert_cmpuint (mins[c], <=, (guint64) c * n_steps / 100 + 1);
+      if (c != spike_column)
+        g_assert_cmpuint (maxs[c], <, (guint64) (c + 1) * n_steps / 100 + 64);
+    }
+  /* The one-step spike is not lost in a column of 200 steps. */
+  g_assert_cmpuint (maxs[spike_column], ==, spike_step - 1 + spike);
+
+  heapglass_sparkline_set_step (f->sparkline, spike_step);
+  wait_for_draw (f);
+  save_widget_png (GTK_WIDGET (f->sparkline), "sparkline-long-run.png");
+  heapglass_sparkline_set_trace (f->sparkline, NULL);
+}
+
 static void
 save_widget_png_scaled (GtkWidget *widget, const char *name, double scale)
 {
@@ -1115,6 +1178,7 @@ main (int argc, char **argv)
   ADD ("/inspector/changes/buttons-jump", test_inspector_jump_buttons);
   ADD ("/inspector/value/string-repr", test_inspector_string_repr);
   ADD ("/inspector/referrers/containers-are-links", test_inspector_referrer_links);
+  ADD ("/sparkline/long-run-keeps-spikes", test_sparkline_long_run);
   g_test_add_func ("/canvas/theme/follows-style-manager", test_dark_follows_style_manager);
   ADD ("/sparkline/values-match-trace", test_sparkline_values);
 #undef ADD
