@@ -60,6 +60,9 @@ struct _HeapglassLayout
   GHashTable *placements; /* oid → Placement * (owned) */
   GPtrArray *pending;     /* Placement * discovered by prepare, not yet placed */
   GHashTable *grid;       /* cell key → GPtrArray of Placement * */
+  guint retire_before;    /* during prepare(): placements dead before this step are dropped from
+                             the grid, nothing born earlier will be placed any more */
+  GHashTable *scene_grid; /* cell key → GArray of OBJECT item indices of the scene being built */
   guint next_order;
 
   HeapglassTrace *trace;  /* the trace prepare() walked (for re-placing after an expansion) */
@@ -678,7 +681,7 @@ grid_insert (HeapglassLayout *self, Placement *p)
 /* A placed object whose (padded) space meets the rectangle while both are alive, or NULL. */
 static Placement *
 grid_collision (HeapglassLayout *self, double x, double y, double w, double h, guint born,
-                guint died)
+                guint died, double *lowest_bottom)
 {
   double x0 = x - GAP, y0 = y - GAP, x1 = x + w + GAP, y1 = y + h + GAP;
   int cx0 = (int) floor (x0 / CELL), cx1 = (int) floor (x1 / CELL);
@@ -696,13 +699,21 @@ grid_collision (HeapglassLayout *self, double x, double y, double w, double h, g
           {
             Placement *p = list->pdata[i];
 
+            if (p->died <= self->retire_before)
+              {
+                g_ptr_array_remove_index_fast (list, i--);
+                continue;
+              }
             if (p->born >= died || born >= p->died)
               continue;
             if (p->x >= x1 || p->x + p->w <= x0 || p->y >= y1 || p->y + p->h <= y0)
               continue;
-            /* The rightmost blocker lets the search jump past all of them at once. */
+            /* The rightmost blocker lets the search jump past all of them at once; the highest
+             * bottom edge is where the next row to try starts. */
             if (best == NULL || p->x + p->w > best->x + best->w)
               best = p;
+            if (lowest_bottom)
+              *lowest_bottom = MIN (*lowest_bottom, p->y + p->h);
           }
       }
   return best;
@@ -744,37 +755,44 @@ place (HeapglassLayout *self, Placement *p)
 
   preferred_position (self, p, &px, &py);
 
-  /* Try rows ever further from the preferred one (down first, a little up), and in each row the
-   * first free x at or right of the preferred one; keep the cheapest. Deterministic. */
-  for (guint k = 0; k < 2000; k++)
+  /* Try rows ever further below the preferred one (and a few a little above), and in each row
+   * the first free x at or right of the preferred one; keep the cheapest. Rows jump past the
+   * boxes in the way, so a crowded column costs a few tries, not one per unit. Deterministic. */
+  for (int up = 0; up <= 6; up++)
     {
-      double dy = (k % 2 == 0 ? 1.0 : -1.0) * 10.0 * ((k + 1) / 2);
-      double y = py + dy, x = px;
-      double row_cost = dy >= 0 ? dy : -1.5 * dy;
+      double y = up == 0 ? py : py - 10.0 * up;
+      guint rows = up == 0 ? 4000 : 1;
 
-      if (row_cost >= best_cost)
-        {
-          if (dy > 0)
-            break;
-          continue;
-        }
       if (y < MARGIN)
-        continue;
-      for (guint tries = 0; tries < 400; tries++)
+        break;
+      for (guint row = 0; row < rows; row++)
         {
-          Placement *blocker = grid_collision (self, x, y, p->w, p->h, p->born, p->died);
-          double cost = row_cost + right_cost * (x - px);
+          double row_cost = up == 0 ? y - py : 1.5 * (py - y);
+          double next_y = G_MAXDOUBLE, x = px;
 
-          if (cost >= best_cost)
+          if (row_cost >= best_cost)
             break;
-          if (blocker == NULL)
+          for (guint tries = 0; tries < 400; tries++)
             {
-              best_cost = cost;
-              best_x = x;
-              best_y = y;
-              break;
+              double cost = row_cost + right_cost * (x - px);
+              Placement *blocker;
+
+              if (cost >= best_cost)
+                break;
+              blocker = grid_collision (self, x, y, p->w, p->h, p->born, p->died,
+                                        tries == 0 ? &next_y : NULL);
+              if (blocker == NULL)
+                {
+                  best_cost = cost;
+                  best_x = x;
+                  best_y = y;
+                  break;
+                }
+              x = blocker->x + blocker->w + GAP + 0.01;
             }
-          x = blocker->x + blocker->w + GAP + 0.01;
+          if (next_y == G_MAXDOUBLE)
+            break; /* the preferred x was free in this row */
+          y = MAX (y + 1, next_y + GAP + 0.01);
         }
     }
 
@@ -785,10 +803,18 @@ place (HeapglassLayout *self, Placement *p)
 }
 
 static void
-place_pending (HeapglassLayout *self)
+place_pending (HeapglassLayout *self, gboolean in_order)
 {
   for (guint i = 0; i < self->pending->len; i++)
-    place (self, self->pending->pdata[i]);
+    {
+      Placement *p = self->pending->pdata[i];
+
+      /* prepare() meets objects in step order, so whatever died before this one was born can
+       * never be in the way again. */
+      self->retire_before = in_order ? p->born : 0;
+      place (self, p);
+    }
+  self->retire_before = 0;
   g_ptr_array_set_size (self->pending, 0);
 }
 
@@ -842,7 +868,9 @@ discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, do
     {
       p = g_new0 (Placement, 1);
       p->oid = oid;
-      p->born = MIN (obj->created_step ? obj->created_step : step, step);
+      /* Space is taken from the first step the object is shown (before that nobody sees it):
+       * in prepare() that makes births come in order, so dead neighbours can be retired. */
+      p->born = step;
       p->died = obj->freed_step ? obj->freed_step + 1 : G_MAXUINT;
       p->parent_oid = parent_oid;
       p->anchor_x = anchor_x;
@@ -852,8 +880,13 @@ discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, do
       g_hash_table_insert (self->placements, &p->oid, p);
       g_ptr_array_add (self->pending, p);
     }
-  else if (obj->freed_step && p->died == G_MAXUINT)
-    p->died = obj->freed_step + 1; /* learnt later while the trace was still arriving */
+  else
+    {
+      if (obj->freed_step && p->died == G_MAXUINT)
+        p->died = obj->freed_step + 1; /* learnt later while the trace was still arriving */
+      if (step < p->born && p->placed)
+        p->born = step; /* first-sight placement seen again earlier: keep its space */
+    }
 
   visit.obj = obj;
   visit.placement = p;
@@ -1014,7 +1047,7 @@ heapglass_layout_prepare (HeapglassLayout *self, HeapglassTrace *trace, guint la
       walk_snapshot (self, snapshot, frames, queue, FALSE);
     }
   self->prepared_step = last_step;
-  place_pending (self);
+  place_pending (self, first == 1);
   g_hash_table_remove_all (self->by_oid);
   g_hash_table_remove_all (self->visited);
 }
@@ -1136,13 +1169,12 @@ typedef struct
   guint slot;
 } PendingArrow;
 
-/* How many object boxes the curve passes through (other than its ends'). */
+/* How many object boxes of the scene the curve passes through (other than its ends'). */
 static guint
-arrow_crossings (HeapglassLayout *self, const HeapglassSceneItem *arrow, guint64 source_oid,
-                 guint64 target_oid, guint step)
+arrow_crossings (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSceneItem *arrow,
+                 guint64 source_oid, guint64 target_oid)
 {
-  guint crossings = 0;
-  Placement *last = NULL;
+  guint crossings = 0, last = G_MAXUINT;
 
   for (guint i = 2; i < 22; i++)
     {
@@ -1151,27 +1183,49 @@ arrow_crossings (HeapglassLayout *self, const HeapglassSceneItem *arrow, guint64
                  t * t * t * arrow->x3;
       double y = u * u * u * arrow->y0 + 3 * u * u * t * arrow->y1 + 3 * u * t * t * arrow->y2 +
                  t * t * t * arrow->y3;
-      GPtrArray *list = g_hash_table_lookup (
-          self->grid, GUINT_TO_POINTER (cell_key ((int) floor (x / CELL), (int) floor (y / CELL))));
+      GArray *list = g_hash_table_lookup (self->scene_grid,
+                                          GUINT_TO_POINTER (cell_key ((int) floor (x / CELL),
+                                                                      (int) floor (y / CELL))));
 
       if (list == NULL)
         continue;
       for (guint j = 0; j < list->len; j++)
         {
-          Placement *p = list->pdata[j];
+          guint index = g_array_index (list, guint, j);
+          const HeapglassSceneItem *box = heapglass_scene_get_item (scene, index);
 
-          if (p->oid == source_oid || p->oid == target_oid || p == last)
+          if (index == last || box->oid == source_oid || box->oid == target_oid)
             continue;
-          if (step < p->born || step >= p->died || !g_hash_table_contains (self->visited, &p->oid))
-            continue;
-          if (x > p->x && x < p->x + p->w && y > p->y + LABEL_H && y < p->y + p->h)
+          if (x > box->x && x < box->x + box->width && y > box->y + LABEL_H &&
+              y < box->y + box->height)
             {
               crossings++;
-              last = p;
+              last = index;
             }
         }
     }
   return crossings;
+}
+
+static void
+scene_grid_add (HeapglassLayout *self, const HeapglassSceneItem *box, guint index)
+{
+  int cx0 = (int) floor (box->x / CELL), cx1 = (int) floor ((box->x + box->width) / CELL);
+  int cy0 = (int) floor (box->y / CELL), cy1 = (int) floor ((box->y + box->height) / CELL);
+
+  for (int cx = cx0; cx <= cx1; cx++)
+    for (int cy = cy0; cy <= cy1; cy++)
+      {
+        gpointer key = GUINT_TO_POINTER (cell_key (cx, cy));
+        GArray *list = g_hash_table_lookup (self->scene_grid, key);
+
+        if (list == NULL)
+          {
+            list = g_array_new (FALSE, FALSE, sizeof (guint));
+            g_hash_table_insert (self->scene_grid, key, list);
+          }
+        g_array_append_val (list, index);
+      }
 }
 
 static void
@@ -1199,7 +1253,7 @@ add_arrow (HeapglassLayout *self, HeapglassScene *scene, const PendingArrow *pen
                target->height);
 
   /* Boxes in the way: bend the curve above or below them when that crosses fewer. */
-  crossings = arrow_crossings (self, &arrow, pending->oid, pending->target, step);
+  crossings = arrow_crossings (self, scene, &arrow, pending->oid, pending->target);
   if (crossings > 0)
     {
       static const double bends[] = { -30, 30, -60, 60, -90, 90 };
@@ -1212,7 +1266,7 @@ add_arrow (HeapglassLayout *self, HeapglassScene *scene, const PendingArrow *pen
 
           bent.y1 += bends[b];
           bent.y2 += bends[b];
-          c = arrow_crossings (self, &bent, pending->oid, pending->target, step);
+          c = arrow_crossings (self, scene, &bent, pending->oid, pending->target);
           if (c < crossings)
             {
               crossings = c;
@@ -1354,6 +1408,7 @@ emit_object (HeapglassLayout *self, HeapglassScene *scene, const Visit *visit, G
     item.flags |= HEAPGLASS_SCENE_FLAG_EXPANDED;
   object_index = heapglass_scene_add_item (scene, &item);
   g_hash_table_insert (self->emitted, (gpointer) &obj->oid, GUINT_TO_POINTER (object_index + 1));
+  scene_grid_add (self, heapglass_scene_get_item (scene, object_index), object_index);
   g_free (geom.value);
 
   for (guint c = 0; c < self->cells->len; c++)
@@ -1433,9 +1488,10 @@ heapglass_layout_build_scene (HeapglassLayout *self, HeapglassSnapshot *snapshot
   arrows = g_array_new (FALSE, FALSE, sizeof (PendingArrow));
 
   walk_snapshot (self, snapshot, frames, queue, TRUE);
-  place_pending (self); /* objects met for the first time */
+  place_pending (self, FALSE); /* objects met for the first time */
 
   g_hash_table_remove_all (self->emitted);
+  g_hash_table_remove_all (self->scene_grid);
   emit_frames (self, scene, snapshot, frames, arrows);
   for (guint q = 0; q < queue->len; q++)
     emit_object (self, scene, &g_array_index (queue, Visit, q), arrows);
@@ -1608,6 +1664,7 @@ heapglass_layout_finalize (GObject *object)
   g_clear_pointer (&self->by_oid, g_hash_table_unref);
   g_clear_pointer (&self->visited, g_hash_table_unref);
   g_clear_pointer (&self->emitted, g_hash_table_unref);
+  g_clear_pointer (&self->scene_grid, g_hash_table_unref);
   g_clear_pointer (&self->cells, g_array_unref);
   g_string_free (self->text, TRUE);
   g_clear_object (&self->trace);
@@ -1694,6 +1751,7 @@ heapglass_layout_init (HeapglassLayout *self)
   self->by_oid = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->visited = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->emitted = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->scene_grid = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   self->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
   g_array_set_clear_func (self->cells, cell_clear);
   self->text = g_string_new (NULL);

@@ -1,0 +1,198 @@
+/* bench-diagram.c: times the diagram pipeline on real traces and prints the figures against the
+ * budgets of DESIGN.md: one step on screen at 1,000 live objects (snapshot → layout → scene →
+ * paint), SVG export of 1,000 objects, and seek + layout while scrubbing a 10,000-step trace. */
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+
+#include "heapglass-export.h"
+#include "heapglass-layout.h"
+#include "heapglass-renderer.h"
+#include "heapglass-trace-runner.h"
+
+/* A balanced tree of 500 nodes: 500 instances + 500 ints (+ None), all drawn. */
+static const char TREE_PY[] = "class Node:\n"
+                              "    def __init__(self, value, left, right):\n"
+                              "        self.value = value\n"
+                              "        self.left = left\n"
+                              "        self.right = right\n"
+                              "\n"
+                              "def build(lo, hi):\n"
+                              "    if lo > hi:\n"
+                              "        return None\n"
+                              "    mid = (lo + hi) // 2\n"
+                              "    return Node(mid * 1000, build(lo, mid - 1), build(mid + 1, hi))\n"
+                              "\n"
+                              "tree = build(0, 499)\n"
+                              "done = True\n";
+
+/* About 10,000 steps of appends and rebinds. */
+static const char LOOP_PY[] = "data = []\n"
+                              "total = 0\n"
+                              "for i in range(3300):\n"
+                              "    data.append(i * i)\n"
+                              "    total = len(data)\n"
+                              "done = True\n";
+
+static HeapglassTrace *
+trace_source (const char *dir, const char *name, const char *source)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  HeapglassRunOptions options;
+  HeapglassTrace *trace;
+
+  g_file_set_contents (path, source, -1, NULL);
+  heapglass_run_options_init (&options);
+  options.stdin_path = "/dev/null";
+  options.silence_stdout = TRUE;
+  trace = heapglass_trace_run_sync (path, &options, &error);
+  if (trace == NULL)
+    {
+      g_printerr ("bench-diagram: cannot trace %s: %s\n", name, error->message);
+      exit (1);
+    }
+  g_unlink (path);
+  return trace;
+}
+
+static guint
+count_objects (HeapglassScene *scene)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
+    if (heapglass_scene_get_item (scene, i)->kind == HEAPGLASS_SCENE_OBJECT)
+      n++;
+  return n;
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *dir = g_dir_make_tmp ("heapglass-bench-XXXXXX", NULL);
+  g_autoptr (HeapglassTrace) tree = NULL;
+  g_autoptr (HeapglassTrace) loop = NULL;
+  g_autoptr (HeapglassLayout) layout = heapglass_layout_new ();
+  g_autoptr (HeapglassScene) scene = NULL;
+  g_autofree char *svg = g_build_filename (dir, "tree.svg", NULL);
+  cairo_surface_t *viewport, *whole;
+  HeapglassRenderOptions render;
+  double t0, prepare_ms, per_step[21], svg_ms, whole_ms;
+  double part_snapshot[21], part_scene[21], part_paint[21];
+  guint last, n_objects = 0, n_loop;
+
+  tree = trace_source (dir, "tree.py", TREE_PY);
+  last = heapglass_trace_get_n_steps (tree);
+
+  /* Positions over the whole trace, once (what the window does when a run ends). */
+  t0 = g_get_monotonic_time ();
+  heapglass_layout_prepare (layout, tree, last);
+  prepare_ms = (g_get_monotonic_time () - t0) / 1000.0;
+
+  /* One step on screen: snapshot → scene → paint into a 1280 × 800 window. Median of 21. */
+  heapglass_render_options_init (&render);
+  viewport = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1280, 800);
+  for (guint run = 0; run < G_N_ELEMENTS (per_step); run++)
+    {
+      g_autoptr (HeapglassSnapshot) snapshot = NULL;
+      cairo_t *cr;
+
+      gint64 t1, t2;
+
+      t0 = g_get_monotonic_time ();
+      snapshot = heapglass_layout_snapshot (layout, tree, last);
+      t1 = g_get_monotonic_time ();
+      g_clear_pointer (&scene, heapglass_scene_unref);
+      scene = heapglass_layout_build_scene (layout, snapshot);
+      t2 = g_get_monotonic_time ();
+      cr = cairo_create (viewport);
+      heapglass_renderer_draw (cr, scene, &render);
+      cairo_destroy (cr);
+      cairo_surface_flush (viewport);
+      per_step[run] = (g_get_monotonic_time () - t0) / 1000.0;
+      part_snapshot[run] = (t1 - t0) / 1000.0;
+      part_scene[run] = (t2 - t1) / 1000.0;
+      part_paint[run] = (g_get_monotonic_time () - t2) / 1000.0;
+    }
+  cairo_surface_destroy (viewport);
+  qsort (per_step, G_N_ELEMENTS (per_step), sizeof (double), compare_doubles);
+  qsort (part_snapshot, G_N_ELEMENTS (part_snapshot), sizeof (double), compare_doubles);
+  qsort (part_scene, G_N_ELEMENTS (part_scene), sizeof (double), compare_doubles);
+  qsort (part_paint, G_N_ELEMENTS (part_paint), sizeof (double), compare_doubles);
+  n_objects = count_objects (scene);
+
+  /* The whole picture (zoomed out to fit): every shape painted. */
+  whole = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  t0 = g_get_monotonic_time ();
+  {
+    cairo_t *cr = cairo_create (whole);
+
+    heapglass_renderer_draw (cr, scene, &render);
+    cairo_destroy (cr);
+  }
+  whole_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  cairo_surface_destroy (whole);
+
+  t0 = g_get_monotonic_time ();
+  if (!heapglass_export_scene (scene, svg, NULL, NULL, NULL))
+    g_printerr ("bench-diagram: SVG export failed\n");
+  svg_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  g_unlink (svg);
+
+  printf ("diagram: tree of %u drawn objects, %u steps; prepare (positions over the whole trace) "
+          "%.1f ms\n",
+          n_objects, last, prepare_ms);
+  printf ("diagram: one step on screen (snapshot + layout + scene + paint 1280x800), %u objects: "
+          "median %.2f ms, max %.2f ms (budget 8 ms, ratio %.2f)\n",
+          n_objects, per_step[G_N_ELEMENTS (per_step) / 2], per_step[G_N_ELEMENTS (per_step) - 1],
+          per_step[G_N_ELEMENTS (per_step) / 2] / 8.0);
+  printf ("diagram:   of which snapshot (trace model) %.2f ms, layout + scene %.2f ms, paint %.2f ms "
+          "(medians)\n",
+          part_snapshot[10], part_scene[10], part_paint[10]);
+  printf ("diagram: paint of the whole scene (%u items): %.2f ms\n",
+          heapglass_scene_get_n_items (scene), whole_ms);
+  printf ("diagram: SVG export, %u objects: %.1f ms (budget 200 ms, ratio %.2f)\n", n_objects,
+          svg_ms, svg_ms / 200.0);
+
+  /* Scrubbing: every step of a ~10,000-step trace, forwards then backwards. */
+  loop = trace_source (dir, "loop.py", LOOP_PY);
+  n_loop = heapglass_trace_get_n_steps (loop);
+  {
+    g_autoptr (HeapglassLayout) scrub = heapglass_layout_new ();
+    double worst = 0, total, prep;
+    gint64 start;
+
+    start = g_get_monotonic_time ();
+    heapglass_layout_prepare (scrub, loop, n_loop);
+    prep = (g_get_monotonic_time () - start) / 1000.0;
+
+    start = g_get_monotonic_time ();
+    for (guint pass = 0; pass < 2; pass++)
+      for (guint i = 1; i <= n_loop; i++)
+        {
+          guint step = pass == 0 ? i : n_loop + 1 - i;
+          gint64 s = g_get_monotonic_time ();
+          g_autoptr (HeapglassSnapshot) snapshot = heapglass_layout_snapshot (scrub, loop, step);
+          g_autoptr (HeapglassScene) frame = heapglass_layout_build_scene (scrub, snapshot);
+          double ms = (g_get_monotonic_time () - s) / 1000.0;
+
+          worst = MAX (worst, ms);
+        }
+    total = (g_get_monotonic_time () - start) / 1000.0;
+    printf ("diagram: scrubbing %u steps forwards and backwards (seek + layout + scene): "
+            "%.1f ms in all, %.3f ms per step, worst %.2f ms; prepare %.1f ms\n",
+            n_loop, total, total / (2.0 * n_loop), worst, prep);
+  }
+
+  g_rmdir (dir);
+  return 0;
+}
