@@ -424,7 +424,8 @@ test_exception_told_in_banner (void)
 }
 
 /* While a program produces steps as fast as it can, the window keeps answering: no main-loop
- * iteration takes long (the budget here is loose: Xvfb, software rendering, a shared machine). */
+ * iteration takes long. The budget here is loose (1 s: Xvfb, a shared 2-core machine); the
+ * benchmark's is 100 ms. */
 static void
 test_main_loop_responsive_while_tracing (void)
 {
@@ -450,7 +451,7 @@ test_main_loop_responsive_while_tracing (void)
   heapglass_window_stop (window);
   g_assert_true (spin_until (run_is_over, window, 30));
   gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_cmpint (longest_iteration_us, <, 500 * 1000);
+  g_assert_cmpint (longest_iteration_us, <, 1000 * 1000);
 }
 
 int
