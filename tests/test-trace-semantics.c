@@ -437,6 +437,59 @@ test_mutations_match_program (gconstpointer data)
   g_assert_cmpstr (traced->str, ==, plain);
 }
 
+/* Sizes are what sys.getsizeof says and refcounts what sys.getrefcount says (minus its argument),
+ * computed by the tracer without calling into the program. */
+static void
+test_sizes_and_refcounts (void)
+{
+  static const char *const names[] = { "a", "s", "u", "d", "t", "f", "n", "b", "st", "o" };
+  g_autoptr (HeapglassTrace) trace = trace_code ("sizes.py",
+                                                 "import sys\n"
+                                                 "class O:\n"
+                                                 "    pass\n"
+                                                 "a = [1, 2, 3]\n"
+                                                 "a.append(4)\n"
+                                                 "s = 'hello'\n"
+                                                 "u = 'h\\u00e9llo \\u2603'\n"
+                                                 "d = {'k': 1, 'j': 2}\n"
+                                                 "t = (1, 2)\n"
+                                                 "f = 1.5\n"
+                                                 "n = 10 ** 30\n"
+                                                 "b = b'xyz'\n"
+                                                 "st = {1, 2, 3, 4, 5, 6}\n"
+                                                 "o = O()\n"
+                                                 "keep = [a, a]\n"
+                                                 "sizes = [sys.getsizeof(x) for x in (a, s, u, d, t, f, n, b, st, o)]\n"
+                                                 "a_refs = sys.getrefcount(a) - 1\n"
+                                                 "end = 0\n");
+  guint steps = heapglass_trace_get_n_steps (trace);
+  g_autoptr (HeapglassSnapshot) last = heapglass_trace_snapshot (trace, steps);
+  const HeapglassFrameView *globals = &last->frames[0];
+  const HeapglassObjectView *sizes = heapglass_snapshot_find_object (last, lookup (globals, "sizes"));
+  const HeapglassObjectView *a = heapglass_snapshot_find_object (last, lookup (globals, "a"));
+  const HeapglassObjectView *a_refs = heapglass_snapshot_find_object (last, lookup (globals, "a_refs"));
+
+  g_assert_nonnull (sizes);
+  g_assert_cmpuint (sizes->n_items, ==, G_N_ELEMENTS (names));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const HeapglassObjectView *object = heapglass_snapshot_find_object (last, lookup (globals, names[i]));
+      const HeapglassObjectView *size = heapglass_snapshot_find_object (last, sizes->items[i]);
+      g_assert_nonnull (object);
+      g_test_message ("%s: traced %" G_GUINT64_FORMAT ", getsizeof %" G_GINT64_FORMAT, names[i],
+                      object->size, size->int_value);
+      g_assert_cmpuint (object->size, ==, (guint64) size->int_value);
+    }
+  {
+    /* text: UTF-8; length: bytes of the UTF-8 encoding */
+    const HeapglassObjectView *u = heapglass_snapshot_find_object (last, lookup (globals, "u"));
+    g_assert_cmpstr (u->text, ==, "h\xc3\xa9llo \xe2\x98\x83");
+    g_assert_cmpuint (u->length, ==, 10);
+  }
+  g_assert_cmpuint (a->refcount, ==, (guint) a_refs->int_value);
+  g_assert_cmpuint (a->refcount, ==, 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -456,6 +509,7 @@ main (int argc, char **argv)
                         test_mutations_match_program);
   g_test_add_data_func ("/trace/semantics/mutations-match-program/k1", GUINT_TO_POINTER (1),
                         test_mutations_match_program);
+  g_test_add_func ("/trace/semantics/sizes-and-refcounts", test_sizes_and_refcounts);
   status = g_test_run ();
   {
     g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
