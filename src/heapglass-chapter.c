@@ -1083,6 +1083,31 @@ restore_dunders (const char *line)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* Plain loops rather than strstr(): sanitizer builds make every strstr() call measure the rest of
+ * the string, which turns a long collapsed line quadratic. */
+static int
+count_triple_quotes (const char *line)
+{
+  int count = 0;
+
+  for (const char *q = line; *q; q++)
+    if (q[0] == '"' && q[1] == '"' && q[2] == '"')
+      {
+        count++;
+        q += 2;
+      }
+  return count;
+}
+
+static const char *
+find_triple_quote (const char *p, char quote)
+{
+  for (; *p; p++)
+    if (p[0] == quote && p[1] == quote && p[2] == quote)
+      return p;
+  return NULL;
+}
+
 /* Words after which an expression is not finished, or which continue one. */
 static const char *const expression_words[]
   = { "and",    "or",     "not",    "in",    "is",       "if",     "else",   "for",
@@ -1178,8 +1203,7 @@ find_statement_split (const char *line)
 
           if (p[1] == quote && p[2] == quote)
             {
-              const char triple[] = { quote, quote, quote, '\0' };
-              const char *close = strstr (p + 3, triple);
+              const char *close = find_triple_quote (p + 3, quote);
               if (!close)
                 return 0; /* a string that runs on to the next lines */
               p = close + 3;
@@ -1254,10 +1278,8 @@ split_collapsed_lines (GPtrArray *lines)
   for (guint i = 0; i < lines->len; i++)
     {
       const char *line = g_ptr_array_index (lines, i);
-      int triples = 0;
+      int triples = count_triple_quotes (line);
 
-      for (const char *q = line; (q = strstr (q, "\"\"\"")) != NULL; q += 3)
-        triples++;
       if (in_triple)
         g_ptr_array_add (out, g_strdup (line));
       else
@@ -1332,14 +1354,12 @@ reindent_flattened (GPtrArray *collapsed)
       g_autofree char *line = restore_dunders (g_ptr_array_index (lines, i));
       const char *t = line;
       int this_level;
-      const char *q;
       int triples = 0;
 
       if (in_triple)
         {
           g_string_append_printf (out, "%s\n", line);
-          for (q = line; (q = strstr (q, "\"\"\"")) != NULL; q += 3)
-            triples++;
+          triples = count_triple_quotes (line);
           if (triples % 2 == 1)
             in_triple = FALSE;
           continue;
@@ -1447,8 +1467,7 @@ reindent_flattened (GPtrArray *collapsed)
               break;
             }
 
-      for (q = t; (q = strstr (q, "\"\"\"")) != NULL; q += 3)
-        triples++;
+      triples = count_triple_quotes (t);
       if (triples % 2 == 1)
         in_triple = TRUE;
     }
@@ -1507,17 +1526,24 @@ text_add_code (TextLoader *loader, GPtrArray *code_lines, guint line)
 static void
 parse_text_export (HeapglassChapter *self, const char *data, gsize length, const char *file)
 {
-  g_autofree char *copy = g_strndup (data, length);
-  g_auto (GStrv) lines = g_strsplit (copy, "\n", -1);
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) code = g_ptr_array_new_with_free_func (g_free);
   TextLoader loader = { self, file, -1, -1, FALSE, 0 };
   gboolean in_fence = FALSE, fence_python = FALSE, loose = FALSE;
   guint code_line = 0;
   guint n_headings = 0;
 
-  for (guint i = 0; lines[i]; i++)
+  for (const char *p = data; p <= data + length;)
     {
-      g_autofree char *line = g_strdup (lines[i]);
+      const char *eol = memchr (p, '\n', data + length - p);
+      const char *next = eol ? eol + 1 : data + length + 1;
+      g_ptr_array_add (lines, g_strndup (p, (eol ? eol : data + length) - p));
+      p = next;
+    }
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      g_autofree char *line = g_strdup (g_ptr_array_index (lines, i));
       const char *fence;
       guint line_no = i + 1;
 

