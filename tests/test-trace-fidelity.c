@@ -13,7 +13,7 @@ typedef struct
 {
   char *stdout_text;
   char *stderr_text;
-  int status;           /* as a shell reports it: the exit code, or 128 + the signal */
+  int status; /* as a shell reports it: the exit code, or 128 + the signal */
 } PlainRun;
 
 static void
@@ -54,7 +54,8 @@ run_plain (const char *script_name, PlainRun *run)
 
   if (python == NULL)
     python = HEAPGLASS_PYTHON;
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_stdin_file_path (launcher, input);
   process = g_subprocess_launcher_spawn (launcher, &error, python, script, NULL);
   g_assert_no_error (error);
@@ -99,7 +100,7 @@ traceback_exception_type (const char *stderr_text)
       if (*line == '\0' || line[0] == ' ')
         continue;
       const char *colon = strchr (line, ':');
-      return colon ? g_strndup (line, (gsize) (colon - line)) : g_strdup (line);
+      return colon ? g_strndup (line, (gsize)(colon - line)) : g_strdup (line);
     }
   return NULL;
 }
@@ -201,7 +202,7 @@ test_weakref_dies_after_del (void)
     g_assert_cmpuint (holder->referent, ==, 0);
     g_assert_true (holder->was_weakref_target);
     g_assert_null (global_object (last, "result"));
-    (void) referent;
+    (void)referent;
   }
 }
 
@@ -311,10 +312,11 @@ main (int argc, char **argv)
 {
   static const char *const same_as_plain[] = {
     "stack_vs_heap.py", "nested_calls.py", "weakref_list.py", "weakref_subclass.py",
-    "closures.py", "generators.py", "classes.py", "dict_copies.py", "gc_cycles.py",
-    "finalize.py", "refcount.py", "ask.py", "exit_code.py", "os_exit.py", "uncaught.py",
-    "interrupt.py", "settrace.py", "forking.py", "recursion.py", "big_output.py",
-    "atexit_print.py", "syntax_error.py",
+    "closures.py",      "generators.py",   "classes.py",      "dict_copies.py",
+    "gc_cycles.py",     "finalize.py",     "refcount.py",     "ask.py",
+    "exit_code.py",     "os_exit.py",      "uncaught.py",     "interrupt.py",
+    "settrace.py",      "forking.py",      "recursion.py",    "big_output.py",
+    "atexit_print.py",  "syntax_error.py",
   };
 
   g_test_init (&argc, &argv, NULL);
@@ -333,7 +335,8 @@ main (int argc, char **argv)
   g_test_add_func ("/trace/input/from-file", test_input_from_file);
   g_test_add_func ("/trace/ending/exit-status", test_exit_status);
   g_test_add_func ("/trace/ending/syntax-error", test_syntax_error);
-  g_test_add_func ("/trace/frames/inspect-stack-has-no-tracer-frame", test_inspect_stack_has_no_tracer_frame);
+  g_test_add_func ("/trace/frames/inspect-stack-has-no-tracer-frame",
+                   test_inspect_stack_has_no_tracer_frame);
   g_test_add_func ("/trace/limits/max-steps", test_max_steps);
   return g_test_run ();
 }

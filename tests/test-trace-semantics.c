@@ -50,13 +50,12 @@ find_frame (HeapglassSnapshot *snapshot, const char *function)
 static void
 test_alias_in_one_frame (void)
 {
-  g_autoptr (HeapglassTrace) trace = trace_code ("process.py",
-                                                 "def process():\n"
-                                                 "    x = [1, 2, 3]\n"
-                                                 "    y = x\n"
-                                                 "    return y\n"
-                                                 "\n"
-                                                 "process()\n");
+  g_autoptr (HeapglassTrace) trace = trace_code ("process.py", "def process():\n"
+                                                               "    x = [1, 2, 3]\n"
+                                                               "    y = x\n"
+                                                               "    return y\n"
+                                                               "\n"
+                                                               "process()\n");
   guint n = heapglass_trace_get_n_steps (trace);
   guint found = 0;
 
@@ -90,16 +89,15 @@ test_alias_in_one_frame (void)
 static void
 test_alias_across_frames (void)
 {
-  g_autoptr (HeapglassTrace) trace = trace_code ("frames.py",
-                                                 "def outer():\n"
-                                                 "    a = [1, 2]\n"
-                                                 "    return inner(a)\n"
-                                                 "\n"
-                                                 "def inner(param):\n"
-                                                 "    b = param\n"
-                                                 "    return b\n"
-                                                 "\n"
-                                                 "outer()\n");
+  g_autoptr (HeapglassTrace) trace = trace_code ("frames.py", "def outer():\n"
+                                                              "    a = [1, 2]\n"
+                                                              "    return inner(a)\n"
+                                                              "\n"
+                                                              "def inner(param):\n"
+                                                              "    b = param\n"
+                                                              "    return b\n"
+                                                              "\n"
+                                                              "outer()\n");
   guint n = heapglass_trace_get_n_steps (trace);
   guint found = 0;
 
@@ -132,11 +130,10 @@ test_alias_across_frames (void)
 static void
 test_del_frees (void)
 {
-  g_autoptr (HeapglassTrace) trace = trace_code ("del.py",
-                                                 "x = [1, 2, 3]\n"
-                                                 "n = len(x)\n"
-                                                 "del x\n"
-                                                 "done = True\n");
+  g_autoptr (HeapglassTrace) trace = trace_code ("del.py", "x = [1, 2, 3]\n"
+                                                           "n = len(x)\n"
+                                                           "del x\n"
+                                                           "done = True\n");
   guint n = heapglass_trace_get_n_steps (trace);
   guint64 list = 0;
   guint del_step = 0, after = 0;
@@ -179,13 +176,13 @@ test_del_frees (void)
 static void
 test_reused_address_is_new_object (void)
 {
-  g_autoptr (HeapglassTrace) trace = trace_code ("reuse.py",
-                                                 "ids = []\n"
-                                                 "for i in range(5):\n"
-                                                 "    tmp = [i]\n"
-                                                 "    ids.append(id(tmp))\n"
-                                                 "    del tmp\n"
-                                                 "same_address = len(set(ids)) < len(ids)\n");
+  g_autoptr (HeapglassTrace) trace
+      = trace_code ("reuse.py", "ids = []\n"
+                                "for i in range(5):\n"
+                                "    tmp = [i]\n"
+                                "    ids.append(id(tmp))\n"
+                                "    del tmp\n"
+                                "same_address = len(set(ids)) < len(ids)\n");
   guint n = heapglass_trace_get_n_steps (trace);
   GHashTable *oids = g_hash_table_new (NULL, NULL);
   guint lists_seen = 0;
@@ -195,20 +192,22 @@ test_reused_address_is_new_object (void)
       g_autoptr (HeapglassSnapshot) snapshot = heapglass_trace_snapshot (trace, step);
       guint64 tmp = lookup (&snapshot->frames[0], "tmp");
       const HeapglassObjectView *list;
-      if (tmp == 0 || g_hash_table_contains (oids, GSIZE_TO_POINTER ((gsize) tmp)))
+      if (tmp == 0 || g_hash_table_contains (oids, GSIZE_TO_POINTER ((gsize)tmp)))
         continue;
       list = heapglass_snapshot_find_object (snapshot, tmp);
       g_assert_nonnull (list);
       g_assert_cmpuint (list->n_items, ==, 1);
-      g_assert_cmpint (heapglass_snapshot_find_object (snapshot, list->items[0])->int_value, ==, lists_seen);
-      g_hash_table_add (oids, GSIZE_TO_POINTER ((gsize) tmp));
+      g_assert_cmpint (heapglass_snapshot_find_object (snapshot, list->items[0])->int_value, ==,
+                       lists_seen);
+      g_hash_table_add (oids, GSIZE_TO_POINTER ((gsize)tmp));
       lists_seen++;
     }
   g_assert_cmpuint (lists_seen, ==, 5);
   {
     /* and CPython did reuse the address, so the test tested something */
     g_autoptr (HeapglassSnapshot) last = heapglass_trace_snapshot (trace, n);
-    const HeapglassObjectView *same = heapglass_snapshot_find_object (last, lookup (&last->frames[0], "same_address"));
+    const HeapglassObjectView *same
+        = heapglass_snapshot_find_object (last, lookup (&last->frames[0], "same_address"));
     g_assert_nonnull (same);
     g_assert_true (same->bool_value);
   }
@@ -219,14 +218,14 @@ test_reused_address_is_new_object (void)
 static void
 test_long_list_summarised (void)
 {
-  g_autoptr (HeapglassTrace) trace = trace_code ("long.py",
-                                                 "big = list(range(1000))\n"
-                                                 "big.append(-1)\n"
-                                                 "big[3] = 'three'\n"
-                                                 "end = 0\n");
+  g_autoptr (HeapglassTrace) trace = trace_code ("long.py", "big = list(range(1000))\n"
+                                                            "big.append(-1)\n"
+                                                            "big[3] = 'three'\n"
+                                                            "end = 0\n");
   guint n = heapglass_trace_get_n_steps (trace);
   g_autoptr (HeapglassSnapshot) last = heapglass_trace_snapshot (trace, n);
-  const HeapglassObjectView *big = heapglass_snapshot_find_object (last, lookup (&last->frames[0], "big"));
+  const HeapglassObjectView *big
+      = heapglass_snapshot_find_object (last, lookup (&last->frames[0], "big"));
   guint k = heapglass_trace_get_max_items (trace);
 
   g_assert_nonnull (big);
@@ -240,24 +239,25 @@ test_long_list_summarised (void)
 static void
 test_instances_dicts_generators (void)
 {
-  g_autoptr (HeapglassTrace) trace = trace_code ("objects.py",
-                                                 "class Box:\n"
-                                                 "    def __init__(self, v):\n"
-                                                 "        self.v = v\n"
-                                                 "\n"
-                                                 "def gen():\n"
-                                                 "    yield 1\n"
-                                                 "    yield 2\n"
-                                                 "\n"
-                                                 "b = Box([7])\n"
-                                                 "d = {'k': b}\n"
-                                                 "g = list(gen())\n"
-                                                 "b.v.append(8)\n"
-                                                 "end = 0\n");
+  g_autoptr (HeapglassTrace) trace = trace_code ("objects.py", "class Box:\n"
+                                                               "    def __init__(self, v):\n"
+                                                               "        self.v = v\n"
+                                                               "\n"
+                                                               "def gen():\n"
+                                                               "    yield 1\n"
+                                                               "    yield 2\n"
+                                                               "\n"
+                                                               "b = Box([7])\n"
+                                                               "d = {'k': b}\n"
+                                                               "g = list(gen())\n"
+                                                               "b.v.append(8)\n"
+                                                               "end = 0\n");
   guint n = heapglass_trace_get_n_steps (trace);
   g_autoptr (HeapglassSnapshot) last = heapglass_trace_snapshot (trace, n);
-  const HeapglassObjectView *box = heapglass_snapshot_find_object (last, lookup (&last->frames[0], "b"));
-  const HeapglassObjectView *d = heapglass_snapshot_find_object (last, lookup (&last->frames[0], "d"));
+  const HeapglassObjectView *box
+      = heapglass_snapshot_find_object (last, lookup (&last->frames[0], "b"));
+  const HeapglassObjectView *d
+      = heapglass_snapshot_find_object (last, lookup (&last->frames[0], "d"));
   const HeapglassObjectView *v;
   guint gen_pushes = 0;
 
@@ -371,7 +371,8 @@ static void
 test_mutations_match_program (gconstpointer data)
 {
   guint k = GPOINTER_TO_UINT (data);
-  g_autofree char *original = g_test_build_filename (G_TEST_DIST, "data", "tracer", "stress_mutations.py", NULL);
+  g_autofree char *original
+      = g_test_build_filename (G_TEST_DIST, "data", "tracer", "stress_mutations.py", NULL);
   g_autofree char *file_name = g_strdup_printf ("stress_k%u.py", k);
   g_autofree char *script = g_build_filename (tmpdir, file_name, NULL);
   g_autofree char *with_k = NULL;
@@ -393,7 +394,8 @@ test_mutations_match_program (gconstpointer data)
   g_assert_no_error (error);
   g_assert_nonnull (strstr (source, "int(os.environ.get(\"HEAPGLASS_TEST_MAX_ITEMS\", \"100\"))"));
   {
-    g_auto (GStrv) parts = g_strsplit (source, "int(os.environ.get(\"HEAPGLASS_TEST_MAX_ITEMS\", \"100\"))", 2);
+    g_auto (GStrv) parts
+        = g_strsplit (source, "int(os.environ.get(\"HEAPGLASS_TEST_MAX_ITEMS\", \"100\"))", 2);
     with_k = g_strconcat (parts[0], k_text, parts[1], NULL);
   }
   g_file_set_contents (script, with_k, -1, &error);
@@ -404,7 +406,7 @@ test_mutations_match_program (gconstpointer data)
       checkpoint_line = i + 1;
   g_assert_cmpuint (checkpoint_line, >, 0);
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &plain, NULL,
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &plain, NULL,
                 &status, &error);
   g_assert_no_error (error);
   heapglass_run_options_init (&options);
@@ -424,7 +426,8 @@ test_mutations_match_program (gconstpointer data)
           || heapglass_trace_get_step_depth (trace, step) != 1)
         continue;
       snapshot = heapglass_trace_snapshot (trace, step);
-      for (const char *const *name = (const char *const[]){ "a", "b", "c", "nested", "s", NULL }; *name; name++)
+      for (const char *const *name = (const char *const[]){ "a", "b", "c", "nested", "s", NULL };
+           *name; name++)
         {
           g_string_append_printf (traced, "%s = ", *name);
           render (snapshot, lookup (&snapshot->frames[0], *name), traced, 0);
@@ -443,42 +446,45 @@ static void
 test_sizes_and_refcounts (void)
 {
   static const char *const names[] = { "a", "s", "u", "d", "t", "f", "n", "b", "st", "o" };
-  g_autoptr (HeapglassTrace) trace = trace_code ("sizes.py",
-                                                 "import sys\n"
-                                                 "class O:\n"
-                                                 "    pass\n"
-                                                 "a = [1, 2, 3]\n"
-                                                 "a.append(4)\n"
-                                                 "s = 'hello'\n"
-                                                 "u = 'h\\u00e9llo \\u2603'\n"
-                                                 "d = {'k': 1, 'j': 2}\n"
-                                                 "t = (1, 2)\n"
-                                                 "f = 1.5\n"
-                                                 "n = 10 ** 30\n"
-                                                 "b = b'xyz'\n"
-                                                 "st = {1, 2, 3, 4, 5, 6}\n"
-                                                 "o = O()\n"
-                                                 "keep = [a, a]\n"
-                                                 "sizes = [sys.getsizeof(x) for x in (a, s, u, d, t, f, n, b, st, o)]\n"
-                                                 "a_refs = sys.getrefcount(a) - 1\n"
-                                                 "end = 0\n");
+  g_autoptr (HeapglassTrace) trace = trace_code (
+      "sizes.py", "import sys\n"
+                  "class O:\n"
+                  "    pass\n"
+                  "a = [1, 2, 3]\n"
+                  "a.append(4)\n"
+                  "s = 'hello'\n"
+                  "u = 'h\\u00e9llo \\u2603'\n"
+                  "d = {'k': 1, 'j': 2}\n"
+                  "t = (1, 2)\n"
+                  "f = 1.5\n"
+                  "n = 10 ** 30\n"
+                  "b = b'xyz'\n"
+                  "st = {1, 2, 3, 4, 5, 6}\n"
+                  "o = O()\n"
+                  "keep = [a, a]\n"
+                  "sizes = [sys.getsizeof(x) for x in (a, s, u, d, t, f, n, b, st, o)]\n"
+                  "a_refs = sys.getrefcount(a) - 1\n"
+                  "end = 0\n");
   guint steps = heapglass_trace_get_n_steps (trace);
   g_autoptr (HeapglassSnapshot) last = heapglass_trace_snapshot (trace, steps);
   const HeapglassFrameView *globals = &last->frames[0];
-  const HeapglassObjectView *sizes = heapglass_snapshot_find_object (last, lookup (globals, "sizes"));
+  const HeapglassObjectView *sizes
+      = heapglass_snapshot_find_object (last, lookup (globals, "sizes"));
   const HeapglassObjectView *a = heapglass_snapshot_find_object (last, lookup (globals, "a"));
-  const HeapglassObjectView *a_refs = heapglass_snapshot_find_object (last, lookup (globals, "a_refs"));
+  const HeapglassObjectView *a_refs
+      = heapglass_snapshot_find_object (last, lookup (globals, "a_refs"));
 
   g_assert_nonnull (sizes);
   g_assert_cmpuint (sizes->n_items, ==, G_N_ELEMENTS (names));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      const HeapglassObjectView *object = heapglass_snapshot_find_object (last, lookup (globals, names[i]));
+      const HeapglassObjectView *object
+          = heapglass_snapshot_find_object (last, lookup (globals, names[i]));
       const HeapglassObjectView *size = heapglass_snapshot_find_object (last, sizes->items[i]);
       g_assert_nonnull (object);
       g_test_message ("%s: traced %" G_GUINT64_FORMAT ", getsizeof %" G_GINT64_FORMAT, names[i],
                       object->size, size->int_value);
-      g_assert_cmpuint (object->size, ==, (guint64) size->int_value);
+      g_assert_cmpuint (object->size, ==, (guint64)size->int_value);
     }
   {
     /* text: UTF-8; length: bytes of the UTF-8 encoding */
@@ -486,7 +492,7 @@ test_sizes_and_refcounts (void)
     g_assert_cmpstr (u->text, ==, "h\xc3\xa9llo \xe2\x98\x83");
     g_assert_cmpuint (u->length, ==, 10);
   }
-  g_assert_cmpuint (a->refcount, ==, (guint) a_refs->int_value);
+  g_assert_cmpuint (a->refcount, ==, (guint)a_refs->int_value);
   g_assert_cmpuint (a->refcount, ==, 3);
 }
 
@@ -500,7 +506,8 @@ main (int argc, char **argv)
   g_test_add_func ("/trace/semantics/alias-in-one-frame", test_alias_in_one_frame);
   g_test_add_func ("/trace/semantics/alias-across-frames", test_alias_across_frames);
   g_test_add_func ("/trace/semantics/del-frees", test_del_frees);
-  g_test_add_func ("/trace/semantics/reused-address-is-new-object", test_reused_address_is_new_object);
+  g_test_add_func ("/trace/semantics/reused-address-is-new-object",
+                   test_reused_address_is_new_object);
   g_test_add_func ("/trace/semantics/long-list-summarised", test_long_list_summarised);
   g_test_add_func ("/trace/semantics/instances-dicts-generators", test_instances_dicts_generators);
   g_test_add_data_func ("/trace/semantics/mutations-match-program/k100", GUINT_TO_POINTER (100),

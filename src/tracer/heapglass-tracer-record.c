@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DEPTH 6           /* levels below a name expanded in one step */
-#define EXPAND_BUDGET 256     /* containers expanded or checked per step */
-#define TEXT_PREFIX 200       /* code points of a str, bytes of a bytes, kept in OBJ_NEW */
+#define MAX_DEPTH 6       /* levels below a name expanded in one step */
+#define EXPAND_BUDGET 256 /* containers expanded or checked per step */
+#define TEXT_PREFIX 200   /* code points of a str, bytes of a bytes, kept in OBJ_NEW */
 
 /* ---------------------------------------------------------------------------------------------
  * Object identity: block address → oid, open addressing with linear probing. The key is the start
@@ -38,21 +38,21 @@ enum
 
 typedef struct
 {
-  uint8_t what;      /* INFO_OBJECT or INFO_CODE */
-  uint8_t kind;      /* HgKind */
+  uint8_t what; /* INFO_OBJECT or INFO_CODE */
+  uint8_t kind; /* HgKind */
   uint8_t contents_sent;
   uint8_t has_children; /* some shown item/value/attr is itself worth checking */
   uint8_t has_attrs;
-  uint8_t is_user;   /* code: from the script */
+  uint8_t is_user; /* code: from the script */
   PyTypeObject *type;
   uint64_t bits;     /* FLOAT: value bits; WEAKREF: last referent oid; DICT: ma_version_tag */
   Py_ssize_t length; /* last length sent */
   uint64_t size;     /* last size sent */
   Py_ssize_t refcnt; /* last refcount sent */
   uint64_t checked_step;
-  PyObject **items;  /* shadow of shown item pointers (DICT: key, value pairs) */
+  PyObject **items; /* shadow of shown item pointers (DICT: key, value pairs) */
   uint32_t n_items, cap_items;
-  PyObject **attrs;  /* shadow of attributes: name, value pairs */
+  PyObject **attrs; /* shadow of attributes: name, value pairs */
   uint32_t n_attrs, cap_attrs;
   /* code objects */
   uint32_t *name_sids; /* per fast local (0 = hidden) */
@@ -80,9 +80,9 @@ static size_t n_pending_frees, cap_pending_frees;
 static inline size_t
 id_hash (uintptr_t key)
 {
-  uint64_t page = (uint64_t) key >> 12;
+  uint64_t page = (uint64_t)key >> 12;
   uint64_t h = page * 0x9E3779B97F4A7C15ull;
-  return (size_t) (((h >> 24) << 8) | ((key >> 4) & 0xff)) & id_mask;
+  return (size_t)(((h >> 24) << 8) | ((key >> 4) & 0xff)) & id_mask;
 }
 
 static inline IdSlot *
@@ -142,7 +142,7 @@ id_insert (uintptr_t key)
 static void
 id_remove (IdSlot *s)
 {
-  size_t i = (size_t) (s - id_slots), j = i;
+  size_t i = (size_t)(s - id_slots), j = i;
   for (;;)
     {
       j = (j + 1) & id_mask;
@@ -244,7 +244,7 @@ note_block_death (uintptr_t key)
 static inline uintptr_t
 key_of (PyObject *op)
 {
-  return (uintptr_t) op - _PyType_PreHeaderSize (Py_TYPE (op));
+  return (uintptr_t)op - _PyType_PreHeaderSize (Py_TYPE (op));
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ hook_realloc (void *ctx, void *ptr, size_t size)
 {
   /* A known object resized (str += in place) or moved is a new object for us. */
   if (ptr && hg_tracer.tracking)
-    note_block_death ((uintptr_t) ptr);
+    note_block_death ((uintptr_t)ptr);
   return orig_obj.realloc (orig_obj.ctx, ptr, size);
 }
 
@@ -279,7 +279,7 @@ static void
 hook_free (void *ctx, void *ptr)
 {
   if (ptr && hg_tracer.tracking)
-    note_block_death ((uintptr_t) ptr);
+    note_block_death ((uintptr_t)ptr);
   orig_obj.free (orig_obj.ctx, ptr);
 }
 
@@ -335,7 +335,7 @@ text_hash (const char *text, size_t len)
 {
   uint64_t h = 1469598103934665603ull;
   for (size_t i = 0; i < len; i++)
-    h = (h ^ (uint8_t) text[i]) * 1099511628211ull;
+    h = (h ^ (uint8_t)text[i]) * 1099511628211ull;
   return h | 1;
 }
 
@@ -380,7 +380,7 @@ hg_record_sid (const char *text, size_t len)
   memcpy (copy, text, len);
   copy[len] = 0;
   sid_slots[i].hash = h;
-  sid_slots[i].len = (uint32_t) len;
+  sid_slots[i].len = (uint32_t)len;
   sid_slots[i].text = copy;
   sid_slots[i].sid = next_sid++;
   sid_count++;
@@ -403,33 +403,33 @@ str_prefix_utf8 (PyObject *s, Py_ssize_t max_chars, char *out)
     n = max_chars;
   if (PyUnicode_IS_ASCII (s))
     {
-      memcpy (out, data, (size_t) n);
-      return (size_t) n;
+      memcpy (out, data, (size_t)n);
+      return (size_t)n;
     }
   for (Py_ssize_t i = 0; i < n; i++)
     {
       Py_UCS4 c = PyUnicode_READ (kind, data, i);
       if (c < 0x80)
-        out[o++] = (char) c;
+        out[o++] = (char)c;
       else if (c < 0x800)
         {
-          out[o++] = (char) (0xC0 | (c >> 6));
-          out[o++] = (char) (0x80 | (c & 0x3F));
+          out[o++] = (char)(0xC0 | (c >> 6));
+          out[o++] = (char)(0x80 | (c & 0x3F));
         }
       else if (c < 0x10000)
         {
           if (c >= 0xD800 && c <= 0xDFFF)
             c = 0xFFFD; /* lone surrogate: not encodable */
-          out[o++] = (char) (0xE0 | (c >> 12));
-          out[o++] = (char) (0x80 | ((c >> 6) & 0x3F));
-          out[o++] = (char) (0x80 | (c & 0x3F));
+          out[o++] = (char)(0xE0 | (c >> 12));
+          out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+          out[o++] = (char)(0x80 | (c & 0x3F));
         }
       else
         {
-          out[o++] = (char) (0xF0 | (c >> 18));
-          out[o++] = (char) (0x80 | ((c >> 12) & 0x3F));
-          out[o++] = (char) (0x80 | ((c >> 6) & 0x3F));
-          out[o++] = (char) (0x80 | (c & 0x3F));
+          out[o++] = (char)(0xF0 | (c >> 18));
+          out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
+          out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+          out[o++] = (char)(0x80 | (c & 0x3F));
         }
     }
   return o;
@@ -442,7 +442,7 @@ str_utf8_length (PyObject *s)
   Py_ssize_t n = PyUnicode_GET_LENGTH (s);
   int kind = PyUnicode_KIND (s);
   const void *data = PyUnicode_DATA (s);
-  uint64_t total = (uint64_t) n;
+  uint64_t total = (uint64_t)n;
   if (PyUnicode_IS_ASCII (s))
     return total;
   if (kind == PyUnicode_1BYTE_KIND)
@@ -486,7 +486,7 @@ static struct
 static uint32_t
 type_sid (PyTypeObject *tp)
 {
-  size_t slot = ((uintptr_t) tp >> 4) & 63;
+  size_t slot = ((uintptr_t)tp >> 4) & 63;
   int heap = (tp->tp_flags & Py_TPFLAGS_HEAPTYPE) != 0;
   if (!heap && type_cache[slot].type == tp)
     return type_cache[slot].sid;
@@ -552,42 +552,43 @@ size_of (PyObject *v, PyTypeObject *tp)
 {
   Py_ssize_t s;
   if (PyList_Check (v))
-    s = tp->tp_basicsize + ((PyListObject *) v)->allocated * (Py_ssize_t) sizeof (void *);
+    s = tp->tp_basicsize + ((PyListObject *)v)->allocated * (Py_ssize_t)sizeof (void *);
   else if (PyDict_Check (v))
-    s = _PyDict_SizeOf ((PyDictObject *) v);
+    s = _PyDict_SizeOf ((PyDictObject *)v);
   else if (PyAnySet_Check (v))
     {
-      PySetObject *so = (PySetObject *) v;
+      PySetObject *so = (PySetObject *)v;
       s = tp->tp_basicsize;
       if (so->table != so->smalltable)
-        s += (so->mask + 1) * (Py_ssize_t) sizeof (setentry);
+        s += (so->mask + 1) * (Py_ssize_t)sizeof (setentry);
     }
   else if (PyUnicode_Check (v))
     {
       Py_ssize_t n = PyUnicode_GET_LENGTH (v);
       if (PyUnicode_IS_COMPACT_ASCII (v))
-        s = (Py_ssize_t) sizeof (PyASCIIObject) + n + 1;
+        s = (Py_ssize_t)sizeof (PyASCIIObject) + n + 1;
       else if (PyUnicode_IS_COMPACT (v))
         {
-          s = (Py_ssize_t) sizeof (PyCompactUnicodeObject) + (n + 1) * PyUnicode_KIND (v);
-          if (((PyCompactUnicodeObject *) v)->utf8)
-            s += ((PyCompactUnicodeObject *) v)->utf8_length + 1;
+          s = (Py_ssize_t)sizeof (PyCompactUnicodeObject) + (n + 1) * PyUnicode_KIND (v);
+          if (((PyCompactUnicodeObject *)v)->utf8)
+            s += ((PyCompactUnicodeObject *)v)->utf8_length + 1;
         }
       else
-        s = (Py_ssize_t) sizeof (PyUnicodeObject) + (n + 1) * PyUnicode_KIND (v);
+        s = (Py_ssize_t)sizeof (PyUnicodeObject) + (n + 1) * PyUnicode_KIND (v);
     }
   else if (PyLong_Check (v))
     {
       Py_ssize_t d = Py_SIZE (v) < 0 ? -Py_SIZE (v) : Py_SIZE (v);
-      s = (Py_ssize_t) offsetof (PyLongObject, ob_digit) + (d ? d : 1) * (Py_ssize_t) sizeof (digit);
+      s = (Py_ssize_t)offsetof (PyLongObject, ob_digit) + (d ? d : 1) * (Py_ssize_t)sizeof (digit);
     }
   else if (PyGen_Check (v) || PyCoro_CheckExact (v) || PyAsyncGen_CheckExact (v))
     {
       /* as gen.__sizeof__: the object up to its frame, plus the frame's slots */
-      PyCodeObject *code = (PyCodeObject *) ((PyGenObject *) v)->gi_code;
-      s = (Py_ssize_t) (offsetof (PyGenObject, gi_iframe) + offsetof (_PyInterpreterFrame, localsplus));
+      PyCodeObject *code = (PyCodeObject *)((PyGenObject *)v)->gi_code;
+      s = (Py_ssize_t)(offsetof (PyGenObject, gi_iframe)
+                       + offsetof (_PyInterpreterFrame, localsplus));
       if (code)
-        s += (code->co_nlocalsplus + code->co_stacksize) * (Py_ssize_t) sizeof (PyObject *);
+        s += (code->co_nlocalsplus + code->co_stacksize) * (Py_ssize_t)sizeof (PyObject *);
     }
   else if (tp->tp_itemsize && (PyTuple_Check (v) || PyBytes_Check (v)))
     {
@@ -596,7 +597,7 @@ size_of (PyObject *v, PyTypeObject *tp)
     }
   else
     s = tp->tp_basicsize;
-  return (uint64_t) s + _PyType_PreHeaderSize (tp);
+  return (uint64_t)s + _PyType_PreHeaderSize (tp);
 }
 
 static const char *
@@ -604,22 +605,22 @@ qualname_of (PyObject *v, char *tmp, size_t tmp_len)
 {
   PyObject *name = NULL;
   if (PyFunction_Check (v))
-    name = ((PyFunctionObject *) v)->func_qualname;
+    name = ((PyFunctionObject *)v)->func_qualname;
   else if (PyMethod_Check (v))
     {
       PyObject *f = PyMethod_GET_FUNCTION (v);
       if (PyFunction_Check (f))
-        name = ((PyFunctionObject *) f)->func_qualname;
+        name = ((PyFunctionObject *)f)->func_qualname;
       else if (PyCFunction_Check (f))
-        return ((PyCFunctionObject *) f)->m_ml->ml_name;
+        return ((PyCFunctionObject *)f)->m_ml->ml_name;
     }
   else if (PyCFunction_Check (v))
-    return ((PyCFunctionObject *) v)->m_ml->ml_name;
+    return ((PyCFunctionObject *)v)->m_ml->ml_name;
   else if (PyType_Check (v))
     {
-      PyTypeObject *t = (PyTypeObject *) v;
+      PyTypeObject *t = (PyTypeObject *)v;
       if (t->tp_flags & Py_TPFLAGS_HEAPTYPE)
-        name = ((PyHeapTypeObject *) t)->ht_qualname;
+        name = ((PyHeapTypeObject *)t)->ht_qualname;
       else
         {
           const char *dot = strrchr (t->tp_name, '.');
@@ -633,7 +634,7 @@ qualname_of (PyObject *v, char *tmp, size_t tmp_len)
     }
   if (name && PyUnicode_Check (name))
     {
-      size_t n = str_prefix_utf8 (name, (Py_ssize_t) (tmp_len / 4 - 1), tmp);
+      size_t n = str_prefix_utf8 (name, (Py_ssize_t)(tmp_len / 4 - 1), tmp);
       tmp[n] = 0;
       return tmp;
     }
@@ -658,7 +659,7 @@ emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind)
       }
     case HG_KIND_BIGINT:
       {
-        int64_t bits = (int64_t) _PyLong_NumBits (v);
+        int64_t bits = (int64_t)_PyLong_NumBits (v);
         PyObject *text = NULL;
         if (bits >= 0 && bits < 12000)
           {
@@ -669,10 +670,10 @@ emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind)
             PyErr_Restore (exc_type, exc_value, exc_tb);
           }
         if (text && PyUnicode_IS_ASCII (text))
-          hg_buf_bytes (b, PyUnicode_DATA (text), (size_t) PyUnicode_GET_LENGTH (text));
+          hg_buf_bytes (b, PyUnicode_DATA (text), (size_t)PyUnicode_GET_LENGTH (text));
         else
           {
-            snprintf (tmp, sizeof tmp, "<int of %lld bits>", (long long) bits);
+            snprintf (tmp, sizeof tmp, "<int of %lld bits>", (long long)bits);
             hg_buf_string (b, tmp);
           }
         Py_XDECREF (text);
@@ -691,8 +692,8 @@ emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind)
     case HG_KIND_BYTES:
       {
         Py_ssize_t n = PyBytes_GET_SIZE (v);
-        hg_buf_varint (b, (uint64_t) n);
-        hg_buf_bytes (b, PyBytes_AS_STRING (v), (size_t) (n > TEXT_PREFIX ? TEXT_PREFIX : n));
+        hg_buf_varint (b, (uint64_t)n);
+        hg_buf_bytes (b, PyBytes_AS_STRING (v), (size_t)(n > TEXT_PREFIX ? TEXT_PREFIX : n));
         break;
       }
     case HG_KIND_FUNCTION:
@@ -708,7 +709,7 @@ emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind)
           tn = dot + 1;
         if (PyGen_Check (v) || PyCoro_CheckExact (v))
           {
-            PyObject *q = ((PyGenObject *) v)->gi_qualname;
+            PyObject *q = ((PyGenObject *)v)->gi_qualname;
             char name[256];
             size_t n = q && PyUnicode_Check (q) ? str_prefix_utf8 (q, 60, name) : 0;
             name[n] = 0;
@@ -746,8 +747,8 @@ emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind)
 /* ---------------------------------------------------------------------------------------------
  * Known objects and their contents. */
 
-static uint64_t cur_step;     /* the step being built (1-based) */
-static int budget;            /* containers left to expand/check in this step */
+static uint64_t cur_step;                 /* the step being built (1-based) */
+static int budget;                        /* containers left to expand/check in this step */
 static PyObject **scratch[MAX_DEPTH + 2]; /* per depth: up to 2K item pointers */
 static uint32_t *scratch_oids[MAX_DEPTH + 2];
 
@@ -796,9 +797,10 @@ gather_items (PyObject *v, HgKind kind, int depth, Py_ssize_t *length)
   if (kind == HG_KIND_LIST || kind == HG_KIND_TUPLE)
     {
       Py_ssize_t len = Py_SIZE (v);
-      PyObject **items = kind == HG_KIND_LIST ? ((PyListObject *) v)->ob_item : ((PyTupleObject *) v)->ob_item;
+      PyObject **items
+          = kind == HG_KIND_LIST ? ((PyListObject *)v)->ob_item : ((PyTupleObject *)v)->ob_item;
       *length = len;
-      n = (uint32_t) (len < (Py_ssize_t) k ? len : (Py_ssize_t) k);
+      n = (uint32_t)(len < (Py_ssize_t)k ? len : (Py_ssize_t)k);
       if (n && items)
         memcpy (out, items, n * sizeof (PyObject *));
       else
@@ -846,11 +848,11 @@ gather_attrs (PyObject *v, int depth)
       PyDictValues *values = *_PyObject_ValuesPointer (v);
       if (values)
         {
-          PyDictKeysObject *keys = ((PyHeapTypeObject *) tp)->ht_cached_keys;
+          PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
           if (!keys)
             return 0;
           PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES (keys);
-          uint8_t *bytes = (uint8_t *) values;
+          uint8_t *bytes = (uint8_t *)values;
           int used = bytes[-2];
           for (int i = 0; i < used && n < k; i++)
             {
@@ -893,7 +895,8 @@ static int
 any_worth_checking (PyObject **items, uint32_t n, int stride)
 {
   for (uint32_t i = 0; i < n; i++)
-    if (worth_checking (items[i * stride + stride - 1]) || (stride == 2 && worth_checking (items[i * 2])))
+    if (worth_checking (items[i * stride + stride - 1])
+        || (stride == 2 && worth_checking (items[i * 2])))
       return 1;
   return 0;
 }
@@ -905,7 +908,7 @@ sync_contents (PyObject *v, ObjInfo *in, uint32_t oid, int depth, int force)
   HgBuf *b = &hg_tracer.buf;
   Py_ssize_t length = 0;
   int d = depth < MAX_DEPTH ? depth : MAX_DEPTH;
-  HgKind kind = (HgKind) in->kind;
+  HgKind kind = (HgKind)in->kind;
 
   if (kind == HG_KIND_WEAKREF)
     {
@@ -922,7 +925,8 @@ sync_contents (PyObject *v, ObjInfo *in, uint32_t oid, int depth, int force)
       return;
     }
 
-  if (kind == HG_KIND_LIST || kind == HG_KIND_TUPLE || kind == HG_KIND_SET || kind == HG_KIND_FROZENSET)
+  if (kind == HG_KIND_LIST || kind == HG_KIND_TUPLE || kind == HG_KIND_SET
+      || kind == HG_KIND_FROZENSET)
     {
       uint32_t n = 0;
       PyObject **items = scratch[d];
@@ -943,7 +947,7 @@ sync_contents (PyObject *v, ObjInfo *in, uint32_t oid, int depth, int force)
             {
               hg_buf_byte (b, HG_REC_SEQ);
               hg_buf_varint (b, oid);
-              hg_buf_varint (b, (uint64_t) length);
+              hg_buf_varint (b, (uint64_t)length);
               hg_buf_varint (b, 0);
               hg_buf_varint (b, 0);
               in->length = length;
@@ -971,7 +975,7 @@ sync_contents (PyObject *v, ObjInfo *in, uint32_t oid, int depth, int force)
       /* ensure_known may have reused scratch[depth + 1] only, ours is intact */
       hg_buf_byte (b, HG_REC_SEQ);
       hg_buf_varint (b, oid);
-      hg_buf_varint (b, (uint64_t) length);
+      hg_buf_varint (b, (uint64_t)length);
       hg_buf_varint (b, start);
       hg_buf_varint (b, end - start);
       for (uint32_t i = start; i < end; i++)
@@ -991,7 +995,7 @@ sync_contents (PyObject *v, ObjInfo *in, uint32_t oid, int depth, int force)
     }
   else if (kind == HG_KIND_DICT)
     {
-      uint64_t version = ((PyDictObject *) v)->ma_version_tag;
+      uint64_t version = ((PyDictObject *)v)->ma_version_tag;
       if (!force && in->contents_sent && version == in->bits)
         goto children;
       uint32_t n = 0;
@@ -1013,7 +1017,7 @@ sync_contents (PyObject *v, ObjInfo *in, uint32_t oid, int depth, int force)
             {
               hg_buf_byte (b, HG_REC_DICT);
               hg_buf_varint (b, oid);
-              hg_buf_varint (b, (uint64_t) length);
+              hg_buf_varint (b, (uint64_t)length);
               hg_buf_varint (b, 0);
               in->length = length;
               in->n_items = 0;
@@ -1025,7 +1029,7 @@ sync_contents (PyObject *v, ObjInfo *in, uint32_t oid, int depth, int force)
         scratch_oids[d][i] = ensure_known (items[i], depth + 1);
       hg_buf_byte (b, HG_REC_DICT);
       hg_buf_varint (b, oid);
-      hg_buf_varint (b, (uint64_t) length);
+      hg_buf_varint (b, (uint64_t)length);
       hg_buf_varint (b, n);
       for (uint32_t i = 0; i < 2 * n; i++)
         hg_buf_varint (b, scratch_oids[d][i]);
@@ -1037,7 +1041,7 @@ sync_contents (PyObject *v, ObjInfo *in, uint32_t oid, int depth, int force)
       in->bits = version;
       in->length = length;
       in->contents_sent = 1;
-      in->has_children = (uint8_t) any_worth_checking (items, n, 2);
+      in->has_children = (uint8_t)any_worth_checking (items, n, 2);
     }
 
 children:
@@ -1099,7 +1103,7 @@ send_meta_if_changed (PyObject *v, ObjInfo *in, uint32_t oid)
       hg_buf_byte (b, HG_REC_META);
       hg_buf_varint (b, oid);
       hg_buf_varint (b, size);
-      hg_buf_varint (b, (uint64_t) rc);
+      hg_buf_varint (b, (uint64_t)rc);
       in->size = size;
       in->refcnt = rc;
     }
@@ -1109,7 +1113,7 @@ static uint32_t
 ensure_known (PyObject *v, int depth)
 {
   PyTypeObject *tp = Py_TYPE (v);
-  uintptr_t key = (uintptr_t) v - _PyType_PreHeaderSize (tp);
+  uintptr_t key = (uintptr_t)v - _PyType_PreHeaderSize (tp);
   IdSlot *s = id_find (key);
   ObjInfo *in = NULL;
   HgKind kind;
@@ -1130,7 +1134,8 @@ ensure_known (PyObject *v, int depth)
               if (bits != in->bits)
                 goto stale;
             }
-          if (!in->contents_sent && depth <= MAX_DEPTH && budget > 0 && in->checked_step != cur_step)
+          if (!in->contents_sent && depth <= MAX_DEPTH && budget > 0
+              && in->checked_step != cur_step)
             {
               in->checked_step = cur_step;
               sync_contents (v, in, s->oid, depth, 0);
@@ -1177,7 +1182,7 @@ ensure_known (PyObject *v, int depth)
           s->info = index;
           in = INFO (index);
           in->what = INFO_OBJECT;
-          in->kind = (uint8_t) kind;
+          in->kind = (uint8_t)kind;
           in->type = tp;
           if (kind == HG_KIND_FLOAT)
             {
@@ -1203,7 +1208,7 @@ emit_new:
     hg_buf_varint (b, tsid);
     hg_buf_varint (b, kind);
     hg_buf_varint (b, size);
-    hg_buf_varint (b, (uint64_t) rc);
+    hg_buf_varint (b, (uint64_t)rc);
     emit_payload (b, v, tp, kind);
     if (in)
       {
@@ -1242,7 +1247,7 @@ check_object (PyObject *v, int depth)
 static ObjInfo *
 code_info (PyCodeObject *code)
 {
-  uintptr_t key = key_of ((PyObject *) code);
+  uintptr_t key = key_of ((PyObject *)code);
   IdSlot *s = id_find (key);
   if (s && s->info && INFO (s->info)->what == INFO_CODE)
     return INFO (s->info);
@@ -1275,14 +1280,16 @@ code_info (PyCodeObject *code)
     {
       int n = code->co_nlocalsplus;
       in->n_names = n;
-      in->name_sids = calloc ((size_t) n + 1, sizeof (uint32_t));
+      in->name_sids = calloc ((size_t)n + 1, sizeof (uint32_t));
       for (int i = 0; in->name_sids && i < n; i++)
         {
           PyObject *name = PyTuple_GET_ITEM (code->co_localsplusnames, i);
           Py_ssize_t len = PyUnicode_GET_LENGTH (name);
           if (len == 0 || PyUnicode_READ_CHAR (name, 0) == '.'
-              || (len > 4 && PyUnicode_READ_CHAR (name, 0) == '_' && PyUnicode_READ_CHAR (name, 1) == '_'
-                  && PyUnicode_READ_CHAR (name, len - 1) == '_' && PyUnicode_READ_CHAR (name, len - 2) == '_'))
+              || (len > 4 && PyUnicode_READ_CHAR (name, 0) == '_'
+                  && PyUnicode_READ_CHAR (name, 1) == '_'
+                  && PyUnicode_READ_CHAR (name, len - 1) == '_'
+                  && PyUnicode_READ_CHAR (name, len - 2) == '_'))
             continue;
           in->name_sids[i] = sid_of_str (name);
         }
@@ -1307,14 +1314,14 @@ typedef struct
 {
   PyFrameObject *frame;
   PyCodeObject *code;
-  ObjInfo *code_info;   /* stays valid: the frame keeps its code alive */
-  int is_ns;            /* names live in a dict (module, class body), not fast locals */
-  PyObject *ns;         /* that dict */
+  ObjInfo *code_info; /* stays valid: the frame keeps its code alive */
+  int is_ns;          /* names live in a dict (module, class body), not fast locals */
+  PyObject *ns;       /* that dict */
   uint64_t ns_version;
   uint64_t epoch;
-  NsEntry *entries;     /* is_ns: shadow of the dict */
+  NsEntry *entries; /* is_ns: shadow of the dict */
   uint32_t n_entries, cap_entries;
-  PyObject **vals;      /* fast: shadow of the values */
+  PyObject **vals; /* fast: shadow of the values */
   uint32_t *oids;
   uint32_t cap_vals;
   int n_vals;
@@ -1361,7 +1368,7 @@ diff_namespace (ShadowFrame *sf, uint32_t frame_index)
   PyObject *d = sf->ns;
   if (!d || !PyDict_Check (d))
     return;
-  uint64_t version = ((PyDictObject *) d)->ma_version_tag;
+  uint64_t version = ((PyDictObject *)d)->ma_version_tag;
   int slow = sf->epoch != frees_epoch;
   if (version == sf->ns_version && !slow)
     return;
@@ -1411,7 +1418,7 @@ diff_namespace (ShadowFrame *sf, uint32_t frame_index)
       NsEntry *e = &ns_scratch[n++];
       e->key = key;
       e->value = value;
-      e->hash = PyUnicode_Check (key) ? ((PyASCIIObject *) key)->hash : 0;
+      e->hash = PyUnicode_Check (key) ? ((PyASCIIObject *)key)->hash : 0;
       e->sid = 0;
       e->oid = 0;
       /* same key as before? */
@@ -1463,7 +1470,7 @@ diff_fast (ShadowFrame *sf)
   _PyInterpreterFrame *f = sf->frame->f_frame;
   PyCodeObject *code = sf->code;
   PyObject **lp = f->localsplus;
-  const uint8_t *kinds = (const uint8_t *) PyBytes_AS_STRING (code->co_localspluskinds);
+  const uint8_t *kinds = (const uint8_t *)PyBytes_AS_STRING (code->co_localspluskinds);
   const uint32_t *sids = sf->code_info->name_sids;
   int n = sf->n_vals;
   int slow = sf->epoch != frees_epoch;
@@ -1538,21 +1545,21 @@ push_frame (PyFrameObject *frame, PyCodeObject *code, ObjInfo *ci)
   sf->ns_version = 0;
   sf->ns = sf->is_ns ? frame->f_frame->f_locals : NULL;
   sf->n_vals = sf->is_ns ? 0 : code->co_nlocalsplus;
-  if (!sf->is_ns && (uint32_t) sf->n_vals > sf->cap_vals)
+  if (!sf->is_ns && (uint32_t)sf->n_vals > sf->cap_vals)
     {
-      PyObject **v = realloc (sf->vals, (size_t) sf->n_vals * sizeof (PyObject *));
-      uint32_t *o = v ? realloc (sf->oids, (size_t) sf->n_vals * sizeof (uint32_t)) : NULL;
+      PyObject **v = realloc (sf->vals, (size_t)sf->n_vals * sizeof (PyObject *));
+      uint32_t *o = v ? realloc (sf->oids, (size_t)sf->n_vals * sizeof (uint32_t)) : NULL;
       if (v)
         sf->vals = v;
       if (!o)
         return NULL;
       sf->oids = o;
-      sf->cap_vals = (uint32_t) sf->n_vals;
+      sf->cap_vals = (uint32_t)sf->n_vals;
     }
   if (sf->n_vals)
     {
-      memset (sf->vals, 0, (size_t) sf->n_vals * sizeof (PyObject *));
-      memset (sf->oids, 0, (size_t) sf->n_vals * sizeof (uint32_t));
+      memset (sf->vals, 0, (size_t)sf->n_vals * sizeof (PyObject *));
+      memset (sf->oids, 0, (size_t)sf->n_vals * sizeof (uint32_t));
     }
   depth++;
   return sf;
@@ -1608,8 +1615,8 @@ end_step (HgRecord rec, int line)
       b->len = hg_tracer.committed;
       hg_finish (HG_END_MEMORY_LIMIT, 1, 0, "MemoryError: the tracer ran out of memory", 0);
     }
-  hg_buf_byte (b, (uint8_t) rec);
-  hg_buf_varint (b, (uint64_t) (line > 0 ? line : 0));
+  hg_buf_byte (b, (uint8_t)rec);
+  hg_buf_varint (b, (uint64_t)(line > 0 ? line : 0));
   hg_tracer.steps++;
   hg_check_limits_after_step ();
 }
@@ -1643,7 +1650,7 @@ hg_record_exception_text (PyObject *value, char **type_name, char **message)
   if (s && PyUnicode_Check (s))
     {
       Py_ssize_t n = PyUnicode_GET_LENGTH (s);
-      char *out = malloc ((size_t) (n > 2000 ? 2000 : n) * 4 + 1);
+      char *out = malloc ((size_t)(n > 2000 ? 2000 : n) * 4 + 1);
       if (out)
         {
           size_t len = str_prefix_utf8 (s, 2000, out);
@@ -1687,7 +1694,7 @@ emit_exception (PyObject *arg)
     {
       value = PyTuple_GET_ITEM (arg, 1);
       PyObject *t = PyTuple_GET_ITEM (arg, 0);
-      tp = PyType_Check (t) ? (PyTypeObject *) t : NULL;
+      tp = PyType_Check (t) ? (PyTypeObject *)t : NULL;
     }
   if (value && PyExceptionInstance_Check (value))
     tp = Py_TYPE (value);
@@ -1715,8 +1722,8 @@ emit_exception (PyObject *arg)
 static int
 call_program_trace (PyFrameObject *frame, int what, PyObject *arg)
 {
-  static const char *const names[] = { "call", "exception", "line", "return", "c_call", "c_exception",
-                                       "c_return", "opcode" };
+  static const char *const names[]
+      = { "call", "exception", "line", "return", "c_call", "c_exception", "c_return", "opcode" };
   PyObject *callback = what == PyTrace_CALL ? hg_tracer.prog_trace : frame->f_trace;
   if (!callback)
     return 0;
@@ -1727,7 +1734,7 @@ call_program_trace (PyFrameObject *frame, int what, PyObject *arg)
       return -1;
     }
   PyObject *event = PyUnicode_InternFromString (names[what]);
-  PyObject *result = event ? PyObject_CallFunctionObjArgs (callback, (PyObject *) frame, event,
+  PyObject *result = event ? PyObject_CallFunctionObjArgs (callback, (PyObject *)frame, event,
                                                            arg ? arg : Py_None, NULL)
                            : NULL;
   Py_XDECREF (event);
@@ -1751,7 +1758,8 @@ int
 hg_record_trace (PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 {
   if (!hg_tracer.recording || hg_tracer.forked_child)
-    return hg_tracer.prog_trace && !hg_tracer.forked_child ? call_program_trace (frame, what, arg) : 0;
+    return hg_tracer.prog_trace && !hg_tracer.forked_child ? call_program_trace (frame, what, arg)
+                                                           : 0;
   hg_tracer.in_trace = 1;
 
   ShadowFrame *top = depth ? &stack[depth - 1] : NULL;
@@ -1791,7 +1799,7 @@ hg_record_trace (PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
         HgBuf *b = &hg_tracer.buf;
         hg_buf_byte (b, HG_REC_FRAME_PUSH);
         hg_buf_varint (b, ci->func_sid);
-        hg_buf_varint (b, (uint64_t) code->co_firstlineno);
+        hg_buf_varint (b, (uint64_t)code->co_firstlineno);
       }
       if (depth == 1)
         hg_tracer.module_started = 1;
@@ -1859,8 +1867,8 @@ hg_record_init (void)
     return 0;
   for (int i = 0; i < MAX_DEPTH + 2; i++)
     {
-      scratch[i] = calloc (2 * (size_t) hg_tracer.max_items + 2, sizeof (PyObject *));
-      scratch_oids[i] = calloc (2 * (size_t) hg_tracer.max_items + 2, sizeof (uint32_t));
+      scratch[i] = calloc (2 * (size_t)hg_tracer.max_items + 2, sizeof (PyObject *));
+      scratch_oids[i] = calloc (2 * (size_t)hg_tracer.max_items + 2, sizeof (uint32_t));
       if (!scratch[i] || !scratch_oids[i])
         return 0;
     }

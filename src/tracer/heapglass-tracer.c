@@ -38,7 +38,7 @@ now_s (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static int
@@ -55,7 +55,7 @@ write_all (int fd, const void *data, size_t len)
           return 0;
         }
       p += n;
-      len -= (size_t) n;
+      len -= (size_t)n;
     }
   return 1;
 }
@@ -100,10 +100,11 @@ read_pipes_locked (void)
             continue;
           if (n <= 0)
             break;
-          size_t keep = (size_t) n;
+          size_t keep = (size_t)n;
           if (out_total + keep > hg_tracer.max_output)
             {
-              keep = out_total >= hg_tracer.max_output ? 0 : (size_t) (hg_tracer.max_output - out_total);
+              keep = out_total >= hg_tracer.max_output ? 0
+                                                       : (size_t)(hg_tracer.max_output - out_total);
               hg_tracer.output_over = 1;
             }
           if (keep)
@@ -129,7 +130,7 @@ hg_output_collect (void)
     if (out_pending[stream].len)
       {
         hg_buf_byte (&hg_tracer.buf, HG_REC_OUTPUT);
-        hg_buf_varint (&hg_tracer.buf, (uint64_t) stream);
+        hg_buf_varint (&hg_tracer.buf, (uint64_t)stream);
         hg_buf_bytes (&hg_tracer.buf, out_pending[stream].data, out_pending[stream].len);
         out_pending[stream].len = 0;
       }
@@ -199,7 +200,7 @@ write (int fd, const void *data, size_t len)
     hg_tracer.output_pending = 1;
   if (__builtin_expect (real_write == NULL, 0))
     {
-      real_write = (ssize_t (*) (int, const void *, size_t)) dlsym (RTLD_NEXT, "write");
+      real_write = (ssize_t (*) (int, const void *, size_t))dlsym (RTLD_NEXT, "write");
       if (!real_write)
         return syscall (SYS_write, fd, data, len);
     }
@@ -254,7 +255,7 @@ output_final (void)
       char c = 1;
       /* a full wake pipe also wakes the thread: the result does not matter */
       ssize_t ignored = write (wake_pipe[1], &c, 1);
-      (void) ignored;
+      (void)ignored;
       pthread_join (drain_thread, NULL);
       drain_running = 0;
     }
@@ -265,12 +266,13 @@ output_final (void)
  * Endings. */
 
 static void
-emit_end (HgBuf *b, HgEnding ending, int status, int signal_number, const char *message, unsigned line)
+emit_end (HgBuf *b, HgEnding ending, int status, int signal_number, const char *message,
+          unsigned line)
 {
   hg_buf_byte (b, HG_REC_END);
   hg_buf_varint (b, ending);
   hg_buf_zigzag (b, status);
-  hg_buf_varint (b, (uint64_t) signal_number);
+  hg_buf_varint (b, (uint64_t)signal_number);
   hg_buf_string (b, message ? message : "");
   hg_buf_varint (b, line);
 }
@@ -328,10 +330,10 @@ put_varint (uint8_t *p, size_t *o, uint64_t v)
 {
   while (v >= 0x80)
     {
-      p[(*o)++] = (uint8_t) (v | 0x80);
+      p[(*o)++] = (uint8_t)(v | 0x80);
       v >>= 7;
     }
-  p[(*o)++] = (uint8_t) v;
+  p[(*o)++] = (uint8_t)v;
 }
 
 /* From a signal handler on the main thread, while it is not inside the tracer's own code: every
@@ -357,7 +359,7 @@ signal_flush (HgEnding ending)
             {
               o = 0;
               head[o++] = HG_REC_OUTPUT;
-              put_varint (head, &o, (uint64_t) stream);
+              put_varint (head, &o, (uint64_t)stream);
               put_varint (head, &o, out_pending[stream].len);
               write_all (hg_tracer.stream_fd, head, o);
               write_all (hg_tracer.stream_fd, out_pending[stream].data, out_pending[stream].len);
@@ -368,10 +370,12 @@ signal_flush (HgEnding ending)
               ssize_t got = out_rd[stream] >= 0 ? read (out_rd[stream], chunk, sizeof chunk) : -1;
               if (got <= 0)
                 break;
-              size_t keep = (size_t) got;
+              size_t keep = (size_t)got;
               if (out_total + keep > hg_tracer.max_output)
                 {
-                  keep = out_total >= hg_tracer.max_output ? 0 : (size_t) (hg_tracer.max_output - out_total);
+                  keep = out_total >= hg_tracer.max_output
+                             ? 0
+                             : (size_t)(hg_tracer.max_output - out_total);
                   hg_tracer.output_over = 1;
                 }
               out_total += keep;
@@ -379,7 +383,7 @@ signal_flush (HgEnding ending)
                 continue;
               o = 0;
               head[o++] = HG_REC_OUTPUT;
-              put_varint (head, &o, (uint64_t) stream);
+              put_varint (head, &o, (uint64_t)stream);
               put_varint (head, &o, keep);
               write_all (hg_tracer.stream_fd, head, o);
               write_all (hg_tracer.stream_fd, chunk, keep);
@@ -477,7 +481,8 @@ after_fork_child (void)
 static PyObject *
 hook_input (PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-  if (hg_tracer.recording && !hg_tracer.forked_child && PyThreadState_Get () == hg_tracer.main_tstate)
+  if (hg_tracer.recording && !hg_tracer.forked_child
+      && PyThreadState_Get () == hg_tracer.main_tstate)
     {
       hg_tracer.in_trace = 1;
       hg_output_collect ();
@@ -496,24 +501,24 @@ hook_input (PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             {
               Py_UCS4 c = PyUnicode_READ (kind, data, i);
               if (c < 0x80)
-                prompt[n++] = (char) c;
+                prompt[n++] = (char)c;
               else if (c < 0x800)
                 {
-                  prompt[n++] = (char) (0xC0 | (c >> 6));
-                  prompt[n++] = (char) (0x80 | (c & 0x3F));
+                  prompt[n++] = (char)(0xC0 | (c >> 6));
+                  prompt[n++] = (char)(0x80 | (c & 0x3F));
                 }
               else if (c < 0x10000)
                 {
-                  prompt[n++] = (char) (0xE0 | (c >> 12));
-                  prompt[n++] = (char) (0x80 | ((c >> 6) & 0x3F));
-                  prompt[n++] = (char) (0x80 | (c & 0x3F));
+                  prompt[n++] = (char)(0xE0 | (c >> 12));
+                  prompt[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
+                  prompt[n++] = (char)(0x80 | (c & 0x3F));
                 }
               else
                 {
-                  prompt[n++] = (char) (0xF0 | (c >> 18));
-                  prompt[n++] = (char) (0x80 | ((c >> 12) & 0x3F));
-                  prompt[n++] = (char) (0x80 | ((c >> 6) & 0x3F));
-                  prompt[n++] = (char) (0x80 | (c & 0x3F));
+                  prompt[n++] = (char)(0xF0 | (c >> 18));
+                  prompt[n++] = (char)(0x80 | ((c >> 12) & 0x3F));
+                  prompt[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
+                  prompt[n++] = (char)(0x80 | (c & 0x3F));
                 }
             }
         }
@@ -523,7 +528,7 @@ hook_input (PyObject *self, PyObject *const *args, Py_ssize_t nargs)
       hg_stream_flush ();
       hg_tracer.in_trace = 0;
     }
-  return PyObject_Vectorcall (orig_input, args, (size_t) nargs, NULL);
+  return PyObject_Vectorcall (orig_input, args, (size_t)nargs, NULL);
 }
 
 static PyObject *
@@ -561,14 +566,18 @@ hook_os_exit (PyObject *self, PyObject *arg)
   if (overflow || status < INT_MIN || status > INT_MAX)
     return PyObject_CallOneArg (orig_os_exit, arg);
   PyEval_SetTrace (NULL, NULL);
-  hg_finish (HG_END_EXIT, (int) (status & 0xff), 0, NULL, 0);
+  hg_finish (HG_END_EXIT, (int)(status & 0xff), 0, NULL, 0);
 }
 
-static PyMethodDef input_def = { "input", (PyCFunction) (void (*) (void)) hook_input, METH_FASTCALL,
+static PyMethodDef input_def = { "input", (PyCFunction)(void (*) (void))hook_input, METH_FASTCALL,
                                  "Read a string from standard input." };
-static PyMethodDef settrace_def = { "settrace", hook_settrace, METH_O, "Set the global debug tracing function." };
-static PyMethodDef gettrace_def = { "gettrace", hook_gettrace, METH_NOARGS, "Return the global debug tracing function." };
-static PyMethodDef os_exit_def = { "_exit", hook_os_exit, METH_O, "Exit to the system with specified status, without normal exit processing." };
+static PyMethodDef settrace_def
+    = { "settrace", hook_settrace, METH_O, "Set the global debug tracing function." };
+static PyMethodDef gettrace_def
+    = { "gettrace", hook_gettrace, METH_NOARGS, "Return the global debug tracing function." };
+static PyMethodDef os_exit_def
+    = { "_exit", hook_os_exit, METH_O,
+        "Exit to the system with specified status, without normal exit processing." };
 
 static int
 replace_function (const char *module_name, PyMethodDef *def, PyObject **orig)
@@ -616,8 +625,9 @@ install_wrappers (void)
 static void
 usage (void)
 {
-  fprintf (stderr, "usage: heapglass-tracer [--fd=N] [--max-steps=N] [--timeout=SECONDS] "
-                   "[--memory-limit=MiB] [--max-output=BYTES] [--max-items=K] [--] SCRIPT.py [ARGS...]\n");
+  fprintf (stderr,
+           "usage: heapglass-tracer [--fd=N] [--max-steps=N] [--timeout=SECONDS] "
+           "[--memory-limit=MiB] [--max-output=BYTES] [--max-items=K] [--] SCRIPT.py [ARGS...]\n");
   exit (2);
 }
 
@@ -696,7 +706,7 @@ system_exit_status (PyObject *value)
     {
       int overflow = 0;
       long v = PyLong_AsLongAndOverflow (code, &overflow);
-      status = overflow ? -1 : (int) v;
+      status = overflow ? -1 : (int)v;
       PyErr_Clear ();
     }
   else
@@ -722,7 +732,8 @@ run_script (const char *script_abs)
     {
       int err = errno;
       char message[PATH_MAX + 128];
-      snprintf (message, sizeof message, "can't open file '%s': [Errno %d] %s", script_abs, err, strerror (err));
+      snprintf (message, sizeof message, "can't open file '%s': [Errno %d] %s", script_abs, err,
+                strerror (err));
       dprintf (2, "python3: %s\n", message);
       hg_finish (HG_END_UNREADABLE, 2, 0, message, 0);
     }
@@ -746,7 +757,9 @@ run_script (const char *script_abs)
     /* __loader__ as CPython's runner sets it for a source file */
     PyObject *ext = PyImport_ImportModule ("_frozen_importlib_external");
     PyObject *loader_type = ext ? PyObject_GetAttrString (ext, "SourceFileLoader") : NULL;
-    PyObject *loader = loader_type ? PyObject_CallFunction (loader_type, "sO", "__main__", hg_tracer.script) : NULL;
+    PyObject *loader = loader_type
+                           ? PyObject_CallFunction (loader_type, "sO", "__main__", hg_tracer.script)
+                           : NULL;
     if (loader)
       PyDict_SetItemString (globals, "__loader__", loader);
     Py_XDECREF (loader);
@@ -817,13 +830,15 @@ run_script (const char *script_abs)
           size_t n = strlen (type_name ? type_name : "") + strlen (text ? text : "") + 4;
           message = malloc (n);
           if (message)
-            snprintf (message, n, text && *text ? "%s: %s" : "%s", type_name ? type_name : "", text ? text : "");
+            snprintf (message, n, text && *text ? "%s: %s" : "%s", type_name ? type_name : "",
+                      text ? text : "");
           status = 1;
-          if (!recorded && t && (PyErr_GivenExceptionMatches (t, PyExc_SyntaxError)
-                                 || PyErr_GivenExceptionMatches (t, PyExc_ValueError)))
+          if (!recorded && t
+              && (PyErr_GivenExceptionMatches (t, PyExc_SyntaxError)
+                  || PyErr_GivenExceptionMatches (t, PyExc_ValueError)))
             {
               ending = HG_END_SYNTAX_ERROR;
-              line = v ? (unsigned) exception_int_attr (v, "lineno") : 0;
+              line = v ? (unsigned)exception_int_attr (v, "lineno") : 0;
               /* "invalid syntax", not str()'s "invalid syntax (x.py, line 2)" */
               PyObject *msg = v ? PyObject_GetAttrString (v, "msg") : NULL;
               if (msg && PyUnicode_Check (msg) && type_name)
@@ -888,7 +903,7 @@ main (int argc, char **argv)
         usage ();
       const char *v = eq + 1;
       if (strncmp (a, "--fd=", 5) == 0 && parse_u64 (v, &value) && value < INT_MAX)
-        hg_tracer.stream_fd = (int) value;
+        hg_tracer.stream_fd = (int)value;
       else if (strncmp (a, "--max-steps=", 12) == 0 && parse_u64 (v, &value))
         hg_tracer.max_steps = value;
       else if (strncmp (a, "--timeout=", 10) == 0)
@@ -900,11 +915,12 @@ main (int argc, char **argv)
           hg_tracer.timeout_s = t;
         }
       else if (strncmp (a, "--memory-limit=", 15) == 0 && parse_u64 (v, &value) && value < UINT_MAX)
-        hg_tracer.memory_limit_mib = (unsigned) value;
+        hg_tracer.memory_limit_mib = (unsigned)value;
       else if (strncmp (a, "--max-output=", 13) == 0 && parse_u64 (v, &value))
         hg_tracer.max_output = value;
-      else if (strncmp (a, "--max-items=", 12) == 0 && parse_u64 (v, &value) && value > 0 && value <= 100000)
-        hg_tracer.max_items = (unsigned) value;
+      else if (strncmp (a, "--max-items=", 12) == 0 && parse_u64 (v, &value) && value > 0
+               && value <= 100000)
+        hg_tracer.max_items = (unsigned)value;
       else
         usage ();
     }
@@ -912,7 +928,8 @@ main (int argc, char **argv)
     usage ();
   if (fcntl (hg_tracer.stream_fd, F_GETFD) < 0)
     {
-      fprintf (stderr, "heapglass-tracer: fd %d is not open for the trace stream\n", hg_tracer.stream_fd);
+      fprintf (stderr, "heapglass-tracer: fd %d is not open for the trace stream\n",
+               hg_tracer.stream_fd);
       return 2;
     }
   fcntl (hg_tracer.stream_fd, F_SETFD, FD_CLOEXEC);
@@ -939,7 +956,7 @@ main (int argc, char **argv)
   if (hg_tracer.memory_limit_mib)
     {
       struct rlimit rl;
-      rl.rlim_cur = rl.rlim_max = (rlim_t) hg_tracer.memory_limit_mib * 1024 * 1024;
+      rl.rlim_cur = rl.rlim_max = (rlim_t)hg_tracer.memory_limit_mib * 1024 * 1024;
       setrlimit (RLIMIT_AS, &rl);
     }
 
@@ -958,7 +975,8 @@ main (int argc, char **argv)
   PyConfig_Clear (&config);
   if (PyStatus_Exception (status))
     {
-      dprintf (2, "heapglass-tracer: cannot start Python: %s\n", status.err_msg ? status.err_msg : "?");
+      dprintf (2, "heapglass-tracer: cannot start Python: %s\n",
+               status.err_msg ? status.err_msg : "?");
       hg_finish (HG_END_UNREADABLE, 1, 0, "cannot start Python", 0);
     }
   hg_tracer.main_tstate = PyThreadState_Get ();

@@ -20,10 +20,10 @@ typedef struct
 {
   /* the stream */
   int stream_fd;
-  pid_t pid;             /* the tracer's own pid: a forked child never writes */
+  pid_t pid; /* the tracer's own pid: a forked child never writes */
   HgBuf buf;
   volatile size_t committed; /* buf bytes that end on a record boundary (crash handler) */
-  int stream_broken;     /* the reader went away */
+  int stream_broken;         /* the reader went away */
 
   /* options */
   uint64_t max_steps;
@@ -34,21 +34,21 @@ typedef struct
 
   /* state */
   uint64_t steps;
-  int recording;         /* steps are being recorded */
-  int tracking;          /* the allocator hooks note deaths */
-  volatile sig_atomic_t in_trace;      /* the main thread is inside our code: buf may be mid-record */
+  int recording;                  /* steps are being recorded */
+  int tracking;                   /* the allocator hooks note deaths */
+  volatile sig_atomic_t in_trace; /* the main thread is inside our code: buf may be mid-record */
   volatile sig_atomic_t output_pending; /* fd 1/2 had data since the last step */
   volatile sig_atomic_t flush_due;      /* 50 ms passed since the last flush */
   volatile sig_atomic_t time_up;
-  volatile sig_atomic_t output_over;    /* --max-output exceeded */
+  volatile sig_atomic_t output_over; /* --max-output exceeded */
   volatile sig_atomic_t forked_child;
   volatile sig_atomic_t finishing;
   pthread_t main_thread;
   PyThreadState *main_tstate;
-  int module_started;    /* the script's <module> frame was entered */
+  int module_started; /* the script's <module> frame was entered */
 
-  PyObject *script;      /* absolute path, as co_filename */
-  PyObject *prog_trace;  /* a trace function the program installed with sys.settrace() */
+  PyObject *script;     /* absolute path, as co_filename */
+  PyObject *prog_trace; /* a trace function the program installed with sys.settrace() */
 } HgTracer;
 
 extern HgTracer hg_tracer;
@@ -63,7 +63,7 @@ void hg_record_exception_text (PyObject *value, char **type_name, char **message
 
 /* heapglass-tracer.c */
 void hg_stream_flush (void);
-void hg_output_collect (void);           /* drain fd 1/2 now and emit OUTPUT records */
-void hg_finish (HgEnding ending, int status, int signal_number, const char *message,
-                unsigned line) __attribute__ ((noreturn));
+void hg_output_collect (void); /* drain fd 1/2 now and emit OUTPUT records */
+void hg_finish (HgEnding ending, int status, int signal_number, const char *message, unsigned line)
+    __attribute__ ((noreturn));
 void hg_check_limits_after_step (void);
