@@ -258,6 +258,7 @@ show_step (HeapglassWindow *self, guint step)
 {
   guint n = n_steps (self);
   guint next_line, prev_line = 0;
+  HeapglassEvent event;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   gsize out_len = 0, err_len = 0;
@@ -274,14 +275,24 @@ show_step (HeapglassWindow *self, guint step)
   next_line = heapglass_trace_get_step_line (self->trace, step);
   if (step > 1)
     prev_line = heapglass_trace_get_step_line (self->trace, step - 1);
+  event = heapglass_trace_get_step_event (self->trace, step);
+  /* A return step shows the state after its line ran: nothing is about to run there. An
+   * exception step marks the line that raised. */
+  if (event == HEAPGLASS_EVENT_RETURN)
+    {
+      prev_line = next_line;
+      next_line = 0;
+    }
   mark_line (self, MARK_PREV, prev_line);
   mark_line (self, MARK_NEXT, next_line);
-  if (next_line > 0)
+  if (heapglass_trace_get_ending (self->trace) != HG_END_SYNTAX_ERROR)
+    mark_line (self, MARK_ERROR, event == HEAPGLASS_EVENT_EXCEPTION ? next_line : 0);
+  if (next_line > 0 || prev_line > 0)
     {
       GtkTextIter iter;
 
       gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &iter,
-                                        (int) next_line - 1);
+                                        (int) (next_line > 0 ? next_line : prev_line) - 1);
       gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->code_view), &iter, 0.1, FALSE, 0, 0);
     }
 
