@@ -937,6 +937,9 @@ md_enter_span (MD_SPANTYPE type, void *detail, void *user_data)
         pass->para_first_is_strong = TRUE;
       pass->span_strong++;
     }
+  /* statements keep their `code` marks: "with `is`" reads better than "with is" */
+  if (type == MD_SPAN_CODE && pass->in_leaf && pass->leaf == MD_BLOCK_P)
+    g_string_append_c (pass->text, '`');
   pass->para_seen_anything = TRUE;
   return 0;
 }
@@ -946,6 +949,8 @@ md_leave_span (MD_SPANTYPE type, void *detail, void *user_data)
 {
   MdPass *pass = user_data;
 
+  if (type == MD_SPAN_CODE && pass->in_leaf && pass->leaf == MD_BLOCK_P)
+    g_string_append_c (pass->text, '`');
   if (type == MD_SPAN_STRONG && pass->span_strong > 0)
     {
       pass->span_strong--;

@@ -68,8 +68,8 @@ typedef struct
   const char *code;      /* the program, exactly as in the file but dedented, ending with "\n";
                           * "" for an exercise (its editor starts empty) */
   guint number;          /* exercise number N for exercises and their solutions, else 0 */
-  const char *statement; /* exercises: the statement (plain text, paragraphs separated by a blank
-                          * line); NULL for other kinds */
+  const char *statement; /* exercises: the statement (plain text but for `code` marks,
+                          * paragraphs separated by a blank line); NULL for other kinds */
   int solution;          /* exercises: index of its solution block, or -1 if it has none */
   int exercise;          /* solutions: index of its exercise block, or -1 if there is none */
   gboolean calls_nothing; /* the code defines functions/classes (or is only comments) and runs

@@ -875,6 +875,10 @@ test_examples_tour_counts (void)
         g_assert_cmpstr (blocks[i].title, ==, "Frames › A definition alone");
       }
   g_assert_cmpuint (calls_nothing, ==, 1);
+  g_assert_cmpstr (blocks[11].title, ==, "Exercise 1");
+  g_assert_true (g_str_has_prefix (blocks[11].statement,
+                                   "Write a function `pair()` that builds a list"));
+  g_assert_nonnull (strstr (blocks[11].statement, "with `is` and"));
 }
 
 /* Every block of the bundled chapter is a working program under the interpreter we trace with. */
