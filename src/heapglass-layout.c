@@ -1252,11 +1252,15 @@ add_arrow (HeapglassLayout *self, HeapglassScene *scene, const PendingArrow *pen
   arrow_curve (&arrow, pending->sx, pending->sy, target->x, target->y, target->width,
                target->height);
 
-  /* Boxes in the way: bend the curve above or below them when that crosses fewer. */
-  crossings = arrow_crossings (self, scene, &arrow, pending->oid, pending->target);
+  /* Boxes in the way: bend the curve above or below them when that crosses fewer. Only for
+   * arrows between neighbours: a long arrow crosses whatever it crosses, bent or not. */
+  if (fabs (arrow.y3 - arrow.y0) < 300 && fabs (arrow.x3 - arrow.x0) < 900)
+    crossings = arrow_crossings (self, scene, &arrow, pending->oid, pending->target);
+  else
+    crossings = 0;
   if (crossings > 0)
     {
-      static const double bends[] = { -30, 30, -60, 60, -90, 90 };
+      static const double bends[] = { -40, 40, -80, 80 };
       HeapglassSceneItem best = arrow;
 
       for (guint b = 0; b < G_N_ELEMENTS (bends) && crossings > 0; b++)

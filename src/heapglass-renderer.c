@@ -76,7 +76,7 @@ typedef struct
   const Palette *pal;
   const HeapglassRenderOptions *options;
   HeapglassScene *scene;
-  PangoLayout *layout;
+  PangoLayout *layout;   /* for ellipsized text, laid out each time */
   PangoFontDescription *mono, *mono_small, *mono_tiny, *sans_bold, *sans_small;
   double clip_x0, clip_y0, clip_x1, clip_y1;
 } Renderer;
@@ -191,30 +191,87 @@ typedef enum
   ALIGN_RIGHT,
 } Align;
 
+/* Laid-out text is cached across draws: a diagram repeats its words ("int", "Node", attribute
+ * names, small numbers) and shaping is most of the cost of painting. The context has an identity
+ * transformation, unhinted metrics and unrounded positions, so a layout is valid at any zoom. */
+#define TEXT_CACHE_MAX 8192
+G_LOCK_DEFINE_STATIC (text_cache);
+static PangoContext *text_context;
+static GHashTable *text_cache; /* "font\x1ftext" → PangoLayout */
+
+static PangoContext *
+shared_context (void)
+{
+  if (text_context == NULL)
+    {
+      cairo_font_options_t *font_options = cairo_font_options_create ();
+
+      text_context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+      cairo_font_options_set_hint_metrics (font_options, CAIRO_HINT_METRICS_OFF);
+      cairo_font_options_set_hint_style (font_options, CAIRO_HINT_STYLE_NONE);
+      pango_cairo_context_set_font_options (text_context, font_options);
+      pango_context_set_round_glyph_positions (text_context, FALSE);
+      cairo_font_options_destroy (font_options);
+      text_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+    }
+  return text_context;
+}
+
+static PangoLayout *
+cached_layout (const PangoFontDescription *font, const char *font_key, const char *text)
+{
+  g_autofree char *key = g_strconcat (font_key, "\x1f", text, NULL);
+  PangoLayout *layout = g_hash_table_lookup (text_cache, key);
+
+  if (layout == NULL)
+    {
+      if (g_hash_table_size (text_cache) >= TEXT_CACHE_MAX)
+        g_hash_table_remove_all (text_cache);
+      layout = pango_layout_new (shared_context ());
+      pango_layout_set_single_paragraph_mode (layout, TRUE);
+      pango_layout_set_font_description (layout, font);
+      pango_layout_set_text (layout, text, -1);
+      g_hash_table_insert (text_cache, g_steal_pointer (&key), layout);
+    }
+  return layout;
+}
+
 /* Draws one line of text vertically centred on cy, ellipsized to max_w. Returns its width. */
 static double
 draw_text (Renderer *r, const PangoFontDescription *font, const char *text, double x, double cy,
            double max_w, Align align)
 {
+  PangoLayout *layout;
   PangoRectangle logical;
   double w;
 
   if (text == NULL || *text == '\0')
     return 0;
-  pango_layout_set_font_description (r->layout, font);
-  pango_layout_set_text (r->layout, text, -1);
-  pango_layout_set_width (r->layout, max_w > 0 ? (int) (max_w * PANGO_SCALE) : -1);
-  pango_layout_get_extents (r->layout, NULL, &logical);
+  layout = cached_layout (font, font == r->mono         ? "m"
+                                : font == r->mono_small ? "s"
+                                : font == r->mono_tiny  ? "t"
+                                : font == r->sans_bold  ? "B"
+                                                        : "S",
+                          text);
+  pango_layout_get_extents (layout, NULL, &logical);
   w = (double) logical.width / PANGO_SCALE;
   if (max_w > 0 && w > max_w)
-    w = max_w;
+    {
+      /* Too long for its box: ellipsize (not cached, rare). */
+      layout = r->layout;
+      pango_layout_set_font_description (layout, font);
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_set_width (layout, (int) (max_w * PANGO_SCALE));
+      pango_layout_get_extents (layout, NULL, &logical);
+      w = MIN ((double) logical.width / PANGO_SCALE, max_w);
+    }
   if (align == ALIGN_CENTER)
     x -= w / 2;
   else if (align == ALIGN_RIGHT)
     x -= w;
   cairo_move_to (r->cr, x - (double) logical.x / PANGO_SCALE,
                  cy - (double) logical.height / PANGO_SCALE / 2);
-  pango_cairo_show_layout (r->cr, r->layout);
+  pango_cairo_show_layout (r->cr, layout);
   return w;
 }
 
@@ -575,7 +632,6 @@ heapglass_renderer_draw (cairo_t *cr, HeapglassScene *scene, const HeapglassRend
 {
   Renderer r = { 0 };
   HeapglassRenderOptions defaults;
-  cairo_font_options_t *font_options;
   guint n;
 
   g_return_if_fail (cr != NULL);
@@ -595,15 +651,8 @@ heapglass_renderer_draw (cairo_t *cr, HeapglassScene *scene, const HeapglassRend
   cairo_clip_extents (cr, &r.clip_x0, &r.clip_y0, &r.clip_x1, &r.clip_y1);
 
   /* Unhinted metrics: text keeps its size and place at every zoom, so the picture scales. */
-  r.layout = pango_cairo_create_layout (cr);
-  font_options = cairo_font_options_create ();
-  cairo_font_options_set_hint_metrics (font_options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (font_options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (pango_layout_get_context (r.layout), font_options);
-  cairo_font_options_destroy (font_options);
-  /* Unrounded glyph positions: widths are what the layout measured, at every scale. */
-  pango_context_set_round_glyph_positions (pango_layout_get_context (r.layout), FALSE);
-  pango_layout_context_changed (r.layout);
+  G_LOCK (text_cache);
+  r.layout = pango_layout_new (shared_context ());
   pango_layout_set_ellipsize (r.layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_single_paragraph_mode (r.layout, TRUE);
 
@@ -683,5 +732,6 @@ heapglass_renderer_draw (cairo_t *cr, HeapglassScene *scene, const HeapglassRend
   pango_font_description_free (r.sans_bold);
   pango_font_description_free (r.sans_small);
   g_object_unref (r.layout);
+  G_UNLOCK (text_cache);
   cairo_restore (cr);
 }
