@@ -2,8 +2,11 @@
  * collapsing of long containers and deep stacks. */
 #include <math.h>
 
+#include <glib/gstdio.h>
+
 #include "diagram-fixture.h"
 #include "heapglass-layout.h"
+#include "heapglass-trace-runner.h"
 
 static HeapglassScene *
 program_scene (HeapglassLayout *layout, guint step)
@@ -422,6 +425,97 @@ test_exception_marked (void)
   fixture_free (fx);
 }
 
+/* A real program of about 200 steps: appends, rebinds, a call with locals, a dict, an instance. */
+static const char PROGRAM_PY[] = "class Account:\n"
+                                 "    def __init__(self, owner, balance):\n"
+                                 "        self.owner = owner\n"
+                                 "        self.balance = balance\n"
+                                 "\n"
+                                 "def deposit(account, amount):\n"
+                                 "    new = account.balance + amount\n"
+                                 "    account.balance = new\n"
+                                 "    return new\n"
+                                 "\n"
+                                 "acct = Account('Alice', 10)\n"
+                                 "history = []\n"
+                                 "names = {'a': 1, 'b': [1, 2]}\n"
+                                 "for i in range(24):\n"
+                                 "    history.append(deposit(acct, i))\n"
+                                 "    last = history[-1]\n"
+                                 "del names\n"
+                                 "done = True\n";
+
+static HeapglassTrace *
+trace_program (void)
+{
+  g_autofree char *tracer = heapglass_trace_runner_find_tracer ();
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+  HeapglassRunOptions options;
+  HeapglassTrace *trace;
+
+  if (tracer == NULL || !g_file_test (tracer, G_FILE_TEST_IS_EXECUTABLE))
+    return NULL;
+  dir = g_dir_make_tmp ("heapglass-layout-XXXXXX", NULL);
+  path = g_build_filename (dir, "program.py", NULL);
+  g_assert_true (g_file_set_contents (path, PROGRAM_PY, -1, NULL));
+  heapglass_run_options_init (&options);
+  options.stdin_path = "/dev/null";
+  trace = heapglass_trace_run_sync (path, &options, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return trace;
+}
+
+static HeapglassScene *
+trace_scene (HeapglassLayout *layout, HeapglassTrace *trace, guint step)
+{
+  g_autoptr (HeapglassSnapshot) snapshot = heapglass_layout_snapshot (layout, trace, step);
+
+  return heapglass_layout_build_scene (layout, snapshot);
+}
+
+static void
+test_real_trace_any_order (void)
+{
+  g_autoptr (HeapglassTrace) trace = trace_program ();
+  g_autoptr (HeapglassLayout) forwards = heapglass_layout_new ();
+  g_autoptr (HeapglassLayout) jumping = heapglass_layout_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  guint n;
+
+  if (trace == NULL)
+    {
+      g_test_skip ("heapglass-tracer is not built");
+      return;
+    }
+  n = heapglass_trace_get_n_steps (trace);
+  g_assert_cmpuint (n, >=, 150);
+
+  /* Two windows on the same trace, one scrubbing forwards, one jumping about and backwards: every
+   * object is at one place in both, at every step, and nothing overlaps. */
+  heapglass_layout_prepare (forwards, trace, n);
+  heapglass_layout_prepare (jumping, trace, n);
+  for (guint step = 1; step <= n; step++)
+    {
+      g_autoptr (HeapglassScene) scene = trace_scene (forwards, trace, step);
+
+      record_positions (scene, seen);
+      assert_no_overlap (scene);
+    }
+  for (guint i = 0; i < 2 * n; i++)
+    {
+      guint step = i < n ? n - i : (guint) g_rand_int_range (rand, 1, n + 1);
+      g_autoptr (HeapglassScene) scene = trace_scene (jumping, trace, step);
+
+      record_positions (scene, seen);
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), >, 20);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -429,6 +523,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/layout/positions/stable-across-steps", test_positions_stable);
   g_test_add_func ("/layout/boxes/no-overlap", test_no_overlap);
+  g_test_add_func ("/layout/positions/real-trace-any-viewing-order", test_real_trace_any_order);
   g_test_add_func ("/layout/arrows/join-names-to-objects", test_arrows_join_names_to_objects);
   g_test_add_func ("/layout/weakref/arrow-gone-after-death", test_weakref_arrow_disappears);
   g_test_add_func ("/layout/collapse/long-list", test_collapse_long_list);
