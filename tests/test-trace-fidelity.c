@@ -316,7 +316,7 @@ main (int argc, char **argv)
     "gc_cycles.py",     "finalize.py",     "refcount.py",     "ask.py",
     "exit_code.py",     "os_exit.py",      "uncaught.py",     "interrupt.py",
     "settrace.py",      "forking.py",      "recursion.py",    "big_output.py",
-    "atexit_print.py",  "syntax_error.py",
+    "atexit_print.py",  "syntax_error.py",  "observer_effects.py",
   };
 
   g_test_init (&argc, &argv, NULL);

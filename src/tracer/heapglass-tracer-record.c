@@ -1629,40 +1629,6 @@ frame_line (PyFrameObject *frame)
   return line > 0 ? line : frame->f_frame->f_code->co_firstlineno;
 }
 
-/* Exception type name and str(value), without running the program's own __str__ (it may have
- * side effects) except for the final uncaught exception. */
-void
-hg_record_exception_text (PyObject *value, char **type_name, char **message)
-{
-  PyTypeObject *tp = Py_TYPE (value);
-  const char *tn = tp->tp_name;
-  if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE))
-    {
-      const char *dot = strrchr (tn, '.');
-      if (dot)
-        tn = dot + 1;
-    }
-  *type_name = strdup (tn);
-  *message = NULL;
-  PyObject *exc_type, *exc_value, *exc_tb;
-  PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
-  PyObject *s = PyObject_Str (value);
-  if (s && PyUnicode_Check (s))
-    {
-      Py_ssize_t n = PyUnicode_GET_LENGTH (s);
-      char *out = malloc ((size_t)(n > 2000 ? 2000 : n) * 4 + 1);
-      if (out)
-        {
-          size_t len = str_prefix_utf8 (s, 2000, out);
-          out[len] = 0;
-          *message = out;
-        }
-    }
-  Py_XDECREF (s);
-  PyErr_Clear ();
-  PyErr_Restore (exc_type, exc_value, exc_tb);
-}
-
 static int
 str_is_builtin (PyTypeObject *tp)
 {
@@ -1682,6 +1648,42 @@ str_is_builtin (PyTypeObject *tp)
         }
     }
   return 1;
+}
+
+/* Exception type name and str(value), without running the program's own __str__ (it may have
+ * side effects: CPython itself calls it only to print a traceback). */
+void
+hg_record_exception_text (PyObject *value, char **type_name, char **message)
+{
+  PyTypeObject *tp = Py_TYPE (value);
+  const char *tn = tp->tp_name;
+  if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE))
+    {
+      const char *dot = strrchr (tn, '.');
+      if (dot)
+        tn = dot + 1;
+    }
+  *type_name = strdup (tn);
+  *message = NULL;
+  if (!str_is_builtin (tp))
+    return; /* the program's own __str__ runs when CPython prints the traceback, not before */
+  PyObject *exc_type, *exc_value, *exc_tb;
+  PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
+  PyObject *s = PyObject_Str (value);
+  if (s && PyUnicode_Check (s))
+    {
+      Py_ssize_t n = PyUnicode_GET_LENGTH (s);
+      char *out = malloc ((size_t)(n > 2000 ? 2000 : n) * 4 + 1);
+      if (out)
+        {
+          size_t len = str_prefix_utf8 (s, 2000, out);
+          out[len] = 0;
+          *message = out;
+        }
+    }
+  Py_XDECREF (s);
+  PyErr_Clear ();
+  PyErr_Restore (exc_type, exc_value, exc_tb);
 }
 
 static void
@@ -1707,7 +1709,7 @@ emit_exception (PyObject *arg)
     }
   uint32_t sid = hg_record_sid (tn, strlen (tn));
   char *type_name = NULL, *message = NULL;
-  if (value && PyExceptionInstance_Check (value) && str_is_builtin (Py_TYPE (value)))
+  if (value && PyExceptionInstance_Check (value))
     hg_record_exception_text (value, &type_name, &message);
   hg_buf_byte (b, HG_REC_EXCEPTION);
   hg_buf_varint (b, sid);
