@@ -22,7 +22,9 @@
  * takes per idle callback. Both small enough that scrubbing and input never stall. */
 #define PREPARE_SYNC_BUDGET_US 4000
 #define PREPARE_IDLE_BUDGET_US 6000
-#define PREPARE_MAX_CHUNK 4096
+#define PREPARE_MAX_CHUNK 64
+/* While the trace is still being decoded, its lock is busy: walk in slices this often. */
+#define PREPARE_WHILE_TRACING_MS 100
 
 /* Which scene item has the keyboard focus, by identity rather than index, so that it survives
  * rebuilding the scene when the step changes. */
@@ -42,7 +44,8 @@ struct _HeapglassCanvas
   HeapglassTrace *trace;
   HeapglassLayout *layout;
   guint prepared_steps;   /* the layout has walked steps 1 … prepared_steps */
-  guint prepare_id;       /* idle source walking the rest in the background */
+  guint prepare_id;       /* idle or timeout source walking the rest in the background */
+  gboolean prepare_is_timeout;
   double prepare_step_us; /* measured cost of preparing one step (moving average) */
   guint step;
   HeapglassSnapshot *snapshot;
@@ -534,11 +537,23 @@ canvas_prepare_idle (gpointer user_data)
 static void
 canvas_schedule_prepare (HeapglassCanvas *self)
 {
-  if (self->prepare_id != 0 || self->trace == NULL
-      || heapglass_trace_get_n_steps (self->trace) <= self->prepared_steps)
+  gboolean complete;
+
+  if (self->trace == NULL || heapglass_trace_get_n_steps (self->trace) <= self->prepared_steps)
     return;
-  /* Below redraws and input, so the walk only uses time the user does not need. */
-  self->prepare_id = g_idle_add_full (G_PRIORITY_LOW, canvas_prepare_idle, self, NULL);
+  complete = heapglass_trace_is_complete (self->trace);
+  if (complete && self->prepare_is_timeout)
+    g_clear_handle_id (&self->prepare_id, g_source_remove);
+  if (self->prepare_id != 0)
+    return;
+  /* Below redraws and input, so the walk only uses time the user does not need; while tracing,
+   * only now and then, so the window does not fight the decoder for the model's lock. */
+  self->prepare_is_timeout = !complete;
+  if (complete)
+    self->prepare_id = g_idle_add_full (G_PRIORITY_LOW, canvas_prepare_idle, self, NULL);
+  else
+    self->prepare_id = g_timeout_add_full (G_PRIORITY_LOW, PREPARE_WHILE_TRACING_MS,
+                                           canvas_prepare_idle, self, NULL);
 }
 
 void

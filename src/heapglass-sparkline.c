@@ -23,7 +23,8 @@ struct _HeapglassSparkline
   guint bucket_size; /* a power of two */
   guint64 *bucket_min[2]; /* [mode][bucket] */
   guint64 *bucket_max[2];
-  guint read_id;     /* idle source reading the rest */
+  guint read_id;     /* idle or timeout source reading the rest */
+  gboolean read_is_timeout;
   guint64 step_value[2]; /* the current step's values */
 
   /* Downsampled columns for the last width drawn; rebuilt when the width, mode or data change. */
@@ -65,7 +66,8 @@ static guint signals[N_SIGNALS];
 /* Reading steps from the model: what refresh() may spend at once, and per idle slice after it. */
 #define READ_SYNC_BUDGET_US 3000
 #define READ_IDLE_BUDGET_US 5000
-#define READ_BATCH 64
+/* While the trace is still being decoded its lock is busy: read in short slices this often. */
+#define READ_WHILE_TRACING_MS 100
 
 static guint
 sparkline_n_steps (HeapglassSparkline *self)
@@ -184,21 +186,19 @@ sparkline_add_step (HeapglassSparkline *self, guint64 objects, guint64 bytes)
   self->n_read++;
 }
 
-/* Reads steps the buckets lack until all known steps are in or the deadline passes. Returns TRUE
- * when everything known was read. */
+/* Reads steps the buckets lack until all known steps are in or the deadline passes (checked at
+ * every step: each read takes the model's lock, which the decoding thread may be holding).
+ * Returns TRUE when everything known was read. */
 static gboolean
 sparkline_read_until (HeapglassSparkline *self, gint64 deadline)
 {
   guint before = self->n_read;
 
-  while (self->n_read < self->n_known)
+  while (self->n_read < self->n_known && g_get_monotonic_time () < deadline)
     {
-      guint until = MIN (self->n_known, self->n_read + READ_BATCH);
-      for (guint step = self->n_read + 1; step <= until; step++)
-        sparkline_add_step (self, heapglass_trace_get_step_live_objects (self->trace, step),
-                            heapglass_trace_get_step_live_bytes (self->trace, step));
-      if (g_get_monotonic_time () >= deadline)
-        break;
+      guint step = self->n_read + 1;
+      sparkline_add_step (self, heapglass_trace_get_step_live_objects (self->trace, step),
+                          heapglass_trace_get_step_live_bytes (self->trace, step));
     }
   if (self->n_read != before)
     {
@@ -209,7 +209,7 @@ sparkline_read_until (HeapglassSparkline *self, gint64 deadline)
 }
 
 static gboolean
-sparkline_read_idle (gpointer user_data)
+sparkline_read_slice (gpointer user_data)
 {
   HeapglassSparkline *self = HEAPGLASS_SPARKLINE (user_data);
 
@@ -222,17 +222,32 @@ sparkline_read_idle (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Takes note of steps that arrived; reads what fits in a few milliseconds now and the rest in
- * the background, so a trace of millions of steps never stalls the window. */
+/* Takes note of steps that arrived and reads them in the background: in idle slices once the
+ * trace is complete, every READ_WHILE_TRACING_MS while it is still being decoded (so the window
+ * does not fight the decoder for the model's lock). A trace of millions of steps never stalls
+ * the window; the chart fills in from the left. */
 static void
 sparkline_read_new_steps (HeapglassSparkline *self)
 {
+  gboolean complete;
+
   self->n_known = self->trace ? heapglass_trace_get_n_steps (self->trace) : 0;
   if (self->n_read >= self->n_known)
     return;
-  if (!sparkline_read_until (self, g_get_monotonic_time () + READ_SYNC_BUDGET_US)
-      && self->read_id == 0)
-    self->read_id = g_idle_add_full (G_PRIORITY_LOW, sparkline_read_idle, self, NULL);
+
+  complete = heapglass_trace_is_complete (self->trace);
+  if (complete && self->read_is_timeout)
+    g_clear_handle_id (&self->read_id, g_source_remove);
+  if (complete && sparkline_read_until (self, g_get_monotonic_time () + READ_SYNC_BUDGET_US))
+    return;
+  if (self->read_id != 0)
+    return;
+  self->read_is_timeout = !complete;
+  if (complete)
+    self->read_id = g_idle_add_full (G_PRIORITY_LOW, sparkline_read_slice, self, NULL);
+  else
+    self->read_id = g_timeout_add_full (G_PRIORITY_LOW, READ_WHILE_TRACING_MS,
+                                        sparkline_read_slice, self, NULL);
 }
 
 guint
