@@ -1650,6 +1650,23 @@ str_is_builtin (PyTypeObject *tp)
   return 1;
 }
 
+/* Whether str() of an exception with these args can only run CPython's own code. */
+static int
+args_are_plain (PyObject *v, int depth)
+{
+  if (!v || v == Py_None || PyUnicode_CheckExact (v) || PyLong_CheckExact (v)
+      || PyFloat_CheckExact (v) || PyBool_Check (v) || PyBytes_CheckExact (v))
+    return 1;
+  if (PyTuple_CheckExact (v) && depth < 3)
+    {
+      for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (v); i++)
+        if (!args_are_plain (PyTuple_GET_ITEM (v, i), depth + 1))
+          return 0;
+      return 1;
+    }
+  return 0;
+}
+
 /* Exception type name and str(value), without running the program's own __str__ (it may have
  * side effects: CPython itself calls it only to print a traceback). */
 void
@@ -1665,8 +1682,9 @@ hg_record_exception_text (PyObject *value, char **type_name, char **message)
     }
   *type_name = strdup (tn);
   *message = NULL;
-  if (!str_is_builtin (tp))
-    return; /* the program's own __str__ runs when CPython prints the traceback, not before */
+  if (!str_is_builtin (tp) || !args_are_plain (((PyBaseExceptionObject *)value)->args, 0))
+    return; /* the program's own __str__/__repr__ runs when CPython prints the traceback, not before
+             */
   PyObject *exc_type, *exc_value, *exc_tb;
   PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
   PyObject *s = PyObject_Str (value);

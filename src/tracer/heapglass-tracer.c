@@ -683,6 +683,33 @@ insert_sys_path0 (const char *script)
   free (dir);
 }
 
+/* The last line CPython wrote on stderr (the traceback's "Type: message"), or NULL. */
+static char *
+last_stderr_line (void)
+{
+  char *line = NULL;
+  pthread_mutex_lock (&out_lock);
+  read_pipes_locked ();
+  HgBuf *err = &out_pending[2];
+  size_t end = err->len;
+  while (end > 0 && (err->data[end - 1] == '\n' || err->data[end - 1] == '\r'))
+    end--;
+  size_t start = end;
+  while (start > 0 && err->data[start - 1] != '\n')
+    start--;
+  if (end > start && end - start < 4096)
+    {
+      line = malloc (end - start + 1);
+      if (line)
+        {
+          memcpy (line, err->data + start, end - start);
+          line[end - start] = 0;
+        }
+    }
+  pthread_mutex_unlock (&out_lock);
+  return line;
+}
+
 static long
 exception_int_attr (PyObject *value, const char *name)
 {
@@ -867,10 +894,23 @@ run_script (const char *script_abs)
                   signal_number = SIGINT;
                 }
             }
-          free (type_name);
-          free (text);
           PyErr_Restore (t, v, tb);
           PyErr_Print ();
+          if (!(text && *text) && type_name && ending == HG_END_EXCEPTION)
+            {
+              /* the message needed the program's own code: take it from the traceback */
+              char *printed = last_stderr_line ();
+              size_t tn = strlen (type_name);
+              if (printed && strncmp (printed, type_name, tn) == 0 && printed[tn] == ':')
+                {
+                  free (message);
+                  message = printed;
+                  printed = NULL;
+                }
+              free (printed);
+            }
+          free (type_name);
+          free (text);
         }
     }
   if (Py_FinalizeEx () < 0 && status == 0 && ending == HG_END_FINISHED)
