@@ -680,6 +680,7 @@ canvas_activate_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
         /* activate() emits "changed" and the scene is rebuilt: keep the old one (and so `item`)
          * alive until activate() has returned. */
         g_autoptr (HeapglassScene) keep = heapglass_scene_ref (self->scene);
+        (void) keep;
         if (heapglass_layout_activate (self->layout, item))
           g_signal_emit (self, signals[EXPAND_REQUESTED], 0, key);
         return TRUE;

@@ -1103,9 +1103,9 @@ test_step_time (Fixture *f, gconstpointer data)
       g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
       GTK_WIDGET_GET_CLASS (f->canvas)->snapshot (GTK_WIDGET (f->canvas), snapshot);
       g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      g_autoptr (GdkTexture) texture
-          = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (f->canvas))),
-                                         node, NULL);
+      GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (f->canvas)));
+      g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node, NULL);
+      g_assert_nonnull (texture);
     }
   gint64 per_paint = (g_get_monotonic_time () - start) / 10;
 
@@ -1116,6 +1116,7 @@ test_step_time (Fixture *f, gconstpointer data)
       g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
       GTK_WIDGET_GET_CLASS (f->canvas)->snapshot (GTK_WIDGET (f->canvas), snapshot);
       g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      g_assert_nonnull (node);
     }
   gint64 per_snapshot = (g_get_monotonic_time () - start) / 10;
 
