@@ -145,6 +145,7 @@ app_preferences_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
   GtkWidget *prefs = heapglass_preferences_new (self->settings);
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  gtk_window_set_application (GTK_WINDOW (prefs), GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (prefs));
 }
 

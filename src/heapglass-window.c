@@ -1515,17 +1515,51 @@ on_buffer_changed (GtkTextBuffer *buffer, HeapglassWindow *self)
   clear_marks (self, MARK_ERROR);
 }
 
+/* The code marks: strong for the line about to run, light for the line just run, red for an
+ * error; softer on a dark background so the highlighted code stays readable. */
+static void
+set_mark_colors (HeapglassWindow *self, gboolean dark)
+{
+  static const struct
+  {
+    const char *category;
+    const char *light;
+    const char *dark;
+    const char *icon;
+    int priority;
+  } marks[] = {
+    { MARK_NEXT, "rgba(246,211,45,0.55)", "rgba(246,211,45,0.28)", "go-next-symbolic", 20 },
+    { MARK_PREV, "rgba(98,160,234,0.20)", "rgba(98,160,234,0.16)", NULL, 10 },
+    { MARK_ERROR, "rgba(224,27,36,0.30)", "rgba(224,27,36,0.35)", "dialog-error-symbolic", 30 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
+    {
+      g_autoptr (GtkSourceMarkAttributes) attributes = gtk_source_mark_attributes_new ();
+      GdkRGBA rgba;
+
+      gdk_rgba_parse (&rgba, dark ? marks[i].dark : marks[i].light);
+      gtk_source_mark_attributes_set_background (attributes, &rgba);
+      if (marks[i].icon != NULL)
+        gtk_source_mark_attributes_set_icon_name (attributes, marks[i].icon);
+      gtk_source_view_set_mark_attributes (self->code_view, marks[i].category, attributes,
+                                           marks[i].priority);
+    }
+}
+
 static void
 on_dark_changed (HeapglassWindow *self)
 {
   AdwStyleManager *manager = adw_style_manager_get_default ();
   GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+  gboolean dark = adw_style_manager_get_dark (manager);
   GtkSourceStyleScheme *scheme;
 
-  scheme = gtk_source_style_scheme_manager_get_scheme (
-      schemes, adw_style_manager_get_dark (manager) ? "Adwaita-dark" : "Adwaita");
+  scheme = gtk_source_style_scheme_manager_get_scheme (schemes, dark ? "Adwaita-dark" : "Adwaita");
   if (scheme != NULL)
     gtk_source_buffer_set_style_scheme (self->buffer, scheme);
+  set_mark_colors (self, dark);
+  gtk_widget_queue_draw (GTK_WIDGET (self->code_view));
 }
 
 static void
@@ -1791,19 +1825,6 @@ setup_code_view (HeapglassWindow *self)
 {
   GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
   GtkSourceLanguage *python = gtk_source_language_manager_get_language (languages, "python3");
-  static const struct
-  {
-    const char *category;
-    const char *color;
-    const char *icon;
-    int priority;
-  } marks[] = {
-    /* strong: where the program is about to go */
-    { MARK_NEXT, "rgba(246,211,45,0.55)", "go-next-symbolic", 20 },
-    /* light: where it just was */
-    { MARK_PREV, "rgba(98,160,234,0.20)", NULL, 10 },
-    { MARK_ERROR, "rgba(224,27,36,0.30)", "dialog-error-symbolic", 30 },
-  };
   GtkSourceGutter *gutter;
   GtkGesture *click;
 
@@ -1812,19 +1833,6 @@ setup_code_view (HeapglassWindow *self)
     python = gtk_source_language_manager_get_language (languages, "python");
   gtk_source_buffer_set_language (self->buffer, python);
   gtk_source_buffer_set_highlight_syntax (self->buffer, TRUE);
-
-  for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
-    {
-      g_autoptr (GtkSourceMarkAttributes) attributes = gtk_source_mark_attributes_new ();
-      GdkRGBA rgba;
-
-      gdk_rgba_parse (&rgba, marks[i].color);
-      gtk_source_mark_attributes_set_background (attributes, &rgba);
-      if (marks[i].icon != NULL)
-        gtk_source_mark_attributes_set_icon_name (attributes, marks[i].icon);
-      gtk_source_view_set_mark_attributes (self->code_view, marks[i].category, attributes,
-                                           marks[i].priority);
-    }
 
   gutter = gtk_source_view_get_gutter (self->code_view, GTK_TEXT_WINDOW_LEFT);
   click = gtk_gesture_click_new ();

@@ -411,6 +411,49 @@ test_exercise_draft_kept (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The same window in the dark style, and the preferences over it: screenshots to look at. */
+static void
+test_tour_dark_and_preferences (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  HeapglassWindow *window;
+  HeapglassChapterSidebar *sidebar;
+  g_autofree char *shot = NULL;
+  g_autofree char *prefs_shot = NULL;
+  GtkWindow *prefs = NULL;
+  GList *windows;
+  int index;
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  window = open_chapter ("HEAPGLASS_EXAMPLES_DIR", "heapglass-tour.md");
+  sidebar = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
+  index = heapglass_chapter_sidebar_find_block (sidebar, "Names and Objects › Two names, one object");
+  g_assert_cmpint (index, >=, 0);
+  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint) index));
+  heapglass_window_run (window);
+  g_assert_true (spin_until (run_is_over, window, 60));
+  heapglass_window_jump_to_line (window, 4, FALSE);
+  spin_for (100);
+  g_assert_true (heapglass_canvas_get_dark (HEAPGLASS_CANVAS (heapglass_window_get_canvas (window))));
+  shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "tour-dark.png", NULL);
+  save_screenshot (GTK_WIDGET (window), shot);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  spin_for (300);
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, ADW_TYPE_PREFERENCES_WINDOW))
+      prefs = l->data;
+  g_assert_nonnull (prefs);
+  g_assert_true (gtk_window_get_transient_for (prefs) == GTK_WINDOW (window));
+  prefs_shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "preferences.png", NULL);
+  save_screenshot (GTK_WIDGET (prefs), prefs_shot);
+  gtk_window_destroy (prefs);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 static void
 test_missing_chapter_told (void)
 {
@@ -449,6 +492,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/chapter-window/seed/every-block-runs", test_seed_every_block_runs);
   g_test_add_func ("/chapter-window/tour/every-block-runs", test_tour_every_block_runs);
   g_test_add_func ("/chapter-window/exercise/draft-kept", test_exercise_draft_kept);
+  g_test_add_func ("/chapter-window/tour/dark-and-preferences", test_tour_dark_and_preferences);
   g_test_add_func ("/chapter-window/open/missing-file-told", test_missing_chapter_told);
 
   status = g_test_run ();
