@@ -39,6 +39,7 @@ typedef struct
   guint64 oid;
   double x, y, w, h;   /* reserved footprint (the largest box seen so far) */
   guint born, died;    /* steps [born, died) during which the space is taken */
+  guint last_seen;     /* the last step it was shown at (in the steps walked so far) */
   gboolean placed;
   guint order;         /* discovery order: placement order within one prepare */
   /* The first referrer: a frame name at an absolute anchor, or a slot of a container. */
@@ -798,6 +799,7 @@ place (HeapglassLayout *self, Placement *p)
 
   p->x = best_x;
   p->y = best_y;
+
   p->placed = TRUE;
   grid_insert (self, p);
 }
@@ -809,8 +811,12 @@ place_pending (HeapglassLayout *self, gboolean in_order)
     {
       Placement *p = self->pending->pdata[i];
 
-      /* prepare() meets objects in step order, so whatever died before this one was born can
-       * never be in the way again. */
+      /* prepare() has seen the whole of each object's appearance: it needs its space only
+       * until it was last shown (an int kept alive by the hidden tail of a long list no longer
+       * holds a place). And it meets objects in step order, so whatever ended before this one
+       * was born can never be in the way again. */
+      if (in_order)
+        p->died = MIN (p->died, p->last_seen + 1);
       self->retire_before = in_order ? p->born : 0;
       place (self, p);
     }
@@ -872,6 +878,7 @@ discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, do
        * in prepare() that makes births come in order, so dead neighbours can be retired. */
       p->born = step;
       p->died = obj->freed_step ? obj->freed_step + 1 : G_MAXUINT;
+      p->last_seen = step;
       p->parent_oid = parent_oid;
       p->anchor_x = anchor_x;
       p->anchor_y = anchor_y;
@@ -882,6 +889,7 @@ discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, do
     }
   else
     {
+      p->last_seen = MAX (p->last_seen, step);
       if (obj->freed_step && p->died == G_MAXUINT)
         p->died = obj->freed_step + 1; /* learnt later while the trace was still arriving */
       if (step < p->born && p->placed)
@@ -991,6 +999,7 @@ walk_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray 
         {
           Visit visit = { obj, g_hash_table_lookup (self->placements, &obj->oid) };
 
+          visit.placement->last_seen = MAX (visit.placement->last_seen, snapshot->step);
           g_hash_table_add (self->visited, (gpointer) &obj->oid);
           g_array_append_val (queue, visit);
         }

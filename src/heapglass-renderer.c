@@ -524,7 +524,7 @@ draw_more_marker (Renderer *r, const HeapglassSceneItem *item)
   static const double dash[] = { 3, 3 };
 
   cairo_rectangle (cr, item->x, item->y, item->width, item->height);
-  set_rgba (r, r->pal->bg, 0.6);
+  set_rgb (r, mix (kind_fill (r, item->object_kind), r->pal->bg, 0.5));
   cairo_fill_preserve (cr);
   cairo_set_dash (cr, dash, 2, 0);
   cairo_set_line_width (cr, 0.8);
@@ -680,15 +680,17 @@ heapglass_renderer_draw (cairo_t *cr, HeapglassScene *scene, const HeapglassRend
 
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   n = heapglass_scene_get_n_items (scene);
-  /* Boxes first, arrows over them, so that every arrowhead is visible. */
-  for (int pass = 0; pass < 2; pass++)
+  /* Boxes first, arrows over them so that every arrowhead is visible, and the "… N more" markers
+   * last so that their counts stay readable. */
+  for (int pass = 0; pass < 3; pass++)
     for (guint i = 0; i < n; i++)
       {
         const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
         gboolean arrow = item->kind == HEAPGLASS_SCENE_ARROW;
+        int item_pass = arrow ? 1 : item->kind == HEAPGLASS_SCENE_MORE_MARKER ? 2 : 0;
         gboolean faded;
 
-        if (arrow != (pass == 1) || !visible (&r, item, 12))
+        if (item_pass != pass || !visible (&r, item, 12))
           continue;
         faded = (item->flags & HEAPGLASS_SCENE_FLAG_FREED) && !arrow;
         if (faded)
