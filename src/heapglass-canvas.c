@@ -43,8 +43,8 @@ struct _HeapglassCanvas
 
   HeapglassTrace *trace;
   HeapglassLayout *layout;
-  guint prepared_steps;   /* the layout has walked steps 1 … prepared_steps */
-  guint prepare_id;       /* idle or timeout source walking the rest in the background */
+  guint prepared_steps; /* the layout has walked steps 1 … prepared_steps */
+  guint prepare_id;     /* idle or timeout source walking the rest in the background */
   gboolean prepare_is_timeout;
   double prepare_step_us; /* measured cost of preparing one step (moving average) */
   guint step;
@@ -166,7 +166,7 @@ canvas_animation_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_da
 {
   HeapglassCanvas *self = HEAPGLASS_CANVAS (widget);
   gint64 now = gdk_frame_clock_get_frame_time (clock);
-  double t = (double) (now - self->anim_start_time) / SCROLL_ANIMATION_USEC;
+  double t = (double)(now - self->anim_start_time) / SCROLL_ANIMATION_USEC;
 
   if (t >= 1.0)
     {
@@ -193,8 +193,7 @@ canvas_animations_enabled (HeapglassCanvas *self)
 }
 
 void
-heapglass_canvas_scroll_to (HeapglassCanvas *self, double scene_x, double scene_y,
-                            gboolean animate)
+heapglass_canvas_scroll_to (HeapglassCanvas *self, double scene_x, double scene_y, gboolean animate)
 {
   g_return_if_fail (HEAPGLASS_IS_CANVAS (self));
 
@@ -211,8 +210,8 @@ heapglass_canvas_scroll_to (HeapglassCanvas *self, double scene_x, double scene_
   self->anim_from_y = self->offset_y;
   self->anim_to_x = scene_x;
   self->anim_to_y = scene_y;
-  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), canvas_animation_tick, NULL,
-                                                NULL);
+  self->tick_id
+      = gtk_widget_add_tick_callback (GTK_WIDGET (self), canvas_animation_tick, NULL, NULL);
 }
 
 /* Scroll just enough for the box to be visible (centred when it cannot be or is far away). */
@@ -275,7 +274,8 @@ void
 heapglass_canvas_zoom_in (HeapglassCanvas *self)
 {
   g_return_if_fail (HEAPGLASS_IS_CANVAS (self));
-  canvas_set_zoom_internal (self, self->zoom * ZOOM_STEP, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+  canvas_set_zoom_internal (self, self->zoom * ZOOM_STEP,
+                            gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
                             gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
 }
 
@@ -283,7 +283,8 @@ void
 heapglass_canvas_zoom_out (HeapglassCanvas *self)
 {
   g_return_if_fail (HEAPGLASS_IS_CANVAS (self));
-  canvas_set_zoom_internal (self, self->zoom / ZOOM_STEP, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+  canvas_set_zoom_internal (self, self->zoom / ZOOM_STEP,
+                            gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
                             gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
 }
 
@@ -482,7 +483,7 @@ heapglass_canvas_set_trace (HeapglassCanvas *self, HeapglassTrace *trace)
     {
       self->selected_oid = 0;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_OID]);
-      g_signal_emit (self, signals[SELECTION_CHANGED], 0, (guint64) 0);
+      g_signal_emit (self, signals[SELECTION_CHANGED], 0, (guint64)0);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRACE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
@@ -508,12 +509,12 @@ canvas_prepare_until (HeapglassCanvas *self, guint target, gint64 deadline)
         return FALSE;
 
       double chunk_f = (deadline - now) / MAX (self->prepare_step_us, 1.0);
-      guint chunk = (guint) CLAMP (chunk_f, 1.0, (double) PREPARE_MAX_CHUNK);
+      guint chunk = (guint)CLAMP (chunk_f, 1.0, (double)PREPARE_MAX_CHUNK);
       guint until = MIN (target, self->prepared_steps + chunk);
 
       heapglass_layout_prepare (self->layout, self->trace, until);
       gint64 spent = g_get_monotonic_time () - now;
-      double per_step = (double) spent / (until - self->prepared_steps);
+      double per_step = (double)spent / (until - self->prepared_steps);
       self->prepare_step_us = 0.5 * self->prepare_step_us + 0.5 * per_step;
       self->prepared_steps = until;
     }
@@ -680,7 +681,7 @@ canvas_activate_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
         /* activate() emits "changed" and the scene is rebuilt: keep the old one (and so `item`)
          * alive until activate() has returned. */
         g_autoptr (HeapglassScene) keep = heapglass_scene_ref (self->scene);
-        (void) keep;
+        (void)keep;
         if (heapglass_layout_activate (self->layout, item))
           g_signal_emit (self, signals[EXPAND_REQUESTED], 0, key);
         return TRUE;
@@ -775,9 +776,8 @@ heapglass_canvas_click_at (HeapglassCanvas *self, double widget_x, double widget
 static char *
 describe_object_short (HeapglassCanvas *self, guint64 oid)
 {
-  const HeapglassObjectView *object = self->snapshot
-                                          ? heapglass_snapshot_find_object (self->snapshot, oid)
-                                          : NULL;
+  const HeapglassObjectView *object
+      = self->snapshot ? heapglass_snapshot_find_object (self->snapshot, oid) : NULL;
 
   if (object == NULL)
     return g_strdup_printf ("#%" G_GUINT64_FORMAT, oid);
@@ -793,10 +793,9 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
     case HG_KIND_FLOAT:
       return g_strdup_printf ("float %g", object->float_value);
     case HG_KIND_STR:
-      return g_strdup_printf ("str '%s%s'", object->text ? object->text : "",
-                              object->text && g_utf8_strlen (object->text, -1) < (glong) object->length
-                                  ? "…"
-                                  : "");
+      return g_strdup_printf (
+          "str '%s%s'", object->text ? object->text : "",
+          object->text && g_utf8_strlen (object->text, -1) < (glong)object->length ? "…" : "");
     case HG_KIND_LIST:
     case HG_KIND_TUPLE:
     case HG_KIND_SET:
@@ -827,13 +826,13 @@ canvas_describe_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
         const char *function = item->name ? item->name : "?";
         g_autofree char *where = NULL;
         if (g_strcmp0 (function, "<module>") == 0)
-          where = g_strdup (_("Global frame (the script’s top level)"));
+          where = g_strdup (_ ("Global frame (the script’s top level)"));
         else
           /* Translators: a function's stack frame. */
-          where = g_strdup_printf (_("Frame of %s()"), function);
+          where = g_strdup_printf (_ ("Frame of %s()"), function);
         if ((item->flags & HEAPGLASS_SCENE_FLAG_EXCEPTION) && item->text)
           /* Translators: a frame, then the exception raised in it. */
-          return g_strdup_printf (_("%s: raised %s"), where, item->text);
+          return g_strdup_printf (_ ("%s: raised %s"), where, item->text);
         if (item->text)
           return g_strdup_printf ("%s, %s", where, item->text);
         return g_steal_pointer (&where);
@@ -845,7 +844,7 @@ canvas_describe_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
                                   item->text ? item->text : "");
         g_autofree char *target = describe_object_short (self, item->oid);
         /* Translators: a variable name and the object it refers to. */
-        return g_strdup_printf (_("Name %s refers to %s. Click to select it"),
+        return g_strdup_printf (_ ("Name %s refers to %s. Click to select it"),
                                 item->name ? item->name : "?", target);
       }
     case HEAPGLASS_SCENE_OBJECT:
@@ -857,10 +856,10 @@ canvas_describe_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
           return g_steal_pointer (&what);
         if (object->freed)
           /* Translators: an object freed by this step. */
-          return g_strdup_printf (_("%s, freed by this step"), what);
+          return g_strdup_printf (_ ("%s, freed by this step"), what);
         /* Translators: an object, its size in bytes and its reference count. */
-        return g_strdup_printf (_("%s, %" G_GUINT64_FORMAT " bytes, %u references. Click to "
-                                  "inspect"),
+        return g_strdup_printf (_ ("%s, %" G_GUINT64_FORMAT " bytes, %u references. Click to "
+                                   "inspect"),
                                 what, object->size, object->refcount);
       }
     case HEAPGLASS_SCENE_SLOT:
@@ -871,18 +870,18 @@ canvas_describe_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
                                   item->text ? item->text : "");
         g_autofree char *target = describe_object_short (self, item->target_oid);
         /* Translators: a slot of a container (its label) and the object it refers to. */
-        return g_strdup_printf (_("%s of %s refers to %s"), item->name ? item->name : "",
+        return g_strdup_printf (_ ("%s of %s refers to %s"), item->name ? item->name : "",
                                 container, target);
       }
     case HEAPGLASS_SCENE_ARROW:
       {
         g_autofree char *target = describe_object_short (self, item->target_oid);
         if (item->flags & HEAPGLASS_SCENE_FLAG_DEAD)
-          return g_strdup (_("Weak reference to an object that was freed"));
+          return g_strdup (_ ("Weak reference to an object that was freed"));
         if (item->flags & HEAPGLASS_SCENE_FLAG_WEAK)
           /* Translators: a weak reference does not keep its object alive. */
-          return g_strdup_printf (_("Weak reference to %s (does not keep it alive)"), target);
-        return g_strdup_printf (_("Reference to %s. Click to select it"), target);
+          return g_strdup_printf (_ ("Weak reference to %s (does not keep it alive)"), target);
+        return g_strdup_printf (_ ("Reference to %s. Click to select it"), target);
       }
     case HEAPGLASS_SCENE_FRAMES_MARKER:
       return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " frame hidden. Click to show more",
@@ -941,8 +940,8 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
   /* The tooltip belongs to the shape, not the pixel: moving within it keeps it up. */
   double wx = 0, wy = 0;
   heapglass_canvas_scene_to_widget (self, item->x, item->y, &wx, &wy);
-  GdkRectangle area = { (int) floor (wx), (int) floor (wy),
-                        (int) ceil (item->width * self->zoom), (int) ceil (item->height * self->zoom) };
+  GdkRectangle area = { (int)floor (wx), (int)floor (wy), (int)ceil (item->width * self->zoom),
+                        (int)ceil (item->height * self->zoom) };
   gtk_tooltip_set_tip_area (tooltip, &area);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
@@ -954,11 +953,10 @@ canvas_update_accessible (HeapglassCanvas *self)
   g_autofree char *description = canvas_describe_item (self, canvas_find_focus_item (self));
 
   if (description == NULL && self->snapshot != NULL)
-    description = g_strdup_printf (ngettext ("Step %u: %u frame, %u objects shown",
-                                             "Step %u: %u frames, %u objects shown",
-                                             self->snapshot->n_frames),
-                                   self->snapshot->step, self->snapshot->n_frames,
-                                   self->snapshot->n_objects);
+    description = g_strdup_printf (
+        ngettext ("Step %u: %u frame, %u objects shown", "Step %u: %u frames, %u objects shown",
+                  self->snapshot->n_frames),
+        self->snapshot->step, self->snapshot->n_frames, self->snapshot->n_objects);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   description ? description : "", -1);
 }
@@ -1018,8 +1016,8 @@ heapglass_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 }
 
 static void
-heapglass_canvas_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
-                          int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
+heapglass_canvas_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
+                          int *natural, int *minimum_baseline, int *natural_baseline)
 {
   *minimum = 100;
   *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 600 : 400;
@@ -1058,9 +1056,8 @@ on_click_released (GtkGestureClick *gesture, int n_press, double x, double y, He
               || item->object_kind == HG_KIND_DICT))
         {
           guint64 oid = item->oid;
-          heapglass_layout_set_object_expanded (self->layout, oid,
-                                                !heapglass_layout_get_object_expanded (self->layout,
-                                                                                       oid));
+          heapglass_layout_set_object_expanded (
+              self->layout, oid, !heapglass_layout_get_object_expanded (self->layout, oid));
           g_signal_emit (self, signals[EXPAND_REQUESTED], 0, oid);
           return;
         }
@@ -1081,7 +1078,7 @@ static void
 on_drag_update (GtkGestureDrag *gesture, double dx, double dy, HeapglassCanvas *self)
 {
   /* Below the drag threshold it is still a click: do not move the diagram under it. */
-  if (!gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int) dx, (int) dy)
+  if (!gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int)dx, (int)dy)
       && self->offset_x == self->drag_offset_x && self->offset_y == self->drag_offset_y)
     return;
 
@@ -1099,13 +1096,16 @@ on_drag_end (GtkGestureDrag *gesture, double dx, double dy, HeapglassCanvas *sel
 static gboolean
 on_scroll (GtkEventControllerScroll *controller, double dx, double dy, HeapglassCanvas *self)
 {
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  GdkModifierType state
+      = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
   gboolean wheel = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL;
 
   if (state & GDK_CONTROL_MASK)
     {
-      double x = self->pointer_inside ? self->pointer_x : gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
-      double y = self->pointer_inside ? self->pointer_y : gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
+      double x
+          = self->pointer_inside ? self->pointer_x : gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
+      double y = self->pointer_inside ? self->pointer_y
+                                      : gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
       double factor = wheel ? pow (ZOOM_STEP, -dy) : exp (-dy / 100.0);
       canvas_set_zoom_internal (self, self->zoom * factor, x, y);
       return TRUE;
@@ -1137,12 +1137,12 @@ on_motion (GtkEventControllerMotion *controller, double x, double y, HeapglassCa
   heapglass_canvas_widget_to_scene (self, x, y, &sx, &sy);
   if (self->scene)
     item = heapglass_scene_hit_test (self->scene, sx, sy);
-  gboolean link = item != NULL
-                  && (item->kind == HEAPGLASS_SCENE_ARROW || item->kind == HEAPGLASS_SCENE_MORE_MARKER
-                      || item->kind == HEAPGLASS_SCENE_FRAMES_MARKER
-                      || item->kind == HEAPGLASS_SCENE_OBJECT
-                      || ((item->kind == HEAPGLASS_SCENE_NAME || item->kind == HEAPGLASS_SCENE_SLOT)
-                          && item->target_oid + item->oid != 0));
+  gboolean link
+      = item != NULL
+        && (item->kind == HEAPGLASS_SCENE_ARROW || item->kind == HEAPGLASS_SCENE_MORE_MARKER
+            || item->kind == HEAPGLASS_SCENE_FRAMES_MARKER || item->kind == HEAPGLASS_SCENE_OBJECT
+            || ((item->kind == HEAPGLASS_SCENE_NAME || item->kind == HEAPGLASS_SCENE_SLOT)
+                && item->target_oid + item->oid != 0));
   if (!gtk_gesture_is_active (self->drag_gesture))
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), link ? "pointer" : NULL);
 }
@@ -1185,7 +1185,7 @@ canvas_focus_chain (HeapglassCanvas *self)
       const HeapglassSceneItem *item = heapglass_scene_get_item (self->scene, i);
       if (item->kind == HEAPGLASS_SCENE_FRAME || item->kind == HEAPGLASS_SCENE_NAME
           || item->kind == HEAPGLASS_SCENE_FRAMES_MARKER)
-        g_ptr_array_add (chain, (gpointer) item);
+        g_ptr_array_add (chain, (gpointer)item);
     }
   /* Stack items by position: frames come before their names, the marker between the frames. */
   for (guint i = 1; i < chain->len; i++)
@@ -1194,8 +1194,8 @@ canvas_focus_chain (HeapglassCanvas *self)
         const HeapglassSceneItem *a = chain->pdata[j - 1], *b = chain->pdata[j];
         if (a->y < b->y || (a->y == b->y && a->x <= b->x))
           break;
-        chain->pdata[j - 1] = (gpointer) b;
-        chain->pdata[j] = (gpointer) a;
+        chain->pdata[j - 1] = (gpointer)b;
+        chain->pdata[j] = (gpointer)a;
       }
 
   for (guint i = 0; i < n; i++)
@@ -1203,12 +1203,12 @@ canvas_focus_chain (HeapglassCanvas *self)
       const HeapglassSceneItem *item = heapglass_scene_get_item (self->scene, i);
       if (item->kind != HEAPGLASS_SCENE_OBJECT)
         continue;
-      g_ptr_array_add (chain, (gpointer) item);
+      g_ptr_array_add (chain, (gpointer)item);
       for (guint j = 0; j < n; j++)
         {
           const HeapglassSceneItem *marker = heapglass_scene_get_item (self->scene, j);
           if (marker->kind == HEAPGLASS_SCENE_MORE_MARKER && marker->parent == i)
-            g_ptr_array_add (chain, (gpointer) marker);
+            g_ptr_array_add (chain, (gpointer)marker);
         }
     }
   return chain;
@@ -1249,9 +1249,9 @@ heapglass_canvas_focus (GtkWidget *widget, GtkDirectionType direction)
     {
       for (guint i = 0; i < chain->len; i++)
         if (chain->pdata[i] == current)
-          index = (int) i;
+          index = (int)i;
       index += forward ? 1 : -1;
-      if (index < 0 || index >= (int) chain->len)
+      if (index < 0 || index >= (int)chain->len)
         {
           /* Past either end: let the focus leave the canvas. */
           canvas_set_focus_item (self, NULL);
@@ -1259,7 +1259,7 @@ heapglass_canvas_focus (GtkWidget *widget, GtkDirectionType direction)
         }
     }
   else
-    index = forward ? 0 : (int) chain->len - 1;
+    index = forward ? 0 : (int)chain->len - 1;
 
   const HeapglassSceneItem *item = chain->pdata[index];
   if (!gtk_widget_has_focus (widget))
@@ -1290,8 +1290,8 @@ heapglass_canvas_activate_focus (HeapglassCanvas *self)
   /* Following a name moves the focus to the object it refers to, so Tab continues from there. */
   if (self->scene && self->selected_oid != 0 && kind == HEAPGLASS_SCENE_NAME)
     {
-      const HeapglassSceneItem *object = heapglass_scene_find_object (self->scene,
-                                                                      self->selected_oid);
+      const HeapglassSceneItem *object
+          = heapglass_scene_find_object (self->scene, self->selected_oid);
       if (object)
         canvas_set_focus_item (self, object);
     }
@@ -1440,33 +1440,32 @@ heapglass_canvas_class_init (HeapglassCanvasClass *klass)
   widget_class->focus = heapglass_canvas_focus;
   widget_class->root = heapglass_canvas_root;
 
-  properties[PROP_TRACE] = g_param_spec_object ("trace", NULL, NULL, HEAPGLASS_TYPE_TRACE,
-                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                                    | G_PARAM_STATIC_STRINGS);
-  properties[PROP_STEP] = g_param_spec_uint ("step", NULL, NULL, 0, G_MAXUINT, 0,
-                                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                                 | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DARK] = g_param_spec_boolean ("dark", NULL, NULL, FALSE,
-                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                                    | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ZOOM] = g_param_spec_double ("zoom", NULL, NULL, MIN_ZOOM, MAX_ZOOM, 1.0,
-                                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                                   | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SELECTED_OID] = g_param_spec_uint64 ("selected-oid", NULL, NULL, 0, G_MAXUINT64,
-                                                       0,
-                                                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                                           | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TRACE]
+      = g_param_spec_object ("trace", NULL, NULL, HEAPGLASS_TYPE_TRACE,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STEP]
+      = g_param_spec_uint ("step", NULL, NULL, 0, G_MAXUINT, 0,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DARK]
+      = g_param_spec_boolean ("dark", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM]
+      = g_param_spec_double ("zoom", NULL, NULL, MIN_ZOOM, MAX_ZOOM, 1.0,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED_OID]
+      = g_param_spec_uint64 ("selected-oid", NULL, NULL, 0, G_MAXUINT64, 0,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SELECTION_CHANGED] = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass),
-                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                             1, G_TYPE_UINT64);
-  signals[OBJECT_ACTIVATED] = g_signal_new ("object-activated", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                            1, G_TYPE_UINT64);
-  signals[EXPAND_REQUESTED] = g_signal_new ("expand-requested", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                            1, G_TYPE_UINT64);
+  signals[SELECTION_CHANGED]
+      = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
+  signals[OBJECT_ACTIVATED]
+      = g_signal_new ("object-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
+  signals[EXPAND_REQUESTED]
+      = g_signal_new ("expand-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
 
   gtk_widget_class_set_css_name (widget_class, "heapglass-canvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -1525,7 +1524,7 @@ heapglass_canvas_init (HeapglassCanvas *self)
   gtk_widget_add_controller (widget, key);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Memory diagram"), -1);
+                                  _ ("Memory diagram"), -1);
 }
 
 GtkWidget *

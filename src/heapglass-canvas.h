@@ -1,5 +1,6 @@
 /* heapglass-canvas.h: the memory canvas, a GtkWidget that shows one step's diagram (the shared
- * renderer's picture) and lets the learner pan, zoom, click references and expand collapsed parts. */
+ * renderer's picture) and lets the learner pan, zoom, click references and expand collapsed parts.
+ */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -15,8 +16,8 @@ G_DECLARE_FINAL_TYPE (HeapglassCanvas, heapglass_canvas, HEAPGLASS, CANVAS, GtkW
 
 /* Signals:
  *   "selection-changed" (guint64 oid)   the selected object changed (0 = nothing selected)
- *   "object-activated"  (guint64 oid)   an object was clicked / Enter on it: show it in the inspector
- *   "expand-requested"  (guint64 key)   a collapsed part ("… N frames …", "… N more") was
+ *   "object-activated"  (guint64 oid)   an object was clicked / Enter on it: show it in the
+ * inspector "expand-requested"  (guint64 key)   a collapsed part ("… N frames …", "… N more") was
  *                                       expanded; the canvas handles it itself, this is for info
  * Properties: "trace", "step", "dark", "zoom" (double, 1.0 = 100 %), "selected-oid" (guint64). */
 GtkWidget *heapglass_canvas_new (void);
@@ -24,7 +25,8 @@ GtkWidget *heapglass_canvas_new (void);
 void heapglass_canvas_set_trace (HeapglassCanvas *self, HeapglassTrace *trace);
 HeapglassTrace *heapglass_canvas_get_trace (HeapglassCanvas *self);
 /* Takes the snapshot of `step` (1-based; 0 = nothing), rebuilds the scene with the persistent
- * layout and redraws. Calling it again with the same step refreshes (more steps may have arrived). */
+ * layout and redraws. Calling it again with the same step refreshes (more steps may have arrived).
+ */
 void heapglass_canvas_set_step (HeapglassCanvas *self, guint step);
 guint heapglass_canvas_get_step (HeapglassCanvas *self);
 /* The snapshot shown (NULL when nothing is shown). Owned by the canvas. */
@@ -40,7 +42,8 @@ void heapglass_canvas_zoom_in (HeapglassCanvas *self);
 void heapglass_canvas_zoom_out (HeapglassCanvas *self);
 void heapglass_canvas_zoom_reset (HeapglassCanvas *self);
 void heapglass_canvas_zoom_fit (HeapglassCanvas *self);
-void heapglass_canvas_zoom_at (HeapglassCanvas *self, double zoom, double widget_x, double widget_y);
+void heapglass_canvas_zoom_at (HeapglassCanvas *self, double zoom, double widget_x,
+                               double widget_y);
 double heapglass_canvas_get_zoom (HeapglassCanvas *self);
 
 /* The view transform: widget point = (scene point - offset) × zoom. */

@@ -81,7 +81,7 @@ quote_text (const char *prefix, const char *text, gboolean truncated)
   g_string_append_c (out, '\'');
   for (const char *p = text ? text : ""; *p; p++)
     {
-      guchar c = (guchar) *p;
+      guchar c = (guchar)*p;
       switch (c)
         {
         case '\n':
@@ -103,7 +103,7 @@ quote_text (const char *prefix, const char *text, gboolean truncated)
           if (c < 0x20 || c == 0x7f)
             g_string_append_printf (out, "\\x%02x", c);
           else
-            g_string_append_c (out, (char) c);
+            g_string_append_c (out, (char)c);
         }
     }
   if (truncated)
@@ -116,10 +116,9 @@ quote_text (const char *prefix, const char *text, gboolean truncated)
 static char *
 object_short_name (const HeapglassObjectView *object)
 {
-  return g_markup_printf_escaped ("<a href=\"oid:%" G_GUINT64_FORMAT "\">%s #%" G_GUINT64_FORMAT
-                                  "</a>",
-                                  object->oid, object->type_name ? object->type_name : "?",
-                                  object->oid);
+  return g_markup_printf_escaped (
+      "<a href=\"oid:%" G_GUINT64_FORMAT "\">%s #%" G_GUINT64_FORMAT "</a>", object->oid,
+      object->type_name ? object->type_name : "?", object->oid);
 }
 
 /* How a dict key reads after its dict's name: ['name'] for str keys, [3] for ints. */
@@ -160,10 +159,9 @@ describe_value (const HeapglassObjectView *object)
     case HG_KIND_INT:
       return g_strdup_printf ("%" G_GINT64_FORMAT, object->int_value);
     case HG_KIND_BIGINT:
-      return g_strdup_printf (ngettext ("%s (%zu digit)", "%s (%zu digits)",
-                                        object->text ? strlen (object->text) : 0),
-                              object->text ? object->text : "",
-                              object->text ? strlen (object->text) : 0);
+      return g_strdup_printf (
+          ngettext ("%s (%zu digit)", "%s (%zu digits)", object->text ? strlen (object->text) : 0),
+          object->text ? object->text : "", object->text ? strlen (object->text) : 0);
     case HG_KIND_FLOAT:
       return format_float (object->float_value);
     case HG_KIND_STR:
@@ -186,28 +184,28 @@ describe_value (const HeapglassObjectView *object)
                                           "%" G_GUINT64_FORMAT " items (first %u shown)",
                                           object->length),
                                 object->length, object->n_items);
-      return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " item",
-                                        "%" G_GUINT64_FORMAT " items", object->length),
-                              object->length);
+      return g_strdup_printf (
+          ngettext ("%" G_GUINT64_FORMAT " item", "%" G_GUINT64_FORMAT " items", object->length),
+          object->length);
     case HG_KIND_DICT:
-      return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " entry",
-                                        "%" G_GUINT64_FORMAT " entries", object->length),
-                              object->length);
+      return g_strdup_printf (
+          ngettext ("%" G_GUINT64_FORMAT " entry", "%" G_GUINT64_FORMAT " entries", object->length),
+          object->length);
     case HG_KIND_INSTANCE:
       {
         g_autoptr (GString) text = g_string_new (NULL);
         for (guint i = 0; i < object->n_attrs; i++)
           g_string_append_printf (text, "%s%s", i ? ", " : "", object->attr_names[i]);
         if (text->len == 0)
-          return g_strdup (_("No attributes"));
+          return g_strdup (_ ("No attributes"));
         /* Translators: %s is a list of attribute names. */
-        return g_strdup_printf (_("Attributes: %s"), text->str);
+        return g_strdup_printf (_ ("Attributes: %s"), text->str);
       }
     case HG_KIND_WEAKREF:
       if (object->referent != 0)
         /* Translators: a weak reference and the object it points to. */
-        return g_strdup_printf (_("Weak reference to #%" G_GUINT64_FORMAT), object->referent);
-      return g_strdup (_("Weak reference, dead: its object was freed"));
+        return g_strdup_printf (_ ("Weak reference to #%" G_GUINT64_FORMAT), object->referent);
+      return g_strdup (_ ("Weak reference, dead: its object was freed"));
     case HG_KIND_FUNCTION:
     case HG_KIND_CLASS:
     case HG_KIND_MODULE:
@@ -236,10 +234,10 @@ describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
             g_autofree char *line = NULL;
             if (module)
               /* Translators: %s is a global variable's name. */
-              line = g_markup_printf_escaped (_("%s (global)"), frame->names[b]);
+              line = g_markup_printf_escaped (_ ("%s (global)"), frame->names[b]);
             else
               /* Translators: a local variable's name, then its function's name. */
-              line = g_markup_printf_escaped (_("%s in %s()"), frame->names[b], frame->function);
+              line = g_markup_printf_escaped (_ ("%s in %s()"), frame->names[b], frame->function);
             g_string_append_printf (text, "%s%s", text->len ? "\n" : "", line);
           }
     }
@@ -273,7 +271,7 @@ describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
                   name = object_short_name (object);
                 g_string_append_printf (text, "%s", text->len ? "\n" : "");
                 /* Translators: an item of a set, %s is the set's name. */
-                g_string_append_printf (text, _("item of %s"), name);
+                g_string_append_printf (text, _ ("item of %s"), name);
               }
           break;
         case HG_KIND_DICT:
@@ -292,7 +290,7 @@ describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
                 {
                   g_string_append_printf (text, "%s", text->len ? "\n" : "");
                   /* Translators: %s is a dict's name. */
-                  g_string_append_printf (text, _("key in %s"), name);
+                  g_string_append_printf (text, _ ("key in %s"), name);
                 }
             }
           break;
@@ -312,7 +310,7 @@ describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
               name = object_short_name (object);
               g_string_append_printf (text, "%s", text->len ? "\n" : "");
               /* Translators: %s is a weakref's name; a weak reference does not keep it alive. */
-              g_string_append_printf (text, _("%s (weak)"), name);
+              g_string_append_printf (text, _ ("%s (weak)"), name);
             }
           break;
         default:
@@ -321,7 +319,7 @@ describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
     }
 
   if (text->len == 0)
-    return g_markup_escape_text (_("Nothing shown in this step"), -1);
+    return g_markup_escape_text (_ ("Nothing shown in this step"), -1);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
@@ -335,7 +333,7 @@ set_step_button (GtkButton *button, guint step, const char *none)
     }
   else
     {
-      g_autofree char *label = g_strdup_printf (_("Step %u"), step);
+      g_autofree char *label = g_strdup_printf (_ ("Step %u"), step);
       gtk_button_set_label (button, label);
       gtk_widget_set_sensitive (GTK_WIDGET (button), TRUE);
     }
@@ -377,9 +375,9 @@ inspector_update (HeapglassInspector *self)
 
   g_autofree char *value = describe_value (object);
   g_autofree char *id = g_strdup_printf ("#%" G_GUINT64_FORMAT, object->oid);
-  g_autofree char *size = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " byte",
-                                                     "%" G_GUINT64_FORMAT " bytes", object->size),
-                                           object->size);
+  g_autofree char *size = g_strdup_printf (
+      ngettext ("%" G_GUINT64_FORMAT " byte", "%" G_GUINT64_FORMAT " bytes", object->size),
+      object->size);
   g_autofree char *refcount = g_strdup_printf ("%u", object->refcount);
   g_autofree char *referrers = describe_referrers (snapshot, self->oid);
 
@@ -392,17 +390,17 @@ inspector_update (HeapglassInspector *self)
 
   if (object->freed)
     {
-      gtk_label_set_text (self->status_label, _("Freed by this step"));
+      gtk_label_set_text (self->status_label, _ ("Freed by this step"));
       gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
     }
   else if (object->changed && object->created_step == self->step)
     {
-      gtk_label_set_text (self->status_label, _("Created by this step"));
+      gtk_label_set_text (self->status_label, _ ("Created by this step"));
       gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
     }
   else if (object->changed)
     {
-      gtk_label_set_text (self->status_label, _("Changed by this step"));
+      gtk_label_set_text (self->status_label, _ ("Changed by this step"));
       gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
     }
   else
@@ -410,8 +408,8 @@ inspector_update (HeapglassInspector *self)
 
   self->created_step = object->created_step;
   self->freed_step = object->freed_step;
-  set_step_button (self->created_button, self->created_step, _("Before the first step"));
-  set_step_button (self->freed_button, self->freed_step, _("Still alive at the end"));
+  set_step_button (self->created_button, self->created_step, _ ("Before the first step"));
+  set_step_button (self->freed_button, self->freed_step, _ ("Still alive at the end"));
 
   /* "When did it change": the nearest recorded changes on either side of this step. */
   g_autoptr (GArray) changes = heapglass_trace_get_object_changes (self->trace, self->oid);
@@ -426,10 +424,10 @@ inspector_update (HeapglassInspector *self)
           else if (s > self->step && self->next_change == 0)
             self->next_change = s;
         }
-      g_autofree char *count = g_strdup_printf (ngettext ("Created or changed at %u step",
-                                                          "Created or changed at %u steps",
-                                                          changes->len),
-                                                changes->len);
+      g_autofree char *count
+          = g_strdup_printf (ngettext ("Created or changed at %u step",
+                                       "Created or changed at %u steps", changes->len),
+                             changes->len);
       gtk_label_set_text (self->changes_label, count);
     }
   else
@@ -478,8 +476,8 @@ on_referrer_link (HeapglassInspector *self, const char *uri)
 {
   guint64 oid;
 
-  if (!g_str_has_prefix (uri, "oid:") || !g_ascii_string_to_unsigned (uri + 4, 10, 1, G_MAXUINT64,
-                                                                        &oid, NULL))
+  if (!g_str_has_prefix (uri, "oid:")
+      || !g_ascii_string_to_unsigned (uri + 4, 10, 1, G_MAXUINT64, &oid, NULL))
     return FALSE;
   g_signal_emit (self, signals[SELECT_OBJECT], 0, oid);
   return TRUE;
@@ -503,13 +501,13 @@ heapglass_inspector_class_init (HeapglassInspectorClass *klass)
 
   object_class->dispose = heapglass_inspector_dispose;
 
-  signals[JUMP_TO_STEP] = g_signal_new ("jump-to-step", G_TYPE_FROM_CLASS (klass),
-                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                        G_TYPE_UINT);
+  signals[JUMP_TO_STEP]
+      = g_signal_new ("jump-to-step", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
-  signals[SELECT_OBJECT] = g_signal_new ("select-object", G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                         G_TYPE_UINT64);
+  signals[SELECT_OBJECT]
+      = g_signal_new ("select-object", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
 
   /* The resources live in a static library: referring to them makes sure the linker keeps them
    * (and their constructor registers them) in every program that uses this widget. */
@@ -519,8 +517,8 @@ heapglass_inspector_class_init (HeapglassInspectorClass *klass)
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
   g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/heapglass/Heapglass/heapglass-inspector.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/heapglass/Heapglass/heapglass-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, stack);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, type_label);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, status_label);

@@ -18,12 +18,12 @@ struct _HeapglassSparkline
    * bucket_size consecutive steps (min and max of each value): memory and redraw cost stay
    * bounded however long the run, and every step was looked at, so no spike is lost. When the
    * buckets are full, neighbours merge and bucket_size doubles. */
-  guint n_read;      /* steps 1 … n_read are in the buckets */
-  guint n_known;     /* steps the trace had at the last refresh */
-  guint bucket_size; /* a power of two */
+  guint n_read;           /* steps 1 … n_read are in the buckets */
+  guint n_known;          /* steps the trace had at the last refresh */
+  guint bucket_size;      /* a power of two */
   guint64 *bucket_min[2]; /* [mode][bucket] */
   guint64 *bucket_max[2];
-  guint read_id;     /* idle or timeout source reading the rest */
+  guint read_id; /* idle or timeout source reading the rest */
   gboolean read_is_timeout;
   guint64 step_value[2]; /* the current step's values */
 
@@ -88,7 +88,7 @@ sparkline_update_accessible (HeapglassSparkline *self)
   g_autofree char *label = NULL;
 
   if (n == 0)
-    label = g_strdup (_("Memory over time: no trace"));
+    label = g_strdup (_ ("Memory over time: no trace"));
   else
     {
       guint64 peak = self->peak[self->mode];
@@ -96,12 +96,12 @@ sparkline_update_accessible (HeapglassSparkline *self)
       guint64 now = self->step_value[self->mode];
 
       if (self->mode == HEAPGLASS_SPARKLINE_BYTES)
-        label = g_strdup_printf (_("Live bytes over %u steps: %" G_GUINT64_FORMAT
-                                   " now, peak %" G_GUINT64_FORMAT " at step %u"),
+        label = g_strdup_printf (_ ("Live bytes over %u steps: %" G_GUINT64_FORMAT
+                                    " now, peak %" G_GUINT64_FORMAT " at step %u"),
                                  n, now, peak, peak_step);
       else
-        label = g_strdup_printf (_("Live objects over %u steps: %" G_GUINT64_FORMAT
-                                   " now, peak %" G_GUINT64_FORMAT " at step %u"),
+        label = g_strdup_printf (_ ("Live objects over %u steps: %" G_GUINT64_FORMAT
+                                    " now, peak %" G_GUINT64_FORMAT " at step %u"),
                                  n, now, peak, peak_step);
     }
 
@@ -246,8 +246,8 @@ sparkline_read_new_steps (HeapglassSparkline *self)
   if (complete)
     self->read_id = g_idle_add_full (G_PRIORITY_LOW, sparkline_read_slice, self, NULL);
   else
-    self->read_id = g_timeout_add_full (G_PRIORITY_LOW, READ_WHILE_TRACING_MS,
-                                        sparkline_read_slice, self, NULL);
+    self->read_id = g_timeout_add_full (G_PRIORITY_LOW, READ_WHILE_TRACING_MS, sparkline_read_slice,
+                                        self, NULL);
 }
 
 guint
@@ -266,8 +266,8 @@ heapglass_sparkline_get_columns (HeapglassSparkline *self, guint n_columns, guin
    * lands in a column, so a one-step spike is never lost however long the run. */
   for (guint c = 0; c < cols; c++)
     {
-      guint first = (guint) ((guint64) c * n / cols);
-      guint last = (guint) ((guint64) (c + 1) * n / cols);
+      guint first = (guint)((guint64)c * n / cols);
+      guint last = (guint)((guint64)(c + 1) * n / cols);
       guint64 lo = G_MAXUINT64, hi = 0;
 
       for (guint b = first / size; b <= (last - 1) / size; b++)
@@ -295,7 +295,7 @@ heapglass_sparkline_step_at (HeapglassSparkline *self, double x)
     return 1;
 
   double fraction = CLAMP (x / width, 0.0, 1.0);
-  guint step = (guint) (fraction * n) + 1;
+  guint step = (guint)(fraction * n) + 1;
   return CLAMP (step, 1, n);
 }
 
@@ -349,25 +349,27 @@ heapglass_sparkline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   /* Steps not read yet (a long trace being summarised in the background) leave the right part
    * of the chart empty for a moment. */
-  guint chart_width = (guint) ((guint64) width * sparkline_n_steps (self) / n);
+  guint chart_width = (guint)((guint64)width * sparkline_n_steps (self) / n);
   sparkline_ensure_columns (self, chart_width);
 
   guint64 top = MAX (1, self->peak[self->mode]);
 
   /* Per column: a faint area up to the max, the min…max span darker (a column that hides a
    * short spike still shows it) and a thin edge on top. Colour nodes only: cheap to redraw. */
-  double col_w = self->n_cols ? (double) chart_width / self->n_cols : 0;
+  double col_w = self->n_cols ? (double)chart_width / self->n_cols : 0;
   double usable = height - 2.0;
   for (guint c = 0; c < self->n_cols; c++)
     {
       double x = floor (c * col_w);
       double w = floor ((c + 1) * col_w) - x;
-      double y_max = height - usable * (double) self->col_max[c] / (double) top;
-      double y_min = height - usable * (double) self->col_min[c] / (double) top;
+      double y_max = height - usable * (double)self->col_max[c] / (double)top;
+      double y_min = height - usable * (double)self->col_min[c] / (double)top;
 
-      gtk_snapshot_append_color (snapshot, &fill, &GRAPHENE_RECT_INIT (x, y_max, w, height - y_max));
+      gtk_snapshot_append_color (snapshot, &fill,
+                                 &GRAPHENE_RECT_INIT (x, y_max, w, height - y_max));
       if (y_min - y_max >= 1.0)
-        gtk_snapshot_append_color (snapshot, &span, &GRAPHENE_RECT_INIT (x, y_max, w, y_min - y_max));
+        gtk_snapshot_append_color (snapshot, &span,
+                                   &GRAPHENE_RECT_INIT (x, y_max, w, y_min - y_max));
       gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (x, y_max - 1, w, 1.5));
     }
 
@@ -375,7 +377,7 @@ heapglass_sparkline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (self->step >= 1 && self->step <= n)
     {
       double x = floor (((self->step - 1) + 0.5) * width / n);
-      double y = height - usable * (double) MIN (self->step_value[self->mode], top) / (double) top;
+      double y = height - usable * (double)MIN (self->step_value[self->mode], top) / (double)top;
       GskRoundedRect dot;
 
       gtk_snapshot_append_color (snapshot, &marker, &GRAPHENE_RECT_INIT (x - 1, 0, 2, height));
@@ -439,18 +441,19 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
   if (step == 0 || step > self->n_known || self->trace == NULL)
     return FALSE;
 
-  text = g_strdup_printf (_("Step %u: %" G_GUINT64_FORMAT " live objects, %" G_GUINT64_FORMAT
-                            " bytes"),
-                          step, heapglass_trace_get_step_live_objects (self->trace, step),
-                          heapglass_trace_get_step_live_bytes (self->trace, step));
+  text = g_strdup_printf (
+      _ ("Step %u: %" G_GUINT64_FORMAT " live objects, %" G_GUINT64_FORMAT " bytes"), step,
+      heapglass_trace_get_step_live_objects (self->trace, step),
+      heapglass_trace_get_step_live_bytes (self->trace, step));
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
 
 static void
-on_menu_pressed (GtkGestureClick *gesture, int n_press, double x, double y, HeapglassSparkline *self)
+on_menu_pressed (GtkGestureClick *gesture, int n_press, double x, double y,
+                 HeapglassSparkline *self)
 {
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &(GdkRectangle){ (int) x, (int) y, 1, 1 });
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &(GdkRectangle){ (int)x, (int)y, 1, 1 });
   gtk_popover_popup (GTK_POPOVER (self->menu));
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
@@ -549,17 +552,17 @@ heapglass_sparkline_class_init (HeapglassSparklineClass *klass)
 
   properties[PROP_TRACE] = g_param_spec_object ("trace", NULL, NULL, HEAPGLASS_TYPE_TRACE,
                                                 G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_STEP] = g_param_spec_uint ("step", NULL, NULL, 0, G_MAXUINT, 0,
-                                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                                 | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MODE] = g_param_spec_uint ("mode", NULL, NULL, 0, HEAPGLASS_SPARKLINE_BYTES, 0,
-                                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                                 | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STEP]
+      = g_param_spec_uint ("step", NULL, NULL, 0, G_MAXUINT, 0,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODE]
+      = g_param_spec_uint ("mode", NULL, NULL, 0, HEAPGLASS_SPARKLINE_BYTES, 0,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[STEP_ACTIVATED] = g_signal_new ("step-activated", G_TYPE_FROM_CLASS (klass),
-                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                          G_TYPE_UINT);
+  signals[STEP_ACTIVATED]
+      = g_signal_new ("step-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_install_property_action (widget_class, "sparkline.mode", "mode");
 
@@ -589,8 +592,8 @@ heapglass_sparkline_init (HeapglassSparkline *self)
 
   /* Right click chooses what is charted. */
   g_autoptr (GMenu) model = g_menu_new ();
-  g_autoptr (GMenuItem) objects = g_menu_item_new (_("Live _Objects"), NULL);
-  g_autoptr (GMenuItem) bytes = g_menu_item_new (_("Live _Bytes"), NULL);
+  g_autoptr (GMenuItem) objects = g_menu_item_new (_ ("Live _Objects"), NULL);
+  g_autoptr (GMenuItem) bytes = g_menu_item_new (_ ("Live _Bytes"), NULL);
   g_menu_item_set_action_and_target_value (objects, "sparkline.mode",
                                            g_variant_new_uint32 (HEAPGLASS_SPARKLINE_OBJECTS));
   g_menu_item_set_action_and_target_value (bytes, "sparkline.mode",

@@ -292,7 +292,8 @@ set_step (Fixture *f, guint step)
 {
   heapglass_canvas_set_step (f->canvas, step);
   heapglass_sparkline_set_step (f->sparkline, step);
-  heapglass_inspector_show_object (f->inspector, step, heapglass_canvas_get_selected_oid (f->canvas));
+  heapglass_inspector_show_object (f->inspector, step,
+                                   heapglass_canvas_get_selected_oid (f->canvas));
 }
 
 static guint
@@ -469,8 +470,8 @@ test_inspector_jump_buttons (Fixture *f, gconstpointer data)
 
   next = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->inspector),
                                                     HEAPGLASS_TYPE_INSPECTOR, "next_button"));
-  previous = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->inspector),
-                                                        HEAPGLASS_TYPE_INSPECTOR, "previous_button"));
+  previous = GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (f->inspector), HEAPGLASS_TYPE_INSPECTOR, "previous_button"));
   created = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->inspector),
                                                        HEAPGLASS_TYPE_INSPECTOR, "created_button"));
   g_assert_true (gtk_widget_get_sensitive (next));
@@ -652,15 +653,15 @@ test_expand_long_list (Fixture *f, gconstpointer data)
   slots_after = count_items (scene, HEAPGLASS_SCENE_SLOT, LIST_Z, 0);
   g_assert_cmpuint (slots_after, ==, LONG_LIST_LEN);
   g_assert_cmpuint (count_items (scene, HEAPGLASS_SCENE_MORE_MARKER, LIST_Z, 0), ==, 0);
-  g_assert_true (heapglass_layout_get_object_expanded (heapglass_canvas_get_layout (f->canvas),
-                                                       LIST_Z));
+  g_assert_true (
+      heapglass_layout_get_object_expanded (heapglass_canvas_get_layout (f->canvas), LIST_Z));
 
   /* The expansion survives scrubbing away and back. */
   set_step (f, ALIAS_STEP);
   set_step (f, LONG_LIST_STEP);
-  g_assert_cmpuint (count_items (heapglass_canvas_get_scene (f->canvas), HEAPGLASS_SCENE_SLOT,
-                                 LIST_Z, 0),
-                    ==, LONG_LIST_LEN);
+  g_assert_cmpuint (
+      count_items (heapglass_canvas_get_scene (f->canvas), HEAPGLASS_SCENE_SLOT, LIST_Z, 0), ==,
+      LONG_LIST_LEN);
 }
 
 /* A recursion 30 calls deep: the middle of the stack collapses into "… N frames …", and a click
@@ -829,7 +830,7 @@ test_sparkline_values (Fixture *f, gconstpointer data)
 
   /* Bytes mode (the right-click menu's action) reads the byte counts. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sparkline), "sparkline.mode", "u",
-                                             (guint32) HEAPGLASS_SPARKLINE_BYTES));
+                                             (guint32)HEAPGLASS_SPARKLINE_BYTES));
   g_assert_cmpint (heapglass_sparkline_get_mode (f->sparkline), ==, HEAPGLASS_SPARKLINE_BYTES);
   heapglass_sparkline_get_columns (f->sparkline, n, mins, maxs);
   for (guint step = 1; step <= n; step++)
@@ -892,9 +893,9 @@ test_sparkline_long_run (Fixture *f, gconstpointer data)
       /* Each column spans 200 steps of steady growth: its min is at its start, its max at its
        * end, within a bucket's width of rounding. */
       g_assert_cmpuint (mins[c], <=, maxs[c]);
-      g_assert_cmpuint (mins[c], <=, (guint64) c * n_steps / 100 + 1);
+      g_assert_cmpuint (mins[c], <=, (guint64)c * n_steps / 100 + 1);
       if (c != spike_column)
-        g_assert_cmpuint (maxs[c], <, (guint64) (c + 1) * n_steps / 100 + 64);
+        g_assert_cmpuint (maxs[c], <, (guint64)(c + 1) * n_steps / 100 + 64);
     }
   /* The one-step spike is not lost in a column of 200 steps. */
   g_assert_cmpuint (maxs[spike_column], ==, spike_step - 1 + spike);
@@ -914,8 +915,8 @@ save_widget_png_scaled (GtkWidget *widget, const char *name, double scale)
   g_autoptr (GdkTexture) texture = NULL;
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                            name, NULL);
+  g_autofree char *path = g_build_filename (
+      g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", name, NULL);
 
   g_assert_cmpint (width, >, 0);
   /* scale 2 renders what a HiDPI screen shows: the same vector drawing at twice the pixels. */
@@ -923,16 +924,15 @@ save_widget_png_scaled (GtkWidget *widget, const char *name, double scale)
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
-  width = (int) (width * scale);
-  height = (int) (height * scale);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  width = (int)(width * scale);
+  height = (int)(height * scale);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_nonnull (texture);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
 
   /* The picture is not blank: the diagram's ink differs from the background somewhere. */
-  gsize stride = (gsize) width * 4;
+  gsize stride = (gsize)width * 4;
   g_autofree guchar *pixels = g_malloc (stride * height);
   gdk_texture_download (texture, pixels, stride);
   guint differing = 0;
@@ -1021,10 +1021,9 @@ test_real_run (Fixture *f, gconstpointer data)
   const HeapglassSceneItem *x = find_name (f, "x");
   g_assert_nonnull (x);
   g_assert_cmpuint (count_items (scene, HEAPGLASS_SCENE_ARROW, 0, x->oid), ==, 2);
-  g_assert_true (heapglass_canvas_click_scene_point (f->canvas, x->x + x->width / 2,
-                                                     x->y + x->height / 2));
-  g_assert_cmpuint (heapglass_canvas_get_selected_oid (f->canvas), ==,
-                    find_name (f, "y")->oid);
+  g_assert_true (
+      heapglass_canvas_click_scene_point (f->canvas, x->x + x->width / 2, x->y + x->height / 2));
+  g_assert_cmpuint (heapglass_canvas_get_selected_oid (f->canvas), ==, find_name (f, "y")->oid);
   g_assert_cmpstr (heapglass_inspector_get_type_text (f->inspector), ==, "list");
   g_assert_nonnull (heapglass_inspector_get_refcount_text (f->inspector));
   g_assert_cmpuint (atoi (heapglass_inspector_get_refcount_text (f->inspector)), >=, 2);
@@ -1103,7 +1102,8 @@ test_step_time (Fixture *f, gconstpointer data)
       g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
       GTK_WIDGET_GET_CLASS (f->canvas)->snapshot (GTK_WIDGET (f->canvas), snapshot);
       g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (f->canvas)));
+      GskRenderer *renderer
+          = gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (f->canvas)));
       g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node, NULL);
       g_assert_nonnull (texture);
     }
@@ -1134,13 +1134,14 @@ test_step_time (Fixture *f, gconstpointer data)
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 
-  g_test_message ("5,000 steps, 1,000 live objects (%u scene items): first set_step %.2f ms, background "
-                  "layout walk %.0f ms, "
-                  "scrubbing set_step %.2f ms (model snapshot %.2f ms), "
-                  "snapshot() %.2f ms, snapshot + GSK render to a texture %.2f ms, renderer draw %.2f ms",
-                  heapglass_scene_get_n_items (heapglass_canvas_get_scene (f->canvas)),
-                  first / 1000.0, background / 1000.0, per_step / 1000.0, per_model_snapshot / 1000.0, per_snapshot / 1000.0, per_paint / 1000.0,
-                  per_draw / 1000.0);
+  g_test_message (
+      "5,000 steps, 1,000 live objects (%u scene items): first set_step %.2f ms, background "
+      "layout walk %.0f ms, "
+      "scrubbing set_step %.2f ms (model snapshot %.2f ms), "
+      "snapshot() %.2f ms, snapshot + GSK render to a texture %.2f ms, renderer draw %.2f ms",
+      heapglass_scene_get_n_items (heapglass_canvas_get_scene (f->canvas)), first / 1000.0,
+      background / 1000.0, per_step / 1000.0, per_model_snapshot / 1000.0, per_snapshot / 1000.0,
+      per_paint / 1000.0, per_draw / 1000.0);
   g_assert_cmpuint (heapglass_scene_get_n_items (heapglass_canvas_get_scene (f->canvas)), >, 0);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__OPTIMIZE__)
   /* Unoptimised and sanitised builds only report; optimised builds must stay interactive. */
