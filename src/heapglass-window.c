@@ -57,6 +57,9 @@ struct _HeapglassWindow
   GtkRevealer *inspector_revealer;
   GtkWidget *inspector_slot;
   GtkListBox *recent_list;
+  AdwStatusPage *empty_page;
+  GtkWidget *empty_run_button;
+  GtkWidget *empty_open_button;
   HeapglassOutputPane *output_pane;
   HeapglassTimeline *timeline;
 
@@ -99,6 +102,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void update_actions (HeapglassWindow *self);
+static void fill_recent_list (HeapglassWindow *self);
 static void stop_playing (HeapglassWindow *self);
 
 HeapglassWindow *
@@ -798,6 +802,33 @@ update_title (HeapglassWindow *self)
                                  self->script_name != NULL ? self->script_name : "");
 }
 
+/* The page shown before a run: a welcome with Open and recent files, or, once there is code,
+ * what to do next. */
+static void
+update_empty_page (HeapglassWindow *self, gboolean has_code)
+{
+  if (has_code)
+    {
+      adw_status_page_set_title (self->empty_page, _("Ready to Run"));
+      adw_status_page_set_description (
+          self->empty_page, _("Press Run (Ctrl+R) to watch this program step by step: its names "
+                              "on the left, the objects they refer to on the right."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page, _("Watch Memory as Python Runs"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Open a Python file or a chapter (Ctrl+O), or drop one "
+                                         "here, then press Run (Ctrl+R)."));
+    }
+  gtk_widget_set_visible (self->empty_run_button, has_code);
+  gtk_widget_set_visible (self->empty_open_button, !has_code);
+  if (has_code)
+    gtk_widget_set_visible (GTK_WIDGET (self->recent_list), FALSE);
+  else
+    fill_recent_list (self);
+}
+
 static void
 show_code (HeapglassWindow *self, const char *code, const char *title, const char *script_name,
            const char *script_path)
@@ -808,6 +839,7 @@ show_code (HeapglassWindow *self, const char *code, const char *title, const cha
   g_free (self->script_path);
   self->script_path = g_strdup (script_path);
   set_buffer_text (self, code);
+  update_empty_page (self, TRUE);
   gtk_label_set_text (self->code_title, title);
   update_title (self);
   update_actions (self);
@@ -1791,6 +1823,9 @@ heapglass_window_class_init (HeapglassWindowClass *klass)
   BIND (inspector_revealer);
   BIND (inspector_slot);
   BIND (recent_list);
+  BIND (empty_page);
+  BIND (empty_run_button);
+  BIND (empty_open_button);
   BIND (output_pane);
   BIND (timeline);
 #undef BIND
@@ -1896,7 +1931,7 @@ heapglass_window_init (HeapglassWindow *self)
 
   gtk_widget_add_controller (GTK_WIDGET (self), heapglass_application_create_step_shortcuts ());
 
-  fill_recent_list (self);
+  update_empty_page (self, FALSE);
   gtk_label_set_text (self->code_title, _("New Program"));
   update_actions (self);
 }
