@@ -1338,6 +1338,8 @@ line_opens_block (const char *line)
   return g_str_has_suffix (code, ":");
 }
 
+#define MAX_REINDENT_LEVEL 32
+
 /* Re-indents code whose indentation was lost, four spaces a level: a line ending with ':' opens a
  * block; def/class/import go back to the top level; else/elif/except/finally line up with
  * their opener; return/pass/break/continue/raise close the block; a call of a function defined
@@ -1455,7 +1457,9 @@ reindent_flattened (GPtrArray *collapsed)
         }
 
       level = this_level;
-      if (line_opens_block (t))
+      /* CPython allows 20 nested blocks; more is not a program, and unbounded indentation would
+       * make a file of "a:" lines grow quadratically */
+      if (line_opens_block (t) && level < MAX_REINDENT_LEVEL)
         {
           gboolean branch = starts_with_word (t, "if") || starts_with_word (t, "elif")
                             || starts_with_word (t, "for") || starts_with_word (t, "while")

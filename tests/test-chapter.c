@@ -851,6 +851,23 @@ test_text_export_big_block_is_linear (void)
   g_assert_cmpuint (heapglass_chapter_get_n_blocks (chapter), ==, 1);
 }
 
+/* Every line opening a block: indentation stops growing, so the code stays about input size. */
+static void
+test_text_export_deep_nesting_is_bounded (void)
+{
+  g_autoptr (GString) text = g_string_new ("Title\xc2\xb6\n```python\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeapglassChapter) chapter = NULL;
+
+  while (text->len < 1000000)
+    g_string_append (text, "if a:\n");
+  g_string_append (text, "```\n");
+  chapter = heapglass_chapter_new_from_data (text->str, text->len, "deep.txt",
+                                             HEAPGLASS_CHAPTER_FORMAT_TEXT_EXPORT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (heapglass_chapter_get_block (chapter, 0)->code), <, 30 * text->len);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 
 static void
@@ -1022,6 +1039,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/chapter/text-export/markdown-saved-as-txt", test_text_file_that_is_markdown);
   g_test_add_func ("/chapter/text-export/indentation", test_text_export_indentation);
   g_test_add_func ("/chapter/text-export/big-block-is-linear", test_text_export_big_block_is_linear);
+  g_test_add_func ("/chapter/text-export/deep-nesting-is-bounded",
+                   test_text_export_deep_nesting_is_bounded);
   g_test_add_func ("/chapter/examples/tour-counts", test_examples_tour_counts);
   g_test_add_func ("/chapter/examples/tour-runs", test_examples_tour_runs);
   g_test_add_func ("/chapter/print-exercises/format", test_print_exercises_format);
