@@ -24,11 +24,9 @@ G_DEFINE_FINAL_TYPE (HeapglassApplication, heapglass_application, ADW_TYPE_APPLI
 HeapglassApplication *
 heapglass_application_new (void)
 {
-  return g_object_new (HEAPGLASS_TYPE_APPLICATION,
-                       "application-id", APP_ID,
-                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
-                       "resource-base-path", "/io/github/heapglass/Heapglass",
-                       NULL);
+  return g_object_new (HEAPGLASS_TYPE_APPLICATION, "application-id", APP_ID, "flags",
+                       G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE, "resource-base-path",
+                       "/io/github/heapglass/Heapglass", NULL);
 }
 
 GSettings *
@@ -120,20 +118,15 @@ static void
 app_about_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
-  const char *developers[] = { _("The Heapglass contributors"), NULL };
+  const char *developers[] = { _ ("The Heapglass contributors"), NULL };
   GtkWidget *about;
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", parent,
-                        "application-name", _("Heapglass"),
-                        "application-icon", APP_ID,
-                        "developer-name", _("The Heapglass contributors"),
-                        "developers", developers,
-                        "version", PACKAGE_VERSION,
-                        "comments", _("Watch a Python program's names and objects, step by step"),
-                        "website", "https://github.com/heapglass/heapglass",
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        NULL);
+  about = g_object_new (
+      ADW_TYPE_ABOUT_WINDOW, "transient-for", parent, "application-name", _ ("Heapglass"),
+      "application-icon", APP_ID, "developer-name", _ ("The Heapglass contributors"), "developers",
+      developers, "version", PACKAGE_VERSION, "comments",
+      _ ("Watch a Python program's names and objects, step by step"), "website",
+      "https://github.com/heapglass/heapglass", "license-type", GTK_LICENSE_GPL_3_0, NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
@@ -198,7 +191,8 @@ heapglass_application_create_step_shortcuts (void)
         continue;
       for (guint j = 0; accelerators[i].accels[j] != NULL; j++)
         {
-          GtkShortcutTrigger *trigger = gtk_shortcut_trigger_parse_string (accelerators[i].accels[j]);
+          GtkShortcutTrigger *trigger
+              = gtk_shortcut_trigger_parse_string (accelerators[i].accels[j]);
           GtkShortcutAction *action = gtk_named_action_new (accelerators[i].action);
 
           gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
@@ -251,7 +245,7 @@ heapglass_application_startup (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
     if (!accelerators[i].local)
       gtk_application_set_accels_for_action (GTK_APPLICATION (self), accelerators[i].action,
-                                           accelerators[i].accels);
+                                             accelerators[i].accels);
 
   self->settings = settings_new_if_installed ();
   if (self->settings != NULL)

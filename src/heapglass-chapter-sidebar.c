@@ -68,10 +68,10 @@ add_section_row (HeapglassChapterSidebar *self, const char *text)
 static const char *
 group_heading (const HeapglassChapterSection *sections, guint n_sections, int section)
 {
-  while (section >= 0 && (guint) section < n_sections && sections[section].level > 2
+  while (section >= 0 && (guint)section < n_sections && sections[section].level > 2
          && sections[section].parent >= 0)
     section = sections[section].parent;
-  if (section < 0 || (guint) section >= n_sections)
+  if (section < 0 || (guint)section >= n_sections)
     return NULL;
   return sections[section].text;
 }
@@ -104,16 +104,16 @@ add_block_row (HeapglassChapterSidebar *self, guint index, const HeapglassChapte
     {
     case HEAPGLASS_BLOCK_EXERCISE:
       icon_name = "document-edit-symbolic";
-      tooltip = _("Exercise: write the program, then run it");
+      tooltip = _ ("Exercise: write the program, then run it");
       break;
     case HEAPGLASS_BLOCK_SOLUTION:
       icon_name = "object-select-symbolic";
-      tooltip = _("Solution");
+      tooltip = _ ("Solution");
       break;
     case HEAPGLASS_BLOCK_EXAMPLE:
     default:
       icon_name = "media-playback-start-symbolic";
-      tooltip = _("Example: open it and press Run");
+      tooltip = _ ("Example: open it and press Run");
       break;
     }
   icon = gtk_image_new_from_icon_name (icon_name);
@@ -227,7 +227,7 @@ heapglass_chapter_sidebar_find_block (HeapglassChapterSidebar *self, const char 
   blocks = heapglass_chapter_get_blocks (self->chapter, &n_blocks);
   for (guint i = 0; i < n_blocks; i++)
     if (g_strcmp0 (blocks[i].title, title) == 0)
-      return (int) i;
+      return (int)i;
   return -1;
 }
 
@@ -261,9 +261,9 @@ heapglass_chapter_sidebar_class_init (HeapglassChapterSidebarClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = heapglass_chapter_sidebar_dispose;
 
-  signals[BLOCK_ACTIVATED] = g_signal_new ("block-activated", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                           1, G_TYPE_UINT);
+  signals[BLOCK_ACTIVATED]
+      = g_signal_new ("block-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/heapglass/Heapglass/heapglass-chapter-sidebar.ui");
@@ -278,8 +278,7 @@ heapglass_chapter_sidebar_init (HeapglassChapterSidebar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_orientable_set_orientation (
-      GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-      GTK_ORIENTATION_VERTICAL);
+      GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))), GTK_ORIENTATION_VERTICAL);
   self->rows = g_hash_table_new (NULL, NULL);
   g_signal_connect_object (self->list, "row-activated", G_CALLBACK (on_row_activated), self,
                            G_CONNECT_SWAPPED);

@@ -113,7 +113,7 @@ heapglass_output_pane_request_input (HeapglassOutputPane *self, const char *prom
 {
   g_return_if_fail (HEAPGLASS_IS_OUTPUT_PANE (self));
 
-  gtk_label_set_text (self->prompt_label, prompt != NULL && *prompt ? prompt : _("input()"));
+  gtk_label_set_text (self->prompt_label, prompt != NULL && *prompt ? prompt : _ ("input()"));
   gtk_revealer_set_reveal_child (self->input_revealer, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->entry));
 }
@@ -171,9 +171,9 @@ heapglass_output_pane_class_init (HeapglassOutputPaneClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = heapglass_output_pane_dispose;
 
-  signals[INPUT_SUBMITTED] = g_signal_new ("input-submitted", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                           1, G_TYPE_STRING);
+  signals[INPUT_SUBMITTED]
+      = g_signal_new ("input-submitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/heapglass/Heapglass/heapglass-output-pane.ui");
@@ -194,13 +194,11 @@ heapglass_output_pane_init (HeapglassOutputPane *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_orientable_set_orientation (
-      GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-      GTK_ORIENTATION_VERTICAL);
+      GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))), GTK_ORIENTATION_VERTICAL);
 
   buffer = gtk_text_view_get_buffer (self->text_view);
   self->stderr_tag = gtk_text_buffer_create_tag (buffer, "stderr", "foreground", "#c01c28", NULL);
-  self->input_tag = gtk_text_buffer_create_tag (buffer, "input", "weight", PANGO_WEIGHT_BOLD,
-                                                NULL);
+  self->input_tag = gtk_text_buffer_create_tag (buffer, "input", "weight", PANGO_WEIGHT_BOLD, NULL);
   g_signal_connect_object (self->entry, "activate", G_CALLBACK (on_entry_activate), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->send_button, "clicked", G_CALLBACK (on_entry_activate), self,

@@ -93,26 +93,26 @@ build_pages (HeapglassPreferences *self)
   g_autoptr (GtkStringList) themes = NULL;
   GtkWidget *theme_row;
 
-  adw_preferences_page_set_title (page, _("General"));
+  adw_preferences_page_set_title (page, _ ("General"));
   adw_preferences_page_set_icon_name (page, "preferences-system-symbolic");
 
-  adw_preferences_group_set_title (tracing, _("Tracing"));
+  adw_preferences_group_set_title (tracing, _ ("Tracing"));
   adw_preferences_group_set_description (
-      tracing, _("A program that reaches a limit stops; the steps so far are kept."));
-  add_spin_row (self, tracing, _("Maximum Steps"), _("Lines, calls and returns recorded"),
+      tracing, _ ("A program that reaches a limit stops; the steps so far are kept."));
+  add_spin_row (self, tracing, _ ("Maximum Steps"), _ ("Lines, calls and returns recorded"),
                 "max-steps", 1, 100000000, 1000, 0);
-  add_spin_row (self, tracing, _("Time Limit"), _("Seconds of running time"), "timeout", 0.5,
+  add_spin_row (self, tracing, _ ("Time Limit"), _ ("Seconds of running time"), "timeout", 0.5,
                 3600, 1, 1);
-  add_spin_row (self, tracing, _("Memory Limit"), _("MiB the program may use"), "memory-limit",
+  add_spin_row (self, tracing, _ ("Memory Limit"), _ ("MiB the program may use"), "memory-limit",
                 64, 65536, 64, 0);
-  add_switch_row (self, tracing, _("Sandbox"),
-                  _("No network and a private temporary folder for the program"), "sandbox");
+  add_switch_row (self, tracing, _ ("Sandbox"),
+                  _ ("No network and a private temporary folder for the program"), "sandbox");
 
-  adw_preferences_group_set_title (appearance, _("Appearance"));
-  themes = gtk_string_list_new ((const char *const[]){ _("Follow System"), _("Light"), _("Dark"),
-                                                       NULL });
+  adw_preferences_group_set_title (appearance, _ ("Appearance"));
+  themes = gtk_string_list_new (
+      (const char *const[]){ _ ("Follow System"), _ ("Light"), _ ("Dark"), NULL });
   theme_row = adw_combo_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (theme_row), _("Style"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (theme_row), _ ("Style"));
   adw_combo_row_set_model (ADW_COMBO_ROW (theme_row), G_LIST_MODEL (themes));
   adw_preferences_group_add (appearance, theme_row);
   if (self->settings != NULL)
@@ -121,10 +121,9 @@ build_pages (HeapglassPreferences *self)
                                   NULL);
   else
     gtk_widget_set_sensitive (theme_row, FALSE);
-  add_switch_row (self, appearance, _("Small Values Inline"),
-                  _("Draw numbers, booleans and None beside their names"),
-                  "inline-small-values");
-  add_spin_row (self, appearance, _("Play Speed"), _("Steps per second when playing"),
+  add_switch_row (self, appearance, _ ("Small Values Inline"),
+                  _ ("Draw numbers, booleans and None beside their names"), "inline-small-values");
+  add_spin_row (self, appearance, _ ("Play Speed"), _ ("Steps per second when playing"),
                 "play-speed", 0.5, 100, 0.5, 1);
 
   adw_preferences_page_add (page, tracing);

@@ -62,10 +62,10 @@ update_label (HeapglassTimeline *self)
   g_autofree char *text = NULL;
 
   if (self->n_steps == 0)
-    text = g_strdup (_("No steps"));
+    text = g_strdup (_ ("No steps"));
   else
     /* Translators: the current step and how many there are, "Step 12 of 40" */
-    text = g_strdup_printf (_("Step %u of %u"), self->step, self->n_steps);
+    text = g_strdup_printf (_ ("Step %u of %u"), self->step, self->n_steps);
   gtk_label_set_text (self->step_label, text);
 }
 
@@ -156,11 +156,11 @@ heapglass_timeline_set_playing (HeapglassTimeline *self, gboolean playing)
   if (self->playing == !!playing)
     return;
   self->playing = !!playing;
-  gtk_button_set_icon_name (GTK_BUTTON (self->play_button),
-                            playing ? "media-playback-pause-symbolic"
-                                    : "media-playback-start-symbolic");
+  gtk_button_set_icon_name (GTK_BUTTON (self->play_button), playing
+                                                                ? "media-playback-pause-symbolic"
+                                                                : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (self->play_button,
-                               playing ? _("Pause (Ctrl+Space)") : _("Play (Ctrl+Space)"));
+                               playing ? _ ("Pause (Ctrl+Space)") : _ ("Play (Ctrl+Space)"));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
 }
 
@@ -177,7 +177,7 @@ on_adjustment_value_changed (HeapglassTimeline *self, GtkAdjustment *adjustment)
 {
   if (self->updating || self->n_steps == 0)
     return;
-  request_step (self, (guint) round (gtk_adjustment_get_value (adjustment)));
+  request_step (self, (guint)round (gtk_adjustment_get_value (adjustment)));
 }
 
 static void
@@ -259,21 +259,21 @@ heapglass_timeline_class_init (HeapglassTimelineClass *klass)
                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_STEPS] = g_param_spec_uint ("n-steps", NULL, NULL, 0, G_MAXUINT, 0,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SPEED] = g_param_spec_double ("speed", NULL, NULL, 0.5, 100, 4,
-                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                                    | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PLAYING] = g_param_spec_boolean ("playing", NULL, NULL, FALSE,
-                                                   G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                                       | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SPEED]
+      = g_param_spec_double ("speed", NULL, NULL, 0.5, 100, 4,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PLAYING]
+      = g_param_spec_boolean ("playing", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[STEP_REQUESTED] = g_signal_new ("step-requested", G_TYPE_FROM_CLASS (klass),
-                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                          G_TYPE_UINT);
+  signals[STEP_REQUESTED]
+      = g_signal_new ("step-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   g_type_ensure (HEAPGLASS_TYPE_SPARKLINE);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/heapglass/Heapglass/heapglass-timeline.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/heapglass/Heapglass/heapglass-timeline.ui");
   gtk_widget_class_bind_template_child (widget_class, HeapglassTimeline, buttons);
   gtk_widget_class_bind_template_child (widget_class, HeapglassTimeline, play_button);
   gtk_widget_class_bind_template_child (widget_class, HeapglassTimeline, track);
@@ -299,8 +299,8 @@ heapglass_timeline_init (HeapglassTimeline *self)
                            G_CALLBACK (on_adjustment_value_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sparkline, "step-activated",
                            G_CALLBACK (on_sparkline_step_activated), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->speed_dropdown, "notify::selected",
-                           G_CALLBACK (on_speed_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->speed_dropdown, "notify::selected", G_CALLBACK (on_speed_selected),
+                           self, G_CONNECT_SWAPPED);
   gtk_drop_down_set_selected (self->speed_dropdown, 2);
   update_label (self);
 }

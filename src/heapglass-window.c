@@ -129,8 +129,8 @@ typedef enum
 static void
 show_banner (HeapglassWindow *self, BannerKind kind, const char *text, gboolean show_where)
 {
-  static const char *const icons[] = { "dialog-information-symbolic", "dialog-warning-symbolic",
-                                       "dialog-error-symbolic" };
+  static const char *const icons[]
+      = { "dialog-information-symbolic", "dialog-warning-symbolic", "dialog-error-symbolic" };
 
   g_free (self->banner_text);
   self->banner_text = g_strdup (text);
@@ -205,9 +205,9 @@ mark_line (HeapglassWindow *self, const char *category, guint line)
   GtkTextIter iter;
 
   clear_marks (self, category);
-  if (line == 0 || (int) line > gtk_text_buffer_get_line_count (GTK_TEXT_BUFFER (self->buffer)))
+  if (line == 0 || (int)line > gtk_text_buffer_get_line_count (GTK_TEXT_BUFFER (self->buffer)))
     return;
-  gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &iter, (int) line - 1);
+  gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &iter, (int)line - 1);
   gtk_source_buffer_create_source_mark (self->buffer, NULL, category, &iter);
 }
 
@@ -226,7 +226,7 @@ find_mark_line (HeapglassWindow *self, const char *category)
     }
   if (!gtk_source_buffer_forward_iter_to_source_mark (self->buffer, &iter, category))
     return 0;
-  return (guint) gtk_text_iter_get_line (&iter) + 1;
+  return (guint)gtk_text_iter_get_line (&iter) + 1;
 }
 
 /* The code is read-only while a trace is shown (its lines are the trace's lines), and then not
@@ -244,7 +244,7 @@ set_code_editable (HeapglassWindow *self, gboolean editable)
     gtk_widget_grab_focus (GTK_WIDGET (self->timeline));
   gtk_text_view_set_editable (GTK_TEXT_VIEW (view), editable);
   gtk_widget_set_focusable (view, editable);
-  gtk_label_set_text (self->code_state, editable ? _("Editable") : _("Read-only"));
+  gtk_label_set_text (self->code_state, editable ? _ ("Editable") : _ ("Read-only"));
 }
 
 /* A hidden revealer still asks for its child's width: hide it for real. */
@@ -296,7 +296,7 @@ show_step (HeapglassWindow *self, guint step)
       GtkTextIter iter;
 
       gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &iter,
-                                        (int) (next_line > 0 ? next_line : prev_line) - 1);
+                                        (int)(next_line > 0 ? next_line : prev_line) - 1);
       gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->code_view), &iter, 0.1, FALSE, 0, 0);
     }
 
@@ -336,8 +336,8 @@ heapglass_window_jump_to_line (HeapglassWindow *self, guint line, gboolean backw
   step = heapglass_trace_find_line (self->trace, line, self->step, backwards);
   if (step == 0)
     {
-      show_toast (self, backwards ? _("That line did not run before this step")
-                                  : _("That line does not run after this step"));
+      show_toast (self, backwards ? _ ("That line did not run before this step")
+                                  : _ ("That line does not run after this step"));
       return FALSE;
     }
   show_step (self, step);
@@ -430,62 +430,62 @@ describe_ending (HeapglassWindow *self, BannerKind *kind, gboolean *show_where)
             if (snapshot != NULL && snapshot->n_frames > 0
                 && g_strcmp0 (snapshot->frames[snapshot->n_frames - 1].function, "<module>") != 0)
               /* Translators: where an exception was raised: "in create_data()" */
-              where = g_strdup_printf (_(" in %s()"),
+              where = g_strdup_printf (_ (" in %s()"),
                                        snapshot->frames[snapshot->n_frames - 1].function);
           }
 
         *kind = BANNER_ERROR;
         /* Translators: "TypeError: cannot create weak reference to 'list' object, raised at
          * line 8 in create_data(); nothing caught it, so the program stopped." */
-        return g_strdup_printf (_("%s: %s — raised at line %u%s; nothing caught it, so the "
-                                  "program stopped."),
-                                type != NULL ? type : _("Exception"), text != NULL ? text : "",
+        return g_strdup_printf (_ ("%s: %s — raised at line %u%s; nothing caught it, so the "
+                                   "program stopped."),
+                                type != NULL ? type : _ ("Exception"), text != NULL ? text : "",
                                 line, where != NULL ? where : "");
       }
     case HG_END_EXIT:
       *kind = heapglass_trace_get_exit_status (trace) == 0 ? BANNER_INFO : BANNER_WARNING;
-      return g_strdup_printf (_("The program ended itself with exit status %d (sys.exit)."),
+      return g_strdup_printf (_ ("The program ended itself with exit status %d (sys.exit)."),
                               heapglass_trace_get_exit_status (trace));
     case HG_END_CRASHED:
       *kind = BANNER_ERROR;
-      return g_strdup_printf (_("The program crashed (signal %d, %s). The %u steps before the "
-                                "crash are kept."),
+      return g_strdup_printf (_ ("The program crashed (signal %d, %s). The %u steps before the "
+                                 "crash are kept."),
                               heapglass_trace_get_signal (trace),
                               g_strsignal (heapglass_trace_get_signal (trace)), n);
     case HG_END_STEP_LIMIT:
-      return g_strdup_printf (_("Stopped after %u steps: the step limit was reached (see "
-                                "Preferences). The steps so far are kept."),
+      return g_strdup_printf (_ ("Stopped after %u steps: the step limit was reached (see "
+                                 "Preferences). The steps so far are kept."),
                               n);
     case HG_END_TIME_LIMIT:
-      return g_strdup_printf (_("Stopped: the program ran longer than the time limit (see "
-                                "Preferences). The %u steps so far are kept."),
+      return g_strdup_printf (_ ("Stopped: the program ran longer than the time limit (see "
+                                 "Preferences). The %u steps so far are kept."),
                               n);
     case HG_END_MEMORY_LIMIT:
-      return g_strdup_printf (_("Stopped: the program used more memory than the limit (see "
-                                "Preferences). The %u steps so far are kept."),
+      return g_strdup_printf (_ ("Stopped: the program used more memory than the limit (see "
+                                 "Preferences). The %u steps so far are kept."),
                               n);
     case HG_END_OUTPUT_LIMIT:
-      return g_strdup_printf (_("Stopped: the program printed more than the output limit. The "
-                                "%u steps so far are kept."),
+      return g_strdup_printf (_ ("Stopped: the program printed more than the output limit. The "
+                                 "%u steps so far are kept."),
                               n);
     case HG_END_STOPPED:
       *kind = BANNER_INFO;
-      return g_strdup_printf (_("Stopped. The %u steps so far are kept."), n);
+      return g_strdup_printf (_ ("Stopped. The %u steps so far are kept."), n);
     case HG_END_SYNTAX_ERROR:
       *kind = BANNER_ERROR;
       *show_where = FALSE;
-      return g_strdup_printf (_("SyntaxError on line %u: %s. Fix the code and run it again."),
+      return g_strdup_printf (_ ("SyntaxError on line %u: %s. Fix the code and run it again."),
                               heapglass_trace_get_end_line (trace),
-                              message != NULL ? message : _("invalid syntax"));
+                              message != NULL ? message : _ ("invalid syntax"));
     case HG_END_UNREADABLE:
       *kind = BANNER_ERROR;
       *show_where = FALSE;
-      return g_strdup_printf (_("The program could not be read: %s"),
-                              message != NULL ? message : _("unknown reason"));
+      return g_strdup_printf (_ ("The program could not be read: %s"),
+                              message != NULL ? message : _ ("unknown reason"));
     case HG_END_NONE:
     default:
-      return g_strdup_printf (_("The trace ended without saying why. The %u steps so far are "
-                                "kept."),
+      return g_strdup_printf (_ ("The trace ended without saying why. The %u steps so far are "
+                                 "kept."),
                               n);
     }
 }
@@ -511,10 +511,8 @@ show_ending (HeapglassWindow *self)
         {
           GtkTextIter iter;
 
-          gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &iter,
-                                            (int) line - 1);
-          gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->code_view), &iter, 0.1, FALSE, 0,
-                                        0);
+          gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &iter, (int)line - 1);
+          gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->code_view), &iter, 0.1, FALSE, 0, 0);
         }
     }
   /* With no step to show, the learner can only edit: let them. */
@@ -540,8 +538,7 @@ on_runner_progress (HeapglassTraceRunner *runner, guint n, HeapglassWindow *self
 }
 
 static void
-on_runner_input_requested (HeapglassTraceRunner *runner, const char *prompt,
-                           HeapglassWindow *self)
+on_runner_input_requested (HeapglassTraceRunner *runner, const char *prompt, HeapglassWindow *self)
 {
   /* Show where the program waits, with everything it printed so far. */
   if (n_steps (self) > 0)
@@ -601,7 +598,7 @@ make_script_name (const char *title)
       gunichar c = g_utf8_get_char (p);
 
       if (g_unichar_isalnum (c) && c < 128)
-        g_string_append_c (name, g_ascii_tolower ((char) c));
+        g_string_append_c (name, g_ascii_tolower ((char)c));
       else if (name->len > 0 && name->str[name->len - 1] != '-')
         g_string_append_c (name, '-');
     }
@@ -688,10 +685,9 @@ heapglass_window_run (HeapglassWindow *self)
   heapglass_inspector_set_trace (self->inspector, self->trace);
   heapglass_timeline_set_trace (self->timeline, self->trace);
   g_signal_connect (self->runner, "progress", G_CALLBACK (on_runner_progress), self);
-  g_signal_connect (self->runner, "input-requested", G_CALLBACK (on_runner_input_requested),
-                    self);
+  g_signal_connect (self->runner, "input-requested", G_CALLBACK (on_runner_input_requested), self);
 
-  gtk_label_set_text (self->progress_label, _("Starting…"));
+  gtk_label_set_text (self->progress_label, _ ("Starting…"));
   gtk_widget_set_visible (self->progress_box, TRUE);
   gtk_spinner_start (self->spinner);
   heapglass_trace_runner_run_async (self->runner, self->run_cancellable, on_run_done,
@@ -762,7 +758,7 @@ start_playing (HeapglassWindow *self)
   stop_playing (self);
   if (self->step >= n_steps (self) && !is_running (self))
     show_step (self, 1);
-  self->play_source = g_timeout_add ((guint) (1000.0 / MAX (speed, 0.5)), play_tick, self);
+  self->play_source = g_timeout_add ((guint)(1000.0 / MAX (speed, 0.5)), play_tick, self);
   heapglass_timeline_set_playing (self->timeline, TRUE);
 }
 
@@ -784,7 +780,7 @@ save_draft (HeapglassWindow *self)
 
   if (self->chapter == NULL || self->block < 0 || self->showing_solution)
     return;
-  block = heapglass_chapter_get_block (self->chapter, (guint) self->block);
+  block = heapglass_chapter_get_block (self->chapter, (guint)self->block);
   /* Only what the learner changed is a draft. */
   if (block != NULL && self->code_edited)
     g_hash_table_insert (self->drafts, GINT_TO_POINTER (self->block), get_buffer_text (self));
@@ -793,11 +789,11 @@ save_draft (HeapglassWindow *self)
 static void
 update_title (HeapglassWindow *self)
 {
-  const char *chapter_title = self->chapter != NULL ? heapglass_chapter_get_title (self->chapter)
-                                                    : NULL;
+  const char *chapter_title
+      = self->chapter != NULL ? heapglass_chapter_get_title (self->chapter) : NULL;
 
   adw_window_title_set_title (ADW_WINDOW_TITLE (self->window_title),
-                              chapter_title != NULL ? chapter_title : _("Heapglass"));
+                              chapter_title != NULL ? chapter_title : _ ("Heapglass"));
   adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->window_title),
                                  self->script_name != NULL ? self->script_name : "");
 }
@@ -809,17 +805,17 @@ update_empty_page (HeapglassWindow *self, gboolean has_code)
 {
   if (has_code)
     {
-      adw_status_page_set_title (self->empty_page, _("Ready to Run"));
+      adw_status_page_set_title (self->empty_page, _ ("Ready to Run"));
       adw_status_page_set_description (
-          self->empty_page, _("Press Run (Ctrl+R) to watch this program step by step: its names "
-                              "on the left, the objects they refer to on the right."));
+          self->empty_page, _ ("Press Run (Ctrl+R) to watch this program step by step: its names "
+                               "on the left, the objects they refer to on the right."));
     }
   else
     {
-      adw_status_page_set_title (self->empty_page, _("Watch Memory as Python Runs"));
+      adw_status_page_set_title (self->empty_page, _ ("Watch Memory as Python Runs"));
       adw_status_page_set_description (self->empty_page,
-                                       _("Open a Python file or a chapter (Ctrl+O), or drop one "
-                                         "here, then press Run (Ctrl+R)."));
+                                       _ ("Open a Python file or a chapter (Ctrl+O), or drop one "
+                                          "here, then press Run (Ctrl+R)."));
     }
   gtk_widget_set_visible (self->empty_run_button, has_code);
   gtk_widget_set_visible (self->empty_open_button, !has_code);
@@ -874,12 +870,12 @@ heapglass_window_show_block (HeapglassWindow *self, guint index)
   g_return_if_fail (block != NULL);
 
   save_draft (self);
-  self->block = (int) index;
+  self->block = (int)index;
   self->showing_solution = FALSE;
 
   if (block->kind == HEAPGLASS_BLOCK_EXERCISE)
     {
-      g_autofree char *text = g_strdup_printf (_("Exercise %u. %s"), block->number,
+      g_autofree char *text = g_strdup_printf (_ ("Exercise %u. %s"), block->number,
                                                block->statement != NULL ? block->statement : "");
 
       gtk_label_set_text (self->exercise_label, text);
@@ -910,9 +906,9 @@ heapglass_window_show_block (HeapglassWindow *self, guint index)
   if (block->calls_nothing)
     {
       gtk_label_set_text (self->note_label,
-                          _("This code defines functions or classes but calls none of them: "
-                            "running it shows the definitions only. Add a call at the end to "
-                            "watch one run."));
+                          _ ("This code defines functions or classes but calls none of them: "
+                             "running it shows the definitions only. Add a call at the end to "
+                             "watch one run."));
       gtk_revealer_set_reveal_child (self->note_revealer, TRUE);
     }
   else
@@ -948,10 +944,10 @@ heapglass_window_reveal_solution (HeapglassWindow *self)
 
   if (self->chapter == NULL || self->block < 0)
     return;
-  exercise = heapglass_chapter_get_block (self->chapter, (guint) self->block);
+  exercise = heapglass_chapter_get_block (self->chapter, (guint)self->block);
   if (exercise == NULL || exercise->solution < 0)
     return;
-  solution = heapglass_chapter_get_block (self->chapter, (guint) exercise->solution);
+  solution = heapglass_chapter_get_block (self->chapter, (guint)exercise->solution);
   if (solution == NULL)
     return;
 
@@ -963,7 +959,7 @@ heapglass_window_reveal_solution (HeapglassWindow *self)
   gtk_widget_set_visible (self->reveal_button, FALSE);
   gtk_revealer_set_reveal_child (self->note_revealer, solution->calls_nothing);
   if (typed != NULL && *typed != '\0' && !g_str_equal (typed, solution->code))
-    show_toast (self, _("Your code is kept: choose the exercise again to get it back"));
+    show_toast (self, _ ("Your code is kept: choose the exercise again to get it back"));
 }
 
 void
@@ -977,7 +973,7 @@ heapglass_window_set_code (HeapglassWindow *self, const char *code, const char *
   self->showing_solution = FALSE;
   gtk_revealer_set_reveal_child (self->exercise_revealer, FALSE);
   gtk_revealer_set_reveal_child (self->note_revealer, heapglass_code_calls_nothing (code));
-  show_code (self, code, file_name != NULL ? file_name : _("Program"),
+  show_code (self, code, file_name != NULL ? file_name : _ ("Program"),
              file_name != NULL ? file_name : "program.py", NULL);
 }
 
@@ -1099,7 +1095,7 @@ fill_recent_list (HeapglassWindow *self)
       gtk_list_box_append (self->recent_list, row);
       shown++;
     }
-  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+  g_list_free_full (items, (GDestroyNotify)gtk_recent_info_unref);
   gtk_widget_set_visible (GTK_WIDGET (self->recent_list), shown > 0);
 }
 
@@ -1143,14 +1139,14 @@ on_export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 
       export_options_init (self, &options);
       if (path == NULL)
-        show_toast (self, _("Export needs a local file"));
-      else if (!heapglass_export_trace (self->trace, path, request->first, request->last,
-                                        &options, &error))
+        show_toast (self, _ ("Export needs a local file"));
+      else if (!heapglass_export_trace (self->trace, path, request->first, request->last, &options,
+                                        &error))
         show_banner (self, BANNER_ERROR, error->message, FALSE);
       else
         {
           g_autofree char *base = g_path_get_basename (path);
-          g_autofree char *text = g_strdup_printf (_("Exported %s"), base);
+          g_autofree char *text = g_strdup_printf (_ ("Exported %s"), base);
 
           show_toast (self, text);
         }
@@ -1169,12 +1165,11 @@ ask_export_file (HeapglassWindow *self, guint first, guint last)
   g_autofree char *name = NULL;
   GtkFileFilter *filter;
 
-  chooser = gtk_file_chooser_native_new (first == last ? _("Export This Step")
-                                                       : _("Export Steps"),
-                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Export"), _("_Cancel"));
+  chooser = gtk_file_chooser_native_new (
+      first == last ? _ ("Export This Step") : _ ("Export Steps"), GTK_WINDOW (self),
+      GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
   filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("PNG, SVG or PDF"));
+  gtk_file_filter_set_name (filter, _ ("PNG, SVG or PDF"));
   gtk_file_filter_add_suffix (filter, "png");
   gtk_file_filter_add_suffix (filter, "svg");
   gtk_file_filter_add_suffix (filter, "pdf");
@@ -1204,8 +1199,8 @@ on_range_response (AdwMessageDialog *dialog, const char *response, gpointer user
 
   if (g_strcmp0 (response, "export") == 0)
     {
-      guint first = (guint) gtk_spin_button_get_value_as_int (from);
-      guint last = (guint) gtk_spin_button_get_value_as_int (to);
+      guint first = (guint)gtk_spin_button_get_value_as_int (from);
+      guint last = (guint)gtk_spin_button_get_value_as_int (to);
 
       ask_export_file (self, MIN (first, last), MAX (first, last));
     }
@@ -1215,23 +1210,23 @@ static void
 ask_export_range (HeapglassWindow *self)
 {
   guint n = n_steps (self);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Export a Range of Steps"),
-                                              _("A PDF gets one page per step; PNG and SVG get "
-                                                "one numbered file per step."));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Export a Range of Steps"),
+                                              _ ("A PDF gets one page per step; PNG and SVG get "
+                                                 "one numbered file per step."));
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *from = gtk_spin_button_new_with_range (1, MAX (n, 1), 1);
   GtkWidget *to = gtk_spin_button_new_with_range (1, MAX (n, 1), 1);
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (from), 1);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (to), MAX (self->step, 1));
-  gtk_box_append (GTK_BOX (box), gtk_label_new (_("From step")));
+  gtk_box_append (GTK_BOX (box), gtk_label_new (_ ("From step")));
   gtk_box_append (GTK_BOX (box), from);
-  gtk_box_append (GTK_BOX (box), gtk_label_new (_("to")));
+  gtk_box_append (GTK_BOX (box), gtk_label_new (_ ("to")));
   gtk_box_append (GTK_BOX (box), to);
   gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "export", _("_Export…"), NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "export",
+                                    _ ("_Export…"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "export",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "export");
@@ -1257,8 +1252,8 @@ render_diagram_texture (HeapglassWindow *self)
   if (scene == NULL)
     return NULL;
   heapglass_scene_get_extents (scene, &x, &y, &width, &height);
-  w = MAX (1, (int) ceil (width * scale));
-  h = MAX (1, (int) ceil (height * scale));
+  w = MAX (1, (int)ceil (width * scale));
+  h = MAX (1, (int)ceil (height * scale));
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
   cr = cairo_create (surface);
   cairo_scale (cr, scale, scale);
@@ -1272,10 +1267,10 @@ render_diagram_texture (HeapglassWindow *self)
   cairo_surface_flush (surface);
 
   stride = cairo_image_surface_get_stride (surface);
-  bytes = g_bytes_new (cairo_image_surface_get_data (surface), (gsize) stride * (gsize) h);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface), (gsize)stride * (gsize)h);
   cairo_surface_destroy (surface);
   /* cairo's ARGB32 is premultiplied BGRA in memory on little-endian: GDK_MEMORY_DEFAULT. */
-  return gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes, (gsize) stride);
+  return gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes, (gsize)stride);
 }
 
 /* ---- actions ------------------------------------------------------------------------------- */
@@ -1293,11 +1288,11 @@ update_actions (HeapglassWindow *self)
 
   if (self->chapter != NULL && self->block >= 0 && !self->showing_solution)
     {
-      const HeapglassChapterBlock *block = heapglass_chapter_get_block (self->chapter,
-                                                                        (guint) self->block);
+      const HeapglassChapterBlock *block
+          = heapglass_chapter_get_block (self->chapter, (guint)self->block);
 
-      has_solution = block != NULL && block->kind == HEAPGLASS_BLOCK_EXERCISE
-                     && block->solution >= 0;
+      has_solution
+          = block != NULL && block->kind == HEAPGLASS_BLOCK_EXERCISE && block->solution >= 0;
     }
 
   gtk_widget_action_set_enabled (widget, "win.run", !running);
@@ -1343,10 +1338,10 @@ win_open (GtkWidget *widget, const char *action_name, GVariant *param)
   GtkFileChooserNative *chooser;
   GtkFileFilter *filter;
 
-  chooser = gtk_file_chooser_native_new (_("Open a Python File or a Chapter"), GTK_WINDOW (widget),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  chooser = gtk_file_chooser_native_new (_ ("Open a Python File or a Chapter"), GTK_WINDOW (widget),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Open"), _ ("_Cancel"));
   filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("Python files and chapters"));
+  gtk_file_filter_set_name (filter, _ ("Python files and chapters"));
   gtk_file_filter_add_suffix (filter, "py");
   gtk_file_filter_add_suffix (filter, "md");
   gtk_file_filter_add_suffix (filter, "txt");
@@ -1439,7 +1434,7 @@ win_copy_diagram (GtkWidget *widget, const char *action_name, GVariant *param)
   if (texture == NULL)
     return;
   gdk_clipboard_set_texture (gtk_widget_get_clipboard (widget), texture);
-  show_toast (self, _("Diagram copied as an image"));
+  show_toast (self, _ ("Diagram copied as an image"));
 }
 
 static void
@@ -1501,8 +1496,7 @@ on_inspector_jump (HeapglassInspector *inspector, guint step, HeapglassWindow *s
 }
 
 static void
-on_gutter_pressed (GtkGestureClick *gesture, int n_press, double x, double y,
-                   HeapglassWindow *self)
+on_gutter_pressed (GtkGestureClick *gesture, int n_press, double x, double y, HeapglassWindow *self)
 {
   GtkWidget *gutter = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   GdkModifierType state;
@@ -1516,10 +1510,10 @@ on_gutter_pressed (GtkGestureClick *gesture, int n_press, double x, double y,
   if (!gtk_widget_translate_coordinates (gutter, GTK_WIDGET (self->code_view), x, y, &vx, &vy))
     return;
   gtk_text_view_window_to_buffer_coords (GTK_TEXT_VIEW (self->code_view), GTK_TEXT_WINDOW_WIDGET,
-                                         (int) vx, (int) vy, &bx, &by);
+                                         (int)vx, (int)vy, &bx, &by);
   gtk_text_view_get_line_at_y (GTK_TEXT_VIEW (self->code_view), &iter, by, NULL);
   state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
-  heapglass_window_jump_to_line (self, (guint) gtk_text_iter_get_line (&iter) + 1,
+  heapglass_window_jump_to_line (self, (guint)gtk_text_iter_get_line (&iter) + 1,
                                  (state & GDK_SHIFT_MASK) != 0);
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
@@ -1782,9 +1776,9 @@ heapglass_window_class_init (HeapglassWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = heapglass_window_close_request;
 
   /* "chapter-loaded" (gboolean ok): open_file finished; "run-finished": a run ended. */
-  signals[CHAPTER_LOADED] = g_signal_new ("chapter-loaded", G_TYPE_FROM_CLASS (klass),
-                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                          G_TYPE_BOOLEAN);
+  signals[CHAPTER_LOADED]
+      = g_signal_new ("chapter-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
   signals[RUN_FINISHED] = g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -1793,8 +1787,8 @@ heapglass_window_class_init (HeapglassWindowClass *klass)
   g_type_ensure (HEAPGLASS_TYPE_OUTPUT_PANE);
   g_type_ensure (HEAPGLASS_TYPE_CHAPTER_SIDEBAR);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/heapglass/Heapglass/heapglass-window.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/heapglass/Heapglass/heapglass-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, HeapglassWindow, name)
   BIND (toast_overlay);
   BIND (window_title);
@@ -1849,8 +1843,7 @@ heapglass_window_class_init (HeapglassWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, win_zoom);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, win_zoom);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, win_zoom);
-  gtk_widget_class_install_action (widget_class, "win.reveal-solution", NULL,
-                                   win_reveal_solution);
+  gtk_widget_class_install_action (widget_class, "win.reveal-solution", NULL, win_reveal_solution);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, win_toggle_sidebar);
   gtk_widget_class_install_action (widget_class, "win.close", NULL, win_close);
 }
@@ -1875,8 +1868,8 @@ setup_code_view (HeapglassWindow *self)
   g_signal_connect (click, "pressed", G_CALLBACK (on_gutter_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (gutter), GTK_EVENT_CONTROLLER (click));
   gtk_widget_set_tooltip_text (GTK_WIDGET (gutter),
-                               _("Click a line number: go to the next step that runs it "
-                                 "(Shift+click: the previous one)"));
+                               _ ("Click a line number: go to the next step that runs it "
+                                  "(Shift+click: the previous one)"));
 
   g_signal_connect (self->buffer, "changed", G_CALLBACK (on_buffer_changed), self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
@@ -1906,20 +1899,19 @@ heapglass_window_init (HeapglassWindow *self)
 
   g_signal_connect_object (self->canvas, "selection-changed", G_CALLBACK (on_canvas_selection),
                            self, 0);
-  g_signal_connect_object (self->canvas, "object-activated", G_CALLBACK (on_canvas_selection),
-                           self, 0);
+  g_signal_connect_object (self->canvas, "object-activated", G_CALLBACK (on_canvas_selection), self,
+                           0);
   g_signal_connect_object (self->inspector, "jump-to-step", G_CALLBACK (on_inspector_jump), self,
                            0);
   g_signal_connect_object (self->timeline, "step-requested",
                            G_CALLBACK (on_timeline_step_requested), self, 0);
-  g_signal_connect_object (self->timeline, "notify::speed", G_CALLBACK (on_speed_changed), self,
-                           0);
+  g_signal_connect_object (self->timeline, "notify::speed", G_CALLBACK (on_speed_changed), self, 0);
   g_signal_connect_object (self->output_pane, "input-submitted", G_CALLBACK (on_input_submitted),
                            self, 0);
-  g_signal_connect_object (self->sidebar, "block-activated", G_CALLBACK (on_block_activated),
+  g_signal_connect_object (self->sidebar, "block-activated", G_CALLBACK (on_block_activated), self,
+                           0);
+  g_signal_connect_object (self->recent_list, "row-activated", G_CALLBACK (on_recent_row_activated),
                            self, 0);
-  g_signal_connect_object (self->recent_list, "row-activated",
-                           G_CALLBACK (on_recent_row_activated), self, 0);
   g_signal_connect_object (self->banner_close, "clicked", G_CALLBACK (hide_banner), self,
                            G_CONNECT_SWAPPED);
   g_object_bind_property (self->flap, "reveal-flap", self->sidebar_button, "active",
@@ -1932,6 +1924,6 @@ heapglass_window_init (HeapglassWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), heapglass_application_create_step_shortcuts ());
 
   update_empty_page (self, FALSE);
-  gtk_label_set_text (self->code_title, _("New Program"));
+  gtk_label_set_text (self->code_title, _ ("New Program"));
   update_actions (self);
 }

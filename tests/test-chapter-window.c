@@ -30,7 +30,7 @@ spin_for (guint ms)
 static gboolean
 spin_until (gboolean (*done) (gpointer), gpointer data, double timeout_s)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+  gint64 deadline = g_get_monotonic_time () + (gint64)(timeout_s * G_USEC_PER_SEC);
 
   while (!done (data))
     {
@@ -51,13 +51,13 @@ run_is_over (gpointer data)
 static void
 on_chapter_loaded (HeapglassWindow *window, gboolean ok, gpointer user_data)
 {
-  *(int *) user_data = ok ? 1 : -1;
+  *(int *)user_data = ok ? 1 : -1;
 }
 
 static gboolean
 flag_set (gpointer data)
 {
-  return *(int *) data != 0;
+  return *(int *)data != 0;
 }
 
 /* Saves what the window shows as a PNG (widget paintable → render node → texture). The window
@@ -82,8 +82,7 @@ save_screenshot (GtkWidget *widget, const char *path)
       node = gtk_snapshot_free_to_node (snapshot);
     }
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 }
@@ -129,7 +128,8 @@ static void
 test_exercise2_solution_then_subclass (void)
 {
   HeapglassWindow *window = open_chapter ("HEAPGLASS_SEED_DIR", "stack-and-heap-overview.md");
-  HeapglassChapterSidebar *sidebar = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
+  HeapglassChapterSidebar *sidebar
+      = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
   HeapglassChapter *chapter = heapglass_window_get_chapter (window);
   HeapglassOutputPane *pane = HEAPGLASS_OUTPUT_PANE (heapglass_window_get_output_pane (window));
   HeapglassTrace *trace;
@@ -147,15 +147,15 @@ test_exercise2_solution_then_subclass (void)
   /* Pick Exercise 2: its statement, an empty editor, and a solution to reveal. */
   index = heapglass_chapter_sidebar_find_block (sidebar, "Exercise 2");
   g_assert_cmpint (index, >=, 0);
-  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint) index));
+  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint)index));
   spin_for (50);
   g_assert_cmpint (heapglass_window_get_block (window), ==, index);
   code = heapglass_window_get_code (window);
   g_assert_cmpstr (code, ==, "");
   g_clear_pointer (&code, g_free);
-  exercise = heapglass_chapter_get_block (chapter, (guint) index);
+  exercise = heapglass_chapter_get_block (chapter, (guint)index);
   g_assert_cmpint (exercise->solution, >=, 0);
-  solution = heapglass_chapter_get_block (chapter, (guint) exercise->solution);
+  solution = heapglass_chapter_get_block (chapter, (guint)exercise->solution);
 
   heapglass_window_reveal_solution (window);
   code = heapglass_window_get_code (window);
@@ -180,11 +180,11 @@ test_exercise2_solution_then_subclass (void)
   /* The learner's fix: a list subclass can be weakly referenced. */
   g_assert_nonnull (strstr (code, "list(range(1000))"));
   subclassed = replace (code, "list(range(1000))", "Data(range(1000))");
-  with_class = replace (subclassed, "import weakref\n",
-                        "import weakref\n\nclass Data(list):\n    pass\n");
+  with_class
+      = replace (subclassed, "import weakref\n", "import weakref\n\nclass Data(list):\n    pass\n");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.edit", NULL);
-  g_assert_true (gtk_text_view_get_editable (
-      GTK_TEXT_VIEW (heapglass_window_get_code_view (window))));
+  g_assert_true (
+      gtk_text_view_get_editable (GTK_TEXT_VIEW (heapglass_window_get_code_view (window))));
   gtk_text_buffer_set_text (
       gtk_text_view_get_buffer (GTK_TEXT_VIEW (heapglass_window_get_code_view (window))),
       with_class, -1);
@@ -229,8 +229,7 @@ test_exercise2_solution_then_subclass (void)
     g_assert_cmpuint (del_step, >, 0);
     heapglass_window_set_step (window, del_step);
     spin_for (150);
-    shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "chapter-exercise2-weakref.png",
-                             NULL);
+    shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "chapter-exercise2-weakref.png", NULL);
     save_screenshot (GTK_WIDGET (window), shot);
   }
 
@@ -254,7 +253,8 @@ static void
 test_tour_chain_of_calls (void)
 {
   HeapglassWindow *window = open_chapter ("HEAPGLASS_EXAMPLES_DIR", "heapglass-tour.md");
-  HeapglassChapterSidebar *sidebar = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
+  HeapglassChapterSidebar *sidebar
+      = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
   HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
   HeapglassTrace *trace;
   HeapglassScene *scene;
@@ -265,7 +265,7 @@ test_tour_chain_of_calls (void)
 
   index = heapglass_chapter_sidebar_find_block (sidebar, "Frames › A chain of calls");
   g_assert_cmpint (index, >=, 0);
-  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint) index));
+  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint)index));
   heapglass_window_run (window);
   g_assert_true (spin_until (run_is_over, window, 60));
   spin_for (50);
@@ -335,7 +335,7 @@ run_every_block (const char *dir_variable, const char *name, const char *shot_pr
         continue;
       if (block->kind == HEAPGLASS_BLOCK_SOLUTION)
         {
-          heapglass_window_show_block (window, (guint) block->exercise);
+          heapglass_window_show_block (window, (guint)block->exercise);
           heapglass_window_reveal_solution (window);
         }
       else
@@ -385,15 +385,16 @@ static void
 test_exercise_draft_kept (void)
 {
   HeapglassWindow *window = open_chapter ("HEAPGLASS_EXAMPLES_DIR", "heapglass-tour.md");
-  HeapglassChapterSidebar *sidebar = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (
-      GTK_TEXT_VIEW (heapglass_window_get_code_view (window)));
+  HeapglassChapterSidebar *sidebar
+      = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
+  GtkTextBuffer *buffer
+      = gtk_text_view_get_buffer (GTK_TEXT_VIEW (heapglass_window_get_code_view (window)));
   const char *typed = "items = [1, 2]\nsame = items\n";
   g_autofree char *code = NULL;
   int exercise = heapglass_chapter_sidebar_find_block (sidebar, "Exercise 1");
 
   g_assert_cmpint (exercise, >=, 0);
-  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint) exercise));
+  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint)exercise));
   gtk_text_buffer_set_text (buffer, typed, -1);
   heapglass_window_reveal_solution (window);
   code = heapglass_window_get_code (window);
@@ -405,7 +406,7 @@ test_exercise_draft_kept (void)
   g_assert_cmpstr (code, !=, typed);
   g_clear_pointer (&code, g_free);
 
-  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint) exercise));
+  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint)exercise));
   code = heapglass_window_get_code (window);
   g_assert_cmpstr (code, ==, typed);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -427,14 +428,16 @@ test_tour_dark_and_preferences (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   window = open_chapter ("HEAPGLASS_EXAMPLES_DIR", "heapglass-tour.md");
   sidebar = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
-  index = heapglass_chapter_sidebar_find_block (sidebar, "Names and Objects › Two names, one object");
+  index
+      = heapglass_chapter_sidebar_find_block (sidebar, "Names and Objects › Two names, one object");
   g_assert_cmpint (index, >=, 0);
-  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint) index));
+  g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint)index));
   heapglass_window_run (window);
   g_assert_true (spin_until (run_is_over, window, 60));
   heapglass_window_jump_to_line (window, 4, FALSE);
   spin_for (100);
-  g_assert_true (heapglass_canvas_get_dark (HEAPGLASS_CANVAS (heapglass_window_get_canvas (window))));
+  g_assert_true (
+      heapglass_canvas_get_dark (HEAPGLASS_CANVAS (heapglass_window_get_canvas (window))));
   shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "tour-dark.png", NULL);
   save_screenshot (GTK_WIDGET (window), shot);
 

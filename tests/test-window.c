@@ -22,7 +22,7 @@ static gint64 longest_iteration_us;
 static gboolean
 spin_until (gboolean (*done) (gpointer), gpointer data, double timeout_s)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+  gint64 deadline = g_get_monotonic_time () + (gint64)(timeout_s * G_USEC_PER_SEC);
 
   while (!done (data))
     {
@@ -95,19 +95,18 @@ save_screenshot (GtkWidget *widget, const char *path)
       node = gtk_snapshot_free_to_node (snapshot);
     }
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 }
 
-static const char aliasing_code[] = "def process():\n"       /* 1 */
-                                    "    x = [1, 2, 3]\n"     /* 2 */
-                                    "    y = x\n"             /* 3 */
-                                    "    return y\n"          /* 4 */
-                                    "\n"                      /* 5 */
-                                    "result = process()\n"    /* 6 */
-                                    "print(len(result))\n";   /* 7 */
+static const char aliasing_code[] = "def process():\n"      /* 1 */
+                                    "    x = [1, 2, 3]\n"   /* 2 */
+                                    "    y = x\n"           /* 3 */
+                                    "    return y\n"        /* 4 */
+                                    "\n"                    /* 5 */
+                                    "result = process()\n"  /* 6 */
+                                    "print(len(result))\n"; /* 7 */
 
 static const HeapglassSceneItem *
 find_frame_item (HeapglassScene *scene, const char *function)
@@ -160,8 +159,7 @@ test_aliasing_one_list_two_names (void)
 
     heapglass_window_run (window);
     g_assert_true (spin_until (diagram_shown, window, 30));
-    g_test_message ("first diagram %.1f ms after Run",
-                    (g_get_monotonic_time () - start) / 1000.0);
+    g_test_message ("first diagram %.1f ms after Run", (g_get_monotonic_time () - start) / 1000.0);
     g_assert_true (spin_until (run_is_over, window, 60));
     spin_for (50);
   }
@@ -224,8 +222,8 @@ test_aliasing_one_list_two_names (void)
   /* Copy the diagram: an image of the scene lands on the clipboard. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-diagram", NULL);
   {
-    GdkContentProvider *content = gdk_clipboard_get_content (
-        gtk_widget_get_clipboard (GTK_WIDGET (window)));
+    GdkContentProvider *content
+        = gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (window)));
     g_auto (GValue) value = G_VALUE_INIT;
     GdkTexture *texture;
 
@@ -475,8 +473,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/ending/syntax-error-marked", test_syntax_error_marked);
   g_test_add_func ("/window/ending/exception-in-banner", test_exception_told_in_banner);
 
-  g_test_add_func ("/window/tracing/main-loop-responsive",
-                   test_main_loop_responsive_while_tracing);
+  g_test_add_func ("/window/tracing/main-loop-responsive", test_main_loop_responsive_while_tracing);
 
   status = g_test_run ();
   g_clear_object (&app);
