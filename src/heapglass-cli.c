@@ -114,7 +114,7 @@ parse_step (const char *text, guint *step)
 static gboolean
 parse_uint (const char *text, guint64 *value)
 {
-  return g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT32, value, NULL);
+  return g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, value, NULL);
 }
 
 static gboolean
@@ -322,12 +322,16 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
            && memory_limit <= 1024 * 1024))
     return bad_arguments (_("--memory-limit wants a number of MiB from 16 (got “%s”)"),
                           o.memory_limit);
-  if (o.stdin_path && !g_file_test (o.stdin_path, G_FILE_TEST_IS_REGULAR))
+  /* Any readable file will do as stdin: /dev/null and FIFOs included, directories not. */
+  if (o.stdin_path
+      && (!g_file_test (o.stdin_path, G_FILE_TEST_EXISTS)
+          || g_file_test (o.stdin_path, G_FILE_TEST_IS_DIR)))
     return bad_arguments (_("%s: no such file for --stdin"), o.stdin_path);
 
   heapglass_run_options_init (&run);
+  /* Steps are numbered with 32 bits in the model: a larger limit means "no step limit". */
   if (o.max_steps)
-    run.max_steps = max_steps;
+    run.max_steps = MIN (max_steps, (guint64)G_MAXUINT32 - 1);
   if (o.timeout)
     run.timeout_s = timeout;
   if (o.memory_limit)
