@@ -77,7 +77,8 @@ struct _HeapglassWindow
   gboolean showing_solution; /* the exercise's solution replaced the learner's code */
   char *script_name;         /* file name the traced program gets ("aliasing.py") */
   char *script_path;         /* the file on disk when the pane holds it unchanged, else NULL */
-  GHashTable *drafts;        /* block index → what the learner typed there (never lost) */
+  GHashTable *drafts; /* "chapter path ␟ block title" → what the learner typed there: kept for
+                         the window's life, across blocks and chapters */
 
   /* the run */
   HeapglassTraceRunner *runner;
@@ -773,6 +774,14 @@ on_speed_changed (HeapglassTimeline *timeline, GParamSpec *pspec, HeapglassWindo
 
 /* ---- chapter and code ----------------------------------------------------------------- */
 
+static char *
+draft_key (HeapglassWindow *self, const HeapglassChapterBlock *block)
+{
+  const char *path = heapglass_chapter_get_path (self->chapter);
+
+  return g_strdup_printf ("%s\x1f%s", path != NULL ? path : "", block->title);
+}
+
 static void
 save_draft (HeapglassWindow *self)
 {
@@ -783,7 +792,7 @@ save_draft (HeapglassWindow *self)
   block = heapglass_chapter_get_block (self->chapter, (guint)self->block);
   /* Only what the learner changed is a draft. */
   if (block != NULL && self->code_edited)
-    g_hash_table_insert (self->drafts, GINT_TO_POINTER (self->block), get_buffer_text (self));
+    g_hash_table_insert (self->drafts, draft_key (self, block), get_buffer_text (self));
 }
 
 static void
@@ -898,7 +907,11 @@ heapglass_window_show_block (HeapglassWindow *self, guint index)
       name = g_path_get_basename (block->file);
     }
 
-  draft = g_hash_table_lookup (self->drafts, GINT_TO_POINTER (index));
+  {
+    g_autofree char *key = draft_key (self, block);
+
+    draft = g_hash_table_lookup (self->drafts, key);
+  }
   show_code (self, draft != NULL ? draft : block->code, short_title (block->title), name, path);
   if (draft != NULL)
     self->code_edited = TRUE;
@@ -998,7 +1011,7 @@ set_chapter (HeapglassWindow *self, HeapglassChapter *chapter)
   guint n_blocks = heapglass_chapter_get_n_blocks (chapter);
   gboolean single = heapglass_chapter_get_format (chapter) == HEAPGLASS_CHAPTER_FORMAT_PYTHON;
 
-  g_hash_table_remove_all (self->drafts);
+  save_draft (self);
   self->block = -1;
   g_set_object (&self->chapter, chapter);
   heapglass_chapter_sidebar_set_chapter (self->sidebar, chapter);
@@ -1884,7 +1897,7 @@ heapglass_window_init (HeapglassWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->block = -1;
-  self->drafts = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->drafts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   self->canvas = HEAPGLASS_CANVAS (heapglass_canvas_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->canvas), TRUE);
