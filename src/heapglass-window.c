@@ -52,6 +52,7 @@ struct _HeapglassWindow
   GtkLabel *code_title;
   GtkLabel *code_state;
   GtkSourceView *code_view;
+  GtkPaned *main_paned;
   GtkStack *canvas_stack;
   GtkWidget *canvas_slot;
   GtkRevealer *inspector_revealer;
@@ -90,6 +91,9 @@ struct _HeapglassWindow
   char *banner_text;
   gboolean loading_code; /* set while the window fills the buffer itself */
   gboolean code_edited;  /* the learner changed the code since the window filled it */
+  gsize shown_out_len;   /* output lengths in the output pane */
+  gsize shown_err_len;
+  gboolean output_shown;
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassWindow, heapglass_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -264,6 +268,7 @@ show_step (HeapglassWindow *self, guint step)
   guint n = n_steps (self);
   guint next_line, prev_line = 0;
   HeapglassEvent event;
+  HeapglassSnapshot *snapshot;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   gsize out_len = 0, err_len = 0;
@@ -301,9 +306,19 @@ show_step (HeapglassWindow *self, guint step)
       gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->code_view), &iter, 0.1, FALSE, 0, 0);
     }
 
-  out = heapglass_trace_get_output (self->trace, 1, step, &out_len);
-  err = heapglass_trace_get_output (self->trace, 2, step, &err_len);
-  heapglass_output_pane_set_output (self->output_pane, out, out_len, err, err_len);
+  /* The output only grows with the step: while scrubbing, most steps print nothing, and the
+   * snapshot's lengths say so without copying the output. */
+  snapshot = heapglass_canvas_get_snapshot (self->canvas);
+  if (snapshot == NULL || snapshot->step != step || snapshot->stdout_len != self->shown_out_len
+      || snapshot->stderr_len != self->shown_err_len || !self->output_shown)
+    {
+      out = heapglass_trace_get_output (self->trace, 1, step, &out_len);
+      err = heapglass_trace_get_output (self->trace, 2, step, &err_len);
+      heapglass_output_pane_set_output (self->output_pane, out, out_len, err, err_len);
+      self->shown_out_len = out_len;
+      self->shown_err_len = err_len;
+      self->output_shown = TRUE;
+    }
 
   if (heapglass_inspector_get_oid (self->inspector) != 0)
     heapglass_inspector_show_object (self->inspector, step,
@@ -371,6 +386,7 @@ clear_trace (HeapglassWindow *self)
   show_inspector (self, FALSE);
   heapglass_timeline_set_trace (self->timeline, NULL);
   heapglass_output_pane_clear (self->output_pane);
+  self->output_shown = FALSE;
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
   gtk_widget_set_visible (self->progress_box, FALSE);
   gtk_spinner_stop (self->spinner);
@@ -798,13 +814,31 @@ save_draft (HeapglassWindow *self)
 static void
 update_title (HeapglassWindow *self)
 {
-  const char *chapter_title
-      = self->chapter != NULL ? heapglass_chapter_get_title (self->chapter) : NULL;
+  AdwWindowTitle *title = ADW_WINDOW_TITLE (self->window_title);
+  const char *path = self->chapter != NULL ? heapglass_chapter_get_path (self->chapter) : NULL;
 
-  adw_window_title_set_title (ADW_WINDOW_TITLE (self->window_title),
-                              chapter_title != NULL ? chapter_title : _ ("Heapglass"));
-  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->window_title),
-                                 self->script_name != NULL ? self->script_name : "");
+  if (self->chapter != NULL
+      && heapglass_chapter_get_format (self->chapter) == HEAPGLASS_CHAPTER_FORMAT_PYTHON
+      && path != NULL)
+    {
+      /* A lone file: its name, and the folder it is in. */
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *base = g_path_get_basename (path);
+      const char *home = g_get_home_dir ();
+      g_autofree char *shown_dir = NULL;
+
+      if (home != NULL && g_str_has_prefix (dir, home) && strcmp (home, "/") != 0)
+        shown_dir = g_strconcat ("~", dir + strlen (home), NULL);
+      else
+        shown_dir = g_strdup (dir);
+      adw_window_title_set_title (title, base);
+      adw_window_title_set_subtitle (title, shown_dir);
+      return;
+    }
+  adw_window_title_set_title (title, self->chapter != NULL
+                                         ? heapglass_chapter_get_title (self->chapter)
+                                         : _ ("Heapglass"));
+  adw_window_title_set_subtitle (title, self->script_name != NULL ? self->script_name : "");
 }
 
 /* The page shown before a run: a welcome with Open and recent files, or, once there is code,
@@ -1015,8 +1049,9 @@ set_chapter (HeapglassWindow *self, HeapglassChapter *chapter)
   self->block = -1;
   g_set_object (&self->chapter, chapter);
   heapglass_chapter_sidebar_set_chapter (self->sidebar, chapter);
-  /* A lone .py needs no list; a chapter opens with its list shown. */
+  /* A lone .py needs no list, and its code gets the room; a chapter opens with its list. */
   adw_flap_set_reveal_flap (self->flap, !single && n_blocks > 0);
+  gtk_paned_set_position (self->main_paned, single ? 500 : 380);
   if (n_blocks > 0)
     heapglass_window_show_block (self, 0);
   update_actions (self);
@@ -1825,6 +1860,7 @@ heapglass_window_class_init (HeapglassWindowClass *klass)
   BIND (code_title);
   BIND (code_state);
   BIND (code_view);
+  BIND (main_paned);
   BIND (canvas_stack);
   BIND (canvas_slot);
   BIND (inspector_revealer);
