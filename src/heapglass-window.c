@@ -835,9 +835,8 @@ update_title (HeapglassWindow *self)
       adw_window_title_set_subtitle (title, shown_dir);
       return;
     }
-  adw_window_title_set_title (title, self->chapter != NULL
-                                         ? heapglass_chapter_get_title (self->chapter)
-                                         : _ ("Heapglass"));
+  adw_window_title_set_title (
+      title, self->chapter != NULL ? heapglass_chapter_get_title (self->chapter) : _ ("Heapglass"));
   adw_window_title_set_subtitle (title, self->script_name != NULL ? self->script_name : "");
 }
 
@@ -1166,6 +1165,26 @@ export_options_init (HeapglassWindow *self, HeapglassExportOptions *options)
     options->inline_values = g_settings_get_boolean (self->settings, "inline-small-values");
 }
 
+gboolean
+heapglass_window_export (HeapglassWindow *self, const char *path, guint first, guint last,
+                         GError **error)
+{
+  HeapglassExportOptions options;
+
+  g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->trace == NULL || n_steps (self) == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _ ("There is no trace to export: run the program first"));
+      return FALSE;
+    }
+  export_options_init (self, &options);
+  return heapglass_export_trace (self->trace, path, first, last, &options, error);
+}
+
 typedef struct
 {
   HeapglassWindow *self;
@@ -1183,13 +1202,10 @@ on_export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr (GError) error = NULL;
-      HeapglassExportOptions options;
 
-      export_options_init (self, &options);
       if (path == NULL)
         show_toast (self, _ ("Export needs a local file"));
-      else if (!heapglass_export_trace (self->trace, path, request->first, request->last, &options,
-                                        &error))
+      else if (!heapglass_window_export (self, path, request->first, request->last, &error))
         show_banner (self, BANNER_ERROR, error->message, FALSE);
       else
         {

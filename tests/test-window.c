@@ -236,6 +236,31 @@ test_aliasing_one_list_two_names (void)
     g_assert_cmpint (gdk_texture_get_height (texture), >, 50);
   }
 
+  /* Export this step as PNG and the whole run as a PDF, as the export menu does. */
+  {
+    const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *png = g_build_filename (dir, "window-export-step.png", NULL);
+    g_autofree char *pdf = g_build_filename (dir, "window-export-run.pdf", NULL);
+    g_autoptr (GError) error = NULL;
+    g_autofree char *head = NULL;
+    gsize len = 0;
+
+    g_assert_true (heapglass_window_export (window, png, step, step, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (png, &head, &len, NULL));
+    g_assert_cmpuint (len, >, 8);
+    g_assert_cmpmem (head, 8, "\x89PNG\r\n\x1a\n", 8);
+    g_clear_pointer (&head, g_free);
+    g_assert_true (
+        heapglass_window_export (window, pdf, 1, heapglass_trace_get_n_steps (trace), &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (pdf, &head, &len, NULL));
+    g_assert_cmpmem (head, 5, "%PDF-", 5);
+    g_clear_pointer (&head, g_free);
+    g_assert_false (heapglass_window_export (window, "/nonexistent/dir/x.png", 1, 1, &error));
+    g_assert_nonnull (error);
+  }
+
   /* Step back: `y = x` is about to run again, `x = [1, 2, 3]` just ran. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-back", NULL);
   spin_for (20);
