@@ -33,13 +33,21 @@
 #define PREPARE_SAMPLES 20000 /* snapshots prepare() takes at most per call */
 #define CELL 128.0            /* spatial index cell */
 #define FRAME_MARKER_STEP 100 /* frames a click on "… N frames …" reveals */
+#define MAX_SPANS 4           /* runs of visibility remembered per object (closest ones merge) */
 
 typedef struct
 {
   guint64 oid;
   double x, y, w, h;   /* reserved footprint (the largest box seen so far) */
-  guint born, died;    /* steps [born, died) during which the space is taken */
-  guint last_seen;     /* the last step it was shown at (in the steps walked so far) */
+  guint born, died;    /* first step shown; step after it was freed (G_MAXUINT: never) */
+  /* When the space is taken: the runs of steps [from, to) at which prepare() saw it shown (a
+   * deep recursion's int is shown on the way down and again on the way up, and may share its
+   * place with others in between), or for a first-sight placement the one run [born, died). */
+  guint n_spans;
+  struct
+  {
+    guint from, to;
+  } spans[MAX_SPANS];
   gboolean placed;
   guint order;         /* discovery order: placement order within one prepare */
   /* The first referrer: a frame name at an absolute anchor, or a slot of a container. */
@@ -63,6 +71,7 @@ struct _HeapglassLayout
   GHashTable *grid;       /* cell key → GPtrArray of Placement * */
   guint retire_before;    /* during prepare(): placements dead before this step are dropped from
                              the grid, nothing born earlier will be placed any more */
+  guint walk_stride;      /* steps between two snapshots prepare() walks (1: every step) */
   GHashTable *scene_grid; /* cell key → GArray of OBJECT item indices of the scene being built */
   guint next_order;
 
@@ -680,9 +689,19 @@ grid_insert (HeapglassLayout *self, Placement *p)
 }
 
 /* A placed object whose (padded) space meets the rectangle while both are alive, or NULL. */
+static gboolean
+spans_overlap (const Placement *a, const Placement *b)
+{
+  for (guint i = 0; i < a->n_spans; i++)
+    for (guint j = 0; j < b->n_spans; j++)
+      if (a->spans[i].from < b->spans[j].to && b->spans[j].from < a->spans[i].to)
+        return TRUE;
+  return FALSE;
+}
+
 static Placement *
-grid_collision (HeapglassLayout *self, double x, double y, double w, double h, guint born,
-                guint died, double *lowest_bottom)
+grid_collision (HeapglassLayout *self, double x, double y, double w, double h, const Placement *q,
+                double *lowest_bottom)
 {
   double x0 = x - GAP, y0 = y - GAP, x1 = x + w + GAP, y1 = y + h + GAP;
   int cx0 = (int) floor (x0 / CELL), cx1 = (int) floor (x1 / CELL);
@@ -700,12 +719,12 @@ grid_collision (HeapglassLayout *self, double x, double y, double w, double h, g
           {
             Placement *p = list->pdata[i];
 
-            if (p->died <= self->retire_before)
+            if (p->n_spans > 0 && p->spans[p->n_spans - 1].to <= self->retire_before)
               {
                 g_ptr_array_remove_index_fast (list, i--);
                 continue;
               }
-            if (p->born >= died || born >= p->died)
+            if (!spans_overlap (p, q))
               continue;
             if (p->x >= x1 || p->x + p->w <= x0 || p->y >= y1 || p->y + p->h <= y0)
               continue;
@@ -780,8 +799,7 @@ place (HeapglassLayout *self, Placement *p)
 
               if (cost >= best_cost)
                 break;
-              blocker = grid_collision (self, x, y, p->w, p->h, p->born, p->died,
-                                        tries == 0 ? &next_y : NULL);
+              blocker = grid_collision (self, x, y, p->w, p->h, p, tries == 0 ? &next_y : NULL);
               if (blocker == NULL)
                 {
                   best_cost = cost;
@@ -815,9 +833,18 @@ place_pending (HeapglassLayout *self, gboolean in_order)
        * until it was last shown (an int kept alive by the hidden tail of a long list no longer
        * holds a place). And it meets objects in step order, so whatever ended before this one
        * was born can never be in the way again. */
-      if (in_order)
-        p->died = MIN (p->died, p->last_seen + 1);
-      self->retire_before = in_order ? p->born : 0;
+      if (in_order && p->n_spans > 0)
+        {
+          for (guint k = 0; k < p->n_spans; k++)
+            p->spans[k].to = MIN (p->spans[k].to, p->died);
+        }
+      else
+        {
+          p->n_spans = 1;
+          p->spans[0].from = p->born;
+          p->spans[0].to = p->died;
+        }
+      self->retire_before = in_order ? p->spans[0].from : 0;
       place (self, p);
     }
   self->retire_before = 0;
@@ -854,6 +881,42 @@ index_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot)
                          (gpointer) &snapshot->objects[i]);
 }
 
+/* Notes that an object not yet placed is shown at `step` (steps come in order in prepare()). */
+static void
+record_shown (HeapglassLayout *self, Placement *p, guint step)
+{
+  guint stride = MAX (self->walk_stride, 1);
+
+  if (p->n_spans > 0 && step >= p->spans[p->n_spans - 1].from &&
+      step <= p->spans[p->n_spans - 1].to + stride - 1)
+    {
+      p->spans[p->n_spans - 1].to = MAX (p->spans[p->n_spans - 1].to, step + 1);
+      return;
+    }
+  if (p->n_spans > 0 && step < p->spans[p->n_spans - 1].from)
+    {
+      /* out of order (a scene built between two prepares): widen the first run */
+      p->spans[0].from = MIN (p->spans[0].from, step);
+      return;
+    }
+  if (p->n_spans == MAX_SPANS)
+    {
+      /* Full: merge the two runs with the smallest gap between them. */
+      guint best = 0;
+
+      for (guint i = 1; i + 1 < MAX_SPANS; i++)
+        if (p->spans[i + 1].from - p->spans[i].to < p->spans[best + 1].from - p->spans[best].to)
+          best = i;
+      p->spans[best].to = p->spans[best + 1].to;
+      memmove (&p->spans[best + 1], &p->spans[best + 2],
+               sizeof p->spans[0] * (MAX_SPANS - best - 2));
+      p->n_spans--;
+    }
+  p->spans[p->n_spans].from = step;
+  p->spans[p->n_spans].to = step + 1;
+  p->n_spans++;
+}
+
 /* Notes a reference to `oid`; returns TRUE when it is met for the first time this step. */
 static gboolean
 discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, double anchor_x,
@@ -878,7 +941,7 @@ discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, do
        * in prepare() that makes births come in order, so dead neighbours can be retired. */
       p->born = step;
       p->died = obj->freed_step ? obj->freed_step + 1 : G_MAXUINT;
-      p->last_seen = step;
+      record_shown (self, p, step);
       p->parent_oid = parent_oid;
       p->anchor_x = anchor_x;
       p->anchor_y = anchor_y;
@@ -889,7 +952,8 @@ discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, do
     }
   else
     {
-      p->last_seen = MAX (p->last_seen, step);
+      if (!p->placed)
+        record_shown (self, p, step);
       if (obj->freed_step && p->died == G_MAXUINT)
         p->died = obj->freed_step + 1; /* learnt later while the trace was still arriving */
       if (step < p->born && p->placed)
@@ -999,7 +1063,8 @@ walk_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray 
         {
           Visit visit = { obj, g_hash_table_lookup (self->placements, &obj->oid) };
 
-          visit.placement->last_seen = MAX (visit.placement->last_seen, snapshot->step);
+          if (!visit.placement->placed)
+            record_shown (self, visit.placement, snapshot->step);
           g_hash_table_add (self->visited, (gpointer) &obj->oid);
           g_array_append_val (queue, visit);
         }
@@ -1042,6 +1107,7 @@ heapglass_layout_prepare (HeapglassLayout *self, HeapglassTrace *trace, guint la
   first = self->prepared_step + 1;
   /* Big traces are sampled: objects the samples miss are placed on first sight instead. */
   stride = MAX (1, (last_step - first + 1 + PREPARE_SAMPLES - 1) / PREPARE_SAMPLES);
+  self->walk_stride = stride;
   queue = g_array_new (FALSE, FALSE, sizeof (Visit));
   for (guint step = first; step <= last_step; step += stride)
     {
@@ -1057,6 +1123,7 @@ heapglass_layout_prepare (HeapglassLayout *self, HeapglassTrace *trace, guint la
     }
   self->prepared_step = last_step;
   place_pending (self, first == 1);
+  self->walk_stride = 1;
   g_hash_table_remove_all (self->by_oid);
   g_hash_table_remove_all (self->visited);
 }
