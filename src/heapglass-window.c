@@ -561,6 +561,10 @@ on_runner_input_requested (HeapglassTraceRunner *runner, const char *prompt, Hea
   if (n_steps (self) > 0)
     show_step (self, n_steps (self));
   heapglass_output_pane_request_input (self->output_pane, prompt);
+  show_banner (self, BANNER_INFO,
+               _ ("The program is waiting for input: type a line below the output and press "
+                  "Enter."),
+               FALSE);
 }
 
 static void
@@ -572,6 +576,8 @@ on_input_submitted (HeapglassOutputPane *pane, const char *line, HeapglassWindow
     return;
   if (!heapglass_trace_runner_send_input (self->runner, line, &error))
     show_toast (self, error->message);
+  else
+    hide_banner (self);
 }
 
 static void

@@ -368,6 +368,15 @@ test_input_prompt_answered (void)
   heapglass_window_run (window);
   g_assert_true (spin_until (is_asking, pane, 30));
   g_assert_true (heapglass_window_is_running (window));
+  {
+    g_autofree char *shot
+        = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                            "window-input.png", NULL);
+
+    spin_for (400); /* the entry slides in */
+    g_assert_nonnull (heapglass_window_get_banner_text (window));
+    save_screenshot (GTK_WIDGET (window), shot);
+  }
   heapglass_output_pane_submit_input (pane, "Ada");
   g_assert_true (spin_until (run_is_over, window, 30));
   spin_for (50);
