@@ -207,6 +207,18 @@ write (int fd, const void *data, size_t len)
   return real_write (fd, data, len);
 }
 
+/* Our own descriptors live far above the program's: a plain run has nothing open beyond 0, 1
+ * and 2, so the program's os.open() must get 3 as it would there. */
+static int
+move_high (int fd)
+{
+  int high = fcntl (fd, F_DUPFD_CLOEXEC, 900);
+  if (high < 0)
+    return fd;
+  close (fd);
+  return high;
+}
+
 static int
 capture_output (void)
 {
@@ -218,11 +230,13 @@ capture_output (void)
       if (dup2 (p[1], stream) < 0)
         return 0;
       close (p[1]);
-      out_rd[stream] = p[0];
-      fcntl (p[0], F_SETFL, O_NONBLOCK);
+      out_rd[stream] = move_high (p[0]);
+      fcntl (out_rd[stream], F_SETFL, O_NONBLOCK);
     }
   if (pipe2 (wake_pipe, O_CLOEXEC) < 0)
     return 0;
+  wake_pipe[0] = move_high (wake_pipe[0]);
+  wake_pipe[1] = move_high (wake_pipe[1]);
 
   pthread_attr_t attr;
   pthread_attr_init (&attr);
@@ -972,7 +986,7 @@ main (int argc, char **argv)
                hg_tracer.stream_fd);
       return 2;
     }
-  fcntl (hg_tracer.stream_fd, F_SETFD, FD_CLOEXEC);
+  hg_tracer.stream_fd = move_high (hg_tracer.stream_fd);
 
   const char *script = argv[i];
   char *script_abs = absolute_path (script);
