@@ -416,14 +416,27 @@ inspector_update (HeapglassInspector *self)
   self->previous_change = self->next_change = 0;
   if (changes != NULL)
     {
-      for (guint i = 0; i < changes->len; i++)
+      /* Ascending steps: binary search for the first change after this step (a list appended
+       * to a million times has a million changes, and this runs at every step). */
+      const guint *steps = (const guint *)(gpointer)changes->data;
+      guint lo = 0, hi = changes->len;
+      while (lo < hi)
         {
-          guint s = g_array_index (changes, guint, i);
-          if (s < self->step)
-            self->previous_change = s;
-          else if (s > self->step && self->next_change == 0)
-            self->next_change = s;
+          guint mid = lo + (hi - lo) / 2;
+          if (steps[mid] <= self->step)
+            lo = mid + 1;
+          else
+            hi = mid;
         }
+      if (lo < changes->len)
+        self->next_change = steps[lo];
+      /* lo - 1 is the last change at or before this step; skip one at this very step. */
+      for (guint i = lo; i > 0; i--)
+        if (steps[i - 1] < self->step)
+          {
+            self->previous_change = steps[i - 1];
+            break;
+          }
       g_autofree char *count
           = g_strdup_printf (ngettext ("Created or changed at %u step",
                                        "Created or changed at %u steps", changes->len),
