@@ -1680,6 +1680,13 @@ heapglass_window_get_marked_lines (HeapglassWindow *self, guint *next_line, guin
     *prev_line = find_mark_line (self, MARK_PREV);
 }
 
+guint
+heapglass_window_get_error_line (HeapglassWindow *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), 0);
+  return find_mark_line (self, MARK_ERROR);
+}
+
 const char *
 heapglass_window_get_banner_text (HeapglassWindow *self)
 {

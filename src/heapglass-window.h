@@ -49,6 +49,8 @@ HeapglassTrace *heapglass_window_get_trace (HeapglassWindow *self);
 /* Lines carrying the code pane's marks: the line about to run (strong) and the line just run
  * (light); 0 when unmarked. */
 void heapglass_window_get_marked_lines (HeapglassWindow *self, guint *next_line, guint *prev_line);
+/* The line carrying the error mark (a SyntaxError's line, or the line raising at this step); 0. */
+guint heapglass_window_get_error_line (HeapglassWindow *self);
 /* The ending message shown in the banner, NULL when the banner is hidden. */
 const char *heapglass_window_get_banner_text (HeapglassWindow *self);
 

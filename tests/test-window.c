@@ -284,6 +284,21 @@ test_aliasing_one_list_two_names (void)
   heapglass_window_get_marked_lines (window, &next_line, NULL);
   g_assert_cmpuint (next_line, ==, 2);
 
+  /* Step over the call on line 6: the next step is line 7, back in the module. */
+  heapglass_window_set_step (window, heapglass_trace_find_line (trace, 6, 0, FALSE));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-over", NULL);
+  spin_for (20);
+  heapglass_window_get_marked_lines (window, &next_line, NULL);
+  g_assert_cmpuint (next_line, ==, 7);
+  g_assert_cmpuint (heapglass_trace_get_step_depth (trace, heapglass_window_get_step (window)), ==,
+                    1);
+  /* Step out of process(): from inside it, the next step is back in the module. */
+  heapglass_window_set_step (window, heapglass_trace_find_line (trace, 3, 0, FALSE));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-out", NULL);
+  spin_for (20);
+  g_assert_cmpuint (heapglass_trace_get_step_depth (trace, heapglass_window_get_step (window)), ==,
+                    1);
+
   /* Play runs forward by itself to the end. */
   heapglass_window_set_step (window, 1);
   heapglass_timeline_set_speed (HEAPGLASS_TIMELINE (heapglass_window_get_timeline (window)), 50);
@@ -405,6 +420,8 @@ test_syntax_error_marked (void)
                    HG_END_SYNTAX_ERROR);
   g_assert_nonnull (heapglass_window_get_banner_text (window));
   g_assert_nonnull (strstr (heapglass_window_get_banner_text (window), "SyntaxError"));
+  /* The line is marked in the code (Python reports the unclosed bracket's line). */
+  g_assert_cmpuint (heapglass_window_get_error_line (window), >=, 2);
   /* Nothing typed is lost, and the learner can fix it at once. */
   code = heapglass_window_get_code (window);
   g_assert_cmpstr (code, ==, "x = 1\ny = (2,\nprint(x\n");
