@@ -682,6 +682,16 @@ heapglass_window_run (HeapglassWindow *self)
 
   if (is_running (self))
     return;
+  {
+    g_autofree char *text = get_buffer_text (self);
+
+    if (g_strstrip (text)[0] == '\0')
+      {
+        show_toast (self, _ ("Write some code first, then Run it"));
+        gtk_widget_grab_focus (GTK_WIDGET (self->code_view));
+        return;
+      }
+  }
 
   /* An unchanged file on disk runs where it is (its neighbours stay reachable); anything else
    * is written out first. */
