@@ -971,7 +971,7 @@ main (int argc, char **argv)
       else if (strncmp (a, "--memory-limit=", 15) == 0 && parse_u64 (v, &value) && value < UINT_MAX)
         hg_tracer.memory_limit_mib = (unsigned)value;
       else if (strncmp (a, "--max-output=", 13) == 0 && parse_u64 (v, &value))
-        hg_tracer.max_output = value;
+        hg_tracer.max_output = value ? value : UINT64_MAX; /* 0: no limit */
       else if (strncmp (a, "--max-items=", 12) == 0 && parse_u64 (v, &value) && value > 0
                && value <= 100000)
         hg_tracer.max_items = (unsigned)value;
