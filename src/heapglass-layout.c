@@ -667,28 +667,30 @@ cell_key (int cx, int cy)
   return ((guint) CLAMP (cx, 0, 0xffff) << 16) | (guint) CLAMP (cy, 0, 0xffff);
 }
 
-static void
-grid_insert (HeapglassLayout *self, Placement *p)
+/* The spatial index also splits time: a cell lists its placements by bucket of steps, so that a
+ * place used by thousands of short-lived objects (a loop's ints, a deep recursion's arguments)
+ * is checked against the few shown at the same time, not all of them. */
+#define TIME_BUCKET 256
+#define LONG_BUCKETS 64
+
+typedef struct
 {
-  int cx0 = (int) floor (p->x / CELL), cx1 = (int) floor ((p->x + p->w) / CELL);
-  int cy0 = (int) floor (p->y / CELL), cy1 = (int) floor ((p->y + p->h) / CELL);
+  GPtrArray *all;      /* every placement in the cell */
+  GPtrArray *lasting;  /* placements with a run longer than LONG_BUCKETS buckets */
+  GHashTable *buckets; /* bucket → GPtrArray of placements shown during it */
+} GridCell;
 
-  for (int cx = cx0; cx <= cx1; cx++)
-    for (int cy = cy0; cy <= cy1; cy++)
-      {
-        gpointer key = GUINT_TO_POINTER (cell_key (cx, cy));
-        GPtrArray *list = g_hash_table_lookup (self->grid, key);
+static void
+grid_cell_free (gpointer data)
+{
+  GridCell *cell = data;
 
-        if (list == NULL)
-          {
-            list = g_ptr_array_new ();
-            g_hash_table_insert (self->grid, key, list);
-          }
-        g_ptr_array_add (list, p);
-      }
+  g_ptr_array_unref (cell->all);
+  g_ptr_array_unref (cell->lasting);
+  g_hash_table_unref (cell->buckets);
+  g_free (cell);
 }
 
-/* A placed object whose (padded) space meets the rectangle while both are alive, or NULL. */
 static gboolean
 spans_overlap (const Placement *a, const Placement *b)
 {
@@ -699,6 +701,90 @@ spans_overlap (const Placement *a, const Placement *b)
   return FALSE;
 }
 
+static gboolean
+has_long_span (const Placement *p)
+{
+  for (guint i = 0; i < p->n_spans; i++)
+    if (p->spans[i].to == G_MAXUINT ||
+        (p->spans[i].to - 1) / TIME_BUCKET - p->spans[i].from / TIME_BUCKET > LONG_BUCKETS)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+grid_insert (HeapglassLayout *self, Placement *p)
+{
+  int cx0 = (int) floor (p->x / CELL), cx1 = (int) floor ((p->x + p->w) / CELL);
+  int cy0 = (int) floor (p->y / CELL), cy1 = (int) floor ((p->y + p->h) / CELL);
+  gboolean lasting = has_long_span (p);
+
+  for (int cx = cx0; cx <= cx1; cx++)
+    for (int cy = cy0; cy <= cy1; cy++)
+      {
+        gpointer key = GUINT_TO_POINTER (cell_key (cx, cy));
+        GridCell *cell = g_hash_table_lookup (self->grid, key);
+
+        if (cell == NULL)
+          {
+            cell = g_new0 (GridCell, 1);
+            cell->all = g_ptr_array_new ();
+            cell->lasting = g_ptr_array_new ();
+            cell->buckets = g_hash_table_new_full (NULL, NULL, NULL,
+                                                   (GDestroyNotify) g_ptr_array_unref);
+            g_hash_table_insert (self->grid, key, cell);
+          }
+        g_ptr_array_add (cell->all, p);
+        if (lasting)
+          {
+            g_ptr_array_add (cell->lasting, p);
+            continue;
+          }
+        for (guint i = 0; i < p->n_spans; i++)
+          for (guint b = p->spans[i].from / TIME_BUCKET; b <= (p->spans[i].to - 1) / TIME_BUCKET;
+               b++)
+            {
+              GPtrArray *list = g_hash_table_lookup (cell->buckets, GUINT_TO_POINTER (b + 1));
+
+              if (list == NULL)
+                {
+                  list = g_ptr_array_new ();
+                  g_hash_table_insert (cell->buckets, GUINT_TO_POINTER (b + 1), list);
+                }
+              if (list->len == 0 || list->pdata[list->len - 1] != p)
+                g_ptr_array_add (list, p);
+            }
+      }
+}
+
+/* Checks the placements of one list against the rectangle; see grid_collision(). */
+static Placement *
+list_collision (HeapglassLayout *self, GPtrArray *list, gboolean retire, double x0, double y0,
+                double x1, double y1, const Placement *q, Placement *best, double *lowest_bottom)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      Placement *p = list->pdata[i];
+
+      if (retire && p->n_spans > 0 && p->spans[p->n_spans - 1].to <= self->retire_before)
+        {
+          g_ptr_array_remove_index_fast (list, i--);
+          continue;
+        }
+      if (p->x >= x1 || p->x + p->w <= x0 || p->y >= y1 || p->y + p->h <= y0)
+        continue;
+      if (p == q || !spans_overlap (p, q))
+        continue;
+      /* The rightmost blocker lets the search jump past all of them at once; the highest
+       * bottom edge is where the next row to try starts. */
+      if (best == NULL || p->x + p->w > best->x + best->w)
+        best = p;
+      if (lowest_bottom)
+        *lowest_bottom = MIN (*lowest_bottom, p->y + p->h);
+    }
+  return best;
+}
+
+/* A placed object whose (padded) space meets the rectangle while both are shown, or NULL. */
 static Placement *
 grid_collision (HeapglassLayout *self, double x, double y, double w, double h, const Placement *q,
                 double *lowest_bottom)
@@ -706,35 +792,31 @@ grid_collision (HeapglassLayout *self, double x, double y, double w, double h, c
   double x0 = x - GAP, y0 = y - GAP, x1 = x + w + GAP, y1 = y + h + GAP;
   int cx0 = (int) floor (x0 / CELL), cx1 = (int) floor (x1 / CELL);
   int cy0 = (int) floor (y0 / CELL), cy1 = (int) floor (y1 / CELL);
+  gboolean lasting = has_long_span (q);
   Placement *best = NULL;
 
   for (int cx = cx0; cx <= cx1; cx++)
     for (int cy = cy0; cy <= cy1; cy++)
       {
-        GPtrArray *list = g_hash_table_lookup (self->grid, GUINT_TO_POINTER (cell_key (cx, cy)));
+        GridCell *cell = g_hash_table_lookup (self->grid, GUINT_TO_POINTER (cell_key (cx, cy)));
 
-        if (list == NULL)
+        if (cell == NULL)
           continue;
-        for (guint i = 0; i < list->len; i++)
+        if (lasting)
           {
-            Placement *p = list->pdata[i];
-
-            if (p->n_spans > 0 && p->spans[p->n_spans - 1].to <= self->retire_before)
-              {
-                g_ptr_array_remove_index_fast (list, i--);
-                continue;
-              }
-            if (!spans_overlap (p, q))
-              continue;
-            if (p->x >= x1 || p->x + p->w <= x0 || p->y >= y1 || p->y + p->h <= y0)
-              continue;
-            /* The rightmost blocker lets the search jump past all of them at once; the highest
-             * bottom edge is where the next row to try starts. */
-            if (best == NULL || p->x + p->w > best->x + best->w)
-              best = p;
-            if (lowest_bottom)
-              *lowest_bottom = MIN (*lowest_bottom, p->y + p->h);
+            best = list_collision (self, cell->all, TRUE, x0, y0, x1, y1, q, best, lowest_bottom);
+            continue;
           }
+        best = list_collision (self, cell->lasting, TRUE, x0, y0, x1, y1, q, best, lowest_bottom);
+        for (guint i = 0; i < q->n_spans; i++)
+          for (guint b = q->spans[i].from / TIME_BUCKET; b <= (q->spans[i].to - 1) / TIME_BUCKET;
+               b++)
+            {
+              GPtrArray *list = g_hash_table_lookup (cell->buckets, GUINT_TO_POINTER (b + 1));
+
+              if (list)
+                best = list_collision (self, list, FALSE, x0, y0, x1, y1, q, best, lowest_bottom);
+            }
       }
   return best;
 }
@@ -1827,7 +1909,7 @@ heapglass_layout_init (HeapglassLayout *self)
   self->expanded = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->placements = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   self->pending = g_ptr_array_new ();
-  self->grid = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->grid = g_hash_table_new_full (NULL, NULL, NULL, grid_cell_free);
   self->by_oid = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->visited = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->emitted = g_hash_table_new (g_int64_hash, g_int64_equal);
