@@ -765,6 +765,8 @@ system_exit_status (PyObject *value)
   return status & 0xff;
 }
 
+#define HG_MAX_SOURCE_BYTES (16 * 1024 * 1024)
+
 static int
 run_script (const char *script_abs)
 {
@@ -784,6 +786,18 @@ run_script (const char *script_abs)
       char message[PATH_MAX + 128];
       snprintf (message, sizeof message, "'%s' is a directory, cannot continue", script_abs);
       dprintf (2, "python3: %s\n", message);
+      fclose (fp);
+      hg_finish (HG_END_UNREADABLE, 1, 0, message, 0);
+    }
+  /* CPython would take minutes and gigabytes to compile a source this size; no program a learner
+   * steps through is that long, so refuse it at once rather than end on the memory limit. */
+  if (S_ISREG (st.st_mode) && st.st_size > HG_MAX_SOURCE_BYTES)
+    {
+      char message[PATH_MAX + 128];
+      snprintf (message, sizeof message, "'%s' is too large to trace (%lld MB; the limit is %d MB)",
+                script_abs, (long long) (st.st_size / (1024 * 1024)),
+                HG_MAX_SOURCE_BYTES / (1024 * 1024));
+      dprintf (2, "heapglass-tracer: %s\n", message);
       fclose (fp);
       hg_finish (HG_END_UNREADABLE, 1, 0, message, 0);
     }
