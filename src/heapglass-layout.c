@@ -917,8 +917,16 @@ place_pending (HeapglassLayout *self, gboolean in_order)
        * was born can never be in the way again. */
       if (in_order && p->n_spans > 0)
         {
+          /* A sampled walk knows a run's ends to within the stride: widen them by it. */
+          guint widen = MAX (self->walk_stride, 1) - 1;
+
           for (guint k = 0; k < p->n_spans; k++)
-            p->spans[k].to = MIN (p->spans[k].to, p->died);
+            {
+              p->spans[k].from = p->spans[k].from > widen ? p->spans[k].from - widen : 0;
+              if (p->spans[k].to < G_MAXUINT - widen)
+                p->spans[k].to += widen;
+              p->spans[k].to = MIN (p->spans[k].to, p->died);
+            }
         }
       else
         {
