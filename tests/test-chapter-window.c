@@ -425,7 +425,6 @@ test_tour_dark_and_preferences (void)
   GList *windows;
   int index;
 
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   window = open_chapter ("HEAPGLASS_EXAMPLES_DIR", "heapglass-tour.md");
   sidebar = HEAPGLASS_CHAPTER_SIDEBAR (heapglass_window_get_sidebar (window));
   index
@@ -436,6 +435,29 @@ test_tour_dark_and_preferences (void)
   g_assert_true (spin_until (run_is_over, window, 60));
   heapglass_window_jump_to_line (window, 4, FALSE);
   spin_for (100);
+  {
+    /* Click `bag`: the one list is selected, with both names that refer to it. */
+    HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
+    HeapglassScene *scene = heapglass_canvas_get_scene (canvas);
+    const HeapglassSceneItem *bag = NULL;
+    g_autofree char *light
+        = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "tour-two-names.png", NULL);
+
+    for (guint i = 0; scene != NULL && i < heapglass_scene_get_n_items (scene); i++)
+      {
+        const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
+
+        if (item->kind == HEAPGLASS_SCENE_NAME && g_strcmp0 (item->name, "bag") == 0)
+          bag = item;
+      }
+    g_assert_nonnull (bag);
+    g_assert_true (heapglass_canvas_click_scene_point (canvas, bag->x + bag->width / 2,
+                                                       bag->y + bag->height / 2));
+    spin_for (300);
+    save_screenshot (GTK_WIDGET (window), light);
+  }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  spin_for (200);
   g_assert_true (
       heapglass_canvas_get_dark (HEAPGLASS_CANVAS (heapglass_window_get_canvas (window))));
   shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "tour-dark.png", NULL);
