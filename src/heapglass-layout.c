@@ -53,7 +53,6 @@ typedef struct
   /* The first referrer: a frame name at an absolute anchor, or a slot of a container. */
   guint64 parent_oid;  /* 0: from a frame name */
   double anchor_x, anchor_y; /* frame: absolute slot centre; container: relative to its origin */
-  gboolean below;      /* container slot: place under the container rather than to its right */
 } Placement;
 
 struct _HeapglassLayout
@@ -833,11 +832,6 @@ preferred_position (HeapglassLayout *self, Placement *p, double *px, double *py)
       *px = HEAP_X0;
       *py = p->anchor_y - LABEL_H - VALUE_H / 2;
     }
-  else if (p->below)
-    {
-      *px = parent->x + p->anchor_x - SLOT_W / 2;
-      *py = parent->y + parent->h + 2 * GAP;
-    }
   else
     {
       *px = parent->x + parent->w + 3 * GAP;
@@ -1010,7 +1004,7 @@ record_shown (HeapglassLayout *self, Placement *p, guint step)
 /* Notes a reference to `oid`; returns TRUE when it is met for the first time this step. */
 static gboolean
 discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, double anchor_x,
-          double anchor_y, gboolean below, GArray *queue)
+          double anchor_y, GArray *queue)
 {
   const HeapglassObjectView *obj = lookup (self, oid);
   Placement *p;
@@ -1035,7 +1029,6 @@ discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, do
       p->parent_oid = parent_oid;
       p->anchor_x = anchor_x;
       p->anchor_y = anchor_y;
-      p->below = below;
       p->order = self->next_order++;
       g_hash_table_insert (self->placements, &p->oid, p);
       g_ptr_array_add (self->pending, p);
@@ -1106,7 +1099,7 @@ walk_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray 
           double x, y, w, h;
 
           name_slot_rect (self, box, b, NULL, &x, &y, &w, &h);
-          discover (self, step, frame->oids[b], 0, x + w / 2, y + h / 2, FALSE, queue);
+          discover (self, step, frame->oids[b], 0, x + w / 2, y + h / 2, queue);
         }
     }
 
@@ -1115,7 +1108,6 @@ walk_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray 
       Visit visit = g_array_index (queue, Visit, q);
       const HeapglassObjectView *obj = visit.obj;
       Geometry geom;
-      gboolean below = FALSE;
 
       object_geometry (self, obj, &geom);
       if (first_sight && !visit.placement->placed)
@@ -1138,7 +1130,7 @@ walk_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray 
             continue;
           cell_anchor (obj, cell, &ax, &ay);
           /* `cells` is reused by the next object's geometry only after this loop. */
-          discover (self, step, cell->target, obj->oid, ax, ay, below, queue);
+          discover (self, step, cell->target, obj->oid, ax, ay, queue);
         }
       g_array_set_size (self->cells, 0);
     }

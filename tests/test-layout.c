@@ -355,6 +355,41 @@ test_collapse_deep_stack (void)
   fixture_free (fx);
 }
 
+/* The trace model may leave the middle of a deep stack out of the snapshot itself. */
+static void
+test_collapse_limited_snapshot (void)
+{
+  g_autoptr (HeapglassLayout) layout = heapglass_layout_new ();
+  Fixture *fx = fixture_new (9, 9, 2);
+  g_autoptr (HeapglassScene) scene = NULL;
+  const HeapglassSceneItem *marker;
+  static const char *const names[] = { "n" };
+  HeapglassSnapshot *snapshot;
+
+  fx_frame (fx, 1, "<module>", 5, 0, NULL, NULL, NULL);
+  for (guint i = 1; i < 12; i++)
+    {
+      guint64 oid = 100 + i;
+      guint depth = i < 6 ? i : 50000 - 12 + i;
+
+      fx_int (fx, oid, depth, 1, 0);
+      fx_frame (fx, 1 + depth, "f", 2, 1, names, &oid, NULL);
+    }
+  snapshot = fx_snapshot (fx);
+  snapshot->n_frames_head = 6;
+  snapshot->n_frames_hidden = 50000 - 12;
+  scene = heapglass_layout_build_scene (layout, snapshot);
+  g_assert_cmpuint (count_items (scene, HEAPGLASS_SCENE_FRAME, 0), ==, 12);
+  marker = first_item (scene, HEAPGLASS_SCENE_FRAMES_MARKER);
+  g_assert_nonnull (marker);
+  g_assert_cmpuint (marker->count, ==, 49988);
+  g_assert_cmpuint (marker->first_depth, ==, 6);
+  g_assert_cmpfloat (heapglass_scene_find_frame (scene, 1 + 5)->y, <, marker->y);
+  g_assert_cmpfloat (heapglass_scene_find_frame (scene, 1 + 49994)->y, >, marker->y);
+  assert_no_overlap (scene);
+  fixture_free (fx);
+}
+
 static void
 test_inline_values (void)
 {
@@ -528,6 +563,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/layout/weakref/arrow-gone-after-death", test_weakref_arrow_disappears);
   g_test_add_func ("/layout/collapse/long-list", test_collapse_long_list);
   g_test_add_func ("/layout/collapse/deep-stack", test_collapse_deep_stack);
+  g_test_add_func ("/layout/collapse/limited-snapshot", test_collapse_limited_snapshot);
   g_test_add_func ("/layout/inline-values/small-values-in-slots", test_inline_values);
   g_test_add_func ("/layout/changes/rebound-new-and-freed", test_changes_marked);
   g_test_add_func ("/layout/exception/raising-frame-marked", test_exception_marked);
