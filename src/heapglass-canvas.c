@@ -74,6 +74,10 @@ struct _HeapglassCanvas
 
   guint64 selected_oid;
   FocusKey focus;
+
+  GtkWidget *context_menu;
+  GMenu *object_section; /* the context menu's part about the object under the pointer */
+  guint64 menu_oid;      /* the container under the pointer when the menu opened, 0 if none */
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassCanvas, heapglass_canvas, GTK_TYPE_WIDGET)
@@ -1028,6 +1032,8 @@ heapglass_canvas_size_allocate (GtkWidget *widget, int width, int height, int ba
 {
   HeapglassCanvas *self = HEAPGLASS_CANVAS (widget);
 
+  gtk_popover_present (GTK_POPOVER (self->context_menu));
+
   if (self->scene != NULL && !self->view_placed && width > 0)
     {
       canvas_place_view_at_origin (self);
@@ -1069,6 +1075,12 @@ on_click_released (GtkGestureClick *gesture, int n_press, double x, double y, He
 static void
 on_drag_begin (GtkGestureDrag *gesture, double x, double y, HeapglassCanvas *self)
 {
+  /* The secondary button opens the context menu instead. */
+  if (gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)) == GDK_BUTTON_SECONDARY)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
   canvas_stop_animation (self);
   self->drag_offset_x = self->offset_x;
   self->drag_offset_y = self->offset_y;
@@ -1170,6 +1182,98 @@ on_zoom_scale_changed (GtkGestureZoom *gesture, double scale, HeapglassCanvas *s
       y = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
     }
   canvas_set_zoom_internal (self, self->pinch_zoom * scale, x, y);
+}
+
+static gboolean
+is_container_kind (HgKind kind)
+{
+  return kind == HG_KIND_LIST || kind == HG_KIND_TUPLE || kind == HG_KIND_SET
+         || kind == HG_KIND_FROZENSET || kind == HG_KIND_DICT;
+}
+
+/* Right click: the view's commands, and for a container under the pointer, showing all of its
+ * items or collapsing it again. */
+static void
+on_context_pressed (GtkGestureClick *gesture, int n_press, double x, double y,
+                    HeapglassCanvas *self)
+{
+  const HeapglassSceneItem *item = NULL;
+  double sx = 0, sy = 0;
+
+  heapglass_canvas_widget_to_scene (self, x, y, &sx, &sy);
+  if (self->scene)
+    item = heapglass_scene_hit_test (self->scene, sx, sy);
+  /* A slot or "… N more" belongs to its container. */
+  while (item && item->kind != HEAPGLASS_SCENE_OBJECT && item->parent != HEAPGLASS_SCENE_NO_PARENT
+         && item->kind != HEAPGLASS_SCENE_ARROW)
+    item = heapglass_scene_get_item (self->scene, item->parent);
+
+  self->menu_oid
+      = item && item->kind == HEAPGLASS_SCENE_OBJECT && is_container_kind (item->object_kind)
+            ? item->oid
+            : 0;
+  g_menu_remove_all (self->object_section);
+  if (self->menu_oid != 0)
+    {
+      g_autoptr (GMenuItem) toggle
+          = g_menu_item_new (heapglass_layout_get_object_expanded (self->layout, self->menu_oid)
+                                 ? _ ("_Collapse")
+                                 : _ ("Show _All Items"),
+                             NULL);
+      g_menu_item_set_action_and_target_value (toggle, "canvas.toggle-expanded",
+                                               g_variant_new_uint64 (self->menu_oid));
+      g_menu_append_item (self->object_section, toggle);
+    }
+  /* Inside the widget, or GDK cannot place the popup on a monitor. */
+  x = CLAMP (x, 0, gtk_widget_get_width (GTK_WIDGET (self)));
+  y = CLAMP (y, 0, gtk_widget_get_height (GTK_WIDGET (self)));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle){ (int)x, (int)y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+canvas_action_zoom (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HeapglassCanvas *self = HEAPGLASS_CANVAS (widget);
+
+  if (g_str_equal (action_name, "canvas.zoom-in"))
+    heapglass_canvas_zoom_in (self);
+  else if (g_str_equal (action_name, "canvas.zoom-out"))
+    heapglass_canvas_zoom_out (self);
+  else if (g_str_equal (action_name, "canvas.zoom-reset"))
+    heapglass_canvas_zoom_reset (self);
+  else
+    heapglass_canvas_zoom_fit (self);
+}
+
+static void
+canvas_action_toggle_expanded (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HeapglassCanvas *self = HEAPGLASS_CANVAS (widget);
+  guint64 oid = g_variant_get_uint64 (parameter);
+
+  if (oid == 0)
+    return;
+  heapglass_layout_set_object_expanded (self->layout, oid,
+                                        !heapglass_layout_get_object_expanded (self->layout, oid));
+  g_signal_emit (self, signals[EXPAND_REQUESTED], 0, oid);
+}
+
+static GMenuModel *
+canvas_context_menu_model (GMenu *object)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr (GMenu) view = g_menu_new ();
+
+  g_menu_append (view, _ ("Zoom _In"), "canvas.zoom-in");
+  g_menu_append (view, _ ("Zoom _Out"), "canvas.zoom-out");
+  g_menu_append (view, _ ("_Original Size"), "canvas.zoom-reset");
+  g_menu_append (view, _ ("Zoom to _Fit"), "canvas.zoom-fit");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (object));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (view));
+  return G_MENU_MODEL (menu);
 }
 
 /* The focus chain: the stack first, top to bottom (frames, their names, the collapsed middle),
@@ -1356,6 +1460,8 @@ heapglass_canvas_dispose (GObject *object)
   HeapglassCanvas *self = HEAPGLASS_CANVAS (object);
 
   canvas_stop_animation (self);
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  g_clear_object (&self->object_section);
   g_clear_handle_id (&self->prepare_id, g_source_remove);
   if (self->layout)
     g_signal_handlers_disconnect_by_func (self->layout, on_layout_changed, self);
@@ -1467,6 +1573,15 @@ heapglass_canvas_class_init (HeapglassCanvasClass *klass)
       = g_signal_new ("expand-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
 
+  /* The view's commands as widget actions (menus and the window can use them). */
+  gtk_widget_class_install_action (widget_class, "canvas.zoom-in", NULL, canvas_action_zoom);
+  gtk_widget_class_install_action (widget_class, "canvas.zoom-out", NULL, canvas_action_zoom);
+  gtk_widget_class_install_action (widget_class, "canvas.zoom-reset", NULL, canvas_action_zoom);
+  gtk_widget_class_install_action (widget_class, "canvas.zoom-fit", NULL, canvas_action_zoom);
+  /* parameter: the container's oid */
+  gtk_widget_class_install_action (widget_class, "canvas.toggle-expanded", "t",
+                                   canvas_action_toggle_expanded);
+
   gtk_widget_class_set_css_name (widget_class, "heapglass-canvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -1485,6 +1600,18 @@ heapglass_canvas_init (HeapglassCanvas *self)
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_focus_on_click (widget, TRUE);
+
+  self->object_section = g_menu_new ();
+  g_autoptr (GMenuModel) menu_model = canvas_context_menu_model (self->object_section);
+  self->context_menu = gtk_popover_menu_new_from_model (menu_model);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->context_menu, widget);
+
+  GtkGesture *context = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (context), GDK_BUTTON_SECONDARY);
+  g_signal_connect (context, "pressed", G_CALLBACK (on_context_pressed), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (context));
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
   gtk_widget_set_has_tooltip (widget, TRUE);
   g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);

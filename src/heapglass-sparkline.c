@@ -453,6 +453,9 @@ static void
 on_menu_pressed (GtkGestureClick *gesture, int n_press, double x, double y,
                  HeapglassSparkline *self)
 {
+  /* Inside the widget, or GDK cannot place the popup on a monitor. */
+  x = CLAMP (x, 0, gtk_widget_get_width (GTK_WIDGET (self)));
+  y = CLAMP (y, 0, gtk_widget_get_height (GTK_WIDGET (self)));
   gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &(GdkRectangle){ (int)x, (int)y, 1, 1 });
   gtk_popover_popup (GTK_POPOVER (self->menu));
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);

@@ -613,6 +613,12 @@ test_zoom_keeps_point (Fixture *f, gconstpointer data)
   heapglass_canvas_zoom_reset (f->canvas);
   g_assert_cmpfloat (heapglass_canvas_get_zoom (f->canvas), ==, 1.0);
 
+  /* The same commands as the canvas's widget actions (its context menu uses them). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.zoom-in", NULL));
+  g_assert_cmpfloat (heapglass_canvas_get_zoom (f->canvas), >, 1.0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.zoom-reset", NULL));
+  g_assert_cmpfloat (heapglass_canvas_get_zoom (f->canvas), ==, 1.0);
+
   /* The zoom stays within its limits. */
   for (int i = 0; i < 100; i++)
     heapglass_canvas_zoom_out (f->canvas);
@@ -661,6 +667,60 @@ test_expand_long_list (Fixture *f, gconstpointer data)
   set_step (f, LONG_LIST_STEP);
   g_assert_cmpuint (
       count_items (heapglass_canvas_get_scene (f->canvas), HEAPGLASS_SCENE_SLOT, LIST_Z, 0), ==,
+      LONG_LIST_LEN);
+}
+
+static GtkGesture *
+find_click_gesture (GtkWidget *widget, guint button)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_GESTURE_CLICK (controller)
+          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == button)
+        return GTK_GESTURE (controller);
+    }
+  return NULL;
+}
+
+/* A right click opens the context menu, even at a point GDK reports outside the widget. */
+static void
+test_context_menu_opens (Fixture *f, gconstpointer data)
+{
+  GtkGesture *context = find_click_gesture (GTK_WIDGET (f->canvas), GDK_BUTTON_SECONDARY);
+  GtkWidget *menu = gtk_widget_get_first_child (GTK_WIDGET (f->canvas));
+
+  set_step (f, LONG_LIST_STEP);
+  g_assert_nonnull (context);
+  g_assert_true (GTK_IS_POPOVER_MENU (menu));
+  g_assert_false (gtk_widget_get_visible (menu));
+  g_signal_emit_by_name (context, "pressed", 1, 5000.0, 5000.0);
+  wait_for_draw (f);
+  g_assert_true (gtk_widget_get_visible (menu));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  wait_for_draw (f);
+}
+
+/* The context menu's "Show All Items" is the canvas.toggle-expanded action on the container. */
+static void
+test_toggle_expanded_action (Fixture *f, gconstpointer data)
+{
+  HeapglassLayout *layout = heapglass_canvas_get_layout (f->canvas);
+
+  set_step (f, LONG_LIST_STEP);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.toggle-expanded", "t",
+                                             (guint64)LIST_Z));
+  g_assert_true (heapglass_layout_get_object_expanded (layout, LIST_Z));
+  g_assert_cmpuint (
+      count_items (heapglass_canvas_get_scene (f->canvas), HEAPGLASS_SCENE_SLOT, LIST_Z, 0), ==,
+      LONG_LIST_LEN);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.toggle-expanded", "t",
+                                             (guint64)LIST_Z));
+  g_assert_false (heapglass_layout_get_object_expanded (layout, LIST_Z));
+  g_assert_cmpuint (
+      count_items (heapglass_canvas_get_scene (f->canvas), HEAPGLASS_SCENE_SLOT, LIST_Z, 0), <,
       LONG_LIST_LEN);
 }
 
@@ -1178,6 +1238,8 @@ main (int argc, char **argv)
   ADD ("/canvas/zoom/keeps-point-under-cursor", test_zoom_keeps_point);
   ADD ("/canvas/expand/long-list", test_expand_long_list);
   ADD ("/canvas/expand/deep-stack", test_expand_deep_stack);
+  ADD ("/canvas/expand/toggle-action", test_toggle_expanded_action);
+  ADD ("/canvas/context-menu/opens", test_context_menu_opens);
   ADD ("/canvas/keyboard/tab-and-enter-follow-reference", test_keyboard_follow_reference);
   ADD ("/canvas/tooltip/describes-shape", test_tooltip_describes);
   ADD ("/canvas/screenshot", test_screenshot);
