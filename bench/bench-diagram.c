@@ -12,20 +12,21 @@
 #include "heapglass-trace-runner.h"
 
 /* A balanced tree of 500 nodes: 500 instances + 500 ints (+ None), all drawn. */
-static const char TREE_PY[] = "class Node:\n"
-                              "    def __init__(self, value, left, right):\n"
-                              "        self.value = value\n"
-                              "        self.left = left\n"
-                              "        self.right = right\n"
-                              "\n"
-                              "def build(lo, hi):\n"
-                              "    if lo > hi:\n"
-                              "        return None\n"
-                              "    mid = (lo + hi) // 2\n"
-                              "    return Node(mid * 1000, build(lo, mid - 1), build(mid + 1, hi))\n"
-                              "\n"
-                              "tree = build(0, 499)\n"
-                              "done = True\n";
+static const char TREE_PY[]
+    = "class Node:\n"
+      "    def __init__(self, value, left, right):\n"
+      "        self.value = value\n"
+      "        self.left = left\n"
+      "        self.right = right\n"
+      "\n"
+      "def build(lo, hi):\n"
+      "    if lo > hi:\n"
+      "        return None\n"
+      "    mid = (lo + hi) // 2\n"
+      "    return Node(mid * 1000, build(lo, mid - 1), build(mid + 1, hi))\n"
+      "\n"
+      "tree = build(0, 499)\n"
+      "done = True\n";
 
 /* About 10,000 steps of appends and rebinds. */
 static const char LOOP_PY[] = "data = []\n"
@@ -75,13 +76,13 @@ cpu_now (void)
   struct timespec ts;
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+  return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static int
 compare_doubles (gconstpointer a, gconstpointer b)
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  double x = *(const double *)a, y = *(const double *)b;
 
   return x < y ? -1 : x > y;
 }
@@ -173,9 +174,10 @@ main (int argc, char *argv[])
           "median %.2f ms wall, %.2f ms CPU; max %.2f ms wall (budget 8 ms, ratio %.2f)\n",
           n_objects, per_step[G_N_ELEMENTS (per_step) / 2], cpu_step[G_N_ELEMENTS (cpu_step) / 2],
           per_step[G_N_ELEMENTS (per_step) - 1], per_step[G_N_ELEMENTS (per_step) / 2] / 8.0);
-  printf ("diagram:   of which snapshot (trace model) %.2f ms, layout + scene %.2f ms, paint %.2f ms "
-          "(medians)\n",
-          part_snapshot[10], part_scene[10], part_paint[10]);
+  printf (
+      "diagram:   of which snapshot (trace model) %.2f ms, layout + scene %.2f ms, paint %.2f ms "
+      "(medians)\n",
+      part_snapshot[10], part_scene[10], part_paint[10]);
   printf ("diagram: paint of the whole scene (%u items): %.2f ms\n",
           heapglass_scene_get_n_items (scene), whole_ms);
   printf ("diagram: SVG export, %u objects: %.1f ms wall, %.1f ms CPU (budget 200 ms, ratio "

@@ -1,4 +1,5 @@
-/* heapglass-export.c: writes diagrams of trace steps to PNG, SVG and PDF with the shared renderer. */
+/* heapglass-export.c: writes diagrams of trace steps to PNG, SVG and PDF with the shared renderer.
+ */
 #include "heapglass-export.h"
 
 #include <cairo-pdf.h>
@@ -15,11 +16,10 @@
 #define CAPTION_H 24.0
 #define PNG_MAX_SIDE 32000.0
 
-G_DEFINE_QUARK (heapglass-export-error-quark, heapglass_export_error)
+G_DEFINE_QUARK (heapglass - export - error - quark, heapglass_export_error)
 
 gboolean
-heapglass_export_format_from_path (const char *path, HeapglassExportFormat *format,
-                                   GError **error)
+heapglass_export_format_from_path (const char *path, HeapglassExportFormat *format, GError **error)
 {
   const char *dot;
   g_autofree char *ext = NULL;
@@ -38,8 +38,8 @@ heapglass_export_format_from_path (const char *path, HeapglassExportFormat *form
   else
     {
       g_set_error (error, HEAPGLASS_EXPORT_ERROR, HEAPGLASS_EXPORT_ERROR_FORMAT,
-                   _("Cannot export to “%s”: unknown format (use a file name ending in .png, "
-                     ".svg or .pdf)"),
+                   _ ("Cannot export to “%s”: unknown format (use a file name ending in .png, "
+                      ".svg or .pdf)"),
                    path);
       return FALSE;
     }
@@ -56,7 +56,7 @@ heapglass_export_numbered_path (const char *out_path, guint index)
   dot = strrchr (out_path, '.');
   if (dot == NULL || strchr (dot, '/'))
     return g_strdup_printf ("%s-%04u", out_path, index);
-  return g_strdup_printf ("%.*s-%04u%s", (int) (dot - out_path), out_path, index, dot);
+  return g_strdup_printf ("%.*s-%04u%s", (int)(dot - out_path), out_path, index, dot);
 }
 
 typedef struct
@@ -81,13 +81,13 @@ style_from_options (const HeapglassExportOptions *options, Style *style, GError 
   else
     {
       g_set_error (error, HEAPGLASS_EXPORT_ERROR, HEAPGLASS_EXPORT_ERROR_THEME,
-                   _("Unknown theme “%s” (use light or dark)"), options->theme);
+                   _ ("Unknown theme “%s” (use light or dark)"), options->theme);
       return FALSE;
     }
   if (options->scale < 0 || !isfinite (options->scale) || options->scale > 64)
     {
       g_set_error (error, HEAPGLASS_EXPORT_ERROR, HEAPGLASS_EXPORT_ERROR_STEP,
-                   _("Scale must be a positive number up to 64"));
+                   _ ("Scale must be a positive number up to 64"));
       return FALSE;
     }
   style->scale = options->scale > 0 ? options->scale : 1;
@@ -98,8 +98,8 @@ style_from_options (const HeapglassExportOptions *options, Style *style, GError 
 /* The page: the scene's extents (or a range's union), with room for the title and caption. */
 typedef struct
 {
-  double x, y, w, h;  /* model area shown */
-  double header;      /* model units above it for title + caption */
+  double x, y, w, h; /* model area shown */
+  double header;     /* model units above it for title + caption */
 } Page;
 
 static void
@@ -141,11 +141,11 @@ draw_header_text (cairo_t *cr, const char *text, double x, double cy, double max
     pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
   pango_layout_set_font_description (layout, font);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_width (layout, (int) (max_w * PANGO_SCALE));
+  pango_layout_set_width (layout, (int)(max_w * PANGO_SCALE));
   pango_layout_set_text (layout, text, -1);
   pango_layout_get_extents (layout, NULL, &logical);
   cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
-  cairo_move_to (cr, x, cy - (double) logical.height / PANGO_SCALE / 2);
+  cairo_move_to (cr, x, cy - (double)logical.height / PANGO_SCALE / 2);
   pango_cairo_show_layout (cr, layout);
   pango_font_description_free (font);
   g_object_unref (layout);
@@ -192,7 +192,7 @@ check_status (cairo_status_t status, const char *path, GError **error)
   if (status == CAIRO_STATUS_SUCCESS)
     return TRUE;
   g_set_error (error, HEAPGLASS_EXPORT_ERROR, HEAPGLASS_EXPORT_ERROR_WRITE,
-               _("Could not write “%s”: %s"), path, cairo_status_to_string (status));
+               _ ("Could not write “%s”: %s"), path, cairo_status_to_string (status));
   return FALSE;
 }
 
@@ -210,12 +210,12 @@ write_single (HeapglassExportFormat format, HeapglassScene *scene, const Page *p
       if (w > PNG_MAX_SIDE || h > PNG_MAX_SIDE)
         {
           g_set_error (error, HEAPGLASS_EXPORT_ERROR, HEAPGLASS_EXPORT_ERROR_WRITE,
-                       _("Could not write “%s”: the picture would be %.0f × %.0f pixels, too "
-                         "big for PNG (use a smaller scale, or SVG or PDF)"),
+                       _ ("Could not write “%s”: the picture would be %.0f × %.0f pixels, too "
+                          "big for PNG (use a smaller scale, or SVG or PDF)"),
                        path, w, h);
           return FALSE;
         }
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (w), (int) ceil (h));
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int)ceil (w), (int)ceil (h));
     }
   else if (format == HEAPGLASS_EXPORT_SVG)
     {
@@ -246,8 +246,7 @@ write_single (HeapglassExportFormat format, HeapglassScene *scene, const Page *p
 
 gboolean
 heapglass_export_scene (HeapglassScene *scene, const char *out_path,
-                        const HeapglassExportOptions *options, const char *caption,
-                        GError **error)
+                        const HeapglassExportOptions *options, const char *caption, GError **error)
 {
   HeapglassExportFormat format;
   Style style;
@@ -257,8 +256,8 @@ heapglass_export_scene (HeapglassScene *scene, const char *out_path,
   g_return_val_if_fail (out_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!heapglass_export_format_from_path (out_path, &format, error) ||
-      !style_from_options (options, &style, error))
+  if (!heapglass_export_format_from_path (out_path, &format, error)
+      || !style_from_options (options, &style, error))
     return FALSE;
   page_for_scene (scene, &style, caption != NULL, &page);
   return write_single (format, scene, &page, &style, caption, out_path, error);
@@ -272,10 +271,10 @@ make_caption (HeapglassTrace *trace, HeapglassScene *scene)
   guint line = heapglass_scene_get_line (scene);
 
   if (base)
-    return g_strdup_printf (_("%s — step %u of %u, line %u"), base,
+    return g_strdup_printf (_ ("%s — step %u of %u, line %u"), base,
                             heapglass_scene_get_step (scene), heapglass_scene_get_n_steps (scene),
                             line);
-  return g_strdup_printf (_("Step %u of %u, line %u"), heapglass_scene_get_step (scene),
+  return g_strdup_printf (_ ("Step %u of %u, line %u"), heapglass_scene_get_step (scene),
                           heapglass_scene_get_n_steps (scene), line);
 }
 
@@ -296,21 +295,21 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
   g_return_val_if_fail (out_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!heapglass_export_format_from_path (out_path, &format, error) ||
-      !style_from_options (options, &style, error))
+  if (!heapglass_export_format_from_path (out_path, &format, error)
+      || !style_from_options (options, &style, error))
     return FALSE;
 
   n_steps = heapglass_trace_get_n_steps (trace);
   if (n_steps == 0)
     {
       g_set_error (error, HEAPGLASS_EXPORT_ERROR, HEAPGLASS_EXPORT_ERROR_STEP,
-                   _("The trace has no steps to export"));
+                   _ ("The trace has no steps to export"));
       return FALSE;
     }
   if (first_step < 1 || last_step > n_steps || first_step > last_step)
     {
       g_set_error (error, HEAPGLASS_EXPORT_ERROR, HEAPGLASS_EXPORT_ERROR_STEP,
-                   _("Steps %u–%u are out of range: the trace has steps 1–%u"), first_step,
+                   _ ("Steps %u–%u are out of range: the trace has steps 1–%u"), first_step,
                    last_step, n_steps);
       return FALSE;
     }
@@ -320,7 +319,7 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
   heapglass_layout_set_inline_values (layout, options && options->inline_values);
   heapglass_layout_prepare (layout, trace, n_steps);
 
-  scenes = g_ptr_array_new_with_free_func ((GDestroyNotify) heapglass_scene_unref);
+  scenes = g_ptr_array_new_with_free_func ((GDestroyNotify)heapglass_scene_unref);
   captions = g_ptr_array_new_with_free_func (g_free);
   for (guint step = first_step; step <= last_step; step++)
     {
@@ -331,7 +330,7 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
       if (snapshot == NULL)
         {
           g_set_error (error, HEAPGLASS_EXPORT_ERROR, HEAPGLASS_EXPORT_ERROR_STEP,
-                       _("Step %u could not be read from the trace"), step);
+                       _ ("Step %u could not be read from the trace"), step);
           return FALSE;
         }
       scene = heapglass_layout_build_scene (layout, snapshot);
@@ -384,8 +383,7 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
     {
       g_autofree char *path = heapglass_export_numbered_path (out_path, i + 1);
 
-      if (!write_single (format, scenes->pdata[i], &page, &style, captions->pdata[i], path,
-                         error))
+      if (!write_single (format, scenes->pdata[i], &page, &style, captions->pdata[i], path, error))
         return FALSE;
     }
   return TRUE;

@@ -30,12 +30,12 @@ typedef enum
 
 typedef struct
 {
-  const char *theme;       /* "light" | "dark"; NULL = light */
-  double scale;            /* 0 = 1; PNG pixels per model unit, SVG/PDF size factor */
-  const char *title;       /* a title line above the diagram; NULL = none */
-  gboolean caption;        /* a caption line: script name, "step N of M", "line L" */
+  const char *theme; /* "light" | "dark"; NULL = light */
+  double scale;      /* 0 = 1; PNG pixels per model unit, SVG/PDF size factor */
+  const char *title; /* a title line above the diagram; NULL = none */
+  gboolean caption;  /* a caption line: script name, "step N of M", "line L" */
   /* Added after the first version (zero = the default): */
-  gboolean inline_values;  /* draw small immutable values inside their slot */
+  gboolean inline_values; /* draw small immutable values inside their slot */
 } HeapglassExportOptions;
 
 /* The format of a file name (case-insensitive extension). */

@@ -17,16 +17,16 @@
 #define EXC_H 24.0
 #define MARKER_H 30.0
 #define HEAP_X0 (MARGIN + FRAME_W + 96.0)
-#define LABEL_H 16.0  /* the type-name band above an object's box */
+#define LABEL_H 16.0 /* the type-name band above an object's box */
 #define SLOT_W 40.0
 #define SLOT_H 30.0
 #define NAME_SLOT_W 24.0
 #define NAME_SLOT_H 20.0
 #define VALUE_H 28.0
 #define PAD 8.0
-#define GAP 16.0        /* free space kept around every object */
-#define WRAP_SLOTS 10   /* slots per row of an expanded sequence */
-#define CHAR_W 7.83     /* 13-unit monospace */
+#define GAP 16.0          /* free space kept around every object */
+#define WRAP_SLOTS 10     /* slots per row of an expanded sequence */
+#define CHAR_W 7.83       /* 13-unit monospace */
 #define SMALL_CHAR_W 6.63 /* 11-unit monospace */
 #define MAX_VALUE_CHARS 24
 #define INLINE_MAX_CHARS 12
@@ -38,8 +38,8 @@
 typedef struct
 {
   guint64 oid;
-  double x, y, w, h;   /* reserved footprint (the largest box seen so far) */
-  guint born, died;    /* first step shown; step after it was freed (G_MAXUINT: never) */
+  double x, y, w, h; /* reserved footprint (the largest box seen so far) */
+  guint born, died;  /* first step shown; step after it was freed (G_MAXUINT: never) */
   /* When the space is taken: the runs of steps [from, to) at which prepare() saw it shown (a
    * deep recursion's int is shown on the way down and again on the way up, and may share its
    * place with others in between), or for a first-sight placement the one run [born, died). */
@@ -49,9 +49,9 @@ typedef struct
     guint from, to;
   } spans[MAX_SPANS];
   gboolean placed;
-  guint order;         /* discovery order: placement order within one prepare */
+  guint order; /* discovery order: placement order within one prepare */
   /* The first referrer: a frame name at an absolute anchor, or a slot of a container. */
-  guint64 parent_oid;  /* 0: from a frame name */
+  guint64 parent_oid;        /* 0: from a frame name */
   double anchor_x, anchor_y; /* frame: absolute slot centre; container: relative to its origin */
 } Placement;
 
@@ -63,7 +63,7 @@ struct _HeapglassLayout
   guint max_slots;
   guint max_frames;
   guint extra_frames;
-  GHashTable *expanded;   /* oid (guint64 *) set */
+  GHashTable *expanded; /* oid (guint64 *) set */
 
   GHashTable *placements; /* oid → Placement * (owned) */
   GPtrArray *pending;     /* Placement * discovered by prepare, not yet placed */
@@ -74,13 +74,13 @@ struct _HeapglassLayout
   GHashTable *scene_grid; /* cell key → GArray of OBJECT item indices of the scene being built */
   guint next_order;
 
-  HeapglassTrace *trace;  /* the trace prepare() walked (for re-placing after an expansion) */
+  HeapglassTrace *trace; /* the trace prepare() walked (for re-placing after an expansion) */
   guint prepared_step;
 
   /* Per-step scratch, reused so that a step allocates little. */
-  GHashTable *by_oid;     /* oid → const HeapglassObjectView * of the current snapshot */
+  GHashTable *by_oid; /* oid → const HeapglassObjectView * of the current snapshot */
   GHashTable *visited;
-  GHashTable *emitted;    /* oid → index + 1 of its OBJECT item in the scene being built */
+  GHashTable *emitted; /* oid → index + 1 of its OBJECT item in the scene being built */
   GArray *cells;
   GString *text;
 };
@@ -108,20 +108,20 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   double x, y, w, h;
-  double vx;            /* where the value part starts (after an index or attribute name) */
-  guint64 target;       /* the object referred to (0: none, or inline) */
+  double vx;      /* where the value part starts (after an index or attribute name) */
+  guint64 target; /* the object referred to (0: none, or inline) */
   guint index;
   HeapglassSceneFlags flags;
-  const char *label;    /* attribute name; NULL for index labels (the index is used) */
-  char *text;           /* inline value or marker text (owned) */
-  gboolean marker;      /* "… N more" */
+  const char *label; /* attribute name; NULL for index labels (the index is used) */
+  char *text;        /* inline value or marker text (owned) */
+  gboolean marker;   /* "… N more" */
   guint64 count;
 } Cell;
 
 typedef struct
 {
   double w, h;
-  char *value;          /* text of a value box (owned), NULL for containers */
+  char *value; /* text of a value box (owned), NULL for containers */
   gboolean dead;
 } Geometry;
 
@@ -179,7 +179,7 @@ append_truncated (GString *out, const char *text, guint max_chars, gboolean more
 {
   glong n = g_utf8_strlen (text, -1);
 
-  if (n > (glong) max_chars)
+  if (n > (glong)max_chars)
     {
       const char *end = g_utf8_offset_to_pointer (text, max_chars - 1);
 
@@ -216,7 +216,7 @@ append_quoted (GString *out, const char *prefix, const char *text, guint64 lengt
       else
         g_string_append_unichar (escaped, c);
     }
-  more = (guint64) g_utf8_strlen (text, -1) < length;
+  more = (guint64)g_utf8_strlen (text, -1) < length;
   g_string_append (out, prefix);
   g_string_append_c (out, '\'');
   append_truncated (out, escaped->str, max_chars, more);
@@ -297,8 +297,8 @@ is_small_value (const HeapglassObjectView *obj)
     case HG_KIND_BIGINT:
       return obj->text && strlen (obj->text) <= INLINE_MAX_CHARS;
     case HG_KIND_STR:
-      return obj->length <= INLINE_MAX_CHARS - 2 && obj->text &&
-             (guint64) g_utf8_strlen (obj->text, -1) == obj->length;
+      return obj->length <= INLINE_MAX_CHARS - 2 && obj->text
+             && (guint64)g_utf8_strlen (obj->text, -1) == obj->length;
     default:
       return FALSE;
     }
@@ -331,8 +331,8 @@ lookup (HeapglassLayout *self, guint64 oid)
 static gboolean
 is_sequence (HgKind kind)
 {
-  return kind == HG_KIND_LIST || kind == HG_KIND_TUPLE || kind == HG_KIND_SET ||
-         kind == HG_KIND_FROZENSET;
+  return kind == HG_KIND_LIST || kind == HG_KIND_TUPLE || kind == HG_KIND_SET
+         || kind == HG_KIND_FROZENSET;
 }
 
 /* Width of a cell referring to `target`: wide enough for an inline value. Dict keys that are
@@ -408,7 +408,7 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
 
           cell.marker = TRUE;
           cell.count = obj->length - shown;
-          cell.text = g_strdup_printf (_("… %s more"), count);
+          cell.text = g_strdup_printf (_ ("… %s more"), count);
           cell.y = y;
           cell.h = SLOT_H;
           geom->w = MAX (geom->w, text_width (cell.text, SMALL_CHAR_W) + 2 * PAD);
@@ -467,7 +467,7 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
 
           cell.marker = TRUE;
           cell.count = obj->length - shown;
-          cell.text = g_strdup_printf (_("… %s more"), count);
+          cell.text = g_strdup_printf (_ ("… %s more"), count);
           cell.y = y;
           cell.h = SLOT_H;
           geom->w = MAX (geom->w, text_width (cell.text, SMALL_CHAR_W) + 2 * PAD);
@@ -530,7 +530,7 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
 
           cell.marker = TRUE;
           cell.count = obj->n_attrs - shown;
-          cell.text = g_strdup_printf (_("… %s more"), count);
+          cell.text = g_strdup_printf (_ ("… %s more"), count);
           cell.y = y;
           cell.h = SLOT_H;
           geom->w = MAX (geom->w, text_width (cell.text, SMALL_CHAR_W) + 2 * PAD);
@@ -579,9 +579,9 @@ cell_anchor (const HeapglassObjectView *obj, const Cell *cell, double *x, double
 
 typedef struct
 {
-  guint index;        /* in snapshot->frames; G_MAXUINT for the marker */
+  guint index; /* in snapshot->frames; G_MAXUINT for the marker */
   double y, h;
-  guint hidden;       /* marker: frames hidden */
+  guint hidden; /* marker: frames hidden */
 } FrameBox;
 
 static double
@@ -663,7 +663,7 @@ name_slot_rect (HeapglassLayout *self, const FrameBox *box, guint binding, const
 static guint
 cell_key (int cx, int cy)
 {
-  return ((guint) CLAMP (cx, 0, 0xffff) << 16) | (guint) CLAMP (cy, 0, 0xffff);
+  return ((guint)CLAMP (cx, 0, 0xffff) << 16) | (guint)CLAMP (cy, 0, 0xffff);
 }
 
 /* The spatial index also splits time: a cell lists its placements by bucket of steps, so that a
@@ -704,8 +704,8 @@ static gboolean
 has_long_span (const Placement *p)
 {
   for (guint i = 0; i < p->n_spans; i++)
-    if (p->spans[i].to == G_MAXUINT ||
-        (p->spans[i].to - 1) / TIME_BUCKET - p->spans[i].from / TIME_BUCKET > LONG_BUCKETS)
+    if (p->spans[i].to == G_MAXUINT
+        || (p->spans[i].to - 1) / TIME_BUCKET - p->spans[i].from / TIME_BUCKET > LONG_BUCKETS)
       return TRUE;
   return FALSE;
 }
@@ -713,8 +713,8 @@ has_long_span (const Placement *p)
 static void
 grid_insert (HeapglassLayout *self, Placement *p)
 {
-  int cx0 = (int) floor (p->x / CELL), cx1 = (int) floor ((p->x + p->w) / CELL);
-  int cy0 = (int) floor (p->y / CELL), cy1 = (int) floor ((p->y + p->h) / CELL);
+  int cx0 = (int)floor (p->x / CELL), cx1 = (int)floor ((p->x + p->w) / CELL);
+  int cy0 = (int)floor (p->y / CELL), cy1 = (int)floor ((p->y + p->h) / CELL);
   gboolean lasting = has_long_span (p);
 
   for (int cx = cx0; cx <= cx1; cx++)
@@ -728,8 +728,8 @@ grid_insert (HeapglassLayout *self, Placement *p)
             cell = g_new0 (GridCell, 1);
             cell->all = g_ptr_array_new ();
             cell->lasting = g_ptr_array_new ();
-            cell->buckets = g_hash_table_new_full (NULL, NULL, NULL,
-                                                   (GDestroyNotify) g_ptr_array_unref);
+            cell->buckets
+                = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
             g_hash_table_insert (self->grid, key, cell);
           }
         g_ptr_array_add (cell->all, p);
@@ -789,8 +789,8 @@ grid_collision (HeapglassLayout *self, double x, double y, double w, double h, c
                 double *lowest_bottom)
 {
   double x0 = x - GAP, y0 = y - GAP, x1 = x + w + GAP, y1 = y + h + GAP;
-  int cx0 = (int) floor (x0 / CELL), cx1 = (int) floor (x1 / CELL);
-  int cy0 = (int) floor (y0 / CELL), cy1 = (int) floor (y1 / CELL);
+  int cx0 = (int)floor (x0 / CELL), cx1 = (int)floor (x1 / CELL);
+  int cy0 = (int)floor (y0 / CELL), cy1 = (int)floor (y1 / CELL);
   gboolean lasting = has_long_span (q);
   Placement *best = NULL;
 
@@ -823,8 +823,7 @@ grid_collision (HeapglassLayout *self, double x, double y, double w, double h, c
 static void
 preferred_position (HeapglassLayout *self, Placement *p, double *px, double *py)
 {
-  Placement *parent = p->parent_oid ? g_hash_table_lookup (self->placements, &p->parent_oid)
-                                    : NULL;
+  Placement *parent = p->parent_oid ? g_hash_table_lookup (self->placements, &p->parent_oid) : NULL;
 
   if (parent == NULL || !parent->placed)
     {
@@ -961,8 +960,8 @@ index_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot)
   g_hash_table_remove_all (self->by_oid);
   g_hash_table_remove_all (self->visited);
   for (guint i = 0; i < snapshot->n_objects; i++)
-    g_hash_table_insert (self->by_oid, (gpointer) &snapshot->objects[i].oid,
-                         (gpointer) &snapshot->objects[i]);
+    g_hash_table_insert (self->by_oid, (gpointer)&snapshot->objects[i].oid,
+                         (gpointer)&snapshot->objects[i]);
 }
 
 /* Notes that an object not yet placed is shown at `step` (steps come in order in prepare()). */
@@ -971,8 +970,8 @@ record_shown (HeapglassLayout *self, Placement *p, guint step)
 {
   guint stride = MAX (self->walk_stride, 1);
 
-  if (p->n_spans > 0 && step >= p->spans[p->n_spans - 1].from &&
-      step <= p->spans[p->n_spans - 1].to + stride - 1)
+  if (p->n_spans > 0 && step >= p->spans[p->n_spans - 1].from
+      && step <= p->spans[p->n_spans - 1].to + stride - 1)
     {
       p->spans[p->n_spans - 1].to = MAX (p->spans[p->n_spans - 1].to, step + 1);
       return;
@@ -1014,7 +1013,7 @@ discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, do
     return FALSE;
   if (is_inline_value (self, obj))
     return FALSE;
-  g_hash_table_add (self->visited, (gpointer) &obj->oid);
+  g_hash_table_add (self->visited, (gpointer)&obj->oid);
 
   p = g_hash_table_lookup (self->placements, &oid);
   if (p == NULL)
@@ -1140,14 +1139,14 @@ walk_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray 
     {
       const HeapglassObjectView *obj = &snapshot->objects[i];
 
-      if (obj->freed && !g_hash_table_contains (self->visited, &obj->oid) &&
-          g_hash_table_contains (self->placements, &obj->oid))
+      if (obj->freed && !g_hash_table_contains (self->visited, &obj->oid)
+          && g_hash_table_contains (self->placements, &obj->oid))
         {
           Visit visit = { obj, g_hash_table_lookup (self->placements, &obj->oid) };
 
           if (!visit.placement->placed)
             record_shown (self, visit.placement, snapshot->step);
-          g_hash_table_add (self->visited, (gpointer) &obj->oid);
+          g_hash_table_add (self->visited, (gpointer)&obj->oid);
           g_array_append_val (queue, visit);
         }
     }
@@ -1163,7 +1162,8 @@ heapglass_layout_snapshot (HeapglassLayout *self, HeapglassTrace *trace, guint s
   g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), NULL);
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (trace), NULL);
 
-  max_frames = self->extra_frames > G_MAXUINT / 4 ? G_MAXUINT / 2 : self->max_frames + self->extra_frames;
+  max_frames
+      = self->extra_frames > G_MAXUINT / 4 ? G_MAXUINT / 2 : self->max_frames + self->extra_frames;
   return heapglass_trace_snapshot_limited (trace, step, max_frames);
 }
 
@@ -1318,7 +1318,7 @@ arrow_curve (HeapglassSceneItem *arrow, double sx, double sy, double tx, double 
 
 typedef struct
 {
-  guint source;        /* item index of the NAME or SLOT */
+  guint source; /* item index of the NAME or SLOT */
   double sx, sy;
   guint64 target;
   HeapglassSceneFlags flags;
@@ -1337,13 +1337,13 @@ arrow_crossings (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSc
   for (guint i = 2; i < 22; i++)
     {
       double t = i / 24.0, u = 1 - t;
-      double x = u * u * u * arrow->x0 + 3 * u * u * t * arrow->x1 + 3 * u * t * t * arrow->x2 +
-                 t * t * t * arrow->x3;
-      double y = u * u * u * arrow->y0 + 3 * u * u * t * arrow->y1 + 3 * u * t * t * arrow->y2 +
-                 t * t * t * arrow->y3;
-      GArray *list = g_hash_table_lookup (self->scene_grid,
-                                          GUINT_TO_POINTER (cell_key ((int) floor (x / CELL),
-                                                                      (int) floor (y / CELL))));
+      double x = u * u * u * arrow->x0 + 3 * u * u * t * arrow->x1 + 3 * u * t * t * arrow->x2
+                 + t * t * t * arrow->x3;
+      double y = u * u * u * arrow->y0 + 3 * u * u * t * arrow->y1 + 3 * u * t * t * arrow->y2
+                 + t * t * t * arrow->y3;
+      GArray *list = g_hash_table_lookup (
+          self->scene_grid,
+          GUINT_TO_POINTER (cell_key ((int)floor (x / CELL), (int)floor (y / CELL))));
 
       if (list == NULL)
         continue;
@@ -1354,8 +1354,8 @@ arrow_crossings (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSc
 
           if (index == last || box->oid == source_oid || box->oid == target_oid)
             continue;
-          if (x > box->x && x < box->x + box->width && y > box->y + LABEL_H &&
-              y < box->y + box->height)
+          if (x > box->x && x < box->x + box->width && y > box->y + LABEL_H
+              && y < box->y + box->height)
             {
               crossings++;
               last = index;
@@ -1368,8 +1368,8 @@ arrow_crossings (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSc
 static void
 scene_grid_add (HeapglassLayout *self, const HeapglassSceneItem *box, guint index)
 {
-  int cx0 = (int) floor (box->x / CELL), cx1 = (int) floor ((box->x + box->width) / CELL);
-  int cy0 = (int) floor (box->y / CELL), cy1 = (int) floor ((box->y + box->height) / CELL);
+  int cx0 = (int)floor (box->x / CELL), cx1 = (int)floor ((box->x + box->width) / CELL);
+  int cy0 = (int)floor (box->y / CELL), cy1 = (int)floor ((box->y + box->height) / CELL);
 
   for (int cx = cx0; cx <= cx1; cx++)
     for (int cy = cy0; cy <= cy1; cy++)
@@ -1387,8 +1387,7 @@ scene_grid_add (HeapglassLayout *self, const HeapglassSceneItem *box, guint inde
 }
 
 static void
-add_arrow (HeapglassLayout *self, HeapglassScene *scene, const PendingArrow *pending,
-           guint step)
+add_arrow (HeapglassLayout *self, HeapglassScene *scene, const PendingArrow *pending, guint step)
 {
   guint target_index = GPOINTER_TO_UINT (g_hash_table_lookup (self->emitted, &pending->target));
   const HeapglassSceneItem *target;
@@ -1459,7 +1458,7 @@ emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapsh
       if (box->index == G_MAXUINT)
         {
           g_autofree char *count = format_count (box->hidden);
-          g_autofree char *text = g_strdup_printf (_("… %s frames …"), count);
+          g_autofree char *text = g_strdup_printf (_ ("… %s frames …"), count);
 
           item.kind = HEAPGLASS_SCENE_FRAMES_MARKER;
           item.x = MARGIN;
@@ -1484,7 +1483,7 @@ emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapsh
       item.slot = box->index; /* depth */
       if (box->index + 1 == snapshot->n_frames)
         item.flags |= HEAPGLASS_SCENE_FLAG_CURRENT;
-      g_string_printf (self->text, _("line %u"), frame->line);
+      g_string_printf (self->text, _ ("line %u"), frame->line);
       if (frame->exception_type)
         {
           item.flags |= HEAPGLASS_SCENE_FLAG_EXCEPTION;
@@ -1499,9 +1498,8 @@ emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapsh
         {
           const HeapglassObjectView *obj = lookup (self, frame->oids[b]);
           HeapglassSceneItem name = { 0 };
-          g_autofree char *inline_text = is_inline_value (self, obj)
-                                             ? value_text (obj, INLINE_MAX_CHARS)
-                                             : NULL;
+          g_autofree char *inline_text
+              = is_inline_value (self, obj) ? value_text (obj, INLINE_MAX_CHARS) : NULL;
           double sx, sy, sw, sh;
           guint name_index;
 
@@ -1529,9 +1527,14 @@ emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapsh
           name_index = heapglass_scene_add_item (scene, &name);
           if (!inline_text)
             {
-              PendingArrow arrow = { name_index, sx + sw / 2, sy + sh / 2, frame->oids[b],
-                                     name.flags & HEAPGLASS_SCENE_FLAG_CHANGED, frame->frame_id,
-                                     0, b };
+              PendingArrow arrow = { name_index,
+                                     sx + sw / 2,
+                                     sy + sh / 2,
+                                     frame->oids[b],
+                                     name.flags & HEAPGLASS_SCENE_FLAG_CHANGED,
+                                     frame->frame_id,
+                                     0,
+                                     b };
 
               g_array_append_val (arrows, arrow);
             }
@@ -1569,7 +1572,7 @@ emit_object (HeapglassLayout *self, HeapglassScene *scene, const Visit *visit, G
   if (g_hash_table_contains (self->expanded, &obj->oid))
     item.flags |= HEAPGLASS_SCENE_FLAG_EXPANDED;
   object_index = heapglass_scene_add_item (scene, &item);
-  g_hash_table_insert (self->emitted, (gpointer) &obj->oid, GUINT_TO_POINTER (object_index + 1));
+  g_hash_table_insert (self->emitted, (gpointer)&obj->oid, GUINT_TO_POINTER (object_index + 1));
   scene_grid_add (self, heapglass_scene_get_item (scene, object_index), object_index);
   g_free (geom.value);
 
@@ -1611,14 +1614,15 @@ emit_object (HeapglassLayout *self, HeapglassScene *scene, const Visit *visit, G
           slot.name = index_label;
         }
       else if (obj->kind == HG_KIND_WEAKREF && (cell->flags & HEAPGLASS_SCENE_FLAG_DEAD))
-        slot.text = _("dead");
+        slot.text = _ ("dead");
       slot_index = heapglass_scene_add_item (scene, &slot);
 
       if (cell->target != 0)
         {
-          PendingArrow arrow = { slot_index, 0, 0, cell->target,
-                                 item.flags & HEAPGLASS_SCENE_FLAG_FREED, 0, obj->oid,
-                                 cell->index };
+          PendingArrow arrow = {
+            slot_index, 0,        0,          cell->target, item.flags & HEAPGLASS_SCENE_FLAG_FREED,
+            0,          obj->oid, cell->index
+          };
           double ax, ay;
 
           cell_anchor (obj, cell, &ax, &ay);
@@ -1886,15 +1890,15 @@ heapglass_layout_class_init (HeapglassLayoutClass *klass)
   object_class->get_property = heapglass_layout_get_property;
   object_class->set_property = heapglass_layout_set_property;
 
-  properties[PROP_INLINE_VALUES] =
-      g_param_spec_boolean ("inline-values", NULL, NULL, FALSE,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MAX_SLOTS] =
-      g_param_spec_uint ("max-slots", NULL, NULL, 1, G_MAXUINT, 8,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MAX_FRAMES] =
-      g_param_spec_uint ("max-frames", NULL, NULL, 2, G_MAXUINT, 12,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INLINE_VALUES]
+      = g_param_spec_boolean ("inline-values", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_SLOTS]
+      = g_param_spec_uint ("max-slots", NULL, NULL, 1, G_MAXUINT, 8,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_FRAMES]
+      = g_param_spec_uint ("max-frames", NULL, NULL, 2, G_MAXUINT, 12,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -1913,7 +1917,7 @@ heapglass_layout_init (HeapglassLayout *self)
   self->by_oid = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->visited = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->emitted = g_hash_table_new (g_int64_hash, g_int64_equal);
-  self->scene_grid = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  self->scene_grid = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
   self->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
   g_array_set_clear_func (self->cells, cell_clear);
   self->text = g_string_new (NULL);

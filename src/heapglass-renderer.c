@@ -31,7 +31,7 @@ typedef struct
   Rgb frame_fill, frame_head, frame_border, current;
   Rgb arrow, changed, selected, highlight;
   Rgb exception_fill, exception_fg;
-  double tint;  /* how much of a kind colour goes into a fill */
+  double tint; /* how much of a kind colour goes into a fill */
 } Palette;
 
 static const Palette LIGHT = {
@@ -76,7 +76,7 @@ typedef struct
   const Palette *pal;
   const HeapglassRenderOptions *options;
   HeapglassScene *scene;
-  PangoLayout *layout;   /* for ellipsized text, laid out each time */
+  PangoLayout *layout; /* for ellipsized text, laid out each time */
   PangoFontDescription *mono, *mono_small, *mono_tiny, *sans_bold, *sans_small;
   double clip_x0, clip_y0, clip_x1, clip_y1;
 } Renderer;
@@ -247,30 +247,31 @@ draw_text (Renderer *r, const PangoFontDescription *font, const char *text, doub
 
   if (text == NULL || *text == '\0')
     return 0;
-  layout = cached_layout (font, font == r->mono         ? "m"
-                                : font == r->mono_small ? "s"
-                                : font == r->mono_tiny  ? "t"
-                                : font == r->sans_bold  ? "B"
-                                                        : "S",
+  layout = cached_layout (font,
+                          font == r->mono         ? "m"
+                          : font == r->mono_small ? "s"
+                          : font == r->mono_tiny  ? "t"
+                          : font == r->sans_bold  ? "B"
+                                                  : "S",
                           text);
   pango_layout_get_extents (layout, NULL, &logical);
-  w = (double) logical.width / PANGO_SCALE;
+  w = (double)logical.width / PANGO_SCALE;
   if (max_w > 0 && w > max_w)
     {
       /* Too long for its box: ellipsize (not cached, rare). */
       layout = r->layout;
       pango_layout_set_font_description (layout, font);
       pango_layout_set_text (layout, text, -1);
-      pango_layout_set_width (layout, (int) (max_w * PANGO_SCALE));
+      pango_layout_set_width (layout, (int)(max_w * PANGO_SCALE));
       pango_layout_get_extents (layout, NULL, &logical);
-      w = MIN ((double) logical.width / PANGO_SCALE, max_w);
+      w = MIN ((double)logical.width / PANGO_SCALE, max_w);
     }
   if (align == ALIGN_CENTER)
     x -= w / 2;
   else if (align == ALIGN_RIGHT)
     x -= w;
-  cairo_move_to (r->cr, x - (double) logical.x / PANGO_SCALE,
-                 cy - (double) logical.height / PANGO_SCALE / 2);
+  cairo_move_to (r->cr, x - (double)logical.x / PANGO_SCALE,
+                 cy - (double)logical.height / PANGO_SCALE / 2);
   pango_cairo_show_layout (r->cr, layout);
   return w;
 }
@@ -278,8 +279,8 @@ draw_text (Renderer *r, const PangoFontDescription *font, const char *text, doub
 static gboolean
 visible (Renderer *r, const HeapglassSceneItem *item, double pad)
 {
-  return !(item->x - pad > r->clip_x1 || item->x + item->width + pad < r->clip_x0 ||
-           item->y - pad > r->clip_y1 || item->y + item->height + pad < r->clip_y0);
+  return !(item->x - pad > r->clip_x1 || item->x + item->width + pad < r->clip_x0
+           || item->y - pad > r->clip_y1 || item->y + item->height + pad < r->clip_y0);
 }
 
 static gboolean
@@ -308,9 +309,9 @@ draw_frame (Renderer *r, const HeapglassSceneItem *item)
   const char *title;
   gboolean current = item->flags & HEAPGLASS_SCENE_FLAG_CURRENT;
   gboolean exception = item->flags & HEAPGLASS_SCENE_FLAG_EXCEPTION;
-  g_autofree char *line = g_strdup_printf (_("line %u"), (guint) item->count);
+  g_autofree char *line = g_strdup_printf (_ ("line %u"), (guint)item->count);
 
-  title = g_strcmp0 (item->name, "<module>") == 0 ? _("Global frame") : item->name;
+  title = g_strcmp0 (item->name, "<module>") == 0 ? _ ("Global frame") : item->name;
 
   rounded_rect (cr, item->x, item->y, item->width, item->height, 6);
   set_rgb (r, r->pal->frame_fill);
@@ -360,8 +361,8 @@ draw_dot (Renderer *r, double x, double y, Rgb colour)
 static gboolean
 points_at_selection (Renderer *r, const HeapglassSceneItem *item)
 {
-  return r->options->selected_oid != 0 && item->target_oid == r->options->selected_oid &&
-         !(item->flags & HEAPGLASS_SCENE_FLAG_INLINE);
+  return r->options->selected_oid != 0 && item->target_oid == r->options->selected_oid
+         && !(item->flags & HEAPGLASS_SCENE_FLAG_INLINE);
 }
 
 static void
@@ -428,14 +429,13 @@ draw_object (Renderer *r, const HeapglassSceneItem *item)
 
   /* The type name above the box, like a label in a textbook figure. */
   set_rgb (r, r->pal->muted);
-  draw_text (r, r->mono_small, item->name, bx + 2, item->y + LABEL_H / 2 - 1, bw + 40,
-             ALIGN_LEFT);
+  draw_text (r, r->mono_small, item->name, bx + 2, item->y + LABEL_H / 2 - 1, bw + 40, ALIGN_LEFT);
   if (freed)
     {
       double w = item->name ? g_utf8_strlen (item->name, -1) * 6.63 + 10 : 0;
 
       set_rgb (r, r->pal->changed);
-      draw_text (r, r->mono_small, _("freed"), bx + 2 + w, item->y + LABEL_H / 2 - 1, 60,
+      draw_text (r, r->mono_small, _ ("freed"), bx + 2 + w, item->y + LABEL_H / 2 - 1, 60,
                  ALIGN_LEFT);
     }
 
@@ -503,7 +503,7 @@ draw_slot (Renderer *r, const HeapglassSceneItem *item)
       set_rgb (r, r->pal->changed);
       cairo_set_line_width (cr, 1.4);
       cairo_stroke (cr);
-      draw_text (r, r->sans_small, item->text ? item->text : _("dead"), cx, cy, w - 4,
+      draw_text (r, r->sans_small, item->text ? item->text : _ ("dead"), cx, cy, w - 4,
                  ALIGN_CENTER);
       return;
     }
@@ -623,7 +623,7 @@ draw_arrow (Renderer *r, const HeapglassSceneItem *item)
       cairo_set_line_width (cr, 1.0);
       cairo_stroke (cr);
       set_rgb (r, r->pal->fg);
-      draw_text (r, r->mono_tiny, _("weak"), bx, by, 32, ALIGN_CENTER);
+      draw_text (r, r->mono_tiny, _ ("weak"), bx, by, 32, ALIGN_CENTER);
     }
 }
 

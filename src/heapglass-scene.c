@@ -123,10 +123,10 @@ heapglass_scene_get_item_index (HeapglassScene *scene, const HeapglassSceneItem 
   const HeapglassSceneItem *first;
 
   g_return_val_if_fail (scene != NULL, HEAPGLASS_SCENE_NO_PARENT);
-  first = (const HeapglassSceneItem *) (gpointer) scene->items->data;
+  first = (const HeapglassSceneItem *)(gpointer)scene->items->data;
   g_return_val_if_fail (item >= first && item < first + scene->items->len,
                         HEAPGLASS_SCENE_NO_PARENT);
-  return (guint) (item - first);
+  return (guint)(item - first);
 }
 
 void
@@ -187,13 +187,12 @@ segment_distance (double px, double py, double ax, double ay, double bx, double 
 }
 
 gboolean
-heapglass_scene_item_contains (const HeapglassSceneItem *item, double x, double y,
-                               double tolerance)
+heapglass_scene_item_contains (const HeapglassSceneItem *item, double x, double y, double tolerance)
 {
   g_return_val_if_fail (item != NULL, FALSE);
 
-  if (x < item->x - tolerance || x > item->x + item->width + tolerance ||
-      y < item->y - tolerance || y > item->y + item->height + tolerance)
+  if (x < item->x - tolerance || x > item->x + item->width + tolerance || y < item->y - tolerance
+      || y > item->y + item->height + tolerance)
     return FALSE;
 
   if (item->kind == HEAPGLASS_SCENE_ARROW)
@@ -298,8 +297,8 @@ heapglass_scene_find_name (HeapglassScene *scene, guint frame_id, const char *na
     {
       const HeapglassSceneItem *item = &g_array_index (scene->items, HeapglassSceneItem, i);
 
-      if (item->kind == HEAPGLASS_SCENE_NAME && item->frame_id == frame_id &&
-          g_strcmp0 (item->name, name) == 0)
+      if (item->kind == HEAPGLASS_SCENE_NAME && item->frame_id == frame_id
+          && g_strcmp0 (item->name, name) == 0)
         return item;
     }
   return NULL;
@@ -314,6 +313,7 @@ heapglass_scene_find_arrow_from (HeapglassScene *scene, const HeapglassSceneItem
   source_index = heapglass_scene_get_item_index (scene, source);
   if (source_index == HEAPGLASS_SCENE_NO_PARENT)
     return NULL;
-  index = GPOINTER_TO_UINT (g_hash_table_lookup (scene->arrows, GUINT_TO_POINTER (source_index + 1)));
+  index
+      = GPOINTER_TO_UINT (g_hash_table_lookup (scene->arrows, GUINT_TO_POINTER (source_index + 1)));
   return index ? &g_array_index (scene->items, HeapglassSceneItem, index - 1) : NULL;
 }

@@ -13,12 +13,12 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  HEAPGLASS_SCENE_FRAME,         /* a stack frame box: name = function, text = "line N" */
-  HEAPGLASS_SCENE_NAME,          /* a binding row in a frame: name; its slot is the arrow's start */
-  HEAPGLASS_SCENE_OBJECT,        /* a heap object box: name = type name, text = value (if any) */
-  HEAPGLASS_SCENE_SLOT,          /* a cell inside an object: list/tuple/set item, dict key or value,
-                                    attribute, weakref referent; name = its label ("0", "x", …) */
-  HEAPGLASS_SCENE_ARROW,         /* a reference: from a NAME or SLOT to an OBJECT (a cubic bezier) */
+  HEAPGLASS_SCENE_FRAME,  /* a stack frame box: name = function, text = "line N" */
+  HEAPGLASS_SCENE_NAME,   /* a binding row in a frame: name; its slot is the arrow's start */
+  HEAPGLASS_SCENE_OBJECT, /* a heap object box: name = type name, text = value (if any) */
+  HEAPGLASS_SCENE_SLOT,   /* a cell inside an object: list/tuple/set item, dict key or value,
+                             attribute, weakref referent; name = its label ("0", "x", …) */
+  HEAPGLASS_SCENE_ARROW,  /* a reference: from a NAME or SLOT to an OBJECT (a cubic bezier) */
   HEAPGLASS_SCENE_FRAMES_MARKER, /* "… N frames …" in place of the middle of a deep stack */
   HEAPGLASS_SCENE_MORE_MARKER,   /* "… N more" at the end of a long container (oid = container) */
 } HeapglassSceneKind;
@@ -61,11 +61,11 @@ typedef struct
   guint slot;
   guint64 count;
   guint first_depth;
-  HgKind object_kind;  /* OBJECT and SLOT: the kind of the object (its container for a SLOT) */
-  const char *name;    /* see the kinds above; owned by the scene; may be NULL */
-  const char *text;    /* the text drawn (value, marker, "line 7", exception); may be NULL */
-  guint parent;        /* index of the enclosing FRAME/OBJECT (for NAME, SLOT, MORE_MARKER), or
-                          for an ARROW the index of its source NAME/SLOT; else NO_PARENT */
+  HgKind object_kind; /* OBJECT and SLOT: the kind of the object (its container for a SLOT) */
+  const char *name;   /* see the kinds above; owned by the scene; may be NULL */
+  const char *text;   /* the text drawn (value, marker, "line 7", exception); may be NULL */
+  guint parent;       /* index of the enclosing FRAME/OBJECT (for NAME, SLOT, MORE_MARKER), or
+                         for an ARROW the index of its source NAME/SLOT; else NO_PARENT */
   /* ARROW: cubic bezier p0 (at the source) … p3 (the arrowhead's tip, on the target's edge).
    * NAME and SLOT: (x0, y0)–(x1, y1) is the value cell (right of a name, index or attribute
    * name), where the arrow leaves from its middle or the inline value is drawn. */

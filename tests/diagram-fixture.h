@@ -152,9 +152,9 @@ fx_frame_exception (Fixture *fx, const char *type, const char *message)
 static inline HeapglassSnapshot *
 fx_snapshot (Fixture *fx)
 {
-  fx->snapshot.frames = (const HeapglassFrameView *) (gpointer) fx->frames->data;
+  fx->snapshot.frames = (const HeapglassFrameView *)(gpointer)fx->frames->data;
   fx->snapshot.n_frames = fx->frames->len;
-  fx->snapshot.objects = (const HeapglassObjectView *) (gpointer) fx->objects->data;
+  fx->snapshot.objects = (const HeapglassObjectView *)(gpointer)fx->objects->data;
   fx->snapshot.n_objects = fx->objects->len;
   fx->snapshot.live_objects = fx->objects->len;
   return &fx->snapshot;
@@ -192,7 +192,7 @@ program_snapshot (guint step)
     items[k] = 1000 + k;
   fx_container (fx, 1, HG_KIND_LIST, "list", 1, 0, n, n, items);
   for (guint k = 0; k < n; k++)
-    fx_int (fx, 1000 + k, (gint64) k * k, 5 * (k + 1), 0);
+    fx_int (fx, 1000 + k, (gint64)k * k, 5 * (k + 1), 0);
   /* count = len(data): a new int each time the list grows; the old one dies */
   if (n > 0)
     fx_int (fx, 2000 + n, n, 5 * n, n < 30 ? 5 * (n + 1) : 0);

@@ -127,8 +127,10 @@ test_png_scale (void)
   g_assert_true (heapglass_export_trace (trace, two, 4, 4, &options, NULL));
   a = cairo_image_surface_create_from_png (one);
   b = cairo_image_surface_create_from_png (two);
-  g_assert_cmpint (abs (cairo_image_surface_get_width (b) - 2 * cairo_image_surface_get_width (a)), <=, 1);
-  g_assert_cmpint (abs (cairo_image_surface_get_height (b) - 2 * cairo_image_surface_get_height (a)), <=, 1);
+  g_assert_cmpint (abs (cairo_image_surface_get_width (b) - 2 * cairo_image_surface_get_width (a)),
+                   <=, 1);
+  g_assert_cmpint (
+      abs (cairo_image_surface_get_height (b) - 2 * cairo_image_surface_get_height (a)), <=, 1);
   cairo_surface_destroy (a);
   cairo_surface_destroy (b);
 }
@@ -155,7 +157,7 @@ svg_start (GMarkupParseContext *context, const char *element, const char **names
 static void
 svg_end (GMarkupParseContext *context, const char *element, gpointer user_data, GError **error)
 {
-  ((SvgCheck *) user_data)->depth--;
+  ((SvgCheck *)user_data)->depth--;
 }
 
 static void
@@ -231,8 +233,8 @@ test_pdf_pages_and_text (void)
   {
     const char *argv[] = { pdftotext, path, "-", NULL };
 
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                                 NULL, &text, NULL, &status, &error));
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                 &text, NULL, &status, &error));
     g_assert_no_error (error);
     g_assert_cmpint (status, ==, 0);
   }
@@ -378,12 +380,14 @@ compare_golden (const char *name, const char *script, const char *source, gboole
   g_assert_cmpint (cairo_image_surface_get_height (got), ==, height);
   for (int y = 0; y < height; y++)
     {
-      const guint32 *a = (const guint32 *) (gpointer) (cairo_image_surface_get_data (got) + y * cairo_image_surface_get_stride (got));
-      const guint32 *b = (const guint32 *) (gpointer) (cairo_image_surface_get_data (want) + y * cairo_image_surface_get_stride (want));
+      const guint32 *a = (const guint32 *)(gpointer)(cairo_image_surface_get_data (got)
+                                                     + y * cairo_image_surface_get_stride (got));
+      const guint32 *b = (const guint32 *)(gpointer)(cairo_image_surface_get_data (want)
+                                                     + y * cairo_image_surface_get_stride (want));
 
       for (int x = 0; x < width; x++)
         for (int shift = 0; shift < 32; shift += 8)
-          if (abs ((int) ((a[x] >> shift) & 0xff) - (int) ((b[x] >> shift) & 0xff)) > 40)
+          if (abs ((int)((a[x] >> shift) & 0xff) - (int)((b[x] >> shift) & 0xff)) > 40)
             {
               differing++;
               break;

@@ -67,8 +67,8 @@ test_positions_stable (void)
     }
   for (guint i = 0; i < 300; i++)
     {
-      g_autoptr (HeapglassScene) scene =
-          program_scene (layout, g_rand_int_range (rand, 1, PROGRAM_STEPS + 1));
+      g_autoptr (HeapglassScene) scene
+          = program_scene (layout, g_rand_int_range (rand, 1, PROGRAM_STEPS + 1));
       record_positions (scene, seen);
     }
   g_assert_cmpuint (g_hash_table_size (seen), >, 40);
@@ -77,8 +77,8 @@ test_positions_stable (void)
 static gboolean
 boxes_overlap (const HeapglassSceneItem *a, const HeapglassSceneItem *b)
 {
-  return a->x < b->x + b->width && b->x < a->x + a->width && a->y < b->y + b->height &&
-         b->y < a->y + a->height;
+  return a->x < b->x + b->width && b->x < a->x + a->width && a->y < b->y + b->height
+         && b->y < a->y + a->height;
 }
 
 static void
@@ -90,15 +90,15 @@ assert_no_overlap (HeapglassScene *scene)
     {
       const HeapglassSceneItem *a = heapglass_scene_get_item (scene, i);
 
-      if (a->kind != HEAPGLASS_SCENE_OBJECT && a->kind != HEAPGLASS_SCENE_FRAME &&
-          a->kind != HEAPGLASS_SCENE_FRAMES_MARKER)
+      if (a->kind != HEAPGLASS_SCENE_OBJECT && a->kind != HEAPGLASS_SCENE_FRAME
+          && a->kind != HEAPGLASS_SCENE_FRAMES_MARKER)
         continue;
       for (guint j = i + 1; j < n; j++)
         {
           const HeapglassSceneItem *b = heapglass_scene_get_item (scene, j);
 
-          if (b->kind != HEAPGLASS_SCENE_OBJECT && b->kind != HEAPGLASS_SCENE_FRAME &&
-              b->kind != HEAPGLASS_SCENE_FRAMES_MARKER)
+          if (b->kind != HEAPGLASS_SCENE_OBJECT && b->kind != HEAPGLASS_SCENE_FRAME
+              && b->kind != HEAPGLASS_SCENE_FRAMES_MARKER)
             continue;
           if (boxes_overlap (a, b))
             g_error ("step %u: box %u (kind %d, oid %" G_GUINT64_FORMAT ") overlaps box %u "
@@ -134,8 +134,8 @@ on_box_edge (const HeapglassSceneItem *obj, double x, double y)
   gboolean inside_x = x >= bx0 - 0.5 && x <= bx1 + 0.5;
   gboolean inside_y = y >= by0 - 0.5 && y <= by1 + 0.5;
 
-  return (inside_x && (fabs (y - by0) < 0.5 || fabs (y - by1) < 0.5)) ||
-         (inside_y && (fabs (x - bx0) < 0.5 || fabs (x - bx1) < 0.5));
+  return (inside_x && (fabs (y - by0) < 0.5 || fabs (y - by1) < 0.5))
+         || (inside_y && (fabs (x - bx0) < 0.5 || fabs (x - bx1) < 0.5));
 }
 
 static void
@@ -336,8 +336,8 @@ test_collapse_deep_stack (void)
   /* the outermost (globals) at the top, the innermost at the bottom */
   g_assert_cmpfloat (heapglass_scene_find_frame (collapsed, 1)->y, <, marker->y);
   g_assert_cmpfloat (heapglass_scene_find_frame (collapsed, 50000)->y, >, marker->y);
-  g_assert_true (heapglass_scene_find_frame (collapsed, 50000)->flags &
-                 HEAPGLASS_SCENE_FLAG_CURRENT);
+  g_assert_true (heapglass_scene_find_frame (collapsed, 50000)->flags
+                 & HEAPGLASS_SCENE_FLAG_CURRENT);
   g_assert_null (heapglass_scene_find_frame (collapsed, 100));
   /* objects of hidden frames are not drawn */
   g_assert_cmpuint (count_items (collapsed, HEAPGLASS_SCENE_OBJECT, 0), ==, 11);
@@ -430,8 +430,8 @@ test_changes_marked (void)
   scene = program_scene (layout, 10);
   count = heapglass_scene_find_name (scene, 1, "count");
   g_assert_true (count->flags & HEAPGLASS_SCENE_FLAG_CHANGED);
-  g_assert_false (heapglass_scene_find_name (scene, 1, "name")->flags &
-                  HEAPGLASS_SCENE_FLAG_CHANGED);
+  g_assert_false (heapglass_scene_find_name (scene, 1, "name")->flags
+                  & HEAPGLASS_SCENE_FLAG_CHANGED);
   g_assert_true (heapglass_scene_find_object (scene, 2002)->flags & HEAPGLASS_SCENE_FLAG_CHANGED);
   old = heapglass_scene_find_object (scene, 2001);
   g_assert_nonnull (old);
@@ -543,7 +543,7 @@ test_real_trace_any_order (void)
     }
   for (guint i = 0; i < 2 * n; i++)
     {
-      guint step = i < n ? n - i : (guint) g_rand_int_range (rand, 1, n + 1);
+      guint step = i < n ? n - i : (guint)g_rand_int_range (rand, 1, n + 1);
       g_autoptr (HeapglassScene) scene = trace_scene (jumping, trace, step);
 
       record_positions (scene, seen);

@@ -47,7 +47,8 @@ test_hit_test (void)
   g_assert_true (hit == name);
 
   /* The header of a frame is the frame. */
-  hit = heapglass_scene_hit_test (scene, name->x + 20, heapglass_scene_find_frame (scene, 1)->y + 5);
+  hit = heapglass_scene_hit_test (scene, name->x + 20,
+                                  heapglass_scene_find_frame (scene, 1)->y + 5);
   g_assert_cmpint (hit->kind, ==, HEAPGLASS_SCENE_FRAME);
 
   /* An object's value area, and a list's slot. */
@@ -115,8 +116,8 @@ pixel_is (guint32 pixel, const double rgb[4])
   int r = (pixel >> 16) & 0xff, g = (pixel >> 8) & 0xff, b = pixel & 0xff;
 
   /* cairo rounds 0…1 to bytes its own way: one step either side is the same colour. */
-  return abs (r - (int) lround (rgb[0] * 255)) <= 1 && abs (g - (int) lround (rgb[1] * 255)) <= 1 &&
-         abs (b - (int) lround (rgb[2] * 255)) <= 1;
+  return abs (r - (int)lround (rgb[0] * 255)) <= 1 && abs (g - (int)lround (rgb[1] * 255)) <= 1
+         && abs (b - (int)lround (rgb[2] * 255)) <= 1;
 }
 
 static guint
@@ -130,7 +131,7 @@ count_not_background (cairo_surface_t *surface, const double bg[4])
 
   for (int y = 0; y < height; y++)
     for (int x = 0; x < width; x++)
-      if (!pixel_is (((const guint32 *) (gconstpointer) (data + y * stride))[x], bg))
+      if (!pixel_is (((const guint32 *)(gconstpointer)(data + y * stride))[x], bg))
         n++;
   return n;
 }
@@ -143,11 +144,12 @@ render_theme (HeapglassTheme theme, const char *file_name)
   cairo_surface_t *surface;
   cairo_t *cr;
   double x, y, w, h, bg[4];
-  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", file_name, NULL);
+  g_autofree char *path = g_build_filename (
+      g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", file_name, NULL);
   guint painted;
 
   heapglass_scene_get_extents (scene, &x, &y, &w, &h);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (w), (int) ceil (h));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int)ceil (w), (int)ceil (h));
   cr = cairo_create (surface);
   cairo_translate (cr, -x, -y);
   heapglass_render_options_init (&options);
@@ -161,8 +163,8 @@ render_theme (HeapglassTheme theme, const char *file_name)
   heapglass_renderer_get_background (theme, bg);
   painted = count_not_background (surface, bg);
   /* The corner is background; a good part of the picture is not. */
-  g_assert_true (pixel_is (((guint32 *) (gpointer) cairo_image_surface_get_data (surface))[0], bg));
-  g_assert_cmpuint (painted, >, (guint) (w * h * 0.05));
+  g_assert_true (pixel_is (((guint32 *)(gpointer)cairo_image_surface_get_data (surface))[0], bg));
+  g_assert_cmpuint (painted, >, (guint)(w * h * 0.05));
   g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
   cairo_surface_destroy (surface);
 }
@@ -184,7 +186,8 @@ test_render_scaled_is_crisp (void)
 {
   /* Drawing at 3× gives the same picture 3× bigger: text and lines are vectors. */
   g_autoptr (HeapglassScene) scene = scene_at_step (40);
-  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", "scene-3x.png", NULL);
+  g_autofree char *path = g_build_filename (
+      g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", "scene-3x.png", NULL);
   HeapglassExportOptions options = { .scale = 3, .title = "Stack and heap", .caption = FALSE };
   g_autoptr (GError) error = NULL;
   cairo_surface_t *png;
@@ -197,7 +200,7 @@ test_render_scaled_is_crisp (void)
     double x, y, w, h;
 
     heapglass_scene_get_extents (scene, &x, &y, &w, &h);
-    g_assert_cmpint (cairo_image_surface_get_width (png), ==, (int) ceil (w * 3));
+    g_assert_cmpint (cairo_image_surface_get_width (png), ==, (int)ceil (w * 3));
   }
   cairo_surface_destroy (png);
 }
