@@ -80,7 +80,8 @@ struct _HeapglassLayout
   /* Per-step scratch, reused so that a step allocates little. */
   GHashTable *by_oid; /* oid → const HeapglassObjectView * of the current snapshot */
   GHashTable *visited;
-  GHashTable *emitted; /* oid → index + 1 of its OBJECT item in the scene being built */
+  GHashTable *emitted;  /* oid → index + 1 of its OBJECT item in the scene being built */
+  GHashTable *previous; /* oid → object view at the step before (changed containers only) */
   GArray *cells;
   GString *text;
 };
@@ -1542,6 +1543,75 @@ emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapsh
     }
 }
 
+/* Did this slot of a container that changed at this step get a new value (mutated slot)? */
+static gboolean
+slot_changed (HeapglassLayout *self, const HeapglassObjectView *obj, guint index, gboolean key)
+{
+  const HeapglassObjectView *before;
+
+  if (!obj->changed || obj->freed || g_hash_table_size (self->previous) == 0)
+    return FALSE;
+  before = g_hash_table_lookup (self->previous, &obj->oid);
+  if (before == NULL)
+    return FALSE; /* new this step: the whole box is highlighted */
+
+  switch (obj->kind)
+    {
+    case HG_KIND_LIST:
+    case HG_KIND_TUPLE:
+    case HG_KIND_SET:
+    case HG_KIND_FROZENSET:
+      return index >= before->n_items || before->items[index] != obj->items[index];
+    case HG_KIND_DICT:
+      for (guint i = 0; i < before->n_items; i++)
+        if (before->items[2 * i] == obj->items[2 * index])
+          return !key && before->items[2 * i + 1] != obj->items[2 * index + 1];
+      return TRUE;
+    case HG_KIND_INSTANCE:
+      for (guint i = 0; i < before->n_attrs; i++)
+        if (g_strcmp0 (before->attr_names[i], obj->attr_names[index]) == 0)
+          return before->attr_oids[i] != obj->attr_oids[index];
+      return TRUE;
+    case HG_KIND_WEAKREF:
+      return before->referent != obj->referent;
+    default:
+      return FALSE;
+    }
+}
+
+/* With a prepared trace, the step before tells which slots of the changed containers changed. */
+static HeapglassSnapshot *
+index_previous (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray *queue)
+{
+  HeapglassSnapshot *previous = NULL;
+  gboolean any = FALSE;
+
+  g_hash_table_remove_all (self->previous);
+  if (self->trace == NULL || snapshot->step <= 1
+      || snapshot->step > heapglass_trace_get_n_steps (self->trace))
+    return NULL;
+  for (guint q = 0; q < queue->len && !any; q++)
+    {
+      const HeapglassObjectView *obj = g_array_index (queue, Visit, q).obj;
+
+      any = obj->changed && obj->created_step != snapshot->step
+            && (is_sequence (obj->kind) || obj->kind == HG_KIND_DICT
+                || obj->kind == HG_KIND_INSTANCE || obj->kind == HG_KIND_WEAKREF);
+    }
+  if (!any)
+    return NULL;
+  previous = heapglass_layout_snapshot (self, self->trace, snapshot->step - 1);
+  for (guint i = 0; previous && i < previous->n_objects; i++)
+    {
+      const HeapglassObjectView *obj = &previous->objects[i];
+      const HeapglassObjectView *now = lookup (self, obj->oid);
+
+      if (now && now->changed)
+        g_hash_table_insert (self->previous, (gpointer)&obj->oid, (gpointer)obj);
+    }
+  return previous;
+}
+
 static void
 emit_object (HeapglassLayout *self, HeapglassScene *scene, const Visit *visit, GArray *arrows)
 {
@@ -1606,6 +1676,8 @@ emit_object (HeapglassLayout *self, HeapglassScene *scene, const Visit *visit, G
         }
       slot.kind = HEAPGLASS_SCENE_SLOT;
       slot.target_oid = cell->target;
+      if (slot_changed (self, obj, cell->index, cell->flags & HEAPGLASS_SCENE_FLAG_KEY))
+        slot.flags |= HEAPGLASS_SCENE_FLAG_CHANGED;
       if (cell->label)
         slot.name = cell->label;
       else if (obj->kind == HG_KIND_LIST || obj->kind == HG_KIND_TUPLE)
@@ -1643,6 +1715,7 @@ heapglass_layout_build_scene (HeapglassLayout *self, HeapglassSnapshot *snapshot
   g_autoptr (GArray) frames = NULL;
   g_autoptr (GArray) queue = NULL;
   g_autoptr (GArray) arrows = NULL;
+  g_autoptr (HeapglassSnapshot) previous = NULL;
 
   g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), NULL);
   g_return_val_if_fail (snapshot != NULL, NULL);
@@ -1655,6 +1728,7 @@ heapglass_layout_build_scene (HeapglassLayout *self, HeapglassSnapshot *snapshot
 
   walk_snapshot (self, snapshot, frames, queue, TRUE);
   place_pending (self, FALSE); /* objects met for the first time */
+  previous = index_previous (self, snapshot, queue);
 
   g_hash_table_remove_all (self->emitted);
   g_hash_table_remove_all (self->scene_grid);
@@ -1669,6 +1743,7 @@ heapglass_layout_build_scene (HeapglassLayout *self, HeapglassSnapshot *snapshot
   g_hash_table_remove_all (self->by_oid);
   g_hash_table_remove_all (self->visited);
   g_hash_table_remove_all (self->emitted);
+  g_hash_table_remove_all (self->previous);
   return scene;
 }
 
@@ -1831,6 +1906,7 @@ heapglass_layout_finalize (GObject *object)
   g_clear_pointer (&self->visited, g_hash_table_unref);
   g_clear_pointer (&self->emitted, g_hash_table_unref);
   g_clear_pointer (&self->scene_grid, g_hash_table_unref);
+  g_clear_pointer (&self->previous, g_hash_table_unref);
   g_clear_pointer (&self->cells, g_array_unref);
   g_string_free (self->text, TRUE);
   g_clear_object (&self->trace);
@@ -1917,6 +1993,7 @@ heapglass_layout_init (HeapglassLayout *self)
   self->by_oid = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->visited = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->emitted = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->previous = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->scene_grid = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
   self->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
   g_array_set_clear_func (self->cells, cell_clear);

@@ -483,6 +483,18 @@ draw_slot (Renderer *r, const HeapglassSceneItem *item)
     }
   cairo_stroke (cr);
 
+  /* A slot that got a new value at this step. */
+  if (changes (r, item))
+    {
+      cairo_rectangle (cr, item->x0 + 1.5, item->y + 1.5, item->x1 - item->x0 - 3,
+                       item->height - 3);
+      set_rgba (r, r->pal->changed, 0.16);
+      cairo_fill_preserve (cr);
+      set_rgb (r, r->pal->changed);
+      cairo_set_line_width (cr, 1.6);
+      cairo_stroke (cr);
+    }
+
   /* The index or attribute name, left of the value cell. */
   if (item->x0 > item->x + 0.5)
     {

@@ -551,6 +551,55 @@ test_real_trace_any_order (void)
   g_assert_cmpuint (g_hash_table_size (seen), >, 20);
 }
 
+static void
+test_real_trace_mutated_slot (void)
+{
+  g_autoptr (HeapglassTrace) trace = trace_program ();
+  g_autoptr (HeapglassLayout) layout = heapglass_layout_new ();
+  guint appends = 0, n;
+
+  if (trace == NULL)
+    {
+      g_test_skip ("heapglass-tracer is not built");
+      return;
+    }
+  n = heapglass_trace_get_n_steps (trace);
+  heapglass_layout_prepare (layout, trace, n);
+  for (guint step = 2; step <= n; step++)
+    {
+      g_autoptr (HeapglassScene) scene = trace_scene (layout, trace, step);
+
+      for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
+        {
+          const HeapglassSceneItem *slot = heapglass_scene_get_item (scene, i);
+          const HeapglassSceneItem *list;
+          guint shown = 0;
+
+          if (slot->kind != HEAPGLASS_SCENE_SLOT || slot->object_kind != HG_KIND_LIST
+              || !(slot->flags & HEAPGLASS_SCENE_FLAG_CHANGED))
+            continue;
+          /* history.append(x): the new last slot is the one marked, and only it. */
+          list = heapglass_scene_get_item (scene, slot->parent);
+          g_assert_true (list->flags & HEAPGLASS_SCENE_FLAG_CHANGED);
+          for (guint j = 0; j < heapglass_scene_get_n_items (scene); j++)
+            {
+              const HeapglassSceneItem *other = heapglass_scene_get_item (scene, j);
+
+              if (other->kind == HEAPGLASS_SCENE_SLOT && other->parent == slot->parent)
+                {
+                  shown++;
+                  if (other != slot)
+                    g_assert_false (other->flags & HEAPGLASS_SCENE_FLAG_CHANGED);
+                }
+            }
+          g_assert_cmpuint (slot->slot, ==, shown - 1);
+          appends++;
+        }
+    }
+  /* appends while the list still shows every item (8 slots) */
+  g_assert_cmpuint (appends, >=, 7);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -566,6 +615,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/layout/collapse/limited-snapshot", test_collapse_limited_snapshot);
   g_test_add_func ("/layout/inline-values/small-values-in-slots", test_inline_values);
   g_test_add_func ("/layout/changes/rebound-new-and-freed", test_changes_marked);
+  g_test_add_func ("/layout/changes/mutated-slot", test_real_trace_mutated_slot);
   g_test_add_func ("/layout/exception/raising-frame-marked", test_exception_marked);
 
   return g_test_run ();
