@@ -205,6 +205,37 @@ test_render_scaled_is_crisp (void)
   cairo_surface_destroy (png);
 }
 
+static void
+test_empty_and_dangling (void)
+{
+  g_autoptr (HeapglassLayout) layout = heapglass_layout_new ();
+  Fixture *fx = fixture_new (1, 1, 1);
+  g_autoptr (HeapglassScene) empty = heapglass_layout_build_scene (layout, fx_snapshot (fx));
+  g_autoptr (HeapglassScene) dangling = NULL;
+  static const char *const names[] = { "ghost" };
+  guint64 oids[] = { 999 };
+  guint64 items[] = { 998 };
+  const HeapglassSceneItem *name;
+  double x, y, w, h;
+
+  /* No frames at all (a program that has ended): an empty but valid scene. */
+  g_assert_cmpuint (heapglass_scene_get_n_items (empty), ==, 0);
+  heapglass_scene_get_extents (empty, &x, &y, &w, &h);
+  g_assert_cmpfloat (w, >, 0);
+  g_assert_null (heapglass_scene_hit_test (empty, 0, 0));
+  fixture_free (fx);
+
+  /* A name and an item whose objects the snapshot does not hold: drawn, without arrows. */
+  fx = fixture_new (2, 2, 1);
+  fx_container (fx, 5, HG_KIND_LIST, NULL, 1, 0, 1, 1, items);
+  fx_frame (fx, 1, "<module>", 1, 1, names, oids, NULL);
+  dangling = heapglass_layout_build_scene (layout, fx_snapshot (fx));
+  name = heapglass_scene_find_name (dangling, 1, "ghost");
+  g_assert_nonnull (name);
+  g_assert_null (heapglass_scene_find_arrow_from (dangling, name));
+  fixture_free (fx);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -212,6 +243,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/scene/hit-test/names-slots-objects-arrows", test_hit_test);
   g_test_add_func ("/scene/extents/contain-every-shape", test_extents);
+  g_test_add_func ("/scene/robustness/empty-and-dangling", test_empty_and_dangling);
   g_test_add_func ("/scene/render/light", test_render_light);
   g_test_add_func ("/scene/render/dark", test_render_dark);
   g_test_add_func ("/scene/render/scaled", test_render_scaled_is_crisp);
