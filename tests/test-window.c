@@ -427,7 +427,16 @@ test_syntax_error_marked (void)
   g_assert_cmpstr (code, ==, "x = 1\ny = (2,\nprint(x\n");
   g_assert_true (gtk_text_view_get_editable (view));
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  /* Closing the window frees it (nothing, e.g. a pending run, keeps it alive). */
+  {
+    gpointer weak = window;
+
+    g_object_add_weak_pointer (G_OBJECT (window), &weak);
+    gtk_window_destroy (GTK_WINDOW (window));
+    for (guint i = 0; weak != NULL && i < 200; i++)
+      spin_for (10);
+    g_assert_null (weak);
+  }
 }
 
 static void
