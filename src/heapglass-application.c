@@ -171,6 +171,7 @@ static const struct
   { "win.zoom-out", { "<Control>minus", NULL } },
   { "win.zoom-reset", { "<Control>0", NULL } },
   { "win.close", { "<Control>w", NULL } },
+  { "win.show-help-overlay", { "<Control>question", NULL } },
   { "win.step-over", { "F10", NULL } },
   { "win.step-out", { "<Shift>F11", NULL } },
   { "win.step-first", { "Home", NULL }, TRUE },

@@ -475,6 +475,21 @@ test_tour_dark_and_preferences (void)
   save_screenshot (GTK_WIDGET (prefs), prefs_shot);
   gtk_window_destroy (prefs);
 
+  /* The keyboard shortcuts window (Ctrl+?) is there and builds. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  spin_for (300);
+  {
+    GtkShortcutsWindow *help
+        = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+    g_autofree char *help_shot
+        = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "shortcuts.png", NULL);
+
+    g_assert_nonnull (help);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (help)));
+    save_screenshot (GTK_WIDGET (help), help_shot);
+    gtk_widget_set_visible (GTK_WIDGET (help), FALSE);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
