@@ -40,6 +40,7 @@ typedef struct
   guint64 oid;
   double x, y, w, h; /* reserved footprint (the largest box seen so far) */
   guint born, died;  /* first step shown; step after it was freed (G_MAXUINT: never) */
+  HgKind kind;
   /* When the space is taken: the runs of steps [from, to) at which prepare() saw it shown (a
    * deep recursion's int is shown on the way down and again on the way up, and may share its
    * place with others in between), or for a first-sight placement the one run [born, died). */
@@ -71,6 +72,8 @@ struct _HeapglassLayout
   guint retire_before;    /* during prepare(): placements dead before this step are dropped from
                              the grid, nothing born earlier will be placed any more */
   guint walk_stride;      /* steps between two snapshots prepare() walks (1: every step) */
+  guint walked_until;     /* the last step prepare() took a snapshot of */
+  gboolean in_prepare;
   GHashTable *scene_grid; /* cell key → GArray of OBJECT item indices of the scene being built */
   guint next_order;
 
@@ -898,6 +901,8 @@ place (HeapglassLayout *self, Placement *p)
   grid_insert (self, p);
 }
 
+static void reserve_growth (HeapglassLayout *self, HgKind kind, guint64 oid, double *w, double *h);
+
 static void
 place_pending (HeapglassLayout *self, gboolean in_order)
 {
@@ -913,9 +918,20 @@ place_pending (HeapglassLayout *self, gboolean in_order)
         {
           /* A sampled walk knows a run's ends to within the stride: widen them by it. */
           guint widen = MAX (self->walk_stride, 1) - 1;
+          gboolean walked_all = self->trace && heapglass_trace_is_complete (self->trace)
+                                && self->prepared_step >= heapglass_trace_get_n_steps (self->trace);
 
           for (guint k = 0; k < p->n_spans; k++)
             {
+              /* Still shown where the walk stopped (the trace goes on, or a later prepare()
+               * continues): the run is open until it is freed. */
+              if (p->spans[k].to > self->walked_until)
+                {
+                  p->spans[k].to = G_MAXUINT;
+                  /* and it may still grow: leave it room, as on first sight */
+                  if (!walked_all)
+                    reserve_growth (self, p->kind, p->oid, &p->w, &p->h);
+                }
               p->spans[k].from = p->spans[k].from > widen ? p->spans[k].from - widen : 0;
               if (p->spans[k].to < G_MAXUINT - widen)
                 p->spans[k].to += widen;
@@ -943,6 +959,7 @@ forget_positions (HeapglassLayout *self)
   g_ptr_array_set_size (self->pending, 0);
   self->next_order = 0;
   self->prepared_step = 0;
+  self->walked_until = 0;
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -965,23 +982,27 @@ index_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot)
                          (gpointer)&snapshot->objects[i]);
 }
 
-/* Notes that an object not yet placed is shown at `step` (steps come in order in prepare()). */
-static void
+/* Notes that an object is shown at `step` (steps come in order in prepare()); TRUE if that
+ * added to the runs of steps it holds its place. */
+static gboolean
 record_shown (HeapglassLayout *self, Placement *p, guint step)
 {
   guint stride = MAX (self->walk_stride, 1);
 
+  for (guint i = 0; i < p->n_spans; i++)
+    if (step >= p->spans[i].from && step < p->spans[i].to)
+      return FALSE;
   if (p->n_spans > 0 && step >= p->spans[p->n_spans - 1].from
       && step <= p->spans[p->n_spans - 1].to + stride - 1)
     {
       p->spans[p->n_spans - 1].to = MAX (p->spans[p->n_spans - 1].to, step + 1);
-      return;
+      return TRUE;
     }
   if (p->n_spans > 0 && step < p->spans[p->n_spans - 1].from)
     {
       /* out of order (a scene built between two prepares): widen the first run */
       p->spans[0].from = MIN (p->spans[0].from, step);
-      return;
+      return TRUE;
     }
   if (p->n_spans == MAX_SPANS)
     {
@@ -999,6 +1020,7 @@ record_shown (HeapglassLayout *self, Placement *p, guint step)
   p->spans[p->n_spans].from = step;
   p->spans[p->n_spans].to = step + 1;
   p->n_spans++;
+  return TRUE;
 }
 
 /* Notes a reference to `oid`; returns TRUE when it is met for the first time this step. */
@@ -1021,6 +1043,7 @@ discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, do
     {
       p = g_new0 (Placement, 1);
       p->oid = oid;
+      p->kind = obj->kind;
       /* Space is taken from the first step the object is shown (before that nobody sees it):
        * in prepare() that makes births come in order, so dead neighbours can be retired. */
       p->born = step;
@@ -1035,8 +1058,10 @@ discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, do
     }
   else
     {
-      if (!p->placed)
-        record_shown (self, p, step);
+      /* Placed by an earlier prepare() and shown again (a recursion's argument on the way
+       * up): hold the place for that run too. */
+      if ((!p->placed || self->in_prepare) && record_shown (self, p, step) && p->placed)
+        grid_insert (self, p);
       if (obj->freed_step && p->died == G_MAXUINT)
         p->died = obj->freed_step + 1; /* learnt later while the trace was still arriving */
       if (step < p->born && p->placed)
@@ -1054,16 +1079,16 @@ discover (HeapglassLayout *self, guint step, guint64 oid, guint64 parent_oid, do
 /* Room for a mutable object to grow into when it is placed on first sight, without prepare()
  * having seen its whole life: what its collapsed box can grow to. */
 static void
-reserve_growth (HeapglassLayout *self, const HeapglassObjectView *obj, double *w, double *h)
+reserve_growth (HeapglassLayout *self, HgKind kind, guint64 oid, double *w, double *h)
 {
   double marker_w = strlen ("… 9,999,999 more") * SMALL_CHAR_W + 2 * PAD;
 
-  switch (obj->kind)
+  switch (kind)
     {
     case HG_KIND_LIST:
     case HG_KIND_SET:
       *w = MAX (*w, marker_w);
-      if (!g_hash_table_contains (self->expanded, &obj->oid))
+      if (!g_hash_table_contains (self->expanded, &oid))
         *h = MAX (*h, LABEL_H + (self->max_slots + 1) * SLOT_H);
       break;
     case HG_KIND_DICT:
@@ -1111,7 +1136,7 @@ walk_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray 
 
       object_geometry (self, obj, &geom);
       if (first_sight && !visit.placement->placed)
-        reserve_growth (self, obj, &geom.w, &geom.h);
+        reserve_growth (self, obj->kind, obj->oid, &geom.w, &geom.h);
       if (geom.w > visit.placement->w || geom.h > visit.placement->h)
         {
           visit.placement->w = MAX (visit.placement->w, geom.w);
@@ -1145,8 +1170,9 @@ walk_snapshot (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray 
         {
           Visit visit = { obj, g_hash_table_lookup (self->placements, &obj->oid) };
 
-          if (!visit.placement->placed)
-            record_shown (self, visit.placement, snapshot->step);
+          if ((!visit.placement->placed || self->in_prepare)
+              && record_shown (self, visit.placement, snapshot->step) && visit.placement->placed)
+            grid_insert (self, visit.placement);
           g_hash_table_add (self->visited, (gpointer)&obj->oid);
           g_array_append_val (queue, visit);
         }
@@ -1192,6 +1218,7 @@ heapglass_layout_prepare (HeapglassLayout *self, HeapglassTrace *trace, guint la
   stride = MAX (1, (last_step - first + 1 + PREPARE_SAMPLES - 1) / PREPARE_SAMPLES);
   self->walk_stride = stride;
   queue = g_array_new (FALSE, FALSE, sizeof (Visit));
+  self->in_prepare = TRUE;
   for (guint step = first; step <= last_step; step += stride)
     {
       g_autoptr (HeapglassSnapshot) snapshot = heapglass_layout_snapshot (self, trace, step);
@@ -1199,13 +1226,15 @@ heapglass_layout_prepare (HeapglassLayout *self, HeapglassTrace *trace, guint la
 
       if (snapshot == NULL)
         continue;
+      self->walked_until = step;
       index_snapshot (self, snapshot);
       frames = layout_frames (self, snapshot);
       g_array_set_size (queue, 0);
       walk_snapshot (self, snapshot, frames, queue, FALSE);
     }
+  self->in_prepare = FALSE;
   self->prepared_step = last_step;
-  place_pending (self, first == 1);
+  place_pending (self, TRUE);
   self->walk_stride = 1;
   g_hash_table_remove_all (self->by_oid);
   g_hash_table_remove_all (self->visited);

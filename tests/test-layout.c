@@ -552,6 +552,39 @@ test_real_trace_any_order (void)
 }
 
 static void
+test_real_trace_prepared_in_chunks (void)
+{
+  g_autoptr (HeapglassTrace) trace = trace_program ();
+  g_autoptr (HeapglassLayout) layout = heapglass_layout_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  guint n;
+
+  if (trace == NULL)
+    {
+      g_test_skip ("heapglass-tracer is not built");
+      return;
+    }
+  n = heapglass_trace_get_n_steps (trace);
+  /* The window prepares a few steps at a time while it shows the newest one. */
+  for (guint until = 17; until < n + 17; until += 17)
+    {
+      g_autoptr (HeapglassScene) scene = NULL;
+
+      heapglass_layout_prepare (layout, trace, MIN (until, n));
+      scene = trace_scene (layout, trace, MIN (until, n));
+      record_positions (scene, seen);
+      assert_no_overlap (scene);
+    }
+  for (guint step = 1; step <= n; step++)
+    {
+      g_autoptr (HeapglassScene) scene = trace_scene (layout, trace, step);
+
+      record_positions (scene, seen);
+      assert_no_overlap (scene);
+    }
+}
+
+static void
 test_real_trace_mutated_slot (void)
 {
   g_autoptr (HeapglassTrace) trace = trace_program ();
@@ -608,6 +641,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/layout/positions/stable-across-steps", test_positions_stable);
   g_test_add_func ("/layout/boxes/no-overlap", test_no_overlap);
   g_test_add_func ("/layout/positions/real-trace-any-viewing-order", test_real_trace_any_order);
+  g_test_add_func ("/layout/positions/real-trace-prepared-in-chunks",
+                   test_real_trace_prepared_in_chunks);
   g_test_add_func ("/layout/arrows/join-names-to-objects", test_arrows_join_names_to_objects);
   g_test_add_func ("/layout/weakref/arrow-gone-after-death", test_weakref_arrow_disappears);
   g_test_add_func ("/layout/collapse/long-list", test_collapse_long_list);
