@@ -94,6 +94,7 @@ struct _HeapglassWindow
   gsize shown_out_len;   /* output lengths in the output pane */
   gsize shown_err_len;
   gboolean output_shown;
+  gboolean edit_hint_shown;
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassWindow, heapglass_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -387,6 +388,7 @@ clear_trace (HeapglassWindow *self)
   heapglass_timeline_set_trace (self->timeline, NULL);
   heapglass_output_pane_clear (self->output_pane);
   self->output_shown = FALSE;
+  self->edit_hint_shown = FALSE;
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
   gtk_widget_set_visible (self->progress_box, FALSE);
   gtk_spinner_stop (self->spinner);
@@ -1598,6 +1600,18 @@ on_gutter_pressed (GtkGestureClick *gesture, int n_press, double x, double y, He
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
+/* A click in the read-only code: say how to edit it (once per trace, not at every click). */
+static void
+on_code_pressed (GtkGestureClick *gesture, int n_press, double x, double y, HeapglassWindow *self)
+{
+  if (self->trace == NULL || gtk_text_view_get_editable (GTK_TEXT_VIEW (self->code_view))
+      || self->edit_hint_shown)
+    return;
+  self->edit_hint_shown = TRUE;
+  show_toast (self, _ ("The code is read-only while its trace is shown: press the pencil to "
+                       "edit it, then Run again"));
+}
+
 static gboolean
 on_drop (GtkDropTarget *target, const GValue *value, double x, double y, HeapglassWindow *self)
 {
@@ -1958,6 +1972,10 @@ setup_code_view (HeapglassWindow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (gutter),
                                _ ("Click a line number: go to the next step that runs it "
                                   "(Shift+click: the previous one)"));
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (on_code_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->code_view), GTK_EVENT_CONTROLLER (click));
 
   g_signal_connect (self->buffer, "changed", G_CALLBACK (on_buffer_changed), self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
