@@ -282,5 +282,7 @@ heapglass_application_class_init (HeapglassApplicationClass *klass)
 static void
 heapglass_application_init (HeapglassApplication *self)
 {
+  /* The recent-files list records which application added a file. */
+  g_set_application_name (_ ("Heapglass"));
   heapglass_cli_add_main_options (G_APPLICATION (self));
 }

@@ -1052,8 +1052,18 @@ static void
 add_to_recent (GFile *file)
 {
   g_autofree char *uri = g_file_get_uri (file);
+  GtkRecentData data = {
+    .display_name = NULL,
+    .description = NULL,
+    .mime_type = (char *)(g_str_has_suffix (uri, ".py") ? "text/x-python" : "text/markdown"),
+    .app_name = (char *)"Heapglass",
+    /* Said explicitly: the program name may be unset (tests, benchmarks). */
+    .app_exec = (char *)"heapglass %u",
+    .groups = NULL,
+    .is_private = FALSE,
+  };
 
-  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
 }
 
 static void
