@@ -1587,6 +1587,17 @@ on_inspector_jump (HeapglassInspector *inspector, guint step, HeapglassWindow *s
   show_step (self, step);
 }
 
+/* A container named in the inspector's "referred to by": select it on the canvas, which then
+ * tells the inspector (selection-changed) to show it. */
+static void
+on_inspector_select (HeapglassInspector *inspector, guint64 oid, HeapglassWindow *self)
+{
+  heapglass_canvas_select_oid (self->canvas, oid);
+  /* Not drawn at this step (a collapsed part): the inspector still shows it. */
+  if (heapglass_canvas_get_selected_oid (self->canvas) != oid)
+    heapglass_inspector_show_object (self->inspector, self->step, oid);
+}
+
 static void
 on_gutter_pressed (GtkGestureClick *gesture, int n_press, double x, double y, HeapglassWindow *self)
 {
@@ -2018,6 +2029,8 @@ heapglass_window_init (HeapglassWindow *self)
   g_signal_connect_object (self->canvas, "object-activated", G_CALLBACK (on_canvas_selection), self,
                            0);
   g_signal_connect_object (self->inspector, "jump-to-step", G_CALLBACK (on_inspector_jump), self,
+                           0);
+  g_signal_connect_object (self->inspector, "select-object", G_CALLBACK (on_inspector_select), self,
                            0);
   g_signal_connect_object (self->timeline, "step-requested",
                            G_CALLBACK (on_timeline_step_requested), self, 0);

@@ -9,6 +9,7 @@
 #include "heapglass-application.h"
 #include "heapglass-canvas.h"
 #include "heapglass-chapter-sidebar.h"
+#include "heapglass-inspector.h"
 #include "heapglass-output-pane.h"
 #include "heapglass-scene.h"
 #include "heapglass-window.h"
@@ -303,6 +304,31 @@ test_tour_chain_of_calls (void)
     g_assert_true (heapglass_canvas_click_scene_point (canvas, grid->x + grid->width / 2,
                                                        grid->y + grid->height / 2));
     g_assert_cmpuint (heapglass_canvas_get_selected_oid (canvas), ==, grid->oid);
+
+    /* The inspector asks for another object (a link in "referred to by"): the window selects
+     * it on the canvas and the inspector follows. */
+    {
+      const HeapglassSceneItem *row_frame = NULL;
+      const HeapglassSceneItem *row;
+      HeapglassInspector *inspector = HEAPGLASS_INSPECTOR (heapglass_window_get_inspector (window));
+
+      for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
+        {
+          const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
+
+          if (item->kind == HEAPGLASS_SCENE_FRAME && g_strcmp0 (item->name, "make_row") == 0)
+            row_frame = item;
+        }
+      g_assert_nonnull (row_frame);
+      row = heapglass_scene_find_name (scene, row_frame->frame_id, "row");
+      g_assert_nonnull (row);
+      g_signal_emit_by_name (inspector, "select-object", row->oid);
+      spin_for (50);
+      g_assert_cmpuint (heapglass_canvas_get_selected_oid (canvas), ==, row->oid);
+      g_assert_cmpuint (heapglass_inspector_get_oid (inspector), ==, row->oid);
+      g_assert_true (heapglass_canvas_click_scene_point (canvas, grid->x + grid->width / 2,
+                                                         grid->y + grid->height / 2));
+    }
   }
   heapglass_canvas_zoom_fit (canvas);
   spin_for (300);
