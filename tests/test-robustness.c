@@ -1314,7 +1314,7 @@ static const CliCase cli_cases[] = {
   { "time-limit", "while True:\n    pass\n", { "--max-steps=1000000000", "--timeout=2", NULL },
     "time-limit", NULL, NULL, "" },
   { "memory-limit", "x = []\nwhile True:\n    x.append(' ' * 10**7)\n",
-    { "--memory-limit=256", NULL }, "memory-limit", NULL, NULL, NULL },
+    { "--memory-limit=256", NULL }, "memory-limit", "MemoryError", NULL, NULL },
   { "output-limit", "while True:\n    print('x' * 1000)\n", { NULL }, "output-limit", NULL, NULL,
     NULL },
   { "exception", "def f():\n    return f()\nf()\n", { NULL }, "exception", "RecursionError", NULL,
