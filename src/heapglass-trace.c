@@ -143,6 +143,9 @@ struct _HeapglassTrace
   GObject parent_instance;
 
   GMutex lock;
+  /* Readers about to take the lock. GMutex is not fair: a feeder that relocks right after each
+   * batch can starve the main thread for hundreds of milliseconds, so it steps aside for them. */
+  gint readers_waiting;
 
   /* decoder */
   DecodeState state;
@@ -218,6 +221,14 @@ struct _HeapglassTrace
   const char *uncaught_type;          /* in `chunk`, set by the END record */
   const char *uncaught_message;
 };
+
+static inline void
+trace_lock (HeapglassTrace *self)
+{
+  g_atomic_int_inc (&self->readers_waiting);
+  g_mutex_lock (&self->lock);
+  g_atomic_int_dec_and_test (&self->readers_waiting);
+}
 
 G_DEFINE_FINAL_TYPE (HeapglassTrace, heapglass_trace, G_TYPE_OBJECT)
 
@@ -1447,7 +1458,7 @@ heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GErro
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
 
-  g_mutex_lock (&self->lock);
+  trace_lock (self);
   if (self->error == NULL && self->complete)
     g_set_error_literal (&self->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT,
                          _("Trace data after the end of the stream"));
@@ -1482,6 +1493,8 @@ heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GErro
           return TRUE;
         }
       g_mutex_unlock (&self->lock);
+      while (g_atomic_int_get (&self->readers_waiting) > 0)
+        g_thread_yield ();
     }
 }
 
@@ -1542,7 +1555,7 @@ heapglass_trace_finish (HeapglassTrace *self, GError **error)
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), FALSE);
 
-  g_mutex_lock (&self->lock);
+  trace_lock (self);
   if (self->error != NULL)
     {
       g_propagate_error (error, g_error_copy (self->error));
@@ -1571,7 +1584,7 @@ heapglass_trace_set_ending (HeapglassTrace *self, HgEnding ending, int exit_stat
   g_return_if_fail (HEAPGLASS_IS_TRACE (self));
   g_return_if_fail (ending <= HG_END_LAST);
 
-  g_mutex_lock (&self->lock);
+  trace_lock (self);
   if (self->ending == HG_END_NONE)
     {
       self->ending = ending;
@@ -1605,7 +1618,7 @@ heapglass_trace_new_from_bytes (GBytes *bytes, GError **error)
 #define LOCKED_GET(type, expr)                                                                     \
   {                                                                                                \
     type value_;                                                                                   \
-    g_mutex_lock (&self->lock);                                                                    \
+    trace_lock (self);                                                                    \
     value_ = (expr);                                                                               \
     g_mutex_unlock (&self->lock);                                                                  \
     return value_;                                                                                 \
@@ -1850,7 +1863,7 @@ heapglass_trace_get_step_input_prompt (HeapglassTrace *self, guint step, char **
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), FALSE);
 
-  g_mutex_lock (&self->lock);
+  trace_lock (self);
   for (guint i = 0; i < self->inputs->len; i++)
     {
       const HgInput *input = &g_array_index (self->inputs, HgInput, i);
@@ -1910,7 +1923,7 @@ heapglass_trace_get_output (HeapglassTrace *self, int stream, guint step, gsize 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), NULL);
   g_return_val_if_fail (stream == 1 || stream == 2, NULL);
 
-  g_mutex_lock (&self->lock);
+  trace_lock (self);
   n = output_len_at (self, stream, step);
   text = g_malloc (n + 1);
   if (n > 0)
@@ -2268,7 +2281,7 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), NULL);
 
-  g_mutex_lock (&self->lock);
+  trace_lock (self);
   if (step < 1 || step > self->n_steps)
     {
       g_mutex_unlock (&self->lock);
@@ -2355,7 +2368,7 @@ heapglass_trace_get_object_changes (HeapglassTrace *self, guint64 oid)
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), steps);
 
-  g_mutex_lock (&self->lock);
+  trace_lock (self);
   if (lookup_oid (self, oid, &index))
     {
       const HgObj *obj = &self->objs[index];
@@ -2395,7 +2408,7 @@ heapglass_trace_find_line (HeapglassTrace *self, guint line, guint from, gboolea
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
 
-  g_mutex_lock (&self->lock);
+  trace_lock (self);
   if (backwards)
     {
       for (guint s = MIN (from, self->n_steps + 1); s > 1; s--)
@@ -2448,7 +2461,7 @@ heapglass_trace_find_step_over (HeapglassTrace *self, guint from)
   guint found;
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
-  g_mutex_lock (&self->lock);
+  trace_lock (self);
   found = from >= 1 ? next_step_within_depth (self, from, depth_at (self, from)) : 0;
   g_mutex_unlock (&self->lock);
   return found;
@@ -2461,7 +2474,7 @@ heapglass_trace_find_step_out (HeapglassTrace *self, guint from)
   guint32 depth;
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
-  g_mutex_lock (&self->lock);
+  trace_lock (self);
   depth = from >= 1 ? depth_at (self, from) : 0;
   if (depth > 0)
     found = next_step_within_depth (self, from, depth - 1);
@@ -2482,7 +2495,7 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
 
-  g_mutex_lock (&self->lock);
+  trace_lock (self);
   total += (gsize)self->cap_steps * (sizeof (guint32) + sizeof (guint8));
   total += (gsize)self->cap_frames * sizeof (HgFrame);
   for (guint32 i = 0; i < self->n_frames; i++)
