@@ -643,7 +643,8 @@ test_error_too_large (void)
 
   start = g_get_monotonic_time ();
   assert_load_fails (path, HEAPGLASS_CHAPTER_ERROR_TOO_LARGE);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 10);
+  /* Reading and parsing 50 MB takes seconds (more under ASan); refusing by size takes none. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
   remove_tree (dir);
 }
 

@@ -482,8 +482,10 @@ test_exception_told_in_banner (void)
 }
 
 /* While a program produces steps as fast as it can, the window keeps answering: no main-loop
- * iteration takes long. The budget here is loose (1 s: Xvfb, a shared 2-core machine); the
- * benchmark's is 100 ms. */
+ * iteration takes long. The bound here only catches a window that freezes (it once froze for
+ * 5 s, redrawing the whole sparkline per progress tick); the 100 ms budget is measured by
+ * bench/bench-window on an otherwise idle machine, since tests share 2 cores with a sanitizer
+ * build and Xvfb. */
 static void
 test_main_loop_responsive_while_tracing (void)
 {
@@ -509,7 +511,7 @@ test_main_loop_responsive_while_tracing (void)
   heapglass_window_stop (window);
   g_assert_true (spin_until (run_is_over, window, 30));
   gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_cmpint (longest_iteration_us, <, 1000 * 1000);
+  g_assert_cmpint (longest_iteration_us, <, 3 * 1000 * 1000);
 }
 
 int
