@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
+#include "src/heapglass-chapter.h"
 #include "src/heapglass-trace.h"
 #include "src/heapglass-trace-runner.h"
 
@@ -955,6 +956,82 @@ test_sandbox_no_network_private_tmp (void)
   close (listener);
 }
 
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (; *text; text++)
+    n += *text == '\n';
+  return n;
+}
+
+/* The sandbox is on by default for chapters: every runnable block of the seed chapter must end the
+ * same way inside it as outside (stdout may differ only where a program prints addresses). */
+static void
+test_sandbox_chapter_programs_run (void)
+{
+  const char *seed_dir = g_getenv ("HEAPGLASS_SEED_DIR");
+  g_autofree char *chapter_path = NULL;
+  g_autoptr (HeapglassChapter) chapter = NULL;
+  g_autoptr (GError) error = NULL;
+  const HeapglassChapterBlock *blocks;
+  guint n_blocks = 0, n_run = 0;
+
+  if (!bubblewrap_usable ())
+    {
+      g_test_skip ("bubblewrap (bwrap) is missing or cannot create namespaces here");
+      return;
+    }
+  if (seed_dir == NULL)
+    {
+      g_test_skip ("HEAPGLASS_SEED_DIR is not set");
+      return;
+    }
+  chapter_path = g_build_filename (seed_dir, "stack-and-heap-overview.md", NULL);
+  chapter = heapglass_chapter_load_path (chapter_path, &error);
+  g_assert_no_error (error);
+  blocks = heapglass_chapter_get_blocks (chapter, &n_blocks);
+
+  for (guint i = 0; i < n_blocks; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr (HeapglassTrace) inside = NULL;
+      g_autoptr (HeapglassTrace) outside = NULL;
+      g_autofree char *inside_out = NULL;
+      g_autofree char *outside_out = NULL;
+      HeapglassRunOptions options;
+
+      if (blocks[i].kind == HEAPGLASS_BLOCK_EXERCISE || blocks[i].code[0] == '\0')
+        continue;
+      name = g_strdup_printf ("chapter-block-%u.py", i);
+      path = script_new (name, blocks[i].code, -1);
+      heapglass_run_options_init (&options);
+      options.stdin_path = "/dev/null";
+      options.timeout_s = 60;
+      options.sandbox = TRUE;
+      inside = trace_script (path, &options, NULL);
+      options.sandbox = FALSE;
+      outside = trace_script (path, &options, NULL);
+      inside_out = trace_stdout (inside, NULL);
+      outside_out = trace_stdout (outside, NULL);
+
+      g_test_message ("%s: %s", blocks[i].title,
+                      heapglass_ending_to_string (heapglass_trace_get_ending (inside)));
+      g_assert_cmpint (heapglass_trace_get_ending (inside), ==,
+                       heapglass_trace_get_ending (outside));
+      g_assert_cmpstr (heapglass_trace_get_exception_type (inside), ==,
+                       heapglass_trace_get_exception_type (outside));
+      g_assert_cmpint (heapglass_trace_get_exit_status (inside), ==,
+                       heapglass_trace_get_exit_status (outside));
+      /* Same lines printed (ids and addresses may differ from run to run, line counts do not). */
+      g_assert_cmpuint (count_lines (inside_out), ==, count_lines (outside_out));
+      n_run++;
+    }
+  g_assert_cmpuint (n_run, >=, 10);
+}
+
 /* ---- corrupt, truncated and hostile streams --------------------------------------------------- */
 
 static void
@@ -1501,6 +1578,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/robustness/sandbox/no-network-private-tmp",
                    test_sandbox_no_network_private_tmp);
+  g_test_add_func ("/robustness/sandbox/chapter-programs-run", test_sandbox_chapter_programs_run);
 
   g_test_add_func ("/robustness/stream/bad-magic", test_stream_bad_magic);
   g_test_add_func ("/robustness/stream/future-version", test_stream_future_version);
