@@ -1901,7 +1901,9 @@ output_len_at (HeapglassTrace *self, int stream, guint32 step)
   GArray *log = self->output_log[stream - 1];
   guint lo = 0, hi = log->len;
 
-  if (step == 0)
+  /* The last step of a finished run is the state after the program ended: everything it wrote,
+   * the traceback and atexit output after its last line included. */
+  if (step == 0 || (self->complete && step >= self->n_steps))
     return self->output[stream - 1]->len;
   while (lo < hi)
     {
