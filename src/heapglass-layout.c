@@ -355,6 +355,41 @@ reference_cell_width (HeapglassLayout *self, guint64 target, gboolean key, char 
   return SLOT_W;
 }
 
+/* A slot referring to `target` (an item, a value, a key or an attribute), inline when small. */
+static Cell
+reference_cell (HeapglassLayout *self, guint64 target, guint index, gboolean key, double y)
+{
+  Cell cell = { 0 };
+
+  cell.target = target;
+  cell.index = index;
+  cell.flags = key ? HEAPGLASS_SCENE_FLAG_KEY : 0;
+  cell.w = reference_cell_width (self, target, key, &cell.text);
+  if (cell.text)
+    cell.flags |= HEAPGLASS_SCENE_FLAG_INLINE, cell.target = 0;
+  cell.y = y;
+  cell.h = SLOT_H;
+  return cell;
+}
+
+/* The "… N more" row under a container that shows only its first items; the box widens to fit. */
+static void
+append_more_marker (GArray *cells, guint64 hidden, Geometry *geom, double *y)
+{
+  Cell cell = { 0 };
+  g_autofree char *count = format_count (hidden);
+
+  cell.marker = TRUE;
+  cell.count = hidden;
+  cell.text = g_strdup_printf (_ ("… %s more"), count);
+  cell.y = *y;
+  cell.h = SLOT_H;
+  geom->w = MAX (geom->w, text_width (cell.text, SMALL_CHAR_W) + 2 * PAD);
+  cell.w = geom->w;
+  *y += SLOT_H;
+  g_array_append_val (cells, cell);
+}
+
 static void
 object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry *geom)
 {
@@ -383,16 +418,9 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
         }
       for (guint i = 0; i < shown; i++)
         {
-          Cell cell = { 0 };
+          Cell cell = reference_cell (self, obj->items[i], i, FALSE, y);
 
-          cell.target = obj->items[i];
-          cell.index = i;
-          cell.w = reference_cell_width (self, cell.target, FALSE, &cell.text);
-          if (cell.text)
-            cell.flags |= HEAPGLASS_SCENE_FLAG_INLINE, cell.target = 0;
           value_w = MAX (value_w, cell.w);
-          cell.y = y;
-          cell.h = SLOT_H;
           y += SLOT_H;
           g_array_append_val (cells, cell);
         }
@@ -406,19 +434,7 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
         }
       geom->w = MAX (MAX (index_w + value_w, label_w), SLOT_W);
       if (obj->length > shown)
-        {
-          Cell cell = { 0 };
-          g_autofree char *count = format_count (obj->length - shown);
-
-          cell.marker = TRUE;
-          cell.count = obj->length - shown;
-          cell.text = g_strdup_printf (_ ("… %s more"), count);
-          cell.y = y;
-          cell.h = SLOT_H;
-          geom->w = MAX (geom->w, text_width (cell.text, SMALL_CHAR_W) + 2 * PAD);
-          y += SLOT_H;
-          g_array_append_val (cells, cell);
-        }
+        append_more_marker (cells, obj->length - shown, geom, &y);
       for (guint i = first; i < cells->len; i++)
         g_array_index (cells, Cell, i).w = geom->w;
       if (obj->length == 0)
@@ -433,21 +449,9 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
 
       for (guint i = 0; i < shown; i++)
         {
-          Cell key = { 0 }, value = { 0 };
+          Cell key = reference_cell (self, obj->items[2 * i], i, TRUE, y);
+          Cell value = reference_cell (self, obj->items[2 * i + 1], i, FALSE, y);
 
-          key.target = obj->items[2 * i];
-          key.index = i;
-          key.flags = HEAPGLASS_SCENE_FLAG_KEY;
-          key.w = reference_cell_width (self, key.target, TRUE, &key.text);
-          value.target = obj->items[2 * i + 1];
-          value.index = i;
-          value.w = reference_cell_width (self, value.target, FALSE, &value.text);
-          if (key.text)
-            key.flags |= HEAPGLASS_SCENE_FLAG_INLINE, key.target = 0;
-          if (value.text)
-            value.flags |= HEAPGLASS_SCENE_FLAG_INLINE, value.target = 0;
-          key.y = value.y = y;
-          key.h = value.h = SLOT_H;
           key_w = MAX (key_w, key.w);
           value_w = MAX (value_w, value.w);
           y += SLOT_H;
@@ -465,20 +469,7 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
         }
       geom->w = MAX (key_w + value_w, label_w);
       if (obj->length > shown)
-        {
-          Cell cell = { 0 };
-          g_autofree char *count = format_count (obj->length - shown);
-
-          cell.marker = TRUE;
-          cell.count = obj->length - shown;
-          cell.text = g_strdup_printf (_ ("… %s more"), count);
-          cell.y = y;
-          cell.h = SLOT_H;
-          geom->w = MAX (geom->w, text_width (cell.text, SMALL_CHAR_W) + 2 * PAD);
-          cell.w = geom->w;
-          y += SLOT_H;
-          g_array_append_val (cells, cell);
-        }
+        append_more_marker (cells, obj->length - shown, geom, &y);
       if (shown == 0 && obj->length == 0)
         y += SLOT_H; /* an empty dict still gets a visible body */
       geom->h = y;
@@ -493,17 +484,10 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
         name_w = MAX (name_w, text_width (obj->attr_names[i], CHAR_W) + 2 * PAD);
       for (guint i = 0; i < shown; i++)
         {
-          Cell cell = { 0 };
+          Cell cell = reference_cell (self, obj->attr_oids[i], i, FALSE, y);
 
-          cell.target = obj->attr_oids[i];
-          cell.index = i;
           cell.label = obj->attr_names[i];
-          cell.w = reference_cell_width (self, cell.target, FALSE, &cell.text);
-          if (cell.text)
-            cell.flags |= HEAPGLASS_SCENE_FLAG_INLINE, cell.target = 0;
           value_w = MAX (value_w, cell.w);
-          cell.y = y;
-          cell.h = SLOT_H;
           y += SLOT_H;
           g_array_append_val (cells, cell);
         }
@@ -528,20 +512,7 @@ object_geometry (HeapglassLayout *self, const HeapglassObjectView *obj, Geometry
           cell->w = geom->w;
         }
       if (obj->n_attrs > shown)
-        {
-          Cell cell = { 0 };
-          g_autofree char *count = format_count (obj->n_attrs - shown);
-
-          cell.marker = TRUE;
-          cell.count = obj->n_attrs - shown;
-          cell.text = g_strdup_printf (_ ("… %s more"), count);
-          cell.y = y;
-          cell.h = SLOT_H;
-          geom->w = MAX (geom->w, text_width (cell.text, SMALL_CHAR_W) + 2 * PAD);
-          cell.w = geom->w;
-          y += SLOT_H;
-          g_array_append_val (cells, cell);
-        }
+        append_more_marker (cells, obj->n_attrs - shown, geom, &y);
       geom->h = y;
     }
   else if (obj->kind == HG_KIND_WEAKREF)
