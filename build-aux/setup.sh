@@ -53,10 +53,10 @@ case "$mode" in
     example=data/examples/heapglass-tour.md
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
       say "Opening Heapglass on $example"
-      exec ./_build/src/heapglass "$example"
+      exec ./_build/src/app/heapglass "$example"
     else
       say "No display: tracing the bundled example headlessly instead"
-      exec ./_build/src/heapglass --trace-summary data/examples/aliasing.py
+      exec ./_build/src/app/heapglass --trace-summary data/examples/aliasing.py
     fi
     ;;
   test)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/heapglass-chapter.h"
+#include "heapglass-chapter.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

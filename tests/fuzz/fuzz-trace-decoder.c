@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/heapglass-trace.h"
+#include "heapglass-trace.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

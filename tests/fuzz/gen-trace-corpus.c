@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/heapglass-trace-format.h"
+#include "heapglass-trace-format.h"
 
 static int
 write_seed (const char *dir, const char *name, HgBuf *buf)

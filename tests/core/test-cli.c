@@ -353,7 +353,7 @@ main (int argc, char *argv[])
   tmpdir = g_dir_make_tmp ("heapglass-cli-XXXXXX", &error);
   g_assert_no_error (error);
   real = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", "..",
-                           "src", "heapglass", NULL);
+                           "src", "app", "heapglass", NULL);
   if (g_file_test (real, G_FILE_TEST_IS_EXECUTABLE))
     program = g_steal_pointer (&real);
   else

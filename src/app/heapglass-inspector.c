@@ -7,7 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "heapglass-inspector.h"
-#include "ui/heapglass-resources.h"
+#include "heapglass-resources.h"
 
 struct _HeapglassInspector
 {

@@ -12,7 +12,7 @@
 
 #include <glib/gstdio.h>
 
-#include "src/heapglass-chapter.h"
+#include "heapglass-chapter.h"
 
 static char *
 seed_path (const char *name)

@@ -17,9 +17,9 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
-#include "src/heapglass-chapter.h"
-#include "src/heapglass-trace.h"
-#include "src/heapglass-trace-runner.h"
+#include "heapglass-chapter.h"
+#include "heapglass-trace.h"
+#include "heapglass-trace-runner.h"
 
 static char *scratch_dir;
 
@@ -1347,7 +1347,7 @@ parse_summary (const char *json)
 static char *
 cli_path (void)
 {
-  return g_test_build_filename (G_TEST_BUILT, "..", "src", "heapglass", NULL);
+  return g_test_build_filename (G_TEST_BUILT, "..", "src", "app", "heapglass", NULL);
 }
 
 /* Runs `heapglass --trace-summary ARGS… SCRIPT`; returns its exit status, stdout in *out. */
