@@ -190,7 +190,7 @@ object_core (const HeapglassSnapshot *snapshot, const HeapglassObjectView *objec
     case HG_KIND_NONE:
     case HG_KIND_BOOL:
       *article = ARTICLE_NONE;
-      return heapglass_value_text (snapshot, object, VALUE_CHARS);
+      return heapglass_object_repr (snapshot, object, VALUE_CHARS);
     case HG_KIND_FUNCTION:
       /* Translators: %s is a function's name: "the function outer()". */
       return g_strdup_printf (_("function %s()"), object->text ? object->text : "?");
@@ -220,13 +220,13 @@ object_core (const HeapglassSnapshot *snapshot, const HeapglassObjectView *objec
 
       if (object->length <= SPELLED_ITEMS && object->n_items == object->length)
         {
-          text = heapglass_value_text (snapshot, object, VALUE_CHARS);
+          text = heapglass_object_repr (snapshot, object, VALUE_CHARS);
           if (g_utf8_strlen (text, -1) <= VALUE_CHARS && !strstr (text, "…"))
             /* Translators: a type and a value: "list [1, 2]", "int 5". */
             return g_strdup_printf (_("%s %s"), type_name, text);
         }
       {
-        g_autofree char *count = heapglass_value_text_count (object->length);
+        g_autofree char *count = heapglass_count_text (object->length);
         const char *item_type = common_item_type (snapshot, object);
         gulong n = (gulong)MIN (object->length, G_MAXULONG);
 
@@ -248,7 +248,7 @@ object_core (const HeapglassSnapshot *snapshot, const HeapglassObjectView *objec
     }
 
   {
-    g_autofree char *text = heapglass_value_text (snapshot, object, VALUE_CHARS);
+    g_autofree char *text = heapglass_object_repr (snapshot, object, VALUE_CHARS);
     return g_strdup_printf (_("%s %s"), type_name, text);
   }
 }
@@ -304,6 +304,28 @@ qualified_name (const HeapglassSnapshot *snapshot, guint frame, guint binding)
   return g_strdup_printf (_("%s's %s"), f->function, f->names[binding]);
 }
 
+/* The names of refs [first, last) outside frame `skip`, as "outer's a", innermost frame first
+ * and in binding order within a frame. */
+static void
+add_other_frames (const HeapglassSnapshot *snapshot, GArray *refs, guint first, guint last,
+                  guint skip, GPtrArray *words)
+{
+  guint r = last;
+
+  while (r > first)
+    {
+      guint frame = g_array_index (refs, NameRef, r - 1).frame;
+      guint start = r;
+
+      while (start > first && g_array_index (refs, NameRef, start - 1).frame == frame)
+        start--;
+      for (guint i = start; i < r && frame != skip; i++)
+        g_ptr_array_add (words, qualified_name (snapshot, frame,
+                                                g_array_index (refs, NameRef, i).binding));
+      r = start;
+    }
+}
+
 static char *
 frame_title (const HeapglassFrameView *frame)
 {
@@ -322,6 +344,15 @@ sentence (GString *out, char *text)
     g_string_append_c (out, ' ');
   g_string_append (out, text);
   g_free (text);
+}
+
+static gboolean
+raised_here (const HeapglassSnapshot *s)
+{
+  for (guint f = 0; f < s->n_frames; f++)
+    if (s->frames[f].exception_type != NULL)
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -360,6 +391,8 @@ tell_event (Narrator *n, GString *out)
     case HEAPGLASS_EVENT_EXCEPTION:
     case HEAPGLASS_EVENT_LINE:
     default:
+      if (s->event == HEAPGLASS_EVENT_EXCEPTION && raised_here (s))
+        break;
       if (is_module (top))
         sentence (out, g_strdup_printf (_("Line %u of the program is about to run."), s->line));
       else
@@ -372,21 +405,22 @@ tell_event (Narrator *n, GString *out)
   for (guint f = s->n_frames; f > 0; f--)
     {
       const HeapglassFrameView *frame = &s->frames[f - 1];
+      const char *message = frame->exception_message ? frame->exception_message : "";
 
       if (frame->exception_type == NULL)
         continue;
-      if (frame->exception_message && *frame->exception_message)
-        sentence (out, is_module (frame)
-                           ? g_strdup_printf (_("The program raised %s: %s"),
-                                              frame->exception_type, frame->exception_message)
-                           /* Translators: "inner() raised ValueError: bad value" */
-                           : g_strdup_printf (_("%s() raised %s: %s"), frame->function,
-                                              frame->exception_type, frame->exception_message));
+      if (is_module (frame))
+        sentence (out, g_strdup_printf (
+                           /* Translators: an exception, the line and its message:
+                            * "ValueError at line 11 of the program: “bad value”." */
+                           *message ? _("%s at line %u of the program: “%s”.")
+                                    : _("%s at line %u of the program."),
+                           frame->exception_type, frame->line, message));
       else
-        sentence (out, is_module (frame)
-                           ? g_strdup_printf (_("The program raised %s."), frame->exception_type)
-                           : g_strdup_printf (_("%s() raised %s."), frame->function,
-                                              frame->exception_type));
+        sentence (out, g_strdup_printf (
+                           /* Translators: "ValueError in boom() at line 9: “bad value”." */
+                           *message ? _("%s in %s() at line %u: “%s”.") : _("%s in %s() at line %u."),
+                           frame->exception_type, frame->function, frame->line, message));
     }
 }
 
@@ -516,7 +550,9 @@ tell_changes (Narrator *n, GString *out)
 
       if (object->freed)
         {
-          g_ptr_array_add (freed, phrase_of (s, object->oid));
+          /* as it was while alive: its items may have died with it */
+          gboolean known = n->previous && heapglass_snapshot_find_object (n->previous, object->oid);
+          g_ptr_array_add (freed, phrase_of (known ? n->previous : s, object->oid));
           continue;
         }
       if (!object->changed || object->created_step >= s->step)
@@ -577,12 +613,7 @@ group_sentence (Narrator *n, guint f, GArray *names)
   for (guint i = 0; i < names->len; i++)
     g_ptr_array_add (own, (gpointer)frame->names[g_array_index (names, guint, i)]);
   refs_of (n->refs, oid, &first, &last);
-  for (guint r = first; r < last; r++)
-    {
-      const NameRef *ref = &g_array_index (n->refs, NameRef, r);
-      if (ref->frame != f)
-        g_ptr_array_add (others, qualified_name (s, ref->frame, ref->binding));
-    }
+  add_other_frames (s, n->refs, first, last, f, others);
   /* Small ints, None and True are shared by the interpreter: their aliases teach nothing. */
   if (object && (object->kind == HG_KIND_NONE || object->kind == HG_KIND_BOOL))
     g_ptr_array_set_size (others, 0);
@@ -805,15 +836,14 @@ heapglass_narration_describe_name (const HeapglassSnapshot *snapshot, guint fram
   what = phrase_of (snapshot, f->oids[binding]);
   refs = build_refs (snapshot);
   refs_of (refs, f->oids[binding], &first, &last);
+  /* names of the same frame first, then the other frames' from the innermost out */
   for (guint r = first; r < last; r++)
     {
       const NameRef *ref = &g_array_index (refs, NameRef, r);
-      if (ref->frame == frame && ref->binding == binding)
-        continue;
-      g_ptr_array_add (others, ref->frame == frame
-                                   ? g_strdup (snapshot->frames[frame].names[ref->binding])
-                                   : qualified_name (snapshot, ref->frame, ref->binding));
+      if (ref->frame == frame && ref->binding != binding)
+        g_ptr_array_add (others, g_strdup (f->names[ref->binding]));
     }
+  add_other_frames (snapshot, refs, first, last, frame, others);
   if (others->len > 0)
     {
       g_autofree char *list = join_words (others);
