@@ -38,8 +38,8 @@ typedef enum
   HG_REC_INPUT = 0x13,          /* s prompt: the program now reads a line from its stdin */
   HG_REC_END = 0x14,            /* v ending, z exit status, v signal, s message, v line */
   HG_REC_VALUE = 0x15,          /* v oid, kind-specific payload (an immutable-looking value changed) */
-  HG_REC_FRAME_LINE = 0x16,     /* v line: where the frame below the innermost one is (version 2) */
-  HG_REC_DICT_LENGTH = 0x17,    /* v oid, v length: a dict's length, its shown entries unchanged */
+  HG_REC_FRAME_LINE = 0x17,     /* v line: where the frame below the innermost one is (version 2) */
+  HG_REC_DICT_LENGTH = 0x18,    /* v oid, v length: a dict's length, its shown entries unchanged */
 } HgRecord;
 
 /* Object kinds (OBJ_NEW payload after the common fields):

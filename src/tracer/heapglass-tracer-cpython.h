@@ -183,3 +183,47 @@ hg_py_heap_members (PyTypeObject *tp)
   /* the member array follows the heap type object (PyHeapType_GET_MEMBERS in typeobject.c) */
   return (PyMemberDef *)((char *)tp + Py_TYPE (tp)->tp_basicsize);
 }
+
+/* ---- collections.deque (Modules/_collectionsmodule.c: its blocks are not in any header) ---- */
+
+#define HG_DEQUE_BLOCKLEN 64
+
+typedef struct HgDequeBlock
+{
+  struct HgDequeBlock *leftlink;
+  PyObject *data[HG_DEQUE_BLOCKLEN];
+  struct HgDequeBlock *rightlink;
+} HgDequeBlock;
+
+typedef struct
+{
+  PyObject_VAR_HEAD
+  HgDequeBlock *leftblock;
+  HgDequeBlock *rightblock;
+  Py_ssize_t leftindex;
+  Py_ssize_t rightindex;
+  size_t state; /* moves whenever the deque changes */
+  Py_ssize_t maxlen;
+} HgDequeObject;
+
+/* Whether tp is collections.deque or a class derived from it (found by name: importing
+ * collections ourselves would show in the program's sys.modules). */
+static inline int
+hg_py_is_deque (PyTypeObject *tp)
+{
+  static PyTypeObject *deque_type;
+  for (PyTypeObject *t = tp; t; t = t->tp_base)
+    {
+      if (t->tp_flags & Py_TPFLAGS_HEAPTYPE)
+        continue;
+      if (deque_type)
+        return t == deque_type;
+      if (strcmp (t->tp_name, "collections.deque") == 0)
+        {
+          deque_type = t;
+          return 1;
+        }
+      return 0;
+    }
+  return 0;
+}

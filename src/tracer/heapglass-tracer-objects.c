@@ -29,7 +29,7 @@ kind_of (PyObject *v, PyTypeObject *tp)
     return HG_KIND_STR;
   if (PyBytes_Check (v))
     return HG_KIND_BYTES;
-  if (PyList_Check (v))
+  if (PyList_Check (v) || hg_py_is_deque (tp))
     return HG_KIND_LIST;
   if (PyTuple_Check (v))
     return HG_KIND_TUPLE;
@@ -332,7 +332,12 @@ hg_worth_checking (PyObject *v)
   if (flags & (Py_TPFLAGS_LIST_SUBCLASS | Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_DICT_SUBCLASS
                | Py_TPFLAGS_TYPE_SUBCLASS))
     return 1;
-  return tp == &PySet_Type || tp == &PyFrozenSet_Type || tp == &_PyWeakref_RefType;
+  if (tp == &PySet_Type || tp == &PyFrozenSet_Type || tp == &_PyWeakref_RefType)
+    return 1;
+  if (flags & (Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_UNICODE_SUBCLASS | Py_TPFLAGS_BYTES_SUBCLASS)
+      || tp == &PyFloat_Type || tp == &PyBool_Type || tp == Py_TYPE (Py_None))
+    return 0;
+  return hg_py_is_deque (tp);
 }
 
 /* ---- the queue ---------------------------------------------------------------------------- */
@@ -509,7 +514,24 @@ gather_seq (PyObject *v, HgKind kind, Py_ssize_t *length)
   if (!hg_scratch_reserve (2 * (size_t)k + 2))
     return 0;
   PyObject **out = hg_rec.scratch;
-  if (kind == HG_KIND_LIST || kind == HG_KIND_TUPLE)
+  if (kind == HG_KIND_LIST && !PyList_Check (v))
+    {
+      /* a deque: blocks of 64 from leftblock[leftindex] */
+      HgDequeObject *dq = (HgDequeObject *)v;
+      HgDequeBlock *block = dq->leftblock;
+      Py_ssize_t index = dq->leftindex;
+      *length = Py_SIZE (v);
+      while ((Py_ssize_t)n < *length && n < k && block)
+        {
+          out[n++] = block->data[index++];
+          if (index == HG_DEQUE_BLOCKLEN)
+            {
+              block = block->rightlink;
+              index = 0;
+            }
+        }
+    }
+  else if (kind == HG_KIND_LIST || kind == HG_KIND_TUPLE)
     {
       Py_ssize_t len = Py_SIZE (v);
       PyObject **items
@@ -571,9 +593,10 @@ attr_push (uint32_t *n, PyObject *name, PyObject *value)
   return 1;
 }
 
-/* Attributes as (name, value) pairs: __slots__ members (names as C strings, marked by a tag
- * bit), then the instance's own values (inline or its __dict__); for a class, its own dict
- * without dunders. Returns the number of entries (2 per attribute). */
+/* Attributes as (name, value) pairs, as many as K: for a class, its own dict without dunders; for
+ * an instance, its own values (inline or its __dict__), then its __slots__ members (names as C
+ * strings, marked by a tag bit), most derived class first. Returns the number of entries (2 per
+ * attribute). */
 #define SLOT_NAME_TAG ((uintptr_t)1)
 
 static uint32_t
@@ -585,8 +608,6 @@ gather_attrs (PyObject *v, HgInfo *in)
   if (in->kind == HG_KIND_CLASS)
     {
       dict = ((PyTypeObject *)v)->tp_dict;
-      if (!(((PyTypeObject *)v)->tp_flags & Py_TPFLAGS_HEAPTYPE))
-        return 0; /* builtin classes: their methods are not the program's */
       Py_ssize_t pos = 0;
       PyObject *key, *value;
       while (dict && n < k && PyDict_Next (dict, &pos, &key, &value))
@@ -594,9 +615,31 @@ gather_attrs (PyObject *v, HgInfo *in)
           break;
       return n;
     }
-  /* __slots__ of every Python class in the MRO, base classes first */
+  PyDictValues *values = hg_py_inline_values (v);
+  if (values)
+    {
+      PyDictKeysObject *keys = hg_py_cached_keys (tp);
+      int used = keys ? hg_py_inline_used (values) : 0;
+      for (int i = 0; i < used && n < k; i++)
+        {
+          int ix = hg_py_inline_order (values, i);
+          PyObject *key = hg_py_shared_key (keys, ix);
+          PyObject *value = key ? values->values[ix] : NULL;
+          if (value && !attr_push (&n, key, value))
+            return n;
+        }
+    }
+  else if ((dict = hg_py_instance_dict (v)) && PyDict_Check (dict))
+    {
+      Py_ssize_t pos = 0;
+      PyObject *key, *value;
+      while (n < k && PyDict_Next (dict, &pos, &key, &value))
+        if (PyUnicode_Check (key) && !attr_push (&n, key, value))
+          return n;
+    }
+  /* __slots__ members of every Python class in the MRO */
   PyObject *mro = tp->tp_mro;
-  for (Py_ssize_t i = mro ? PyTuple_GET_SIZE (mro) - 1 : -1; i >= 0 && n < k; i--)
+  for (Py_ssize_t i = 0; mro && i < PyTuple_GET_SIZE (mro) && n < k; i++)
     {
       PyTypeObject *t = (PyTypeObject *)PyTuple_GET_ITEM (mro, i);
       if (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE) || !((PyHeapTypeObject *)t)->ht_slots)
@@ -609,30 +652,6 @@ gather_attrs (PyObject *v, HgInfo *in)
                 && !attr_push (&n, (PyObject *)((uintptr_t)m->name | SLOT_NAME_TAG), value))
               return n;
           }
-    }
-  PyDictValues *values = hg_py_inline_values (v);
-  if (values)
-    {
-      PyDictKeysObject *keys = hg_py_cached_keys (tp);
-      int used = keys ? hg_py_inline_used (values) : 0;
-      for (int i = 0; i < used && n < k; i++)
-        {
-          int ix = hg_py_inline_order (values, i);
-          PyObject *key = hg_py_shared_key (keys, ix);
-          PyObject *value = key ? values->values[ix] : NULL;
-          if (value && !is_dunder_str (key) && !attr_push (&n, key, value))
-            break;
-        }
-      return n;
-    }
-  dict = hg_py_instance_dict (v);
-  if (dict && PyDict_Check (dict))
-    {
-      Py_ssize_t pos = 0;
-      PyObject *key, *value;
-      while (n < k && PyDict_Next (dict, &pos, &key, &value))
-        if (PyUnicode_Check (key) && !is_dunder_str (key) && !attr_push (&n, key, value))
-          break;
     }
   return n;
 }
