@@ -109,6 +109,9 @@ target (Analysis *an, int line, int32_t expr, uint8_t how, int is_argument)
   uint8_t op = an->ci->exprs[expr].op;
   if (op == HG_EX_FRESH || op == HG_EX_CONST || op == HG_EX_NULL)
     return;
+  if (how == HG_TARGET_OPERAND && op != HG_EX_FAST && op != HG_EX_DEREF && op != HG_EX_GLOBAL
+      && op != HG_EX_NAME && op != HG_EX_ATTR && op != HG_EX_SUBSCR)
+    return;
   if (op == HG_EX_UNKNOWN || op == HG_EX_CALL)
     {
       /* an argument that is a call's result was the callee's to change (its own arguments are
@@ -393,10 +396,13 @@ step_instruction (Analysis *an, int op, int arg, int line)
       push (an, expr_new (an, HG_EX_SUBSCR, a, b));
       return 1;
     case BINARY_OP:
-      pop (an);
+      b = pop (an);
       a = pop (an);
       if (arg >= NB_INPLACE_ADD)
         target (an, line, a, HG_TARGET_CHANGE, 1); /* lst += other */
+      else
+        target (an, line, a, HG_TARGET_OPERAND, 1);
+      target (an, line, b, HG_TARGET_OPERAND, 1);
       push (an, EX_IX_FRESH);
       return 1;
     case CALL:
@@ -466,8 +472,11 @@ step_instruction (Analysis *an, int op, int arg, int line)
       return 1;
     case UNARY_POSITIVE:
     case UNARY_NEGATIVE:
-    case UNARY_NOT:
     case UNARY_INVERT:
+      target (an, line, pop (an), HG_TARGET_OPERAND, 1);
+      push (an, EX_IX_FRESH);
+      return 1;
+    case UNARY_NOT:
     case GET_ITER:
     case GET_YIELD_FROM_ITER:
     case LIST_TO_TUPLE:
@@ -487,8 +496,12 @@ step_instruction (Analysis *an, int op, int arg, int line)
       push (an, EX_IX_UNKNOWN);
       return 1;
     case COMPARE_OP:
-    case IS_OP:
     case CONTAINS_OP:
+      target (an, line, pop (an), HG_TARGET_OPERAND, 1);
+      target (an, line, pop (an), HG_TARGET_OPERAND, 1);
+      push (an, EX_IX_FRESH);
+      return 1;
+    case IS_OP:
     case PREP_RERAISE_STAR:
       pop_n (an, 2);
       push (an, EX_IX_FRESH);

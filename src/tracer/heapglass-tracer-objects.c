@@ -914,19 +914,28 @@ hg_obj_drain (void)
   hg_rec.n_queue = 0;
 }
 
-/* Something died since the last step: weak references may have lost their referent. */
-void
+/* Something died since the last step: weak references may have lost their referent, and their
+ * callbacks (library code: WeakValueDictionary removing an entry) may have changed anything. */
+int
 hg_obj_check_weakrefs (void)
 {
   size_t kept = 0;
+  int cleared = 0;
   for (size_t i = 0; i < hg_rec.n_weakrefs; i++)
     {
       HgWeakrefEntry *w = &hg_rec.weakrefs[i];
       HgIdSlot *s = hg_id_find (w->key);
-      if (!s || s->oid != w->oid)
-        continue; /* the weakref itself died */
+      if (!s || s->oid != w->oid || !s->info)
+        {
+          cleared = 1; /* the weakref itself died */
+          continue;
+        }
       hg_rec.weakrefs[kept++] = *w;
+      PyObject *r = PyWeakref_GetObject (w->obj);
+      if ((r == NULL || r == Py_None) && HG_INFO (s->info)->bits)
+        cleared = 1;
       hg_obj_check (w->obj);
     }
   hg_rec.n_weakrefs = kept;
+  return cleared;
 }

@@ -98,6 +98,8 @@ enum
 {
   HG_TARGET_CHANGE = 0, /* stored into, a receiver, an argument: re-check it and what it reaches */
   HG_TARGET_READ = 1,   /* subscripted: only a dict subclass (__missing__) changes on a read */
+  HG_TARGET_OPERAND = 2, /* of an operator: an instance of a class whose operator is library code
+                          * (Flag.__or__ caches in its class) may change itself or its class */
 };
 
 typedef struct
@@ -251,7 +253,7 @@ uint32_t hg_obj_ref (PyObject *v);   /* the same, and re-check it when already k
 void hg_obj_check (PyObject *v);      /* re-check a known object and what it shows, this step */
 void hg_obj_check_callable (PyObject *v);
 void hg_obj_drain (void);             /* record everything queued */
-void hg_obj_check_weakrefs (void);
+int hg_obj_check_weakrefs (void); /* 1: a weakref lost its referent or died (callbacks ran) */
 int hg_worth_checking (PyObject *v);
 /* The objects a frame's line may have changed, found by evaluating the line's targets. Returns 0
  * when one could not be found (the caller then checks everything shown). */

@@ -93,10 +93,10 @@ static void
 end_step (HgRecord rec, int line, int sweep)
 {
   HgBuf *b = &hg_tracer.buf;
+  if (hg_rec.frees_epoch != epoch_at_last_step && hg_obj_check_weakrefs ())
+    sweep = 1;
   if (sweep)
     hg_stack_check_all ();
-  if (hg_rec.frees_epoch != epoch_at_last_step)
-    hg_obj_check_weakrefs ();
   epoch_at_last_step = hg_rec.frees_epoch;
   hg_obj_drain ();
   if (hg_rec.out_of_memory || b->failed)

@@ -343,6 +343,16 @@ hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt)
         return 0;
       if (r != FOUND)
         continue;
+      if (t->how == HG_TARGET_OPERAND)
+        {
+          /* builtin operators run C code that changes neither operand */
+          if (Py_TYPE (obj)->tp_flags & Py_TPFLAGS_HEAPTYPE)
+            {
+              hg_obj_check (obj);
+              hg_obj_check ((PyObject *)Py_TYPE (obj));
+            }
+          continue;
+        }
       if (t->how == HG_TARGET_READ)
         {
           /* reading an item changes nothing but a dict subclass with __missing__ */
