@@ -77,6 +77,18 @@ hg_py_frame_line (PyFrameObject *frame)
   return line > 0 ? line : frame->f_frame->f_code->co_firstlineno;
 }
 
+/* Memory CPython allocates only because a trace function is set: the frame object handed to it
+ * and the code object's line array (made at its first traced event). A plain run has neither,
+ * so tracemalloc must not count them (tracemalloc's own hook sits above ours: untrack them). */
+static inline void
+hg_py_untrace_tracing_memory (PyFrameObject *frame)
+{
+  PyCodeObject *code = frame->f_frame->f_code;
+  PyTraceMalloc_Untrack (0, hg_py_block_of ((PyObject *)frame));
+  if (code->_co_linearray)
+    PyTraceMalloc_Untrack (0, (uintptr_t)code->_co_linearray);
+}
+
 /* ---- code objects ------------------------------------------------------------------------- */
 
 static inline const _Py_CODEUNIT *

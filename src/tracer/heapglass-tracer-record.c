@@ -322,6 +322,8 @@ hg_record_trace (PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     return hg_tracer.prog_trace && !hg_tracer.forked_child ? call_program_trace (frame, what, arg)
                                                            : 0;
   hg_tracer.in_trace = 1;
+  if (what == PyTrace_CALL)
+    hg_py_untrace_tracing_memory (frame);
 
   HgShadowFrame *top = hg_rec.depth ? &hg_rec.stack[hg_rec.depth - 1] : NULL;
   if (!(top && top->frame == frame))
