@@ -38,12 +38,13 @@ typedef enum
   HG_REC_INPUT = 0x13,          /* s prompt: the program now reads a line from its stdin */
   HG_REC_END = 0x14,            /* v ending, z exit status, v signal, s message, v line */
   HG_REC_VALUE = 0x15,          /* v oid, kind-specific payload (an immutable-looking value changed) */
+  HG_REC_RETURN_VALUE = 0x16,   /* v oid: what the innermost frame returns at the coming STEP_RETURN */
   HG_REC_FRAME_LINE = 0x17,     /* v line: where the frame below the innermost one is (version 2) */
   HG_REC_DICT_LENGTH = 0x18,    /* v oid, v length: a dict's length, its shown entries unchanged */
 } HgRecord;
 
 /* Object kinds (OBJ_NEW payload after the common fields):
- * NONE: -   BOOL: b   INT: z   BIGINT: s decimal   FLOAT: f   STR/BYTES: v full length, s prefix
+ * NONE: -   BOOL: b   INT: z   BIGINT: s decimal   FLOAT: f   STR/BYTES: v len(), s prefix
  * LIST/TUPLE/SET/FROZENSET/DICT/INSTANCE/WEAKREF: - (contents come in SEQ/DICT/ATTRS/WEAKREF)
  * FUNCTION/CLASS/MODULE: s qualified name   OTHER: s short repr */
 typedef enum

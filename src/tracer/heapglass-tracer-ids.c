@@ -457,24 +457,6 @@ hg_str_prefix_utf8 (PyObject *s, Py_ssize_t max_chars, char *out)
   return o;
 }
 
-/* Bytes of the whole str's UTF-8 encoding (lone surrogates count as U+FFFD, as encoded). */
-uint64_t
-hg_str_utf8_length (PyObject *s)
-{
-  Py_ssize_t n = PyUnicode_GET_LENGTH (s);
-  int kind = PyUnicode_KIND (s);
-  const void *data = PyUnicode_DATA (s);
-  uint64_t total = (uint64_t)n;
-  if (PyUnicode_IS_ASCII (s))
-    return total;
-  for (Py_ssize_t i = 0; i < n; i++)
-    {
-      Py_UCS4 c = PyUnicode_READ (kind, data, i);
-      total += (c >= 0x80) + (c >= 0x800) + (c >= 0x10000);
-    }
-  return total;
-}
-
 uint32_t
 hg_sid_of_str (PyObject *s)
 {

@@ -230,7 +230,7 @@ emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind)
     case HG_KIND_STR:
       {
         size_t n = hg_str_prefix_utf8 (v, HG_TEXT_PREFIX, tmp);
-        hg_buf_varint (b, hg_str_utf8_length (v));
+        hg_buf_varint (b, (uint64_t)PyUnicode_GET_LENGTH (v)); /* len(), in code points */
         hg_buf_bytes (b, tmp, n);
         break;
       }

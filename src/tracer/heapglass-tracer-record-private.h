@@ -236,7 +236,6 @@ void hg_weakref_add (uintptr_t key, PyObject *obj, uint32_t oid);
 uint32_t hg_sid_of_str (PyObject *s);
 uint32_t hg_type_sid (PyTypeObject *tp);
 size_t hg_str_prefix_utf8 (PyObject *s, Py_ssize_t max_chars, char *out);
-uint64_t hg_str_utf8_length (PyObject *s);
 
 #define HG_INFO(index) (&hg_rec.info_chunks[(index) / HG_INFO_CHUNK][(index) % HG_INFO_CHUNK])
 

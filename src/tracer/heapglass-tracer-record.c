@@ -144,11 +144,18 @@ record_line (PyFrameObject *frame)
 }
 
 static void
-record_return (PyFrameObject *frame)
+record_return (PyFrameObject *frame, PyObject *value)
 {
   begin_step ();
   int sweep = record_ran_frame ();
   int line = hg_py_frame_line (frame);
+  /* CPython passes NULL while an exception unwinds the frame; Python code sees None */
+  uint32_t returned = hg_obj_ref (value ? value : Py_None);
+  if (returned)
+    {
+      hg_buf_byte (&hg_tracer.buf, HG_REC_RETURN_VALUE);
+      hg_buf_varint (&hg_tracer.buf, returned);
+    }
   hg_rec.depth--;
   if (hg_rec.stack[hg_rec.depth].ci->has_cells)
     hg_rec.n_cell_frames--;
@@ -362,7 +369,7 @@ hg_record_trace (PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
   switch (what)
     {
     case PyTrace_RETURN:
-      record_return (frame);
+      record_return (frame, arg);
       break;
     case PyTrace_EXCEPTION:
       record_exception (frame, arg);

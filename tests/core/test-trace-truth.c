@@ -177,8 +177,12 @@ static const char BOUND_METHOD_PY[] = "def fill(push):\n"
                                       "    push(2)\n"
                                       "    return None\n"
                                       "\n"
-                                      "data = []\n"
-                                      "fill(data.append)\n";
+                                      "def main():\n"
+                                      "    data = []\n"
+                                      "    fill(data.append)\n"
+                                      "    return data\n"
+                                      "\n"
+                                      "main()\n";
 
 static void
 test_bound_method_passed_down (void)
@@ -192,7 +196,7 @@ test_bound_method_passed_down (void)
       if (!frame_named (snap, "fill") || snap->event != HEAPGLASS_EVENT_LINE)
         continue;
       /* before line 2: [], before line 3: [1], before line 4: [1, 2] */
-      g_assert_cmpuint (bound (snap, "<module>", "data")->length, ==, snap->line - 2);
+      g_assert_cmpuint (bound (snap, "main", "data")->length, ==, snap->line - 2);
       seen++;
     }
   g_assert_cmpuint (seen, ==, 3);
