@@ -81,7 +81,8 @@ typedef enum
   HG_END_STOPPED = 9,
   HG_END_SYNTAX_ERROR = 10,
   HG_END_UNREADABLE = 11,
-  HG_END_LAST = HG_END_UNREADABLE
+  HG_END_DISK_LIMIT = 12, /* never written by the tracer: the model's spill file reached its budget */
+  HG_END_LAST = HG_END_DISK_LIMIT
 } HgEnding;
 
 /* Longest string payload a decoder accepts (a corrupt length must not make it allocate 2^63). */
