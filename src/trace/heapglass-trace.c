@@ -83,6 +83,7 @@ heapglass_trace_init (HeapglassTrace *self)
   self->stack = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->inputs = g_array_new (FALSE, FALSE, sizeof (HgInput));
   self->exceptions = g_array_new (FALSE, FALSE, sizeof (HgException));
+  self->returns = g_array_new (FALSE, FALSE, sizeof (HgReturn));
   for (int i = 0; i < 2; i++)
     {
       self->output[i] = g_byte_array_new ();
