@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/futex.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@ static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static HgBuf out_pending[3];
 static uint64_t out_total;
 static double deadline;
-static volatile sig_atomic_t flush_signal_ready;
+static int drain_stop; /* output_final asks the drain thread to end */
 
 static PyObject *orig_input, *orig_settrace, *orig_gettrace, *orig_os_exit;
 
@@ -81,9 +82,67 @@ hg_stream_flush (void)
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Who holds buf (see hg_trace_enter in heapglass-tracer.h). */
+
+static long
+futex_op (int *addr, int op, int value, const struct timespec *timeout)
+{
+  return syscall (SYS_futex, addr, op, value, timeout, NULL, 0);
+}
+
+/* The drain thread (or a dying signal) holds buf: wait for it, then take it. */
+void
+hg_trace_enter_slow (void)
+{
+  for (;;)
+    {
+      int seen = __atomic_load_n (&hg_tracer.owner, __ATOMIC_ACQUIRE);
+      if (seen == HG_OWNER_NONE)
+        {
+          int expected = HG_OWNER_NONE;
+          if (__atomic_compare_exchange_n (&hg_tracer.owner, &expected, HG_OWNER_MAIN, 0,
+                                           __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return;
+          continue;
+        }
+      if (seen == HG_OWNER_MAIN)
+        return; /* already ours (hg_finish from inside a step) */
+      struct timespec ts = { 0, 10 * 1000 * 1000 };
+      futex_op (&hg_tracer.owner, FUTEX_WAIT_PRIVATE, seen, &ts);
+    }
+}
+
+static int
+take_buf (int who)
+{
+  int expected = HG_OWNER_NONE;
+  return __atomic_compare_exchange_n (&hg_tracer.owner, &expected, who, 0, __ATOMIC_ACQUIRE,
+                                      __ATOMIC_RELAXED);
+}
+
+static void
+release_buf (void)
+{
+  __atomic_store_n (&hg_tracer.owner, HG_OWNER_NONE, __ATOMIC_RELEASE);
+  futex_op (&hg_tracer.owner, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Output capture: fds 1 and 2 are pipes. A thread drains them so a big write never blocks the
  * program; the main thread also drains them at each step where a write happened (see write()
  * below), so output lands in the step after the code that printed it. */
+
+static uint64_t
+output_keep (size_t n)
+{
+  if (out_total + n > hg_tracer.max_output)
+    {
+      n = out_total >= hg_tracer.max_output ? 0 : (size_t) (hg_tracer.max_output - out_total);
+      hg_tracer.output_over = 1;
+    }
+  out_total += n;
+  return n;
+}
 
 static void
 read_pipes_locked (void)
@@ -100,21 +159,11 @@ read_pipes_locked (void)
             continue;
           if (n <= 0)
             break;
-          size_t keep = (size_t)n;
-          if (out_total + keep > hg_tracer.max_output)
+          size_t keep = output_keep ((size_t)n);
+          if (keep && hg_buf_reserve (&out_pending[stream], keep))
             {
-              keep = out_total >= hg_tracer.max_output ? 0
-                                                       : (size_t)(hg_tracer.max_output - out_total);
-              hg_tracer.output_over = 1;
-            }
-          if (keep)
-            {
-              if (hg_buf_reserve (&out_pending[stream], keep))
-                {
-                  memcpy (out_pending[stream].data + out_pending[stream].len, tmp, keep);
-                  out_pending[stream].len += keep;
-                }
-              out_total += keep;
+              memcpy (out_pending[stream].data + out_pending[stream].len, tmp, keep);
+              out_pending[stream].len += keep;
             }
         }
     }
@@ -137,6 +186,97 @@ hg_output_collect (void)
   pthread_mutex_unlock (&out_lock);
 }
 
+static void
+put_varint (uint8_t *p, size_t *o, uint64_t v)
+{
+  while (v >= 0x80)
+    {
+      p[(*o)++] = (uint8_t)(v | 0x80);
+      v >>= 7;
+    }
+  p[(*o)++] = (uint8_t)v;
+}
+
+static void
+write_output_record (int stream, const uint8_t *data, size_t len)
+{
+  uint8_t head[32];
+  size_t o = 0;
+  head[o++] = HG_REC_OUTPUT;
+  put_varint (head, &o, (uint64_t)stream);
+  put_varint (head, &o, len);
+  write_all (hg_tracer.stream_fd, head, o);
+  write_all (hg_tracer.stream_fd, data, len);
+}
+
+/* By whoever holds buf while the main thread is outside the tracer's code: every complete record,
+ * then the output waiting for the next step (as OUTPUT records, which is where the next step would
+ * have put it), then (when `ending` is set) an END record. Only write(), read() and a lock taken
+ * with trylock: it also runs in a fatal signal's handler. */
+static void
+flush_held (HgEnding ending, int out_locked)
+{
+  static uint8_t chunk[32768];
+
+  if (getpid () != hg_tracer.pid || hg_tracer.forked_child || hg_tracer.stream_broken)
+    return;
+  size_t n = hg_tracer.committed;
+  if (n > hg_tracer.buf.len)
+    n = hg_tracer.buf.len;
+  if (n)
+    write_all (hg_tracer.stream_fd, hg_tracer.buf.data, n);
+  /* what followed the last complete record (nothing, unless a step was cut short) is dropped */
+  hg_tracer.buf.len = 0;
+  hg_tracer.committed = 0;
+  if (out_locked)
+    {
+      for (int stream = 1; stream <= 2; stream++)
+        {
+          if (out_pending[stream].len)
+            {
+              write_output_record (stream, out_pending[stream].data, out_pending[stream].len);
+              out_pending[stream].len = 0;
+            }
+          for (;;)
+            {
+              ssize_t got = out_rd[stream] >= 0 ? read (out_rd[stream], chunk, sizeof chunk) : -1;
+              if (got < 0 && errno == EINTR)
+                continue;
+              if (got <= 0)
+                break;
+              size_t keep = output_keep ((size_t)got);
+              if (keep)
+                write_output_record (stream, chunk, keep);
+            }
+        }
+    }
+  if (ending)
+    {
+      uint8_t head[32];
+      size_t o = 0;
+      head[o++] = HG_REC_END;
+      put_varint (head, &o, ending);
+      put_varint (head, &o, 0);
+      put_varint (head, &o, 0);
+      put_varint (head, &o, 0);
+      put_varint (head, &o, 0);
+      write_all (hg_tracer.stream_fd, head, o);
+    }
+}
+
+/* The drain thread, holding buf: the program has been in C code (sleep, input(), a long
+ * computation) for a while, or its time is up. */
+static void
+drain_flush (HgEnding ending)
+{
+  pthread_mutex_lock (&out_lock);
+  flush_held (ending, 1);
+  pthread_mutex_unlock (&out_lock);
+  hg_tracer.flush_due = 0;
+  if (ending)
+    _exit (0);
+}
+
 static void *
 drain_main (void *data)
 {
@@ -151,28 +291,49 @@ drain_main (void *data)
     {
       int r = poll (fds, 3, 50);
       double now = now_s ();
+      if (__atomic_load_n (&drain_stop, __ATOMIC_ACQUIRE))
+        break;
+      if (deadline > 0 && now > deadline)
+        {
+          /* The trace function ends the run at its next step; when the program sits in C code
+           * (sleep, a blocking read) there is no next step: end it from here. */
+          hg_tracer.time_up = 1;
+          if (!hg_tracer.finishing && take_buf (HG_OWNER_DRAIN))
+            {
+              if (hg_tracer.finishing)
+                release_buf ();
+              else
+                drain_flush (HG_END_TIME_LIMIT);
+            }
+        }
       if (now - last_tick >= 0.05)
         {
           /* still due since the last tick: no step came, the program sits in C code */
-          if (hg_tracer.flush_due && flush_signal_ready && !hg_tracer.in_trace
-              && (hg_tracer.buf.len || out_pending[1].len || out_pending[2].len))
-            pthread_kill (hg_tracer.main_thread, SIGRTMIN + 3);
+          if (hg_tracer.flush_due && !hg_tracer.finishing
+              && (hg_tracer.buf.len || out_pending[1].len || out_pending[2].len
+                  || hg_tracer.output_pending)
+              && take_buf (HG_OWNER_DRAIN))
+            {
+              if (!hg_tracer.finishing)
+                drain_flush (HG_END_NONE);
+              release_buf ();
+            }
           hg_tracer.flush_due = 1;
           last_tick = now;
         }
-      if (deadline > 0 && now > deadline && !hg_tracer.time_up)
-        {
-          hg_tracer.time_up = 1;
-          pthread_kill (hg_tracer.main_thread, SIGRTMIN + 2);
-        }
       if (r <= 0)
         continue;
-      if (fds[2].revents)
-        break;
-      int got = 0;
-      for (int i = 0; i < 2; i++)
+      if (fds[2].revents & POLLIN)
         {
-          if (fds[i].revents & POLLIN)
+          /* a byte the program wrote into our wake pipe must not stop us: drain_stop decides */
+          char junk[64];
+          ssize_t ignored = read (wake_pipe[0], junk, sizeof junk);
+          (void)ignored;
+        }
+      int got = 0;
+      for (int i = 0; i < 3; i++)
+        {
+          if (i < 2 && (fds[i].revents & POLLIN))
             got = 1;
           else if (fds[i].revents & (POLLHUP | POLLERR | POLLNVAL))
             fds[i].fd = -1; /* every writer is gone */
@@ -233,7 +394,7 @@ capture_output (void)
       out_rd[stream] = move_high (p[0]);
       fcntl (out_rd[stream], F_SETFL, O_NONBLOCK);
     }
-  if (pipe2 (wake_pipe, O_CLOEXEC) < 0)
+  if (pipe2 (wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
     return 0;
   wake_pipe[0] = move_high (wake_pipe[0]);
   wake_pipe[1] = move_high (wake_pipe[1]);
@@ -267,6 +428,7 @@ output_final (void)
   if (drain_running)
     {
       char c = 1;
+      __atomic_store_n (&drain_stop, 1, __ATOMIC_RELEASE);
       /* a full wake pipe also wakes the thread: the result does not matter */
       ssize_t ignored = write (wake_pipe[1], &c, 1);
       (void)ignored;
@@ -296,7 +458,7 @@ hg_finish (HgEnding ending, int status, int signal_number, const char *message, 
 {
   if (hg_tracer.forked_child || getpid () != hg_tracer.pid)
     _exit (status);
-  hg_tracer.in_trace = 1;
+  hg_trace_enter ();
   hg_tracer.finishing = 1;
   hg_record_stop ();
   output_final ();
@@ -324,140 +486,54 @@ hg_check_limits_after_step (void)
     }
 }
 
-/* Async-signal-safe: write() and _exit() only, from a signal handler. */
+/* A fatal signal (a crash in a C extension or ctypes, abort(), SIGTERM, …) on any thread: keep
+ * what was recorded, then die of the same signal so the parent sees it. */
 static void
-emergency_write_committed (void)
-{
-  if (hg_tracer.forked_child || getpid () != hg_tracer.pid || hg_tracer.stream_broken)
-    return;
-  size_t n = hg_tracer.committed;
-  if (n > hg_tracer.buf.len)
-    n = hg_tracer.buf.len;
-  if (n)
-    write_all (hg_tracer.stream_fd, hg_tracer.buf.data, n);
-  hg_tracer.buf.len = 0;
-  hg_tracer.committed = 0;
-}
-
-static void
-put_varint (uint8_t *p, size_t *o, uint64_t v)
-{
-  while (v >= 0x80)
-    {
-      p[(*o)++] = (uint8_t)(v | 0x80);
-      v >>= 7;
-    }
-  p[(*o)++] = (uint8_t)v;
-}
-
-/* From a signal handler on the main thread, while it is not inside the tracer's own code: every
- * complete record, then the output waiting for the next step (as OUTPUT records, which is where
- * the next step would have put it), then (when `ending` is set) an END record. Only write(),
- * read() and a trylock: async-signal-safe in practice. */
-static void
-signal_flush (HgEnding ending)
-{
-  static uint8_t chunk[32768];
-  uint8_t head[32];
-  size_t o;
-  int writable = getpid () == hg_tracer.pid && !hg_tracer.forked_child && !hg_tracer.stream_broken;
-
-  if (!writable)
-    return;
-  emergency_write_committed ();
-  if (pthread_mutex_trylock (&out_lock) == 0)
-    {
-      for (int stream = 1; stream <= 2; stream++)
-        {
-          if (out_pending[stream].len)
-            {
-              o = 0;
-              head[o++] = HG_REC_OUTPUT;
-              put_varint (head, &o, (uint64_t)stream);
-              put_varint (head, &o, out_pending[stream].len);
-              write_all (hg_tracer.stream_fd, head, o);
-              write_all (hg_tracer.stream_fd, out_pending[stream].data, out_pending[stream].len);
-              out_pending[stream].len = 0;
-            }
-          for (;;)
-            {
-              ssize_t got = out_rd[stream] >= 0 ? read (out_rd[stream], chunk, sizeof chunk) : -1;
-              if (got <= 0)
-                break;
-              size_t keep = (size_t)got;
-              if (out_total + keep > hg_tracer.max_output)
-                {
-                  keep = out_total >= hg_tracer.max_output
-                             ? 0
-                             : (size_t)(hg_tracer.max_output - out_total);
-                  hg_tracer.output_over = 1;
-                }
-              out_total += keep;
-              if (!keep)
-                continue;
-              o = 0;
-              head[o++] = HG_REC_OUTPUT;
-              put_varint (head, &o, (uint64_t)stream);
-              put_varint (head, &o, keep);
-              write_all (hg_tracer.stream_fd, head, o);
-              write_all (hg_tracer.stream_fd, chunk, keep);
-            }
-        }
-      pthread_mutex_unlock (&out_lock);
-    }
-  if (ending)
-    {
-      o = 0;
-      head[o++] = HG_REC_END;
-      put_varint (head, &o, ending);
-      put_varint (head, &o, 0);
-      put_varint (head, &o, 0);
-      put_varint (head, &o, 0);
-      put_varint (head, &o, 0);
-      write_all (hg_tracer.stream_fd, head, o);
-    }
-}
-
-/* The program has been in C code (sleep, input(), a long computation) for a while: let the reader
- * see the last steps and output now rather than at the next step. */
-static void
-on_flush_signal (int sig)
+on_fatal_signal (int sig)
 {
   int saved = errno;
-  if (!hg_tracer.in_trace && !hg_tracer.finishing && !hg_tracer.forked_child)
+  if (!hg_tracer.finishing && !hg_tracer.forked_child && getpid () == hg_tracer.pid)
     {
-      signal_flush (HG_END_NONE);
-      hg_tracer.flush_due = 0;
-    }
-  errno = saved;
-}
-
-/* The time limit passed while the program sat in C code (sleep, a blocking read): end from the
- * signal handler, with the records complete so far. */
-static void
-on_time_signal (int sig)
-{
-  if (hg_tracer.in_trace || hg_tracer.finishing || hg_tracer.forked_child)
-    return; /* the trace function ends the run at its next step */
-  hg_tracer.finishing = 1;
-  signal_flush (HG_END_TIME_LIMIT);
-  _exit (0);
-}
-
-/* A crash (a C extension, ctypes): keep what was recorded, then die of the same signal so the
- * parent sees it. */
-static void
-on_crash_signal (int sig)
-{
-  if (!hg_tracer.finishing)
-    {
-      hg_tracer.finishing = 1;
-      signal_flush (HG_END_NONE);
+      int held = 0;
+      if (hg_trace_inside () && pthread_equal (pthread_self (), hg_tracer.main_thread))
+        held = 1; /* cut short inside a step: its complete records only, no output */
+      else
+        for (int i = 0; i < 1000 && !held; i++)
+          {
+            /* another thread is in the middle of a step or a flush: give it a moment */
+            held = take_buf (HG_OWNER_SIGNAL) ? 2 : 0;
+            if (!held)
+              {
+                struct timespec ts = { 0, 1000 * 1000 };
+                nanosleep (&ts, NULL);
+              }
+          }
+      if (held)
+        {
+          hg_tracer.finishing = 1;
+          int locked = 0;
+          if (held == 2)
+            for (int i = 0; i < 100 && !locked; i++)
+              {
+                locked = pthread_mutex_trylock (&out_lock) == 0;
+                if (!locked)
+                  {
+                    struct timespec ts = { 0, 1000 * 1000 };
+                    nanosleep (&ts, NULL);
+                  }
+              }
+          flush_held (HG_END_NONE, locked);
+        }
     }
   signal (sig, SIG_DFL);
+  errno = saved;
   raise (sig);
 }
 
+/* Signals that end a plain `python3 script.py` (left as CPython set them up: only those still at
+ * their default action get our handler, so SIGPIPE stays ignored and SIGINT stays
+ * KeyboardInterrupt). signal.getsignal() still answers SIG_DFL: CPython read the handlers before
+ * we installed ours. */
 static void
 install_signal_handlers (void)
 {
@@ -467,17 +543,17 @@ install_signal_handlers (void)
   struct sigaction sa;
   memset (&sa, 0, sizeof sa);
   sigemptyset (&sa.sa_mask);
-  sa.sa_handler = on_crash_signal;
-  sa.sa_flags = SA_ONSTACK;
-  int crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
-  for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
-    sigaction (crash[i], &sa, NULL);
-  sa.sa_handler = on_time_signal;
-  sa.sa_flags = SA_RESTART;
-  sigaction (SIGRTMIN + 2, &sa, NULL);
-  sa.sa_handler = on_flush_signal;
-  sigaction (SIGRTMIN + 3, &sa, NULL);
-  flush_signal_ready = 1;
+  sa.sa_handler = on_fatal_signal;
+  sa.sa_flags = SA_ONSTACK | SA_RESTART;
+  int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTERM, SIGHUP, SIGQUIT,
+                  SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGSYS, SIGVTALRM, SIGPROF, SIGTRAP };
+  for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+    {
+      struct sigaction old;
+      if (sigaction (fatal[i], NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO)
+          && old.sa_handler == SIG_DFL)
+        sigaction (fatal[i], &sa, NULL);
+    }
 }
 
 static void
@@ -498,7 +574,7 @@ hook_input (PyObject *self, PyObject *const *args, Py_ssize_t nargs)
   if (hg_tracer.recording && !hg_tracer.forked_child
       && PyThreadState_Get () == hg_tracer.main_tstate)
     {
-      hg_tracer.in_trace = 1;
+      hg_trace_enter ();
       hg_output_collect ();
       char prompt[4 * 512 + 1];
       size_t n = 0;
@@ -540,7 +616,7 @@ hook_input (PyObject *self, PyObject *const *args, Py_ssize_t nargs)
       hg_buf_bytes (&hg_tracer.buf, prompt, n);
       hg_tracer.committed = hg_tracer.buf.len;
       hg_stream_flush ();
-      hg_tracer.in_trace = 0;
+      hg_trace_leave ();
     }
   return PyObject_Vectorcall (orig_input, args, (size_t)nargs, NULL);
 }
