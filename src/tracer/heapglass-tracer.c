@@ -48,7 +48,7 @@ write_all (int fd, const void *data, size_t len)
   const uint8_t *p = data;
   while (len)
     {
-      ssize_t n = write (fd, p, len);
+      ssize_t n = syscall (SYS_write, fd, p, len);
       if (n < 0)
         {
           if (errno == EINTR)
@@ -154,7 +154,7 @@ read_pipes_locked (void)
         continue;
       for (;;)
         {
-          ssize_t n = read (out_rd[stream], tmp, sizeof tmp);
+          ssize_t n = syscall (SYS_read, out_rd[stream], tmp, sizeof tmp);
           if (n < 0 && errno == EINTR)
             continue;
           if (n <= 0)
@@ -239,7 +239,9 @@ flush_held (HgEnding ending, int out_locked)
             }
           for (;;)
             {
-              ssize_t got = out_rd[stream] >= 0 ? read (out_rd[stream], chunk, sizeof chunk) : -1;
+              ssize_t got
+                  = out_rd[stream] >= 0 ? syscall (SYS_read, out_rd[stream], chunk, sizeof chunk)
+                                        : -1;
               if (got < 0 && errno == EINTR)
                 continue;
               if (got <= 0)
@@ -327,7 +329,7 @@ drain_main (void *data)
         {
           /* a byte the program wrote into our wake pipe must not stop us: drain_stop decides */
           char junk[64];
-          ssize_t ignored = read (wake_pipe[0], junk, sizeof junk);
+          ssize_t ignored = syscall (SYS_read, wake_pipe[0], junk, sizeof junk);
           (void)ignored;
         }
       int got = 0;
@@ -349,23 +351,184 @@ drain_main (void *data)
   return NULL;
 }
 
-/* The program's writes to fds 1 and 2 go through this: the tracer's executable interposes libc's
- * write() for libpython (and anything else resolving it dynamically), so a step knows
- * synchronously that output is waiting, at the cost of one compare. The write itself is libc's. */
-static ssize_t (*real_write) (int, const void *, size_t);
+/* The program's file-descriptor calls go through these: the tracer's executable interposes libc's
+ * write(), read(), close(), dup2(), dup3(), close_range() and closefrom() for libpython (and
+ * anything else resolving them dynamically, ctypes.CDLL(None) included), at the cost of a compare
+ * or two. Writes to fds 1 and 2 tell the next step that output is waiting. Our own descriptors
+ * (900 and above) do not exist for the program, as in a plain run: using or closing one fails
+ * with EBADF, and dup2() onto the stream's number moves the stream out of the way first. The
+ * tracer itself calls the kernel directly. */
+static int
+is_ours (int fd)
+{
+  return fd >= 900
+         && (fd == hg_tracer.stream_fd || fd == out_rd[1] || fd == out_rd[2] || fd == wake_pipe[0]
+             || fd == wake_pipe[1]);
+}
+
+static void *
+libc_function (void **slot, const char *name)
+{
+  void *f = __atomic_load_n (slot, __ATOMIC_ACQUIRE);
+  if (f == NULL)
+    {
+      f = dlsym (RTLD_NEXT, name);
+      __atomic_store_n (slot, f, __ATOMIC_RELEASE);
+    }
+  return f;
+}
+
+static void *real_write, *real_read, *real_close, *real_dup2, *real_dup3, *real_close_range,
+    *real_closefrom;
 
 ssize_t
 write (int fd, const void *data, size_t len)
 {
   if (fd == 1 || fd == 2)
     hg_tracer.output_pending = 1;
-  if (__builtin_expect (real_write == NULL, 0))
+  else if (__builtin_expect (is_ours (fd), 0))
     {
-      real_write = (ssize_t (*) (int, const void *, size_t))dlsym (RTLD_NEXT, "write");
-      if (!real_write)
-        return syscall (SYS_write, fd, data, len);
+      errno = EBADF;
+      return -1;
     }
-  return real_write (fd, data, len);
+  ssize_t (*f) (int, const void *, size_t) = libc_function (&real_write, "write");
+  return f ? f (fd, data, len) : syscall (SYS_write, fd, data, len);
+}
+
+ssize_t
+read (int fd, void *data, size_t len)
+{
+  if (__builtin_expect (is_ours (fd), 0))
+    {
+      errno = EBADF;
+      return -1;
+    }
+  ssize_t (*f) (int, void *, size_t) = libc_function (&real_read, "read");
+  return f ? f (fd, data, len) : syscall (SYS_read, fd, data, len);
+}
+
+int
+close (int fd)
+{
+  if (__builtin_expect (is_ours (fd), 0) && getpid () == hg_tracer.pid)
+    {
+      errno = EBADF;
+      return -1;
+    }
+  int (*f) (int) = libc_function (&real_close, "close");
+  return f ? f (fd) : (int)syscall (SYS_close, fd);
+}
+
+/* The program takes fd `fd` for itself (dup2 onto it): move ours elsewhere first. Only the
+ * stream's fd can move (it is used by whoever holds buf, taken here); the pipes' fds are watched
+ * by the drain thread, so dup2 onto them fails as if the number were busy. */
+static int
+make_room (int fd)
+{
+  if (!is_ours (fd) || getpid () != hg_tracer.pid)
+    return 1;
+  if (fd != hg_tracer.stream_fd)
+    {
+      errno = EBUSY;
+      return 0;
+    }
+  int held = hg_trace_inside () && pthread_equal (pthread_self (), hg_tracer.main_thread);
+  while (!held && !take_buf (HG_OWNER_SIGNAL))
+    {
+      struct timespec ts = { 0, 1000 * 1000 };
+      nanosleep (&ts, NULL);
+    }
+  int moved = fcntl (fd, F_DUPFD_CLOEXEC, 900);
+  if (moved >= 0)
+    hg_tracer.stream_fd = moved;
+  if (!held)
+    release_buf ();
+  if (moved < 0)
+    {
+      errno = EBUSY;
+      return 0;
+    }
+  return 1;
+}
+
+int
+dup2 (int old_fd, int new_fd)
+{
+  if (__builtin_expect (is_ours (old_fd), 0))
+    {
+      errno = EBADF;
+      return -1;
+    }
+  if (old_fd != new_fd && !make_room (new_fd))
+    return -1;
+  int (*f) (int, int) = libc_function (&real_dup2, "dup2");
+  return f ? f (old_fd, new_fd) : (int)syscall (SYS_dup2, old_fd, new_fd);
+}
+
+int
+dup3 (int old_fd, int new_fd, int flags)
+{
+  if (__builtin_expect (is_ours (old_fd), 0))
+    {
+      errno = EBADF;
+      return -1;
+    }
+  if (old_fd != new_fd && !make_room (new_fd))
+    return -1;
+  int (*f) (int, int, int) = libc_function (&real_dup3, "dup3");
+  return f ? f (old_fd, new_fd, flags) : (int)syscall (SYS_dup3, old_fd, new_fd, flags);
+}
+
+/* close_range() and closefrom() close the program's descriptors in the range and leave ours. */
+int
+close_range (unsigned first, unsigned last, int flags)
+{
+  int (*f) (unsigned, unsigned, int) = libc_function (&real_close_range, "close_range");
+  if (f == NULL)
+    {
+      errno = ENOSYS;
+      return -1;
+    }
+  if (getpid () != hg_tracer.pid)
+    return f (first, last, flags);
+  int ours[5] = { hg_tracer.stream_fd, out_rd[1], out_rd[2], wake_pipe[0], wake_pipe[1] };
+  /* sorted, so the gaps between them are the ranges to close */
+  for (int i = 1; i < 5; i++)
+    for (int j = i; j > 0 && ours[j - 1] > ours[j]; j--)
+      {
+        int t = ours[j];
+        ours[j] = ours[j - 1];
+        ours[j - 1] = t;
+      }
+  unsigned from = first;
+  for (int i = 0; i < 5 && from <= last; i++)
+    {
+      if (ours[i] < 0 || (unsigned)ours[i] < from)
+        continue;
+      if ((unsigned)ours[i] > last)
+        break;
+      if ((unsigned)ours[i] > from && f (from, (unsigned)ours[i] - 1, flags) < 0)
+        return -1;
+      from = (unsigned)ours[i] + 1;
+      if (from == 0)
+        return 0;
+    }
+  return from <= last ? f (from, last, flags) : 0;
+}
+
+void
+closefrom (int lowfd)
+{
+  if (lowfd < 0)
+    lowfd = 0;
+  if (close_range ((unsigned)lowfd, ~0u, 0) == 0)
+    return;
+  void (*f) (int) = libc_function (&real_closefrom, "closefrom");
+  if (f && getpid () != hg_tracer.pid)
+    f (lowfd);
+  else
+    for (int fd = lowfd; fd < 65536; fd++)
+      close (fd);
 }
 
 /* Our own descriptors live far above the program's: a plain run has nothing open beyond 0, 1
@@ -430,7 +593,7 @@ output_final (void)
       char c = 1;
       __atomic_store_n (&drain_stop, 1, __ATOMIC_RELEASE);
       /* a full wake pipe also wakes the thread: the result does not matter */
-      ssize_t ignored = write (wake_pipe[1], &c, 1);
+      ssize_t ignored = syscall (SYS_write, wake_pipe[1], &c, 1);
       (void)ignored;
       pthread_join (drain_thread, NULL);
       drain_running = 0;
@@ -717,7 +880,8 @@ usage (void)
 {
   fprintf (stderr,
            "usage: heapglass-tracer [--fd=N] [--max-steps=N] [--timeout=SECONDS] "
-           "[--memory-limit=MiB] [--max-output=BYTES] [--max-items=K] [--] SCRIPT.py [ARGS...]\n");
+           "[--memory-limit=MiB] [--max-output=BYTES] [--max-items=K] [--confine] "
+           "[--max-processes=N] [--] SCRIPT.py [ARGS...]\n");
   exit (2);
 }
 
@@ -1027,6 +1191,8 @@ main (int argc, char **argv)
 {
   uint64_t value;
   int i;
+  int confine = 0;
+  unsigned max_processes = 0;
 
   hg_tracer.stream_fd = 3;
   hg_tracer.max_steps = 0;
@@ -1042,6 +1208,11 @@ main (int argc, char **argv)
         }
       if (a[0] != '-' || a[1] != '-')
         break;
+      if (strcmp (a, "--confine") == 0)
+        {
+          confine = 1;
+          continue;
+        }
       const char *eq = strchr (a, '=');
       if (!eq)
         usage ();
@@ -1062,6 +1233,9 @@ main (int argc, char **argv)
         hg_tracer.memory_limit_mib = (unsigned)value;
       else if (strncmp (a, "--max-output=", 13) == 0 && parse_u64 (v, &value))
         hg_tracer.max_output = value ? value : UINT64_MAX; /* 0: no limit */
+      else if (strncmp (a, "--max-processes=", 16) == 0 && parse_u64 (v, &value)
+               && value < 1000000)
+        max_processes = (unsigned)value;
       else if (strncmp (a, "--max-items=", 12) == 0 && parse_u64 (v, &value) && value > 0
                && value <= 100000)
         hg_tracer.max_items = (unsigned)value;
@@ -1087,6 +1261,8 @@ main (int argc, char **argv)
   hg_buf_header (&hg_tracer.buf, hg_tracer.max_items, script_abs);
   hg_tracer.committed = hg_tracer.buf.len;
   hg_stream_flush ();
+  if (confine && !hg_confine (max_processes))
+    hg_finish (HG_END_UNREADABLE, 1, 0, "the sandbox could not confine the program", 0);
 
   if (!hg_record_init ())
     return 2;

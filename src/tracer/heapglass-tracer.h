@@ -100,6 +100,9 @@ void hg_record_stop (void);
 uint32_t hg_record_sid (const char *text, size_t len);
 void hg_record_exception_text (PyObject *value, char **type_name, char **message);
 
+/* heapglass-tracer-confine.c: the sandbox's system-call filter and resource limits */
+int hg_confine (unsigned max_processes);
+
 /* heapglass-tracer.c */
 void hg_stream_flush (void);
 void hg_output_collect (void); /* drain fd 1/2 now and emit OUTPUT records */
