@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -230,6 +231,14 @@ check_input_requests (HeapglassTraceRunner *self)
 
 /* ---- the run ------------------------------------------------------------------------------- */
 
+static gboolean
+stdin_is_fifo (HeapglassTraceRunner *self)
+{
+  struct stat st;
+  return self->options.stdin_path != NULL && stat (self->options.stdin_path, &st) == 0
+         && S_ISFIFO (st.st_mode);
+}
+
 /* ---- the sandbox --------------------------------------------------------------------------- */
 
 typedef enum
@@ -358,6 +367,12 @@ add_sandbox_args (HeapglassTraceRunner *self, GPtrArray *argv, const char *trace
       g_autofree char *tracer_dir = g_path_get_dirname (tracer);
       bind_visible (argv, tracer_dir);
     }
+  if (stdin_is_fifo (self))
+    {
+      /* the tracer opens it inside */
+      g_autofree char *fifo = g_canonicalize_filename (self->options.stdin_path, NULL);
+      bind_visible (argv, fifo);
+    }
   add_args (argv, (const char *const[]){ "--chdir", g_str_equal (cwd, "/tmp") ? script_dir : cwd,
                                          NULL });
   return level;
@@ -381,6 +396,11 @@ build_argv (HeapglassTraceRunner *self, const char *tracer, SandboxLevel *level)
   g_ptr_array_add (
       argv, g_strdup_printf ("--max-output=%" G_GUINT64_FORMAT, self->options.max_output_bytes));
   g_ptr_array_add (argv, g_strdup_printf ("--max-items=%u", self->options.max_items));
+  if (stdin_is_fifo (self))
+    {
+      g_autofree char *fifo = g_canonicalize_filename (self->options.stdin_path, NULL);
+      g_ptr_array_add (argv, g_strdup_printf ("--stdin-fifo=%s", fifo));
+    }
   if (self->options.sandbox)
     {
       /* The seccomp filter always; the process limit only inside a user namespace, where it
@@ -404,8 +424,9 @@ kill_process (HeapglassTraceRunner *self)
   g_mutex_unlock (&self->lock);
 }
 
-/* The program's stdin from a file. A FIFO with no writer would block open() here, before the
- * tracer even starts and its deadline runs: open it without waiting, then make reads block. */
+/* The program's stdin from a file, opened here (any file the user can read). Not a FIFO: its
+ * open() waits for a writer, which must not hold us before the tracer and its deadline start;
+ * the tracer opens those itself (--stdin-fifo). O_NONBLOCK keeps a device from holding us too. */
 static int
 open_stdin_file (const char *path, GError **error)
 {
@@ -483,14 +504,9 @@ decide_ending (HeapglassTraceRunner *self, GSubprocess *subprocess, SandboxLevel
           heapglass_trace_replace_ending (trace, HG_END_CORRUPT_TRACE, 0, 0, message);
         }
       else if (said == HG_END_NONE)
-        {
-          g_autofree char *message = g_strdup_printf (
-              _("The trace stopped without an ending and the process exited with status %d: the "
-                "program closed or replaced the tracer's channel, or ran another program in its "
-                "place"),
-              status);
-          heapglass_trace_replace_ending (trace, HG_END_CORRUPT_TRACE, 0, 0, message);
-        }
+        /* no END record: the program ran another program in its place (exec), or cut the
+         * stream; its exit status is what a plain run would report */
+        heapglass_trace_set_ending (trace, HG_END_EXIT, status, 0, NULL);
     }
 }
 
@@ -519,7 +535,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
                    _("The tracer “%s” was not found (set HEAPGLASS_TRACER)"), tracer);
       return FALSE;
     }
-  if (self->options.stdin_path != NULL)
+  if (self->options.stdin_path != NULL && !stdin_is_fifo (self))
     {
       stdin_fd = open_stdin_file (self->options.stdin_path, error);
       if (stdin_fd < 0)
@@ -534,6 +550,8 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   heapglass_trace_set_limits (self->trace, self->options.max_steps,
                               self->options.max_output_bytes, self->options.max_trace_bytes);
 
+  if (self->options.stdin_path != NULL && stdin_fd < 0)
+    flags |= G_SUBPROCESS_FLAGS_STDIN_INHERIT; /* the tracer opens the FIFO itself */
   if (self->options.stdin_path == NULL)
     flags |= self->options.stdin_interactive ? G_SUBPROCESS_FLAGS_STDIN_PIPE
                                              : G_SUBPROCESS_FLAGS_STDIN_INHERIT;

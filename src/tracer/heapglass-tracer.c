@@ -479,6 +479,64 @@ dup3 (int old_fd, int new_fd, int flags)
   return f ? f (old_fd, new_fd, flags) : (int)syscall (SYS_dup3, old_fd, new_fd, flags);
 }
 
+/* The program replaces itself with another program (os.execv): what was recorded and printed
+ * so far reaches the reader first, as it would have reached a terminal. */
+static void *real_execv, *real_execve, *real_fexecve;
+
+static void
+before_exec (void)
+{
+  if (getpid () != hg_tracer.pid || hg_tracer.forked_child || hg_tracer.finishing)
+    return;
+  int held = hg_trace_inside () && pthread_equal (pthread_self (), hg_tracer.main_thread);
+  while (!held && !take_buf (HG_OWNER_SIGNAL))
+    {
+      struct timespec ts = { 0, 1000 * 1000 };
+      nanosleep (&ts, NULL);
+    }
+  pthread_mutex_lock (&out_lock);
+  flush_held (HG_END_NONE, 1);
+  pthread_mutex_unlock (&out_lock);
+  if (!held)
+    release_buf (); /* the exec may fail: the program goes on */
+}
+
+int
+execv (const char *path, char *const argv[])
+{
+  before_exec ();
+  int (*f) (const char *, char *const[]) = libc_function (&real_execv, "execv");
+  if (!f)
+    {
+      errno = ENOSYS;
+      return -1;
+    }
+  return f (path, argv);
+}
+
+int
+execve (const char *path, char *const argv[], char *const envp[])
+{
+  before_exec ();
+  int (*f) (const char *, char *const[], char *const[]) = libc_function (&real_execve, "execve");
+  if (!f)
+    return (int)syscall (SYS_execve, path, argv, envp);
+  return f (path, argv, envp);
+}
+
+int
+fexecve (int fd, char *const argv[], char *const envp[])
+{
+  before_exec ();
+  int (*f) (int, char *const[], char *const[]) = libc_function (&real_fexecve, "fexecve");
+  if (!f)
+    {
+      errno = ENOSYS;
+      return -1;
+    }
+  return f (fd, argv, envp);
+}
+
 /* close_range() and closefrom() close the program's descriptors in the range and leave ours. */
 int
 close_range (unsigned first, unsigned last, int flags)
@@ -881,7 +939,7 @@ usage (void)
   fprintf (stderr,
            "usage: heapglass-tracer [--fd=N] [--max-steps=N] [--timeout=SECONDS] "
            "[--memory-limit=MiB] [--max-output=BYTES] [--max-items=K] [--confine] "
-           "[--max-processes=N] [--] SCRIPT.py [ARGS...]\n");
+           "[--max-processes=N] [--stdin-fifo=PATH] [--] SCRIPT.py [ARGS...]\n");
   exit (2);
 }
 
@@ -1193,6 +1251,7 @@ main (int argc, char **argv)
   int i;
   int confine = 0;
   unsigned max_processes = 0;
+  const char *stdin_fifo = NULL;
 
   hg_tracer.stream_fd = 3;
   hg_tracer.max_steps = 0;
@@ -1233,6 +1292,8 @@ main (int argc, char **argv)
         hg_tracer.memory_limit_mib = (unsigned)value;
       else if (strncmp (a, "--max-output=", 13) == 0 && parse_u64 (v, &value))
         hg_tracer.max_output = value ? value : UINT64_MAX; /* 0: no limit */
+      else if (strncmp (a, "--stdin-fifo=", 13) == 0 && *v)
+        stdin_fifo = v;
       else if (strncmp (a, "--max-processes=", 16) == 0 && parse_u64 (v, &value)
                && value < 1000000)
         max_processes = (unsigned)value;
@@ -1272,6 +1333,24 @@ main (int argc, char **argv)
     {
       fprintf (stderr, "heapglass-tracer: cannot capture the program's output\n");
       return 2;
+    }
+  if (stdin_fifo)
+    {
+      /* Opened here, not by the parent: open() waits for the FIFO's writer, and our deadline
+       * (the drain thread) runs meanwhile, as it would while input() waits. */
+      int fd = open (stdin_fifo, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          char message[PATH_MAX + 128];
+          snprintf (message, sizeof message, "cannot open the input '%s': %s", stdin_fifo,
+                    strerror (errno));
+          hg_finish (HG_END_UNREADABLE, 1, 0, message, 0);
+        }
+      if (fd != 0)
+        {
+          dup2 (fd, 0);
+          close (fd);
+        }
     }
   if (hg_tracer.memory_limit_mib)
     {
