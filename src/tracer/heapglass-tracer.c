@@ -347,6 +347,15 @@ drain_main (void *data)
           pthread_mutex_unlock (&out_lock);
           hg_tracer.output_pending = 1;
         }
+      if (hg_tracer.output_over && !hg_tracer.finishing && take_buf (HG_OWNER_DRAIN))
+        {
+          /* Over the output limit and no step to notice it (a thread prints while the main
+           * program waits for it, or sits in C code): end here, as for the time limit. */
+          if (hg_tracer.finishing)
+            release_buf ();
+          else
+            drain_flush (HG_END_OUTPUT_LIMIT);
+        }
     }
   return NULL;
 }
