@@ -38,17 +38,13 @@ typedef struct
 static const Mode modes[] = { { FALSE }, { TRUE } };
 
 static HeapglassTrace *
-trace_source (const char *source, const Mode *mode, const HeapglassRunOptions *options,
-              char **dir_out)
+trace_source (const char *source, const Mode *mode, const HeapglassRunOptions *options)
 {
   g_autofree char *dir = hostile_dir_new ();
   g_autofree char *script = hostile_file_new (dir, "hostile.py", source, -1);
   HeapglassTrace *trace = hostile_trace (script, mode->sandbox, options);
 
-  if (dir_out)
-    *dir_out = g_steal_pointer (&dir);
-  else
-    hostile_dir_remove (dir);
+  hostile_dir_remove (dir);
   return trace;
 }
 
@@ -90,7 +86,7 @@ test_forged_output_over_cap (gconstpointer data)
                                       "for i in range(64):\n"
                                       "    output(chunk)\n"
                                       "print('done')\n",
-                        data, &options, NULL);
+                        data, &options);
   out = hostile_trace_output (trace, 1);
   g_assert_cmpstr (hostile_ended (trace), ==, "output-limit");
   g_assert_cmpuint (g_bytes_get_size (out), <=, 8 * 1024 * 1024);
@@ -106,7 +102,7 @@ test_forged_steps_over_limit (gconstpointer data)
   options.stdin_path = "/dev/null";
   options.max_steps = 100;
   trace = trace_source (FORGE_PRELUDE "raw(b'\\x01\\x01' * 3_000_000)\nprint('done')\n", data,
-                        &options, NULL);
+                        &options);
   g_assert_cmpstr (hostile_ended (trace), ==, "step-limit");
   g_assert_cmpuint (heapglass_trace_get_n_steps (trace), ==, 100);
 }
@@ -124,7 +120,7 @@ test_forged_stream_over_byte_limit (gconstpointer data)
   trace = trace_source (FORGE_PRELUDE "s = b'\\x05' + v(1000) + b's' * 1000\n"
                                       "raw(s * 4096)\n"
                                       "print('done')\n",
-                        data, &options, NULL);
+                        data, &options);
   g_assert_cmpstr (hostile_ended (trace), ==, "trace-limit");
   g_assert_cmpuint (heapglass_trace_get_stream_bytes (trace), <=, 1024 * 1024);
 }
@@ -244,7 +240,7 @@ test_thread_flood_after_main (gconstpointer data)
                         "        sys.stderr.write('e' * 65536)\n"
                         "threading.Thread(target=flood).start()\n"
                         "print('main done')\n",
-                        data, &options, NULL);
+                        data, &options);
   g_assert_cmpstr (hostile_ended (trace), ==, "output-limit");
   g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
 }
