@@ -225,6 +225,37 @@ heapglass_call_tree_get_child (HeapglassCallTree *self, guint call, guint index)
   return self->children[self->child_at[call - 1] + index];
 }
 
+/* Children are stored in call order, so a binary search over the caller's finds the call. */
+static guint
+index_in (const guint32 *list, guint n, guint call)
+{
+  guint lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (list[mid] < call)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+guint
+heapglass_call_tree_get_child_index (HeapglassCallTree *self, guint call)
+{
+  guint parent;
+
+  g_return_val_if_fail (HEAPGLASS_IS_CALL_TREE (self), 0);
+  if (record (self, call) == NULL)
+    return 0;
+  parent = heapglass_call_tree_get_parent (self, call);
+  if (parent == 0)
+    return index_in ((const guint32 *)(const void *)self->roots->data, self->roots->len, call);
+  return index_in (self->children + self->child_at[parent - 1], self->n_child[parent - 1], call);
+}
+
 guint
 heapglass_call_tree_get_n_descendants (HeapglassCallTree *self, guint call)
 {

@@ -53,6 +53,10 @@ test_fib_shape (void)
   g_assert_cmpuint (heapglass_call_tree_get_n_descendants (tree, top), ==, 14);
   g_assert_cmpuint (heapglass_call_tree_get_n_children (tree, top), ==, 2);
   g_assert_cmpuint (heapglass_call_tree_get_child (tree, top, 2), ==, 0);
+  g_assert_cmpuint (heapglass_call_tree_get_child_index (tree, root), ==, 0);
+  g_assert_cmpuint (
+      heapglass_call_tree_get_child_index (tree, heapglass_call_tree_get_child (tree, top, 1)), ==,
+      1);
 }
 
 /* fib(5) calls fib(4) then fib(3), in that order, each with its own argument. */
@@ -161,6 +165,7 @@ test_loop_calls_are_siblings (void)
       guint call = heapglass_call_tree_get_child (tree, root, i);
       g_autofree char *expected = g_strdup_printf ("%u", i);
       g_assert_cmpuint (call, ==, root + 1 + i);
+      g_assert_cmpuint (heapglass_call_tree_get_child_index (tree, call), ==, i);
       g_assert_cmpstr (only_argument (tree, call, "x"), ==, expected);
     }
 }
