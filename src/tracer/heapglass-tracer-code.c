@@ -411,7 +411,7 @@ step_instruction (Analysis *an, int op, int arg, int line)
       b = pop (an); /* the receiver of a method, or the callable */
       a = pop (an); /* the method, or NULL */
       if (an->ci->exprs[a].op != HG_EX_METHOD)
-        target (an, line, b, HG_TARGET_CHANGE, 1);
+        target (an, line, b, HG_TARGET_CALLABLE, 1);
       else if (!reads_only (an, an->ci->exprs[a].b, b))
         target (an, line, b, HG_TARGET_CHANGE, 0);
       push (an, EX_IX_CALL);
@@ -420,7 +420,7 @@ step_instruction (Analysis *an, int op, int arg, int line)
       if (arg & 1)
         target (an, line, pop (an), HG_TARGET_CHANGE, 1);
       target (an, line, pop (an), HG_TARGET_CHANGE, 1);
-      target (an, line, pop (an), HG_TARGET_CHANGE, 1);
+      target (an, line, pop (an), HG_TARGET_CALLABLE, 1);
       pop (an);
       push (an, EX_IX_CALL);
       return 1;

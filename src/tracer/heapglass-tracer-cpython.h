@@ -15,6 +15,7 @@
 #include <internal/pycore_dict.h>
 #include <internal/pycore_frame.h>
 #include <internal/pycore_object.h>
+#include <internal/pycore_runtime.h> /* _Py_ID: CPython's static identifier strings */
 
 #include <string.h>
 
@@ -119,6 +120,14 @@ static inline const uint8_t *
 hg_py_localsplus_kinds (PyCodeObject *code)
 {
   return (const uint8_t *)PyBytes_AS_STRING (code->co_localspluskinds);
+}
+
+/* The __call__ a Python class defines (a function), or NULL: found without allocating a name. */
+static inline PyObject *
+hg_py_python_call_method (PyTypeObject *tp)
+{
+  PyObject *f = _PyType_Lookup (tp, &_Py_ID (__call__));
+  return f && PyFunction_Check (f) ? f : NULL;
 }
 
 /* ---- dicts -------------------------------------------------------------------------------- */

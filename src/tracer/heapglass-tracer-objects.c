@@ -385,21 +385,6 @@ hg_obj_check (PyObject *v)
   queue_push (v);
 }
 
-/* A callable may carry what it changes: a bound method its receiver (fill(data.append)). */
-void
-hg_obj_check_callable (PyObject *v)
-{
-  hg_obj_check (v);
-  if (PyMethod_Check (v))
-    hg_obj_check (PyMethod_GET_SELF (v));
-  else if (PyCFunction_Check (v))
-    {
-      PyObject *self = PyCFunction_GET_SELF (v);
-      if (self && !PyModule_Check (self))
-        hg_obj_check (self);
-    }
-}
-
 static uint32_t
 emit_new (PyObject *v, PyTypeObject *tp, uint32_t oid, HgKind kind, HgInfo *in)
 {

@@ -98,6 +98,8 @@ enum
 {
   HG_TARGET_CHANGE = 0, /* stored into, a receiver, an argument: re-check it and what it reaches */
   HG_TARGET_READ = 1,   /* subscripted: only a dict subclass (__missing__) changes on a read */
+  HG_TARGET_CALLABLE = 3, /* what a call calls: a bound method changes its receiver; a partial,
+                           * exec, eval may change anything */
   HG_TARGET_OPERAND = 2, /* of an operator: an instance of a class whose operator is library code
                           * (Flag.__or__ caches in its class) may change itself or its class */
 };
@@ -250,7 +252,6 @@ const HgLineTargets *hg_code_line (const HgCodeInfo *ci, int line);
 uint32_t hg_obj_known (PyObject *v); /* the oid, recording the object when new */
 uint32_t hg_obj_ref (PyObject *v);   /* the same, and re-check it when already known */
 void hg_obj_check (PyObject *v);      /* re-check a known object and what it shows, this step */
-void hg_obj_check_callable (PyObject *v);
 void hg_obj_drain (void);             /* record everything queued */
 int hg_obj_check_weakrefs (void); /* 1: a weakref lost its referent or died (callbacks ran) */
 int hg_worth_checking (PyObject *v);

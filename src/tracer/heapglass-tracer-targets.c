@@ -213,7 +213,11 @@ getattr_pure (PyObject *obj, PyObject *name, PyObject **out)
   if (descr)
     {
       if (PyFunction_Check (descr) || Py_TYPE (descr)->tp_descr_get)
-        return ABSENT; /* a method: bound on the fly, fresh */
+        {
+          /* a method, bound on the fly: what it may change is its receiver (map(lst.append, …)) */
+          *out = obj;
+          return FOUND;
+        }
       *out = descr; /* a class attribute read through the instance */
       return FOUND;
     }
@@ -280,15 +284,7 @@ eval_expr (HgShadowFrame *sf, int32_t index, PyObject **out, int depth)
       if (r != FOUND)
         return r;
       if (eval_expr (sf, e->b, &key, depth + 1) != FOUND)
-        {
-          /* an item of a builtin container is among what the container shows */
-          if (PyList_CheckExact (base) || PyTuple_CheckExact (base) || PyDict_CheckExact (base))
-            {
-              *out = base;
-              return FOUND;
-            }
-          return OPAQUE;
-        }
+        return OPAQUE;
       if ((PyList_CheckExact (base) || PyTuple_CheckExact (base)) && PyLong_CheckExact (key))
         {
           Py_ssize_t n = Py_SIZE (base);
@@ -311,19 +307,51 @@ eval_expr (HgShadowFrame *sf, int32_t index, PyObject **out, int depth)
           if (found >= 0)
             return found ? FOUND : ABSENT;
         }
-      if (PyList_CheckExact (base) || PyTuple_CheckExact (base) || PyDict_CheckExact (base))
-        {
-          *out = base; /* a slice, an unusual key: the container itself covers it */
-          return FOUND;
-        }
-      return OPAQUE;
+      return OPAQUE; /* a slice, an unusual key, a class's own __getitem__ */
     case HG_EX_CONST:
+      if (e->a < 0 || e->a >= PyTuple_GET_SIZE (code->co_consts))
+        return OPAQUE;
+      *out = PyTuple_GET_ITEM (code->co_consts, e->a);
+      return FOUND;
     case HG_EX_FRESH:
     case HG_EX_NULL:
       return ABSENT;
     default:
       return OPAQUE;
     }
+}
+
+/* A call's callable: a bound method may change its receiver (fill(data.append)). Returns 0 when
+ * the call may change what no target names: a partial or another C callable object holding its
+ * own arguments, exec() and eval() running code that is not the script's. */
+static int
+check_callable (PyObject *v)
+{
+  if (PyFunction_Check (v) || PyType_Check (v))
+    return 1; /* the script's functions are traced; a class makes a new object */
+  if (PyMethod_Check (v))
+    {
+      hg_obj_check (PyMethod_GET_SELF (v));
+      return 1;
+    }
+  if (PyCFunction_Check (v))
+    {
+      PyObject *self = PyCFunction_GET_SELF (v);
+      if (self && PyModule_Check (self))
+        {
+          const char *name = ((PyCFunctionObject *)v)->m_ml->ml_name;
+          return strcmp (name, "exec") != 0 && strcmp (name, "eval") != 0;
+        }
+      if (self)
+        hg_obj_check (self);
+      return 1;
+    }
+  if (hg_py_python_call_method (Py_TYPE (v)))
+    {
+      hg_obj_check (v); /* an instance with a __call__ in Python: it changes its own state */
+      return 1;
+    }
+  return 0;
 }
 
 int
@@ -360,7 +388,13 @@ hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt)
             hg_obj_check (obj);
           continue;
         }
-      hg_obj_check_callable (obj);
+      if (t->how == HG_TARGET_CALLABLE)
+        {
+          if (!check_callable (obj))
+            return 0;
+          continue;
+        }
+      hg_obj_check (obj);
     }
   return 1;
 }
