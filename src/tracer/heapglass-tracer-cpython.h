@@ -70,6 +70,13 @@ hg_py_frame_builtins (PyFrameObject *frame)
   return frame->f_frame->f_builtins;
 }
 
+/* The code unit the frame is at: about to run at a line event, running at a call it makes. */
+static inline int
+hg_py_frame_lasti (PyFrameObject *frame)
+{
+  return _PyInterpreterFrame_LASTI (frame->f_frame);
+}
+
 /* Where the frame is now: its line, or the first line of a body that has not started. */
 static inline int
 hg_py_frame_line (PyFrameObject *frame)
@@ -136,6 +143,29 @@ static inline uint64_t
 hg_py_dict_version (PyObject *d)
 {
   return ((PyDictObject *)d)->ma_version_tag;
+}
+
+/* Key and value at entry `ix` of a dict with a combined table (no split values). */
+static inline void
+hg_py_dict_entry (PyObject *d, Py_ssize_t ix, PyObject **key, PyObject **value)
+{
+  PyDictKeysObject *keys = ((PyDictObject *)d)->ma_keys;
+  if (DK_IS_UNICODE (keys))
+    {
+      *key = DK_UNICODE_ENTRIES (keys)[ix].me_key;
+      *value = DK_UNICODE_ENTRIES (keys)[ix].me_value;
+    }
+  else
+    {
+      *key = DK_ENTRIES (keys)[ix].me_key;
+      *value = DK_ENTRIES (keys)[ix].me_value;
+    }
+}
+
+static inline PyDictKeysObject *
+hg_py_dict_keys (PyObject *d)
+{
+  return ((PyDictObject *)d)->ma_values ? NULL : ((PyDictObject *)d)->ma_keys;
 }
 
 /* The value of `key` in `d` when it can be found without running any Python code (an exact str

@@ -343,12 +343,12 @@ hg_worth_checking (PyObject *v)
 /* ---- the queue ---------------------------------------------------------------------------- */
 
 static void
-queue_push (PyObject *v)
+queue_push (PyObject *v, uint32_t info, uint32_t oid)
 {
   if (hg_rec.n_queue == hg_rec.cap_queue)
     {
       size_t cap = hg_rec.cap_queue ? hg_rec.cap_queue * 2 : 256;
-      PyObject **q = realloc (hg_rec.queue, cap * sizeof (PyObject *));
+      HgQueued *q = realloc (hg_rec.queue, cap * sizeof (HgQueued));
       if (!q)
         {
           hg_rec.out_of_memory = 1;
@@ -357,37 +357,29 @@ queue_push (PyObject *v)
       hg_rec.queue = q;
       hg_rec.cap_queue = cap;
     }
-  hg_rec.queue[hg_rec.n_queue++] = v;
-}
-
-static HgInfo *
-info_of (PyObject *v, uint32_t *oid)
-{
-  HgIdSlot *s = hg_id_find (hg_py_block_of (v));
-  if (!s || !s->info || !s->oid)
-    return NULL;
-  HgInfo *in = HG_INFO (s->info);
-  if (in->what != HG_INFO_OBJECT || in->type != Py_TYPE (v))
-    return NULL;
-  *oid = s->oid;
-  return in;
+  hg_rec.queue[hg_rec.n_queue++] = (HgQueued){ v, info, oid };
 }
 
 void
 hg_obj_check (PyObject *v)
 {
-  uint32_t oid;
-  HgInfo *in = info_of (v, &oid);
-  if (!in || in->checked_step == hg_rec.cur_step)
+  if (!hg_worth_checking (v))
+    return; /* no contents: nothing shown can change */
+  HgIdSlot *s = hg_id_find (hg_py_block_of (v));
+  if (!s || !s->info || !s->oid)
+    return;
+  HgInfo *in = HG_INFO (s->info);
+  if (in->what != HG_INFO_OBJECT || in->type != Py_TYPE (v) || in->checked_step == hg_rec.cur_step)
     return;
   in->checked_step = hg_rec.cur_step;
   HG_STAT (checks);
-  queue_push (v);
+  queue_push (v, s->info, s->oid);
 }
 
 static uint32_t
-emit_new (PyObject *v, PyTypeObject *tp, uint32_t oid, HgKind kind, HgInfo *in)
+emit_new (PyObject *v, PyTypeObject *tp, uint32_t oid, HgKind kind, uint32_t info)
 {
+  HgInfo *in = info ? HG_INFO (info) : NULL;
   HgBuf *b = &hg_tracer.buf;
   uint32_t tsid = hg_type_sid (tp);
   uint64_t size = size_of (v, tp);
@@ -405,7 +397,7 @@ emit_new (PyObject *v, PyTypeObject *tp, uint32_t oid, HgKind kind, HgInfo *in)
       in->size = size;
       in->refcnt = rc;
       in->checked_step = hg_rec.cur_step;
-      queue_push (v); /* its contents follow in this step */
+      queue_push (v, info, oid); /* its contents follow in this step */
     }
   return oid;
 }
@@ -444,7 +436,7 @@ hg_obj_known (PyObject *v)
         return s->oid;
       /* a code object we only kept an analysis for, now a value */
       s->oid = hg_rec.next_oid++;
-      return emit_new (v, tp, s->oid, HG_KIND_OTHER, NULL);
+      return emit_new (v, tp, s->oid, HG_KIND_OTHER, 0);
     }
 fresh:
   s = hg_id_insert (key);
@@ -455,9 +447,10 @@ fresh:
   HgKind kind = kind_of (v, tp);
   int attrs = shows_attrs (tp, kind);
   HgInfo *in = NULL;
+  uint32_t index = 0;
   if (needs_info (kind, attrs))
     {
-      uint32_t index = hg_info_new ();
+      index = hg_info_new ();
       if (index)
         {
           s = hg_id_find (key);
@@ -477,7 +470,7 @@ fresh:
             hg_weakref_add (key, v, oid);
         }
     }
-  return emit_new (v, tp, oid, kind, in && (kind != HG_KIND_FLOAT || attrs) ? in : NULL);
+  return emit_new (v, tp, oid, kind, in && (kind != HG_KIND_FLOAT || attrs) ? index : 0);
 }
 
 /* A reference newly recorded (a rebind, a changed item): the object it leads to is recorded, or
@@ -486,7 +479,8 @@ uint32_t
 hg_obj_ref (PyObject *v)
 {
   uint32_t oid = hg_obj_known (v);
-  hg_obj_check (v);
+  if (hg_worth_checking (v))
+    hg_obj_check (v);
   return oid;
 }
 
@@ -700,6 +694,30 @@ sync_sequence (PyObject *v, HgInfo *in, uint32_t oid, int verify)
   HgKind kind = (HgKind)in->kind;
   if (in->sent && (kind == HG_KIND_TUPLE || kind == HG_KIND_FROZENSET))
     return; /* immutable once made (and what it holds stays alive) */
+  if (in->sent && !verify && PyList_Check (v))
+    {
+      /* the common case: the shown items as they were, maybe a new length (append past K) */
+      Py_ssize_t len = Py_SIZE (v);
+      uint32_t shown = (uint32_t)(len < (Py_ssize_t)hg_tracer.max_items ? len
+                                                                        : hg_tracer.max_items);
+      if (shown == in->items.n
+          && (shown == 0
+              || memcmp (((PyListObject *)v)->ob_item, in->items.ptrs, shown * sizeof (PyObject *))
+                     == 0))
+        {
+          if (len != in->length)
+            {
+              HgBuf *b = &hg_tracer.buf;
+              hg_buf_byte (b, HG_REC_SEQ);
+              hg_buf_varint (b, oid);
+              hg_buf_varint (b, (uint64_t)len);
+              hg_buf_varint (b, shown);
+              hg_buf_varint (b, 0);
+              in->length = len;
+            }
+          return;
+        }
+    }
   uint32_t n = gather_seq (v, kind, &length);
   HgShadow *sh = &in->items;
   uint32_t start = 0, end = n;
@@ -890,11 +908,8 @@ hg_obj_drain (void)
 {
   while (hg_rec.n_queue > 0 && !hg_rec.out_of_memory)
     {
-      PyObject *v = hg_rec.queue[--hg_rec.n_queue];
-      uint32_t oid;
-      HgInfo *in = info_of (v, &oid);
-      if (in)
-        sync_object (v, in, oid);
+      HgQueued q = hg_rec.queue[--hg_rec.n_queue];
+      sync_object (q.obj, HG_INFO (q.info), q.oid);
     }
   hg_rec.n_queue = 0;
 }

@@ -91,6 +91,9 @@ typedef struct
 {
   uint8_t op;
   int32_t a, b;
+  /* names: where the value was found last time (a hint, checked before use) */
+  PyDictKeysObject *hint_keys;
+  Py_ssize_t hint_ix;
 } HgExpr;
 
 /* Per line: the objects it may change, as expressions to evaluate after it ran. */
@@ -104,17 +107,21 @@ enum
                           * (Flag.__or__ caches in its class) may change itself or its class */
 };
 
+/* A target of the instructions at code units [lo, hi] of its line (one expression may be used
+ * several times in a line); expr -1: something there cannot be found, check everything shown. */
 typedef struct
 {
   int32_t expr;
+  int32_t lo, hi;
   uint8_t how;
 } HgTarget;
 
 typedef struct
 {
   uint32_t first; /* index into targets */
-  uint16_t count;
-  uint8_t sweep; /* something this line may change cannot be found: check everything shown */
+  uint32_t count;
+  int32_t back_jump; /* the last backward jump of the line (a loop within it), or -1 */
+  uint8_t sweep;      /* the code could not be analysed: check everything shown after any line */
 } HgLineTargets;
 
 struct HgCodeInfo
@@ -138,7 +145,8 @@ typedef struct
   PyObject *key;
   PyObject *value;
   Py_hash_t hash;
-  uint32_t sid; /* 0: not shown (dunder, not a str) */
+  Py_ssize_t ix; /* its index in the dict's entries */
+  uint32_t sid;  /* 0: not shown (dunder, not a str) */
   uint32_t oid;
 } HgNsEntry;
 
@@ -150,8 +158,11 @@ typedef struct
   int is_ns;    /* names live in a dict (module, class body), not in fast locals */
   PyObject *ns; /* that dict */
   uint64_t ns_version;
+  PyDictKeysObject *ns_keys; /* its keys and their count when the shadow was made */
+  Py_ssize_t ns_nentries;
   uint64_t epoch;
-  int line; /* where the frame was at its last step: the line whose code runs next */
+  int line;  /* where the frame was at its last step: the line whose code runs next */
+  int lasti; /* and the code unit it was at */
   HgNsEntry *entries;
   uint32_t n_entries, cap_entries;
   PyObject **vals; /* fast locals as last sent (cells dereferenced) */
@@ -159,6 +170,13 @@ typedef struct
   uint32_t cap_vals;
   int n_vals;
 } HgShadowFrame;
+
+typedef struct
+{
+  PyObject *obj;
+  uint32_t info;
+  uint32_t oid;
+} HgQueued;
 
 typedef struct
 {
@@ -197,7 +215,7 @@ typedef struct
   size_t n_weakrefs, cap_weakrefs;
 
   /* objects to record or re-check in this step (borrowed: no Python code runs meanwhile) */
-  PyObject **queue;
+  HgQueued *queue;
   size_t n_queue, cap_queue;
   PyObject **scratch; /* one container's shown contents being compared */
   uint32_t *scratch_oids;
@@ -257,7 +275,7 @@ int hg_obj_check_weakrefs (void); /* 1: a weakref lost its referent or died (cal
 int hg_worth_checking (PyObject *v);
 /* The objects a frame's line may have changed, found by evaluating the line's targets. Returns 0
  * when one could not be found (the caller then checks everything shown). */
-int hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt);
+int hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt, int from, int to);
 
 /* ---- heapglass-tracer-stack.c ------------------------------------------------------------- */
 

@@ -80,9 +80,15 @@ record_ran_frame (void)
     {
       HgShadowFrame *sf = &hg_rec.stack[r];
       hg_stack_diff ((uint32_t)r);
-      if (!hg_obj_check_line_targets (sf, hg_code_line (sf->ci, sf->line)))
+      /* the code that ran: from where the frame was to where it is, within its line; when the
+       * line loops (a backward jump after where it was), the rest of the line */
+      const HgLineTargets *lt = hg_code_line (sf->ci, sf->line);
+      int now = hg_py_frame_lasti (sf->frame);
+      int to = now >= sf->lasti && !(lt && lt->back_jump >= sf->lasti) ? now : INT32_MAX;
+      if (!hg_obj_check_line_targets (sf, lt, sf->lasti, to))
         sweep = 1;
       sf->line = hg_py_frame_line (sf->frame);
+      sf->lasti = now;
     }
   if (hg_rec.depth > 0 && r != 0 && hg_rec.stack[0].is_ns)
     hg_stack_diff (0);

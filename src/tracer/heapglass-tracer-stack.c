@@ -25,9 +25,11 @@ hg_stack_push (PyFrameObject *frame, PyCodeObject *code, HgCodeInfo *ci)
   sf->is_ns = !(code->co_flags & CO_OPTIMIZED);
   sf->n_entries = 0;
   sf->ns_version = 0;
+  sf->ns_keys = NULL;
   sf->ns = sf->is_ns ? hg_py_frame_locals_dict (frame) : NULL;
   sf->n_vals = sf->is_ns ? 0 : code->co_nlocalsplus;
   sf->line = hg_py_frame_line (frame);
+  sf->lasti = hg_py_frame_lasti (frame);
   if (!sf->is_ns && (uint32_t)sf->n_vals > sf->cap_vals)
     {
       PyObject **v = realloc (sf->vals, (size_t)sf->n_vals * sizeof (PyObject *));
@@ -192,26 +194,31 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
   sf->epoch = hg_rec.frees_epoch;
   uint32_t at = hg_rec.depth - 1 - index;
 
-  /* fast path: the same keys in the same order */
+  /* fast path: the same keys object with as many entries: at most values changed or names were
+   * deleted (deleting leaves a hole; adding appends an entry) */
+  PyDictKeysObject *keys = hg_py_dict_keys (d);
+  if (keys && keys == sf->ns_keys && keys->dk_nentries == sf->ns_nentries)
+    {
+      uint32_t j = 0;
+      for (; j < sf->n_entries; j++)
+        {
+          HgNsEntry *e = &sf->entries[j];
+          PyObject *key, *value;
+          hg_py_dict_entry (d, e->ix, &key, &value);
+          if (key != e->key || !value)
+            break;
+          if (value == e->value && !verify)
+            continue;
+          HgNsEntry old = *e;
+          e->value = value;
+          ns_entry (e, &old, at, verify);
+        }
+      if (j == sf->n_entries)
+        return;
+    }
+
   Py_ssize_t pos = 0;
   PyObject *key, *value;
-  uint32_t j = 0;
-  int same_layout = PyDict_GET_SIZE (d) == (Py_ssize_t)sf->n_entries;
-  while (same_layout && PyDict_Next (d, &pos, &key, &value))
-    {
-      if (j >= sf->n_entries || sf->entries[j].key != key)
-        {
-          same_layout = 0;
-          break;
-        }
-      HgNsEntry old = sf->entries[j];
-      sf->entries[j].value = value;
-      ns_entry (&sf->entries[j], &old, at, verify);
-      j++;
-    }
-  if (same_layout && j == sf->n_entries)
-    return;
-
   /* a name was added or deleted: rebuild the shadow */
   uint32_t n = 0;
   pos = 0;
@@ -222,6 +229,7 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
       HgNsEntry *e = &hg_rec.ns_scratch[n++];
       e->key = key;
       e->value = value;
+      e->ix = pos - 1; /* PyDict_Next leaves pos after the entry it returned */
       e->hash = PyUnicode_Check (key) ? ((PyASCIIObject *)key)->hash : 0;
       const HgNsEntry *old = NULL;
       for (uint32_t k = 0; k < sf->n_entries; k++)
@@ -257,6 +265,8 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
   if (n)
     memcpy (sf->entries, hg_rec.ns_scratch, n * sizeof (HgNsEntry));
   sf->n_entries = n;
+  sf->ns_keys = hg_py_dict_keys (d);
+  sf->ns_nentries = sf->ns_keys ? sf->ns_keys->dk_nentries : 0;
 }
 
 void

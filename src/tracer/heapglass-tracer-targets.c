@@ -235,10 +235,48 @@ lookup_name (PyObject *ns, PyObject *name, PyObject **out)
   return r > 0 ? FOUND : r == 0 ? ABSENT : OPAQUE;
 }
 
+/* A name in the first namespace it is looked up in, through the entry it was found at last time
+ * when that entry still holds it (a step's names are mostly the same few). */
+static Lookup
+lookup_name_hinted (HgExpr *e, PyObject *ns, PyObject *name, PyObject **out)
+{
+  if (!ns || !PyDict_CheckExact (ns))
+    return lookup_name (ns, name, out);
+  PyDictKeysObject *keys = hg_py_dict_keys (ns);
+  if (keys && keys == e->hint_keys && e->hint_ix < keys->dk_nentries)
+    {
+      PyObject *key, *value;
+      hg_py_dict_entry (ns, e->hint_ix, &key, &value);
+      if (key == name && value)
+        {
+          *out = value;
+          return FOUND;
+        }
+    }
+  Lookup r = lookup_name (ns, name, out);
+  if (r == FOUND && keys)
+    {
+      /* remember the entry: find its index (the lookup does not tell) */
+      Py_ssize_t n = keys->dk_nentries;
+      for (Py_ssize_t ix = 0; ix < n && ix < 64; ix++)
+        {
+          PyObject *key, *value;
+          hg_py_dict_entry (ns, ix, &key, &value);
+          if (key == name && value == *out)
+            {
+              e->hint_keys = keys;
+              e->hint_ix = ix;
+              break;
+            }
+        }
+    }
+  return r;
+}
+
 static Lookup
 eval_expr (HgShadowFrame *sf, int32_t index, PyObject **out, int depth)
 {
-  const HgExpr *e = &sf->ci->exprs[index];
+  HgExpr *e = &sf->ci->exprs[index];
   PyCodeObject *code = sf->code;
   PyObject *base, *key, *name;
   Lookup r;
@@ -264,11 +302,13 @@ eval_expr (HgShadowFrame *sf, int32_t index, PyObject **out, int depth)
       name = PyTuple_GET_ITEM (code->co_names, e->a);
       if (e->op == HG_EX_NAME && sf->is_ns)
         {
-          r = lookup_name (hg_py_frame_locals_dict (sf->frame), name, out);
+          r = lookup_name_hinted (e, hg_py_frame_locals_dict (sf->frame), name, out);
           if (r != ABSENT)
             return r;
+          r = lookup_name (hg_py_frame_globals (sf->frame), name, out);
         }
-      r = lookup_name (hg_py_frame_globals (sf->frame), name, out);
+      else
+        r = lookup_name_hinted (e, hg_py_frame_globals (sf->frame), name, out);
       if (r != ABSENT)
         return r;
       return lookup_name (hg_py_frame_builtins (sf->frame), name, out);
@@ -355,7 +395,7 @@ check_callable (PyObject *v)
 }
 
 int
-hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt)
+hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt, int from, int to)
 {
   if (!lt)
     return 1;
@@ -365,6 +405,10 @@ hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt)
     {
       const HgTarget *t = &sf->ci->targets[k];
       PyObject *obj = NULL;
+      if (t->hi < from || t->lo > to)
+        continue; /* not among the instructions that ran */
+      if (t->expr < 0)
+        return 0;
       Lookup r = eval_expr (sf, t->expr, &obj, 0);
       HG_STAT (targets);
       if (r == OPAQUE)
