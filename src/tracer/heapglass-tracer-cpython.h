@@ -162,6 +162,19 @@ hg_py_dict_entry (PyObject *d, Py_ssize_t ix, PyObject **key, PyObject **value)
     }
 }
 
+/* The entries array of a combined table and the size of one entry. */
+static inline const void *
+hg_py_dict_entries (PyDictKeysObject *keys, size_t *entry_size)
+{
+  if (DK_IS_UNICODE (keys))
+    {
+      *entry_size = sizeof (PyDictUnicodeEntry);
+      return DK_UNICODE_ENTRIES (keys);
+    }
+  *entry_size = sizeof (PyDictKeyEntry);
+  return DK_ENTRIES (keys);
+}
+
 static inline PyDictKeysObject *
 hg_py_dict_keys (PyObject *d)
 {

@@ -534,8 +534,9 @@ gather_seq (PyObject *v, HgKind kind, Py_ssize_t *length)
   return n;
 }
 
+/* The first K entries as key, value pairs; *end: the entries index just after the last one. */
 static uint32_t
-gather_dict (PyObject *v, Py_ssize_t *length)
+gather_dict (PyObject *v, Py_ssize_t *length, Py_ssize_t *end)
 {
   uint32_t k = hg_tracer.max_items, n = 0;
   if (!hg_scratch_reserve (2 * (size_t)k + 2))
@@ -549,7 +550,47 @@ gather_dict (PyObject *v, Py_ssize_t *length)
       hg_rec.scratch[2 * n + 1] = value;
       n++;
     }
+  *end = pos;
   return 2 * n;
+}
+
+/* Keeps the bytes of the entries [0, end) of a dict's combined table. */
+static void
+dict_raw_store (PyObject *v, HgInfo *in, Py_ssize_t end)
+{
+  PyDictKeysObject *keys = hg_py_dict_keys (v);
+  size_t entry_size;
+  in->raw_keys = NULL;
+  if (!keys || end <= 0 || end > keys->dk_nentries)
+    return;
+  const void *entries = hg_py_dict_entries (keys, &entry_size);
+  size_t len = (size_t)end * entry_size;
+  if (len > in->raw_cap)
+    {
+      void *raw = realloc (in->raw, len);
+      if (!raw)
+        return;
+      in->raw = raw;
+      in->raw_cap = (uint32_t)len;
+    }
+  memcpy (in->raw, entries, len);
+  in->raw_len = (uint32_t)len;
+  in->raw_keys = keys;
+  in->raw_nentries = keys->dk_nentries;
+}
+
+/* Whether the entries shown are as last sent: the same keys object, the same bytes up to the
+ * last entry shown, and (when fewer than K are shown) no entry added since. */
+static int
+dict_raw_same (PyObject *v, HgInfo *in)
+{
+  PyDictKeysObject *keys = hg_py_dict_keys (v);
+  size_t entry_size;
+  if (!keys || keys != in->raw_keys)
+    return 0;
+  if (in->items.n / 2 < hg_tracer.max_items && keys->dk_nentries != in->raw_nentries)
+    return 0;
+  return memcmp (hg_py_dict_entries (keys, &entry_size), in->raw, in->raw_len) == 0;
 }
 
 static int
@@ -658,8 +699,7 @@ same_entry (HgShadow *sh, uint32_t i, int verify)
     return 0;
   if (!verify || ((uintptr_t)p & SLOT_NAME_TAG))
     return 1;
-  HgIdSlot *s = hg_id_find (hg_py_block_of (p));
-  return s && s->oid == sh->oids[i];
+  return hg_still_same (p, sh->oids[i], hg_rec.verify_since);
 }
 
 static int
@@ -762,10 +802,23 @@ sync_dict (PyObject *v, HgInfo *in, uint32_t oid, int verify)
   if (in->sent && version == in->bits && !verify)
     return;
   in->bits = version;
-  Py_ssize_t length = 0;
-  uint32_t n = gather_dict (v, &length);
+  Py_ssize_t length = 0, end = 0;
   HgShadow *sh = &in->items;
   HgBuf *b = &hg_tracer.buf;
+  if (in->sent && !verify && dict_raw_same (v, in))
+    {
+      length = PyDict_GET_SIZE (v);
+      if (length != in->length)
+        {
+          hg_buf_byte (b, HG_REC_DICT_LENGTH);
+          hg_buf_varint (b, oid);
+          hg_buf_varint (b, (uint64_t)length);
+          in->length = length;
+        }
+      return;
+    }
+  uint32_t n = gather_dict (v, &length, &end);
+  dict_raw_store (v, in, end);
   if (in->sent && n == sh->n)
     {
       uint32_t i = 0;
@@ -867,6 +920,7 @@ static void
 sync_object (PyObject *v, HgInfo *in, uint32_t oid)
 {
   int verify = in->sent && in->epoch != hg_rec.frees_epoch;
+  hg_rec.verify_since = in->epoch;
   in->epoch = hg_rec.frees_epoch;
   switch (in->kind)
     {

@@ -61,6 +61,12 @@ typedef struct
   uint64_t epoch; /* frees epoch when the shadows were last verified */
   HgShadow items;
   HgShadow attrs;
+  /* DICT: the bytes of its entries up to the last one shown, as last sent, with the keys object
+   * they were in: one memcmp tells that the shown entries did not change */
+  void *raw;
+  uint32_t raw_len, raw_cap;
+  PyDictKeysObject *raw_keys;
+  Py_ssize_t raw_nentries;
   HgCodeInfo *code; /* HG_INFO_CODE */
   uint32_t next_free;
 } HgInfo;
@@ -196,6 +202,8 @@ typedef struct
   uint32_t n_infos, cap_infos, free_info;
   uint32_t next_oid;
   uint64_t frees_epoch; /* bumped whenever a known object dies */
+  uintptr_t death_ring[64]; /* the blocks of the last 64 deaths, by epoch */
+  uint64_t verify_since;    /* the epoch a shadow being compared was made at */
   int out_of_memory;    /* a table could not grow: the step cannot be recorded */
   uint32_t *pending_frees;
   size_t n_pending_frees, cap_pending_frees;
@@ -258,6 +266,25 @@ uint32_t hg_type_sid (PyTypeObject *tp);
 size_t hg_str_prefix_utf8 (PyObject *s, Py_ssize_t max_chars, char *out);
 
 #define HG_INFO(index) (&hg_rec.info_chunks[(index) / HG_INFO_CHUNK][(index) % HG_INFO_CHUNK])
+
+/* Whether the live object v, at the address a shadow recorded with `oid` when the frees epoch was
+ * `since`, is still that object: only a death at its address since then can have changed it. */
+static inline int
+hg_still_same (PyObject *v, uint32_t oid, uint64_t since)
+{
+  uintptr_t key = hg_py_block_of (v);
+  uint64_t n = hg_rec.frees_epoch - since;
+  if (n <= 64)
+    {
+      int died = 0;
+      for (uint64_t e = since; e < hg_rec.frees_epoch && !died; e++)
+        died = hg_rec.death_ring[e & 63] == key;
+      if (!died)
+        return 1;
+    }
+  HgIdSlot *s = hg_id_find (key);
+  return s && s->oid == oid;
+}
 
 /* ---- heapglass-tracer-code.c -------------------------------------------------------------- */
 

@@ -56,13 +56,6 @@ oom:
   return NULL;
 }
 
-static inline int
-still_same_object (PyObject *v, uint32_t oid)
-{
-  HgIdSlot *s = hg_id_find (hg_py_block_of (v));
-  return s && s->oid == oid;
-}
-
 /* Other frames holding `cell` see its new value too. */
 static void
 share_cell (uint32_t from_index, PyObject *cell, PyObject *value, uint32_t oid)
@@ -96,7 +89,8 @@ diff_fast (HgShadowFrame *sf, uint32_t index)
   const uint8_t *kinds = hg_py_localsplus_kinds (sf->code);
   const uint32_t *sids = sf->ci->name_sids;
   uint32_t at = hg_rec.depth - 1 - index;
-  int verify = sf->epoch != hg_rec.frees_epoch;
+  uint64_t since = sf->epoch;
+  int verify = since != hg_rec.frees_epoch;
   sf->epoch = hg_rec.frees_epoch;
   for (int i = 0; i < sf->n_vals; i++)
     {
@@ -106,7 +100,7 @@ diff_fast (HgShadowFrame *sf, uint32_t index)
           cell = v;
           v = PyCell_GET (v);
         }
-      if (v == sf->vals[i] && !(verify && v && sids[i] && !still_same_object (v, sf->oids[i])))
+      if (v == sf->vals[i] && !(verify && v && sids[i] && !hg_still_same (v, sf->oids[i], since)))
         continue;
       if (!sids[i])
         {
@@ -157,15 +151,16 @@ ns_scratch_reserve (uint32_t n)
 
 /* One name of a dict namespace, compared with its shadow entry `old` (NULL: a new name). */
 static void
-ns_entry (HgNsEntry *e, const HgNsEntry *old, uint32_t at, int verify)
+ns_entry (HgNsEntry *e, const HgNsEntry *old, uint32_t at, uint64_t since)
 {
+  int verify = since != hg_rec.frees_epoch;
   if (old)
     {
       e->sid = old->sid;
       e->oid = old->oid;
       if (!e->sid)
         return;
-      if (old->value == e->value && !(verify && !still_same_object (e->value, old->oid)))
+      if (old->value == e->value && !(verify && !hg_still_same (e->value, old->oid, since)))
         return;
     }
   else
@@ -187,7 +182,8 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
   if (!d || !PyDict_Check (d))
     return;
   uint64_t version = hg_py_dict_version (d);
-  int verify = sf->epoch != hg_rec.frees_epoch;
+  uint64_t since = sf->epoch;
+  int verify = since != hg_rec.frees_epoch;
   if (version == sf->ns_version && !verify)
     return;
   sf->ns_version = version;
@@ -207,11 +203,12 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
           hg_py_dict_entry (d, e->ix, &key, &value);
           if (key != e->key || !value)
             break;
-          if (value == e->value && !verify)
+          if (value == e->value
+              && (!verify || !e->sid || hg_still_same (value, e->oid, since)))
             continue;
           HgNsEntry old = *e;
           e->value = value;
-          ns_entry (e, &old, at, verify);
+          ns_entry (e, &old, at, since);
         }
       if (j == sf->n_entries)
         return;
@@ -245,7 +242,7 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
           sf->entries[old - sf->entries].key = NULL; /* matched */
           old = &saved;
         }
-      ns_entry (e, old, at, verify);
+      ns_entry (e, old, at, since);
     }
   for (uint32_t k = 0; k < sf->n_entries; k++)
     if (sf->entries[k].key && sf->entries[k].sid)
