@@ -13,6 +13,8 @@
 static HgKind
 kind_of (PyObject *v, PyTypeObject *tp)
 {
+  if (tp == &PyLong_Type && Py_SIZE (v) >= -2 && Py_SIZE (v) <= 2)
+    return HG_KIND_INT; /* two 30-bit digits fit in 64 bits */
   if (v == Py_None)
     return HG_KIND_NONE;
   if (PyBool_Check (v))
@@ -57,6 +59,11 @@ static uint64_t
 size_of (PyObject *v, PyTypeObject *tp)
 {
   Py_ssize_t s;
+  if (tp == &PyLong_Type)
+    {
+      Py_ssize_t d = Py_SIZE (v) < 0 ? -Py_SIZE (v) : Py_SIZE (v);
+      return (uint64_t)offsetof (PyLongObject, ob_digit) + (d ? d : 1) * sizeof (digit);
+    }
   if (PyList_Check (v))
     s = tp->tp_basicsize + ((PyListObject *)v)->allocated * (Py_ssize_t)sizeof (void *);
   else if (PyDict_Check (v))
@@ -217,8 +224,18 @@ emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind)
       break;
     case HG_KIND_INT:
       {
-        int overflow = 0;
-        hg_buf_zigzag (b, PyLong_AsLongLongAndOverflow (v, &overflow));
+        Py_ssize_t n = Py_SIZE (v);
+        if (n >= -2 && n <= 2)
+          {
+            const digit *d = ((PyLongObject *)v)->ob_digit;
+            int64_t x = n == 0 ? 0 : (int64_t)d[0] | (n == 2 || n == -2 ? (int64_t)d[1] << PyLong_SHIFT : 0);
+            hg_buf_zigzag (b, n < 0 ? -x : x);
+          }
+        else
+          {
+            int overflow = 0;
+            hg_buf_zigzag (b, PyLong_AsLongLongAndOverflow (v, &overflow));
+          }
         break;
       }
     case HG_KIND_BIGINT:
@@ -875,7 +892,9 @@ sync_attrs (PyObject *v, HgInfo *in, uint32_t oid, int verify)
     }
   for (uint32_t i = 0; i < n; i += 2)
     {
-      hg_rec.scratch_oids[i] = attr_name_sid (hg_rec.scratch[i]);
+      hg_rec.scratch_oids[i] = in->sent && i < sh->n && hg_rec.scratch[i] == sh->ptrs[i]
+                                   ? sh->oids[i] /* the same name object: the same name */
+                                   : attr_name_sid (hg_rec.scratch[i]);
       hg_rec.scratch_oids[i + 1]
           = in->sent && i + 1 < sh->n && same_entry (sh, i + 1, verify) && same_entry (sh, i, 0)
                 ? sh->oids[i + 1]
@@ -943,7 +962,9 @@ sync_object (PyObject *v, HgInfo *in, uint32_t oid)
     sync_attrs (v, in, oid, verify);
   if (in->sent)
     {
-      uint64_t size = size_of (v, Py_TYPE (v));
+      /* only containers grow; other objects keep the size they were made with */
+      int grows = in->kind == HG_KIND_LIST || in->kind == HG_KIND_DICT || in->kind == HG_KIND_SET;
+      uint64_t size = grows ? size_of (v, Py_TYPE (v)) : in->size;
       Py_ssize_t rc = Py_REFCNT (v);
       if (size != in->size || rc != in->refcnt)
         {
