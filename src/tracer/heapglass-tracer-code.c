@@ -162,6 +162,18 @@ reads_only (Analysis *an, int name_index, int32_t receiver)
   return 0;
 }
 
+/* Methods whose result is an object the receiver holds (of a dict: setdefault, get). */
+static int
+returns_held (Analysis *an, int name_index)
+{
+  PyObject *co_names = an->code->co_names;
+  if (name_index < 0 || name_index >= PyTuple_GET_SIZE (co_names))
+    return 0;
+  PyObject *name = PyTuple_GET_ITEM (co_names, name_index);
+  return PyUnicode_CompareWithASCIIString (name, "setdefault") == 0
+         || PyUnicode_CompareWithASCIIString (name, "get") == 0;
+}
+
 /* ---- line table and exception table (formats of Objects/locations.md and
  * Objects/exception_handling_notes.txt, CPython 3.11) ------------------------------------- */
 
@@ -418,7 +430,10 @@ step_instruction (Analysis *an, int op, int arg, int line)
         target (an, line, b, HG_TARGET_CALLABLE, 1);
       else if (!reads_only (an, an->ci->exprs[a].b, b))
         target (an, line, b, HG_TARGET_CHANGE, 0);
-      push (an, EX_IX_CALL);
+      if (an->ci->exprs[a].op == HG_EX_METHOD && returns_held (an, an->ci->exprs[a].b))
+        push (an, expr_new (an, HG_EX_KEPT, b, 0));
+      else
+        push (an, EX_IX_CALL);
       return 1;
     case CALL_FUNCTION_EX:
       if (arg & 1)

@@ -16,6 +16,7 @@
 #include <internal/pycore_frame.h>
 #include <internal/pycore_object.h>
 #include <internal/pycore_runtime.h> /* _Py_ID: CPython's static identifier strings */
+#include <internal/pycore_interp.h>  /* the interpreter's thread states */
 
 #include <string.h>
 
@@ -95,6 +96,17 @@ hg_py_untrace_tracing_memory (PyFrameObject *frame)
   PyTraceMalloc_Untrack (0, hg_py_block_of ((PyObject *)frame));
   if (code->_co_linearray)
     PyTraceMalloc_Untrack (0, (uintptr_t)code->_co_linearray);
+}
+
+/* A number that changes whenever a thread state is made, plus one while another thread exists:
+ * the program's other threads are not traced, so what they change is found by looking at
+ * everything (a thread may start and end between two steps). */
+static inline uint64_t
+hg_py_threads_stamp (PyThreadState *main)
+{
+  PyInterpreterState *interp = main->interp;
+  int others = interp->threads.head != main || main->next != NULL;
+  return interp->threads.next_unique_id * 2 + (uint64_t)others;
 }
 
 /* ---- code objects ------------------------------------------------------------------------- */

@@ -90,7 +90,9 @@ typedef enum
   HG_EX_NAME,    /* a: index in co_names (LOAD_NAME: locals, globals, builtins) */
   HG_EX_ATTR,    /* a: expression, b: index in co_names */
   HG_EX_SUBSCR,  /* a: container expression, b: key expression */
-  HG_EX_METHOD,  /* a: receiver expression (the method slot of LOAD_METHOD) */
+  HG_EX_METHOD,  /* a: receiver expression, b: name index (the method slot of LOAD_METHOD) */
+  HG_EX_KEPT,    /* a: receiver expression: what d.setdefault(k, v) or d.get(k) returned, an object
+                  * the receiver holds */
 } HgExprOp;
 
 typedef struct

@@ -52,6 +52,7 @@ code_info (PyCodeObject *code, int *is_user)
 /* ---- steps -------------------------------------------------------------------------------- */
 
 static uint64_t epoch_at_last_step;
+static uint64_t threads_at_last_step;
 
 static void
 begin_step (void)
@@ -101,6 +102,10 @@ end_step (HgRecord rec, int line, int sweep)
   HgBuf *b = &hg_tracer.buf;
   if (hg_rec.frees_epoch != epoch_at_last_step && hg_obj_check_weakrefs ())
     sweep = 1;
+  uint64_t threads = hg_py_threads_stamp (hg_tracer.main_tstate);
+  if (threads != threads_at_last_step || (threads & 1))
+    sweep = 1; /* another thread ran, or may have */
+  threads_at_last_step = threads;
   if (sweep)
     hg_stack_check_all ();
   epoch_at_last_step = hg_rec.frees_epoch;

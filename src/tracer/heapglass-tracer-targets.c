@@ -353,6 +353,16 @@ eval_expr (HgShadowFrame *sf, int32_t index, PyObject **out, int depth)
         return OPAQUE;
       *out = PyTuple_GET_ITEM (code->co_consts, e->a);
       return FOUND;
+    case HG_EX_KEPT:
+      /* d.setdefault(k, []).append(v): the list is among what the dict shows; a receiver that
+       * is not a builtin dict may have returned anything */
+      r = eval_expr (sf, e->a, &base, depth + 1);
+      if (r != FOUND)
+        return r;
+      if (!PyDict_Check (base) || (Py_TYPE (base)->tp_flags & Py_TPFLAGS_HEAPTYPE))
+        return OPAQUE;
+      *out = base;
+      return FOUND;
     case HG_EX_FRESH:
     case HG_EX_NULL:
       return ABSENT;
