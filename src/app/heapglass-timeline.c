@@ -1,6 +1,6 @@
-/* heapglass-timeline.c: the timeline widget. It only shows the window's current step and forwards
- * the learner's moves ("step-requested"); the window owns the step, so every way of moving
- * (keys, buttons, slider, sparkline, code gutter) goes through one place. */
+/* heapglass-timeline.c: the timeline widget. It shows the run controller's current step and
+ * playback, and moves the controller when the learner moves the slider or clicks the sparkline;
+ * the controller owns the step, so every way of moving goes through one place. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -25,7 +25,10 @@ struct _HeapglassTimeline
   guint step;
   guint n_steps;
   gboolean playing;
-  gboolean updating; /* set while the window moves the slider: not the learner's move */
+  gboolean updating; /* set while the controller moves the slider: not the learner's move */
+  HeapglassRunController *controller;
+  GBinding *playing_binding;
+  GBinding *speed_binding;
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassTimeline, heapglass_timeline, GTK_TYPE_WIDGET)
@@ -170,6 +173,59 @@ request_step (HeapglassTimeline *self, guint step)
   if (step == 0 || step == self->step)
     return;
   g_signal_emit (self, signals[STEP_REQUESTED], 0, step);
+  if (self->controller != NULL)
+    heapglass_run_controller_seek (self->controller, step);
+}
+
+static void
+on_controller_trace (HeapglassTimeline *self, GParamSpec *pspec, HeapglassRunController *controller)
+{
+  heapglass_timeline_set_trace (self, heapglass_run_controller_get_trace (controller));
+}
+
+static void
+on_controller_n_steps (HeapglassTimeline *self, GParamSpec *pspec,
+                       HeapglassRunController *controller)
+{
+  heapglass_timeline_set_n_steps (self, heapglass_run_controller_get_n_steps (controller));
+}
+
+static void
+on_controller_step (HeapglassTimeline *self, GParamSpec *pspec, HeapglassRunController *controller)
+{
+  heapglass_timeline_set_step (self, heapglass_run_controller_get_step (controller));
+}
+
+void
+heapglass_timeline_set_controller (HeapglassTimeline *self, HeapglassRunController *controller)
+{
+  g_return_if_fail (HEAPGLASS_IS_TIMELINE (self));
+  g_return_if_fail (controller == NULL || HEAPGLASS_IS_RUN_CONTROLLER (controller));
+
+  if (self->controller == controller)
+    return;
+  if (self->controller != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->controller, self);
+      g_clear_pointer (&self->playing_binding, g_binding_unbind);
+      g_clear_pointer (&self->speed_binding, g_binding_unbind);
+      g_clear_object (&self->controller);
+    }
+  if (controller == NULL)
+    return;
+  self->controller = g_object_ref (controller);
+  g_signal_connect_object (controller, "notify::trace", G_CALLBACK (on_controller_trace), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "notify::n-steps", G_CALLBACK (on_controller_n_steps), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "notify::step", G_CALLBACK (on_controller_step), self,
+                           G_CONNECT_SWAPPED);
+  self->playing_binding
+      = g_object_bind_property (controller, "playing", self, "playing", G_BINDING_SYNC_CREATE);
+  /* The learner picks the speed here; the controller plays at it. */
+  self->speed_binding = g_object_bind_property (self, "speed", controller, "speed",
+                                                G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  heapglass_timeline_set_trace (self, heapglass_run_controller_get_trace (controller));
 }
 
 static void
@@ -238,6 +294,7 @@ heapglass_timeline_set_property (GObject *object, guint prop_id, const GValue *v
 static void
 heapglass_timeline_dispose (GObject *object)
 {
+  heapglass_timeline_set_controller (HEAPGLASS_TIMELINE (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), HEAPGLASS_TYPE_TIMELINE);
   /* Unnamed template children are not cleared by dispose_template. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)

@@ -71,6 +71,22 @@ heapglass_chapter_init (HeapglassChapter *self)
 }
 
 const char *
+heapglass_chapter_block_get_short_title (const HeapglassChapterBlock *block)
+{
+  const char *sep;
+
+  g_return_val_if_fail (block != NULL, NULL);
+
+  sep = g_strrstr (block->title, "›");
+  if (sep == NULL)
+    return block->title;
+  sep += strlen ("›");
+  while (*sep == ' ')
+    sep++;
+  return *sep != '\0' ? sep : block->title;
+}
+
+const char *
 heapglass_block_kind_to_string (HeapglassBlockKind kind)
 {
   switch (kind)

@@ -77,6 +77,10 @@ typedef struct
                            * so the window can say "nothing is called"; FALSE for exercises */
 } HeapglassChapterBlock;
 
+/* The title without its section: "Frames › A chain of calls" → "A chain of calls" (the sidebar
+ * and the code pane already show the section). Points into block->title. */
+const char *heapglass_chapter_block_get_short_title (const HeapglassChapterBlock *block);
+
 #define HEAPGLASS_TYPE_CHAPTER (heapglass_chapter_get_type ())
 G_DECLARE_FINAL_TYPE (HeapglassChapter, heapglass_chapter, HEAPGLASS, CHAPTER, GObject)
 
