@@ -174,8 +174,7 @@ on_controller_step (HeapglassOutputPane *self, GParamSpec *pspec,
 }
 
 void
-heapglass_output_pane_set_controller (HeapglassOutputPane *self,
-                                      HeapglassRunController *controller)
+heapglass_output_pane_set_controller (HeapglassOutputPane *self, HeapglassRunController *controller)
 {
   g_return_if_fail (HEAPGLASS_IS_OUTPUT_PANE (self));
   g_return_if_fail (controller == NULL || HEAPGLASS_IS_RUN_CONTROLLER (controller));

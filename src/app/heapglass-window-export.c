@@ -46,7 +46,8 @@ heapglass_window_export (HeapglassWindow *self, const char *path, guint first, g
       return FALSE;
     }
   export_options_init (self, &options);
-  return heapglass_export_trace (heapglass_run_controller_get_trace (self->controller), path, first, last, &options, error);
+  return heapglass_export_trace (heapglass_run_controller_get_trace (self->controller), path, first,
+                                 last, &options, error);
 }
 
 typedef struct
@@ -61,7 +62,8 @@ on_export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
   ExportRequest *request = user_data;
   HeapglassWindow *self = request->self;
 
-  if (response == GTK_RESPONSE_ACCEPT && heapglass_run_controller_get_trace (self->controller) != NULL)
+  if (response == GTK_RESPONSE_ACCEPT
+      && heapglass_run_controller_get_trace (self->controller) != NULL)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);

@@ -46,7 +46,7 @@ _heapglass_window_show_toast (HeapglassWindow *self, const char *text)
 
 void
 _heapglass_window_show_banner (HeapglassWindow *self, BannerKind kind, const char *text,
-                              gboolean show_where)
+                               gboolean show_where)
 {
   static const char *const icons[]
       = { "dialog-information-symbolic", "dialog-warning-symbolic", "dialog-error-symbolic" };
@@ -247,7 +247,7 @@ heapglass_window_jump_to_line (HeapglassWindow *self, guint line, gboolean backw
   if (step == 0)
     {
       _heapglass_window_show_toast (self, backwards ? _ ("That line did not run before this step")
-                                  : _ ("That line does not run after this step"));
+                                                    : _ ("That line does not run after this step"));
       return FALSE;
     }
   heapglass_run_controller_seek (self->controller, step);
@@ -322,8 +322,7 @@ on_n_steps_changed (HeapglassWindow *self)
 }
 
 static void
-on_input_requested (HeapglassRunController *controller, const char *prompt,
-                    HeapglassWindow *self)
+on_input_requested (HeapglassRunController *controller, const char *prompt, HeapglassWindow *self)
 {
   heapglass_output_pane_request_input (self->output_pane, prompt);
   _heapglass_window_show_banner (self, BANNER_INFO,
@@ -644,7 +643,8 @@ heapglass_window_show_block (HeapglassWindow *self, guint index)
 
     draft = g_hash_table_lookup (self->drafts, key);
   }
-  show_code (self, draft != NULL ? draft : block->code, heapglass_chapter_block_get_short_title (block), name, path);
+  show_code (self, draft != NULL ? draft : block->code,
+             heapglass_chapter_block_get_short_title (block), name, path);
   if (draft != NULL)
     self->code_edited = TRUE;
 
@@ -704,7 +704,8 @@ heapglass_window_reveal_solution (HeapglassWindow *self)
   gtk_widget_set_visible (self->reveal_button, FALSE);
   gtk_revealer_set_reveal_child (self->note_revealer, solution->calls_nothing);
   if (typed != NULL && *typed != '\0' && !g_str_equal (typed, solution->code))
-    _heapglass_window_show_toast (self, _ ("Your code is kept: choose the exercise again to get it back"));
+    _heapglass_window_show_toast (
+        self, _ ("Your code is kept: choose the exercise again to get it back"));
 }
 
 void
@@ -912,8 +913,9 @@ on_code_pressed (GtkGestureClick *gesture, int n_press, double x, double y, Heap
       || self->edit_hint_shown)
     return;
   self->edit_hint_shown = TRUE;
-  _heapglass_window_show_toast (self, _ ("The code is read-only while its trace is shown: press the pencil to "
-                       "edit it, then Run again"));
+  _heapglass_window_show_toast (
+      self, _ ("The code is read-only while its trace is shown: press the pencil to "
+               "edit it, then Run again"));
 }
 
 static gboolean
@@ -1311,8 +1313,8 @@ heapglass_window_init (HeapglassWindow *self)
                            0);
   g_signal_connect_object (self->recent_list, "row-activated", G_CALLBACK (on_recent_row_activated),
                            self, 0);
-  g_signal_connect_object (self->banner_close, "clicked", G_CALLBACK (_heapglass_window_hide_banner), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->banner_close, "clicked",
+                           G_CALLBACK (_heapglass_window_hide_banner), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->flap, "reveal-flap", self->sidebar_button, "active",
                           G_BINDING_SYNC_CREATE);
 

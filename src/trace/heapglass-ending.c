@@ -81,7 +81,8 @@ heapglass_ending_describe (HeapglassTrace *trace, HeapglassEndingSeverity *sever
                                 line, where != NULL ? where : "");
       }
     case HG_END_EXIT:
-      *kind = heapglass_trace_get_exit_status (trace) == 0 ? HEAPGLASS_ENDING_INFO : HEAPGLASS_ENDING_WARNING;
+      *kind = heapglass_trace_get_exit_status (trace) == 0 ? HEAPGLASS_ENDING_INFO
+                                                           : HEAPGLASS_ENDING_WARNING;
       return g_strdup_printf (_ ("The program ended itself with exit status %d (sys.exit)."),
                               heapglass_trace_get_exit_status (trace));
     case HG_END_CRASHED:

@@ -96,8 +96,8 @@ play_restart (HeapglassRunController *self)
 {
   g_clear_handle_id (&self->play_source, g_source_remove);
   if (self->playing)
-    self->play_source = g_timeout_add ((guint)(1000.0 / MAX (self->speed, MIN_SPEED)), play_tick,
-                                       self);
+    self->play_source
+        = g_timeout_add ((guint)(1000.0 / MAX (self->speed, MIN_SPEED)), play_tick, self);
 }
 
 void
@@ -250,8 +250,7 @@ on_progress (HeapglassTraceRunner *runner, guint n, HeapglassRunController *self
 }
 
 static void
-on_input_requested (HeapglassTraceRunner *runner, const char *prompt,
-                    HeapglassRunController *self)
+on_input_requested (HeapglassTraceRunner *runner, const char *prompt, HeapglassRunController *self)
 {
   /* Where the program waits, with everything it printed so far. */
   set_n_steps (self, heapglass_trace_get_n_steps (self->trace));
@@ -373,8 +372,7 @@ heapglass_run_controller_stop (HeapglassRunController *self)
 }
 
 gboolean
-heapglass_run_controller_send_input (HeapglassRunController *self, const char *line,
-                                     GError **error)
+heapglass_run_controller_send_input (HeapglassRunController *self, const char *line, GError **error)
 {
   g_return_val_if_fail (HEAPGLASS_IS_RUN_CONTROLLER (self), FALSE);
   g_return_val_if_fail (line != NULL, FALSE);
@@ -558,8 +556,7 @@ heapglass_run_controller_class_init (HeapglassRunControllerClass *klass)
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
   properties[PROP_ENDED] = g_param_spec_boolean ("ended", NULL, NULL, FALSE, ro);
   properties[PROP_PLAYING] = g_param_spec_boolean ("playing", NULL, NULL, FALSE, rw);
-  properties[PROP_SPEED]
-      = g_param_spec_double ("speed", NULL, NULL, MIN_SPEED, MAX_SPEED, 4.0, rw);
+  properties[PROP_SPEED] = g_param_spec_double ("speed", NULL, NULL, MIN_SPEED, MAX_SPEED, 4.0, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[INPUT_REQUESTED]

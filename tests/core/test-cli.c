@@ -5,8 +5,8 @@
 #include <glib/gstdio.h>
 
 #include "heapglass-cli.h"
+#include "heapglass-test-support.h"
 
-static char *tmpdir;
 static char *program;     /* what the tests run */
 static gboolean self_cli; /* program is this test binary in --as-cli mode */
 
@@ -85,12 +85,7 @@ cli (const char *first, ...)
 static char *
 write_file (const char *name, const char *text)
 {
-  g_autoptr (GError) error = NULL;
-  char *path = g_build_filename (tmpdir, name, NULL);
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-  return path;
+  return hg_test_write_file (name, text, -1);
 }
 
 /* Runs Python statements on the JSON file (`d` is the document); asserts they pass. */
@@ -110,23 +105,6 @@ assert_json (const char *json_path, const char *check)
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("JSON check failed:\n%s\n%s", check, err);
-}
-
-static gboolean
-tracer_works (void)
-{
-  static int works = -1;
-
-  if (works < 0)
-    {
-      g_autofree char *script = write_file ("probe.py", "x = 1\n");
-      Result r = cli ("--trace-summary", script, NULL);
-      works = r.status == 0 && strstr (r.out, "\"ended\": \"finished\"") != NULL;
-      result_clear (&r);
-    }
-  if (!works)
-    g_test_skip ("heapglass-tracer does not trace yet");
-  return works;
 }
 
 static void
@@ -154,7 +132,7 @@ test_bad_arguments (void)
     { { "--export=out.png", "--theme=blue", script, NULL }, "--theme" },
     { { "--export=out.gif", script, NULL }, "gif" },
     { { "--trace-summary", "/nonexistent/nope.py", NULL }, "nope.py" },
-    { { "--trace-summary", tmpdir, NULL }, "folder" },
+    { { "--trace-summary", hg_test_tmp_dir (), NULL }, "folder" },
     { { "--trace-summary", NULL }, "script" },
     { { "--trace-summary", script, other, NULL }, "one file" },
     { { "--trace-summary", "--max-steps=0", script, NULL }, "--max-steps" },
@@ -203,8 +181,6 @@ test_trace_summary (void)
   g_autofree char *json = NULL;
   Result r;
 
-  if (!tracer_works ())
-    return;
   r = cli ("--trace-summary", script, NULL);
   g_assert_cmpint (r.status, ==, 0);
   /* exactly one line of JSON, nothing else on stdout */
@@ -227,8 +203,6 @@ test_trace_summary_exception (void)
   g_autofree char *json = NULL;
   Result r;
 
-  if (!tracer_works ())
-    return;
   r = cli ("--trace-summary", script, NULL);
   g_assert_cmpint (r.status, ==, 0);
   json = write_file ("summary-e.json", r.out);
@@ -248,8 +222,6 @@ test_limits_and_stdin (void)
   g_autofree char *json = NULL;
   Result r;
 
-  if (!tracer_works ())
-    return;
   r = cli ("--trace-summary", "--max-steps=10", loop, NULL);
   g_assert_cmpint (r.status, ==, 0);
   json = write_file ("limit.json", r.out);
@@ -275,12 +247,10 @@ static void
 test_trace_json (void)
 {
   g_autofree char *script = write_file ("j.py", "x = [1, 2]\ny = x\ndel x\n");
-  g_autofree char *out_path = g_build_filename (tmpdir, "trace.json", NULL);
+  g_autofree char *out_path = g_build_filename (hg_test_tmp_dir (), "trace.json", NULL);
   g_autofree char *arg = g_strconcat ("--trace-json=", out_path, NULL);
   Result r;
 
-  if (!tracer_works ())
-    return;
   r = cli (arg, script, NULL);
   g_assert_cmpint (r.status, ==, 0);
   assert_json (out_path,
@@ -315,14 +285,12 @@ static void
 test_export_png (void)
 {
   g_autofree char *script = write_file ("p.py", "x = [1, 2, 3]\ny = x\n");
-  g_autofree char *out_path = g_build_filename (tmpdir, "diagram.png", NULL);
+  g_autofree char *out_path = g_build_filename (hg_test_tmp_dir (), "diagram.png", NULL);
   g_autofree char *arg = g_strconcat ("--export=", out_path, NULL);
   g_autofree char *data = NULL;
   gsize len = 0;
   Result r;
 
-  if (!tracer_works ())
-    return;
   r = cli (arg, "--step=last", "--theme=dark", "--scale=2", script, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_file_get_contents (out_path, &data, &len, NULL));
@@ -350,8 +318,7 @@ main (int argc, char *argv[])
     }
 
   g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("heapglass-cli-XXXXXX", &error);
-  g_assert_no_error (error);
+  hg_test_assert_tracer ();
   real = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", "..",
                            "src", "app", "heapglass", NULL);
   if (g_file_test (real, G_FILE_TEST_IS_EXECUTABLE))
@@ -374,16 +341,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/export/png", test_export_png);
 
   status = g_test_run ();
-  {
-    g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-    while (dir && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (tmpdir);
-  }
   g_free (program);
   return status;
 }

@@ -13,47 +13,9 @@
 #include "heapglass-scene.h"
 #include "heapglass-timeline.h"
 #include "heapglass-window.h"
+#include "heapglass-test-gtk.h"
 
 static HeapglassApplication *app;
-/* The longest single main-loop iteration seen by spin_until(): how long the window blocked. */
-static gint64 longest_iteration_us;
-
-/* Spins the main loop until *flag is set or the timeout (seconds) passes. */
-static gboolean
-spin_until (gboolean (*done) (gpointer), gpointer data, double timeout_s)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)(timeout_s * G_USEC_PER_SEC);
-
-  while (!done (data))
-    {
-      gint64 start = g_get_monotonic_time ();
-
-      if (start > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      longest_iteration_us = MAX (longest_iteration_us, g_get_monotonic_time () - start);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-run_is_over (gpointer data)
-{
-  return !heapglass_window_is_running (HEAPGLASS_WINDOW (data));
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static HeapglassWindow *
 new_window (void)
@@ -61,43 +23,8 @@ new_window (void)
   HeapglassWindow *window = heapglass_window_new (app);
 
   gtk_window_present (GTK_WINDOW (window));
-  spin_for (100);
+  hg_test_spin_for (100);
   return window;
-}
-
-static void
-run_and_wait (HeapglassWindow *window)
-{
-  heapglass_window_run (window);
-  g_assert_true (spin_until (run_is_over, window, 60));
-  spin_for (50);
-}
-
-/* Saves what the window shows as a PNG (widget paintable → render node → texture). The window
- * may not have drawn its latest frame yet: wait for it. */
-static void
-save_screenshot (GtkWidget *widget, const char *path)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      gtk_widget_queue_draw (widget);
-      spin_for (20);
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 static const char aliasing_code[] = "def process():\n"      /* 1 */
@@ -158,10 +85,10 @@ test_aliasing_one_list_two_names (void)
     gint64 start = g_get_monotonic_time ();
 
     heapglass_window_run (window);
-    g_assert_true (spin_until (diagram_shown, window, 30));
+    g_assert_true (hg_test_spin_until (diagram_shown, window, 30));
     g_test_message ("first diagram %.1f ms after Run", (g_get_monotonic_time () - start) / 1000.0);
-    g_assert_true (spin_until (run_is_over, window, 60));
-    spin_for (50);
+    g_assert_true (hg_test_spin_until (hg_test_window_run_is_over, window, 60));
+    hg_test_spin_for (50);
   }
   trace = heapglass_window_get_trace (window);
   g_assert_nonnull (trace);
@@ -173,7 +100,7 @@ test_aliasing_one_list_two_names (void)
   step = heapglass_trace_find_line (trace, 4, 0, FALSE);
   g_assert_cmpuint (step, >, 0);
   heapglass_window_set_step (window, step);
-  spin_for (50);
+  hg_test_spin_for (50);
   g_assert_cmpuint (heapglass_window_get_step (window), ==, step);
   heapglass_window_get_marked_lines (window, &next_line, &prev_line);
   g_assert_cmpuint (next_line, ==, 4);
@@ -208,7 +135,7 @@ test_aliasing_one_list_two_names (void)
   g_assert_nonnull (x_item);
   g_assert_true (heapglass_canvas_click_scene_point (canvas, x_item->x + x_item->width / 2,
                                                      x_item->y + x_item->height / 2));
-  spin_for (50);
+  hg_test_spin_for (50);
   g_assert_cmpuint (heapglass_canvas_get_selected_oid (canvas), ==, list_oid);
   g_assert_cmpuint (heapglass_inspector_get_oid (inspector), ==, list_oid);
   g_assert_cmpstr (heapglass_inspector_get_type_text (inspector), ==, "list");
@@ -217,7 +144,7 @@ test_aliasing_one_list_two_names (void)
 
   path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                            "window-aliasing.png", NULL);
-  save_screenshot (GTK_WIDGET (window), path);
+  hg_test_save_widget_png (GTK_WIDGET (window), path, 1.0);
 
   /* Copy the diagram: an image of the scene lands on the clipboard. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-diagram", NULL);
@@ -263,14 +190,14 @@ test_aliasing_one_list_two_names (void)
 
   /* Step back: `y = x` is about to run again, `x = [1, 2, 3]` just ran. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-back", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   g_assert_cmpuint (heapglass_window_get_step (window), ==, step - 1);
   heapglass_window_get_marked_lines (window, &next_line, &prev_line);
   g_assert_cmpuint (next_line, ==, 3);
   g_assert_cmpuint (prev_line, ==, 2);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-forward", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   g_assert_cmpuint (heapglass_window_get_step (window), ==, step);
   heapglass_window_get_marked_lines (window, &next_line, &prev_line);
   g_assert_cmpuint (next_line, ==, 4);
@@ -287,7 +214,7 @@ test_aliasing_one_list_two_names (void)
   /* Step over the call on line 6: the next step is line 7, back in the module. */
   heapglass_window_set_step (window, heapglass_trace_find_line (trace, 6, 0, FALSE));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-over", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   heapglass_window_get_marked_lines (window, &next_line, NULL);
   g_assert_cmpuint (next_line, ==, 7);
   g_assert_cmpuint (heapglass_trace_get_step_depth (trace, heapglass_window_get_step (window)), ==,
@@ -295,7 +222,7 @@ test_aliasing_one_list_two_names (void)
   /* Step out of process(): from inside it, the next step is back in the module. */
   heapglass_window_set_step (window, heapglass_trace_find_line (trace, 3, 0, FALSE));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-out", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   g_assert_cmpuint (heapglass_trace_get_step_depth (trace, heapglass_window_get_step (window)), ==,
                     1);
 
@@ -303,11 +230,11 @@ test_aliasing_one_list_two_names (void)
   heapglass_window_set_step (window, 1);
   heapglass_timeline_set_speed (HEAPGLASS_TIMELINE (heapglass_window_get_timeline (window)), 50);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
-  g_assert_true (spin_until (at_last_step, window, 10));
+  g_assert_true (hg_test_spin_until (at_last_step, window, 10));
 
   /* The last step has everything the program printed. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   {
     g_autofree char *text = heapglass_output_pane_get_text (
         HEAPGLASS_OUTPUT_PANE (heapglass_window_get_output_pane (window)));
@@ -338,12 +265,12 @@ test_stop_keeps_partial_trace (void)
   heapglass_window_set_code (window, "n = 0\nwhile True:\n    n += 1\n", "forever.py");
   heapglass_window_run (window);
   g_assert_true (heapglass_window_is_running (window));
-  g_assert_true (spin_until (has_some_steps, window, 30));
+  g_assert_true (hg_test_spin_until (has_some_steps, window, 30));
   /* The first diagram is shown while the program still runs. */
   g_assert_cmpuint (heapglass_window_get_step (window), >=, 1);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (run_is_over, window, 10));
-  spin_for (50);
+  g_assert_true (hg_test_spin_until (hg_test_window_run_is_over, window, 10));
+  hg_test_spin_for (50);
 
   trace = heapglass_window_get_trace (window);
   g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_STOPPED);
@@ -354,10 +281,10 @@ test_stop_keeps_partial_trace (void)
 
   /* The window still answers: the partial trace can be stepped through. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   g_assert_cmpuint (heapglass_window_get_step (window), ==, n);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-first", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   g_assert_cmpuint (heapglass_window_get_step (window), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -381,26 +308,26 @@ test_input_prompt_answered (void)
                              "print('Hello, ' + name)\n",
                              "greet.py");
   heapglass_window_run (window);
-  g_assert_true (spin_until (is_asking, pane, 30));
+  g_assert_true (hg_test_spin_until (is_asking, pane, 30));
   g_assert_true (heapglass_window_is_running (window));
   {
     g_autofree char *shot
         = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                             "window-input.png", NULL);
 
-    spin_for (400); /* the entry slides in */
+    hg_test_spin_for (400); /* the entry slides in */
     g_assert_nonnull (heapglass_window_get_banner_text (window));
-    save_screenshot (GTK_WIDGET (window), shot);
+    hg_test_save_widget_png (GTK_WIDGET (window), shot, 1.0);
   }
   heapglass_output_pane_submit_input (pane, "Ada");
-  g_assert_true (spin_until (run_is_over, window, 30));
-  spin_for (50);
+  g_assert_true (hg_test_spin_until (hg_test_window_run_is_over, window, 30));
+  hg_test_spin_for (50);
 
   g_assert_cmpint (heapglass_trace_get_ending (heapglass_window_get_trace (window)), ==,
                    HG_END_FINISHED);
   g_assert_false (heapglass_output_pane_is_asking (pane));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   text = heapglass_output_pane_get_text (pane);
   g_assert_nonnull (strstr (text, "Hello, Ada"));
 
@@ -415,7 +342,7 @@ test_syntax_error_marked (void)
   g_autofree char *code = NULL;
 
   heapglass_window_set_code (window, "x = 1\ny = (2,\nprint(x\n", "broken.py");
-  run_and_wait (window);
+  hg_test_window_run_and_wait (window, 60);
   g_assert_cmpint (heapglass_trace_get_ending (heapglass_window_get_trace (window)), ==,
                    HG_END_SYNTAX_ERROR);
   g_assert_nonnull (heapglass_window_get_banner_text (window));
@@ -434,7 +361,7 @@ test_syntax_error_marked (void)
     g_object_add_weak_pointer (G_OBJECT (window), &weak);
     gtk_window_destroy (GTK_WINDOW (window));
     for (guint i = 0; weak != NULL && i < 200; i++)
-      spin_for (10);
+      hg_test_spin_for (10);
     g_assert_null (weak);
   }
 }
@@ -451,7 +378,7 @@ test_exception_told_in_banner (void)
                              "\n"
                              "divide(1, 0)\n",
                              "divide.py");
-  run_and_wait (window);
+  hg_test_window_run_and_wait (window, 60);
   g_assert_cmpint (heapglass_trace_get_ending (heapglass_window_get_trace (window)), ==,
                    HG_END_EXCEPTION);
   banner = heapglass_window_get_banner_text (window);
@@ -462,7 +389,7 @@ test_exception_told_in_banner (void)
   g_assert_nonnull (strstr (banner, "divide()"));
   /* "Show Where" goes to the step that raised, where the exception is drawn on its frame. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-end", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   {
     HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
     HeapglassSnapshot *snapshot = heapglass_canvas_get_snapshot (canvas);
@@ -490,28 +417,19 @@ static void
 test_main_loop_responsive_while_tracing (void)
 {
   HeapglassWindow *window = new_window ();
-  gint64 end;
 
   heapglass_window_set_code (window, "n = 0\nwhile True:\n    n += 1\n", "forever.py");
   heapglass_window_run (window);
-  longest_iteration_us = 0;
-  g_assert_true (spin_until (has_some_steps, window, 30));
-  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < end)
-    {
-      gint64 start = g_get_monotonic_time ();
-
-      g_main_context_iteration (NULL, FALSE);
-      longest_iteration_us = MAX (longest_iteration_us, g_get_monotonic_time () - start);
-      g_usleep (1000);
-    }
+  hg_test_reset_longest_iteration ();
+  g_assert_true (hg_test_spin_until (has_some_steps, window, 30));
+  hg_test_spin_for (2000);
   g_test_message ("longest main-loop iteration while tracing %u steps: %.1f ms",
                   heapglass_trace_get_n_steps (heapglass_window_get_trace (window)),
-                  longest_iteration_us / 1000.0);
+                  hg_test_longest_iteration_us () / 1000.0);
   heapglass_window_stop (window);
-  g_assert_true (spin_until (run_is_over, window, 30));
+  g_assert_true (hg_test_spin_until (hg_test_window_run_is_over, window, 30));
   gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_cmpint (longest_iteration_us, <, 3 * 1000 * 1000);
+  g_assert_cmpint (hg_test_longest_iteration_us (), <, 3 * 1000 * 1000);
 }
 
 int
