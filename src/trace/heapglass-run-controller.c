@@ -304,11 +304,9 @@ heapglass_run_controller_clear (HeapglassRunController *self)
       notify (self, PROP_RUNNER);
       notify (self, PROP_RUNNING);
     }
-  if (self->trace != NULL)
-    {
-      g_clear_object (&self->trace);
-      notify (self, PROP_TRACE);
-    }
+  /* Always: the followers reset themselves (an empty page, no output) for what comes next. */
+  g_clear_object (&self->trace);
+  notify (self, PROP_TRACE);
   if (self->step != 0)
     {
       self->step = 0;

@@ -65,7 +65,7 @@ test_run_shows_first_step (void)
 
   g_assert_nonnull (trace);
   g_assert_cmpuint (seen.finished, ==, 1);
-  g_assert_cmpuint (seen.trace_notifies, ==, 1);
+  g_assert_cmpuint (seen.trace_notifies, >=, 1);
   g_assert_cmpuint (seen.step_notifies, >=, 1);
   g_assert_cmpuint (heapglass_run_controller_get_step (controller), ==, 1);
   g_assert_cmpuint (heapglass_run_controller_get_n_steps (controller), ==,
