@@ -13,34 +13,58 @@
 
 #include "heapglass-chapter.h"
 #include "heapglass-export.h"
+#include "heapglass-narration.h"
 #include "heapglass-trace-json.h"
 #include "heapglass-trace-runner.h"
 
 #define STATUS_BAD_ARGUMENTS 2
 #define STATUS_FAILED 1
 
+/* --caption takes an optional value, which only a callback option can: NULL = not given,
+ * "line" = --caption alone, else the value given. GApplication parses options once per run. */
+static char *caption_mode;
+
+static gboolean
+parse_caption (const char *option_name, const char *value, gpointer data, GError **error)
+{
+  g_free (caption_mode);
+  caption_mode = g_strdup (value ? value : "line");
+  return TRUE;
+}
+
 void
 heapglass_cli_add_main_options (GApplication *app)
 {
   const GOptionEntry entries[] = {
     { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Export the memory diagram of SCRIPT.py to OUT (.png, .svg or .pdf)"), N_("OUT") },
+      N_("Export the memory diagram of SCRIPT.py to OUT (.png, .svg, .pdf or an animated .gif)"),
+      N_("OUT") },
     { "step", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The step to export (default: last)"),
       N_("N|last") },
     { "steps", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("A range of steps to export (one PDF page or numbered file each)"), N_("A-B") },
+      N_("A range of steps to export (one PDF page, GIF frame or numbered file each), describe "
+         "or write as JSON"),
+      N_("A-B") },
+    { "delay", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("How long each frame of an exported GIF shows (default: 1000)"), N_("MS") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Colours of the exported diagram"),
       N_("light|dark") },
     { "scale", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Size factor of the exported diagram"),
       N_("F") },
     { "title", 0, 0, G_OPTION_ARG_STRING, NULL, N_("A title line above the exported diagram"),
       N_("TEXT") },
-    { "caption", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Add a caption (script, step, line) below the exported diagram"), NULL },
+    { "caption", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)parse_caption,
+      N_("Add a caption (script, step, line) above the exported diagram; with =auto, each "
+         "step's description below it too"),
+      N_("[auto]") },
+    { "describe", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the description of --step (default: last) or --steps in words"), NULL },
     { "trace-summary", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Trace SCRIPT.py and print a JSON summary of the run"), NULL },
     { "trace-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Trace SCRIPT.py and write every step as JSON to OUT (- for stdout)"), N_("OUT") },
+    { "json-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Stop --trace-json before its output passes MiB (default: 1024)"), N_("MiB") },
     { "list-exercises", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("List the runnable blocks of CHAPTER.md: kind, title, line"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
@@ -140,12 +164,16 @@ typedef struct
   const char *export_path;
   const char *step;
   const char *steps;
+  const char *delay;
   const char *theme;
   const char *scale;
   const char *title;
   gboolean caption;
+  gboolean describe_steps; /* --caption=auto: the narration under each figure */
+  gboolean describe;
   gboolean summary;
   const char *json_path;
+  const char *json_limit;
   gboolean list_exercises;
   gboolean version;
   const char *max_steps;
@@ -163,12 +191,16 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "export", "^&ay", &o->export_path);
   g_variant_dict_lookup (dict, "step", "&s", &o->step);
   g_variant_dict_lookup (dict, "steps", "&s", &o->steps);
+  g_variant_dict_lookup (dict, "delay", "&s", &o->delay);
   g_variant_dict_lookup (dict, "theme", "&s", &o->theme);
   g_variant_dict_lookup (dict, "scale", "&s", &o->scale);
   g_variant_dict_lookup (dict, "title", "&s", &o->title);
-  g_variant_dict_lookup (dict, "caption", "b", &o->caption);
+  o->caption = caption_mode != NULL;
+  o->describe_steps = g_strcmp0 (caption_mode, "auto") == 0;
+  g_variant_dict_lookup (dict, "describe", "b", &o->describe);
   g_variant_dict_lookup (dict, "trace-summary", "b", &o->summary);
   g_variant_dict_lookup (dict, "trace-json", "^&ay", &o->json_path);
+  g_variant_dict_lookup (dict, "json-limit", "&s", &o->json_limit);
   g_variant_dict_lookup (dict, "list-exercises", "b", &o->list_exercises);
   g_variant_dict_lookup (dict, "version", "b", &o->version);
   g_variant_dict_lookup (dict, "max-steps", "&s", &o->max_steps);
@@ -176,6 +208,26 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "memory-limit", "&s", &o->memory_limit);
   g_variant_dict_lookup (dict, "stdin", "^&ay", &o->stdin_path);
   g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&ay", &o->files);
+}
+
+/* --steps for --trace-json: FALSE with a message when the run has fewer steps. */
+static gboolean
+json_step_range (HeapglassTrace *trace, const char *steps, HeapglassJsonOptions *json)
+{
+  guint n_steps = heapglass_trace_get_n_steps (trace);
+  guint first, last;
+
+  if (!parse_step_range (steps, &first, &last))
+    return FALSE;
+  if (first > n_steps || (last != G_MAXUINT && last > n_steps))
+    {
+      g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"),
+                  first > n_steps ? first : last, n_steps);
+      return FALSE;
+    }
+  json->first_step = first;
+  json->last_step = last == G_MAXUINT ? n_steps : last;
+  return TRUE;
 }
 
 static int
@@ -191,40 +243,78 @@ list_exercises (const char *path)
   return 0;
 }
 
+/* The steps --step / --steps name in this trace (default: the last); FALSE with a message when
+ * they do not exist. */
+static gboolean
+chosen_steps (HeapglassTrace *trace, const CliOptions *o, guint *first, guint *last)
+{
+  guint n_steps = heapglass_trace_get_n_steps (trace);
+
+  *first = *last = G_MAXUINT;
+  if (o->steps != NULL)
+    parse_step_range (o->steps, first, last);
+  else if (o->step != NULL)
+    parse_step (o->step, first);
+  if (n_steps == 0)
+    {
+      g_printerr (_("heapglass: the program has no step to show (it ended: %s)\n"),
+                  heapglass_ending_to_string (heapglass_trace_get_ending (trace)));
+      return FALSE;
+    }
+  if (*first == G_MAXUINT)
+    *first = n_steps;
+  if (*last == G_MAXUINT)
+    *last = o->steps != NULL ? n_steps : *first;
+  if (*first > n_steps || *last > n_steps)
+    {
+      g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"),
+                  MAX (*first, *last), n_steps);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --describe: one paragraph per step, a blank line between them. */
+static int
+describe_steps (HeapglassTrace *trace, const CliOptions *o)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  guint first, last;
+
+  if (!chosen_steps (trace, o, &first, &last))
+    return STATUS_FAILED;
+  for (guint step = first; step <= last; step++)
+    {
+      g_autofree char *text = heapglass_narration_describe (trace, step);
+
+      if (step > first)
+        g_string_append_c (out, '\n');
+      g_string_append (out, text);
+      g_string_append_c (out, '\n');
+    }
+  fwrite (out->str, 1, out->len, stdout);
+  fflush (stdout);
+  return 0;
+}
+
 static int
 export_steps (HeapglassTrace *trace, const CliOptions *o)
 {
   g_autoptr (GError) error = NULL;
   HeapglassExportOptions options = { 0 };
-  guint n_steps = heapglass_trace_get_n_steps (trace);
-  guint first = G_MAXUINT, last = G_MAXUINT;
+  guint first, last;
 
-  if (o->steps != NULL)
-    parse_step_range (o->steps, &first, &last);
-  else if (o->step != NULL)
-    parse_step (o->step, &first);
-  if (n_steps == 0)
-    {
-      g_printerr (_("heapglass: the program has no step to export (it ended: %s)\n"),
-                  heapglass_ending_to_string (heapglass_trace_get_ending (trace)));
-      return STATUS_FAILED;
-    }
-  if (first == G_MAXUINT)
-    first = n_steps;
-  if (last == G_MAXUINT)
-    last = o->steps != NULL ? n_steps : first;
-  if (first > n_steps || last > n_steps)
-    {
-      g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"),
-                  MAX (first, last), n_steps);
-      return STATUS_FAILED;
-    }
+  if (!chosen_steps (trace, o, &first, &last))
+    return STATUS_FAILED;
   options.theme = o->theme;
   options.scale = 0;
   if (o->scale)
     parse_double (o->scale, &options.scale);
   options.title = o->title;
   options.caption = o->caption;
+  options.describe = o->describe_steps;
+  if (o->delay)
+    options.delay_ms = (guint)g_ascii_strtoull (o->delay, NULL, 10);
   if (!heapglass_export_trace (trace, o->export_path, first, last, &options, &error))
     return failed (o->export_path, error);
   return 0;
@@ -244,7 +334,7 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   double elapsed;
   int status = 0;
   guint dummy_a, dummy_b;
-  guint64 max_steps = 0, memory_limit = 0;
+  guint64 max_steps = 0, memory_limit = 0, json_limit = 0, delay = 0;
   double timeout = 0, scale = 0;
 
   g_return_val_if_fail (options != NULL, STATUS_BAD_ARGUMENTS);
@@ -261,16 +351,18 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       return 0;
     }
 
-  traces = o.summary || o.json_path != NULL || o.export_path != NULL;
+  traces = o.summary || o.json_path != NULL || o.export_path != NULL || o.describe;
   if (n_files > 1)
     return bad_arguments (_("one file at a time, please (got %u)"), n_files);
   if (o.list_exercises && traces)
     return bad_arguments (_("--list-exercises cannot be combined with tracing options"));
+  if (o.json_limit && o.json_path == NULL)
+    return bad_arguments (_("--json-limit goes with --trace-json"));
   if (!traces)
     {
       if (o.step || o.steps || o.theme || o.scale || o.title || o.caption)
         return bad_arguments (_("--step, --steps, --theme, --scale, --title and --caption go "
-                                 "with --export"));
+                                 "with --export or --describe"));
       if (!o.list_exercises && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path))
         return bad_arguments (_("the limits and --stdin go with --trace-summary, --trace-json "
                                  "or --export"));
@@ -297,6 +389,10 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     return bad_arguments (_("%s: no such file"), script);
   if (g_file_test (script, G_FILE_TEST_IS_DIR))
     return bad_arguments (_("%s is a folder, not a script"), script);
+  if (caption_mode && !g_str_equal (caption_mode, "line") && !g_str_equal (caption_mode, "auto"))
+    return bad_arguments (_("--caption takes no value or “auto” (got “%s”)"), caption_mode);
+  if (o.caption && o.export_path == NULL)
+    return bad_arguments (_("--caption goes with --export"));
   if (o.step && o.steps)
     return bad_arguments (_("--step and --steps exclude each other"));
   if (o.step && !parse_step (o.step, &dummy_a))
@@ -312,7 +408,18 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       HeapglassExportFormat format;
       if (!heapglass_export_format_from_path (o.export_path, &format, &error))
         return bad_arguments ("%s", error->message);
+      if (o.delay && format != HEAPGLASS_EXPORT_GIF)
+        return bad_arguments (_("--delay goes with --export to a .gif"));
     }
+  else if (o.delay)
+    return bad_arguments (_("--delay goes with --export to a .gif"));
+  if (o.delay && !(parse_uint (o.delay, &delay) && delay >= 20 && delay <= 60000))
+    return bad_arguments (_("--delay wants milliseconds from 20 to 60000 (got “%s”)"), o.delay);
+  if (o.json_limit
+      && !(parse_uint (o.json_limit, &json_limit) && json_limit >= 1
+           && json_limit <= 1024 * 1024 * 1024))
+    return bad_arguments (_("--json-limit wants a number of MiB from 1 (got “%s”)"),
+                          o.json_limit);
   if (o.max_steps && !(parse_uint (o.max_steps, &max_steps) && max_steps >= 1))
     return bad_arguments (_("--max-steps wants a number of steps from 1 (got “%s”)"), o.max_steps);
   if (o.timeout && !(parse_double (o.timeout, &timeout) && timeout > 0 && timeout <= 86400))
@@ -338,7 +445,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     run.memory_limit_mib = (guint)memory_limit;
   run.stdin_path = o.stdin_path;
   /* Only the JSON goes to our stdout: the program's output is in the trace. */
-  run.silence_stdout = o.summary || (o.json_path != NULL && g_str_equal (o.json_path, "-"));
+  run.silence_stdout
+      = o.summary || o.describe || (o.json_path != NULL && g_str_equal (o.json_path, "-"));
 
   start = g_get_monotonic_time ();
   trace = heapglass_trace_run_sync (script, &run, &error);
@@ -346,14 +454,26 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   if (trace == NULL)
     return failed (script, error);
 
-  if (o.json_path != NULL && !heapglass_trace_write_json_file (trace, o.json_path, &error))
-    return failed (o.json_path, error);
+  if (o.json_path != NULL)
+    {
+      HeapglassJsonOptions json;
+
+      heapglass_json_options_init (&json);
+      if (o.json_limit)
+        json.max_bytes = json_limit * 1024 * 1024;
+      if (o.steps && !json_step_range (trace, o.steps, &json))
+        return STATUS_FAILED;
+      if (!heapglass_trace_write_json_file_full (trace, o.json_path, &json, &error))
+        return failed (o.json_path, error);
+    }
   if (o.summary)
     {
       g_autofree char *summary = heapglass_trace_summary_json (trace, elapsed);
       g_print ("%s\n", summary);
     }
-  if (o.export_path != NULL)
+  if (o.describe)
+    status = describe_steps (trace, &o);
+  if (o.export_path != NULL && status == 0)
     status = export_steps (trace, &o);
   if (heapglass_trace_get_ending (trace) == HG_END_UNREADABLE)
     {

@@ -55,7 +55,8 @@ rd_payload (HeapglassTrace *self, Rd *r, HgKind kind, HgValue *value)
     case HG_KIND_BYTES:
       RD (rd_varint (r, &full));
       RD (rd_bytes (r, &data, &len));
-      if (full < len)
+      /* a str's length is in code points (up to 4 UTF-8 bytes each), a bytes' in bytes */
+      if ((kind == HG_KIND_BYTES ? full : 4 * MIN (full, G_MAXUINT64 / 4)) < len)
         return rd_corrupt (r, "string prefix longer than the string");
       value->text = hg_make_text (self, full, data, len);
       break;
@@ -89,7 +90,8 @@ decode_header (HeapglassTrace *self, Rd *r)
     return RD_MORE;
   r->p += HG_TRACE_MAGIC_LEN;
   RD (rd_varint (r, &version));
-  if (version != HG_TRACE_VERSION)
+  /* version 1 is version 2 without RETURN_VALUE records */
+  if (version != HG_TRACE_VERSION && version != 1)
     {
       g_set_error (r->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_VERSION,
                    _("Trace format version %" G_GUINT64_FORMAT " is not supported (this build "
@@ -639,6 +641,17 @@ decode_record (HeapglassTrace *self, Rd *r)
       return decode_end (self, r);
     case HG_REC_VALUE:
       return decode_value (self, r);
+    case HG_REC_RETURN_VALUE:
+      {
+        HgReturn ret = { cur_step (self), 0 };
+        RD (rd_object (self, r, &ret.index));
+        if (self->returns->len
+            && g_array_index (self->returns, HgReturn, self->returns->len - 1).step == ret.step)
+          g_array_index (self->returns, HgReturn, self->returns->len - 1).index = ret.index;
+        else
+          g_array_append_val (self->returns, ret);
+        return RD_OK;
+      }
     default:
       r->p--;
       return rd_corrupt (r, "unknown record 0x%02x", code);

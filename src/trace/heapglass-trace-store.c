@@ -67,12 +67,14 @@ hg_obj_ext (HeapglassTrace *self, HgObj *obj)
 const char *
 hg_make_text (HeapglassTrace *self, guint64 full_length, const guint8 *data, gsize len)
 {
-  g_autofree char *blob = g_malloc (8 + len + 1);
+  g_autofree char *blob = g_malloc (HG_TEXT_HEADER + len + 1);
   for (int i = 0; i < 8; i++)
     blob[i] = (char)(full_length >> (8 * i));
-  memcpy (blob + 8, data, len);
-  blob[8 + len] = '\0';
-  return g_string_chunk_insert_len (self->chunk, blob, (gssize)(8 + len));
+  for (int i = 0; i < 4; i++)
+    blob[8 + i] = (char)((guint32)len >> (8 * i));
+  memcpy (blob + HG_TEXT_HEADER, data, len);
+  blob[HG_TEXT_HEADER + len] = '\0';
+  return g_string_chunk_insert_len (self->chunk, blob, (gssize)(HG_TEXT_HEADER + len));
 }
 
 gboolean
@@ -337,6 +339,7 @@ hg_trace_store_clear (HeapglassTrace *self)
   for (guint i = 0; i < self->exceptions->len; i++)
     g_free (g_array_index (self->exceptions, HgException, i).message);
   g_array_unref (self->exceptions);
+  g_array_unref (self->returns);
   for (int i = 0; i < 2; i++)
     {
       g_byte_array_unref (self->output[i]);

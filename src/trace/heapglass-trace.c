@@ -7,7 +7,13 @@
 
 /* The first argument is stringified: keep clang-format away from it. */
 /* clang-format off */
-G_DEFINE_QUARK (heapglass-trace-error-quark, heapglass_trace_error)
+/* Written out rather than with G_DEFINE_QUARK: clang-format puts spaces into that macro's
+ * dashed first argument, which would change the quark's text. */
+GQuark
+heapglass_trace_error_quark (void)
+{
+  return g_quark_from_static_string ("heapglass-trace-error-quark");
+}
 /* clang-format on */
 
 G_DEFINE_FINAL_TYPE (HeapglassTrace, heapglass_trace, G_TYPE_OBJECT)
@@ -29,6 +35,7 @@ heapglass_ending_to_string (HgEnding ending)
   static const char *const names[] = {
     "running",    "finished",     "exception",    "exit",    "crashed",      "step-limit",
     "time-limit", "memory-limit", "output-limit", "stopped", "syntax-error", "unreadable",
+    "disk-limit",
   };
   if ((guint)ending < G_N_ELEMENTS (names))
     return names[ending];
@@ -76,6 +83,7 @@ heapglass_trace_init (HeapglassTrace *self)
   self->stack = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->inputs = g_array_new (FALSE, FALSE, sizeof (HgInput));
   self->exceptions = g_array_new (FALSE, FALSE, sizeof (HgException));
+  self->returns = g_array_new (FALSE, FALSE, sizeof (HgReturn));
   for (int i = 0; i < 2; i++)
     {
       self->output[i] = g_byte_array_new ();

@@ -1,6 +1,7 @@
 /* heapglass-value-text.c: Python's repr() rules for the values the trace records. */
 #include "heapglass-value-text.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -241,5 +242,235 @@ heapglass_value_text (const HeapglassObjectView *object, guint max_chars)
       g_string_free (out, TRUE);
       return NULL;
     }
+  return g_string_free (out, FALSE);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Counts and whole objects (narration, accessible descriptions) */
+
+/* Containers nest at most this deep in one text; deeper ones read "[…]". */
+#define MAX_DEPTH 4
+
+void
+heapglass_count_append (GString *out, guint64 n)
+{
+  char digits[24];
+  gsize len;
+  /* Translators: the thousands separator in counts such as 1,000,000 (German: "."). */
+  const char *separator = _(",");
+
+  len = (gsize)g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (out, separator);
+      g_string_append_c (out, digits[i]);
+    }
+}
+
+char *
+heapglass_count_text (guint64 n)
+{
+  GString *out = g_string_new (NULL);
+
+  heapglass_count_append (out, n);
+  return g_string_free (out, FALSE);
+}
+
+typedef struct
+{
+  GString *out;
+  const HeapglassSnapshot *snapshot;
+  gsize start;     /* where this text began in out */
+  guint max_chars; /* 0: no limit */
+  gboolean full;   /* the budget is spent: close brackets only */
+  guint depth;
+  guint64 stack[MAX_DEPTH + 1]; /* containers being written, for cycles */
+} Writer;
+
+static gboolean
+over_budget (Writer *w)
+{
+  if (w->max_chars == 0 || w->full)
+    return w->full;
+  /* bytes are an upper bound on characters: count only when that bound is over */
+  if (w->out->len - w->start > w->max_chars
+      && (guint)g_utf8_strlen (w->out->str + w->start, (gssize)(w->out->len - w->start))
+             > w->max_chars)
+    w->full = TRUE;
+  return w->full;
+}
+
+static void write_object (Writer *w, const HeapglassObjectView *object);
+
+static void
+write_oid (Writer *w, guint64 oid)
+{
+  const HeapglassObjectView *object = heapglass_snapshot_find_object (w->snapshot, oid);
+
+  if (object == NULL)
+    g_string_append (w->out, "…");
+  else
+    write_object (w, object);
+}
+
+static guint
+scalar_budget (Writer *w)
+{
+  return w->max_chars ? MAX (w->max_chars / 2, 8) : 0;
+}
+
+static void
+write_items (Writer *w, const HeapglassObjectView *object, const char *open, const char *close)
+{
+  gboolean is_dict = object->kind == HG_KIND_DICT;
+
+  g_string_append (w->out, open);
+  for (guint i = 0; i < object->n_items; i++)
+    {
+      if (i > 0)
+        g_string_append (w->out, ", ");
+      if (over_budget (w))
+        {
+          g_string_append (w->out, "…");
+          g_string_append (w->out, close);
+          return;
+        }
+      if (is_dict)
+        {
+          write_oid (w, object->items[2 * i]);
+          g_string_append (w->out, ": ");
+          write_oid (w, object->items[2 * i + 1]);
+        }
+      else
+        write_oid (w, object->items[i]);
+    }
+  if ((guint64)object->n_items < object->length)
+    g_string_append (w->out, object->n_items ? ", …" : "…");
+  else if (object->kind == HG_KIND_TUPLE && object->length == 1)
+    g_string_append_c (w->out, ',');
+  g_string_append (w->out, close);
+}
+
+static void
+write_object (Writer *w, const HeapglassObjectView *object)
+{
+  GString *out = w->out;
+  const char *type_name = object->type_name ? object->type_name : "object";
+
+  switch (object->kind)
+    {
+    case HG_KIND_INSTANCE:
+      g_string_append_printf (out, "<%s object>", type_name);
+      return;
+    case HG_KIND_WEAKREF:
+      {
+        const HeapglassObjectView *referent
+            = object->referent ? heapglass_snapshot_find_object (w->snapshot, object->referent)
+                               : NULL;
+        if (object->referent == 0)
+          g_string_append (out, "<weakref; dead>");
+        else
+          g_string_append_printf (out, "<weakref to %s>",
+                                  referent && referent->type_name ? referent->type_name : "?");
+        return;
+      }
+    case HG_KIND_LIST:
+    case HG_KIND_TUPLE:
+    case HG_KIND_SET:
+    case HG_KIND_FROZENSET:
+    case HG_KIND_DICT:
+      break;
+    default:
+      {
+        g_autofree char *text = heapglass_value_text (object, scalar_budget (w));
+        g_string_append (out, text ? text : type_name);
+        return;
+      }
+    }
+
+  /* containers */
+  {
+    const char *open = "[", *close = "]", *recursive = "[...]";
+    gboolean named_empty = FALSE;
+
+    switch (object->kind)
+      {
+      case HG_KIND_TUPLE:
+        open = "(";
+        close = ")";
+        recursive = "(...)";
+        break;
+      case HG_KIND_DICT:
+        open = "{";
+        close = "}";
+        recursive = "{...}";
+        break;
+      case HG_KIND_SET:
+      case HG_KIND_FROZENSET:
+        open = "{";
+        close = "}";
+        recursive = "{...}";
+        named_empty = TRUE;
+        break;
+      default:
+        break;
+      }
+    for (guint i = 0; i < w->depth; i++)
+      if (w->stack[i] == object->oid)
+        {
+          g_string_append (out, recursive);
+          return;
+        }
+    if (w->depth >= MAX_DEPTH)
+      {
+        g_string_append (out, open);
+        g_string_append (out, "…");
+        g_string_append (out, close);
+        return;
+      }
+    /* set() and frozenset({1, 2}) as Python writes them */
+    if (named_empty && (object->kind == HG_KIND_FROZENSET || object->length == 0))
+      {
+        g_string_append (out, type_name);
+        if (object->length == 0)
+          {
+            g_string_append (out, "()");
+            return;
+          }
+        g_string_append_c (out, '(');
+      }
+    w->stack[w->depth++] = object->oid;
+    write_items (w, object, open, close);
+    w->depth--;
+    if (named_empty && object->kind == HG_KIND_FROZENSET)
+      g_string_append_c (out, ')');
+  }
+}
+
+void
+heapglass_object_repr_append (GString *out, const HeapglassSnapshot *snapshot,
+                             const HeapglassObjectView *object, guint max_chars)
+{
+  Writer w = { 0 };
+
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (snapshot != NULL);
+  g_return_if_fail (object != NULL);
+
+  w.out = out;
+  w.snapshot = snapshot;
+  w.start = out->len;
+  w.max_chars = max_chars;
+  write_object (&w, object);
+}
+
+char *
+heapglass_object_repr (const HeapglassSnapshot *snapshot, const HeapglassObjectView *object,
+                      guint max_chars)
+{
+  GString *out = g_string_new (NULL);
+
+  heapglass_object_repr_append (out, snapshot, object, max_chars);
   return g_string_free (out, FALSE);
 }

@@ -22,4 +22,18 @@ char *heapglass_str_repr (const char *prefix, const char *text, guint64 length, 
  * (0 = no limit); NULL for containers, instances and weak references, which have no one value. */
 char *heapglass_value_text (const HeapglassObjectView *object, guint max_chars);
 
+/* A count with thousands grouped ("1,000,000"); the separator is translated. */
+void heapglass_count_append (GString *out, guint64 n);
+char *heapglass_count_text (guint64 n);
+
+/* repr() of an object of @snapshot, containers with their items ("[1, [2, 3]]", "{'a': 1}",
+ * "(1,)", "set()"), cycles as Python writes them ("[...]"), items the trace does not hold as
+ * "…". Objects without an address-free repr read "<Node object>", "<weakref to Node>"; functions,
+ * classes and modules as heapglass_value_text() writes them. About @max_chars characters at most
+ * (0 = no limit): past it the text stops with "…" and closes its brackets. */
+char *heapglass_object_repr (const HeapglassSnapshot *snapshot, const HeapglassObjectView *object,
+                             guint max_chars);
+void heapglass_object_repr_append (GString *out, const HeapglassSnapshot *snapshot,
+                                   const HeapglassObjectView *object, guint max_chars);
+
 G_END_DECLS
