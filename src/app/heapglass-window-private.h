@@ -76,6 +76,8 @@ struct _HeapglassWindow
   gboolean loading_code; /* set while the window fills the buffer itself */
   gboolean code_edited;  /* the learner changed the code since the window filled it */
   gboolean edit_hint_shown;
+  gboolean sidebar_wanted; /* the chapter list's reveal, waiting for the first frame */
+  guint sidebar_tick;
 };
 
 /* The banner above the code and canvas: how loud it is. */

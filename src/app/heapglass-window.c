@@ -748,6 +748,39 @@ add_to_recent (GFile *file)
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
 }
 
+static gboolean
+reveal_sidebar_when_allocated (GtkWidget *flap, GdkFrameClock *clock, gpointer user_data)
+{
+  HeapglassWindow *self = user_data;
+
+  if (gtk_widget_get_width (flap) == 0)
+    return G_SOURCE_CONTINUE;
+  self->sidebar_tick = 0;
+  adw_flap_set_reveal_flap (self->flap, self->sidebar_wanted);
+  return G_SOURCE_REMOVE;
+}
+
+/* AdwFlap 1.2 divides by its flap's width when it animates a reveal: shown but not yet
+ * allocated, that is 0/0 and its reveal progress (and so its natural width) becomes NaN. A
+ * chapter that loads before the window's first frame reveals its list on the first frame. */
+static void
+reveal_sidebar (HeapglassWindow *self, gboolean reveal)
+{
+  GtkWidget *flap = GTK_WIDGET (self->flap);
+
+  self->sidebar_wanted = reveal;
+  if (!gtk_widget_get_mapped (flap) || gtk_widget_get_width (flap) > 0)
+    {
+      if (self->sidebar_tick != 0)
+        gtk_widget_remove_tick_callback (flap, self->sidebar_tick);
+      self->sidebar_tick = 0;
+      adw_flap_set_reveal_flap (self->flap, reveal);
+    }
+  else if (self->sidebar_tick == 0)
+    self->sidebar_tick = gtk_widget_add_tick_callback (flap, reveal_sidebar_when_allocated, self,
+                                                       NULL);
+}
+
 static void
 set_chapter (HeapglassWindow *self, HeapglassChapter *chapter)
 {
@@ -759,7 +792,7 @@ set_chapter (HeapglassWindow *self, HeapglassChapter *chapter)
   g_set_object (&self->chapter, chapter);
   heapglass_chapter_sidebar_set_chapter (self->sidebar, chapter);
   /* A lone .py needs no list, and its code gets the room; a chapter opens with its list. */
-  adw_flap_set_reveal_flap (self->flap, !single && n_blocks > 0);
+  reveal_sidebar (self, !single && n_blocks > 0);
   gtk_paned_set_position (self->main_paned, single ? 500 : 380);
   if (n_blocks > 0)
     heapglass_window_show_block (self, 0);
@@ -1147,6 +1180,9 @@ heapglass_window_dispose (GObject *object)
     }
   g_clear_object (&self->chapter);
   g_clear_object (&self->settings);
+  if (self->sidebar_tick != 0 && self->flap != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->flap), self->sidebar_tick);
+  self->sidebar_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), HEAPGLASS_TYPE_WINDOW);
   g_clear_object (&self->controller);
   G_OBJECT_CLASS (heapglass_window_parent_class)->dispose (object);
