@@ -13,11 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define DEFAULT_MAX_STEPS 10000000
+#define DEFAULT_MAX_STEPS 100000000
 #define DEFAULT_TIMEOUT_S 60.0
 #define DEFAULT_MEMORY_MIB 2048
 #define DEFAULT_MAX_OUTPUT (16 * 1024 * 1024)
 #define DEFAULT_MAX_ITEMS 100
+#define DEFAULT_DISK_LIMIT_MIB 4096
 /* The tracer enforces the time limit itself; the parent kills it only this much later. */
 #define DEADLINE_GRACE_S 2.0
 #define PROGRESS_INTERVAL_US (50 * 1000)
@@ -31,6 +32,7 @@ struct _HeapglassTraceRunner
   HeapglassRunOptions options;
   char *stdin_path;
   char *tracer_path;
+  char *spill_dir;
   HeapglassTrace *trace;
 
   GMutex lock; /* guards subprocess, stdin_pipe, running, stop_requested */
@@ -65,6 +67,7 @@ heapglass_run_options_init (HeapglassRunOptions *options)
   options->memory_limit_mib = DEFAULT_MEMORY_MIB;
   options->max_output_bytes = DEFAULT_MAX_OUTPUT;
   options->max_items = DEFAULT_MAX_ITEMS;
+  options->disk_limit_mib = DEFAULT_DISK_LIMIT_MIB;
 }
 
 static void
@@ -75,6 +78,7 @@ heapglass_trace_runner_finalize (GObject *object)
   g_free (self->script_path);
   g_free (self->stdin_path);
   g_free (self->tracer_path);
+  g_free (self->spill_dir);
   g_clear_object (&self->trace);
   g_clear_object (&self->subprocess);
   g_clear_object (&self->stdin_pipe);
@@ -132,6 +136,25 @@ heapglass_trace_runner_new (const char *script_path, const HeapglassRunOptions *
   self->options.stdin_path = self->stdin_path;
   self->tracer_path = g_strdup (self->options.tracer_path);
   self->options.tracer_path = self->tracer_path;
+  if (self->options.disk_limit_mib == 0)
+    self->options.disk_limit_mib = defaults.disk_limit_mib;
+  self->spill_dir = g_strdup (self->options.spill_dir ? self->options.spill_dir : g_get_tmp_dir ());
+  self->options.spill_dir = self->spill_dir;
+  {
+    g_autoptr (GError) error = NULL;
+    guint64 limit = self->options.disk_limit_mib * G_GUINT64_CONSTANT (1048576);
+
+    /* The steps go to a file; where that cannot be, to the temporary folder, then to memory. */
+    if (!heapglass_trace_set_spill (self->trace, self->spill_dir, limit, &error))
+      {
+        g_debug ("No trace file in %s (%s): trying %s", self->spill_dir, error->message,
+                 g_get_tmp_dir ());
+        g_clear_error (&error);
+        if (!heapglass_trace_set_spill (self->trace, g_get_tmp_dir (), limit, &error))
+          g_debug ("No trace file in %s (%s): the trace stays in memory", g_get_tmp_dir (),
+                   error->message);
+      }
+  }
   return self;
 }
 
@@ -305,6 +328,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   gint64 deadline, hard_stop = 0;
   gboolean deadline_hit = FALSE, stopped;
   gboolean corrupt = FALSE;
+  gboolean disk_full = FALSE;
   gboolean tracer_exited = FALSE;
 
   if (!g_file_test (tracer, G_FILE_TEST_IS_EXECUTABLE))
@@ -368,7 +392,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
       stopped = self->stop_requested;
       g_mutex_unlock (&self->lock);
       /* Once killed, a grandchild that kept the pipe open must not keep us waiting. */
-      if ((deadline_hit || stopped) && hard_stop == 0)
+      if ((deadline_hit || stopped || disk_full) && hard_stop == 0)
         hard_stop = now + 2 * G_USEC_PER_SEC;
       if (hard_stop && now >= hard_stop)
         break;
@@ -400,8 +424,18 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
         continue;
       if (n <= 0)
         break;
-      if (!corrupt && !heapglass_trace_feed (self->trace, buffer, (gsize)n, &stream_error))
+      if (!corrupt && !disk_full
+          && !heapglass_trace_feed (self->trace, buffer, (gsize)n, &stream_error))
         {
+          if (g_error_matches (stream_error, HEAPGLASS_TRACE_ERROR,
+                               HEAPGLASS_TRACE_ERROR_DISK_LIMIT))
+            {
+              /* The trace's file reached its budget: the trace ends there as disk-limit. */
+              g_clear_error (&stream_error);
+              disk_full = TRUE;
+              g_subprocess_force_exit (subprocess);
+              continue;
+            }
           /* A corrupt stream: stop the tracer, keep the steps decoded so far. */
           corrupt = TRUE;
           g_subprocess_force_exit (subprocess);
