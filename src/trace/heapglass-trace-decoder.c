@@ -55,7 +55,8 @@ rd_payload (HeapglassTrace *self, Rd *r, HgKind kind, HgValue *value)
     case HG_KIND_BYTES:
       RD (rd_varint (r, &full));
       RD (rd_bytes (r, &data, &len));
-      if (full < len)
+      /* a str's length is in code points (up to 4 UTF-8 bytes each), a bytes' in bytes */
+      if ((kind == HG_KIND_BYTES ? full : 4 * MIN (full, G_MAXUINT64 / 4)) < len)
         return rd_corrupt (r, "string prefix longer than the string");
       value->text = hg_make_text (self, full, data, len);
       break;
@@ -89,7 +90,8 @@ decode_header (HeapglassTrace *self, Rd *r)
     return RD_MORE;
   r->p += HG_TRACE_MAGIC_LEN;
   RD (rd_varint (r, &version));
-  if (version != HG_TRACE_VERSION)
+  /* version 1 is version 2 without RETURN_VALUE records */
+  if (version != HG_TRACE_VERSION && version != 1)
     {
       g_set_error (r->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_VERSION,
                    _("Trace format version %" G_GUINT64_FORMAT " is not supported (this build "
@@ -519,7 +521,7 @@ decode_exception (HeapglassTrace *self, Rd *r)
   e->step = cur_step (self);
   e->frame = g_array_index (self->stack, guint32, self->stack->len - 1 - k);
   e->type_sid = (guint32)sid;
-  e->message = hg_make_text (self, 0, (const guint8 *)message, strlen (message)) + 8;
+  e->message = hg_make_text (self, 0, (const guint8 *)message, strlen (message)) + HG_TEXT_HEADER;
   self->last_exception_type = (guint32)sid;
   self->last_exception_message = e->message;
   return RD_OK;
@@ -629,6 +631,20 @@ decode_record (HeapglassTrace *self, Rd *r)
       return decode_end (self, r);
     case HG_REC_VALUE:
       return decode_value (self, r);
+    case HG_REC_RETURN_VALUE:
+      {
+        guint32 index;
+        HgReturn *ret;
+        RD (rd_object (self, r, &index));
+        ret = self->returns.n ? hg_col_at (&self->returns, self->returns.n - 1) : NULL;
+        if (ret == NULL || ret->step != cur_step (self))
+          {
+            ret = hg_col_push (self->spill, &self->returns);
+            ret->step = cur_step (self);
+          }
+        ret->index = index;
+        return RD_OK;
+      }
     default:
       r->p--;
       return rd_corrupt (r, "unknown record 0x%02x", code);

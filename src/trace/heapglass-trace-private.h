@@ -156,6 +156,13 @@ typedef struct
   const char *message; /* in the spill */
 } HgException;
 
+/* What the innermost frame returned at a return step (RETURN_VALUE, stream version 2). */
+typedef struct
+{
+  guint32 step;
+  guint32 index; /* the object's index */
+} HgReturn;
+
 typedef struct
 {
   guint32 step;
@@ -249,6 +256,7 @@ struct _HeapglassTrace
   HgCol output_log[2];   /* HgOutputMark */
   GArray *inputs;        /* HgInput */
   HgCol exceptions;      /* HgException */
+  HgCol returns;         /* HgReturn, in step order */
 
   /* ending */
   HgEnding ending;
@@ -449,12 +457,25 @@ obj_ext_get (HeapglassTrace *self, const HgObj *obj)
   return obj->ext ? hg_col_at (&self->exts, obj->ext - 1) : NULL;
 }
 
+/* A text blob (hg_make_text) is the value's full length (8 bytes), the prefix's byte length
+ * (4 bytes), then the prefix and a NUL; a prefix may hold NULs of its own. */
+#define HG_TEXT_HEADER 12
+
 static inline guint64
 text_length (const char *blob)
 {
   guint64 n = 0;
   for (int i = 0; i < 8; i++)
     n |= (guint64)(guint8)blob[i] << (8 * i);
+  return n;
+}
+
+static inline gsize
+text_bytes (const char *blob)
+{
+  guint32 n = 0;
+  for (int i = 0; i < 4; i++)
+    n |= (guint32)(guint8)blob[8 + i] << (8 * i);
   return n;
 }
 

@@ -191,7 +191,8 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
     case HG_KIND_OTHER:
       if (value.text != NULL)
         {
-          v.text = value.text + 8;
+          v.text = value.text + HG_TEXT_HEADER;
+          v.text_len = text_bytes (value.text);
           if (v.kind == HG_KIND_STR || v.kind == HG_KIND_BYTES)
             v.length = text_length (value.text);
         }
@@ -310,6 +311,25 @@ build_frames (HeapglassTrace *self, Builder *b, guint32 step, guint max_frames, 
     }
 }
 
+/* The object returned at `step`, if it is a return step that has one (index + 1, else 0). */
+static guint32
+return_value_at (HeapglassTrace *self, guint32 step)
+{
+  guint64 lo = 0, hi = self->returns.n;
+
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+      if (((const HgReturn *)hg_col_at (&self->returns, mid))->step < step)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo < self->returns.n && ((const HgReturn *)hg_col_at (&self->returns, lo))->step == step)
+    return ((const HgReturn *)hg_col_at (&self->returns, lo))->index + 1;
+  return 0;
+}
+
 static void
 build_objects (HeapglassTrace *self, Builder *b, guint32 step)
 {
@@ -345,6 +365,7 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
   Builder b;
   guint32 depth;
   guint n_hidden = 0, n_head = 0;
+  guint32 returned;
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), NULL);
 
@@ -369,6 +390,11 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
   b.seen = g_hash_table_new (NULL, NULL);
 
   build_frames (self, &b, step, max_frames, &n_hidden, &n_head);
+  returned = return_value_at (self, step);
+  if (returned != 0 && obj_alive_at (obj_at (self, returned - 1), step))
+    visit (self, &b, returned - 1, step);
+  else
+    returned = 0;
   build_objects (self, &b, step);
 
   priv = g_new0 (HeapglassSnapshotPrivate, 1);
@@ -384,6 +410,7 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
   priv->pub.live_bytes = hg_live_bytes_at (self, step);
   priv->pub.n_frames_hidden = n_hidden;
   priv->pub.n_frames_head = n_head;
+  priv->pub.return_value = returned ? obj_oid (self, returned - 1) : 0;
   g_mutex_unlock (&self->lock);
 
   priv->pub.n_frames = b.frames->len;

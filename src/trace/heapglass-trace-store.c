@@ -162,11 +162,13 @@ hg_obj_ext (HeapglassTrace *self, HgObj *obj)
 const char *
 hg_make_text (HeapglassTrace *self, guint64 full_length, const guint8 *data, gsize len)
 {
-  char *blob = hg_spill_alloc (self->spill, 8 + len + 1);
+  char *blob = hg_spill_alloc (self->spill, HG_TEXT_HEADER + len + 1);
   for (int i = 0; i < 8; i++)
     blob[i] = (char)(full_length >> (8 * i));
-  memcpy (blob + 8, data, len);
-  blob[8 + len] = '\0';
+  for (int i = 0; i < 4; i++)
+    blob[8 + i] = (char)((guint32)len >> (8 * i));
+  memcpy (blob + HG_TEXT_HEADER, data, len);
+  blob[HG_TEXT_HEADER + len] = '\0';
   return blob;
 }
 
@@ -351,6 +353,7 @@ hg_trace_store_init (HeapglassTrace *self)
   hg_col_init (&self->pool, sizeof (guint32));
   hg_col_init (&self->bytes_log, sizeof (HgBytesMark));
   hg_col_init (&self->exceptions, sizeof (HgException));
+  hg_col_init (&self->returns, sizeof (HgReturn));
   for (int i = 0; i < 2; i++)
     {
       hg_col_init (&self->output_log[i], sizeof (HgOutputMark));
@@ -377,6 +380,7 @@ hg_trace_store_clear (HeapglassTrace *self)
   hg_col_clear (&self->pool);
   hg_col_clear (&self->bytes_log);
   hg_col_clear (&self->exceptions);
+  hg_col_clear (&self->returns);
   g_free (self->oid_of);
   g_free (self->size_marks);
   g_clear_pointer (&self->oid_index, g_hash_table_unref);
@@ -420,6 +424,7 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
            + col_directory_bytes (&self->objs) + col_directory_bytes (&self->exts)
            + col_directory_bytes (&self->values) + col_directory_bytes (&self->pool)
            + col_directory_bytes (&self->bytes_log) + col_directory_bytes (&self->exceptions)
+           + col_directory_bytes (&self->returns)
            + col_directory_bytes (&self->output_log[0]) + col_directory_bytes (&self->output_log[1]);
   for (guint i = 0; i < self->stack->len; i++)
     {

@@ -182,7 +182,7 @@ test_trace_json (void)
   r = hg_test_cli (arg, script, NULL);
   g_assert_cmpint (r.status, ==, 0);
   assert_json (out_path,
-               "assert d['version'] == 1 and d['script'].endswith('j.py')\n"
+               "assert d['version'] == 2 and d['script'].endswith('j.py')\n"
                "s = d['steps']\n"
                "lines = [t for t in s if t['event'] == 'line']\n"
                "assert [t['line'] for t in lines] == [1, 2, 3], [t['line'] for t in s]\n"

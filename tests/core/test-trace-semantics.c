@@ -487,10 +487,10 @@ test_sizes_and_refcounts (void)
       g_assert_cmpuint (object->size, ==, (guint64)size->int_value);
     }
   {
-    /* text: UTF-8; length: bytes of the UTF-8 encoding */
+    /* text: UTF-8; length: len(), in code points (stream version 2) */
     const HeapglassObjectView *u = heapglass_snapshot_find_object (last, lookup (globals, "u"));
     g_assert_cmpstr (u->text, ==, "h\xc3\xa9llo \xe2\x98\x83");
-    g_assert_cmpuint (u->length, ==, 10);
+    g_assert_cmpuint (u->length, ==, 7);
   }
   g_assert_cmpuint (a->refcount, ==, (guint)a_refs->int_value);
   g_assert_cmpuint (a->refcount, ==, 3);
