@@ -17,7 +17,6 @@ typedef enum
   HEAPGLASS_TRACE_ERROR_CORRUPT,   /* bad magic, unknown record, impossible value */
   HEAPGLASS_TRACE_ERROR_VERSION,   /* a stream of a version this build does not read */
   HEAPGLASS_TRACE_ERROR_TRUNCATED, /* the stream stopped in the middle of a record */
-  HEAPGLASS_TRACE_ERROR_DISK_LIMIT, /* the trace's file reached its budget (the stream was fine) */
 } HeapglassTraceError;
 
 typedef enum
@@ -114,8 +113,8 @@ HeapglassTrace *heapglass_trace_new (void);
 
 /* Where the trace keeps its steps: a file in `dir` (created if missing; removed from the folder as
  * soon as it is open, so that nothing outlives the trace, even a crash), with a budget of
- * `disk_limit` bytes (0 = none); once it is spent, feed() fails with DISK_LIMIT and the trace
- * ends as HG_END_DISK_LIMIT with every step before kept. Call it before the first feed(); without
+ * `disk_limit` bytes (0 = none); once it is spent, the trace ends there as HG_END_DISK_LIMIT
+ * (get_limit_hit() says so; the rest of the stream is dropped) with every step before kept. Call it before the first feed(); without
  * it the steps are kept in memory. */
 gboolean heapglass_trace_set_spill (HeapglassTrace *self, const char *dir, guint64 disk_limit,
                                     GError **error);
@@ -131,6 +130,19 @@ gboolean heapglass_trace_finish (HeapglassTrace *self, GError **error);
  * when the stream itself carries no END record. */
 void heapglass_trace_set_ending (HeapglassTrace *self, HgEnding ending, int exit_status,
                                  int signal_number, const char *message);
+
+/* Limits the decoder enforces on what it receives, whatever the stream says (the program runs in
+ * the tracer's process and can forge records): steps, output bytes (stdout and stderr together)
+ * and stream bytes; 0 = no limit. Reaching one ends the trace there with HG_END_STEP_LIMIT,
+ * HG_END_OUTPUT_LIMIT or HG_END_TRACE_LIMIT: what came before is kept, the rest is dropped unread
+ * and feed() accepts and ignores further input. A corrupt stream likewise keeps its valid prefix
+ * and ends as HG_END_CORRUPT_TRACE (with the error as the end message). */
+void heapglass_trace_set_limits (HeapglassTrace *self, guint64 max_steps,
+                                 guint64 max_output_bytes, guint64 max_stream_bytes);
+HgEnding heapglass_trace_get_limit_hit (HeapglassTrace *self); /* HG_END_NONE: none reached */
+/* The ending, whatever it was (the runner: a death by signal outranks the stream's END record). */
+void heapglass_trace_replace_ending (HeapglassTrace *self, HgEnding ending, int exit_status,
+                                     int signal_number, const char *message);
 
 /* Convenience: decode a whole buffer or file. */
 HeapglassTrace *heapglass_trace_new_from_bytes (GBytes *bytes, GError **error);
