@@ -13,6 +13,7 @@
 
 #include "heapglass-chapter.h"
 #include "heapglass-export.h"
+#include "heapglass-layout-json.h"
 #include "heapglass-trace-json.h"
 #include "heapglass-trace-runner.h"
 
@@ -41,6 +42,9 @@ heapglass_cli_add_main_options (GApplication *app)
       N_("Trace SCRIPT.py and print a JSON summary of the run"), NULL },
     { "trace-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Trace SCRIPT.py and write every step as JSON to OUT (- for stdout)"), N_("OUT") },
+    { "layout-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Trace SCRIPT.py and write what its diagram draws (boxes, labels, arrows) as JSON to "
+         "OUT (- for stdout); --step=N|last|all (default all)"), N_("OUT") },
     { "list-exercises", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("List the runnable blocks of CHAPTER.md: kind, title, line"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
@@ -146,6 +150,7 @@ typedef struct
   gboolean caption;
   gboolean summary;
   const char *json_path;
+  const char *layout_json_path;
   gboolean list_exercises;
   gboolean version;
   const char *max_steps;
@@ -169,6 +174,7 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "caption", "b", &o->caption);
   g_variant_dict_lookup (dict, "trace-summary", "b", &o->summary);
   g_variant_dict_lookup (dict, "trace-json", "^&ay", &o->json_path);
+  g_variant_dict_lookup (dict, "layout-json", "^&ay", &o->layout_json_path);
   g_variant_dict_lookup (dict, "list-exercises", "b", &o->list_exercises);
   g_variant_dict_lookup (dict, "version", "b", &o->version);
   g_variant_dict_lookup (dict, "max-steps", "&s", &o->max_steps);
@@ -188,6 +194,31 @@ list_exercises (const char *path)
     return failed (path, error);
   fwrite (out->str, 1, out->len, stdout);
   fflush (stdout);
+  return 0;
+}
+
+static int
+write_layout_json (HeapglassTrace *trace, const CliOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  guint n_steps = heapglass_trace_get_n_steps (trace);
+  guint first = 1, last = n_steps;
+
+  if (o->step != NULL && !g_str_equal (o->step, "all"))
+    {
+      parse_step (o->step, &first);
+      if (first == G_MAXUINT)
+        first = n_steps;
+      if (first == 0 || first > n_steps)
+        {
+          g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"), first,
+                      n_steps);
+          return STATUS_FAILED;
+        }
+      last = first;
+    }
+  if (!heapglass_layout_json_write_file (trace, o->layout_json_path, first, last, &error))
+    return failed (o->layout_json_path, error);
   return 0;
 }
 
@@ -261,7 +292,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       return 0;
     }
 
-  traces = o.summary || o.json_path != NULL || o.export_path != NULL;
+  traces = o.summary || o.json_path != NULL || o.export_path != NULL
+           || o.layout_json_path != NULL;
   if (n_files > 1)
     return bad_arguments (_("one file at a time, please (got %u)"), n_files);
   if (o.list_exercises && traces)
@@ -299,7 +331,9 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     return bad_arguments (_("%s is a folder, not a script"), script);
   if (o.step && o.steps)
     return bad_arguments (_("--step and --steps exclude each other"));
-  if (o.step && !parse_step (o.step, &dummy_a))
+  if (o.step && g_str_equal (o.step, "all") && o.export_path != NULL)
+    return bad_arguments (_("--step=all goes with --layout-json; --export takes --steps=A-B"));
+  if (o.step && !g_str_equal (o.step, "all") && !parse_step (o.step, &dummy_a))
     return bad_arguments (_("--step wants a step number from 1, or “last” (got “%s”)"), o.step);
   if (o.steps && !parse_step_range (o.steps, &dummy_a, &dummy_b))
     return bad_arguments (_("--steps wants a range A-B with 1 ≤ A ≤ B (got “%s”)"), o.steps);
@@ -338,7 +372,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     run.memory_limit_mib = (guint)memory_limit;
   run.stdin_path = o.stdin_path;
   /* Only the JSON goes to our stdout: the program's output is in the trace. */
-  run.silence_stdout = o.summary || (o.json_path != NULL && g_str_equal (o.json_path, "-"));
+  run.silence_stdout = o.summary || (o.json_path != NULL && g_str_equal (o.json_path, "-"))
+                       || (o.layout_json_path != NULL && g_str_equal (o.layout_json_path, "-"));
 
   start = g_get_monotonic_time ();
   trace = heapglass_trace_run_sync (script, &run, &error);
@@ -353,7 +388,9 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       g_autofree char *summary = heapglass_trace_summary_json (trace, elapsed);
       g_print ("%s\n", summary);
     }
-  if (o.export_path != NULL)
+  if (o.layout_json_path != NULL)
+    status = write_layout_json (trace, &o);
+  if (o.export_path != NULL && status == 0)
     status = export_steps (trace, &o);
   if (heapglass_trace_get_ending (trace) == HG_END_UNREADABLE)
     {

@@ -8,6 +8,7 @@ struct _HeapglassScene
   gatomicrefcount ref_count;
   GArray *items;         /* HeapglassSceneItem */
   GStringChunk *strings; /* names and texts of the items */
+  GPtrArray *paths;      /* arrows' points (double arrays) */
   GHashTable *objects;   /* oid → index + 1 of its OBJECT item */
   GHashTable *arrows;    /* source item index + 1 → arrow index + 1 */
   double x, y, width, height;
@@ -25,6 +26,7 @@ heapglass_scene_new (guint step, guint n_steps, guint line)
   g_atomic_ref_count_init (&scene->ref_count);
   scene->items = g_array_sized_new (FALSE, FALSE, sizeof (HeapglassSceneItem), 64);
   scene->strings = g_string_chunk_new (1024);
+  scene->paths = g_ptr_array_new_with_free_func (g_free);
   scene->objects = g_hash_table_new (g_int64_hash, g_int64_equal);
   scene->arrows = g_hash_table_new (NULL, NULL);
   scene->step = step;
@@ -49,6 +51,7 @@ heapglass_scene_unref (HeapglassScene *scene)
     return;
   g_array_unref (scene->items);
   g_string_chunk_free (scene->strings);
+  g_ptr_array_unref (scene->paths);
   g_hash_table_unref (scene->objects);
   g_hash_table_unref (scene->arrows);
   g_free (scene);
@@ -66,6 +69,16 @@ heapglass_scene_add_item (HeapglassScene *scene, const HeapglassSceneItem *item)
   /* GStringChunk never moves what it stores, so these pointers stay valid. */
   copy.name = item->name ? g_string_chunk_insert_const (scene->strings, item->name) : NULL;
   copy.text = item->text ? g_string_chunk_insert (scene->strings, item->text) : NULL;
+  if (item->n_points > 0 && item->points)
+    {
+      copy.points = g_memdup2 (item->points, sizeof (double) * 2 * item->n_points);
+      g_ptr_array_add (scene->paths, (gpointer)copy.points);
+    }
+  else
+    {
+      copy.points = NULL;
+      copy.n_points = 0;
+    }
   g_array_append_val (scene->items, copy);
   return scene->items->len - 1;
 }
@@ -165,16 +178,6 @@ heapglass_scene_get_line (HeapglassScene *scene)
   return scene->line;
 }
 
-static void
-bezier_point (const HeapglassSceneItem *a, double t, double *x, double *y)
-{
-  double u = 1 - t;
-  double b0 = u * u * u, b1 = 3 * u * u * t, b2 = 3 * u * t * t, b3 = t * t * t;
-
-  *x = b0 * a->x0 + b1 * a->x1 + b2 * a->x2 + b3 * a->x3;
-  *y = b0 * a->y0 + b1 * a->y1 + b2 * a->y2 + b3 * a->y3;
-}
-
 static double
 segment_distance (double px, double py, double ax, double ay, double bx, double by)
 {
@@ -184,6 +187,44 @@ segment_distance (double px, double py, double ax, double ay, double bx, double 
 
   t = CLAMP (t, 0, 1);
   return hypot (px - (ax + t * dx), py - (ay + t * dy));
+}
+
+void
+heapglass_scene_arrow_point (const HeapglassSceneItem *arrow, double fraction, double *x, double *y)
+{
+  double total = 0, walked = 0;
+
+  g_return_if_fail (arrow != NULL);
+  *x = arrow->x0;
+  *y = arrow->y0;
+  if (arrow->n_points < 2)
+    {
+      *x = arrow->x0 + CLAMP (fraction, 0, 1) * (arrow->x3 - arrow->x0);
+      *y = arrow->y0 + CLAMP (fraction, 0, 1) * (arrow->y3 - arrow->y0);
+      return;
+    }
+  for (guint i = 1; i < arrow->n_points; i++)
+    total += hypot (arrow->points[2 * i] - arrow->points[2 * i - 2],
+                    arrow->points[2 * i + 1] - arrow->points[2 * i - 1]);
+  fraction = CLAMP (fraction, 0, 1) * total;
+  for (guint i = 1; i < arrow->n_points; i++)
+    {
+      double ax = arrow->points[2 * i - 2], ay = arrow->points[2 * i - 1];
+      double bx = arrow->points[2 * i], by = arrow->points[2 * i + 1];
+      double len = hypot (bx - ax, by - ay);
+
+      if (walked + len >= fraction && len > 0)
+        {
+          double t = (fraction - walked) / len;
+
+          *x = ax + t * (bx - ax);
+          *y = ay + t * (by - ay);
+          return;
+        }
+      walked += len;
+      *x = bx;
+      *y = by;
+    }
 }
 
 gboolean
@@ -197,19 +238,13 @@ heapglass_scene_item_contains (const HeapglassSceneItem *item, double x, double 
 
   if (item->kind == HEAPGLASS_SCENE_ARROW)
     {
-      /* The curve as 24 segments: plenty for a hit test, cheap enough for every motion event. */
-      double px = item->x0, py = item->y0;
-
-      for (guint i = 1; i <= 24; i++)
-        {
-          double qx, qy;
-
-          bezier_point (item, i / 24.0, &qx, &qy);
-          if (segment_distance (x, y, px, py, qx, qy) <= tolerance)
-            return TRUE;
-          px = qx;
-          py = qy;
-        }
+      if (item->n_points < 2)
+        return segment_distance (x, y, item->x0, item->y0, item->x3, item->y3) <= tolerance;
+      for (guint i = 1; i < item->n_points; i++)
+        if (segment_distance (x, y, item->points[2 * i - 2], item->points[2 * i - 1],
+                              item->points[2 * i], item->points[2 * i + 1])
+            <= tolerance)
+          return TRUE;
       return FALSE;
     }
   return TRUE;
