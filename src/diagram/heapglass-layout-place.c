@@ -488,7 +488,8 @@ _heapglass_layout_place (HeapglassLayout *self, const HeapglassSnapshot *snapsho
       frame_y = box->y + box->h + FRAME_GAP;
     }
 
-  add_heading (self, MARGIN, MARGIN, _ ("Stack"));
+  if (self->frames->len > 0)
+    add_heading (self, MARGIN, MARGIN, _ ("Stack"));
   if (self->nodes->len > 0)
     add_heading (self, g_array_index (self->col_x, double, 1), MARGIN, _ ("Heap"));
 

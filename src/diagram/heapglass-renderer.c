@@ -248,11 +248,12 @@ draw_text (Renderer *r, const PangoFontDescription *font, const char *text, doub
   if (text == NULL || *text == '\0')
     return 0;
   layout = cached_layout (font,
-                          font == r->mono         ? "m"
-                          : font == r->mono_small ? "s"
-                          : font == r->mono_tiny  ? "t"
-                          : font == r->sans_bold  ? "B"
-                                                  : "S",
+                          font == r->mono              ? "m"
+                          : font == r->mono_small      ? "s"
+                          : font == r->mono_tiny       ? "t"
+                          : font == r->sans_bold       ? "B"
+                          : font == r->sans_bold_small ? "b"
+                                                       : "S",
                           text);
   pango_layout_get_extents (layout, NULL, &logical);
   w = (double)logical.width / PANGO_SCALE;
@@ -273,6 +274,8 @@ draw_text (Renderer *r, const PangoFontDescription *font, const char *text, doub
   cairo_move_to (r->cr, x - (double)logical.x / PANGO_SCALE,
                  cy - (double)logical.height / PANGO_SCALE / 2);
   pango_cairo_show_layout (r->cr, layout);
+  /* No current point left behind: the next shape must not start with a line from here. */
+  cairo_new_path (r->cr);
   return w;
 }
 

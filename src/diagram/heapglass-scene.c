@@ -352,3 +352,101 @@ heapglass_scene_find_arrow_from (HeapglassScene *scene, const HeapglassSceneItem
       = GPOINTER_TO_UINT (g_hash_table_lookup (scene->arrows, GUINT_TO_POINTER (source_index + 1)));
   return index ? &g_array_index (scene->items, HeapglassSceneItem, index - 1) : NULL;
 }
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Tweening between two steps */
+
+/* How far the shape that owns item `index` of `to` has moved since `from` (0 if new). */
+static void
+owner_move (HeapglassScene *from, HeapglassScene *to, guint index, double *dx, double *dy)
+{
+  const HeapglassSceneItem *item = &g_array_index (to->items, HeapglassSceneItem, index);
+  const HeapglassSceneItem *before = NULL;
+
+  *dx = *dy = 0;
+  while ((item->kind == HEAPGLASS_SCENE_NAME || item->kind == HEAPGLASS_SCENE_SLOT
+          || item->kind == HEAPGLASS_SCENE_MORE_MARKER)
+         && item->parent != HEAPGLASS_SCENE_NO_PARENT)
+    item = &g_array_index (to->items, HeapglassSceneItem, item->parent);
+  if (item->kind == HEAPGLASS_SCENE_OBJECT)
+    before = heapglass_scene_find_object (from, item->oid);
+  else if (item->kind == HEAPGLASS_SCENE_FRAME)
+    before = heapglass_scene_find_frame (from, item->frame_id);
+  if (before != NULL)
+    {
+      *dx = before->x - item->x;
+      *dy = before->y - item->y;
+    }
+}
+
+gboolean
+heapglass_scene_has_moves (HeapglassScene *from, HeapglassScene *to)
+{
+  g_return_val_if_fail (from != NULL && to != NULL, FALSE);
+  for (guint i = 0; i < to->items->len; i++)
+    {
+      const HeapglassSceneItem *item = &g_array_index (to->items, HeapglassSceneItem, i);
+      double dx, dy;
+
+      if (item->kind != HEAPGLASS_SCENE_OBJECT && item->kind != HEAPGLASS_SCENE_FRAME)
+        continue;
+      owner_move (from, to, i, &dx, &dy);
+      if (fabs (dx) > 0.5 || fabs (dy) > 0.5)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+HeapglassScene *
+heapglass_scene_new_tween (HeapglassScene *from, HeapglassScene *to, double t)
+{
+  HeapglassScene *scene;
+  double back;
+
+  g_return_val_if_fail (from != NULL && to != NULL, NULL);
+  back = 1 - CLAMP (t, 0, 1);
+  scene = heapglass_scene_new (to->step, to->n_steps, to->line);
+  for (guint i = 0; i < to->items->len; i++)
+    {
+      HeapglassSceneItem item = g_array_index (to->items, HeapglassSceneItem, i);
+      double dx, dy;
+
+      if (item.kind == HEAPGLASS_SCENE_ARROW)
+        {
+          /* The tail follows its source, the head its target, the corners in between. */
+          g_autofree double *points = g_memdup2 (item.points, sizeof (double) * 2 * item.n_points);
+          const HeapglassSceneItem *target = heapglass_scene_find_object (to, item.target_oid);
+          double sx = 0, sy = 0, tx = 0, ty = 0;
+
+          if (item.parent != HEAPGLASS_SCENE_NO_PARENT)
+            owner_move (from, to, item.parent, &sx, &sy);
+          if (target != NULL)
+            owner_move (from, to, heapglass_scene_get_item_index (to, target), &tx, &ty);
+          for (guint p = 0; p < item.n_points; p++)
+            {
+              double f = item.n_points > 1 ? (double)p / (item.n_points - 1) : 0;
+
+              points[2 * p] += back * (sx + f * (tx - sx));
+              points[2 * p + 1] += back * (sy + f * (ty - sy));
+            }
+          item.points = points;
+          item.x0 += back * sx, item.y0 += back * sy;
+          item.x1 += back * sx, item.y1 += back * sy;
+          item.x2 += back * tx, item.y2 += back * ty;
+          item.x3 += back * tx, item.y3 += back * ty;
+          item.x += back * MIN (sx, tx), item.y += back * MIN (sy, ty);
+          item.width += back * fabs (sx - tx), item.height += back * fabs (sy - ty);
+          heapglass_scene_add_item (scene, &item);
+          continue;
+        }
+      owner_move (from, to, i, &dx, &dy);
+      dx *= back, dy *= back;
+      item.x += dx, item.y += dy;
+      item.x0 += dx, item.y0 += dy, item.x1 += dx, item.y1 += dy;
+      heapglass_scene_add_item (scene, &item);
+    }
+  heapglass_scene_finish (scene, 0);
+  /* The extents stay those of the step shown, so the view does not jump when it ends. */
+  scene->x = to->x, scene->y = to->y, scene->width = to->width, scene->height = to->height;
+  return scene;
+}

@@ -125,6 +125,13 @@ void heapglass_scene_arrow_point (const HeapglassSceneItem *arrow, double fracti
 gboolean heapglass_scene_item_contains (const HeapglassSceneItem *item, double x, double y,
                                         double tolerance);
 
+/* A scene between two steps' scenes, for an animation: `to`'s shapes, each object (with its
+ * cells), frame (with its names) and arrow moved back towards where `from` had it by (1 − t).
+ * Shapes new in `to` stay where they are. t = 1 gives `to`'s geometry. */
+HeapglassScene *heapglass_scene_new_tween (HeapglassScene *from, HeapglassScene *to, double t);
+/* Does any object or frame of both scenes sit elsewhere in `to` than in `from`? */
+gboolean heapglass_scene_has_moves (HeapglassScene *from, HeapglassScene *to);
+
 /* Building (HeapglassLayout only): a scene is filled once, then finished and never changed. */
 HeapglassScene *heapglass_scene_new (guint step, guint n_steps, guint line);
 /* Copies the item; its name, text and points are copied into the scene. Returns the item's
