@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "heapglass-canvas.h"
+#include "heapglass-value-text.h"
 #include "heapglass-renderer.h"
 
 #define MIN_ZOOM 0.1
@@ -847,11 +848,11 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
     case HG_KIND_INT:
       return g_strdup_printf ("int %" G_GINT64_FORMAT, object->int_value);
     case HG_KIND_FLOAT:
-      return g_strdup_printf ("float %g", object->float_value);
     case HG_KIND_STR:
-      return g_strdup_printf (
-          "str '%s%s'", object->text ? object->text : "",
-          object->text && g_utf8_strlen (object->text, -1) < (glong)object->length ? "…" : "");
+      {
+        g_autofree char *value = heapglass_value_text (object, 60);
+        return g_strdup_printf ("%s %s", object->type_name, value);
+      }
     case HG_KIND_LIST:
     case HG_KIND_TUPLE:
     case HG_KIND_SET:

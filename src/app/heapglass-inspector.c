@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "heapglass-inspector.h"
+#include "heapglass-value-text.h"
 #include "heapglass-resources.h"
 
 struct _HeapglassInspector
@@ -48,70 +49,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-/* Python-like repr of a float: the shortest of %.15g/%.16g/%.17g that reads back the same. */
-static char *
-format_float (double value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isinf (value))
-    return g_strdup (value > 0 ? "inf" : "-inf");
-  if (isnan (value))
-    return g_strdup ("nan");
-  for (int digits = 15; digits <= 17; digits++)
-    {
-      char format[8];
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-  if (!strpbrk (buf, ".eEn"))
-    return g_strconcat (buf, ".0", NULL);
-  return g_strdup (buf);
-}
-
-/* A string as Python's repr() writes it (single quotes; quotes, backslashes and control
- * characters escaped), so that '\n' or a trailing space is visible. */
-static char *
-quote_text (const char *prefix, const char *text, gboolean truncated)
-{
-  GString *out = g_string_new (prefix);
-
-  g_string_append_c (out, '\'');
-  for (const char *p = text ? text : ""; *p; p++)
-    {
-      guchar c = (guchar)*p;
-      switch (c)
-        {
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\'':
-          g_string_append (out, "\\'");
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (out, "\\x%02x", c);
-          else
-            g_string_append_c (out, (char)c);
-        }
-    }
-  if (truncated)
-    g_string_append (out, "…");
-  g_string_append_c (out, '\'');
-  return g_string_free (out, FALSE);
-}
-
 /* A short name for an object in the referrers list, as a link that selects it: `list #12`. */
 static char *
 object_short_name (const HeapglassObjectView *object)
@@ -133,7 +70,7 @@ key_text (const HeapglassSnapshot *snapshot, guint64 key_oid)
     {
     case HG_KIND_STR:
       {
-        g_autofree char *quoted = quote_text ("", key->text, FALSE);
+        g_autofree char *quoted = heapglass_str_repr ("", key->text, 0, 0);
         return g_strdup_printf ("[%s]", quoted);
       }
     case HG_KIND_INT:
@@ -163,13 +100,11 @@ describe_value (const HeapglassObjectView *object)
           ngettext ("%s (%zu digit)", "%s (%zu digits)", object->text ? strlen (object->text) : 0),
           object->text ? object->text : "", object->text ? strlen (object->text) : 0);
     case HG_KIND_FLOAT:
-      return format_float (object->float_value);
+      return heapglass_float_repr (object->float_value);
     case HG_KIND_STR:
     case HG_KIND_BYTES:
       {
-        const char *prefix = object->kind == HG_KIND_BYTES ? "b" : "";
-        gsize shown = object->text ? g_utf8_strlen (object->text, -1) : 0;
-        g_autofree char *quoted = quote_text (prefix, object->text, shown < object->length);
+        g_autofree char *quoted = heapglass_value_text (object, 0);
         /* Translators: %s is a quoted string, then its length in characters or bytes. */
         return g_strdup_printf (ngettext ("%s, length %" G_GUINT64_FORMAT,
                                           "%s, length %" G_GUINT64_FORMAT, object->length),

@@ -9,7 +9,13 @@
 #include <glib/gi18n.h>
 #include <md4c.h>
 
-G_DEFINE_QUARK (heapglass-chapter-error-quark, heapglass_chapter_error)
+/* Written out rather than with G_DEFINE_QUARK: clang-format puts spaces into that macro's
+ * dashed first argument, which would change the quark's text. */
+GQuark
+heapglass_chapter_error_quark (void)
+{
+  return g_quark_from_static_string ("heapglass-chapter-error-quark");
+}
 
 /* Admonitions may nest (an admonition inside a solution); more than this is not a chapter. */
 #define MAX_ADMONITION_DEPTH 4

@@ -14,11 +14,24 @@
 #include "heapglass-chapter.h"
 #include "heapglass-export.h"
 #include "heapglass-layout-json.h"
+#include "heapglass-narration.h"
 #include "heapglass-trace-json.h"
 #include "heapglass-trace-runner.h"
 
 #define STATUS_BAD_ARGUMENTS 2
 #define STATUS_FAILED 1
+
+/* --caption takes an optional value, which only a callback option can: NULL = not given,
+ * "line" = --caption alone, else the value given. GApplication parses options once per run. */
+static char *caption_mode;
+
+static gboolean
+parse_caption (const char *option_name, const char *value, gpointer data, GError **error)
+{
+  g_free (caption_mode);
+  caption_mode = g_strdup (value ? value : "line");
+  return TRUE;
+}
 
 void
 heapglass_cli_add_main_options (GApplication *app)
@@ -36,8 +49,12 @@ heapglass_cli_add_main_options (GApplication *app)
       N_("F") },
     { "title", 0, 0, G_OPTION_ARG_STRING, NULL, N_("A title line above the exported diagram"),
       N_("TEXT") },
-    { "caption", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Add a caption (script, step, line) below the exported diagram"), NULL },
+    { "caption", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)parse_caption,
+      N_("Add a caption (script, step, line) above the exported diagram; with =auto, each "
+         "step's description below it too"),
+      N_("[auto]") },
+    { "describe", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the description of --step (default: last) or --steps in words"), NULL },
     { "trace-summary", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Trace SCRIPT.py and print a JSON summary of the run"), NULL },
     { "trace-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -148,6 +165,8 @@ typedef struct
   const char *scale;
   const char *title;
   gboolean caption;
+  gboolean describe_steps; /* --caption=auto: the narration under each figure */
+  gboolean describe;
   gboolean summary;
   const char *json_path;
   const char *layout_json_path;
@@ -171,7 +190,9 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "theme", "&s", &o->theme);
   g_variant_dict_lookup (dict, "scale", "&s", &o->scale);
   g_variant_dict_lookup (dict, "title", "&s", &o->title);
-  g_variant_dict_lookup (dict, "caption", "b", &o->caption);
+  o->caption = caption_mode != NULL;
+  o->describe_steps = g_strcmp0 (caption_mode, "auto") == 0;
+  g_variant_dict_lookup (dict, "describe", "b", &o->describe);
   g_variant_dict_lookup (dict, "trace-summary", "b", &o->summary);
   g_variant_dict_lookup (dict, "trace-json", "^&ay", &o->json_path);
   g_variant_dict_lookup (dict, "layout-json", "^&ay", &o->layout_json_path);
@@ -192,6 +213,60 @@ list_exercises (const char *path)
 
   if (!heapglass_chapter_print_exercises (path, out, &error))
     return failed (path, error);
+  fwrite (out->str, 1, out->len, stdout);
+  fflush (stdout);
+  return 0;
+}
+
+/* The steps --step / --steps name in this trace (default: the last); FALSE with a message when
+ * they do not exist. */
+static gboolean
+chosen_steps (HeapglassTrace *trace, const CliOptions *o, guint *first, guint *last)
+{
+  guint n_steps = heapglass_trace_get_n_steps (trace);
+
+  *first = *last = G_MAXUINT;
+  if (o->steps != NULL)
+    parse_step_range (o->steps, first, last);
+  else if (o->step != NULL)
+    parse_step (o->step, first);
+  if (n_steps == 0)
+    {
+      g_printerr (_("heapglass: the program has no step to show (it ended: %s)\n"),
+                  heapglass_ending_to_string (heapglass_trace_get_ending (trace)));
+      return FALSE;
+    }
+  if (*first == G_MAXUINT)
+    *first = n_steps;
+  if (*last == G_MAXUINT)
+    *last = o->steps != NULL ? n_steps : *first;
+  if (*first > n_steps || *last > n_steps)
+    {
+      g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"),
+                  MAX (*first, *last), n_steps);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --describe: one paragraph per step, a blank line between them. */
+static int
+describe_steps (HeapglassTrace *trace, const CliOptions *o)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  guint first, last;
+
+  if (!chosen_steps (trace, o, &first, &last))
+    return STATUS_FAILED;
+  for (guint step = first; step <= last; step++)
+    {
+      g_autofree char *text = heapglass_narration_describe (trace, step);
+
+      if (step > first)
+        g_string_append_c (out, '\n');
+      g_string_append (out, text);
+      g_string_append_c (out, '\n');
+    }
   fwrite (out->str, 1, out->len, stdout);
   fflush (stdout);
   return 0;
@@ -227,35 +302,17 @@ export_steps (HeapglassTrace *trace, const CliOptions *o)
 {
   g_autoptr (GError) error = NULL;
   HeapglassExportOptions options = { 0 };
-  guint n_steps = heapglass_trace_get_n_steps (trace);
-  guint first = G_MAXUINT, last = G_MAXUINT;
+  guint first, last;
 
-  if (o->steps != NULL)
-    parse_step_range (o->steps, &first, &last);
-  else if (o->step != NULL)
-    parse_step (o->step, &first);
-  if (n_steps == 0)
-    {
-      g_printerr (_("heapglass: the program has no step to export (it ended: %s)\n"),
-                  heapglass_ending_to_string (heapglass_trace_get_ending (trace)));
-      return STATUS_FAILED;
-    }
-  if (first == G_MAXUINT)
-    first = n_steps;
-  if (last == G_MAXUINT)
-    last = o->steps != NULL ? n_steps : first;
-  if (first > n_steps || last > n_steps)
-    {
-      g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"),
-                  MAX (first, last), n_steps);
-      return STATUS_FAILED;
-    }
+  if (!chosen_steps (trace, o, &first, &last))
+    return STATUS_FAILED;
   options.theme = o->theme;
   options.scale = 0;
   if (o->scale)
     parse_double (o->scale, &options.scale);
   options.title = o->title;
   options.caption = o->caption;
+  options.describe = o->describe_steps;
   if (!heapglass_export_trace (trace, o->export_path, first, last, &options, &error))
     return failed (o->export_path, error);
   return 0;
@@ -292,7 +349,7 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       return 0;
     }
 
-  traces = o.summary || o.json_path != NULL || o.export_path != NULL
+  traces = o.summary || o.json_path != NULL || o.export_path != NULL || o.describe
            || o.layout_json_path != NULL;
   if (n_files > 1)
     return bad_arguments (_("one file at a time, please (got %u)"), n_files);
@@ -302,7 +359,7 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     {
       if (o.step || o.steps || o.theme || o.scale || o.title || o.caption)
         return bad_arguments (_("--step, --steps, --theme, --scale, --title and --caption go "
-                                 "with --export"));
+                                 "with --export or --describe"));
       if (!o.list_exercises && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path))
         return bad_arguments (_("the limits and --stdin go with --trace-summary, --trace-json "
                                  "or --export"));
@@ -329,6 +386,10 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     return bad_arguments (_("%s: no such file"), script);
   if (g_file_test (script, G_FILE_TEST_IS_DIR))
     return bad_arguments (_("%s is a folder, not a script"), script);
+  if (caption_mode && !g_str_equal (caption_mode, "line") && !g_str_equal (caption_mode, "auto"))
+    return bad_arguments (_("--caption takes no value or “auto” (got “%s”)"), caption_mode);
+  if (o.caption && o.export_path == NULL)
+    return bad_arguments (_("--caption goes with --export"));
   if (o.step && o.steps)
     return bad_arguments (_("--step and --steps exclude each other"));
   if (o.step && g_str_equal (o.step, "all") && o.export_path != NULL)
@@ -372,8 +433,9 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     run.memory_limit_mib = (guint)memory_limit;
   run.stdin_path = o.stdin_path;
   /* Only the JSON goes to our stdout: the program's output is in the trace. */
-  run.silence_stdout = o.summary || (o.json_path != NULL && g_str_equal (o.json_path, "-"))
-                       || (o.layout_json_path != NULL && g_str_equal (o.layout_json_path, "-"));
+  run.silence_stdout
+      = o.summary || o.describe || (o.json_path != NULL && g_str_equal (o.json_path, "-"))
+        || (o.layout_json_path != NULL && g_str_equal (o.layout_json_path, "-"));
 
   start = g_get_monotonic_time ();
   trace = heapglass_trace_run_sync (script, &run, &error);
@@ -390,6 +452,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     }
   if (o.layout_json_path != NULL)
     status = write_layout_json (trace, &o);
+  if (o.describe && status == 0)
+    status = describe_steps (trace, &o);
   if (o.export_path != NULL && status == 0)
     status = export_steps (trace, &o);
   if (heapglass_trace_get_ending (trace) == HG_END_UNREADABLE)

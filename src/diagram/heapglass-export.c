@@ -10,13 +10,22 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "heapglass-alt-text.h"
+#include "heapglass-narration.h"
 #include "heapglass-renderer.h"
 
 #define TITLE_H 34.0
 #define CAPTION_H 24.0
+#define DESCRIPTION_SIZE 12.0
 #define PNG_MAX_SIDE 32000.0
 
-G_DEFINE_QUARK (heapglass - export - error - quark, heapglass_export_error)
+/* Written out rather than with G_DEFINE_QUARK: clang-format puts spaces into that macro's
+ * dashed first argument, which would change the quark's text. */
+GQuark
+heapglass_export_error_quark (void)
+{
+  return g_quark_from_static_string ("heapglass-export-error-quark");
+}
 
 gboolean
 heapglass_export_format_from_path (const char *path, HeapglassExportFormat *format, GError **error)
@@ -100,13 +109,61 @@ typedef struct
 {
   double x, y, w, h; /* model area shown */
   double header;     /* model units above it for title + caption */
+  double footer;     /* model units below it for the step's description (--caption=auto) */
 } Page;
+
+/* The words of one picture: alt text in the file, and the description drawn under it. */
+typedef struct
+{
+  const char *title;       /* SVG <title>, PNG Title, PDF title */
+  const char *description; /* SVG <desc>, PNG Description */
+  const char *footer;      /* drawn under the figure; NULL = none */
+} Words;
+
+/* A layout of the description paragraph, wrapped to `width` model units. */
+static PangoLayout *
+description_layout (cairo_t *cr, const char *text, double width)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("DejaVu Sans, Sans");
+  cairo_font_options_t *font_options = cairo_font_options_create ();
+
+  cairo_font_options_set_hint_metrics (font_options, CAIRO_HINT_METRICS_OFF);
+  pango_cairo_context_set_font_options (pango_layout_get_context (layout), font_options);
+  cairo_font_options_destroy (font_options);
+  pango_context_set_round_glyph_positions (pango_layout_get_context (layout), FALSE);
+  pango_layout_context_changed (layout);
+  pango_font_description_set_absolute_size (font, DESCRIPTION_SIZE * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_width (layout, (int)(width * PANGO_SCALE));
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+/* Model units the description needs under a figure `width` wide (with margins). */
+static double
+description_height (const char *text, double width)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+  PangoLayout *layout = description_layout (cr, text, width - 48);
+  PangoRectangle logical;
+
+  pango_layout_get_extents (layout, NULL, &logical);
+  g_object_unref (layout);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return ceil ((double)logical.height / PANGO_SCALE) + 32;
+}
 
 static void
 page_for_scene (HeapglassScene *scene, const Style *style, gboolean caption, Page *page)
 {
   heapglass_scene_get_extents (scene, &page->x, &page->y, &page->w, &page->h);
   page->header = (style->title ? TITLE_H : 0) + (caption ? CAPTION_H : 0);
+  page->footer = 0;
   /* Room for a title or caption line; without one, the picture is just the step's content. */
   if (page->header > 0)
     page->w = MAX (page->w, 360);
@@ -122,6 +179,7 @@ page_union (Page *a, const Page *b)
   a->w = x1 - a->x;
   a->h = y1 - a->y;
   a->header = MAX (a->header, b->header);
+  a->footer = MAX (a->footer, b->footer);
 }
 
 static void
@@ -156,7 +214,7 @@ draw_header_text (cairo_t *cr, const char *text, double x, double cy, double max
 /* Draws the page in model units (the caller scales). */
 static void
 draw_page (cairo_t *cr, HeapglassScene *scene, const Page *page, const Style *style,
-           const char *caption)
+           const char *caption, const char *footer)
 {
   HeapglassRenderOptions render;
   double bg[4], fg[4], y = 0;
@@ -186,6 +244,32 @@ draw_page (cairo_t *cr, HeapglassScene *scene, const Page *page, const Style *st
   cairo_translate (cr, -page->x, page->header - page->y);
   heapglass_renderer_draw (cr, scene, &render);
   cairo_restore (cr);
+
+  if (footer)
+    {
+      /* real text (selectable and read aloud in a PDF), not a picture of it */
+      PangoLayout *layout = description_layout (cr, footer, page->w - 48);
+
+      cairo_set_source_rgba (cr, fg[0], fg[1], fg[2], fg[3]);
+      cairo_move_to (cr, 24, page->header + page->h + 16);
+      pango_cairo_show_layout (cr, layout);
+      g_object_unref (layout);
+    }
+}
+
+static cairo_status_t
+append_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+set_pdf_title (cairo_surface_t *surface, const char *title)
+{
+  if (title)
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Heapglass");
 }
 
 static gboolean
@@ -200,9 +284,11 @@ check_status (cairo_status_t status, const char *path, GError **error)
 
 static gboolean
 write_single (HeapglassExportFormat format, HeapglassScene *scene, const Page *page,
-              const Style *style, const char *caption, const char *path, GError **error)
+              const Style *style, const char *caption, const Words *words, const char *path,
+              GError **error)
 {
-  double w = page->w * style->scale, h = (page->h + page->header) * style->scale;
+  double w = page->w * style->scale, h = (page->h + page->header + page->footer) * style->scale;
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
@@ -221,11 +307,15 @@ write_single (HeapglassExportFormat format, HeapglassScene *scene, const Page *p
     }
   else if (format == HEAPGLASS_EXPORT_SVG)
     {
-      surface = cairo_svg_surface_create (path, w, h);
+      /* in memory first: the alt text goes in before the file is written */
+      surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, w, h);
       cairo_svg_surface_restrict_to_version (surface, CAIRO_SVG_VERSION_1_1);
     }
   else
-    surface = cairo_pdf_surface_create (path, w, h);
+    {
+      surface = cairo_pdf_surface_create (path, w, h);
+      set_pdf_title (surface, words ? words->title : NULL);
+    }
 
   if (!check_status (cairo_surface_status (surface), path, error))
     {
@@ -234,16 +324,32 @@ write_single (HeapglassExportFormat format, HeapglassScene *scene, const Page *p
     }
   cr = cairo_create (surface);
   cairo_scale (cr, style->scale, style->scale);
-  draw_page (cr, scene, page, style, caption);
+  draw_page (cr, scene, page, style, caption, words ? words->footer : NULL);
   status = cairo_status (cr);
   cairo_destroy (cr);
   if (status == CAIRO_STATUS_SUCCESS && format == HEAPGLASS_EXPORT_PNG)
-    status = cairo_surface_write_to_png (surface, path);
+    status = cairo_surface_write_to_png_stream (surface, append_bytes, bytes);
   cairo_surface_finish (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-  return check_status (status, path, error);
+  if (!check_status (status, path, error))
+    return FALSE;
+  if (format == HEAPGLASS_EXPORT_PDF)
+    return TRUE;
+
+  if (words && format == HEAPGLASS_EXPORT_SVG)
+    heapglass_svg_add_alt_text (bytes, words->title, words->description);
+  if (words && format == HEAPGLASS_EXPORT_PNG)
+    {
+      if (words->description)
+        heapglass_png_add_text (bytes, "Description", words->description);
+      if (words->title)
+        heapglass_png_add_text (bytes, "Title", words->title);
+    }
+  if (!g_file_set_contents (path, (const char *)bytes->data, (gssize)bytes->len, NULL))
+    return check_status (CAIRO_STATUS_WRITE_ERROR, path, error);
+  return TRUE;
 }
 
 gboolean
@@ -262,7 +368,7 @@ heapglass_export_scene (HeapglassScene *scene, const char *out_path,
       || !style_from_options (options, &style, error))
     return FALSE;
   page_for_scene (scene, &style, caption != NULL, &page);
-  return write_single (format, scene, &page, &style, caption, out_path, error);
+  return write_single (format, scene, &page, &style, caption, NULL, out_path, error);
 }
 
 static char *
@@ -290,6 +396,10 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
   g_autoptr (HeapglassLayout) layout = NULL;
   g_autoptr (GPtrArray) scenes = NULL;
   g_autoptr (GPtrArray) captions = NULL;
+  g_autoptr (GPtrArray) titles = NULL;
+  g_autoptr (GPtrArray) descriptions = NULL;
+  gboolean describe = options && options->describe;
+  g_autofree char *document_title = NULL;
   gboolean caption = options && options->caption;
   Page page = { 0 };
 
@@ -323,6 +433,8 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
 
   scenes = g_ptr_array_new_with_free_func ((GDestroyNotify)heapglass_scene_unref);
   captions = g_ptr_array_new_with_free_func (g_free);
+  titles = g_ptr_array_new_with_free_func (g_free);
+  descriptions = g_ptr_array_new_with_free_func (g_free);
   for (guint step = first_step; step <= last_step; step++)
     {
       g_autoptr (HeapglassSnapshot) snapshot = heapglass_layout_snapshot (layout, trace, step);
@@ -338,7 +450,13 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
       scene = heapglass_layout_build_scene (layout, snapshot);
       g_ptr_array_add (scenes, scene);
       g_ptr_array_add (captions, caption ? make_caption (trace, scene) : NULL);
+      /* every picture carries its words as alt text; --caption=auto also draws them */
+      g_ptr_array_add (titles, heapglass_narration_title (trace, step));
+      g_ptr_array_add (descriptions, heapglass_narration_describe (trace, step));
       page_for_scene (scene, &style, caption, &step_page);
+      if (describe)
+        step_page.footer = description_height (descriptions->pdata[descriptions->len - 1],
+                                               step_page.w);
       if (step == first_step)
         page = step_page;
       else
@@ -346,13 +464,21 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
     }
 
   if (scenes->len == 1)
-    return write_single (format, scenes->pdata[0], &page, &style, captions->pdata[0], out_path,
-                         error);
+    {
+      Words words = { titles->pdata[0], descriptions->pdata[0],
+                      describe ? descriptions->pdata[0] : NULL };
+      return write_single (format, scenes->pdata[0], &page, &style, captions->pdata[0], &words,
+                           out_path, error);
+    }
+  /* the page width may have grown with the union: wrap every description to it */
+  if (describe)
+    for (guint i = 0; i < descriptions->len; i++)
+      page.footer = MAX (page.footer, description_height (descriptions->pdata[i], page.w));
 
   if (format == HEAPGLASS_EXPORT_PDF)
     {
       /* A handout: one page per step, all the same size so that positions line up. */
-      double w = page.w * style.scale, h = (page.h + page.header) * style.scale;
+      double w = page.w * style.scale, h = (page.h + page.header + page.footer) * style.scale;
       cairo_surface_t *surface = cairo_pdf_surface_create (out_path, w, h);
       cairo_t *cr;
       cairo_status_t status;
@@ -362,12 +488,22 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
           cairo_surface_destroy (surface);
           return FALSE;
         }
+      {
+        const char *script = heapglass_trace_get_script (trace);
+        g_autofree char *base = g_path_get_basename (script && *script ? script : "program");
+
+        document_title = g_strdup_printf (
+            /* Translators: the title of a PDF handout: "frames.py, steps 3–9 of 15". */
+            _ ("%s, steps %u–%u of %u"), base, first_step, last_step, n_steps);
+        set_pdf_title (surface, document_title);
+      }
       cr = cairo_create (surface);
       for (guint i = 0; i < scenes->len; i++)
         {
           cairo_save (cr);
           cairo_scale (cr, style.scale, style.scale);
-          draw_page (cr, scenes->pdata[i], &page, &style, captions->pdata[i]);
+          draw_page (cr, scenes->pdata[i], &page, &style, captions->pdata[i],
+                     describe ? descriptions->pdata[i] : NULL);
           cairo_restore (cr);
           cairo_show_page (cr);
         }
@@ -385,7 +521,11 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
     {
       g_autofree char *path = heapglass_export_numbered_path (out_path, i + 1);
 
-      if (!write_single (format, scenes->pdata[i], &page, &style, captions->pdata[i], path, error))
+      Words words = { titles->pdata[i], descriptions->pdata[i],
+                      describe ? descriptions->pdata[i] : NULL };
+
+      if (!write_single (format, scenes->pdata[i], &page, &style, captions->pdata[i], &words, path,
+                         error))
         return FALSE;
     }
   return TRUE;

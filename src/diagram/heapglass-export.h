@@ -36,6 +36,7 @@ typedef struct
   gboolean caption;  /* a caption line: script name, "step N of M", "line L" */
   /* Added after the first version (zero = the default): */
   gboolean inline_values; /* draw small immutable values inside their slot */
+  gboolean describe;      /* each step's narration as text under its figure */
 } HeapglassExportOptions;
 
 /* The format of a file name (case-insensitive extension). */

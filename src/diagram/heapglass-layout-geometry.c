@@ -1,6 +1,7 @@
 /* heapglass-layout-geometry.c: the size of every object's box and its cells, and the text drawn
  * for values ("'hello'", "3.0", "… 999,992 more"). */
 #include "heapglass-layout-private.h"
+#include "heapglass-value-text.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -25,135 +26,11 @@ _heapglass_layout_format_count (guint64 n)
   return g_string_free (out, FALSE);
 }
 
-/* Python's repr() of a float: the shortest text that reads back as the same number. */
-static void
-append_float (GString *out, double value)
-{
-  char buf[64];
-
-  if (isnan (value))
-    {
-      g_string_append (out, "nan");
-      return;
-    }
-  if (isinf (value))
-    {
-      g_string_append (out, value < 0 ? "-inf" : "inf");
-      return;
-    }
-  for (int precision = 1; precision <= 17; precision++)
-    {
-      char fmt[8];
-
-      g_snprintf (fmt, sizeof fmt, "%%.%dg", precision);
-      g_ascii_formatd (buf, sizeof buf, fmt, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-  g_string_append (out, buf);
-  if (!strpbrk (buf, ".eE"))
-    g_string_append (out, ".0");
-}
-
-static void
-append_truncated (GString *out, const char *text, guint max_chars, gboolean more)
-{
-  glong n = g_utf8_strlen (text, -1);
-
-  if (n > (glong)max_chars)
-    {
-      const char *end = g_utf8_offset_to_pointer (text, max_chars - 1);
-
-      g_string_append_len (out, text, end - text);
-      g_string_append (out, "…");
-    }
-  else
-    {
-      g_string_append (out, text);
-      if (more)
-        g_string_append (out, "…");
-    }
-}
-
-static void
-append_quoted (GString *out, const char *prefix, const char *text, guint64 length, guint max_chars)
-{
-  g_autoptr (GString) escaped = g_string_new (NULL);
-  gboolean more;
-
-  text = text ? text : "";
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c == '\n')
-        g_string_append (escaped, "\\n");
-      else if (c == '\t')
-        g_string_append (escaped, "\\t");
-      else if (c == '\'')
-        g_string_append (escaped, "\\'");
-      else if (c == '\\')
-        g_string_append (escaped, "\\\\");
-      else
-        g_string_append_unichar (escaped, c);
-    }
-  more = (guint64)g_utf8_strlen (text, -1) < length;
-  g_string_append (out, prefix);
-  g_string_append_c (out, '\'');
-  append_truncated (out, escaped->str, max_chars, more);
-  g_string_append_c (out, '\'');
-}
-
 /* The text shown for a value object; NULL for containers, instances and weakrefs. */
 char *
 _heapglass_layout_value_text (const HeapglassObjectView *obj, guint max_chars)
 {
-  GString *out = g_string_new (NULL);
-
-  switch (obj->kind)
-    {
-    case HG_KIND_NONE:
-      g_string_append (out, "None");
-      break;
-    case HG_KIND_BOOL:
-      g_string_append (out, obj->bool_value ? "True" : "False");
-      break;
-    case HG_KIND_INT:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, obj->int_value);
-      break;
-    case HG_KIND_FLOAT:
-      append_float (out, obj->float_value);
-      break;
-    case HG_KIND_BIGINT:
-    case HG_KIND_OTHER:
-      append_truncated (out, obj->text ? obj->text : "", max_chars, FALSE);
-      break;
-    case HG_KIND_STR:
-      append_quoted (out, "", obj->text, obj->length, max_chars);
-      break;
-    case HG_KIND_BYTES:
-      append_quoted (out, "b", obj->text, obj->length, max_chars);
-      break;
-    case HG_KIND_FUNCTION:
-      append_truncated (out, obj->text ? obj->text : "?", max_chars - 2, FALSE);
-      g_string_append (out, "()");
-      break;
-    case HG_KIND_CLASS:
-    case HG_KIND_MODULE:
-      append_truncated (out, obj->text ? obj->text : "?", max_chars, FALSE);
-      break;
-    case HG_KIND_LIST:
-    case HG_KIND_TUPLE:
-    case HG_KIND_SET:
-    case HG_KIND_FROZENSET:
-    case HG_KIND_DICT:
-    case HG_KIND_INSTANCE:
-    case HG_KIND_WEAKREF:
-    default:
-      g_string_free (out, TRUE);
-      return NULL;
-    }
-  return g_string_free (out, FALSE);
+  return heapglass_value_text (obj, max_chars);
 }
 
 double

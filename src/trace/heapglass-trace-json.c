@@ -96,11 +96,16 @@ append_double (GString *out, double value)
     }
 }
 
-/* A big int's decimal digits are a valid JSON number when they look like one. */
+/* Whether decimal digits (an optional '-', no leading zeros) name an integer that a double holds
+ * exactly: then JSON readers that parse numbers as doubles read it right, and it is written as a
+ * number; otherwise as a string of its digits. */
 static gboolean
-is_json_integer (const char *text)
+digits_fit_double (const char *text)
 {
   const char *p = text;
+  char back[400];
+  double d;
+
   if (p == NULL || *p == '\0')
     return FALSE;
   if (*p == '-')
@@ -110,7 +115,52 @@ is_json_integer (const char *text)
   for (; *p; p++)
     if (!g_ascii_isdigit (*p))
       return FALSE;
-  return TRUE;
+  if (p - text > 330)
+    return FALSE;
+  d = g_ascii_strtod (text, NULL);
+  if (!isfinite (d))
+    return FALSE;
+  /* %.0f prints a double's exact integer value */
+  g_snprintf (back, sizeof back, "%.0f", d);
+  return g_str_equal (back, text) || (g_str_equal (text, "-0") && g_str_equal (back, "-0"));
+}
+
+static void
+append_int (GString *out, gint64 value)
+{
+  double d = (double)value;
+  /* beyond 2^53 only ints with enough trailing zero bits fit; 2^63 itself is out of range */
+  gboolean exact = d < 9223372036854775808.0 && (gint64)d == value;
+
+  g_string_append_printf (out, exact ? "%" G_GINT64_FORMAT : "\"%" G_GINT64_FORMAT "\"", value);
+}
+
+/* Python's repr() of bytes: b'…' (b"…" when there is a ' and no "), \xhh for the rest. */
+static void
+append_bytes_repr (GString *out, const char *data, gsize len)
+{
+  g_autoptr (GString) repr = g_string_new ("b");
+  char quote = memchr (data, '\'', len) != NULL && memchr (data, '"', len) == NULL ? '"' : '\'';
+
+  g_string_append_c (repr, quote);
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = (guchar)data[i];
+      if (c == (guchar)quote || c == '\\')
+        g_string_append_printf (repr, "\\%c", c);
+      else if (c == '\t')
+        g_string_append (repr, "\\t");
+      else if (c == '\n')
+        g_string_append (repr, "\\n");
+      else if (c == '\r')
+        g_string_append (repr, "\\r");
+      else if (c < 0x20 || c >= 0x7f)
+        g_string_append_printf (repr, "\\x%02x", c);
+      else
+        g_string_append_c (repr, (char)c);
+    }
+  g_string_append_c (repr, quote);
+  heapglass_json_append_string (out, repr->str, (gssize)repr->len);
 }
 
 static void
@@ -130,11 +180,12 @@ append_object (GString *out, const HeapglassObjectView *v)
       g_string_append (out, v->bool_value ? ", \"value\": true" : ", \"value\": false");
       break;
     case HG_KIND_INT:
-      g_string_append_printf (out, ", \"value\": %" G_GINT64_FORMAT, v->int_value);
+      g_string_append (out, ", \"value\": ");
+      append_int (out, v->int_value);
       break;
     case HG_KIND_BIGINT:
       g_string_append (out, ", \"value\": ");
-      if (is_json_integer (v->text))
+      if (digits_fit_double (v->text))
         g_string_append (out, v->text);
       else
         heapglass_json_append_string (out, v->text, -1);
@@ -144,9 +195,13 @@ append_object (GString *out, const HeapglassObjectView *v)
       append_double (out, v->float_value);
       break;
     case HG_KIND_STR:
+      g_string_append (out, ", \"value\": ");
+      heapglass_json_append_string (out, v->text, v->text != NULL ? (gssize)v->text_len : 0);
+      g_string_append_printf (out, ", \"length\": %" G_GUINT64_FORMAT, v->length);
+      break;
     case HG_KIND_BYTES:
       g_string_append (out, ", \"value\": ");
-      heapglass_json_append_string (out, v->text, -1);
+      append_bytes_repr (out, v->text != NULL ? v->text : "", v->text != NULL ? v->text_len : 0);
       g_string_append_printf (out, ", \"length\": %" G_GUINT64_FORMAT, v->length);
       break;
     case HG_KIND_FUNCTION:
@@ -225,6 +280,8 @@ hidden_binding (const HeapglassFrameView *frame, guint i)
   return g_strcmp0 (frame->function, "<module>") == 0 && is_dunder (frame->names[i]);
 }
 
+/* Queues the object of `oid` once. Objects freed by this step are not part of it (DESIGN.md: an
+ * object freed during a step is absent from the next step on). */
 static void
 visit (const HeapglassSnapshot *snap, GHashTable *seen, GQueue *queue, guint64 oid)
 {
@@ -233,7 +290,7 @@ visit (const HeapglassSnapshot *snap, GHashTable *seen, GQueue *queue, guint64 o
   if (oid == 0 || g_hash_table_contains (seen, GSIZE_TO_POINTER ((gsize)oid)))
     return;
   v = heapglass_snapshot_find_object (snap, oid);
-  if (v == NULL)
+  if (v == NULL || v->freed)
     return;
   g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize)oid));
   g_queue_push_tail (queue, (gpointer)v);
@@ -245,6 +302,7 @@ heapglass_trace_json_append_step (HeapglassTrace *trace, guint step, GString *ou
   g_autoptr (HeapglassSnapshot) snap = NULL;
   g_autoptr (GHashTable) seen = NULL;
   g_autofree char *output = NULL;
+  const HeapglassFrameView *raised = NULL;
   GQueue queue = G_QUEUE_INIT;
   gsize output_len;
   gboolean first = TRUE;
@@ -261,6 +319,8 @@ heapglass_trace_json_append_step (HeapglassTrace *trace, guint step, GString *ou
       const HeapglassFrameView *frame = &snap->frames[f];
       gboolean first_local = TRUE;
 
+      if (frame->exception_type != NULL)
+        raised = frame;
       g_string_append (out, f ? ", {\"function\": " : "{\"function\": ");
       heapglass_json_append_string (out, frame->function, -1);
       g_string_append_printf (out, ", \"line\": %u, \"locals\": {", frame->line);
@@ -277,18 +337,33 @@ heapglass_trace_json_append_step (HeapglassTrace *trace, guint step, GString *ou
         }
       g_string_append (out, "}}");
     }
-  g_string_append (out, "], \"heap\": {");
+  g_string_append_c (out, ']');
+  if (snap->event == HEAPGLASS_EVENT_RETURN && snap->return_value != 0)
+    {
+      g_string_append (out, ", \"return_value\": ");
+      append_oid (out, snap->return_value);
+    }
+  if (snap->event == HEAPGLASS_EVENT_EXCEPTION && raised != NULL)
+    {
+      g_string_append (out, ", \"exception\": {\"type\": ");
+      heapglass_json_append_string (out, raised->exception_type, -1);
+      g_string_append (out, ", \"message\": ");
+      heapglass_json_append_string (out, raised->exception_message, -1);
+      g_string_append (out, ", \"function\": ");
+      heapglass_json_append_string (out, raised->function, -1);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, ", \"heap\": {");
 
-  /* Everything reachable from the shown names (dunder globals left out), then the objects that
-   * died at this step. */
+  /* Everything reachable from the shown names (dunder globals left out) and from the returned
+   * value, breadth first. */
   seen = g_hash_table_new (NULL, NULL);
   for (guint f = 0; f < snap->n_frames; f++)
     for (guint i = 0; i < snap->frames[f].n_bindings; i++)
       if (!hidden_binding (&snap->frames[f], i))
         visit (snap, seen, &queue, snap->frames[f].oids[i]);
-  for (guint o = 0; o < snap->n_objects; o++)
-    if (snap->objects[o].freed)
-      visit (snap, seen, &queue, snap->objects[o].oid);
+  if (snap->event == HEAPGLASS_EVENT_RETURN)
+    visit (snap, seen, &queue, snap->return_value);
   while (!g_queue_is_empty (&queue))
     {
       const HeapglassObjectView *v = g_queue_pop_head (&queue);
@@ -296,8 +371,6 @@ heapglass_trace_json_append_step (HeapglassTrace *trace, guint step, GString *ou
         g_string_append (out, ", ");
       first = FALSE;
       append_object (out, v);
-      if (v->freed)
-        continue;
       for (guint i = 0; i < (v->kind == HG_KIND_DICT ? 2 * v->n_items : v->n_items); i++)
         visit (snap, seen, &queue, v->items[i]);
       for (guint i = 0; i < v->n_attrs; i++)
@@ -310,48 +383,106 @@ heapglass_trace_json_append_step (HeapglassTrace *trace, guint step, GString *ou
   g_string_append_c (out, '}');
 }
 
+void
+heapglass_json_options_init (HeapglassJsonOptions *options)
+{
+  g_return_if_fail (options != NULL);
+  memset (options, 0, sizeof *options);
+  options->max_bytes = HEAPGLASS_JSON_DEFAULT_LIMIT;
+}
+
 gboolean
-heapglass_trace_write_json (HeapglassTrace *trace, GOutputStream *out, GCancellable *cancellable,
-                            GError **error)
+heapglass_trace_write_json_full (HeapglassTrace *trace, GOutputStream *out,
+                                 const HeapglassJsonOptions *options, GCancellable *cancellable,
+                                 GError **error)
 {
   g_autoptr (GOutputStream) buffered = NULL;
   g_autoptr (GString) chunk = g_string_sized_new (64 * 1024);
-  guint n_steps;
+  HeapglassJsonOptions defaults;
+  guint n_steps, first_step, last_step, written = 0;
+  guint64 total = 0;
+  gboolean over = FALSE;
+  const char *ending = "\n]}\n";
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (trace), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
 
+  if (options == NULL)
+    {
+      heapglass_json_options_init (&defaults);
+      options = &defaults;
+    }
+  n_steps = heapglass_trace_get_n_steps (trace);
+  first_step = options->first_step ? options->first_step : 1;
+  last_step = options->last_step ? MIN (options->last_step, n_steps) : n_steps;
+
   buffered = g_buffered_output_stream_new_sized (out, 256 * 1024);
   g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (buffered), FALSE);
 
-  g_string_append (chunk, "{\"version\": 1, \"script\": ");
+  g_string_append (chunk, "{\"version\": 2, \"script\": ");
   heapglass_json_append_string (chunk, heapglass_trace_get_script (trace), -1);
   g_string_append (chunk, ", \"steps\": [\n");
-  n_steps = heapglass_trace_get_n_steps (trace);
-  for (guint s = 1; s <= n_steps; s++)
+  for (guint s = first_step; s <= last_step; s++)
     {
-      if (s > 1)
+      gsize mark = chunk->len;
+
+      if (s > first_step)
         g_string_append (chunk, ",\n");
       heapglass_trace_json_append_step (trace, s, chunk);
+      /* The document stays valid JSON: a step that would cross the limit is not written. */
+      if (options->max_bytes > 0 && total + chunk->len + strlen (ending) > options->max_bytes)
+        {
+          g_string_truncate (chunk, mark);
+          over = TRUE;
+          break;
+        }
+      written = s;
       if (chunk->len >= 64 * 1024)
         {
           if (!g_output_stream_write_all (buffered, chunk->str, chunk->len, NULL, cancellable,
                                           error))
             return FALSE;
+          total += chunk->len;
           g_string_truncate (chunk, 0);
         }
     }
-  g_string_append (chunk, "\n]}\n");
+  g_string_append (chunk, ending);
   if (!g_output_stream_write_all (buffered, chunk->str, chunk->len, NULL, cancellable, error))
     return FALSE;
-  return g_output_stream_close (buffered, cancellable, error)
-         && g_output_stream_flush (out, cancellable, error);
+  if (!g_output_stream_close (buffered, cancellable, error)
+      || !g_output_stream_flush (out, cancellable, error))
+    return FALSE;
+  if (over)
+    {
+      g_autofree char *limit = g_format_size_full (options->max_bytes, G_FORMAT_SIZE_IEC_UNITS);
+      if (written >= first_step)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                     _("The trace JSON stopped after step %u of %u: the next step would pass the "
+                       "limit of %s (--json-limit; --steps=A-B writes a part)"),
+                     written, last_step, limit);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                     _("The trace JSON is empty: step %u alone would pass the limit of %s "
+                       "(--json-limit)"),
+                     first_step, limit);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
-heapglass_trace_write_json_file (HeapglassTrace *trace, const char *path, GError **error)
+heapglass_trace_write_json (HeapglassTrace *trace, GOutputStream *out, GCancellable *cancellable,
+                            GError **error)
+{
+  return heapglass_trace_write_json_full (trace, out, NULL, cancellable, error);
+}
+
+gboolean
+heapglass_trace_write_json_file_full (HeapglassTrace *trace, const char *path,
+                                      const HeapglassJsonOptions *options, GError **error)
 {
   g_autoptr (GOutputStream) out = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (trace), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -365,9 +496,22 @@ heapglass_trace_write_json_file (HeapglassTrace *trace, const char *path, GError
       if (out == NULL)
         return FALSE;
     }
-  if (!heapglass_trace_write_json (trace, out, NULL, error))
+  /* Over the limit, the file still gets closed (it holds a valid, shorter document). */
+  heapglass_trace_write_json_full (trace, out, options, NULL, &local_error);
+  if (!g_output_stream_close (out, NULL, local_error == NULL ? error : NULL) && local_error == NULL)
     return FALSE;
-  return g_output_stream_close (out, NULL, error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+heapglass_trace_write_json_file (HeapglassTrace *trace, const char *path, GError **error)
+{
+  return heapglass_trace_write_json_file_full (trace, path, NULL, error);
 }
 
 char *

@@ -71,6 +71,8 @@ typedef struct
   guint freed_step;       /* first step where it no longer exists, 0 if it outlived the trace */
   gboolean changed;       /* created or changed by this step (its records were in this step) */
   gboolean freed;         /* freed by this step: shown faded for this step only */
+  /* Added after the first version: */
+  gsize text_len;         /* bytes of `text` (STR/BYTES prefixes may hold NULs) */
 } HeapglassObjectView;
 
 typedef struct _HeapglassSnapshot HeapglassSnapshot;
@@ -95,6 +97,7 @@ struct _HeapglassSnapshot
    * frames[n_frames_head] (0 and n_frames for a full snapshot). */
   guint n_frames_hidden;
   guint n_frames_head;
+  guint64 return_value;   /* a return step: the oid of the returned (or yielded) object, else 0 */
 };
 
 HeapglassSnapshot *heapglass_snapshot_ref (HeapglassSnapshot *snapshot);

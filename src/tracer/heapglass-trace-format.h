@@ -9,7 +9,7 @@
 
 #define HG_TRACE_MAGIC "HGLTRACE"
 #define HG_TRACE_MAGIC_LEN 8
-#define HG_TRACE_VERSION 1
+#define HG_TRACE_VERSION 2
 
 /* Record codes: one byte, then the fields listed (v = unsigned LEB128 varint, z = zigzag varint,
  * s = string: v length + bytes, f = 8-byte little-endian IEEE double, b = one byte).
@@ -37,10 +37,11 @@ typedef enum
   HG_REC_INPUT = 0x13,          /* s prompt: the program now reads a line from its stdin */
   HG_REC_END = 0x14,            /* v ending, z exit status, v signal, s message, v line */
   HG_REC_VALUE = 0x15,          /* v oid, kind-specific payload (an immutable-looking value changed) */
+  HG_REC_RETURN_VALUE = 0x16,   /* v oid: what the innermost frame returns at the coming STEP_RETURN */
 } HgRecord;
 
 /* Object kinds (OBJ_NEW payload after the common fields):
- * NONE: -   BOOL: b   INT: z   BIGINT: s decimal   FLOAT: f   STR/BYTES: v full length, s prefix
+ * NONE: -   BOOL: b   INT: z   BIGINT: s decimal   FLOAT: f   STR/BYTES: v len(), s prefix
  * LIST/TUPLE/SET/FROZENSET/DICT/INSTANCE/WEAKREF: - (contents come in SEQ/DICT/ATTRS/WEAKREF)
  * FUNCTION/CLASS/MODULE: s qualified name   OTHER: s short repr */
 typedef enum
@@ -81,7 +82,8 @@ typedef enum
   HG_END_STOPPED = 9,
   HG_END_SYNTAX_ERROR = 10,
   HG_END_UNREADABLE = 11,
-  HG_END_LAST = HG_END_UNREADABLE
+  HG_END_DISK_LIMIT = 12, /* never written by the tracer: the model's spill file reached its budget */
+  HG_END_LAST = HG_END_DISK_LIMIT
 } HgEnding;
 
 /* Longest string payload a decoder accepts (a corrupt length must not make it allocate 2^63). */

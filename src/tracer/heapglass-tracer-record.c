@@ -435,37 +435,6 @@ str_prefix_utf8 (PyObject *s, Py_ssize_t max_chars, char *out)
   return o;
 }
 
-/* Bytes of the whole str's UTF-8 encoding (lone surrogates count as U+FFFD, as encoded). */
-static uint64_t
-str_utf8_length (PyObject *s)
-{
-  Py_ssize_t n = PyUnicode_GET_LENGTH (s);
-  int kind = PyUnicode_KIND (s);
-  const void *data = PyUnicode_DATA (s);
-  uint64_t total = (uint64_t)n;
-  if (PyUnicode_IS_ASCII (s))
-    return total;
-  if (kind == PyUnicode_1BYTE_KIND)
-    {
-      const Py_UCS1 *p = data;
-      for (Py_ssize_t i = 0; i < n; i++)
-        total += p[i] >= 0x80;
-    }
-  else if (kind == PyUnicode_2BYTE_KIND)
-    {
-      const Py_UCS2 *p = data;
-      for (Py_ssize_t i = 0; i < n; i++)
-        total += (p[i] >= 0x80) + (p[i] >= 0x800);
-    }
-  else
-    {
-      const Py_UCS4 *p = data;
-      for (Py_ssize_t i = 0; i < n; i++)
-        total += (p[i] >= 0x80) + (p[i] >= 0x800) + (p[i] >= 0x10000);
-    }
-  return total;
-}
-
 static uint32_t
 sid_of_str (PyObject *s)
 {
@@ -685,7 +654,7 @@ emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind)
     case HG_KIND_STR:
       {
         size_t n = str_prefix_utf8 (v, TEXT_PREFIX, tmp);
-        hg_buf_varint (b, str_utf8_length (v));
+        hg_buf_varint (b, (uint64_t)PyUnicode_GET_LENGTH (v)); /* len(), in code points */
         hg_buf_bytes (b, tmp, n);
         break;
       }
@@ -1842,6 +1811,13 @@ step:
     case PyTrace_RETURN:
       {
         int line = frame_line (frame);
+        /* CPython passes NULL while an exception unwinds the frame; Python code sees None */
+        uint32_t returned = ensure_known (arg ? arg : Py_None, 1);
+        if (returned)
+          {
+            hg_buf_byte (&hg_tracer.buf, HG_REC_RETURN_VALUE);
+            hg_buf_varint (&hg_tracer.buf, returned);
+          }
         depth--;
         pending_pops++;
         end_step (HG_REC_STEP_RETURN, line);

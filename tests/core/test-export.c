@@ -8,6 +8,7 @@
 
 #include "heapglass-export.h"
 #include "heapglass-trace-runner.h"
+#include "heapglass-test-support.h"
 
 /* The chapter's kind of examples, written for these tests. */
 static const char ALIASING_PY[] = "def build():\n"
@@ -28,12 +29,11 @@ static const char FRAMES_PY[] = "def outer():\n"
                                 "\n"
                                 "total = outer()\n";
 
-static char *tmp_dir;
 
 static HeapglassTrace *
 trace_script (const char *name, const char *source)
 {
-  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  g_autofree char *path = g_build_filename (hg_test_tmp_dir (), name, NULL);
   g_autoptr (GError) error = NULL;
   HeapglassRunOptions options;
   HeapglassTrace *trace;
@@ -48,23 +48,10 @@ trace_script (const char *name, const char *source)
   return trace;
 }
 
-static gboolean
-have_tracer (void)
-{
-  g_autofree char *tracer = heapglass_trace_runner_find_tracer ();
-
-  if (tracer == NULL || !g_file_test (tracer, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_test_skip ("heapglass-tracer is not built");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static char *
 out_path (const char *name)
 {
-  return g_build_filename (tmp_dir, name, NULL);
+  return g_build_filename (hg_test_tmp_dir (), name, NULL);
 }
 
 /* The last step of the deepest call: the one with most of the picture. */
@@ -94,8 +81,6 @@ test_png_valid (void)
   cairo_surface_t *png;
   guint step;
 
-  if (!have_tracer ())
-    return;
   trace = trace_script ("aliasing.py", ALIASING_PY);
   step = deepest_step (trace);
   g_assert_true (heapglass_export_trace (trace, path, step, step, &options, &error));
@@ -120,8 +105,6 @@ test_png_scale (void)
   HeapglassExportOptions options = { .scale = 2, .theme = "dark" };
   cairo_surface_t *a, *b;
 
-  if (!have_tracer ())
-    return;
   trace = trace_script ("aliasing.py", ALIASING_PY);
   g_assert_true (heapglass_export_trace (trace, one, 4, 4, NULL, NULL));
   g_assert_true (heapglass_export_trace (trace, two, 4, 4, &options, NULL));
@@ -174,8 +157,6 @@ test_svg_well_formed (void)
   const char *body;
   guint step;
 
-  if (!have_tracer ())
-    return;
   trace = trace_script ("frames.py", FRAMES_PY);
   step = deepest_step (trace);
   g_assert_true (heapglass_export_trace (trace, path, step, step, NULL, &error));
@@ -209,8 +190,6 @@ test_pdf_pages_and_text (void)
   guint pages = 0, first = 0;
   HeapglassExportOptions options = { .caption = TRUE, .title = "Frames" };
 
-  if (!have_tracer ())
-    return;
   trace = trace_script ("frames.py", FRAMES_PY);
   /* three steps that end inside inner(), so outer's frame with its list is on the last pages */
   for (guint step = 3; step <= heapglass_trace_get_n_steps (trace); step++)
@@ -258,8 +237,6 @@ test_range_numbered_files (void)
   g_autoptr (GError) error = NULL;
   int width = 0, height = 0;
 
-  if (!have_tracer ())
-    return;
   trace = trace_script ("aliasing.py", ALIASING_PY);
   g_assert_true (heapglass_export_trace (trace, path, 2, 4, NULL, &error));
   g_assert_no_error (error);
@@ -300,8 +277,6 @@ test_unknown_format_refused (void)
   g_assert_error (error, HEAPGLASS_EXPORT_ERROR, HEAPGLASS_EXPORT_ERROR_FORMAT);
   g_clear_error (&error);
 
-  if (!have_tracer ())
-    return;
   trace = trace_script ("aliasing.py", ALIASING_PY);
   g_assert_false (heapglass_export_trace (trace, path, 1, 1, NULL, &error));
   g_assert_error (error, HEAPGLASS_EXPORT_ERROR, HEAPGLASS_EXPORT_ERROR_FORMAT);
@@ -318,8 +293,6 @@ test_bad_steps_and_theme_refused (void)
   HeapglassExportOptions options = { .theme = "sepia" };
   guint n;
 
-  if (!have_tracer ())
-    return;
   trace = trace_script ("aliasing.py", ALIASING_PY);
   n = heapglass_trace_get_n_steps (trace);
   g_assert_false (heapglass_export_trace (trace, path, 0, 1, NULL, &error));
@@ -348,8 +321,6 @@ compare_golden (const char *name, const char *script, const char *source, gboole
   int width, height, differing = 0;
   guint step;
 
-  if (!have_tracer ())
-    return;
   trace = trace_script (script, source);
   step = deepest_step (trace);
   g_assert_true (heapglass_export_trace (trace, path, step, step, &options, &error));
@@ -417,7 +388,7 @@ main (int argc, char *argv[])
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("heapglass-export-XXXXXX", NULL);
+  hg_test_assert_tracer ();
 
   g_test_add_func ("/export/png/valid", test_png_valid);
   g_test_add_func ("/export/png/scale-and-dark", test_png_scale);
@@ -430,20 +401,5 @@ main (int argc, char *argv[])
   g_test_add_func ("/export/golden/frames-dark", test_golden_frames_dark);
 
   status = g_test_run ();
-  if (g_getenv ("HEAPGLASS_KEEP_EXPORTS") == NULL)
-    {
-      g_autoptr (GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-      const char *name;
-
-      while (dir && (name = g_dir_read_name (dir)))
-        {
-          g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-          g_unlink (path);
-        }
-      g_rmdir (tmp_dir);
-    }
-  else
-    g_printerr ("exports kept in %s\n", tmp_dir);
-  g_free (tmp_dir);
   return status;
 }

@@ -7,6 +7,7 @@
 #include "diagram-fixture.h"
 #include "heapglass-layout.h"
 #include "heapglass-trace-runner.h"
+#include "heapglass-test-support.h"
 
 static HeapglassScene *
 program_scene (HeapglassLayout *layout, guint step)
@@ -483,25 +484,7 @@ static const char PROGRAM_PY[] = "class Account:\n"
 static HeapglassTrace *
 trace_program (void)
 {
-  g_autofree char *tracer = heapglass_trace_runner_find_tracer ();
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (GError) error = NULL;
-  HeapglassRunOptions options;
-  HeapglassTrace *trace;
-
-  if (tracer == NULL || !g_file_test (tracer, G_FILE_TEST_IS_EXECUTABLE))
-    return NULL;
-  dir = g_dir_make_tmp ("heapglass-layout-XXXXXX", NULL);
-  path = g_build_filename (dir, "program.py", NULL);
-  g_assert_true (g_file_set_contents (path, PROGRAM_PY, -1, NULL));
-  heapglass_run_options_init (&options);
-  options.stdin_path = "/dev/null";
-  trace = heapglass_trace_run_sync (path, &options, &error);
-  g_assert_no_error (error);
-  g_unlink (path);
-  g_rmdir (dir);
-  return trace;
+  return hg_test_trace_source ("program.py", PROGRAM_PY, NULL);
 }
 
 static HeapglassScene *
@@ -522,11 +505,6 @@ test_real_trace_any_order (void)
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
   guint n;
 
-  if (trace == NULL)
-    {
-      g_test_skip ("heapglass-tracer is not built");
-      return;
-    }
   n = heapglass_trace_get_n_steps (trace);
   g_assert_cmpuint (n, >=, 150);
 
@@ -559,11 +537,6 @@ test_real_trace_prepared_in_chunks (void)
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   guint n;
 
-  if (trace == NULL)
-    {
-      g_test_skip ("heapglass-tracer is not built");
-      return;
-    }
   n = heapglass_trace_get_n_steps (trace);
   /* The window prepares a few steps at a time while it shows the newest one. */
   for (guint until = 17; until < n + 17; until += 17)
@@ -591,11 +564,6 @@ test_real_trace_mutated_slot (void)
   g_autoptr (HeapglassLayout) layout = heapglass_layout_new ();
   guint appends = 0, n;
 
-  if (trace == NULL)
-    {
-      g_test_skip ("heapglass-tracer is not built");
-      return;
-    }
   n = heapglass_trace_get_n_steps (trace);
   heapglass_layout_prepare (layout, trace, n);
   for (guint step = 2; step <= n; step++)

@@ -20,20 +20,14 @@
 #include "heapglass-chapter.h"
 #include "heapglass-trace.h"
 #include "heapglass-trace-runner.h"
-
-static char *scratch_dir;
+#include "heapglass-test-support.h"
 
 /* ---- helpers ---------------------------------------------------------------------------------- */
 
 static char *
 script_new (const char *name, const char *source, gssize length)
 {
-  g_autoptr (GError) error = NULL;
-  char *path = g_build_filename (scratch_dir, name, NULL);
-
-  g_file_set_contents (path, source, length, &error);
-  g_assert_no_error (error);
-  return path;
+  return hg_test_write_file (name, source, length);
 }
 
 static char *
@@ -802,7 +796,7 @@ test_source_empty (void)
 static void
 test_source_huge (void)
 {
-  g_autofree char *path = g_build_filename (scratch_dir, "huge.py", NULL);
+  g_autofree char *path = g_build_filename (hg_test_tmp_dir (), "huge.py", NULL);
   g_autoptr (GString) chunk = g_string_new (NULL);
   g_autoptr (HeapglassTrace) trace = NULL;
   HeapglassRunOptions options;
@@ -846,7 +840,7 @@ assert_unreadable (const char *path)
 static void
 test_source_missing (void)
 {
-  g_autofree char *path = g_build_filename (scratch_dir, "no-such-file.py", NULL);
+  g_autofree char *path = g_build_filename (hg_test_tmp_dir (), "no-such-file.py", NULL);
 
   assert_unreadable (path);
 }
@@ -854,7 +848,7 @@ test_source_missing (void)
 static void
 test_source_directory (void)
 {
-  g_autofree char *path = g_build_filename (scratch_dir, "folder.py", NULL);
+  g_autofree char *path = g_build_filename (hg_test_tmp_dir (), "folder.py", NULL);
 
   g_assert_cmpint (g_mkdir_with_parents (path, 0755), ==, 0);
   assert_unreadable (path);
@@ -1365,7 +1359,7 @@ run_cli (const char *const *args, const char *script, char **out, char **err)
     g_ptr_array_add (argv, (char *) *args);
   g_ptr_array_add (argv, (char *) script);
   g_ptr_array_add (argv, NULL);
-  g_spawn_sync (scratch_dir, (char **) argv->pdata, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+  g_spawn_sync (hg_test_tmp_dir (), (char **) argv->pdata, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
                 out, err, &status, &error);
   g_assert_no_error (error);
   return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
@@ -1453,7 +1447,7 @@ static void
 test_cli_missing_file (void)
 {
   g_autofree char *cli = cli_path ();
-  g_autofree char *path = g_build_filename (scratch_dir, "absent.py", NULL);
+  g_autofree char *path = g_build_filename (hg_test_tmp_dir (), "absent.py", NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr (GHashTable) summary = NULL;
@@ -1475,37 +1469,13 @@ test_cli_missing_file (void)
 
 /* ---- main ------------------------------------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir)
-    {
-      while ((name = g_dir_read_name (dir)))
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_remove (child);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  scratch_dir = g_dir_make_tmp ("heapglass-robustness-XXXXXX", &error);
-  g_assert_no_error (error);
+  hg_test_assert_tracer ();
 
   g_test_add_func ("/robustness/crash/ctypes-null-pointer", test_crash_ctypes_null);
 
@@ -1602,7 +1572,5 @@ main (int argc, char **argv)
   g_test_add_func ("/robustness/cli/missing-file", test_cli_missing_file);
 
   status = g_test_run ();
-  remove_tree (scratch_dir);
-  g_free (scratch_dir);
   return status;
 }

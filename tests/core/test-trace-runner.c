@@ -4,35 +4,13 @@
 #include <signal.h>
 
 #include "heapglass-trace-runner.h"
+#include "heapglass-test-support.h"
 
-static char *tmpdir;
 
 static char *
 write_script (const char *name, const char *code)
 {
-  g_autoptr (GError) error = NULL;
-  char *path = g_build_filename (tmpdir, name, NULL);
-
-  g_file_set_contents (path, code, -1, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
-/* TRUE when the real tracer writes traces (it may not be built yet while the project grows). */
-static gboolean
-tracer_works (void)
-{
-  static int works = -1;
-
-  if (works < 0)
-    {
-      g_autofree char *script = write_script ("probe.py", "x = 1\n");
-      g_autoptr (HeapglassTrace) trace = heapglass_trace_run_sync (script, NULL, NULL);
-      works = trace != NULL && heapglass_trace_get_ending (trace) == HG_END_FINISHED;
-    }
-  if (!works)
-    g_test_skip ("heapglass-tracer does not trace yet");
-  return works;
+  return hg_test_write_file (name, code, -1);
 }
 
 static HeapglassTrace *
@@ -54,8 +32,6 @@ test_prints (void)
   g_autofree char *out = NULL;
   HeapglassRunOptions options;
 
-  if (!tracer_works ())
-    return;
   heapglass_run_options_init (&options);
   options.silence_stdout = TRUE;
   trace = run ("print('hello')\nx = [1, 2]\nprint(len(x))\n", &options);
@@ -72,8 +48,6 @@ test_exit_status (void)
 {
   g_autoptr (HeapglassTrace) trace = NULL;
 
-  if (!tracer_works ())
-    return;
   trace = run ("import sys\nsys.exit(3)\n", NULL);
   g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_EXIT);
   g_assert_cmpint (heapglass_trace_get_exit_status (trace), ==, 3);
@@ -87,8 +61,6 @@ test_stdin_file (void)
   g_autofree char *out = NULL;
   HeapglassRunOptions options;
 
-  if (!tracer_works ())
-    return;
   heapglass_run_options_init (&options);
   options.stdin_path = input;
   options.silence_stdout = TRUE;
@@ -188,8 +160,6 @@ test_input_answered (void)
   HeapglassRunOptions options;
   g_autofree char *out = NULL;
 
-  if (!tracer_works ())
-    return;
   heapglass_run_options_init (&options);
   options.stdin_interactive = TRUE;
   options.silence_stdout = TRUE;
@@ -209,8 +179,6 @@ test_stop_endless_loop (void)
   RunState state = { 0 };
   HeapglassTrace *trace;
 
-  if (!tracer_works ())
-    return;
   state.stop_on_progress = TRUE;
   run_async (&state, "n = 0\nwhile True:\n    n += 1\n", NULL);
   g_assert_no_error (state.error);
@@ -233,8 +201,6 @@ test_time_limit (void)
   HeapglassRunOptions options;
   gint64 start;
 
-  if (!tracer_works ())
-    return;
   heapglass_run_options_init (&options);
   options.timeout_s = 1;
   /* An idle machine runs the default 10M steps in under a second: only time may end this run. */
@@ -252,8 +218,6 @@ test_step_limit (void)
   g_autoptr (HeapglassTrace) trace = NULL;
   HeapglassRunOptions options;
 
-  if (!tracer_works ())
-    return;
   heapglass_run_options_init (&options);
   options.max_steps = 50;
   trace = run ("while True:\n    pass\n", &options);
@@ -268,8 +232,6 @@ test_crashed_by_signal (void)
   HeapglassRunOptions options;
   g_autofree char *out = NULL;
 
-  if (!tracer_works ())
-    return;
   heapglass_run_options_init (&options);
   options.silence_stdout = TRUE;
   trace = run ("import os, signal\nprint('before', flush=True)\n"
@@ -289,8 +251,6 @@ test_forked_child_does_not_hold_the_run (void)
   HeapglassRunOptions options;
   gint64 start = g_get_monotonic_time ();
 
-  if (!tracer_works ())
-    return;
   heapglass_run_options_init (&options);
   options.silence_stdout = TRUE;
   trace = run ("import os, time\n"
@@ -314,8 +274,6 @@ test_sandbox (void)
   g_autofree char *bwrap = g_find_program_in_path ("bwrap");
   HeapglassRunOptions options;
 
-  if (!tracer_works ())
-    return;
   if (bwrap == NULL)
     {
       g_test_skip ("bwrap is not installed");
@@ -454,12 +412,10 @@ test_missing_tracer (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("heapglass-runner-XXXXXX", &error);
-  g_assert_no_error (error);
+  hg_test_assert_tracer ();
 
   g_test_add_func ("/runner/prints", test_prints);
   g_test_add_func ("/runner/exit-status", test_exit_status);
@@ -479,15 +435,5 @@ main (int argc, char *argv[])
   g_test_add_func ("/runner/missing-tracer", test_missing_tracer);
 
   status = g_test_run ();
-  {
-    g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-    while (dir && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (tmpdir);
-  }
   return status;
 }

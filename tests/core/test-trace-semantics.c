@@ -5,13 +5,13 @@
 #include <string.h>
 
 #include "heapglass-trace-runner.h"
+#include "heapglass-test-support.h"
 
-static char *tmpdir;
 
 static HeapglassTrace *
 trace_code (const char *name, const char *code)
 {
-  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autofree char *path = g_build_filename (hg_test_tmp_dir (), name, NULL);
   g_autoptr (GError) error = NULL;
   HeapglassRunOptions options;
   HeapglassTrace *trace;
@@ -374,7 +374,7 @@ test_mutations_match_program (gconstpointer data)
   g_autofree char *original
       = g_test_build_filename (G_TEST_DIST, "data", "tracer", "stress_mutations.py", NULL);
   g_autofree char *file_name = g_strdup_printf ("stress_k%u.py", k);
-  g_autofree char *script = g_build_filename (tmpdir, file_name, NULL);
+  g_autofree char *script = g_build_filename (hg_test_tmp_dir (), file_name, NULL);
   g_autofree char *with_k = NULL;
   g_autofree char *source = NULL;
   g_autofree char *k_text = g_strdup_printf ("%u", k);
@@ -487,10 +487,10 @@ test_sizes_and_refcounts (void)
       g_assert_cmpuint (object->size, ==, (guint64)size->int_value);
     }
   {
-    /* text: UTF-8; length: bytes of the UTF-8 encoding */
+    /* text: UTF-8; length: len(), in code points (stream version 2) */
     const HeapglassObjectView *u = heapglass_snapshot_find_object (last, lookup (globals, "u"));
     g_assert_cmpstr (u->text, ==, "h\xc3\xa9llo \xe2\x98\x83");
-    g_assert_cmpuint (u->length, ==, 10);
+    g_assert_cmpuint (u->length, ==, 7);
   }
   g_assert_cmpuint (a->refcount, ==, (guint)a_refs->int_value);
   g_assert_cmpuint (a->refcount, ==, 3);
@@ -502,7 +502,7 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("heapglass-semantics-XXXXXX", NULL);
+  hg_test_assert_tracer ();
   g_test_add_func ("/trace/semantics/alias-in-one-frame", test_alias_in_one_frame);
   g_test_add_func ("/trace/semantics/alias-across-frames", test_alias_across_frames);
   g_test_add_func ("/trace/semantics/del-frees", test_del_frees);
@@ -518,16 +518,5 @@ main (int argc, char **argv)
                         test_mutations_match_program);
   g_test_add_func ("/trace/semantics/sizes-and-refcounts", test_sizes_and_refcounts);
   status = g_test_run ();
-  {
-    g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-    while (dir && (name = g_dir_read_name (dir)))
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (tmpdir);
-    g_free (tmpdir);
-  }
   return status;
 }

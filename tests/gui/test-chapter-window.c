@@ -13,41 +13,9 @@
 #include "heapglass-output-pane.h"
 #include "heapglass-scene.h"
 #include "heapglass-window.h"
+#include "heapglass-test-gtk.h"
 
 static HeapglassApplication *app;
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static gboolean
-spin_until (gboolean (*done) (gpointer), gpointer data, double timeout_s)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)(timeout_s * G_USEC_PER_SEC);
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-run_is_over (gpointer data)
-{
-  return !heapglass_window_is_running (HEAPGLASS_WINDOW (data));
-}
 
 static void
 on_chapter_loaded (HeapglassWindow *window, gboolean ok, gpointer user_data)
@@ -59,33 +27,6 @@ static gboolean
 flag_set (gpointer data)
 {
   return *(int *)data != 0;
-}
-
-/* Saves what the window shows as a PNG (widget paintable → render node → texture). The window
- * may not have drawn its latest frame yet: wait for it. */
-static void
-save_screenshot (GtkWidget *widget, const char *path)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      gtk_widget_queue_draw (widget);
-      spin_for (20);
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 static HeapglassWindow *
@@ -100,11 +41,11 @@ open_chapter (const char *dir_variable, const char *name)
   gtk_window_present (GTK_WINDOW (window));
   g_signal_connect (window, "chapter-loaded", G_CALLBACK (on_chapter_loaded), &loaded);
   heapglass_window_open_file (window, file);
-  g_assert_true (spin_until (flag_set, &loaded, 30));
+  g_assert_true (hg_test_spin_until (flag_set, &loaded, 30));
   g_assert_cmpint (loaded, ==, 1);
   g_signal_handlers_disconnect_by_data (window, &loaded);
   g_assert_nonnull (heapglass_window_get_chapter (window));
-  spin_for (100);
+  hg_test_spin_for (100);
   return window;
 }
 
@@ -149,7 +90,7 @@ test_exercise2_solution_then_subclass (void)
   index = heapglass_chapter_sidebar_find_block (sidebar, "Exercise 2");
   g_assert_cmpint (index, >=, 0);
   g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint)index));
-  spin_for (50);
+  hg_test_spin_for (50);
   g_assert_cmpint (heapglass_window_get_block (window), ==, index);
   code = heapglass_window_get_code (window);
   g_assert_cmpstr (code, ==, "");
@@ -163,9 +104,8 @@ test_exercise2_solution_then_subclass (void)
   g_assert_cmpstr (code, ==, solution->code);
 
   /* As written, weakref.ref(list) raises: the banner says so. */
-  heapglass_window_run (window);
-  g_assert_true (spin_until (run_is_over, window, 60));
-  spin_for (50);
+  hg_test_window_run_and_wait (window, 60);
+  hg_test_spin_for (50);
   trace = heapglass_window_get_trace (window);
   g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_EXCEPTION);
   g_assert_cmpstr (heapglass_trace_get_exception_type (trace), ==, "TypeError");
@@ -173,9 +113,9 @@ test_exercise2_solution_then_subclass (void)
   g_assert_nonnull (banner);
   g_assert_nonnull (strstr (banner, "TypeError"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-end", NULL);
-  spin_for (100);
+  hg_test_spin_for (100);
   shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "chapter-exercise2-typeerror.png", NULL);
-  save_screenshot (GTK_WIDGET (window), shot);
+  hg_test_save_widget_png (GTK_WIDGET (window), shot, 1.0);
   g_clear_pointer (&shot, g_free);
 
   /* The learner's fix: a list subclass can be weakly referenced. */
@@ -190,15 +130,14 @@ test_exercise2_solution_then_subclass (void)
       gtk_text_view_get_buffer (GTK_TEXT_VIEW (heapglass_window_get_code_view (window))),
       with_class, -1);
 
-  heapglass_window_run (window);
-  g_assert_true (spin_until (run_is_over, window, 60));
-  spin_for (50);
+  hg_test_window_run_and_wait (window, 60);
+  hg_test_spin_for (50);
   trace = heapglass_window_get_trace (window);
   g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_FINISHED);
   g_assert_null (heapglass_window_get_banner_text (window));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
-  spin_for (100);
+  hg_test_spin_for (100);
   output = heapglass_output_pane_get_text (pane);
   g_assert_nonnull (strstr (output, "Weak ref alive: True"));
   g_assert_nonnull (strstr (output, "After del: False"));
@@ -229,9 +168,9 @@ test_exercise2_solution_then_subclass (void)
       }
     g_assert_cmpuint (del_step, >, 0);
     heapglass_window_set_step (window, del_step);
-    spin_for (150);
+    hg_test_spin_for (150);
     shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "chapter-exercise2-weakref.png", NULL);
-    save_screenshot (GTK_WIDGET (window), shot);
+    hg_test_save_widget_png (GTK_WIDGET (window), shot, 1.0);
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -267,9 +206,8 @@ test_tour_chain_of_calls (void)
   index = heapglass_chapter_sidebar_find_block (sidebar, "Frames › A chain of calls");
   g_assert_cmpint (index, >=, 0);
   g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint)index));
-  heapglass_window_run (window);
-  g_assert_true (spin_until (run_is_over, window, 60));
-  spin_for (50);
+  hg_test_window_run_and_wait (window, 60);
+  hg_test_spin_for (50);
   trace = heapglass_window_get_trace (window);
   g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_FINISHED);
 
@@ -284,7 +222,7 @@ test_tour_chain_of_calls (void)
       }
   g_assert_cmpuint (step, >, 0);
   heapglass_window_set_step (window, step);
-  spin_for (100);
+  hg_test_spin_for (100);
   scene = heapglass_canvas_get_scene (canvas);
   g_assert_nonnull (scene);
   g_assert_cmpuint (count_frames (scene), ==, 3);
@@ -323,7 +261,7 @@ test_tour_chain_of_calls (void)
       row = heapglass_scene_find_name (scene, row_frame->frame_id, "row");
       g_assert_nonnull (row);
       g_signal_emit_by_name (inspector, "select-object", row->oid);
-      spin_for (50);
+      hg_test_spin_for (50);
       g_assert_cmpuint (heapglass_canvas_get_selected_oid (canvas), ==, row->oid);
       g_assert_cmpuint (heapglass_inspector_get_oid (inspector), ==, row->oid);
       g_assert_true (heapglass_canvas_click_scene_point (canvas, grid->x + grid->width / 2,
@@ -331,9 +269,9 @@ test_tour_chain_of_calls (void)
     }
   }
   heapglass_canvas_zoom_fit (canvas);
-  spin_for (300);
+  hg_test_spin_for (300);
   shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "tour-chain-of-calls.png", NULL);
-  save_screenshot (GTK_WIDGET (window), shot);
+  hg_test_save_widget_png (GTK_WIDGET (window), shot, 1.0);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -366,9 +304,8 @@ run_every_block (const char *dir_variable, const char *name, const char *shot_pr
         }
       else
         heapglass_window_show_block (window, i);
-      heapglass_window_run (window);
-      g_assert_true (spin_until (run_is_over, window, 120));
-      spin_for (30);
+      hg_test_window_run_and_wait (window, 120);
+      hg_test_spin_for (30);
       trace = heapglass_window_get_trace (window);
       g_assert_nonnull (trace);
       g_assert_cmpint (heapglass_trace_get_ending (trace), !=, HG_END_NONE);
@@ -383,10 +320,10 @@ run_every_block (const char *dir_variable, const char *name, const char *shot_pr
                           ? heapglass_window_get_banner_text (window)
                           : "");
       gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
-      spin_for (60);
+      hg_test_spin_for (60);
       file = g_strdup_printf ("%s-%02u.png", shot_prefix, i);
       path = g_build_filename (dir, file, NULL);
-      save_screenshot (GTK_WIDGET (window), path);
+      hg_test_save_widget_png (GTK_WIDGET (window), path, 1.0);
       n_run++;
     }
   g_assert_cmpuint (n_run, >, 0);
@@ -457,10 +394,9 @@ test_tour_dark_and_preferences (void)
       = heapglass_chapter_sidebar_find_block (sidebar, "Names and Objects › Two names, one object");
   g_assert_cmpint (index, >=, 0);
   g_assert_true (heapglass_chapter_sidebar_activate_block (sidebar, (guint)index));
-  heapglass_window_run (window);
-  g_assert_true (spin_until (run_is_over, window, 60));
+  hg_test_window_run_and_wait (window, 60);
   heapglass_window_jump_to_line (window, 4, FALSE);
-  spin_for (100);
+  hg_test_spin_for (100);
   {
     /* Click `bag`: the one list is selected, with both names that refer to it. */
     HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
@@ -479,18 +415,18 @@ test_tour_dark_and_preferences (void)
     g_assert_nonnull (bag);
     g_assert_true (heapglass_canvas_click_scene_point (canvas, bag->x + bag->width / 2,
                                                        bag->y + bag->height / 2));
-    spin_for (300);
-    save_screenshot (GTK_WIDGET (window), light);
+    hg_test_spin_for (300);
+    hg_test_save_widget_png (GTK_WIDGET (window), light, 1.0);
   }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  spin_for (200);
+  hg_test_spin_for (200);
   g_assert_true (
       heapglass_canvas_get_dark (HEAPGLASS_CANVAS (heapglass_window_get_canvas (window))));
   shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "tour-dark.png", NULL);
-  save_screenshot (GTK_WIDGET (window), shot);
+  hg_test_save_widget_png (GTK_WIDGET (window), shot, 1.0);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  spin_for (300);
+  hg_test_spin_for (300);
   windows = gtk_application_get_windows (GTK_APPLICATION (app));
   for (GList *l = windows; l != NULL; l = l->next)
     if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, ADW_TYPE_PREFERENCES_WINDOW))
@@ -498,12 +434,12 @@ test_tour_dark_and_preferences (void)
   g_assert_nonnull (prefs);
   g_assert_true (gtk_window_get_transient_for (prefs) == GTK_WINDOW (window));
   prefs_shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "preferences.png", NULL);
-  save_screenshot (GTK_WIDGET (prefs), prefs_shot);
+  hg_test_save_widget_png (GTK_WIDGET (prefs), prefs_shot, 1.0);
   gtk_window_destroy (prefs);
 
   /* The keyboard shortcuts window (Ctrl+?) is there and builds. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  spin_for (300);
+  hg_test_spin_for (300);
   {
     GtkShortcutsWindow *help
         = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
@@ -512,7 +448,7 @@ test_tour_dark_and_preferences (void)
 
     g_assert_nonnull (help);
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (help)));
-    save_screenshot (GTK_WIDGET (help), help_shot);
+    hg_test_save_widget_png (GTK_WIDGET (help), help_shot, 1.0);
     gtk_widget_set_visible (GTK_WIDGET (help), FALSE);
   }
 
@@ -530,7 +466,7 @@ test_missing_chapter_told (void)
   gtk_window_present (GTK_WINDOW (window));
   g_signal_connect (window, "chapter-loaded", G_CALLBACK (on_chapter_loaded), &loaded);
   heapglass_window_open_file (window, file);
-  g_assert_true (spin_until (flag_set, &loaded, 30));
+  g_assert_true (hg_test_spin_until (flag_set, &loaded, 30));
   g_assert_cmpint (loaded, ==, -1);
   g_assert_nonnull (heapglass_window_get_banner_text (window));
   g_assert_null (heapglass_window_get_chapter (window));

@@ -13,47 +13,9 @@
 #include "heapglass-scene.h"
 #include "heapglass-timeline.h"
 #include "heapglass-window.h"
+#include "heapglass-test-gtk.h"
 
 static HeapglassApplication *app;
-/* The longest single main-loop iteration seen by spin_until(): how long the window blocked. */
-static gint64 longest_iteration_us;
-
-/* Spins the main loop until *flag is set or the timeout (seconds) passes. */
-static gboolean
-spin_until (gboolean (*done) (gpointer), gpointer data, double timeout_s)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)(timeout_s * G_USEC_PER_SEC);
-
-  while (!done (data))
-    {
-      gint64 start = g_get_monotonic_time ();
-
-      if (start > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      longest_iteration_us = MAX (longest_iteration_us, g_get_monotonic_time () - start);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-run_is_over (gpointer data)
-{
-  return !heapglass_window_is_running (HEAPGLASS_WINDOW (data));
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static HeapglassWindow *
 new_window (void)
@@ -61,43 +23,8 @@ new_window (void)
   HeapglassWindow *window = heapglass_window_new (app);
 
   gtk_window_present (GTK_WINDOW (window));
-  spin_for (100);
+  hg_test_spin_for (100);
   return window;
-}
-
-static void
-run_and_wait (HeapglassWindow *window)
-{
-  heapglass_window_run (window);
-  g_assert_true (spin_until (run_is_over, window, 60));
-  spin_for (50);
-}
-
-/* Saves what the window shows as a PNG (widget paintable → render node → texture). The window
- * may not have drawn its latest frame yet: wait for it. */
-static void
-save_screenshot (GtkWidget *widget, const char *path)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      gtk_widget_queue_draw (widget);
-      spin_for (20);
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 static const char aliasing_code[] = "def process():\n"      /* 1 */
@@ -140,46 +67,81 @@ diagram_shown (gpointer data)
                 != NULL;
 }
 
-static void
-test_aliasing_one_list_two_names (void)
+/* The aliasing program, traced to its end in a fresh window; `step` is the one about to run
+ * `return y` (line 4), right after `y = x`. */
+typedef struct
 {
-  HeapglassWindow *window = new_window ();
-  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
-  HeapglassInspector *inspector = HEAPGLASS_INSPECTOR (heapglass_window_get_inspector (window));
+  HeapglassWindow *window;
+  HeapglassCanvas *canvas;
   HeapglassTrace *trace;
-  HeapglassScene *scene;
-  const HeapglassSceneItem *frame, *x_item;
-  guint64 list_oid = 0;
-  guint n_lists = 0, n_names = 0, step, next_line, prev_line;
-  g_autofree char *path = NULL;
+  guint step;
+} AliasingWindow;
 
-  heapglass_window_set_code (window, aliasing_code, "aliasing.py");
-  {
-    gint64 start = g_get_monotonic_time ();
+static void
+aliasing_set_up (AliasingWindow *f, gconstpointer data)
+{
+  gint64 start = g_get_monotonic_time ();
 
-    heapglass_window_run (window);
-    g_assert_true (spin_until (diagram_shown, window, 30));
-    g_test_message ("first diagram %.1f ms after Run", (g_get_monotonic_time () - start) / 1000.0);
-    g_assert_true (spin_until (run_is_over, window, 60));
-    spin_for (50);
-  }
-  trace = heapglass_window_get_trace (window);
-  g_assert_nonnull (trace);
-  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_FINISHED);
-  g_assert_cmpuint (heapglass_window_get_step (window), ==, 1);
-  g_assert_null (heapglass_window_get_banner_text (window));
+  f->window = new_window ();
+  f->canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (f->window));
+  heapglass_window_set_code (f->window, aliasing_code, "aliasing.py");
+  heapglass_window_run (f->window);
+  g_assert_true (hg_test_spin_until (diagram_shown, f->window, 30));
+  g_test_message ("first diagram %.1f ms after Run", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_true (hg_test_spin_until (hg_test_window_run_is_over, f->window, 60));
+  hg_test_spin_for (50);
+  f->trace = heapglass_window_get_trace (f->window);
+  g_assert_nonnull (f->trace);
+  f->step = heapglass_trace_find_line (f->trace, 4, 0, FALSE);
+  g_assert_cmpuint (f->step, >, 0);
+}
 
-  /* The step after `y = x` is the one about to run `return y`. */
-  step = heapglass_trace_find_line (trace, 4, 0, FALSE);
-  g_assert_cmpuint (step, >, 0);
-  heapglass_window_set_step (window, step);
-  spin_for (50);
-  g_assert_cmpuint (heapglass_window_get_step (window), ==, step);
+static void
+aliasing_tear_down (AliasingWindow *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  hg_test_spin_for (20);
+}
+
+static void
+go_to_step (AliasingWindow *f, guint step)
+{
+  heapglass_window_set_step (f->window, step);
+  hg_test_spin_for (50);
+  g_assert_cmpuint (heapglass_window_get_step (f->window), ==, step);
+}
+
+/* The code pane's marks: the line about to run and (unless 0) the line that just ran. */
+static void
+assert_marked_lines (HeapglassWindow *window, guint next, guint prev)
+{
+  guint next_line, prev_line;
+
   heapglass_window_get_marked_lines (window, &next_line, &prev_line);
-  g_assert_cmpuint (next_line, ==, 4);
-  g_assert_cmpuint (prev_line, ==, 3);
+  g_assert_cmpuint (next_line, ==, next);
+  if (prev != 0)
+    g_assert_cmpuint (prev_line, ==, prev);
+}
 
-  scene = heapglass_canvas_get_scene (canvas);
+static void
+test_run_opens_at_first_step (AliasingWindow *f, gconstpointer data)
+{
+  g_assert_cmpint (heapglass_trace_get_ending (f->trace), ==, HG_END_FINISHED);
+  g_assert_cmpuint (heapglass_window_get_step (f->window), ==, 1);
+  g_assert_null (heapglass_window_get_banner_text (f->window));
+}
+
+/* After `y = x`: one list on the canvas, and two names pointing at it. */
+static void
+test_one_list_two_names (AliasingWindow *f, gconstpointer data)
+{
+  HeapglassScene *scene;
+  guint64 list_oid = 0;
+  guint n_lists = 0, n_names = 0;
+
+  go_to_step (f, f->step);
+  assert_marked_lines (f->window, 4, 3);
+  scene = heapglass_canvas_get_scene (f->canvas);
   g_assert_nonnull (scene);
   for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
     {
@@ -200,122 +162,149 @@ test_aliasing_one_list_two_names (void)
         n_names++;
     }
   g_assert_cmpuint (n_names, ==, 2);
+}
 
-  /* Click `x`: its list is selected and the inspector tells its type and refcount. */
+/* Click `x`: its list is selected and the inspector tells its type and refcount. */
+static void
+test_click_name_inspects_list (AliasingWindow *f, gconstpointer data)
+{
+  HeapglassInspector *inspector = HEAPGLASS_INSPECTOR (heapglass_window_get_inspector (f->window));
+  const HeapglassSceneItem *frame, *x_item;
+  HeapglassScene *scene;
+  g_autofree char *path = NULL;
+
+  go_to_step (f, f->step);
+  scene = heapglass_canvas_get_scene (f->canvas);
   frame = find_frame_item (scene, "process");
   g_assert_nonnull (frame);
   x_item = heapglass_scene_find_name (scene, frame->frame_id, "x");
   g_assert_nonnull (x_item);
-  g_assert_true (heapglass_canvas_click_scene_point (canvas, x_item->x + x_item->width / 2,
+  g_assert_true (heapglass_canvas_click_scene_point (f->canvas, x_item->x + x_item->width / 2,
                                                      x_item->y + x_item->height / 2));
-  spin_for (50);
-  g_assert_cmpuint (heapglass_canvas_get_selected_oid (canvas), ==, list_oid);
-  g_assert_cmpuint (heapglass_inspector_get_oid (inspector), ==, list_oid);
+  hg_test_spin_for (50);
+  g_assert_cmpuint (heapglass_canvas_get_selected_oid (f->canvas), ==, x_item->oid);
+  g_assert_cmpuint (heapglass_inspector_get_oid (inspector), ==, x_item->oid);
   g_assert_cmpstr (heapglass_inspector_get_type_text (inspector), ==, "list");
   g_assert_nonnull (heapglass_inspector_get_refcount_text (inspector));
   g_assert_cmpint (atoi (heapglass_inspector_get_refcount_text (inspector)), >=, 2);
 
   path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                            "window-aliasing.png", NULL);
-  save_screenshot (GTK_WIDGET (window), path);
+  hg_test_save_widget_png (GTK_WIDGET (f->window), path, 1.0);
+}
 
-  /* Copy the diagram: an image of the scene lands on the clipboard. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-diagram", NULL);
-  {
-    GdkContentProvider *content
-        = gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (window)));
-    g_auto (GValue) value = G_VALUE_INIT;
-    GdkTexture *texture;
+/* Copy the diagram: an image of the scene lands on the clipboard. */
+static void
+test_copy_diagram (AliasingWindow *f, gconstpointer data)
+{
+  GdkContentProvider *content;
+  g_auto (GValue) value = G_VALUE_INIT;
+  GdkTexture *texture;
 
-    g_assert_nonnull (content);
-    g_value_init (&value, GDK_TYPE_TEXTURE);
-    g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
-    texture = g_value_get_object (&value);
-    g_assert_nonnull (texture);
-    g_assert_cmpint (gdk_texture_get_width (texture), >, 100);
-    g_assert_cmpint (gdk_texture_get_height (texture), >, 50);
-  }
+  go_to_step (f, f->step);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.copy-diagram", NULL);
+  content = gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (f->window)));
+  g_assert_nonnull (content);
+  g_value_init (&value, GDK_TYPE_TEXTURE);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  texture = g_value_get_object (&value);
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), >, 100);
+  g_assert_cmpint (gdk_texture_get_height (texture), >, 50);
+}
 
-  /* Export this step as PNG and the whole run as a PDF, as the export menu does. */
-  {
-    const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
-    g_autofree char *png = g_build_filename (dir, "window-export-step.png", NULL);
-    g_autofree char *pdf = g_build_filename (dir, "window-export-run.pdf", NULL);
-    g_autoptr (GError) error = NULL;
-    g_autofree char *head = NULL;
-    gsize len = 0;
+/* Export this step as PNG and the whole run as a PDF, as the export menu does; a folder that
+ * does not exist is an error, not a crash. */
+static void
+test_export_step_and_run (AliasingWindow *f, gconstpointer data)
+{
+  g_autofree char *png = hg_test_tmp_path ("window-export-step.png");
+  g_autofree char *pdf = hg_test_tmp_path ("window-export-run.pdf");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *head = NULL;
+  gsize len = 0;
 
-    g_assert_true (heapglass_window_export (window, png, step, step, &error));
-    g_assert_no_error (error);
-    g_assert_true (g_file_get_contents (png, &head, &len, NULL));
-    g_assert_cmpuint (len, >, 8);
-    g_assert_cmpmem (head, 8, "\x89PNG\r\n\x1a\n", 8);
-    g_clear_pointer (&head, g_free);
-    g_assert_true (
-        heapglass_window_export (window, pdf, 1, heapglass_trace_get_n_steps (trace), &error));
-    g_assert_no_error (error);
-    g_assert_true (g_file_get_contents (pdf, &head, &len, NULL));
-    g_assert_cmpmem (head, 5, "%PDF-", 5);
-    g_clear_pointer (&head, g_free);
-    g_assert_false (heapglass_window_export (window, "/nonexistent/dir/x.png", 1, 1, &error));
-    g_assert_nonnull (error);
-  }
+  g_assert_true (heapglass_window_export (f->window, png, f->step, f->step, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (png, &head, &len, NULL));
+  g_assert_cmpuint (len, >, 8);
+  g_assert_cmpmem (head, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_clear_pointer (&head, g_free);
+  g_assert_true (
+      heapglass_window_export (f->window, pdf, 1, heapglass_trace_get_n_steps (f->trace), &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (pdf, &head, &len, NULL));
+  g_assert_cmpmem (head, 5, "%PDF-", 5);
+  g_assert_false (heapglass_window_export (f->window, "/nonexistent/dir/x.png", 1, 1, &error));
+  g_assert_nonnull (error);
+}
 
-  /* Step back: `y = x` is about to run again, `x = [1, 2, 3]` just ran. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-back", NULL);
-  spin_for (20);
-  g_assert_cmpuint (heapglass_window_get_step (window), ==, step - 1);
-  heapglass_window_get_marked_lines (window, &next_line, &prev_line);
-  g_assert_cmpuint (next_line, ==, 3);
-  g_assert_cmpuint (prev_line, ==, 2);
+/* Step back: `y = x` is about to run again, `x = [1, 2, 3]` just ran; then forward again. */
+static void
+test_step_back_and_forward (AliasingWindow *f, gconstpointer data)
+{
+  go_to_step (f, f->step);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-back", NULL);
+  hg_test_spin_for (20);
+  g_assert_cmpuint (heapglass_window_get_step (f->window), ==, f->step - 1);
+  assert_marked_lines (f->window, 3, 2);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-forward", NULL);
-  spin_for (20);
-  g_assert_cmpuint (heapglass_window_get_step (window), ==, step);
-  heapglass_window_get_marked_lines (window, &next_line, &prev_line);
-  g_assert_cmpuint (next_line, ==, 4);
-  g_assert_cmpuint (prev_line, ==, 3);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-forward", NULL);
+  hg_test_spin_for (20);
+  g_assert_cmpuint (heapglass_window_get_step (f->window), ==, f->step);
+  assert_marked_lines (f->window, 4, 3);
+}
 
-  /* The gutter: the next step that runs line 7 is the print. */
-  g_assert_true (heapglass_window_jump_to_line (window, 7, FALSE));
-  heapglass_window_get_marked_lines (window, &next_line, NULL);
-  g_assert_cmpuint (next_line, ==, 7);
-  g_assert_true (heapglass_window_jump_to_line (window, 2, TRUE));
-  heapglass_window_get_marked_lines (window, &next_line, NULL);
-  g_assert_cmpuint (next_line, ==, 2);
+/* The gutter: the next step that runs line 7 is the print; backwards finds line 2. */
+static void
+test_gutter_jumps_to_line (AliasingWindow *f, gconstpointer data)
+{
+  go_to_step (f, f->step);
+  g_assert_true (heapglass_window_jump_to_line (f->window, 7, FALSE));
+  assert_marked_lines (f->window, 7, 0);
+  g_assert_true (heapglass_window_jump_to_line (f->window, 2, TRUE));
+  assert_marked_lines (f->window, 2, 0);
+}
 
-  /* Step over the call on line 6: the next step is line 7, back in the module. */
-  heapglass_window_set_step (window, heapglass_trace_find_line (trace, 6, 0, FALSE));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-over", NULL);
-  spin_for (20);
-  heapglass_window_get_marked_lines (window, &next_line, NULL);
-  g_assert_cmpuint (next_line, ==, 7);
-  g_assert_cmpuint (heapglass_trace_get_step_depth (trace, heapglass_window_get_step (window)), ==,
-                    1);
-  /* Step out of process(): from inside it, the next step is back in the module. */
-  heapglass_window_set_step (window, heapglass_trace_find_line (trace, 3, 0, FALSE));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-out", NULL);
-  spin_for (20);
-  g_assert_cmpuint (heapglass_trace_get_step_depth (trace, heapglass_window_get_step (window)), ==,
-                    1);
+/* Step over the call on line 6 lands on line 7 in the module; step out leaves process(). */
+static void
+test_step_over_and_out (AliasingWindow *f, gconstpointer data)
+{
+  go_to_step (f, heapglass_trace_find_line (f->trace, 6, 0, FALSE));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-over", NULL);
+  hg_test_spin_for (20);
+  assert_marked_lines (f->window, 7, 0);
+  g_assert_cmpuint (
+      heapglass_trace_get_step_depth (f->trace, heapglass_window_get_step (f->window)), ==, 1);
 
-  /* Play runs forward by itself to the end. */
-  heapglass_window_set_step (window, 1);
-  heapglass_timeline_set_speed (HEAPGLASS_TIMELINE (heapglass_window_get_timeline (window)), 50);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
-  g_assert_true (spin_until (at_last_step, window, 10));
+  go_to_step (f, heapglass_trace_find_line (f->trace, 3, 0, FALSE));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-out", NULL);
+  hg_test_spin_for (20);
+  g_assert_cmpuint (
+      heapglass_trace_get_step_depth (f->trace, heapglass_window_get_step (f->window)), ==, 1);
+}
 
-  /* The last step has everything the program printed. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
-  spin_for (20);
-  {
-    g_autofree char *text = heapglass_output_pane_get_text (
-        HEAPGLASS_OUTPUT_PANE (heapglass_window_get_output_pane (window)));
+/* Play runs forward by itself to the end. */
+static void
+test_play_runs_to_the_end (AliasingWindow *f, gconstpointer data)
+{
+  go_to_step (f, 1);
+  heapglass_timeline_set_speed (HEAPGLASS_TIMELINE (heapglass_window_get_timeline (f->window)), 50);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.play", NULL);
+  g_assert_true (hg_test_spin_until (at_last_step, f->window, 10));
+}
 
-    g_assert_cmpstr (text, ==, "3\n");
-  }
+/* The last step has everything the program printed. */
+static void
+test_last_step_has_all_output (AliasingWindow *f, gconstpointer data)
+{
+  g_autofree char *text = NULL;
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-last", NULL);
+  hg_test_spin_for (20);
+  text = heapglass_output_pane_get_text (
+      HEAPGLASS_OUTPUT_PANE (heapglass_window_get_output_pane (f->window)));
+  g_assert_cmpstr (text, ==, "3\n");
 }
 
 static gboolean
@@ -338,12 +327,12 @@ test_stop_keeps_partial_trace (void)
   heapglass_window_set_code (window, "n = 0\nwhile True:\n    n += 1\n", "forever.py");
   heapglass_window_run (window);
   g_assert_true (heapglass_window_is_running (window));
-  g_assert_true (spin_until (has_some_steps, window, 30));
+  g_assert_true (hg_test_spin_until (has_some_steps, window, 30));
   /* The first diagram is shown while the program still runs. */
   g_assert_cmpuint (heapglass_window_get_step (window), >=, 1);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (run_is_over, window, 10));
-  spin_for (50);
+  g_assert_true (hg_test_spin_until (hg_test_window_run_is_over, window, 10));
+  hg_test_spin_for (50);
 
   trace = heapglass_window_get_trace (window);
   g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_STOPPED);
@@ -354,10 +343,10 @@ test_stop_keeps_partial_trace (void)
 
   /* The window still answers: the partial trace can be stepped through. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   g_assert_cmpuint (heapglass_window_get_step (window), ==, n);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-first", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   g_assert_cmpuint (heapglass_window_get_step (window), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -381,26 +370,26 @@ test_input_prompt_answered (void)
                              "print('Hello, ' + name)\n",
                              "greet.py");
   heapglass_window_run (window);
-  g_assert_true (spin_until (is_asking, pane, 30));
+  g_assert_true (hg_test_spin_until (is_asking, pane, 30));
   g_assert_true (heapglass_window_is_running (window));
   {
     g_autofree char *shot
         = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                             "window-input.png", NULL);
 
-    spin_for (400); /* the entry slides in */
+    hg_test_spin_for (400); /* the entry slides in */
     g_assert_nonnull (heapglass_window_get_banner_text (window));
-    save_screenshot (GTK_WIDGET (window), shot);
+    hg_test_save_widget_png (GTK_WIDGET (window), shot, 1.0);
   }
   heapglass_output_pane_submit_input (pane, "Ada");
-  g_assert_true (spin_until (run_is_over, window, 30));
-  spin_for (50);
+  g_assert_true (hg_test_spin_until (hg_test_window_run_is_over, window, 30));
+  hg_test_spin_for (50);
 
   g_assert_cmpint (heapglass_trace_get_ending (heapglass_window_get_trace (window)), ==,
                    HG_END_FINISHED);
   g_assert_false (heapglass_output_pane_is_asking (pane));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.step-last", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   text = heapglass_output_pane_get_text (pane);
   g_assert_nonnull (strstr (text, "Hello, Ada"));
 
@@ -415,7 +404,7 @@ test_syntax_error_marked (void)
   g_autofree char *code = NULL;
 
   heapglass_window_set_code (window, "x = 1\ny = (2,\nprint(x\n", "broken.py");
-  run_and_wait (window);
+  hg_test_window_run_and_wait (window, 60);
   g_assert_cmpint (heapglass_trace_get_ending (heapglass_window_get_trace (window)), ==,
                    HG_END_SYNTAX_ERROR);
   g_assert_nonnull (heapglass_window_get_banner_text (window));
@@ -434,7 +423,7 @@ test_syntax_error_marked (void)
     g_object_add_weak_pointer (G_OBJECT (window), &weak);
     gtk_window_destroy (GTK_WINDOW (window));
     for (guint i = 0; weak != NULL && i < 200; i++)
-      spin_for (10);
+      hg_test_spin_for (10);
     g_assert_null (weak);
   }
 }
@@ -451,7 +440,7 @@ test_exception_told_in_banner (void)
                              "\n"
                              "divide(1, 0)\n",
                              "divide.py");
-  run_and_wait (window);
+  hg_test_window_run_and_wait (window, 60);
   g_assert_cmpint (heapglass_trace_get_ending (heapglass_window_get_trace (window)), ==,
                    HG_END_EXCEPTION);
   banner = heapglass_window_get_banner_text (window);
@@ -462,7 +451,7 @@ test_exception_told_in_banner (void)
   g_assert_nonnull (strstr (banner, "divide()"));
   /* "Show Where" goes to the step that raised, where the exception is drawn on its frame. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-end", NULL);
-  spin_for (20);
+  hg_test_spin_for (20);
   {
     HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
     HeapglassSnapshot *snapshot = heapglass_canvas_get_snapshot (canvas);
@@ -490,28 +479,19 @@ static void
 test_main_loop_responsive_while_tracing (void)
 {
   HeapglassWindow *window = new_window ();
-  gint64 end;
 
   heapglass_window_set_code (window, "n = 0\nwhile True:\n    n += 1\n", "forever.py");
   heapglass_window_run (window);
-  longest_iteration_us = 0;
-  g_assert_true (spin_until (has_some_steps, window, 30));
-  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < end)
-    {
-      gint64 start = g_get_monotonic_time ();
-
-      g_main_context_iteration (NULL, FALSE);
-      longest_iteration_us = MAX (longest_iteration_us, g_get_monotonic_time () - start);
-      g_usleep (1000);
-    }
+  hg_test_reset_longest_iteration ();
+  g_assert_true (hg_test_spin_until (has_some_steps, window, 30));
+  hg_test_spin_for (2000);
   g_test_message ("longest main-loop iteration while tracing %u steps: %.1f ms",
                   heapglass_trace_get_n_steps (heapglass_window_get_trace (window)),
-                  longest_iteration_us / 1000.0);
+                  hg_test_longest_iteration_us () / 1000.0);
   heapglass_window_stop (window);
-  g_assert_true (spin_until (run_is_over, window, 30));
+  g_assert_true (hg_test_spin_until (hg_test_window_run_is_over, window, 30));
   gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_cmpint (longest_iteration_us, <, 3 * 1000 * 1000);
+  g_assert_cmpint (hg_test_longest_iteration_us (), <, 3 * 1000 * 1000);
 }
 
 int
@@ -529,7 +509,26 @@ main (int argc, char *argv[])
   app = heapglass_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 
-  g_test_add_func ("/window/aliasing/one-list-two-names", test_aliasing_one_list_two_names);
+  g_test_add ("/window/aliasing/run-opens-at-first-step", AliasingWindow, NULL, aliasing_set_up, test_run_opens_at_first_step,
+              aliasing_tear_down);
+  g_test_add ("/window/aliasing/one-list-two-names", AliasingWindow, NULL, aliasing_set_up, test_one_list_two_names,
+              aliasing_tear_down);
+  g_test_add ("/window/aliasing/click-name-inspects-list", AliasingWindow, NULL, aliasing_set_up, test_click_name_inspects_list,
+              aliasing_tear_down);
+  g_test_add ("/window/aliasing/copy-diagram", AliasingWindow, NULL, aliasing_set_up, test_copy_diagram,
+              aliasing_tear_down);
+  g_test_add ("/window/aliasing/export-step-and-run", AliasingWindow, NULL, aliasing_set_up, test_export_step_and_run,
+              aliasing_tear_down);
+  g_test_add ("/window/step/back-and-forward-mark-lines", AliasingWindow, NULL, aliasing_set_up, test_step_back_and_forward,
+              aliasing_tear_down);
+  g_test_add ("/window/step/gutter-jumps-to-line", AliasingWindow, NULL, aliasing_set_up, test_gutter_jumps_to_line,
+              aliasing_tear_down);
+  g_test_add ("/window/step/over-and-out", AliasingWindow, NULL, aliasing_set_up, test_step_over_and_out,
+              aliasing_tear_down);
+  g_test_add ("/window/play/runs-to-the-end", AliasingWindow, NULL, aliasing_set_up, test_play_runs_to_the_end,
+              aliasing_tear_down);
+  g_test_add ("/window/output/last-step-has-all-output", AliasingWindow, NULL, aliasing_set_up, test_last_step_has_all_output,
+              aliasing_tear_down);
   g_test_add_func ("/window/stop/keeps-partial-trace", test_stop_keeps_partial_trace);
   g_test_add_func ("/window/input/prompt-answered", test_input_prompt_answered);
   g_test_add_func ("/window/ending/syntax-error-marked", test_syntax_error_marked);

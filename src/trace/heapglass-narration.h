@@ -1,0 +1,34 @@
+/* heapglass-narration.h: a step of a trace told in plain, translatable sentences, for screen
+ * readers, alt text of exported diagrams, handouts and the --describe command line. */
+#pragma once
+
+#include "heapglass-trace.h"
+
+G_BEGIN_DECLS
+
+/* Frames described in full before the middle of a deeper stack is summarised. */
+#define HEAPGLASS_NARRATION_MAX_FRAMES 16
+
+/* The narration of `step` (1-based): what this step changed first (names bound, rebound or
+ * removed, objects changed or freed, the call, return or exception), then the current frame's
+ * names and what they refer to, names of one object grouped, then the other frames briefly.
+ * Deterministic: the same trace and step give the same text. NULL if step is out of range. */
+char *heapglass_narration_describe (HeapglassTrace *trace, guint step);
+
+/* The same from snapshots the caller already holds: `previous` is the snapshot of step - 1 (NULL
+ * at step 1, or when unknown: then nothing is said about changes of names). */
+char *heapglass_narration_describe_snapshots (const HeapglassSnapshot *previous,
+                                              const HeapglassSnapshot *snapshot);
+
+/* A title for a picture of the step: "frames.py, step 11 of 15". */
+char *heapglass_narration_title (HeapglassTrace *trace, guint step);
+
+/* Short phrases for one thing on the diagram (accessible names and descriptions):
+ * an object, "the list [1, 2]" or "a list of 1,000,000 ints"; */
+char *heapglass_narration_object_phrase (const HeapglassSnapshot *snapshot, guint64 oid);
+/* a name of frame `frame` (index into snapshot->frames), binding `binding`: "param refers to the
+ * list [1, 2], as do b and outer's a." */
+char *heapglass_narration_describe_name (const HeapglassSnapshot *snapshot, guint frame,
+                                         guint binding);
+
+G_END_DECLS

@@ -1,0 +1,844 @@
+/* heapglass-trace-decoder.c: decodes the tracer's stream, record by record, into the model's
+ * storage; feed() takes any split of the stream and lets go of the lock between batches. */
+#include "heapglass-trace-private.h"
+#include "heapglass-trace-reader.h"
+
+#include <glib/gi18n.h>
+
+/* How many records feed() decodes before it lets go of the lock, so that snapshot() on another
+ * thread never waits long. */
+#define RECORDS_PER_LOCK 4096
+
+/* ---- decoding helpers (lock held) --------------------------------------------------------- */
+
+static RdStatus
+check_sid (HeapglassTrace *self, Rd *r, guint64 sid)
+{
+  if (string_by_sid (self, sid) == NULL)
+    return rd_corrupt (r, "unknown string id %" G_GUINT64_FORMAT, sid);
+  return RD_OK;
+}
+
+static RdStatus
+rd_object (HeapglassTrace *self, Rd *r, guint32 *index)
+{
+  guint64 oid;
+  RD (rd_varint (r, &oid));
+  if (!lookup_oid (self, oid, index))
+    return rd_corrupt (r, "unknown object id %" G_GUINT64_FORMAT, oid);
+  return RD_OK;
+}
+
+/* Reads a value payload of `kind` (OBJ_NEW after the common fields, or VALUE). */
+static RdStatus
+rd_payload (HeapglassTrace *self, Rd *r, HgKind kind, HgValue *value)
+{
+  const guint8 *data;
+  gsize len;
+  guint64 full;
+  guint8 b;
+
+  memset (value, 0, sizeof *value);
+  switch (kind)
+    {
+    case HG_KIND_BOOL:
+      RD (rd_byte (r, &b));
+      value->i = b != 0;
+      break;
+    case HG_KIND_INT:
+      RD (rd_zigzag (r, &value->i));
+      break;
+    case HG_KIND_FLOAT:
+      RD (rd_double (r, &value->f));
+      break;
+    case HG_KIND_STR:
+    case HG_KIND_BYTES:
+      RD (rd_varint (r, &full));
+      RD (rd_bytes (r, &data, &len));
+      /* a str's length is in code points (up to 4 UTF-8 bytes each), a bytes' in bytes */
+      if ((kind == HG_KIND_BYTES ? full : 4 * MIN (full, G_MAXUINT64 / 4)) < len)
+        return rd_corrupt (r, "string prefix longer than the string");
+      value->text = hg_make_text (self, full, data, len);
+      break;
+    case HG_KIND_BIGINT:
+    case HG_KIND_FUNCTION:
+    case HG_KIND_CLASS:
+    case HG_KIND_MODULE:
+    case HG_KIND_OTHER:
+      RD (rd_bytes (r, &data, &len));
+      value->text = hg_make_text (self, len, data, len);
+      break;
+    default:
+      break;
+    }
+  return RD_OK;
+}
+
+/* ---- records ------------------------------------------------------------------------------ */
+
+static RdStatus
+decode_header (HeapglassTrace *self, Rd *r)
+{
+  guint64 version, max_items;
+  const guint8 *data;
+  gsize len;
+  gsize have = MIN ((gsize)(r->end - r->p), (gsize)HG_TRACE_MAGIC_LEN);
+
+  if (memcmp (r->p, HG_TRACE_MAGIC, have) != 0)
+    return rd_corrupt (r, "not a Heapglass trace (bad magic)");
+  if (have < HG_TRACE_MAGIC_LEN)
+    return RD_MORE;
+  r->p += HG_TRACE_MAGIC_LEN;
+  RD (rd_varint (r, &version));
+  /* version 1 is version 2 without RETURN_VALUE records */
+  if (version != HG_TRACE_VERSION && version != 1)
+    {
+      g_set_error (r->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_VERSION,
+                   _("Trace format version %" G_GUINT64_FORMAT " is not supported (this build "
+                      "reads version %d)"),
+                   version, HG_TRACE_VERSION);
+      return RD_BAD;
+    }
+  RD (rd_varint (r, &max_items));
+  if (max_items > G_MAXUINT32)
+    return rd_corrupt (r, "item limit out of range");
+  RD (rd_bytes (r, &data, &len));
+  self->max_items = (guint32)max_items;
+  self->script = g_utf8_make_valid ((const char *)data, (gssize)len);
+  return RD_OK;
+}
+
+static RdStatus
+decode_step (HeapglassTrace *self, Rd *r, HeapglassEvent event)
+{
+  guint32 line = 0;
+
+  RD (rd_u32 (r, &line));
+  if (self->n_steps == G_MAXUINT32 - 1)
+    return rd_corrupt (r, "too many steps");
+  if (self->n_steps == self->cap_steps)
+    {
+      self->cap_steps = self->cap_steps ? self->cap_steps * 2 : 1024;
+      self->lines = g_renew (guint32, self->lines, self->cap_steps);
+      self->events = g_renew (guint8, self->events, self->cap_steps);
+    }
+  self->lines[self->n_steps] = line;
+  self->events[self->n_steps] = (guint8)event;
+  self->n_steps++;
+  self->peak_objects = MAX (self->peak_objects, self->live_objects);
+  self->max_depth = MAX (self->max_depth, self->stack->len);
+  return RD_OK;
+}
+
+static RdStatus
+decode_obj_new (HeapglassTrace *self, Rd *r)
+{
+  guint64 oid, type_sid, kind, size, refcount;
+  HgValue value;
+  HgObj *obj;
+  guint32 dummy;
+
+  RD (rd_varint (r, &oid));
+  RD (rd_varint (r, &type_sid));
+  RD (rd_varint (r, &kind));
+  RD (rd_varint (r, &size));
+  RD (rd_varint (r, &refcount));
+  if (kind > HG_KIND_LAST)
+    return rd_corrupt (r, "unknown object kind %" G_GUINT64_FORMAT, kind);
+  RD (rd_payload (self, r, (HgKind)kind, &value));
+  if (oid == 0 || lookup_oid (self, oid, &dummy))
+    return rd_corrupt (r, "object id %" G_GUINT64_FORMAT " reused", oid);
+  RD (check_sid (self, r, type_sid));
+  if (type_sid > SID_MASK)
+    return rd_corrupt (r, "too many strings");
+  if (self->n_objs == G_MAXUINT32 - 1)
+    return rd_corrupt (r, "too many objects");
+
+  if (self->n_objs == self->cap_objs)
+    {
+      self->cap_objs = self->cap_objs ? self->cap_objs * 2 : 1024;
+      self->objs = g_renew (HgObj, self->objs, self->cap_objs);
+      if (self->oid_of != NULL)
+        self->oid_of = g_renew (guint64, self->oid_of, self->cap_objs);
+    }
+  if (self->n_objs % SIZE_MARK_EVERY == 0)
+    {
+      self->size_marks = g_renew (guint64, self->size_marks, self->n_size_marks + 1);
+      self->size_marks[self->n_size_marks++] = self->size_total;
+    }
+  obj = &self->objs[self->n_objs];
+  memset (obj, 0, sizeof *obj);
+  obj->created = cur_step (self);
+  obj->type_kind = (guint32)type_sid | ((guint32)kind << KIND_SHIFT);
+  obj->size0 = (guint32)MIN (size, G_MAXUINT32);
+  obj->refcount0 = (guint32)MIN (refcount, G_MAXUINT32);
+  obj->v0 = value;
+  self->size_total += obj->size0;
+  if (oid != (guint64)self->n_objs + 1 && self->oid_of == NULL)
+    {
+      /* The first oid that is not dense: from now on oids go through tables. */
+      self->oid_of = g_new (guint64, self->cap_objs);
+      for (guint32 i = 0; i < self->n_objs; i++)
+        self->oid_of[i] = (guint64)i + 1;
+      self->oid_index = g_hash_table_new (NULL, NULL);
+    }
+  if (self->oid_of != NULL)
+    {
+      self->oid_of[self->n_objs] = oid;
+      g_hash_table_insert (self->oid_index, GSIZE_TO_POINTER ((gsize)oid),
+                           GUINT_TO_POINTER (self->n_objs + 1));
+    }
+  self->n_objs++;
+  self->live_objects++;
+  self->peak_objects = MAX (self->peak_objects, self->live_objects);
+  return RD_OK;
+}
+
+static RdStatus
+decode_obj_free (HeapglassTrace *self, Rd *r)
+{
+  guint32 index;
+  HgObj *obj;
+
+  RD (rd_object (self, r, &index));
+  obj = &self->objs[index];
+  if (obj->freed)
+    return rd_corrupt (r, "object %" G_GUINT64_FORMAT " freed twice", obj_oid (self, index));
+  obj->freed = cur_step (self);
+  self->live_objects--;
+  /* The free log keeps every free, several per step. */
+  hg_hist_append (&self->free_log, obj->freed, index, FALSE);
+  hg_push_bytes_adjust (self, -(gint64)hg_obj_size_now (self, index));
+  return RD_OK;
+}
+
+static RdStatus
+decode_seq (HeapglassTrace *self, Rd *r)
+{
+  guint32 index = 0, start = 0, count = 0, old_n = 0, new_n;
+  guint64 length;
+  const guint8 *items;
+  HgObjExt *x;
+  const HgEntry *prev;
+  guint32 *block;
+
+  RD (rd_object (self, r, &index));
+  RD (rd_varint (r, &length));
+  RD (rd_u32 (r, &start));
+  RD (rd_count (r, &count, 1));
+  items = r->p;
+  for (guint32 i = 0; i < count; i++)
+    {
+      guint32 dummy;
+      RD (rd_object (self, r, &dummy));
+    }
+  if ((guint64)start + count > length)
+    return rd_corrupt (r, "items beyond the sequence's length");
+  /* Views of a dict hold key/value pairs: items of another shape would be misread. */
+  if (obj_kind (&self->objs[index]) == HG_KIND_DICT)
+    return rd_corrupt (r, "SEQ record for a dict");
+
+  x = hg_obj_ext (self, &self->objs[index]);
+  prev = hist_last (&x->items);
+  if (prev)
+    old_n = self->pool[prev->value] & 0x7fffffff;
+  /* New known prefix: the old one up to `start`, the new items, then what the old one had beyond
+   * them, never past the exact length. Items after a gap are dropped: only a contiguous prefix
+   * is kept. */
+  if (start > old_n)
+    count = 0;
+  new_n = count ? MAX (old_n, start + count) : old_n;
+  if (new_n > length)
+    new_n = (guint32)length;
+  if (!hg_pool_reserve (self, (gsize)new_n + 1))
+    return rd_corrupt (r, "trace too large");
+  block = self->pool + self->pool_len;
+  block[0] = new_n;
+  if (prev)
+    memcpy (block + 1, self->pool + prev->value + 1, sizeof (guint32) * MIN (old_n, new_n));
+  {
+    Rd again = *r;
+    again.p = items;
+    for (guint32 i = 0; i < count && start + i < new_n; i++)
+      {
+        guint32 item;
+        rd_object (self, &again, &item);
+        block[1 + start + i] = item + 1;
+      }
+  }
+  if (!prev || new_n != old_n || count > 0)
+    {
+      hist_push (&x->items, cur_step (self), (guint32)self->pool_len);
+      self->pool_len += new_n + 1;
+    }
+  {
+    const HgEntry *len_e = hist_last (&x->length);
+    guint32 len32 = (guint32)MIN (length, G_MAXUINT32);
+    if (!len_e || len_e->value != len32)
+      hist_push (&x->length, cur_step (self), len32);
+  }
+  return RD_OK;
+}
+
+static RdStatus
+decode_dict (HeapglassTrace *self, Rd *r)
+{
+  guint32 index = 0, count = 0;
+  guint64 length = 0;
+  const guint8 *items;
+  HgObjExt *x;
+  guint32 *block;
+
+  RD (rd_object (self, r, &index));
+  RD (rd_varint (r, &length));
+  RD (rd_count (r, &count, 2));
+  items = r->p;
+  for (guint32 i = 0; i < 2 * count; i++)
+    {
+      guint32 dummy;
+      RD (rd_object (self, r, &dummy));
+    }
+  if (count > length)
+    return rd_corrupt (r, "more entries than the dict's length");
+  if (obj_kind (&self->objs[index]) != HG_KIND_DICT)
+    return rd_corrupt (r, "DICT record for a %s",
+                       heapglass_kind_to_string (obj_kind (&self->objs[index])));
+  if (!hg_pool_reserve (self, 2 * (gsize)count + 1))
+    return rd_corrupt (r, "trace too large");
+  x = hg_obj_ext (self, &self->objs[index]);
+  block = self->pool + self->pool_len;
+  block[0] = count | 0x80000000u;
+  {
+    Rd again = *r;
+    again.p = items;
+    for (guint32 i = 0; i < 2 * count; i++)
+      {
+        guint32 item;
+        rd_object (self, &again, &item);
+        block[1 + i] = item + 1;
+      }
+  }
+  hist_push (&x->items, cur_step (self), (guint32)self->pool_len);
+  self->pool_len += 2 * (gsize)count + 1;
+  hist_push (&x->length, cur_step (self), (guint32)MIN (length, G_MAXUINT32));
+  return RD_OK;
+}
+
+static RdStatus
+decode_attrs (HeapglassTrace *self, Rd *r)
+{
+  guint32 index = 0, count = 0;
+  const guint8 *items;
+  HgObjExt *x;
+  guint32 *block;
+
+  RD (rd_object (self, r, &index));
+  RD (rd_count (r, &count, 2));
+  items = r->p;
+  for (guint32 i = 0; i < count; i++)
+    {
+      guint64 sid;
+      guint32 dummy;
+      RD (rd_varint (r, &sid));
+      RD (rd_object (self, r, &dummy));
+      RD (check_sid (self, r, sid));
+    }
+  if (!hg_pool_reserve (self, 2 * (gsize)count + 1))
+    return rd_corrupt (r, "trace too large");
+  x = hg_obj_ext (self, &self->objs[index]);
+  block = self->pool + self->pool_len;
+  block[0] = count;
+  {
+    Rd again = *r;
+    again.p = items;
+    for (guint32 i = 0; i < count; i++)
+      {
+        guint64 sid;
+        guint32 item;
+        rd_varint (&again, &sid);
+        rd_object (self, &again, &item);
+        block[1 + 2 * i] = (guint32)sid;
+        block[2 + 2 * i] = item + 1;
+      }
+  }
+  hist_push (&x->attrs, cur_step (self), (guint32)self->pool_len);
+  self->pool_len += 2 * (gsize)count + 1;
+  return RD_OK;
+}
+
+static RdStatus
+decode_weakref (HeapglassTrace *self, Rd *r)
+{
+  guint32 index, referent = 0;
+  guint64 roid;
+
+  RD (rd_object (self, r, &index));
+  RD (rd_varint (r, &roid));
+  if (obj_kind (&self->objs[index]) != HG_KIND_WEAKREF)
+    return rd_corrupt (r, "WEAKREF record for a %s",
+                       heapglass_kind_to_string (obj_kind (&self->objs[index])));
+  if (roid != 0)
+    {
+      if (!lookup_oid (self, roid, &referent))
+        return rd_corrupt (r, "unknown object id %" G_GUINT64_FORMAT, roid);
+      referent++;
+    }
+  hist_push (&hg_obj_ext (self, &self->objs[index])->value, cur_step (self), referent);
+  return RD_OK;
+}
+
+static RdStatus
+decode_meta (HeapglassTrace *self, Rd *r)
+{
+  guint32 index, old_size;
+  guint64 size, refcount;
+  HgObjExt *x;
+
+  RD (rd_object (self, r, &index));
+  RD (rd_varint (r, &size));
+  RD (rd_varint (r, &refcount));
+  old_size = hg_obj_size_now (self, index);
+  x = hg_obj_ext (self, &self->objs[index]);
+  hist_push (&x->size, cur_step (self), (guint32)MIN (size, G_MAXUINT32));
+  hist_push (&x->refcount, cur_step (self), (guint32)MIN (refcount, G_MAXUINT32));
+  if (!self->objs[index].freed)
+    hg_push_bytes_adjust (self, (gint64)MIN (size, G_MAXUINT32) - (gint64)old_size);
+  return RD_OK;
+}
+
+static RdStatus
+decode_value (HeapglassTrace *self, Rd *r)
+{
+  guint32 index;
+  HgValue value;
+
+  RD (rd_object (self, r, &index));
+  RD (rd_payload (self, r, obj_kind (&self->objs[index]), &value));
+  if (obj_kind (&self->objs[index]) == HG_KIND_WEAKREF)
+    return rd_corrupt (r, "VALUE record for a weakref");
+  if (self->n_values == self->cap_values)
+    {
+      self->cap_values = self->cap_values ? self->cap_values * 2 : 64;
+      self->values = g_renew (HgValue, self->values, self->cap_values);
+    }
+  self->values[self->n_values] = value;
+  hist_push (&hg_obj_ext (self, &self->objs[index])->value, cur_step (self), self->n_values);
+  self->n_values++;
+  return RD_OK;
+}
+
+static RdStatus
+decode_bind (HeapglassTrace *self, Rd *r, gboolean bind)
+{
+  guint64 k, sid;
+  guint32 index = 0;
+  HgFrame *f;
+
+  RD (rd_varint (r, &k));
+  RD (rd_varint (r, &sid));
+  if (bind)
+    RD (rd_object (self, r, &index));
+  RD (check_sid (self, r, sid));
+  f = frame_at_depth (self, k);
+  if (f == NULL)
+    return rd_corrupt (r, "no frame %" G_GUINT64_FORMAT " on a stack of %u", k, self->stack->len);
+  hist_push (&hg_frame_slot (f, (guint32)sid, TRUE)->h, cur_step (self), bind ? index + 1 : 0);
+  return RD_OK;
+}
+
+static RdStatus
+decode_frame_push (HeapglassTrace *self, Rd *r)
+{
+  guint64 sid = 0;
+  guint32 first_line = 0;
+  HgFrame *f;
+  guint32 parent
+      = self->stack->len ? g_array_index (self->stack, guint32, self->stack->len - 1) + 1 : 0;
+
+  RD (rd_varint (r, &sid));
+  RD (rd_u32 (r, &first_line));
+  RD (check_sid (self, r, sid));
+  if (self->n_frames == G_MAXUINT32 - 1)
+    return rd_corrupt (r, "too many frames");
+  if (self->n_frames == self->cap_frames)
+    {
+      self->cap_frames = self->cap_frames ? self->cap_frames * 2 : 64;
+      self->frames = g_renew (HgFrame, self->frames, self->cap_frames);
+    }
+  f = &self->frames[self->n_frames];
+  memset (f, 0, sizeof *f);
+  f->parent = parent;
+  f->func_sid = (guint32)sid;
+  f->first_line = first_line;
+  f->caller_line = self->n_steps ? self->lines[self->n_steps - 1] : 0;
+  f->depth = self->stack->len + 1;
+  g_array_append_val (self->stack, self->n_frames);
+  self->n_frames++;
+  hg_log_top_frame (self);
+  return RD_OK;
+}
+
+static RdStatus
+decode_frame_pop (HeapglassTrace *self, Rd *r)
+{
+  if (self->stack->len == 0)
+    return rd_corrupt (r, "frame pop on an empty stack");
+  g_array_set_size (self->stack, self->stack->len - 1);
+  hg_log_top_frame (self);
+  return RD_OK;
+}
+
+static RdStatus
+decode_output (HeapglassTrace *self, Rd *r)
+{
+  guint64 stream;
+  const guint8 *data;
+  gsize len;
+  HgOutputMark mark = { 0 };
+
+  RD (rd_varint (r, &stream));
+  RD (rd_bytes (r, &data, &len));
+  if (stream != 1 && stream != 2)
+    return rd_corrupt (r, "unknown output stream %" G_GUINT64_FORMAT, stream);
+  g_byte_array_append (self->output[stream - 1], data, (guint)len);
+  mark.step = cur_step (self);
+  mark.total = self->output[stream - 1]->len;
+  {
+    GArray *log = self->output_log[stream - 1];
+    if (log->len && g_array_index (log, HgOutputMark, log->len - 1).step == mark.step)
+      g_array_index (log, HgOutputMark, log->len - 1).total = mark.total;
+    else
+      g_array_append_val (log, mark);
+  }
+  return RD_OK;
+}
+
+static RdStatus
+decode_exception (HeapglassTrace *self, Rd *r)
+{
+  guint64 sid, k;
+  const guint8 *data;
+  gsize len;
+  HgException e;
+
+  RD (rd_varint (r, &sid));
+  RD (rd_bytes (r, &data, &len));
+  RD (rd_varint (r, &k));
+  RD (check_sid (self, r, sid));
+  if (k >= self->stack->len)
+    return rd_corrupt (r, "exception in frame %" G_GUINT64_FORMAT " of %u", k, self->stack->len);
+  e.step = cur_step (self);
+  e.frame = g_array_index (self->stack, guint32, self->stack->len - 1 - k);
+  e.type_sid = (guint32)sid;
+  e.message = g_utf8_make_valid ((const char *)data, (gssize)len);
+  g_array_append_val (self->exceptions, e);
+  self->last_exception_type = (guint32)sid;
+  self->last_exception_message = g_string_chunk_insert (self->chunk, e.message);
+  return RD_OK;
+}
+
+static RdStatus
+decode_end (HeapglassTrace *self, Rd *r)
+{
+  guint64 ending, signal_number;
+  gint64 status;
+  const guint8 *data;
+  gsize len;
+  guint32 line = 0;
+
+  RD (rd_varint (r, &ending));
+  RD (rd_zigzag (r, &status));
+  RD (rd_varint (r, &signal_number));
+  RD (rd_bytes (r, &data, &len));
+  RD (rd_u32 (r, &line));
+  if (ending == HG_END_NONE || ending > HG_END_LAST)
+    return rd_corrupt (r, "unknown ending %" G_GUINT64_FORMAT, ending);
+  if (signal_number > 255 || status < G_MININT || status > G_MAXINT)
+    return rd_corrupt (r, "impossible exit status");
+  self->ending = (HgEnding)ending;
+  self->exit_status = (int)status;
+  self->signal_number = (int)signal_number;
+  if (len > 0)
+    {
+      g_autofree char *message = g_utf8_make_valid ((const char *)data, (gssize)len);
+      self->end_message = g_string_chunk_insert (self->chunk, message);
+    }
+  else
+    self->end_message = NULL;
+  self->end_line = line;
+  self->state = STATE_ENDED;
+  hg_resolve_uncaught_exception (self);
+  return RD_OK;
+}
+
+static RdStatus
+decode_record (HeapglassTrace *self, Rd *r)
+{
+  guint8 code;
+  const guint8 *data;
+  gsize len;
+
+  if (self->state == STATE_HEADER)
+    {
+      RD (decode_header (self, r));
+      self->state = STATE_RECORDS;
+      return RD_OK;
+    }
+  RD (rd_byte (r, &code));
+  if (self->state == STATE_ENDED)
+    return rd_corrupt (r, "data after the end record");
+  switch (code)
+    {
+    case HG_REC_STEP_LINE:
+      return decode_step (self, r, HEAPGLASS_EVENT_LINE);
+    case HG_REC_STEP_CALL:
+      return decode_step (self, r, HEAPGLASS_EVENT_CALL);
+    case HG_REC_STEP_RETURN:
+      return decode_step (self, r, HEAPGLASS_EVENT_RETURN);
+    case HG_REC_STEP_EXCEPTION:
+      return decode_step (self, r, HEAPGLASS_EVENT_EXCEPTION);
+    case HG_REC_STRING:
+      RD (rd_bytes (r, &data, &len));
+      {
+        g_autofree char *text = g_utf8_make_valid ((const char *)data, (gssize)len);
+        g_ptr_array_add (self->strings, g_string_chunk_insert (self->chunk, text));
+      }
+      return RD_OK;
+    case HG_REC_FRAME_PUSH:
+      return decode_frame_push (self, r);
+    case HG_REC_FRAME_POP:
+      return decode_frame_pop (self, r);
+    case HG_REC_BIND:
+      return decode_bind (self, r, TRUE);
+    case HG_REC_UNBIND:
+      return decode_bind (self, r, FALSE);
+    case HG_REC_OBJ_NEW:
+      return decode_obj_new (self, r);
+    case HG_REC_OBJ_FREE:
+      return decode_obj_free (self, r);
+    case HG_REC_SEQ:
+      return decode_seq (self, r);
+    case HG_REC_DICT:
+      return decode_dict (self, r);
+    case HG_REC_ATTRS:
+      return decode_attrs (self, r);
+    case HG_REC_WEAKREF:
+      return decode_weakref (self, r);
+    case HG_REC_META:
+      return decode_meta (self, r);
+    case HG_REC_OUTPUT:
+      return decode_output (self, r);
+    case HG_REC_EXCEPTION:
+      return decode_exception (self, r);
+    case HG_REC_INPUT:
+      RD (rd_bytes (r, &data, &len));
+      {
+        HgInput input = { cur_step (self), g_utf8_make_valid ((const char *)data, (gssize)len) };
+        g_array_append_val (self->inputs, input);
+      }
+      return RD_OK;
+    case HG_REC_END:
+      return decode_end (self, r);
+    case HG_REC_VALUE:
+      return decode_value (self, r);
+    case HG_REC_RETURN_VALUE:
+      {
+        HgReturn ret = { cur_step (self), 0 };
+        RD (rd_object (self, r, &ret.index));
+        if (self->returns->len
+            && g_array_index (self->returns, HgReturn, self->returns->len - 1).step == ret.step)
+          g_array_index (self->returns, HgReturn, self->returns->len - 1).index = ret.index;
+        else
+          g_array_append_val (self->returns, ret);
+        return RD_OK;
+      }
+    default:
+      r->p--;
+      return rd_corrupt (r, "unknown record 0x%02x", code);
+    }
+}
+
+/* ---- feeding ------------------------------------------------------------------------------ */
+
+/* Decodes at most `budget` complete records from the pending bytes. Returns TRUE when it stopped
+ * because of the budget (more may be decodable), FALSE when it needs more input or failed. */
+static gboolean
+decode_some (HeapglassTrace *self, guint budget)
+{
+  Rd r;
+  gboolean budget_spent = TRUE;
+
+  if (self->pending_pos >= self->pending->len)
+    return FALSE; /* nothing buffered (and data may be NULL) */
+  r.start = self->pending->data + self->pending_pos;
+  r.p = r.start;
+  r.end = self->pending->data + self->pending->len;
+  r.base = self->consumed;
+  r.error = &self->error;
+
+  for (guint n = 0; n < budget; n++)
+    {
+      const guint8 *record_start = r.p;
+      RdStatus status;
+
+      if (r.p == r.end)
+        {
+          budget_spent = FALSE;
+          break;
+        }
+      status = decode_record (self, &r);
+      if (status != RD_OK)
+        {
+          /* Incomplete or corrupt: nothing of it was applied (records apply after a full
+           * parse), and the next feed starts again at its first byte. */
+          r.p = record_start;
+          budget_spent = FALSE;
+          break;
+        }
+    }
+  self->consumed += (gsize)(r.p - r.start);
+  self->pending_pos += (gsize)(r.p - r.start);
+  return budget_spent && self->error == NULL;
+}
+
+gboolean
+heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GError **error)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  trace_lock (self);
+  if (self->error == NULL && self->complete)
+    g_set_error_literal (&self->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT,
+                         _("Trace data after the end of the stream"));
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+  g_byte_array_append (self->pending, data, (guint)len);
+  self->stream_bytes += len;
+  g_mutex_unlock (&self->lock);
+
+  for (;;)
+    {
+      gboolean more;
+
+      g_mutex_lock (&self->lock);
+      more = decode_some (self, RECORDS_PER_LOCK);
+      if (!more)
+        {
+          /* Keep only the incomplete tail. */
+          g_byte_array_remove_range (self->pending, 0, (guint)self->pending_pos);
+          self->pending_pos = 0;
+          if (self->error != NULL)
+            {
+              g_propagate_error (error, g_error_copy (self->error));
+              g_mutex_unlock (&self->lock);
+              return FALSE;
+            }
+          g_mutex_unlock (&self->lock);
+          return TRUE;
+        }
+      g_mutex_unlock (&self->lock);
+      while (g_atomic_int_get (&self->readers_waiting) > 0)
+        g_thread_yield ();
+    }
+}
+
+gboolean
+heapglass_trace_finish (HeapglassTrace *self, GError **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), FALSE);
+
+  trace_lock (self);
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      ok = FALSE;
+    }
+  else if (self->pending->len > self->pending_pos || self->state == STATE_HEADER)
+    {
+      g_set_error (&self->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED,
+                   self->stream_bytes == 0 ? _("The trace stream is empty")
+                                           : _("The trace stream stops in the middle of a record "
+                                                "(byte %" G_GSIZE_FORMAT ")"),
+                   self->consumed);
+      g_propagate_error (error, g_error_copy (self->error));
+      ok = FALSE;
+    }
+  self->complete = TRUE;
+  hg_trace_trim_arrays (self);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+void
+heapglass_trace_set_ending (HeapglassTrace *self, HgEnding ending, int exit_status,
+                            int signal_number, const char *message)
+{
+  g_return_if_fail (HEAPGLASS_IS_TRACE (self));
+  g_return_if_fail (ending <= HG_END_LAST);
+
+  trace_lock (self);
+  if (self->ending == HG_END_NONE)
+    {
+      self->ending = ending;
+      self->exit_status = exit_status;
+      self->signal_number = signal_number;
+      self->end_message = message ? g_string_chunk_insert (self->chunk, message) : NULL;
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+HeapglassTrace *
+heapglass_trace_new_from_bytes (GBytes *bytes, GError **error)
+{
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &len);
+  for (gsize off = 0; off < len; off += 1 << 20)
+    if (!heapglass_trace_feed (trace, data + off, MIN (len - off, (gsize)1 << 20), error))
+      return NULL;
+  if (!heapglass_trace_finish (trace, error))
+    return NULL;
+  return g_steal_pointer (&trace);
+}
+
+/* The uncaught exception: the last EXCEPTION record, or when there was none (raised outside
+ * user code), the "Type: message" of the END record. Set when decoding END. */
+void
+hg_resolve_uncaught_exception (HeapglassTrace *self)
+{
+  const char *colon;
+
+  self->uncaught_type = NULL;
+  self->uncaught_message = NULL;
+  if (self->ending != HG_END_EXCEPTION && self->ending != HG_END_MEMORY_LIMIT)
+    return;
+  if (self->last_exception_type != 0)
+    {
+      self->uncaught_type = string_by_sid (self, self->last_exception_type);
+      self->uncaught_message = self->last_exception_message;
+      return;
+    }
+  if (self->end_message == NULL)
+    return;
+  colon = strstr (self->end_message, ": ");
+  if (colon != NULL)
+    {
+      g_autofree char *type = g_strndup (self->end_message, (gsize) (colon - self->end_message));
+      self->uncaught_type = g_string_chunk_insert (self->chunk, type);
+      self->uncaught_message = colon + 2;
+    }
+  else
+    self->uncaught_type = self->end_message;
+}
+

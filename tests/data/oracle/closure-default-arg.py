@@ -1,0 +1,2 @@
+funcs = [lambda i=i: i * 2 for i in range(3)]
+print([f() for f in funcs])

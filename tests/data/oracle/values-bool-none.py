@@ -1,0 +1,5 @@
+flag = True
+other = not flag
+nothing = None
+mixed = [flag, other, nothing, 0, 1]
+print(mixed)

@@ -1,0 +1,81 @@
+/* heapglass-test-gtk.c: screenshots for GUI tests. */
+#include "heapglass-test-gtk.h"
+
+#include <math.h>
+#include <string.h>
+
+void
+hg_test_save_widget_png (GtkWidget *widget, const char *path, double scale)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gtk_widget_queue_draw (widget);
+      hg_test_spin_for (20);
+      if (scale != 1.0)
+        gtk_snapshot_scale (snapshot, scale, scale);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (
+      renderer, node, &GRAPHENE_RECT_INIT (0, 0, ceil (width * scale), ceil (height * scale)));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+
+  /* The picture is not blank: its ink differs from the first pixel somewhere. */
+  {
+    gsize w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+    gsize stride = w * 4;
+    g_autofree guchar *pixels = g_malloc (stride * h);
+    guint differing = 0;
+
+    gdk_texture_download (texture, pixels, stride);
+    for (gsize i = 4; i < stride * h; i += 4)
+      if (memcmp (pixels + i, pixels, 4) != 0)
+        differing++;
+    g_assert_cmpuint (differing, >, 100);
+  }
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+static void
+on_run_finished (HeapglassWindow *window, gpointer data)
+{
+  *(gboolean *)data = TRUE;
+}
+
+void
+hg_test_window_run_and_wait (HeapglassWindow *window, double timeout_s)
+{
+  gboolean finished = FALSE;
+  gulong handler;
+
+  /* Connected before Run is pressed: a run that ends at once is not missed. */
+  handler = g_signal_connect (window, "run-finished", G_CALLBACK (on_run_finished), &finished);
+  heapglass_window_run (window);
+  g_assert_true (hg_test_spin_until (flag_is_set, &finished, timeout_s));
+  g_signal_handler_disconnect (window, handler);
+  g_assert_false (heapglass_window_is_running (window));
+}
+
+gboolean
+hg_test_window_run_is_over (gpointer data)
+{
+  return !heapglass_window_is_running (HEAPGLASS_WINDOW (data));
+}

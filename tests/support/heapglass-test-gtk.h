@@ -1,0 +1,26 @@
+/* heapglass-test-gtk.h: what GUI tests share: screenshots of widgets and windows. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "heapglass-test-support.h"
+
+G_BEGIN_DECLS
+
+/* Saves what @widget shows as a PNG at @scale (1 = its size in pixels), waiting for its first
+ * frame if it has not drawn yet (widget paintable → render node → texture). */
+void hg_test_save_widget_png (GtkWidget *widget, const char *path, double scale);
+
+G_END_DECLS
+
+#include "heapglass-window.h"
+
+G_BEGIN_DECLS
+
+/* Presses Run in @window and waits for its "run-finished" signal; asserts it came in time. */
+void hg_test_window_run_and_wait (HeapglassWindow *window, double timeout_s);
+
+/* TRUE once @data (a HeapglassWindow) is no longer tracing: for waits that cannot use a signal. */
+gboolean hg_test_window_run_is_over (gpointer data);
+
+G_END_DECLS
