@@ -113,7 +113,7 @@ emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapsh
       const FrameBox *box = &g_array_index (self->frames, FrameBox, f);
       const HeapglassFrameView *frame;
       HeapglassSceneItem item = { 0 };
-      guint frame_index;
+      guint frame_index, n_rows;
 
       item.parent = HEAPGLASS_SCENE_NO_PARENT;
       if (box->index == G_MAXUINT)
@@ -155,9 +155,12 @@ emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapsh
       item.text = self->text->str;
       frame_index = heapglass_scene_add_item (scene, &item);
 
-      for (guint b = 0; b < frame->n_bindings; b++)
+      n_rows = frame->n_bindings + (_heapglass_layout_frame_returns (snapshot, box->index) ? 1 : 0);
+      for (guint b = 0; b < n_rows; b++)
         {
-          const HeapglassObjectView *obj = _heapglass_layout_lookup (self, frame->oids[b]);
+          gboolean result = b == frame->n_bindings;
+          guint64 oid = result ? snapshot->return_value : frame->oids[b];
+          const HeapglassObjectView *obj = _heapglass_layout_lookup (self, oid);
           HeapglassSceneItem name = { 0 };
           g_autofree char *inline_text = _heapglass_layout_is_inline (self, obj)
                                              ? _heapglass_layout_value_text (obj, INLINE_MAX_CHARS)
@@ -173,13 +176,14 @@ emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapsh
           name.height = ROW_H;
           name.frame_id = frame->frame_id;
           name.slot = b;
-          name.oid = frame->oids[b];
-          name.target_oid = frame->oids[b];
-          name.name = frame->names[b];
+          name.oid = oid;
+          name.target_oid = oid;
+          /* Translators: the row of a returning frame that holds what it returns. */
+          name.name = result ? _ ("return value") : frame->names[b];
           name.parent = frame_index;
           name.object_kind = obj ? obj->kind : HG_KIND_NONE;
           name.x0 = sx, name.y0 = sy, name.x1 = sx + sw, name.y1 = sy + sh;
-          if (frame->rebound && frame->rebound[b])
+          if (result || (frame->rebound && frame->rebound[b]))
             name.flags |= HEAPGLASS_SCENE_FLAG_CHANGED;
           if (inline_text)
             {
@@ -193,7 +197,7 @@ emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapsh
                                      sx + sw / 2,
                                      sy + sh / 2,
                                      0,
-                                     frame->oids[b],
+                                     oid,
                                      name.flags & HEAPGLASS_SCENE_FLAG_CHANGED,
                                      frame->frame_id,
                                      0,

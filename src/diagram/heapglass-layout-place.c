@@ -9,11 +9,22 @@
 #include <math.h>
 #include <string.h>
 
-static double
-frame_height (const HeapglassFrameView *frame)
+gboolean
+_heapglass_layout_frame_returns (const HeapglassSnapshot *snapshot, guint index)
 {
+  return snapshot->event == HEAPGLASS_EVENT_RETURN && snapshot->return_value != 0
+         && index + 1 == snapshot->n_frames;
+}
+
+static double
+frame_height (const HeapglassSnapshot *snapshot, guint index)
+{
+  const HeapglassFrameView *frame = &snapshot->frames[index];
   double h = FRAME_HEAD_H + frame->n_bindings * ROW_H + FRAME_PAD;
 
+  /* A returning frame shows what it returns, in a row of its own under its names. */
+  if (_heapglass_layout_frame_returns (snapshot, index))
+    h += ROW_H;
   if (frame->exception_type)
     h += EXC_H;
   return h;
@@ -50,7 +61,7 @@ choose_frames (HeapglassLayout *self, const HeapglassSnapshot *snapshot)
 
   for (guint i = 0; i < head; i++)
     {
-      FrameBox box = { i, 0, frame_height (&snapshot->frames[i]), 0 };
+      FrameBox box = { i, 0, frame_height (snapshot, i), 0 };
 
       g_array_append_val (boxes, box);
     }
@@ -62,7 +73,7 @@ choose_frames (HeapglassLayout *self, const HeapglassSnapshot *snapshot)
     }
   for (guint i = n - tail; i < n; i++)
     {
-      FrameBox box = { i, 0, frame_height (&snapshot->frames[i]), 0 };
+      FrameBox box = { i, 0, frame_height (snapshot, i), 0 };
 
       g_array_append_val (boxes, box);
     }
@@ -453,6 +464,9 @@ _heapglass_layout_place (HeapglassLayout *self, const HeapglassSnapshot *snapsho
 
           for (guint b = 0; b < frame->n_bindings; b++)
             discover (self, frame->oids[b], NO_NODE, FRAME_HEAD_H + b * ROW_H + ROW_H / 2, FALSE);
+          if (_heapglass_layout_frame_returns (snapshot, box->index))
+            discover (self, snapshot->return_value, NO_NODE,
+                      FRAME_HEAD_H + frame->n_bindings * ROW_H + ROW_H / 2, FALSE);
         }
       expand_from (self, first);
       g_array_append_val (band_end, self->nodes->len);

@@ -157,6 +157,8 @@ void _heapglass_layout_cell_clear (gpointer data);
 
 /* heapglass-layout-place.c: frames, then objects in columns by reference structure. */
 void _heapglass_layout_place (HeapglassLayout *self, const HeapglassSnapshot *snapshot);
+/* Is frames[index] the one returning at this step (it gets a "return value" row)? */
+gboolean _heapglass_layout_frame_returns (const HeapglassSnapshot *snapshot, guint index);
 void _heapglass_layout_name_slot_rect (const FrameBox *box, guint binding, const char *inline_text,
                                        double *x, double *y, double *w, double *h);
 
