@@ -12,8 +12,10 @@
 gboolean
 _heapglass_layout_frame_returns (const HeapglassSnapshot *snapshot, guint index)
 {
+  /* The script's top level "returns" None when it ends: nothing a reader asked for. */
   return snapshot->event == HEAPGLASS_EVENT_RETURN && snapshot->return_value != 0
-         && index + 1 == snapshot->n_frames;
+         && index + 1 == snapshot->n_frames
+         && g_strcmp0 (snapshot->frames[index].function, "<module>") != 0;
 }
 
 static double

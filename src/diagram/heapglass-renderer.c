@@ -636,28 +636,6 @@ arrow_path (cairo_t *cr, const HeapglassSceneItem *item, double cut)
   cairo_line_to (cr, ex, ey);
 }
 
-/* Where a weak arrow's badge goes: the middle of its longest segment. */
-static void
-badge_point (const HeapglassSceneItem *item, double *x, double *y)
-{
-  double best = -1;
-
-  *x = (item->x0 + item->x3) / 2;
-  *y = (item->y0 + item->y3) / 2;
-  for (guint i = 1; i < item->n_points; i++)
-    {
-      const double *p = item->points;
-      double len = hypot (p[2 * i] - p[2 * i - 2], p[2 * i + 1] - p[2 * i - 1]);
-
-      if (len > best)
-        {
-          best = len;
-          *x = (p[2 * i] + p[2 * i - 2]) / 2;
-          *y = (p[2 * i + 1] + p[2 * i - 1]) / 2;
-        }
-    }
-}
-
 static void
 draw_arrow (Renderer *r, const HeapglassSceneItem *item)
 {
@@ -703,7 +681,9 @@ draw_arrow (Renderer *r, const HeapglassSceneItem *item)
     {
       double bx, by;
 
-      badge_point (item, &bx, &by);
+      /* On the weakref's own cell, where the arrow starts: never over another box. */
+      bx = item->x0;
+      by = item->y0;
       rounded_rect (cr, bx - 17, by - 8, 34, 16, 8);
       set_rgb (r, mix (OI_YELLOW, r->pal->bg, r->pal->tint + 0.2));
       cairo_fill_preserve (cr);
