@@ -3,13 +3,13 @@
  * locals, append loops) is drawn readably: no box over another, no arrow through a box or a
  * label, every reference to an object ending at one point, no label over another, and a compact
  * picture (its bounding box at most 8 times the area of its boxes). */
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "figure-quality.h"
 #include "heapglass-chapter.h"
 #include "heapglass-figure.h"
 #include "heapglass-layout.h"
+#include "heapglass-test-support.h"
 #include "heapglass-trace-runner.h"
 
 #define MAX_AREA_RATIO 8.0
@@ -96,28 +96,12 @@ static const char BIG_LOOP_PY[] = "lst = []\n"
 static HeapglassTrace *
 run_program (const char *code)
 {
-  g_autofree char *tracer = heapglass_trace_runner_find_tracer ();
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (GError) error = NULL;
   HeapglassRunOptions options;
-  HeapglassTrace *trace;
 
-  /* Never skipped: without the tracer there is nothing to measure, and that is a failure. */
-  g_assert_nonnull (tracer);
-  g_assert_true (g_file_test (tracer, G_FILE_TEST_IS_EXECUTABLE));
-  dir = g_dir_make_tmp ("heapglass-quality-XXXXXX", NULL);
-  path = g_build_filename (dir, "program.py", NULL);
-  g_assert_true (g_file_set_contents (path, code, -1, NULL));
   heapglass_run_options_init (&options);
   options.stdin_path = "/dev/null";
   options.timeout_s = 120;
-  trace = heapglass_trace_run_sync (path, &options, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (trace);
-  g_unlink (path);
-  g_rmdir (dir);
-  return trace;
+  return hg_test_trace_source ("program.py", code, &options);
 }
 
 static gboolean
@@ -252,6 +236,8 @@ main (int argc, char *argv[])
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  /* Never skipped: without the tracer there is nothing to measure, and that is a failure. */
+  hg_test_assert_tracer ();
 
   path = chapter_path ();
   chapter = heapglass_chapter_load_path (path, &error);
