@@ -38,11 +38,16 @@ heapglass_cli_add_main_options (GApplication *app)
 {
   const GOptionEntry entries[] = {
     { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Export the memory diagram of SCRIPT.py to OUT (.png, .svg or .pdf)"), N_("OUT") },
+      N_("Export the memory diagram of SCRIPT.py to OUT (.png, .svg, .pdf or an animated .gif)"),
+      N_("OUT") },
     { "step", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The step to export (default: last)"),
       N_("N|last") },
     { "steps", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("A range of steps to export (one PDF page or numbered file each)"), N_("A-B") },
+      N_("A range of steps to export (one PDF page, GIF frame or numbered file each), describe "
+         "or write as JSON"),
+      N_("A-B") },
+    { "delay", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("How long each frame of an exported GIF shows (default: 1000)"), N_("MS") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Colours of the exported diagram"),
       N_("light|dark") },
     { "scale", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Size factor of the exported diagram"),
@@ -62,6 +67,8 @@ heapglass_cli_add_main_options (GApplication *app)
     { "layout-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Trace SCRIPT.py and write what its diagram draws (boxes, labels, arrows) as JSON to "
          "OUT (- for stdout); --step=N|last|all (default all)"), N_("OUT") },
+    { "json-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Stop --trace-json before its output passes MiB (default: 1024)"), N_("MiB") },
     { "list-exercises", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("List the runnable blocks of CHAPTER.md: kind, title, line"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
@@ -161,6 +168,7 @@ typedef struct
   const char *export_path;
   const char *step;
   const char *steps;
+  const char *delay;
   const char *theme;
   const char *scale;
   const char *title;
@@ -170,6 +178,7 @@ typedef struct
   gboolean summary;
   const char *json_path;
   const char *layout_json_path;
+  const char *json_limit;
   gboolean list_exercises;
   gboolean version;
   const char *max_steps;
@@ -187,6 +196,7 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "export", "^&ay", &o->export_path);
   g_variant_dict_lookup (dict, "step", "&s", &o->step);
   g_variant_dict_lookup (dict, "steps", "&s", &o->steps);
+  g_variant_dict_lookup (dict, "delay", "&s", &o->delay);
   g_variant_dict_lookup (dict, "theme", "&s", &o->theme);
   g_variant_dict_lookup (dict, "scale", "&s", &o->scale);
   g_variant_dict_lookup (dict, "title", "&s", &o->title);
@@ -196,6 +206,7 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "trace-summary", "b", &o->summary);
   g_variant_dict_lookup (dict, "trace-json", "^&ay", &o->json_path);
   g_variant_dict_lookup (dict, "layout-json", "^&ay", &o->layout_json_path);
+  g_variant_dict_lookup (dict, "json-limit", "&s", &o->json_limit);
   g_variant_dict_lookup (dict, "list-exercises", "b", &o->list_exercises);
   g_variant_dict_lookup (dict, "version", "b", &o->version);
   g_variant_dict_lookup (dict, "max-steps", "&s", &o->max_steps);
@@ -203,6 +214,26 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "memory-limit", "&s", &o->memory_limit);
   g_variant_dict_lookup (dict, "stdin", "^&ay", &o->stdin_path);
   g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&ay", &o->files);
+}
+
+/* --steps for --trace-json: FALSE with a message when the run has fewer steps. */
+static gboolean
+json_step_range (HeapglassTrace *trace, const char *steps, HeapglassJsonOptions *json)
+{
+  guint n_steps = heapglass_trace_get_n_steps (trace);
+  guint first, last;
+
+  if (!parse_step_range (steps, &first, &last))
+    return FALSE;
+  if (first > n_steps || (last != G_MAXUINT && last > n_steps))
+    {
+      g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"),
+                  first > n_steps ? first : last, n_steps);
+      return FALSE;
+    }
+  json->first_step = first;
+  json->last_step = last == G_MAXUINT ? n_steps : last;
+  return TRUE;
 }
 
 static int
@@ -313,6 +344,8 @@ export_steps (HeapglassTrace *trace, const CliOptions *o)
   options.title = o->title;
   options.caption = o->caption;
   options.describe = o->describe_steps;
+  if (o->delay)
+    options.delay_ms = (guint)g_ascii_strtoull (o->delay, NULL, 10);
   if (!heapglass_export_trace (trace, o->export_path, first, last, &options, &error))
     return failed (o->export_path, error);
   return 0;
@@ -332,7 +365,7 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   double elapsed;
   int status = 0;
   guint dummy_a, dummy_b;
-  guint64 max_steps = 0, memory_limit = 0;
+  guint64 max_steps = 0, memory_limit = 0, json_limit = 0, delay = 0;
   double timeout = 0, scale = 0;
 
   g_return_val_if_fail (options != NULL, STATUS_BAD_ARGUMENTS);
@@ -355,6 +388,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     return bad_arguments (_("one file at a time, please (got %u)"), n_files);
   if (o.list_exercises && traces)
     return bad_arguments (_("--list-exercises cannot be combined with tracing options"));
+  if (o.json_limit && o.json_path == NULL)
+    return bad_arguments (_("--json-limit goes with --trace-json"));
   if (!traces)
     {
       if (o.step || o.steps || o.theme || o.scale || o.title || o.caption)
@@ -407,7 +442,18 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       HeapglassExportFormat format;
       if (!heapglass_export_format_from_path (o.export_path, &format, &error))
         return bad_arguments ("%s", error->message);
+      if (o.delay && format != HEAPGLASS_EXPORT_GIF)
+        return bad_arguments (_("--delay goes with --export to a .gif"));
     }
+  else if (o.delay)
+    return bad_arguments (_("--delay goes with --export to a .gif"));
+  if (o.delay && !(parse_uint (o.delay, &delay) && delay >= 20 && delay <= 60000))
+    return bad_arguments (_("--delay wants milliseconds from 20 to 60000 (got “%s”)"), o.delay);
+  if (o.json_limit
+      && !(parse_uint (o.json_limit, &json_limit) && json_limit >= 1
+           && json_limit <= 1024 * 1024 * 1024))
+    return bad_arguments (_("--json-limit wants a number of MiB from 1 (got “%s”)"),
+                          o.json_limit);
   if (o.max_steps && !(parse_uint (o.max_steps, &max_steps) && max_steps >= 1))
     return bad_arguments (_("--max-steps wants a number of steps from 1 (got “%s”)"), o.max_steps);
   if (o.timeout && !(parse_double (o.timeout, &timeout) && timeout > 0 && timeout <= 86400))
@@ -443,8 +489,18 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   if (trace == NULL)
     return failed (script, error);
 
-  if (o.json_path != NULL && !heapglass_trace_write_json_file (trace, o.json_path, &error))
-    return failed (o.json_path, error);
+  if (o.json_path != NULL)
+    {
+      HeapglassJsonOptions json;
+
+      heapglass_json_options_init (&json);
+      if (o.json_limit)
+        json.max_bytes = json_limit * 1024 * 1024;
+      if (o.steps && !json_step_range (trace, o.steps, &json))
+        return STATUS_FAILED;
+      if (!heapglass_trace_write_json_file_full (trace, o.json_path, &json, &error))
+        return failed (o.json_path, error);
+    }
   if (o.summary)
     {
       g_autofree char *summary = heapglass_trace_summary_json (trace, elapsed);

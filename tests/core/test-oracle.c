@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "heapglass-test-support.h"
 #include "heapglass-trace-json.h"
 #include "heapglass-trace-runner.h"
 
@@ -143,6 +144,90 @@ test_program (gconstpointer data)
     g_test_message ("known failure %s: %s", name, report);
 }
 
+/* The comparer must catch a wrong trace: Heapglass's JSON of a program that agrees, edited by
+ * `edit` (Python statements on `d`, the parsed document, with `s = d['steps']` and helper
+ * `last(name)` giving the heap record of a global at the last step) must mismatch with a report
+ * containing `expected`. */
+typedef struct
+{
+  const char *program;
+  const char *edit;
+  const char *expected;
+} Doctored;
+
+static void
+test_comparer_catches (gconstpointer data)
+{
+  const Doctored *d = data;
+  g_autofree char *script = program_path (d->program);
+  g_autofree char *json_path = hg_test_tmp_path ("doctored.json");
+  g_autofree char *code = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int wait_status = 0;
+  int status;
+
+  g_assert_true (write_heapglass_json (script, json_path, &error));
+  g_assert_no_error (error);
+  status = compare (script, json_path, NULL, &report);
+  g_assert_cmpint (status, ==, 0); /* the untouched trace agrees */
+  g_clear_pointer (&report, g_free);
+
+  code = g_strdup_printf ("import json, sys\n"
+                          "p = sys.argv[1]\n"
+                          "d = json.load(open(p))\n"
+                          "s = d['steps']\n"
+                          "def last(name):\n"
+                          "    return s[-1]['heap'][str(s[-1]['frames'][0]['locals'][name])]\n"
+                          "%s\n"
+                          "json.dump(d, open(p, 'w'))\n",
+                          d->edit);
+  {
+    const char *argv[] = { python (), "-c", code, json_path, NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                                 &err, &wait_status, &error));
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (wait_status, NULL))
+      g_error ("the edit failed:\n%s\n%s", d->edit, err);
+  }
+  status = compare (script, json_path, NULL, &report);
+  g_test_message ("%s", report);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (report, d->expected));
+}
+
+static const Doctored doctored[] = {
+  /* alias-append: a = [1, 2]; b = a; b.append(3); c = list(a); c.append(4) */
+  { "alias-append", "last('c')['items'][3] = last('c')['items'][0]", "different object" },
+  { "alias-append",
+    "h = s[-1]['heap']; a = s[-1]['frames'][0]['locals']['a']\n"
+    "h['999'] = dict(h[str(a)]); s[-1]['frames'][0]['locals']['b'] = 999",
+    "same object as a" },
+  { "alias-append", "last('a')['items'].append(12345)", "items" },
+  { "alias-append", "last('a')['length'] = 7", "length" },
+  { "alias-append", "s[-1]['heap']['777'] = {'type': 'list', 'items': [], 'length': 0}",
+    "no name reaches" },
+  { "alias-append", "last('a')['items'][0] = 4242", "not a key" },
+  { "alias-append", "s[-1]['frames'][0]['line'] += 1", "line" },
+  { "alias-append",
+    "h = s[-1]['heap']; i = last('c')['items'][3]\n"
+    "h[str(i)]['value'] = 5",
+    "value" },
+  /* the ID of the list [1, 2] given to the copy c = list(a) at the last step */
+  { "alias-append",
+    "L = s[-1]; g = L['frames'][0]['locals']; h = L['heap']\n"
+    "a, c = str(g['a']), str(g['c'])\n"
+    "h[a], h[c] = h[c], h[a]\n"
+    "g['a'], g['b'], g['c'] = g['c'], g['c'], g['a']",
+    "never reused" },
+  /* weakref-dies-after-del: the referent stays alive in Heapglass */
+  { "weakref-dies-after-del",
+    "last('r')['referent'] = 99999\n"
+    "s[-1]['heap']['99999'] = {'type': 'Thing', 'attrs': {}}",
+    "referent" },
+};
+
 /* Every name in KNOWN-FAILURES is a program of the corpus (a renamed program must not leave a
  * stale entry that nothing checks). */
 static void
@@ -248,6 +333,7 @@ main (int argc, char **argv)
     }
 
   g_test_init (&argc, &argv, NULL);
+  hg_test_assert_tracer ();
   known = load_known_failures ();
   data_dir = g_build_filename (srcdir, "data", "oracle", NULL);
   dir = g_dir_open (data_dir, 0, NULL);
@@ -260,6 +346,13 @@ main (int argc, char **argv)
   g_test_add_data_func ("/oracle/corpus/at-least-100-programs", GUINT_TO_POINTER (names->len),
                         test_corpus_size);
   g_test_add_func ("/oracle/known-failures/are-programs", test_known_failures_exist);
+  for (guint i = 0; i < G_N_ELEMENTS (doctored); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/oracle/comparer/catches-%u-%s", i,
+                                               doctored[i].expected);
+      g_strdelimit (path + strlen ("/oracle/comparer/"), " ", '-');
+      g_test_add_data_func (path, &doctored[i], test_comparer_catches);
+    }
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *path = g_strconcat ("/oracle/program/", names->pdata[i], NULL);
