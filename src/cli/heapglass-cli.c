@@ -79,6 +79,8 @@ heapglass_cli_add_main_options (GApplication *app)
       N_("Address space the program may use, in MiB"), N_("MiB") },
     { "stdin", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("The program reads its input from FILE (default: this terminal's input)"), N_("FILE") },
+    { "no-sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Run the program without the sandbox (only for programs you trust)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL,
       N_("[FILE.py|CHAPTER.md]") },
     { NULL },
@@ -185,6 +187,7 @@ typedef struct
   const char *timeout;
   const char *memory_limit;
   const char *stdin_path;
+  gboolean no_sandbox;
   const char **files;
 } CliOptions;
 
@@ -213,6 +216,7 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "timeout", "&s", &o->timeout);
   g_variant_dict_lookup (dict, "memory-limit", "&s", &o->memory_limit);
   g_variant_dict_lookup (dict, "stdin", "^&ay", &o->stdin_path);
+  g_variant_dict_lookup (dict, "no-sandbox", "b", &o->no_sandbox);
   g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&ay", &o->files);
 }
 
@@ -395,9 +399,10 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       if (o.step || o.steps || o.theme || o.scale || o.title || o.caption)
         return bad_arguments (_("--step, --steps, --theme, --scale, --title and --caption go "
                                  "with --export or --describe"));
-      if (!o.list_exercises && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path))
-        return bad_arguments (_("the limits and --stdin go with --trace-summary, --trace-json "
-                                 "or --export"));
+      if (!o.list_exercises
+          && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path || o.no_sandbox))
+        return bad_arguments (_("the limits, --stdin and --no-sandbox go with --trace-summary, "
+                                 "--trace-json or --export"));
     }
   if (o.list_exercises)
     {
@@ -478,6 +483,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   if (o.memory_limit)
     run.memory_limit_mib = (guint)memory_limit;
   run.stdin_path = o.stdin_path;
+  /* Programs from strangers are the common case (a teacher exporting students' work). */
+  run.sandbox = !o.no_sandbox;
   /* Only the JSON goes to our stdout: the program's output is in the trace. */
   run.silence_stdout
       = o.summary || o.describe || (o.json_path != NULL && g_str_equal (o.json_path, "-"))
