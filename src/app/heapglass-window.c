@@ -501,6 +501,15 @@ describe_ending (HeapglassWindow *self, BannerKind *kind, gboolean *show_where)
       *show_where = FALSE;
       return g_strdup_printf (_ ("The program could not be read: %s"),
                               message != NULL ? message : _ ("unknown reason"));
+    case HG_END_CORRUPT_TRACE:
+      *kind = BANNER_ERROR;
+      return g_strdup_printf (_ ("The trace broke off: the program tampered with the tracer, or "
+                                 "the tracer failed (%s). The %u steps before are kept."),
+                              message != NULL ? message : _ ("unknown reason"), n);
+    case HG_END_TRACE_LIMIT:
+      return g_strdup_printf (_ ("Stopped: the trace grew larger than Heapglass accepts. The %u "
+                                 "steps so far are kept."),
+                              n);
     case HG_END_NONE:
     default:
       return g_strdup_printf (_ ("The trace ended without saying why. The %u steps so far are "

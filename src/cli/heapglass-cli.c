@@ -37,13 +37,16 @@ heapglass_cli_add_main_options (GApplication *app)
 {
   const GOptionEntry entries[] = {
     { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Export the memory diagram of SCRIPT.py to OUT (.png, .svg or .pdf)"), N_("OUT") },
+      N_("Export the memory diagram of SCRIPT.py to OUT (.png, .svg, .pdf or an animated .gif)"),
+      N_("OUT") },
     { "step", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The step to export (default: last)"),
       N_("N|last") },
     { "steps", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("A range of steps to export (one PDF page or numbered file each), describe or write as "
-         "JSON"),
+      N_("A range of steps to export (one PDF page, GIF frame or numbered file each), describe "
+         "or write as JSON"),
       N_("A-B") },
+    { "delay", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("How long each frame of an exported GIF shows (default: 1000)"), N_("MS") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Colours of the exported diagram"),
       N_("light|dark") },
     { "scale", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Size factor of the exported diagram"),
@@ -72,6 +75,8 @@ heapglass_cli_add_main_options (GApplication *app)
       N_("Address space the program may use, in MiB"), N_("MiB") },
     { "stdin", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("The program reads its input from FILE (default: this terminal's input)"), N_("FILE") },
+    { "no-sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Run the program without the sandbox (only for programs you trust)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL,
       N_("[FILE.py|CHAPTER.md]") },
     { NULL },
@@ -161,6 +166,7 @@ typedef struct
   const char *export_path;
   const char *step;
   const char *steps;
+  const char *delay;
   const char *theme;
   const char *scale;
   const char *title;
@@ -176,6 +182,7 @@ typedef struct
   const char *timeout;
   const char *memory_limit;
   const char *stdin_path;
+  gboolean no_sandbox;
   const char **files;
 } CliOptions;
 
@@ -187,6 +194,7 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "export", "^&ay", &o->export_path);
   g_variant_dict_lookup (dict, "step", "&s", &o->step);
   g_variant_dict_lookup (dict, "steps", "&s", &o->steps);
+  g_variant_dict_lookup (dict, "delay", "&s", &o->delay);
   g_variant_dict_lookup (dict, "theme", "&s", &o->theme);
   g_variant_dict_lookup (dict, "scale", "&s", &o->scale);
   g_variant_dict_lookup (dict, "title", "&s", &o->title);
@@ -202,6 +210,7 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "timeout", "&s", &o->timeout);
   g_variant_dict_lookup (dict, "memory-limit", "&s", &o->memory_limit);
   g_variant_dict_lookup (dict, "stdin", "^&ay", &o->stdin_path);
+  g_variant_dict_lookup (dict, "no-sandbox", "b", &o->no_sandbox);
   g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&ay", &o->files);
 }
 
@@ -308,6 +317,8 @@ export_steps (HeapglassTrace *trace, const CliOptions *o)
   options.title = o->title;
   options.caption = o->caption;
   options.describe = o->describe_steps;
+  if (o->delay)
+    options.delay_ms = (guint)g_ascii_strtoull (o->delay, NULL, 10);
   if (!heapglass_export_trace (trace, o->export_path, first, last, &options, &error))
     return failed (o->export_path, error);
   return 0;
@@ -327,7 +338,7 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   double elapsed;
   int status = 0;
   guint dummy_a, dummy_b;
-  guint64 max_steps = 0, memory_limit = 0, json_limit = 0;
+  guint64 max_steps = 0, memory_limit = 0, json_limit = 0, delay = 0;
   double timeout = 0, scale = 0;
 
   g_return_val_if_fail (options != NULL, STATUS_BAD_ARGUMENTS);
@@ -356,9 +367,10 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       if (o.step || o.steps || o.theme || o.scale || o.title || o.caption)
         return bad_arguments (_("--step, --steps, --theme, --scale, --title and --caption go "
                                  "with --export or --describe"));
-      if (!o.list_exercises && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path))
-        return bad_arguments (_("the limits and --stdin go with --trace-summary, --trace-json "
-                                 "or --export"));
+      if (!o.list_exercises
+          && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path || o.no_sandbox))
+        return bad_arguments (_("the limits, --stdin and --no-sandbox go with --trace-summary, "
+                                 "--trace-json or --export"));
     }
   if (o.list_exercises)
     {
@@ -401,7 +413,13 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       HeapglassExportFormat format;
       if (!heapglass_export_format_from_path (o.export_path, &format, &error))
         return bad_arguments ("%s", error->message);
+      if (o.delay && format != HEAPGLASS_EXPORT_GIF)
+        return bad_arguments (_("--delay goes with --export to a .gif"));
     }
+  else if (o.delay)
+    return bad_arguments (_("--delay goes with --export to a .gif"));
+  if (o.delay && !(parse_uint (o.delay, &delay) && delay >= 20 && delay <= 60000))
+    return bad_arguments (_("--delay wants milliseconds from 20 to 60000 (got “%s”)"), o.delay);
   if (o.json_limit
       && !(parse_uint (o.json_limit, &json_limit) && json_limit >= 1
            && json_limit <= 1024 * 1024 * 1024))
@@ -431,6 +449,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   if (o.memory_limit)
     run.memory_limit_mib = (guint)memory_limit;
   run.stdin_path = o.stdin_path;
+  /* Programs from strangers are the common case (a teacher exporting students' work). */
+  run.sandbox = !o.no_sandbox;
   /* Only the JSON goes to our stdout: the program's output is in the trace. */
   run.silence_stdout
       = o.summary || o.describe || (o.json_path != NULL && g_str_equal (o.json_path, "-"));

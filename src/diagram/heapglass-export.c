@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "heapglass-alt-text.h"
+#include "heapglass-export-gif.h"
 #include "heapglass-narration.h"
 #include "heapglass-renderer.h"
 
@@ -44,11 +45,13 @@ heapglass_export_format_from_path (const char *path, HeapglassExportFormat *form
     *format = HEAPGLASS_EXPORT_SVG;
   else if (ext && strcmp (ext, "pdf") == 0)
     *format = HEAPGLASS_EXPORT_PDF;
+  else if (ext && strcmp (ext, "gif") == 0)
+    *format = HEAPGLASS_EXPORT_GIF;
   else
     {
       g_set_error (error, HEAPGLASS_EXPORT_ERROR, HEAPGLASS_EXPORT_ERROR_FORMAT,
                    _ ("Cannot export to “%s”: unknown format (use a file name ending in .png, "
-                      ".svg or .pdf)"),
+                      ".svg, .pdf or .gif)"),
                    path);
       return FALSE;
     }
@@ -280,6 +283,35 @@ check_status (cairo_status_t status, const char *path, GError **error)
   return FALSE;
 }
 
+/* An animation: each scene drawn on one image surface, handed to the GIF encoder. */
+static gboolean
+write_gif (HeapglassScene **scenes, const char *const *captions, const char *const *footers,
+           guint n, const Page *page, const Style *style, guint delay_ms, const char *path,
+           GError **error)
+{
+  int w = (int)ceil (page->w * style->scale);
+  int h = (int)ceil ((page->h + page->header + page->footer) * style->scale);
+  HeapglassGifWriter *gif = heapglass_gif_writer_new (path, (guint)w, (guint)h, style->theme,
+                                                      delay_ms ? delay_ms : 1000, error);
+  cairo_surface_t *surface;
+  gboolean ok = gif != NULL;
+
+  if (!ok)
+    return FALSE;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  for (guint i = 0; ok && i < n; i++)
+    {
+      cairo_t *cr = cairo_create (surface);
+      cairo_scale (cr, style->scale, style->scale);
+      draw_page (cr, scenes[i], page, style, captions[i], footers ? footers[i] : NULL);
+      ok = check_status (cairo_status (cr), path, error);
+      cairo_destroy (cr);
+      ok = ok && heapglass_gif_writer_add_frame (gif, surface, error);
+    }
+  cairo_surface_destroy (surface);
+  return heapglass_gif_writer_finish (gif, ok ? error : NULL) && ok;
+}
+
 static gboolean
 write_single (HeapglassExportFormat format, HeapglassScene *scene, const Page *page,
               const Style *style, const char *caption, const Words *words, const char *path,
@@ -291,6 +323,9 @@ write_single (HeapglassExportFormat format, HeapglassScene *scene, const Page *p
   cairo_t *cr;
   cairo_status_t status;
 
+  if (format == HEAPGLASS_EXPORT_GIF)
+    return write_gif (&scene, &caption, words ? &words->footer : NULL, 1, page, style, 0, path,
+                      error);
   if (format == HEAPGLASS_EXPORT_PNG)
     {
       if (w > PNG_MAX_SIDE || h > PNG_MAX_SIDE)
@@ -472,6 +507,11 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
   if (describe)
     for (guint i = 0; i < descriptions->len; i++)
       page.footer = MAX (page.footer, description_height (descriptions->pdata[i], page.w));
+
+  if (format == HEAPGLASS_EXPORT_GIF)
+    return write_gif ((HeapglassScene **)scenes->pdata, (const char *const *)captions->pdata,
+                      describe ? (const char *const *)descriptions->pdata : NULL, scenes->len,
+                      &page, &style, options ? options->delay_ms : 0, out_path, error);
 
   if (format == HEAPGLASS_EXPORT_PDF)
     {

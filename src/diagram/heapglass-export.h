@@ -1,4 +1,4 @@
-/* heapglass-export.h: writes memory diagrams of a trace to PNG, SVG or PDF files (the format
+/* heapglass-export.h: writes memory diagrams of a trace to PNG, SVG, PDF or GIF files (the format
  * comes from the file name's extension), one file per step or one PDF page per step. */
 #pragma once
 
@@ -15,7 +15,7 @@ GQuark heapglass_export_error_quark (void);
 
 typedef enum
 {
-  HEAPGLASS_EXPORT_ERROR_FORMAT, /* the extension is not .png, .svg or .pdf */
+  HEAPGLASS_EXPORT_ERROR_FORMAT, /* the extension is not .png, .svg, .pdf or .gif */
   HEAPGLASS_EXPORT_ERROR_STEP,   /* a step outside 1 … n_steps, or first > last */
   HEAPGLASS_EXPORT_ERROR_THEME,  /* a theme other than "light" or "dark" */
   HEAPGLASS_EXPORT_ERROR_WRITE,  /* cairo could not write the file */
@@ -26,6 +26,7 @@ typedef enum
   HEAPGLASS_EXPORT_PNG,
   HEAPGLASS_EXPORT_SVG,
   HEAPGLASS_EXPORT_PDF,
+  HEAPGLASS_EXPORT_GIF, /* animated: one frame per step (heapglass-export-gif.c) */
 } HeapglassExportFormat;
 
 typedef struct
@@ -37,6 +38,7 @@ typedef struct
   /* Added after the first version (zero = the default): */
   gboolean inline_values; /* draw small immutable values inside their slot */
   gboolean describe;      /* each step's narration as text under its figure */
+  guint delay_ms;         /* GIF: how long each frame shows; 0 = 1000 ms */
 } HeapglassExportOptions;
 
 /* The format of a file name (case-insensitive extension). */
@@ -49,7 +51,8 @@ char *heapglass_export_numbered_path (const char *out_path, guint index);
 /* Export steps first … last (1-based, inclusive) of the trace. first == last: one file at
  * out_path. A range: one PDF page per step, or for PNG/SVG numbered files OUT-0001.ext,
  * OUT-0002.ext … (numbered from 1 in step order, so they make an animation). Positions come from
- * one layout prepared over the trace, so consecutive files line up. */
+ * one layout prepared over the trace, so consecutive files line up. GIF: one animation, a frame
+ * per step, every frame the same size. */
 gboolean heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first_step,
                                  guint last_step, const HeapglassExportOptions *options,
                                  GError **error);

@@ -172,6 +172,44 @@ kind_fill (Renderer *r, HgKind kind)
   return mix (kind_colour (kind), r->pal->bg, tint);
 }
 
+guint
+heapglass_renderer_get_palette (HeapglassTheme theme, double (*rgb)[3], guint max)
+{
+  const Palette *pal = theme == HEAPGLASS_THEME_DARK ? &DARK : &LIGHT;
+  Renderer r = { .pal = pal };
+  const Rgb named[] = { pal->bg,           pal->fg,           pal->muted,    pal->line,
+                        pal->frame_fill,   pal->frame_head,   pal->frame_border,
+                        pal->current,      pal->arrow,        pal->changed,  pal->selected,
+                        pal->highlight,    pal->exception_fill, pal->exception_fg };
+  guint n = 0;
+
+#define PUT(c)                                                                                     \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    Rgb put_c = (c);                                                                               \
+    if (n < max)                                                                                   \
+      rgb[n][0] = put_c.r, rgb[n][1] = put_c.g, rgb[n][2] = put_c.b;                               \
+    n++;                                                                                           \
+  }                                                                                                \
+  G_STMT_END
+  /* The palette's named colours (bg … exception_fg), then each kind's colour, its fill and the
+   * faded fills of freed objects, then the weakref badge's tint and the current frame's head.
+   * Keep in step with the colours the drawing functions mix. */
+  for (guint i = 0; i < G_N_ELEMENTS (named); i++)
+    PUT (named[i]);
+  for (HgKind k = HG_KIND_NONE; k <= HG_KIND_LAST; k++)
+    {
+      PUT (kind_colour (k));
+      PUT (kind_fill (&r, k));
+      PUT (mix (kind_fill (&r, k), pal->bg, 0.4));
+      PUT (mix (kind_fill (&r, k), pal->bg, 0.5));
+    }
+  PUT (mix (OI_YELLOW, pal->bg, pal->tint + 0.2));
+  PUT (mix (pal->current, pal->frame_head, 0.18));
+#undef PUT
+  return MIN (n, max);
+}
+
 static void
 rounded_rect (cairo_t *cr, double x, double y, double w, double h, double radius)
 {

@@ -42,4 +42,9 @@ void heapglass_renderer_draw (cairo_t *cr, HeapglassScene *scene,
 void heapglass_renderer_get_background (HeapglassTheme theme, double rgba[4]);
 void heapglass_renderer_get_foreground (HeapglassTheme theme, double rgba[4]);
 
+/* The colours the theme draws with (named colours, each kind's colour and fills, faded fills),
+ * for exporters limited to a palette (GIF): up to @max written as RGB 0…1, the count returned.
+ * Repeats are possible. */
+guint heapglass_renderer_get_palette (HeapglassTheme theme, double (*rgb)[3], guint max);
+
 G_END_DECLS

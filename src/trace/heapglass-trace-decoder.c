@@ -108,12 +108,27 @@ decode_header (HeapglassTrace *self, Rd *r)
   return RD_OK;
 }
 
+/* The parent's limit, not the stream's word: the trace ends here, whatever follows. */
+static RdStatus
+reach_limit (HeapglassTrace *self, HgEnding ending)
+{
+  self->limit_hit = ending;
+  self->ending = ending;
+  self->exit_status = 0;
+  self->signal_number = 0;
+  self->end_message = NULL;
+  self->state = STATE_ENDED;
+  return RD_LIMIT;
+}
+
 static RdStatus
 decode_step (HeapglassTrace *self, Rd *r, HeapglassEvent event)
 {
   guint32 line = 0;
 
   RD (rd_u32 (r, &line));
+  if (self->limit_steps && self->n_steps >= self->limit_steps)
+    return reach_limit (self, HG_END_STEP_LIMIT);
   if (self->n_steps == G_MAXUINT32 - 1)
     return rd_corrupt (r, "too many steps");
   if (self->n_steps == self->cap_steps)
@@ -495,11 +510,21 @@ decode_output (HeapglassTrace *self, Rd *r)
   const guint8 *data;
   gsize len;
   HgOutputMark mark = { 0 };
+  gboolean over = FALSE;
 
   RD (rd_varint (r, &stream));
   RD (rd_bytes (r, &data, &len));
   if (stream != 1 && stream != 2)
     return rd_corrupt (r, "unknown output stream %" G_GUINT64_FORMAT, stream);
+  if (self->limit_output)
+    {
+      guint64 total = (guint64)self->output[0]->len + self->output[1]->len;
+      if (total + len > self->limit_output)
+        {
+          over = TRUE;
+          len = total < self->limit_output ? (gsize)(self->limit_output - total) : 0;
+        }
+    }
   g_byte_array_append (self->output[stream - 1], data, (guint)len);
   mark.step = cur_step (self);
   mark.total = self->output[stream - 1]->len;
@@ -510,7 +535,7 @@ decode_output (HeapglassTrace *self, Rd *r)
     else
       g_array_append_val (log, mark);
   }
-  return RD_OK;
+  return over ? reach_limit (self, HG_END_OUTPUT_LIMIT) : RD_OK;
 }
 
 static RdStatus
@@ -551,7 +576,7 @@ decode_end (HeapglassTrace *self, Rd *r)
   RD (rd_varint (r, &signal_number));
   RD (rd_bytes (r, &data, &len));
   RD (rd_u32 (r, &line));
-  if (ending == HG_END_NONE || ending > HG_END_LAST)
+  if (ending == HG_END_NONE || ending > HG_END_LAST_IN_STREAM)
     return rd_corrupt (r, "unknown ending %" G_GUINT64_FORMAT, ending);
   if (signal_number > 255 || status < G_MININT || status > G_MAXINT)
     return rd_corrupt (r, "impossible exit status");
@@ -687,6 +712,13 @@ decode_some (HeapglassTrace *self, guint budget)
           break;
         }
       status = decode_record (self, &r);
+      if (status == RD_LIMIT)
+        {
+          /* what follows a limit is dropped unread */
+          r.p = r.end;
+          budget_spent = FALSE;
+          break;
+        }
       if (status != RD_OK)
         {
           /* Incomplete or corrupt: nothing of it was applied (records apply after a full
@@ -704,10 +736,18 @@ decode_some (HeapglassTrace *self, guint budget)
 gboolean
 heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GError **error)
 {
+  gboolean over_stream = FALSE;
+
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
 
   trace_lock (self);
+  if (self->limit_hit != HG_END_NONE)
+    {
+      /* past a limit: the rest is dropped unread */
+      g_mutex_unlock (&self->lock);
+      return TRUE;
+    }
   if (self->error == NULL && self->complete)
     g_set_error_literal (&self->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT,
                          _("Trace data after the end of the stream"));
@@ -716,6 +756,11 @@ heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GErro
       g_propagate_error (error, g_error_copy (self->error));
       g_mutex_unlock (&self->lock);
       return FALSE;
+    }
+  if (self->limit_stream && self->stream_bytes + len > self->limit_stream)
+    {
+      len = (gsize)(self->limit_stream - self->stream_bytes);
+      over_stream = TRUE;
     }
   g_byte_array_append (self->pending, data, (guint)len);
   self->stream_bytes += len;
@@ -734,9 +779,22 @@ heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GErro
           self->pending_pos = 0;
           if (self->error != NULL)
             {
+              /* the steps so far stand; the run's ending is that its trace broke */
+              if (self->limit_hit == HG_END_NONE)
+                {
+                  self->ending = HG_END_CORRUPT_TRACE;
+                  self->exit_status = 0;
+                  self->signal_number = 0;
+                  self->end_message = g_string_chunk_insert (self->chunk, self->error->message);
+                }
               g_propagate_error (error, g_error_copy (self->error));
               g_mutex_unlock (&self->lock);
               return FALSE;
+            }
+          if (over_stream && self->limit_hit == HG_END_NONE && self->state != STATE_ENDED)
+            {
+              reach_limit (self, HG_END_TRACE_LIMIT);
+              g_byte_array_set_size (self->pending, 0);
             }
           g_mutex_unlock (&self->lock);
           return TRUE;
@@ -760,7 +818,8 @@ heapglass_trace_finish (HeapglassTrace *self, GError **error)
       g_propagate_error (error, g_error_copy (self->error));
       ok = FALSE;
     }
-  else if (self->pending->len > self->pending_pos || self->state == STATE_HEADER)
+  else if (self->limit_hit == HG_END_NONE
+           && (self->pending->len > self->pending_pos || self->state == STATE_HEADER))
     {
       g_set_error (&self->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED,
                    self->stream_bytes == 0 ? _("The trace stream is empty")
@@ -774,6 +833,46 @@ heapglass_trace_finish (HeapglassTrace *self, GError **error)
   hg_trace_trim_arrays (self);
   g_mutex_unlock (&self->lock);
   return ok;
+}
+
+void
+heapglass_trace_set_limits (HeapglassTrace *self, guint64 max_steps, guint64 max_output_bytes,
+                            guint64 max_stream_bytes)
+{
+  g_return_if_fail (HEAPGLASS_IS_TRACE (self));
+
+  trace_lock (self);
+  self->limit_steps = max_steps;
+  self->limit_output = max_output_bytes;
+  self->limit_stream = max_stream_bytes;
+  g_mutex_unlock (&self->lock);
+}
+
+HgEnding
+heapglass_trace_get_limit_hit (HeapglassTrace *self)
+{
+  HgEnding hit;
+
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), HG_END_NONE);
+  trace_lock (self);
+  hit = self->limit_hit;
+  g_mutex_unlock (&self->lock);
+  return hit;
+}
+
+void
+heapglass_trace_replace_ending (HeapglassTrace *self, HgEnding ending, int exit_status,
+                                int signal_number, const char *message)
+{
+  g_return_if_fail (HEAPGLASS_IS_TRACE (self));
+  g_return_if_fail (ending <= HG_END_LAST);
+
+  trace_lock (self);
+  self->ending = ending;
+  self->exit_status = exit_status;
+  self->signal_number = signal_number;
+  self->end_message = message ? g_string_chunk_insert (self->chunk, message) : NULL;
+  g_mutex_unlock (&self->lock);
 }
 
 void

@@ -156,6 +156,12 @@ struct _HeapglassTrace
   gsize stream_bytes;
   GError *error; /* the first decoding error: the trace refuses input after it */
   gboolean complete;
+  /* limits on what arrives, whatever the stream says (0 = none); once one is reached the trace
+   * ends with limit_hit and drops the rest */
+  guint64 limit_steps;
+  guint64 limit_output;
+  guint64 limit_stream;
+  HgEnding limit_hit;
 
   /* header */
   guint32 max_items;

@@ -14,6 +14,7 @@ typedef enum
   RD_OK,
   RD_MORE, /* the record is not complete yet */
   RD_BAD,  /* corrupt; error set */
+  RD_LIMIT, /* a limit of heapglass_trace_set_limits() was reached: the trace ended */
 } RdStatus;
 
 typedef struct

@@ -5,11 +5,13 @@
 #include "heapglass-trace-runner.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +24,10 @@
 #define DEADLINE_GRACE_S 2.0
 #define PROGRESS_INTERVAL_US (50 * 1000)
 #define READ_CHUNK (64 * 1024)
+#define DEFAULT_MAX_TRACE_BYTES (G_GUINT64_CONSTANT (4) * 1024 * 1024 * 1024)
+/* The sandbox's private /tmp and /dev/shm, each; and its processes (threads count too). */
+#define SANDBOX_TMP_MIB 64
+#define SANDBOX_MAX_PROCESSES 64
 
 struct _HeapglassTraceRunner
 {
@@ -65,6 +71,7 @@ heapglass_run_options_init (HeapglassRunOptions *options)
   options->memory_limit_mib = DEFAULT_MEMORY_MIB;
   options->max_output_bytes = DEFAULT_MAX_OUTPUT;
   options->max_items = DEFAULT_MAX_ITEMS;
+  options->max_trace_bytes = DEFAULT_MAX_TRACE_BYTES;
 }
 
 static void
@@ -128,6 +135,8 @@ heapglass_trace_runner_new (const char *script_path, const HeapglassRunOptions *
     self->options.max_output_bytes = defaults.max_output_bytes;
   if (self->options.max_items == 0)
     self->options.max_items = defaults.max_items;
+  if (self->options.max_trace_bytes == 0)
+    self->options.max_trace_bytes = defaults.max_trace_bytes;
   self->stdin_path = g_strdup (self->options.stdin_path);
   self->options.stdin_path = self->stdin_path;
   self->tracer_path = g_strdup (self->options.tracer_path);
@@ -222,48 +231,160 @@ check_input_requests (HeapglassTraceRunner *self)
 
 /* ---- the run ------------------------------------------------------------------------------- */
 
+static gboolean
+stdin_is_fifo (HeapglassTraceRunner *self)
+{
+  struct stat st;
+  return self->options.stdin_path != NULL && stat (self->options.stdin_path, &st) == 0
+         && S_ISFIFO (st.st_mode);
+}
+
+/* ---- the sandbox --------------------------------------------------------------------------- */
+
+typedef enum
+{
+  SANDBOX_NONE,     /* no bubblewrap: the program runs unconfined (with a warning) */
+  SANDBOX_NO_USERNS, /* bubblewrap without a user namespace (this machine allows none) */
+  SANDBOX_FULL,     /* user + PID namespaces, every capability dropped */
+} SandboxLevel;
+
+static gboolean
+bwrap_works (const char *bwrap, gboolean userns)
+{
+  const char *argv[] = { bwrap,         userns ? "--unshare-user" : "--unshare-ipc",
+                         "--unshare-pid", userns ? "--disable-userns" : "--unshare-ipc",
+                         "--ro-bind",   "/",
+                         "/",           "--proc",
+                         "/proc",       "--dev",
+                         "/dev",        "true",
+                         NULL };
+  int status = -1;
+
+  if (!g_spawn_sync (NULL, (char **)argv, NULL,
+                     G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
+                     NULL, &status, NULL))
+    return FALSE;
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+/* What bubblewrap can do here, found once per process (a run costs ~10 ms). */
+static SandboxLevel
+sandbox_level (char **bwrap_out)
+{
+  static gsize once = 0;
+  static SandboxLevel level;
+  static char *bwrap;
+
+  if (g_once_init_enter (&once))
+    {
+      bwrap = g_find_program_in_path ("bwrap");
+      if (bwrap == NULL)
+        {
+          level = SANDBOX_NONE;
+          g_printerr ("%s\n", _("Warning: bubblewrap (bwrap) is not installed; running the "
+                                 "program without a sandbox"));
+        }
+      else if (bwrap_works (bwrap, TRUE))
+        level = SANDBOX_FULL;
+      else if (bwrap_works (bwrap, FALSE))
+        {
+          level = SANDBOX_NO_USERNS;
+          g_printerr ("%s\n", _("Warning: this system does not let bubblewrap create a user "
+                                 "namespace; the program runs in a weaker sandbox (no network, "
+                                 "private /tmp and processes, no user namespace)"));
+        }
+      else
+        {
+          level = SANDBOX_NONE;
+          g_printerr ("%s\n", _("Warning: bubblewrap (bwrap) cannot create a sandbox here; "
+                                 "running the program without one"));
+        }
+      g_once_init_leave (&once, 1);
+    }
+  *bwrap_out = bwrap;
+  return level;
+}
+
+/* Whether `path` is `dir` or inside it. */
+static gboolean
+path_within (const char *path, const char *dir)
+{
+  gsize n = strlen (dir);
+  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static void
+add_args (GPtrArray *argv, const char *const *args)
+{
+  for (; *args; args++)
+    g_ptr_array_add (argv, g_strdup (*args));
+}
+
+/* Binds `dir` read-only at the same place unless the system's read-only / already shows it (it
+ * does, except under the private /tmp); `/tmp` itself is never bound (it is the host's). */
+static void
+bind_visible (GPtrArray *argv, const char *dir)
+{
+  if (!path_within (dir, "/tmp") || g_str_equal (dir, "/tmp"))
+    return;
+  add_args (argv, (const char *const[]){ "--ro-bind", dir, dir, NULL });
+}
+
+static SandboxLevel
+add_sandbox_args (HeapglassTraceRunner *self, GPtrArray *argv, const char *tracer)
+{
+  char *bwrap = NULL;
+  SandboxLevel level = sandbox_level (&bwrap);
+  g_autofree char *abs_script = g_canonicalize_filename (self->script_path, NULL);
+  g_autofree char *script_dir = g_path_get_dirname (abs_script);
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *tmp_size = g_strdup_printf ("%u", SANDBOX_TMP_MIB * 1024 * 1024);
+
+  if (level == SANDBOX_NONE)
+    return level;
+  g_ptr_array_add (argv, g_strdup (bwrap));
+  if (level == SANDBOX_FULL)
+    /* Root inside is nobody outside: no capability over the host, none kept inside either. */
+    add_args (argv, (const char *const[]){ "--unshare-user", "--disable-userns", NULL });
+  /* No network, no view of the host's processes (a fresh /proc), its own session (no terminal
+   * to inject keys into), dies with us; the system read-only, /tmp and /dev/shm private and
+   * bounded. */
+  add_args (argv, (const char *const[]){ "--unshare-pid", "--unshare-net", "--unshare-ipc",
+                                         "--unshare-uts", "--unshare-cgroup-try",
+                                         "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+                                         "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+                                         "--size", tmp_size, "--tmpfs", "/tmp", "--size", tmp_size,
+                                         "--tmpfs", "/dev/shm", NULL });
+  /* The script's folder and the working folder readable even when they live in /tmp; a script
+   * right in /tmp is bound alone. */
+  if (g_str_equal (script_dir, "/tmp"))
+    add_args (argv, (const char *const[]){ "--ro-bind", abs_script, abs_script, NULL });
+  bind_visible (argv, script_dir);
+  if (!path_within (script_dir, cwd))
+    bind_visible (argv, cwd);
+  if (g_path_is_absolute (tracer) && g_file_test (tracer, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *tracer_dir = g_path_get_dirname (tracer);
+      bind_visible (argv, tracer_dir);
+    }
+  if (stdin_is_fifo (self))
+    {
+      /* the tracer opens it inside */
+      g_autofree char *fifo = g_canonicalize_filename (self->options.stdin_path, NULL);
+      bind_visible (argv, fifo);
+    }
+  add_args (argv, (const char *const[]){ "--chdir", g_str_equal (cwd, "/tmp") ? script_dir : cwd,
+                                         NULL });
+  return level;
+}
+
 static GPtrArray *
-build_argv (HeapglassTraceRunner *self, const char *tracer)
+build_argv (HeapglassTraceRunner *self, const char *tracer, SandboxLevel *level)
 {
   GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
   char timeout[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (self->options.sandbox)
-    {
-      g_autofree char *bwrap = g_find_program_in_path ("bwrap");
-      if (bwrap == NULL)
-        g_printerr ("%s\n", _("Warning: bubblewrap (bwrap) is not installed; running the program "
-                               "without a sandbox"));
-      else
-        {
-          g_autofree char *abs_script = g_canonicalize_filename (self->script_path, NULL);
-          g_autofree char *script_dir = g_path_get_dirname (abs_script);
-          g_autofree char *cwd = g_get_current_dir ();
-
-          /* No network, a private /tmp, the system read-only; the script's folder readable
-           * even when it lives in /tmp. */
-          g_ptr_array_add (argv, g_strdup (bwrap));
-          for (const char *const *a
-               = (const char *const[]){ "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/",
-                                        "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-                                        NULL };
-               *a; a++)
-            g_ptr_array_add (argv, g_strdup (*a));
-          g_ptr_array_add (argv, g_strdup ("--ro-bind"));
-          g_ptr_array_add (argv, g_strdup (script_dir));
-          g_ptr_array_add (argv, g_strdup (script_dir));
-          if (g_file_test (tracer, G_FILE_TEST_EXISTS) && g_path_is_absolute (tracer))
-            {
-              g_autofree char *tracer_dir = g_path_get_dirname (tracer);
-              g_ptr_array_add (argv, g_strdup ("--ro-bind"));
-              g_ptr_array_add (argv, g_strdup (tracer_dir));
-              g_ptr_array_add (argv, g_strdup (tracer_dir));
-            }
-          g_ptr_array_add (argv, g_strdup ("--chdir"));
-          g_ptr_array_add (argv, g_strdup (g_str_has_prefix (cwd, "/tmp") ? script_dir : cwd));
-        }
-    }
-
+  *level = self->options.sandbox ? add_sandbox_args (self, argv, tracer) : SANDBOX_NONE;
   g_ptr_array_add (argv, g_strdup (tracer));
   g_ptr_array_add (argv, g_strdup ("--fd=3"));
   g_ptr_array_add (argv,
@@ -275,6 +396,19 @@ build_argv (HeapglassTraceRunner *self, const char *tracer)
   g_ptr_array_add (
       argv, g_strdup_printf ("--max-output=%" G_GUINT64_FORMAT, self->options.max_output_bytes));
   g_ptr_array_add (argv, g_strdup_printf ("--max-items=%u", self->options.max_items));
+  if (stdin_is_fifo (self))
+    {
+      g_autofree char *fifo = g_canonicalize_filename (self->options.stdin_path, NULL);
+      g_ptr_array_add (argv, g_strdup_printf ("--stdin-fifo=%s", fifo));
+    }
+  if (self->options.sandbox)
+    {
+      /* The seccomp filter always; the process limit only inside a user namespace, where it
+       * counts the sandbox's processes and not all of the user's. */
+      g_ptr_array_add (argv, g_strdup ("--confine"));
+      if (*level == SANDBOX_FULL)
+        g_ptr_array_add (argv, g_strdup_printf ("--max-processes=%u", SANDBOX_MAX_PROCESSES));
+    }
   g_ptr_array_add (argv, g_strdup ("--"));
   g_ptr_array_add (argv, g_strdup (self->script_path));
   g_ptr_array_add (argv, NULL);
@@ -290,6 +424,92 @@ kill_process (HeapglassTraceRunner *self)
   g_mutex_unlock (&self->lock);
 }
 
+/* The program's stdin from a file, opened here (any file the user can read). Not a FIFO: its
+ * open() waits for a writer, which must not hold us before the tracer and its deadline start;
+ * the tracer opens those itself (--stdin-fifo). O_NONBLOCK keeps a device from holding us too. */
+static int
+open_stdin_file (const char *path, GError **error)
+{
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  int flags;
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
+                   g_strerror (saved));
+      return -1;
+    }
+  flags = fcntl (fd, F_GETFL);
+  if (flags >= 0)
+    fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+  return fd;
+}
+
+/* How the process ended, as the program would see it: bubblewrap reports its child's death by
+ * signal N as exit status 128 + N, as shells do. */
+static gboolean
+process_signaled (GSubprocess *subprocess, SandboxLevel level, int *sig)
+{
+  if (g_subprocess_get_if_signaled (subprocess))
+    {
+      *sig = g_subprocess_get_term_sig (subprocess);
+      return TRUE;
+    }
+  if (level != SANDBOX_NONE && g_subprocess_get_if_exited (subprocess))
+    {
+      int status = g_subprocess_get_exit_status (subprocess);
+      if (status > 128 && status < 128 + 65)
+        {
+          *sig = status - 128;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The parent decides how the run ended; the stream's word counts only where the process's own
+ * fate agrees with it (the program shares the tracer's process and can write anything there). */
+static void
+decide_ending (HeapglassTraceRunner *self, GSubprocess *subprocess, SandboxLevel level,
+               gboolean stopped, gboolean deadline_hit, gboolean corrupt)
+{
+  HeapglassTrace *trace = self->trace;
+  HgEnding said = heapglass_trace_get_ending (trace);
+  int sig = 0;
+
+  if (stopped)
+    heapglass_trace_replace_ending (trace, HG_END_STOPPED, 0, 0, NULL);
+  else if (corrupt || heapglass_trace_get_limit_hit (trace) != HG_END_NONE)
+    ; /* the decoder said: corrupt-trace, or the limit reached (we killed the process after) */
+  else if (deadline_hit)
+    heapglass_trace_replace_ending (trace, HG_END_TIME_LIMIT, 0, 0, NULL);
+  else if (process_signaled (subprocess, level, &sig))
+    {
+      /* whatever the stream claimed before it: a forged END followed by SIGKILL is a crash */
+      g_autofree char *message
+          = g_strdup_printf (_("Killed by signal %d (%s)"), sig, g_strsignal (sig));
+      heapglass_trace_replace_ending (trace, HG_END_CRASHED, 0, sig, message);
+    }
+  else if (g_subprocess_get_if_exited (subprocess))
+    {
+      int status = g_subprocess_get_exit_status (subprocess);
+
+      /* The tracer always exits with 0 right after its END record. */
+      if (said != HG_END_NONE && status != 0)
+        {
+          g_autofree char *message = g_strdup_printf (
+              _("The trace says the run ended (%s), but the tracer exited with status %d"),
+              heapglass_ending_to_string (said), status);
+          heapglass_trace_replace_ending (trace, HG_END_CORRUPT_TRACE, 0, 0, message);
+        }
+      else if (said == HG_END_NONE)
+        /* no END record: the program ran another program in its place (exec), or cut the
+         * stream; its exit status is what a plain run would report */
+        heapglass_trace_set_ending (trace, HG_END_EXIT, status, 0, NULL);
+    }
+}
+
 static gboolean
 runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **error)
 {
@@ -301,10 +521,12 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
       = self->tracer_path ? g_strdup (self->tracer_path) : heapglass_trace_runner_find_tracer ();
   g_autofree guint8 *buffer = NULL;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_NONE;
+  SandboxLevel level = SANDBOX_NONE;
   int fds[2];
+  int stdin_fd = -1;
   gint64 deadline, hard_stop = 0;
   gboolean deadline_hit = FALSE, stopped;
-  gboolean corrupt = FALSE;
+  gboolean corrupt = FALSE, limit_hit = FALSE;
   gboolean tracer_exited = FALSE;
 
   if (!g_file_test (tracer, G_FILE_TEST_IS_EXECUTABLE))
@@ -313,19 +535,33 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
                    _("The tracer “%s” was not found (set HEAPGLASS_TRACER)"), tracer);
       return FALSE;
     }
+  if (self->options.stdin_path != NULL && !stdin_is_fifo (self))
+    {
+      stdin_fd = open_stdin_file (self->options.stdin_path, error);
+      if (stdin_fd < 0)
+        return FALSE;
+    }
   if (!g_unix_open_pipe (fds, FD_CLOEXEC, error))
-    return FALSE;
+    {
+      if (stdin_fd >= 0)
+        close (stdin_fd);
+      return FALSE;
+    }
+  heapglass_trace_set_limits (self->trace, self->options.max_steps,
+                              self->options.max_output_bytes, self->options.max_trace_bytes);
 
+  if (self->options.stdin_path != NULL && stdin_fd < 0)
+    flags |= G_SUBPROCESS_FLAGS_STDIN_INHERIT; /* the tracer opens the FIFO itself */
   if (self->options.stdin_path == NULL)
     flags |= self->options.stdin_interactive ? G_SUBPROCESS_FLAGS_STDIN_PIPE
                                              : G_SUBPROCESS_FLAGS_STDIN_INHERIT;
   if (self->options.silence_stdout)
     flags |= G_SUBPROCESS_FLAGS_STDOUT_SILENCE;
   launcher = g_subprocess_launcher_new (flags);
-  if (self->options.stdin_path != NULL)
-    g_subprocess_launcher_set_stdin_file_path (launcher, self->options.stdin_path);
+  if (stdin_fd >= 0)
+    g_subprocess_launcher_take_stdin_fd (launcher, stdin_fd);
   g_subprocess_launcher_take_fd (launcher, fds[1], 3);
-  argv = build_argv (self, tracer);
+  argv = build_argv (self, tracer, &level);
   subprocess = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, error);
   /* The launcher owns the write end: drop it now so the read end sees end-of-file when the
    * tracer exits. */
@@ -368,7 +604,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
       stopped = self->stop_requested;
       g_mutex_unlock (&self->lock);
       /* Once killed, a grandchild that kept the pipe open must not keep us waiting. */
-      if ((deadline_hit || stopped) && hard_stop == 0)
+      if ((deadline_hit || stopped || corrupt || limit_hit) && hard_stop == 0)
         hard_stop = now + 2 * G_USEC_PER_SEC;
       if (hard_stop && now >= hard_stop)
         break;
@@ -400,10 +636,19 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
         continue;
       if (n <= 0)
         break;
-      if (!corrupt && !heapglass_trace_feed (self->trace, buffer, (gsize)n, &stream_error))
+      if (corrupt || limit_hit)
+        continue; /* drained unread until the process is gone */
+      if (!heapglass_trace_feed (self->trace, buffer, (gsize)n, &stream_error))
         {
           /* A corrupt stream: stop the tracer, keep the steps decoded so far. */
           corrupt = TRUE;
+          g_subprocess_force_exit (subprocess);
+        }
+      else if (heapglass_trace_get_limit_hit (self->trace) != HG_END_NONE)
+        {
+          /* More than the limits allow arrived (the tracer stops by itself before that): the
+           * stream is not the tracer's alone. */
+          limit_hit = TRUE;
           g_subprocess_force_exit (subprocess);
         }
       check_input_requests (self);
@@ -411,6 +656,27 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
     }
   close (fds[0]);
 
+  /* The stream is over, the process may not be (it ran another program, or closed its end of
+   * the stream): the deadline holds until it is gone. */
+  for (guint sleep_us = 1000; g_subprocess_get_identifier (subprocess) != NULL;
+       sleep_us = MIN (sleep_us * 2, 20000))
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      if (g_cancellable_is_cancelled (cancellable))
+        heapglass_trace_runner_stop (self);
+      g_mutex_lock (&self->lock);
+      stopped = self->stop_requested;
+      g_mutex_unlock (&self->lock);
+      if (!deadline_hit && now >= deadline)
+        {
+          deadline_hit = TRUE;
+          g_subprocess_force_exit (subprocess);
+        }
+      if (deadline_hit || stopped)
+        break; /* killed: the wait below is short */
+      g_usleep (sleep_us);
+    }
   if (!g_subprocess_wait (subprocess, NULL, error))
     return FALSE;
   if (!corrupt && !heapglass_trace_finish (self->trace, &stream_error)
@@ -420,27 +686,18 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
       if (heapglass_trace_get_stream_bytes (self->trace) > 0)
         g_clear_error (&stream_error);
     }
+  if (corrupt)
+    {
+      heapglass_trace_finish (self->trace, NULL);
+      g_clear_error (&stream_error); /* an ending now: corrupt-trace, the steps before kept */
+    }
 
   g_mutex_lock (&self->lock);
   stopped = self->stop_requested;
   g_clear_object (&self->stdin_pipe);
   g_mutex_unlock (&self->lock);
 
-  if (stopped)
-    heapglass_trace_set_ending (self->trace, HG_END_STOPPED, 0, 0, NULL);
-  else if (deadline_hit)
-    heapglass_trace_set_ending (self->trace, HG_END_TIME_LIMIT, 0, 0, NULL);
-  else if (g_subprocess_get_if_signaled (subprocess))
-    {
-      int sig = g_subprocess_get_term_sig (subprocess);
-      g_autofree char *message
-          = g_strdup_printf (_("Killed by signal %d (%s)"), sig, g_strsignal (sig));
-      heapglass_trace_set_ending (self->trace, HG_END_CRASHED, 0, sig, message);
-    }
-  else if (g_subprocess_get_if_exited (subprocess))
-    heapglass_trace_set_ending (self->trace, HG_END_EXIT, g_subprocess_get_exit_status (subprocess),
-                                0, NULL);
-
+  decide_ending (self, subprocess, level, stopped, deadline_hit, corrupt);
   notify (self, NULL, TRUE);
 
   if (stream_error != NULL)

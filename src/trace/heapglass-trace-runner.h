@@ -18,11 +18,12 @@ typedef struct
   const char *stdin_path;   /* the program's stdin is this file; NULL: see stdin_mode */
   gboolean stdin_interactive; /* TRUE: stdin is a pipe fed by send_input() (the window);
                                  FALSE and no stdin_path: the caller's own stdin (the CLI) */
-  gboolean sandbox;         /* run without network and with a private /tmp (bubblewrap) */
+  gboolean sandbox;         /* run in bubblewrap: see docs/robustness.md, "Threat model" */
   /* Added after the first version (zero = the default): */
   gboolean silence_stdout;  /* the tracer's own stdout goes to /dev/null (the program's output is
                                in the trace either way); for --trace-summary on stdout */
   const char *tracer_path;  /* NULL: heapglass_trace_runner_find_tracer () */
+  guint64 max_trace_bytes;  /* bytes of trace stream the parent accepts; 0 = the default (4 GiB) */
 } HeapglassRunOptions;
 
 void heapglass_run_options_init (HeapglassRunOptions *options); /* the defaults above */

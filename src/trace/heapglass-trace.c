@@ -35,7 +35,7 @@ heapglass_ending_to_string (HgEnding ending)
   static const char *const names[] = {
     "running",    "finished",     "exception",    "exit",    "crashed",      "step-limit",
     "time-limit", "memory-limit", "output-limit", "stopped", "syntax-error", "unreadable",
-    "disk-limit",
+    "disk-limit", "corrupt-trace", "trace-limit",
   };
   if ((guint)ending < G_N_ELEMENTS (names))
     return names[ending];

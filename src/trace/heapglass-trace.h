@@ -121,6 +121,19 @@ gboolean heapglass_trace_finish (HeapglassTrace *self, GError **error);
 void heapglass_trace_set_ending (HeapglassTrace *self, HgEnding ending, int exit_status,
                                  int signal_number, const char *message);
 
+/* Limits the decoder enforces on what it receives, whatever the stream says (the program runs in
+ * the tracer's process and can forge records): steps, output bytes (stdout and stderr together)
+ * and stream bytes; 0 = no limit. Reaching one ends the trace there with HG_END_STEP_LIMIT,
+ * HG_END_OUTPUT_LIMIT or HG_END_TRACE_LIMIT: what came before is kept, the rest is dropped unread
+ * and feed() accepts and ignores further input. A corrupt stream likewise keeps its valid prefix
+ * and ends as HG_END_CORRUPT_TRACE (with the error as the end message). */
+void heapglass_trace_set_limits (HeapglassTrace *self, guint64 max_steps,
+                                 guint64 max_output_bytes, guint64 max_stream_bytes);
+HgEnding heapglass_trace_get_limit_hit (HeapglassTrace *self); /* HG_END_NONE: none reached */
+/* The ending, whatever it was (the runner: a death by signal outranks the stream's END record). */
+void heapglass_trace_replace_ending (HeapglassTrace *self, HgEnding ending, int exit_status,
+                                     int signal_number, const char *message);
+
 /* Convenience: decode a whole buffer or file. */
 HeapglassTrace *heapglass_trace_new_from_bytes (GBytes *bytes, GError **error);
 

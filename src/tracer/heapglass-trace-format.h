@@ -82,8 +82,12 @@ typedef enum
   HG_END_STOPPED = 9,
   HG_END_SYNTAX_ERROR = 10,
   HG_END_UNREADABLE = 11,
-  HG_END_DISK_LIMIT = 12, /* never written by the tracer: the model's spill file reached its budget */
-  HG_END_LAST = HG_END_DISK_LIMIT
+  HG_END_LAST_IN_STREAM = HG_END_UNREADABLE, /* the tracer writes no ending beyond this one */
+  /* Decided by the parent, never read from a stream: */
+  HG_END_DISK_LIMIT = 12,    /* the model's spill file reached its budget */
+  HG_END_CORRUPT_TRACE = 13, /* the stream broke its format */
+  HG_END_TRACE_LIMIT = 14,   /* the stream grew beyond the parent's byte limit */
+  HG_END_LAST = HG_END_TRACE_LIMIT
 } HgEnding;
 
 /* Longest string payload a decoder accepts (a corrupt length must not make it allocate 2^63). */

@@ -1749,7 +1749,7 @@ hg_record_trace (PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
   if (!hg_tracer.recording || hg_tracer.forked_child)
     return hg_tracer.prog_trace && !hg_tracer.forked_child ? call_program_trace (frame, what, arg)
                                                            : 0;
-  hg_tracer.in_trace = 1;
+  hg_trace_enter ();
 
   ShadowFrame *top = depth ? &stack[depth - 1] : NULL;
   if (!(top && top->frame == frame))
@@ -1837,7 +1837,7 @@ out:
   if (__builtin_expect (PyErr_Occurred () != NULL, 0))
     PyErr_Clear ();
   hg_tracer.committed = hg_tracer.buf.len;
-  hg_tracer.in_trace = 0;
+  hg_trace_leave ();
   if (hg_tracer.time_up)
     hg_finish (HG_END_TIME_LIMIT, 0, 0, NULL, 0);
   if (hg_tracer.prog_trace)

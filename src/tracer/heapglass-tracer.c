@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/futex.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@ static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static HgBuf out_pending[3];
 static uint64_t out_total;
 static double deadline;
-static volatile sig_atomic_t flush_signal_ready;
+static int drain_stop; /* output_final asks the drain thread to end */
 
 static PyObject *orig_input, *orig_settrace, *orig_gettrace, *orig_os_exit;
 
@@ -47,7 +48,7 @@ write_all (int fd, const void *data, size_t len)
   const uint8_t *p = data;
   while (len)
     {
-      ssize_t n = write (fd, p, len);
+      ssize_t n = syscall (SYS_write, fd, p, len);
       if (n < 0)
         {
           if (errno == EINTR)
@@ -81,9 +82,67 @@ hg_stream_flush (void)
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Who holds buf (see hg_trace_enter in heapglass-tracer.h). */
+
+static long
+futex_op (int *addr, int op, int value, const struct timespec *timeout)
+{
+  return syscall (SYS_futex, addr, op, value, timeout, NULL, 0);
+}
+
+/* The drain thread (or a dying signal) holds buf: wait for it, then take it. */
+void
+hg_trace_enter_slow (void)
+{
+  for (;;)
+    {
+      int seen = __atomic_load_n (&hg_tracer.owner, __ATOMIC_ACQUIRE);
+      if (seen == HG_OWNER_NONE)
+        {
+          int expected = HG_OWNER_NONE;
+          if (__atomic_compare_exchange_n (&hg_tracer.owner, &expected, HG_OWNER_MAIN, 0,
+                                           __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return;
+          continue;
+        }
+      if (seen == HG_OWNER_MAIN)
+        return; /* already ours (hg_finish from inside a step) */
+      struct timespec ts = { 0, 10 * 1000 * 1000 };
+      futex_op (&hg_tracer.owner, FUTEX_WAIT_PRIVATE, seen, &ts);
+    }
+}
+
+static int
+take_buf (int who)
+{
+  int expected = HG_OWNER_NONE;
+  return __atomic_compare_exchange_n (&hg_tracer.owner, &expected, who, 0, __ATOMIC_ACQUIRE,
+                                      __ATOMIC_RELAXED);
+}
+
+static void
+release_buf (void)
+{
+  __atomic_store_n (&hg_tracer.owner, HG_OWNER_NONE, __ATOMIC_RELEASE);
+  futex_op (&hg_tracer.owner, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Output capture: fds 1 and 2 are pipes. A thread drains them so a big write never blocks the
  * program; the main thread also drains them at each step where a write happened (see write()
  * below), so output lands in the step after the code that printed it. */
+
+static uint64_t
+output_keep (size_t n)
+{
+  if (out_total + n > hg_tracer.max_output)
+    {
+      n = out_total >= hg_tracer.max_output ? 0 : (size_t) (hg_tracer.max_output - out_total);
+      hg_tracer.output_over = 1;
+    }
+  out_total += n;
+  return n;
+}
 
 static void
 read_pipes_locked (void)
@@ -95,26 +154,16 @@ read_pipes_locked (void)
         continue;
       for (;;)
         {
-          ssize_t n = read (out_rd[stream], tmp, sizeof tmp);
+          ssize_t n = syscall (SYS_read, out_rd[stream], tmp, sizeof tmp);
           if (n < 0 && errno == EINTR)
             continue;
           if (n <= 0)
             break;
-          size_t keep = (size_t)n;
-          if (out_total + keep > hg_tracer.max_output)
+          size_t keep = output_keep ((size_t)n);
+          if (keep && hg_buf_reserve (&out_pending[stream], keep))
             {
-              keep = out_total >= hg_tracer.max_output ? 0
-                                                       : (size_t)(hg_tracer.max_output - out_total);
-              hg_tracer.output_over = 1;
-            }
-          if (keep)
-            {
-              if (hg_buf_reserve (&out_pending[stream], keep))
-                {
-                  memcpy (out_pending[stream].data + out_pending[stream].len, tmp, keep);
-                  out_pending[stream].len += keep;
-                }
-              out_total += keep;
+              memcpy (out_pending[stream].data + out_pending[stream].len, tmp, keep);
+              out_pending[stream].len += keep;
             }
         }
     }
@@ -137,6 +186,99 @@ hg_output_collect (void)
   pthread_mutex_unlock (&out_lock);
 }
 
+static void
+put_varint (uint8_t *p, size_t *o, uint64_t v)
+{
+  while (v >= 0x80)
+    {
+      p[(*o)++] = (uint8_t)(v | 0x80);
+      v >>= 7;
+    }
+  p[(*o)++] = (uint8_t)v;
+}
+
+static void
+write_output_record (int stream, const uint8_t *data, size_t len)
+{
+  uint8_t head[32];
+  size_t o = 0;
+  head[o++] = HG_REC_OUTPUT;
+  put_varint (head, &o, (uint64_t)stream);
+  put_varint (head, &o, len);
+  write_all (hg_tracer.stream_fd, head, o);
+  write_all (hg_tracer.stream_fd, data, len);
+}
+
+/* By whoever holds buf while the main thread is outside the tracer's code: every complete record,
+ * then the output waiting for the next step (as OUTPUT records, which is where the next step would
+ * have put it), then (when `ending` is set) an END record. Only write(), read() and a lock taken
+ * with trylock: it also runs in a fatal signal's handler. */
+static void
+flush_held (HgEnding ending, int out_locked)
+{
+  static uint8_t chunk[32768];
+
+  if (getpid () != hg_tracer.pid || hg_tracer.forked_child || hg_tracer.stream_broken)
+    return;
+  size_t n = hg_tracer.committed;
+  if (n > hg_tracer.buf.len)
+    n = hg_tracer.buf.len;
+  if (n)
+    write_all (hg_tracer.stream_fd, hg_tracer.buf.data, n);
+  /* what followed the last complete record (nothing, unless a step was cut short) is dropped */
+  hg_tracer.buf.len = 0;
+  hg_tracer.committed = 0;
+  if (out_locked)
+    {
+      for (int stream = 1; stream <= 2; stream++)
+        {
+          if (out_pending[stream].len)
+            {
+              write_output_record (stream, out_pending[stream].data, out_pending[stream].len);
+              out_pending[stream].len = 0;
+            }
+          for (;;)
+            {
+              ssize_t got
+                  = out_rd[stream] >= 0 ? syscall (SYS_read, out_rd[stream], chunk, sizeof chunk)
+                                        : -1;
+              if (got < 0 && errno == EINTR)
+                continue;
+              if (got <= 0)
+                break;
+              size_t keep = output_keep ((size_t)got);
+              if (keep)
+                write_output_record (stream, chunk, keep);
+            }
+        }
+    }
+  if (ending)
+    {
+      uint8_t head[32];
+      size_t o = 0;
+      head[o++] = HG_REC_END;
+      put_varint (head, &o, ending);
+      put_varint (head, &o, 0);
+      put_varint (head, &o, 0);
+      put_varint (head, &o, 0);
+      put_varint (head, &o, 0);
+      write_all (hg_tracer.stream_fd, head, o);
+    }
+}
+
+/* The drain thread, holding buf: the program has been in C code (sleep, input(), a long
+ * computation) for a while, or its time is up. */
+static void
+drain_flush (HgEnding ending)
+{
+  pthread_mutex_lock (&out_lock);
+  flush_held (ending, 1);
+  pthread_mutex_unlock (&out_lock);
+  hg_tracer.flush_due = 0;
+  if (ending)
+    _exit (0);
+}
+
 static void *
 drain_main (void *data)
 {
@@ -151,28 +293,49 @@ drain_main (void *data)
     {
       int r = poll (fds, 3, 50);
       double now = now_s ();
+      if (__atomic_load_n (&drain_stop, __ATOMIC_ACQUIRE))
+        break;
+      if (deadline > 0 && now > deadline)
+        {
+          /* The trace function ends the run at its next step; when the program sits in C code
+           * (sleep, a blocking read) there is no next step: end it from here. */
+          hg_tracer.time_up = 1;
+          if (!hg_tracer.finishing && take_buf (HG_OWNER_DRAIN))
+            {
+              if (hg_tracer.finishing)
+                release_buf ();
+              else
+                drain_flush (HG_END_TIME_LIMIT);
+            }
+        }
       if (now - last_tick >= 0.05)
         {
           /* still due since the last tick: no step came, the program sits in C code */
-          if (hg_tracer.flush_due && flush_signal_ready && !hg_tracer.in_trace
-              && (hg_tracer.buf.len || out_pending[1].len || out_pending[2].len))
-            pthread_kill (hg_tracer.main_thread, SIGRTMIN + 3);
+          if (hg_tracer.flush_due && !hg_tracer.finishing
+              && (hg_tracer.buf.len || out_pending[1].len || out_pending[2].len
+                  || hg_tracer.output_pending)
+              && take_buf (HG_OWNER_DRAIN))
+            {
+              if (!hg_tracer.finishing)
+                drain_flush (HG_END_NONE);
+              release_buf ();
+            }
           hg_tracer.flush_due = 1;
           last_tick = now;
         }
-      if (deadline > 0 && now > deadline && !hg_tracer.time_up)
-        {
-          hg_tracer.time_up = 1;
-          pthread_kill (hg_tracer.main_thread, SIGRTMIN + 2);
-        }
       if (r <= 0)
         continue;
-      if (fds[2].revents)
-        break;
-      int got = 0;
-      for (int i = 0; i < 2; i++)
+      if (fds[2].revents & POLLIN)
         {
-          if (fds[i].revents & POLLIN)
+          /* a byte the program wrote into our wake pipe must not stop us: drain_stop decides */
+          char junk[64];
+          ssize_t ignored = syscall (SYS_read, wake_pipe[0], junk, sizeof junk);
+          (void)ignored;
+        }
+      int got = 0;
+      for (int i = 0; i < 3; i++)
+        {
+          if (i < 2 && (fds[i].revents & POLLIN))
             got = 1;
           else if (fds[i].revents & (POLLHUP | POLLERR | POLLNVAL))
             fds[i].fd = -1; /* every writer is gone */
@@ -184,27 +347,255 @@ drain_main (void *data)
           pthread_mutex_unlock (&out_lock);
           hg_tracer.output_pending = 1;
         }
+      if (hg_tracer.output_over && !hg_tracer.finishing && take_buf (HG_OWNER_DRAIN))
+        {
+          /* Over the output limit and no step to notice it (a thread prints while the main
+           * program waits for it, or sits in C code): end here, as for the time limit. */
+          if (hg_tracer.finishing)
+            release_buf ();
+          else
+            drain_flush (HG_END_OUTPUT_LIMIT);
+        }
     }
   return NULL;
 }
 
-/* The program's writes to fds 1 and 2 go through this: the tracer's executable interposes libc's
- * write() for libpython (and anything else resolving it dynamically), so a step knows
- * synchronously that output is waiting, at the cost of one compare. The write itself is libc's. */
-static ssize_t (*real_write) (int, const void *, size_t);
+/* The program's file-descriptor calls go through these: the tracer's executable interposes libc's
+ * write(), read(), close(), dup2(), dup3(), close_range() and closefrom() for libpython (and
+ * anything else resolving them dynamically, ctypes.CDLL(None) included), at the cost of a compare
+ * or two. Writes to fds 1 and 2 tell the next step that output is waiting. Our own descriptors
+ * (900 and above) do not exist for the program, as in a plain run: using or closing one fails
+ * with EBADF, and dup2() onto the stream's number moves the stream out of the way first. The
+ * tracer itself calls the kernel directly. */
+static int
+is_ours (int fd)
+{
+  return fd >= 900
+         && (fd == hg_tracer.stream_fd || fd == out_rd[1] || fd == out_rd[2] || fd == wake_pipe[0]
+             || fd == wake_pipe[1]);
+}
+
+static void *
+libc_function (void **slot, const char *name)
+{
+  void *f = __atomic_load_n (slot, __ATOMIC_ACQUIRE);
+  if (f == NULL)
+    {
+      f = dlsym (RTLD_NEXT, name);
+      __atomic_store_n (slot, f, __ATOMIC_RELEASE);
+    }
+  return f;
+}
+
+static void *real_write, *real_read, *real_close, *real_dup2, *real_dup3, *real_close_range,
+    *real_closefrom;
 
 ssize_t
 write (int fd, const void *data, size_t len)
 {
   if (fd == 1 || fd == 2)
     hg_tracer.output_pending = 1;
-  if (__builtin_expect (real_write == NULL, 0))
+  else if (__builtin_expect (is_ours (fd), 0))
     {
-      real_write = (ssize_t (*) (int, const void *, size_t))dlsym (RTLD_NEXT, "write");
-      if (!real_write)
-        return syscall (SYS_write, fd, data, len);
+      errno = EBADF;
+      return -1;
     }
-  return real_write (fd, data, len);
+  ssize_t (*f) (int, const void *, size_t) = libc_function (&real_write, "write");
+  return f ? f (fd, data, len) : syscall (SYS_write, fd, data, len);
+}
+
+ssize_t
+read (int fd, void *data, size_t len)
+{
+  if (__builtin_expect (is_ours (fd), 0))
+    {
+      errno = EBADF;
+      return -1;
+    }
+  ssize_t (*f) (int, void *, size_t) = libc_function (&real_read, "read");
+  return f ? f (fd, data, len) : syscall (SYS_read, fd, data, len);
+}
+
+int
+close (int fd)
+{
+  if (__builtin_expect (is_ours (fd), 0) && getpid () == hg_tracer.pid)
+    {
+      errno = EBADF;
+      return -1;
+    }
+  int (*f) (int) = libc_function (&real_close, "close");
+  return f ? f (fd) : (int)syscall (SYS_close, fd);
+}
+
+/* The program takes fd `fd` for itself (dup2 onto it): move ours elsewhere first. Only the
+ * stream's fd can move (it is used by whoever holds buf, taken here); the pipes' fds are watched
+ * by the drain thread, so dup2 onto them fails as if the number were busy. */
+static int
+make_room (int fd)
+{
+  if (!is_ours (fd) || getpid () != hg_tracer.pid)
+    return 1;
+  if (fd != hg_tracer.stream_fd)
+    {
+      errno = EBUSY;
+      return 0;
+    }
+  int held = hg_trace_inside () && pthread_equal (pthread_self (), hg_tracer.main_thread);
+  while (!held && !take_buf (HG_OWNER_SIGNAL))
+    {
+      struct timespec ts = { 0, 1000 * 1000 };
+      nanosleep (&ts, NULL);
+    }
+  int moved = fcntl (fd, F_DUPFD_CLOEXEC, 900);
+  if (moved >= 0)
+    hg_tracer.stream_fd = moved;
+  if (!held)
+    release_buf ();
+  if (moved < 0)
+    {
+      errno = EBUSY;
+      return 0;
+    }
+  return 1;
+}
+
+int
+dup2 (int old_fd, int new_fd)
+{
+  if (__builtin_expect (is_ours (old_fd), 0))
+    {
+      errno = EBADF;
+      return -1;
+    }
+  if (old_fd != new_fd && !make_room (new_fd))
+    return -1;
+  int (*f) (int, int) = libc_function (&real_dup2, "dup2");
+  return f ? f (old_fd, new_fd) : (int)syscall (SYS_dup2, old_fd, new_fd);
+}
+
+int
+dup3 (int old_fd, int new_fd, int flags)
+{
+  if (__builtin_expect (is_ours (old_fd), 0))
+    {
+      errno = EBADF;
+      return -1;
+    }
+  if (old_fd != new_fd && !make_room (new_fd))
+    return -1;
+  int (*f) (int, int, int) = libc_function (&real_dup3, "dup3");
+  return f ? f (old_fd, new_fd, flags) : (int)syscall (SYS_dup3, old_fd, new_fd, flags);
+}
+
+/* The program replaces itself with another program (os.execv): what was recorded and printed
+ * so far reaches the reader first, as it would have reached a terminal. */
+static void *real_execv, *real_execve, *real_fexecve;
+
+static void
+before_exec (void)
+{
+  if (getpid () != hg_tracer.pid || hg_tracer.forked_child || hg_tracer.finishing)
+    return;
+  int held = hg_trace_inside () && pthread_equal (pthread_self (), hg_tracer.main_thread);
+  while (!held && !take_buf (HG_OWNER_SIGNAL))
+    {
+      struct timespec ts = { 0, 1000 * 1000 };
+      nanosleep (&ts, NULL);
+    }
+  pthread_mutex_lock (&out_lock);
+  flush_held (HG_END_NONE, 1);
+  pthread_mutex_unlock (&out_lock);
+  if (!held)
+    release_buf (); /* the exec may fail: the program goes on */
+}
+
+int
+execv (const char *path, char *const argv[])
+{
+  before_exec ();
+  int (*f) (const char *, char *const[]) = libc_function (&real_execv, "execv");
+  if (!f)
+    {
+      errno = ENOSYS;
+      return -1;
+    }
+  return f (path, argv);
+}
+
+int
+execve (const char *path, char *const argv[], char *const envp[])
+{
+  before_exec ();
+  int (*f) (const char *, char *const[], char *const[]) = libc_function (&real_execve, "execve");
+  if (!f)
+    return (int)syscall (SYS_execve, path, argv, envp);
+  return f (path, argv, envp);
+}
+
+int
+fexecve (int fd, char *const argv[], char *const envp[])
+{
+  before_exec ();
+  int (*f) (int, char *const[], char *const[]) = libc_function (&real_fexecve, "fexecve");
+  if (!f)
+    {
+      errno = ENOSYS;
+      return -1;
+    }
+  return f (fd, argv, envp);
+}
+
+/* close_range() and closefrom() close the program's descriptors in the range and leave ours. */
+int
+close_range (unsigned first, unsigned last, int flags)
+{
+  int (*f) (unsigned, unsigned, int) = libc_function (&real_close_range, "close_range");
+  if (f == NULL)
+    {
+      errno = ENOSYS;
+      return -1;
+    }
+  if (getpid () != hg_tracer.pid)
+    return f (first, last, flags);
+  int ours[5] = { hg_tracer.stream_fd, out_rd[1], out_rd[2], wake_pipe[0], wake_pipe[1] };
+  /* sorted, so the gaps between them are the ranges to close */
+  for (int i = 1; i < 5; i++)
+    for (int j = i; j > 0 && ours[j - 1] > ours[j]; j--)
+      {
+        int t = ours[j];
+        ours[j] = ours[j - 1];
+        ours[j - 1] = t;
+      }
+  unsigned from = first;
+  for (int i = 0; i < 5 && from <= last; i++)
+    {
+      if (ours[i] < 0 || (unsigned)ours[i] < from)
+        continue;
+      if ((unsigned)ours[i] > last)
+        break;
+      if ((unsigned)ours[i] > from && f (from, (unsigned)ours[i] - 1, flags) < 0)
+        return -1;
+      from = (unsigned)ours[i] + 1;
+      if (from == 0)
+        return 0;
+    }
+  return from <= last ? f (from, last, flags) : 0;
+}
+
+void
+closefrom (int lowfd)
+{
+  if (lowfd < 0)
+    lowfd = 0;
+  if (close_range ((unsigned)lowfd, ~0u, 0) == 0)
+    return;
+  void (*f) (int) = libc_function (&real_closefrom, "closefrom");
+  if (f && getpid () != hg_tracer.pid)
+    f (lowfd);
+  else
+    for (int fd = lowfd; fd < 65536; fd++)
+      close (fd);
 }
 
 /* Our own descriptors live far above the program's: a plain run has nothing open beyond 0, 1
@@ -233,7 +624,7 @@ capture_output (void)
       out_rd[stream] = move_high (p[0]);
       fcntl (out_rd[stream], F_SETFL, O_NONBLOCK);
     }
-  if (pipe2 (wake_pipe, O_CLOEXEC) < 0)
+  if (pipe2 (wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
     return 0;
   wake_pipe[0] = move_high (wake_pipe[0]);
   wake_pipe[1] = move_high (wake_pipe[1]);
@@ -267,8 +658,9 @@ output_final (void)
   if (drain_running)
     {
       char c = 1;
+      __atomic_store_n (&drain_stop, 1, __ATOMIC_RELEASE);
       /* a full wake pipe also wakes the thread: the result does not matter */
-      ssize_t ignored = write (wake_pipe[1], &c, 1);
+      ssize_t ignored = syscall (SYS_write, wake_pipe[1], &c, 1);
       (void)ignored;
       pthread_join (drain_thread, NULL);
       drain_running = 0;
@@ -296,7 +688,7 @@ hg_finish (HgEnding ending, int status, int signal_number, const char *message, 
 {
   if (hg_tracer.forked_child || getpid () != hg_tracer.pid)
     _exit (status);
-  hg_tracer.in_trace = 1;
+  hg_trace_enter ();
   hg_tracer.finishing = 1;
   hg_record_stop ();
   output_final ();
@@ -324,140 +716,54 @@ hg_check_limits_after_step (void)
     }
 }
 
-/* Async-signal-safe: write() and _exit() only, from a signal handler. */
+/* A fatal signal (a crash in a C extension or ctypes, abort(), SIGTERM, …) on any thread: keep
+ * what was recorded, then die of the same signal so the parent sees it. */
 static void
-emergency_write_committed (void)
-{
-  if (hg_tracer.forked_child || getpid () != hg_tracer.pid || hg_tracer.stream_broken)
-    return;
-  size_t n = hg_tracer.committed;
-  if (n > hg_tracer.buf.len)
-    n = hg_tracer.buf.len;
-  if (n)
-    write_all (hg_tracer.stream_fd, hg_tracer.buf.data, n);
-  hg_tracer.buf.len = 0;
-  hg_tracer.committed = 0;
-}
-
-static void
-put_varint (uint8_t *p, size_t *o, uint64_t v)
-{
-  while (v >= 0x80)
-    {
-      p[(*o)++] = (uint8_t)(v | 0x80);
-      v >>= 7;
-    }
-  p[(*o)++] = (uint8_t)v;
-}
-
-/* From a signal handler on the main thread, while it is not inside the tracer's own code: every
- * complete record, then the output waiting for the next step (as OUTPUT records, which is where
- * the next step would have put it), then (when `ending` is set) an END record. Only write(),
- * read() and a trylock: async-signal-safe in practice. */
-static void
-signal_flush (HgEnding ending)
-{
-  static uint8_t chunk[32768];
-  uint8_t head[32];
-  size_t o;
-  int writable = getpid () == hg_tracer.pid && !hg_tracer.forked_child && !hg_tracer.stream_broken;
-
-  if (!writable)
-    return;
-  emergency_write_committed ();
-  if (pthread_mutex_trylock (&out_lock) == 0)
-    {
-      for (int stream = 1; stream <= 2; stream++)
-        {
-          if (out_pending[stream].len)
-            {
-              o = 0;
-              head[o++] = HG_REC_OUTPUT;
-              put_varint (head, &o, (uint64_t)stream);
-              put_varint (head, &o, out_pending[stream].len);
-              write_all (hg_tracer.stream_fd, head, o);
-              write_all (hg_tracer.stream_fd, out_pending[stream].data, out_pending[stream].len);
-              out_pending[stream].len = 0;
-            }
-          for (;;)
-            {
-              ssize_t got = out_rd[stream] >= 0 ? read (out_rd[stream], chunk, sizeof chunk) : -1;
-              if (got <= 0)
-                break;
-              size_t keep = (size_t)got;
-              if (out_total + keep > hg_tracer.max_output)
-                {
-                  keep = out_total >= hg_tracer.max_output
-                             ? 0
-                             : (size_t)(hg_tracer.max_output - out_total);
-                  hg_tracer.output_over = 1;
-                }
-              out_total += keep;
-              if (!keep)
-                continue;
-              o = 0;
-              head[o++] = HG_REC_OUTPUT;
-              put_varint (head, &o, (uint64_t)stream);
-              put_varint (head, &o, keep);
-              write_all (hg_tracer.stream_fd, head, o);
-              write_all (hg_tracer.stream_fd, chunk, keep);
-            }
-        }
-      pthread_mutex_unlock (&out_lock);
-    }
-  if (ending)
-    {
-      o = 0;
-      head[o++] = HG_REC_END;
-      put_varint (head, &o, ending);
-      put_varint (head, &o, 0);
-      put_varint (head, &o, 0);
-      put_varint (head, &o, 0);
-      put_varint (head, &o, 0);
-      write_all (hg_tracer.stream_fd, head, o);
-    }
-}
-
-/* The program has been in C code (sleep, input(), a long computation) for a while: let the reader
- * see the last steps and output now rather than at the next step. */
-static void
-on_flush_signal (int sig)
+on_fatal_signal (int sig)
 {
   int saved = errno;
-  if (!hg_tracer.in_trace && !hg_tracer.finishing && !hg_tracer.forked_child)
+  if (!hg_tracer.finishing && !hg_tracer.forked_child && getpid () == hg_tracer.pid)
     {
-      signal_flush (HG_END_NONE);
-      hg_tracer.flush_due = 0;
-    }
-  errno = saved;
-}
-
-/* The time limit passed while the program sat in C code (sleep, a blocking read): end from the
- * signal handler, with the records complete so far. */
-static void
-on_time_signal (int sig)
-{
-  if (hg_tracer.in_trace || hg_tracer.finishing || hg_tracer.forked_child)
-    return; /* the trace function ends the run at its next step */
-  hg_tracer.finishing = 1;
-  signal_flush (HG_END_TIME_LIMIT);
-  _exit (0);
-}
-
-/* A crash (a C extension, ctypes): keep what was recorded, then die of the same signal so the
- * parent sees it. */
-static void
-on_crash_signal (int sig)
-{
-  if (!hg_tracer.finishing)
-    {
-      hg_tracer.finishing = 1;
-      signal_flush (HG_END_NONE);
+      int held = 0;
+      if (hg_trace_inside () && pthread_equal (pthread_self (), hg_tracer.main_thread))
+        held = 1; /* cut short inside a step: its complete records only, no output */
+      else
+        for (int i = 0; i < 1000 && !held; i++)
+          {
+            /* another thread is in the middle of a step or a flush: give it a moment */
+            held = take_buf (HG_OWNER_SIGNAL) ? 2 : 0;
+            if (!held)
+              {
+                struct timespec ts = { 0, 1000 * 1000 };
+                nanosleep (&ts, NULL);
+              }
+          }
+      if (held)
+        {
+          hg_tracer.finishing = 1;
+          int locked = 0;
+          if (held == 2)
+            for (int i = 0; i < 100 && !locked; i++)
+              {
+                locked = pthread_mutex_trylock (&out_lock) == 0;
+                if (!locked)
+                  {
+                    struct timespec ts = { 0, 1000 * 1000 };
+                    nanosleep (&ts, NULL);
+                  }
+              }
+          flush_held (HG_END_NONE, locked);
+        }
     }
   signal (sig, SIG_DFL);
+  errno = saved;
   raise (sig);
 }
 
+/* Signals that end a plain `python3 script.py` (left as CPython set them up: only those still at
+ * their default action get our handler, so SIGPIPE stays ignored and SIGINT stays
+ * KeyboardInterrupt). signal.getsignal() still answers SIG_DFL: CPython read the handlers before
+ * we installed ours. */
 static void
 install_signal_handlers (void)
 {
@@ -467,17 +773,17 @@ install_signal_handlers (void)
   struct sigaction sa;
   memset (&sa, 0, sizeof sa);
   sigemptyset (&sa.sa_mask);
-  sa.sa_handler = on_crash_signal;
-  sa.sa_flags = SA_ONSTACK;
-  int crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
-  for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
-    sigaction (crash[i], &sa, NULL);
-  sa.sa_handler = on_time_signal;
-  sa.sa_flags = SA_RESTART;
-  sigaction (SIGRTMIN + 2, &sa, NULL);
-  sa.sa_handler = on_flush_signal;
-  sigaction (SIGRTMIN + 3, &sa, NULL);
-  flush_signal_ready = 1;
+  sa.sa_handler = on_fatal_signal;
+  sa.sa_flags = SA_ONSTACK | SA_RESTART;
+  int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTERM, SIGHUP, SIGQUIT,
+                  SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGSYS, SIGVTALRM, SIGPROF, SIGTRAP };
+  for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+    {
+      struct sigaction old;
+      if (sigaction (fatal[i], NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO)
+          && old.sa_handler == SIG_DFL)
+        sigaction (fatal[i], &sa, NULL);
+    }
 }
 
 static void
@@ -498,7 +804,7 @@ hook_input (PyObject *self, PyObject *const *args, Py_ssize_t nargs)
   if (hg_tracer.recording && !hg_tracer.forked_child
       && PyThreadState_Get () == hg_tracer.main_tstate)
     {
-      hg_tracer.in_trace = 1;
+      hg_trace_enter ();
       hg_output_collect ();
       char prompt[4 * 512 + 1];
       size_t n = 0;
@@ -540,7 +846,7 @@ hook_input (PyObject *self, PyObject *const *args, Py_ssize_t nargs)
       hg_buf_bytes (&hg_tracer.buf, prompt, n);
       hg_tracer.committed = hg_tracer.buf.len;
       hg_stream_flush ();
-      hg_tracer.in_trace = 0;
+      hg_trace_leave ();
     }
   return PyObject_Vectorcall (orig_input, args, (size_t)nargs, NULL);
 }
@@ -641,7 +947,8 @@ usage (void)
 {
   fprintf (stderr,
            "usage: heapglass-tracer [--fd=N] [--max-steps=N] [--timeout=SECONDS] "
-           "[--memory-limit=MiB] [--max-output=BYTES] [--max-items=K] [--] SCRIPT.py [ARGS...]\n");
+           "[--memory-limit=MiB] [--max-output=BYTES] [--max-items=K] [--confine] "
+           "[--max-processes=N] [--stdin-fifo=PATH] [--] SCRIPT.py [ARGS...]\n");
   exit (2);
 }
 
@@ -951,6 +1258,9 @@ main (int argc, char **argv)
 {
   uint64_t value;
   int i;
+  int confine = 0;
+  unsigned max_processes = 0;
+  const char *stdin_fifo = NULL;
 
   hg_tracer.stream_fd = 3;
   hg_tracer.max_steps = 0;
@@ -966,6 +1276,11 @@ main (int argc, char **argv)
         }
       if (a[0] != '-' || a[1] != '-')
         break;
+      if (strcmp (a, "--confine") == 0)
+        {
+          confine = 1;
+          continue;
+        }
       const char *eq = strchr (a, '=');
       if (!eq)
         usage ();
@@ -986,6 +1301,11 @@ main (int argc, char **argv)
         hg_tracer.memory_limit_mib = (unsigned)value;
       else if (strncmp (a, "--max-output=", 13) == 0 && parse_u64 (v, &value))
         hg_tracer.max_output = value ? value : UINT64_MAX; /* 0: no limit */
+      else if (strncmp (a, "--stdin-fifo=", 13) == 0 && *v)
+        stdin_fifo = v;
+      else if (strncmp (a, "--max-processes=", 16) == 0 && parse_u64 (v, &value)
+               && value < 1000000)
+        max_processes = (unsigned)value;
       else if (strncmp (a, "--max-items=", 12) == 0 && parse_u64 (v, &value) && value > 0
                && value <= 100000)
         hg_tracer.max_items = (unsigned)value;
@@ -1011,6 +1331,8 @@ main (int argc, char **argv)
   hg_buf_header (&hg_tracer.buf, hg_tracer.max_items, script_abs);
   hg_tracer.committed = hg_tracer.buf.len;
   hg_stream_flush ();
+  if (confine && !hg_confine (max_processes))
+    hg_finish (HG_END_UNREADABLE, 1, 0, "the sandbox could not confine the program", 0);
 
   if (!hg_record_init ())
     return 2;
@@ -1020,6 +1342,24 @@ main (int argc, char **argv)
     {
       fprintf (stderr, "heapglass-tracer: cannot capture the program's output\n");
       return 2;
+    }
+  if (stdin_fifo)
+    {
+      /* Opened here, not by the parent: open() waits for the FIFO's writer, and our deadline
+       * (the drain thread) runs meanwhile, as it would while input() waits. */
+      int fd = open (stdin_fifo, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          char message[PATH_MAX + 128];
+          snprintf (message, sizeof message, "cannot open the input '%s': %s", stdin_fifo,
+                    strerror (errno));
+          hg_finish (HG_END_UNREADABLE, 1, 0, message, 0);
+        }
+      if (fd != 0)
+        {
+          dup2 (fd, 0);
+          close (fd);
+        }
     }
   if (hg_tracer.memory_limit_mib)
     {

@@ -36,7 +36,7 @@ typedef struct
   uint64_t steps;
   int recording;                  /* steps are being recorded */
   int tracking;                   /* the allocator hooks note deaths */
-  volatile sig_atomic_t in_trace; /* the main thread is inside our code: buf may be mid-record */
+  int owner; /* who may touch buf now: HG_OWNER_*, changed atomically (see hg_trace_enter) */
   volatile sig_atomic_t output_pending; /* fd 1/2 had data since the last step */
   volatile sig_atomic_t flush_due;      /* 50 ms passed since the last flush */
   volatile sig_atomic_t time_up;
@@ -53,6 +53,45 @@ typedef struct
 
 extern HgTracer hg_tracer;
 
+/* `buf` belongs to one thread at a time. The main thread takes it for the length of a step (the
+ * trace function, input(), the ending); the drain thread takes it, when the main thread has not,
+ * to flush what is committed while the program sits in C code (sleep, input, a long
+ * computation), and a dying signal takes it to keep what was recorded. No signal is sent to the
+ * program's threads for this: a signal would cut the program's own write()s short. */
+enum
+{
+  HG_OWNER_NONE = 0,
+  HG_OWNER_MAIN = 1,   /* the main thread, inside the tracer's code: buf may be mid-record */
+  HG_OWNER_DRAIN = 2,  /* the drain thread, flushing */
+  HG_OWNER_SIGNAL = 3, /* a fatal signal's handler, keeping what was recorded */
+};
+
+void hg_trace_enter_slow (void);
+
+/* The main thread enters the tracer's code (cheap: one compare-and-swap). */
+static inline void
+hg_trace_enter (void)
+{
+  int expected = HG_OWNER_NONE;
+  if (__builtin_expect (!__atomic_compare_exchange_n (&hg_tracer.owner, &expected, HG_OWNER_MAIN,
+                                                      0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED),
+                        0))
+    hg_trace_enter_slow ();
+}
+
+/* The main thread leaves the tracer's code; buf ends on a record boundary. */
+static inline void
+hg_trace_leave (void)
+{
+  __atomic_store_n (&hg_tracer.owner, HG_OWNER_NONE, __ATOMIC_RELEASE);
+}
+
+static inline int
+hg_trace_inside (void)
+{
+  return __atomic_load_n (&hg_tracer.owner, __ATOMIC_RELAXED) == HG_OWNER_MAIN;
+}
+
 /* heapglass-tracer-record.c */
 int hg_record_init (void);
 void hg_record_install_hooks (void);
@@ -60,6 +99,9 @@ int hg_record_trace (PyObject *obj, PyFrameObject *frame, int what, PyObject *ar
 void hg_record_stop (void);
 uint32_t hg_record_sid (const char *text, size_t len);
 void hg_record_exception_text (PyObject *value, char **type_name, char **message);
+
+/* heapglass-tracer-confine.c: the sandbox's system-call filter and resource limits */
+int hg_confine (unsigned max_processes);
 
 /* heapglass-tracer.c */
 void hg_stream_flush (void);

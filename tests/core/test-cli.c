@@ -2,6 +2,7 @@
  * it exists, else this test program re-executed as a bare GApplication around the CLI functions. */
 #include "config.h"
 
+#include <gif_lib.h>
 #include <glib/gstdio.h>
 
 #include "heapglass-test-cli.h"
@@ -55,7 +56,10 @@ test_bad_arguments (void)
     { { "--export=out.png", "--step=abc", script, NULL }, "--step" },
     { { "--export=out.png", "--steps=5-2", script, NULL }, "--steps" },
     { { "--export=out.png", "--theme=blue", script, NULL }, "--theme" },
-    { { "--export=out.gif", script, NULL }, "gif" },
+    { { "--export=out.bmp", script, NULL }, ".gif" },
+    { { "--export=out.gif", "--delay=5", script, NULL }, "--delay" },
+    { { "--export=out.png", "--delay=100", script, NULL }, "--delay" },
+    { { "--trace-summary", "--delay=100", script, NULL }, "--delay" },
     { { "--trace-summary", "/nonexistent/nope.py", NULL }, "nope.py" },
     { { "--trace-summary", hg_test_tmp_dir (), NULL }, "folder" },
     { { "--trace-summary", NULL }, "script" },
@@ -232,6 +236,30 @@ test_export_png (void)
   hg_cli_result_clear (&r);
 }
 
+/* --export=OUT.gif --steps=A-B --delay=MS: one animated GIF, a frame per step, each shown for MS. */
+static void
+test_export_gif (void)
+{
+  g_autofree char *script = write_file ("g.py", "x = [1, 2, 3]\ny = x\nx.append(4)\nz = (x, y)\n");
+  g_autofree char *out_path = g_build_filename (hg_test_tmp_dir (), "steps.gif", NULL);
+  g_autofree char *arg = g_strconcat ("--export=", out_path, NULL);
+  GraphicsControlBlock gcb;
+  GifFileType *gif;
+  HgCliResult r;
+  int code = 0;
+
+  r = hg_test_cli (arg, "--steps=1-4", "--delay=400", script, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  hg_cli_result_clear (&r);
+  gif = DGifOpenFileName (out_path, &code);
+  g_assert_nonnull (gif);
+  g_assert_cmpint (DGifSlurp (gif), ==, GIF_OK);
+  g_assert_cmpint (gif->ImageCount, ==, 4);
+  g_assert_cmpint (DGifSavedExtensionToGCB (gif, 3, &gcb), ==, GIF_OK);
+  g_assert_cmpint (gcb.DelayTime, ==, 40);
+  g_assert_cmpint (DGifCloseFile (gif, &code), ==, GIF_OK);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -253,6 +281,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/trace-json/file", test_trace_json);
   g_test_add_func ("/cli/list-exercises", test_list_exercises);
   g_test_add_func ("/cli/export/png", test_export_png);
+  g_test_add_func ("/cli/export/gif", test_export_gif);
 
   return g_test_run ();
 }

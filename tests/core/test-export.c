@@ -267,7 +267,7 @@ static void
 test_unknown_format_refused (void)
 {
   g_autoptr (HeapglassTrace) trace = NULL;
-  g_autofree char *path = out_path ("picture.gif");
+  g_autofree char *path = out_path ("picture.bmp");
   g_autoptr (GError) error = NULL;
   HeapglassExportFormat format;
 

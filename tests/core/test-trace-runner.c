@@ -362,11 +362,18 @@ static void
 test_fake_corrupt_stream (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (HeapglassTrace) trace = run_fake (HEADER_PY " + b'\\x7f'", "time.sleep(30)", &error);
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (HeapglassTrace) trace
+      = run_fake (HEADER_PY " + " TWO_STEPS_PY " + b'\\x7f'", "time.sleep(30)", &error);
 
-  /* reported, and the tracer is not waited for */
-  g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
-  g_assert_null (trace);
+  /* an ending, not an error: the steps before kept, and the tracer is not waited for */
+  g_assert_no_error (error);
+  g_assert_nonnull (trace);
+  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_CORRUPT_TRACE);
+  g_assert_cmpstr (heapglass_ending_to_string (HG_END_CORRUPT_TRACE), ==, "corrupt-trace");
+  g_assert_nonnull (strstr (heapglass_trace_get_end_message (trace), "unknown record 0x7f"));
+  g_assert_cmpuint (heapglass_trace_get_n_steps (trace), ==, 2);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
 }
 
 static void
