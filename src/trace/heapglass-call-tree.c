@@ -18,6 +18,7 @@ typedef struct
   gboolean has_return;
   guint64 return_oid;
   const char *return_text;
+  gboolean raised; /* it returned without a value: an exception unwound it */
 } CallDetails;
 
 struct _HeapglassCallTree
@@ -224,6 +225,37 @@ heapglass_call_tree_get_child (HeapglassCallTree *self, guint call, guint index)
   return self->children[self->child_at[call - 1] + index];
 }
 
+/* Children are stored in call order, so a binary search over the caller's finds the call. */
+static guint
+index_in (const guint32 *list, guint n, guint call)
+{
+  guint lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (list[mid] < call)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+guint
+heapglass_call_tree_get_child_index (HeapglassCallTree *self, guint call)
+{
+  guint parent;
+
+  g_return_val_if_fail (HEAPGLASS_IS_CALL_TREE (self), 0);
+  if (record (self, call) == NULL)
+    return 0;
+  parent = heapglass_call_tree_get_parent (self, call);
+  if (parent == 0)
+    return index_in ((const guint32 *)(const void *)self->roots->data, self->roots->len, call);
+  return index_in (self->children + self->child_at[parent - 1], self->n_child[parent - 1], call);
+}
+
 guint
 heapglass_call_tree_get_n_descendants (HeapglassCallTree *self, guint call)
 {
@@ -340,6 +372,29 @@ details (HeapglassCallTree *self, guint call)
           d->args[i].text = g_string_chunk_insert_const (d->strings, text);
         }
     }
+  /* Its last step is its return, which names the value returned; a return straight after an
+   * exception step of its own is an exception going through (Python reports None for it). */
+  if (r->last_step > r->first_step
+      && heapglass_trace_get_step_frame (self->trace, r->last_step) == call
+      && heapglass_trace_get_step_event (self->trace, r->last_step) == HEAPGLASS_EVENT_RETURN)
+    {
+      g_autoptr (HeapglassSnapshot) last = NULL;
+
+      if (heapglass_trace_get_step_event (self->trace, r->last_step - 1)
+              == HEAPGLASS_EVENT_EXCEPTION
+          && heapglass_trace_get_step_frame (self->trace, r->last_step - 1) == call)
+        d->raised = TRUE;
+      else
+        last = heapglass_trace_snapshot_limited (self->trace, r->last_step, 2);
+      if (last != NULL && last->return_value != 0)
+        {
+          g_autofree char *text
+              = short_text (heapglass_snapshot_find_object (last, last->return_value));
+          d->has_return = TRUE;
+          d->return_oid = last->return_value;
+          d->return_text = g_string_chunk_insert_const (d->strings, text);
+        }
+    }
   g_hash_table_insert (self->details, GUINT_TO_POINTER (call), d);
   return d;
 }
@@ -398,6 +453,9 @@ heapglass_call_tree_get_label (HeapglassCallTree *self, guint call)
   g_string_append_c (label, ')');
   if (d->has_return)
     g_string_append_printf (label, " → %s", d->return_text);
+  else if (d->raised)
+    /* TRANSLATORS: after a call in the call tree, "walk(node=Node) raised" */
+    g_string_append_printf (label, " %s", _ ("raised"));
   return g_string_free (label, FALSE);
 }
 

@@ -33,6 +33,8 @@ guint heapglass_call_tree_get_root (HeapglassCallTree *self, guint index);
 guint heapglass_call_tree_get_parent (HeapglassCallTree *self, guint call);
 guint heapglass_call_tree_get_n_children (HeapglassCallTree *self, guint call);
 guint heapglass_call_tree_get_child (HeapglassCallTree *self, guint call, guint index);
+/* Where the call is among its caller's children (or among the roots), for finding its row. */
+guint heapglass_call_tree_get_child_index (HeapglassCallTree *self, guint call);
 /* Calls made below this one, at any depth. */
 guint heapglass_call_tree_get_n_descendants (HeapglassCallTree *self, guint call);
 const char *heapglass_call_tree_get_function (HeapglassCallTree *self, guint call);

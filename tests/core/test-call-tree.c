@@ -53,6 +53,10 @@ test_fib_shape (void)
   g_assert_cmpuint (heapglass_call_tree_get_n_descendants (tree, top), ==, 14);
   g_assert_cmpuint (heapglass_call_tree_get_n_children (tree, top), ==, 2);
   g_assert_cmpuint (heapglass_call_tree_get_child (tree, top, 2), ==, 0);
+  g_assert_cmpuint (heapglass_call_tree_get_child_index (tree, root), ==, 0);
+  g_assert_cmpuint (
+      heapglass_call_tree_get_child_index (tree, heapglass_call_tree_get_child (tree, top, 1)), ==,
+      1);
 }
 
 /* fib(5) calls fib(4) then fib(3), in that order, each with its own argument. */
@@ -119,7 +123,7 @@ test_labels (void)
   g_autofree char *label = heapglass_call_tree_get_label (tree, call);
 
   g_assert_cmpstr (module_label, ==, "<module>");
-  g_assert_true (g_str_has_prefix (label, "greet(name='hi', times=2, items=list[3])"));
+  g_assert_cmpstr (label, ==, "greet(name='hi', times=2, items=list[3]) → 'hihi'");
 }
 
 /* A collapsed call says how many calls it hides; a leaf hides none. */
@@ -161,6 +165,7 @@ test_loop_calls_are_siblings (void)
       guint call = heapglass_call_tree_get_child (tree, root, i);
       g_autofree char *expected = g_strdup_printf ("%u", i);
       g_assert_cmpuint (call, ==, root + 1 + i);
+      g_assert_cmpuint (heapglass_call_tree_get_child_index (tree, call), ==, i);
       g_assert_cmpstr (only_argument (tree, call, "x"), ==, expected);
     }
 }
@@ -224,6 +229,45 @@ test_update_takes_in_new_calls (void)
   hg_buf_clear (&rest);
 }
 
+/* What each call returned: fib(5) → 5, its callees their own values; a call an exception went
+ * through has no value and says it raised. */
+static void
+test_return_values (void)
+{
+  g_autoptr (HeapglassCallTree) tree = fib_tree (NULL);
+  g_autoptr (HeapglassTrace) trace = hg_test_trace_source ("raise.py",
+                                                           "def check(x):\n"
+                                                           "    if x > 1:\n"
+                                                           "        raise ValueError(x)\n"
+                                                           "    return x\n"
+                                                           "\n"
+                                                           "try:\n"
+                                                           "    check(1)\n"
+                                                           "    check(2)\n"
+                                                           "except ValueError:\n"
+                                                           "    pass\n",
+                                                           NULL);
+  g_autoptr (HeapglassCallTree) raising = heapglass_call_tree_new (trace);
+  guint top = heapglass_call_tree_get_child (tree, heapglass_call_tree_get_root (tree, 0), 0);
+  guint root = heapglass_call_tree_get_root (raising, 0);
+  g_autofree char *fib_label = heapglass_call_tree_get_label (tree, top);
+  g_autofree char *ok_label
+      = heapglass_call_tree_get_label (raising, heapglass_call_tree_get_child (raising, root, 0));
+  g_autofree char *raised_label
+      = heapglass_call_tree_get_label (raising, heapglass_call_tree_get_child (raising, root, 1));
+  const char *text = NULL;
+  guint64 oid = 0;
+
+  g_assert_true (heapglass_call_tree_get_return (tree, top, &oid, &text));
+  g_assert_cmpuint (oid, !=, 0);
+  g_assert_cmpstr (text, ==, "5");
+  g_assert_cmpstr (fib_label, ==, "fib(n=5) → 5");
+  g_assert_cmpstr (ok_label, ==, "check(x=1) → 1");
+  g_assert_cmpstr (raised_label, ==, "check(x=2) raised");
+  g_assert_false (heapglass_call_tree_get_return (
+      raising, heapglass_call_tree_get_child (raising, root, 1), NULL, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -233,6 +277,7 @@ main (int argc, char **argv)
   g_test_add_func ("/call-tree/fib/arguments-in-call-order", test_fib_arguments_in_call_order);
   g_test_add_func ("/call-tree/fib/steps-span-callees", test_steps_span_callees);
   g_test_add_func ("/call-tree/labels", test_labels);
+  g_test_add_func ("/call-tree/return-values", test_return_values);
   g_test_add_func ("/call-tree/summaries", test_summaries);
   g_test_add_func ("/call-tree/loop-calls-are-siblings", test_loop_calls_are_siblings);
   g_test_add_func ("/call-tree/update-takes-in-new-calls", test_update_takes_in_new_calls);
