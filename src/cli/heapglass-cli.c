@@ -77,6 +77,8 @@ heapglass_cli_add_main_options (GApplication *app)
       N_("SECONDS") },
     { "memory-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Address space the program may use, in MiB"), N_("MiB") },
+    { "disk-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Disk space the trace's temporary file may use, in MiB"), N_("MiB") },
     { "stdin", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("The program reads its input from FILE (default: this terminal's input)"), N_("FILE") },
     { "no-sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -186,6 +188,7 @@ typedef struct
   const char *max_steps;
   const char *timeout;
   const char *memory_limit;
+  const char *disk_limit;
   const char *stdin_path;
   gboolean no_sandbox;
   const char **files;
@@ -215,6 +218,7 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "max-steps", "&s", &o->max_steps);
   g_variant_dict_lookup (dict, "timeout", "&s", &o->timeout);
   g_variant_dict_lookup (dict, "memory-limit", "&s", &o->memory_limit);
+  g_variant_dict_lookup (dict, "disk-limit", "&s", &o->disk_limit);
   g_variant_dict_lookup (dict, "stdin", "^&ay", &o->stdin_path);
   g_variant_dict_lookup (dict, "no-sandbox", "b", &o->no_sandbox);
   g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&ay", &o->files);
@@ -369,7 +373,7 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   double elapsed;
   int status = 0;
   guint dummy_a, dummy_b;
-  guint64 max_steps = 0, memory_limit = 0, json_limit = 0, delay = 0;
+  guint64 max_steps = 0, memory_limit = 0, disk_limit = 0, json_limit = 0, delay = 0;
   double timeout = 0, scale = 0;
 
   g_return_val_if_fail (options != NULL, STATUS_BAD_ARGUMENTS);
@@ -400,7 +404,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
         return bad_arguments (_("--step, --steps, --theme, --scale, --title and --caption go "
                                  "with --export or --describe"));
       if (!o.list_exercises
-          && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path || o.no_sandbox))
+          && (o.max_steps || o.timeout || o.memory_limit || o.disk_limit || o.stdin_path
+              || o.no_sandbox))
         return bad_arguments (_("the limits, --stdin and --no-sandbox go with --trace-summary, "
                                  "--trace-json or --export"));
     }
@@ -468,6 +473,11 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
            && memory_limit <= 1024 * 1024))
     return bad_arguments (_("--memory-limit wants a number of MiB from 16 (got “%s”)"),
                           o.memory_limit);
+  if (o.disk_limit
+      && !(parse_uint (o.disk_limit, &disk_limit) && disk_limit >= 1
+           && disk_limit <= G_GUINT64_CONSTANT (1) << 40))
+    return bad_arguments (_("--disk-limit wants a number of MiB from 1 (got “%s”)"),
+                          o.disk_limit);
   /* Any readable file will do as stdin: /dev/null and FIFOs included, directories not. */
   if (o.stdin_path
       && (!g_file_test (o.stdin_path, G_FILE_TEST_EXISTS)
@@ -482,6 +492,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     run.timeout_s = timeout;
   if (o.memory_limit)
     run.memory_limit_mib = (guint)memory_limit;
+  if (o.disk_limit)
+    run.disk_limit_mib = disk_limit;
   run.stdin_path = o.stdin_path;
   /* Programs from strangers are the common case (a teacher exporting students' work). */
   run.sandbox = !o.no_sandbox;
