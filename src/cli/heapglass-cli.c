@@ -15,6 +15,7 @@
 
 #include "heapglass-chapter.h"
 #include "heapglass-export.h"
+#include "heapglass-layout-json.h"
 #include "heapglass-narration.h"
 #include "heapglass-trace-json.h"
 #include "heapglass-trace-runner.h"
@@ -65,6 +66,9 @@ heapglass_cli_add_main_options (GApplication *app)
       N_("Trace SCRIPT.py and print a JSON summary of the run"), NULL },
     { "trace-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Trace SCRIPT.py and write every step as JSON to OUT (- for stdout)"), N_("OUT") },
+    { "layout-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Trace SCRIPT.py and write what its diagram draws (boxes, labels, arrows) as JSON to "
+         "OUT (- for stdout); --step=N|last|all (default all)"), N_("OUT") },
     { "json-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Stop --trace-json before its output passes MiB (default: 1024)"), N_("MiB") },
     { "list-exercises", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -75,6 +79,8 @@ heapglass_cli_add_main_options (GApplication *app)
       N_("SECONDS") },
     { "memory-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Address space the program may use, in MiB"), N_("MiB") },
+    { "disk-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Disk space the trace's temporary file may use, in MiB"), N_("MiB") },
     { "stdin", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("The program reads its input from FILE (default: this terminal's input)"), N_("FILE") },
     { "no-sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -177,12 +183,14 @@ typedef struct
   gboolean describe;
   gboolean summary;
   const char *json_path;
+  const char *layout_json_path;
   const char *json_limit;
   gboolean list_exercises;
   gboolean version;
   const char *max_steps;
   const char *timeout;
   const char *memory_limit;
+  const char *disk_limit;
   const char *stdin_path;
   gboolean no_sandbox;
   const char **files;
@@ -205,12 +213,14 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "describe", "b", &o->describe);
   g_variant_dict_lookup (dict, "trace-summary", "b", &o->summary);
   g_variant_dict_lookup (dict, "trace-json", "^&ay", &o->json_path);
+  g_variant_dict_lookup (dict, "layout-json", "^&ay", &o->layout_json_path);
   g_variant_dict_lookup (dict, "json-limit", "&s", &o->json_limit);
   g_variant_dict_lookup (dict, "list-exercises", "b", &o->list_exercises);
   g_variant_dict_lookup (dict, "version", "b", &o->version);
   g_variant_dict_lookup (dict, "max-steps", "&s", &o->max_steps);
   g_variant_dict_lookup (dict, "timeout", "&s", &o->timeout);
   g_variant_dict_lookup (dict, "memory-limit", "&s", &o->memory_limit);
+  g_variant_dict_lookup (dict, "disk-limit", "&s", &o->disk_limit);
   g_variant_dict_lookup (dict, "stdin", "^&ay", &o->stdin_path);
   g_variant_dict_lookup (dict, "no-sandbox", "b", &o->no_sandbox);
   g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&ay", &o->files);
@@ -304,6 +314,31 @@ describe_steps (HeapglassTrace *trace, const CliOptions *o)
 }
 
 static int
+write_layout_json (HeapglassTrace *trace, const CliOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  guint n_steps = heapglass_trace_get_n_steps (trace);
+  guint first = 1, last = n_steps;
+
+  if (o->step != NULL && !g_str_equal (o->step, "all"))
+    {
+      parse_step (o->step, &first);
+      if (first == G_MAXUINT)
+        first = n_steps;
+      if (first == 0 || first > n_steps)
+        {
+          g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"), first,
+                      n_steps);
+          return STATUS_FAILED;
+        }
+      last = first;
+    }
+  if (!heapglass_layout_json_write_file (trace, o->layout_json_path, first, last, &error))
+    return failed (o->layout_json_path, error);
+  return 0;
+}
+
+static int
 export_steps (HeapglassTrace *trace, const CliOptions *o)
 {
   g_autoptr (GError) error = NULL;
@@ -340,7 +375,7 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
   double elapsed;
   int status = 0;
   guint dummy_a, dummy_b;
-  guint64 max_steps = 0, memory_limit = 0, json_limit = 0, delay = 0;
+  guint64 max_steps = 0, memory_limit = 0, disk_limit = 0, json_limit = 0, delay = 0;
   double timeout = 0, scale = 0;
 
   g_return_val_if_fail (options != NULL, STATUS_BAD_ARGUMENTS);
@@ -357,7 +392,8 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
       return 0;
     }
 
-  traces = o.summary || o.json_path != NULL || o.export_path != NULL || o.describe;
+  traces = o.summary || o.json_path != NULL || o.export_path != NULL || o.describe
+           || o.layout_json_path != NULL;
   if (n_files > 1)
     return bad_arguments (_("one file at a time, please (got %u)"), n_files);
   if (o.list_exercises && traces)
@@ -370,7 +406,8 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
         return bad_arguments (_("--step, --steps, --theme, --scale, --title and --caption go "
                                  "with --export or --describe"));
       if (!o.list_exercises
-          && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path || o.no_sandbox))
+          && (o.max_steps || o.timeout || o.memory_limit || o.disk_limit || o.stdin_path
+              || o.no_sandbox))
         return bad_arguments (_("the limits, --stdin and --no-sandbox go with --trace-summary, "
                                  "--trace-json or --export"));
     }
@@ -402,7 +439,9 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
     return bad_arguments (_("--caption goes with --export"));
   if (o.step && o.steps)
     return bad_arguments (_("--step and --steps exclude each other"));
-  if (o.step && !parse_step (o.step, &dummy_a))
+  if (o.step && g_str_equal (o.step, "all") && o.export_path != NULL)
+    return bad_arguments (_("--step=all goes with --layout-json; --export takes --steps=A-B"));
+  if (o.step && !g_str_equal (o.step, "all") && !parse_step (o.step, &dummy_a))
     return bad_arguments (_("--step wants a step number from 1, or “last” (got “%s”)"), o.step);
   if (o.steps && !parse_step_range (o.steps, &dummy_a, &dummy_b))
     return bad_arguments (_("--steps wants a range A-B with 1 ≤ A ≤ B (got “%s”)"), o.steps);
@@ -436,6 +475,11 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
            && memory_limit <= 1024 * 1024))
     return bad_arguments (_("--memory-limit wants a number of MiB from 16 (got “%s”)"),
                           o.memory_limit);
+  if (o.disk_limit
+      && !(parse_uint (o.disk_limit, &disk_limit) && disk_limit >= 1
+           && disk_limit <= G_GUINT64_CONSTANT (1) << 40))
+    return bad_arguments (_("--disk-limit wants a number of MiB from 1 (got “%s”)"),
+                          o.disk_limit);
   /* Any readable file will do as stdin: /dev/null and FIFOs included, directories not. */
   if (o.stdin_path
       && (!g_file_test (o.stdin_path, G_FILE_TEST_EXISTS)
@@ -450,12 +494,15 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
     run.timeout_s = timeout;
   if (o.memory_limit)
     run.memory_limit_mib = (guint)memory_limit;
+  if (o.disk_limit)
+    run.disk_limit_mib = disk_limit;
   run.stdin_path = o.stdin_path;
   /* Programs from strangers are the common case (a teacher exporting students' work). */
   run.sandbox = !o.no_sandbox;
   /* Only the JSON goes to our stdout: the program's output is in the trace. */
   run.silence_stdout
-      = o.summary || o.describe || (o.json_path != NULL && g_str_equal (o.json_path, "-"));
+      = o.summary || o.describe || (o.json_path != NULL && g_str_equal (o.json_path, "-"))
+        || (o.layout_json_path != NULL && g_str_equal (o.layout_json_path, "-"));
 
   start = g_get_monotonic_time ();
   trace = heapglass_trace_run_sync (script, &run, &error);
@@ -480,7 +527,9 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
       g_autofree char *summary = heapglass_trace_summary_json (trace, elapsed);
       g_print ("%s\n", summary);
     }
-  if (o.describe)
+  if (o.layout_json_path != NULL)
+    status = write_layout_json (trace, &o);
+  if (o.describe && status == 0)
     status = describe_steps (trace, &o);
   if (o.export_path != NULL && status == 0)
     status = export_steps (trace, &o);
