@@ -21,22 +21,20 @@ static void
 export_options_init (HeapglassWindow *self, HeapglassExportOptions *options)
 {
   memset (options, 0, sizeof *options);
-  options->theme = is_dark (self) ? "dark" : "light";
+  /* Light by default, whatever the window's theme: an export goes on slides and paper. The file
+   * dialog offers the choice. */
+  options->theme = "light";
   options->scale = 2;
   options->caption = TRUE;
   if (self->settings != NULL)
     options->inline_values = g_settings_get_boolean (self->settings, "inline-small-values");
 }
 
-gboolean
-heapglass_window_export (HeapglassWindow *self, const char *path, guint first, guint last,
-                         GError **error)
+static gboolean
+export_with_theme (HeapglassWindow *self, const char *path, guint first, guint last,
+                   const char *theme, GError **error)
 {
   HeapglassExportOptions options;
-
-  g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (heapglass_run_controller_get_trace (self->controller) == NULL
       || _heapglass_window_n_steps (self) == 0)
@@ -46,8 +44,21 @@ heapglass_window_export (HeapglassWindow *self, const char *path, guint first, g
       return FALSE;
     }
   export_options_init (self, &options);
+  if (theme != NULL)
+    options.theme = theme;
   return heapglass_export_trace (heapglass_run_controller_get_trace (self->controller), path, first,
                                  last, &options, error);
+}
+
+gboolean
+heapglass_window_export (HeapglassWindow *self, const char *path, guint first, guint last,
+                         GError **error)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return export_with_theme (self, path, first, last, NULL, error);
 }
 
 typedef struct
@@ -68,10 +79,11 @@ on_export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr (GError) error = NULL;
+      const char *theme = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "theme");
 
       if (path == NULL)
         _heapglass_window_show_toast (self, _ ("Export needs a local file"));
-      else if (!heapglass_window_export (self, path, request->first, request->last, &error))
+      else if (!export_with_theme (self, path, request->first, request->last, theme, &error))
         _heapglass_window_show_banner (self, BANNER_ERROR, error->message, FALSE);
       else
         {
@@ -105,6 +117,13 @@ _heapglass_window_export_ask_file (HeapglassWindow *self, guint first, guint las
   gtk_file_filter_add_suffix (filter, "pdf");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
+  {
+    const char *ids[] = { "light", "dark", NULL };
+    const char *labels[] = { _ ("Light"), _ ("Dark"), NULL };
+
+    gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "theme", _ ("Colours"), ids, labels);
+    gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "theme", "light");
+  }
 
   stem = g_strdup (self->script_name != NULL ? self->script_name : "program.py");
   if (g_str_has_suffix (stem, ".py"))

@@ -1145,6 +1145,9 @@ heapglass_window_constructed (GObject *object)
       g_signal_connect_object (self->settings, "changed::inline-small-values",
                                G_CALLBACK (on_inline_values_changed), self, 0);
       on_inline_values_changed (self->settings, "inline-small-values", self);
+      g_settings_bind (self->settings, "show-library-objects",
+                       heapglass_canvas_get_layout (self->canvas), "show-library-objects",
+                       G_SETTINGS_BIND_DEFAULT);
     }
 }
 
