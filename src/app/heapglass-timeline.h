@@ -37,4 +37,10 @@ double heapglass_timeline_get_speed (HeapglassTimeline *self);
 /* Shows the play button as pause while playing. */
 void heapglass_timeline_set_playing (HeapglassTimeline *self, gboolean playing);
 
+/* What the labels say, for tests: "Step 12 of 40", the step in words ("Line 4 runs") and the
+ * chart's caption ("live objects" or "bytes"). */
+const char *heapglass_timeline_get_step_text (HeapglassTimeline *self);
+const char *heapglass_timeline_get_event_text (HeapglassTimeline *self);
+const char *heapglass_timeline_get_caption (HeapglassTimeline *self);
+
 G_END_DECLS

@@ -47,6 +47,9 @@ _heapglass_window_actions_update (HeapglassWindow *self)
   gtk_widget_action_set_enabled (widget, "win.zoom-reset", has_steps);
   gtk_widget_action_set_enabled (widget, "win.zoom-fit", has_steps);
   gtk_widget_action_set_enabled (widget, "win.reveal-solution", has_solution);
+  gtk_widget_action_set_enabled (widget, "win.revert-code",
+                                 self->code_edited && _heapglass_window_chapter_code (self) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.add-call", !running);
   gtk_widget_action_set_enabled (widget, "win.toggle-sidebar", self->chapter != NULL);
 }
 
@@ -215,6 +218,18 @@ win_reveal_solution (GtkWidget *widget, const char *action_name, GVariant *param
 }
 
 static void
+win_revert_code (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  heapglass_window_revert_code (HEAPGLASS_WINDOW (widget));
+}
+
+static void
+win_add_call (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  heapglass_window_add_call (HEAPGLASS_WINDOW (widget));
+}
+
+static void
 win_toggle_sidebar (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   HeapglassWindow *self = HEAPGLASS_WINDOW (widget);
@@ -256,6 +271,8 @@ _heapglass_window_class_actions_init (GtkWidgetClass *widget_class)
     { "win.zoom-reset", win_zoom_reset },
     { "win.zoom-fit", win_zoom_fit },
     { "win.reveal-solution", win_reveal_solution },
+    { "win.revert-code", win_revert_code },
+    { "win.add-call", win_add_call },
     { "win.toggle-sidebar", win_toggle_sidebar },
     { "win.close", win_close },
   };

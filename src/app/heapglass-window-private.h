@@ -95,6 +95,9 @@ void _heapglass_window_hide_banner (HeapglassWindow *self);
 /* Puts the trace away: the code becomes editable again. */
 void _heapglass_window_clear_trace (HeapglassWindow *self);
 
+/* The code the chapter gives for what the pane shows (NULL when there is none to go back to). */
+const char *_heapglass_window_chapter_code (HeapglassWindow *self);
+
 /* heapglass-window-actions.c: installs every win.* action, and sets which are enabled. */
 void _heapglass_window_class_actions_init (GtkWidgetClass *widget_class);
 void _heapglass_window_actions_update (HeapglassWindow *self);

@@ -12,6 +12,7 @@
 
 #include "heapglass-ending.h"
 #include "heapglass-layout.h"
+#include "heapglass-python-indenter.h"
 #include "heapglass-window-private.h"
 
 #define MARK_NEXT "heapglass-next"   /* the line about to run: strong */
@@ -579,6 +580,104 @@ update_empty_page (HeapglassWindow *self, gboolean has_code)
     fill_recent_list (self);
 }
 
+/* "Defines functions but calls none", from the code as it is now: it goes away as soon as the
+ * learner adds a call, and never shows for code that defines nothing. */
+static void
+update_call_note (HeapglassWindow *self)
+{
+  g_autofree char *code = get_buffer_text (self);
+  gboolean shown = heapglass_code_defines_but_calls_nothing (code);
+
+  if (shown)
+    gtk_label_set_text (self->note_label,
+                        _ ("This code defines functions or classes but calls none of them: "
+                           "running it shows the definitions only. Add a call at the end to "
+                           "watch one run."));
+  gtk_revealer_set_reveal_child (self->note_revealer, shown);
+}
+
+/* The code the chapter gives for what the pane shows (NULL when there is none to go back to). */
+const char *
+_heapglass_window_chapter_code (HeapglassWindow *self)
+{
+  const HeapglassChapterBlock *block;
+
+  if (self->chapter == NULL || self->block < 0)
+    return NULL;
+  block = heapglass_chapter_get_block (self->chapter, (guint)self->block);
+  if (block != NULL && self->showing_solution && block->solution >= 0)
+    block = heapglass_chapter_get_block (self->chapter, (guint)block->solution);
+  if (block == NULL || block->code == NULL || block->code[0] == '\0')
+    return NULL;
+  return block->code;
+}
+
+void
+heapglass_window_revert_code (HeapglassWindow *self)
+{
+  const HeapglassChapterBlock *block;
+  const char *code;
+
+  g_return_if_fail (HEAPGLASS_IS_WINDOW (self));
+
+  code = _heapglass_window_chapter_code (self);
+  if (code == NULL)
+    return;
+  _heapglass_window_clear_trace (self);
+  block = heapglass_chapter_get_block (self->chapter, (guint)self->block);
+  if (!self->showing_solution)
+    {
+      g_autofree char *key = draft_key (self, block);
+
+      g_hash_table_remove (self->drafts, key);
+    }
+  set_buffer_text (self, code);
+  update_call_note (self);
+  _heapglass_window_actions_update (self);
+}
+
+void
+heapglass_window_add_call (HeapglassWindow *self)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
+  g_autofree char *code = NULL;
+  g_autofree char *call = NULL;
+  g_autoptr (GString) insert = g_string_new (NULL);
+  guint args_start = 0, args_length = 0;
+  GtkTextIter end, select_start, select_end;
+  int offset;
+
+  g_return_if_fail (HEAPGLASS_IS_WINDOW (self));
+
+  code = get_buffer_text (self);
+  call = heapglass_code_suggest_call (code, &args_start, &args_length);
+  if (call == NULL)
+    return;
+  /* The trace belongs to the code without the call. */
+  if (get_trace (self) != NULL)
+    _heapglass_window_clear_trace (self);
+  if (code[0] != '\0' && !g_str_has_suffix (code, "\n"))
+    g_string_append_c (insert, '\n');
+  if (code[0] != '\0' && !g_str_has_suffix (code, "\n\n"))
+    g_string_append_c (insert, '\n');
+  g_string_append (insert, call);
+  g_string_append_c (insert, '\n');
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  offset = gtk_text_iter_get_offset (&end) + (int)g_utf8_strlen (insert->str, -1)
+           - (int)g_utf8_strlen (call, -1) - 1;
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_insert (buffer, &end, insert->str, -1);
+  gtk_text_buffer_end_user_action (buffer);
+  /* The placeholder arguments selected, ready to be typed over. */
+  gtk_text_buffer_get_iter_at_offset (buffer, &select_start, offset + (int)args_start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &select_end,
+                                      offset + (int)args_start + (int)args_length);
+  gtk_text_buffer_select_range (buffer, &select_start, &select_end);
+  gtk_widget_grab_focus (GTK_WIDGET (self->code_view));
+  gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->code_view), &select_end, 0.1, FALSE, 0, 0);
+}
+
 static void
 show_code (HeapglassWindow *self, const char *code, const char *title, const char *script_name,
            const char *script_path)
@@ -648,16 +747,7 @@ heapglass_window_show_block (HeapglassWindow *self, guint index)
   if (draft != NULL)
     self->code_edited = TRUE;
 
-  if (block->calls_nothing)
-    {
-      gtk_label_set_text (self->note_label,
-                          _ ("This code defines functions or classes but calls none of them: "
-                             "running it shows the definitions only. Add a call at the end to "
-                             "watch one run."));
-      gtk_revealer_set_reveal_child (self->note_revealer, TRUE);
-    }
-  else
-    gtk_revealer_set_reveal_child (self->note_revealer, FALSE);
+  update_call_note (self);
 
   heapglass_chapter_sidebar_select_block (self->sidebar, index);
   if (block->kind == HEAPGLASS_BLOCK_EXERCISE)
@@ -702,7 +792,7 @@ heapglass_window_reveal_solution (HeapglassWindow *self)
   show_code (self, solution->code, solution->title, name, NULL);
   self->showing_solution = TRUE;
   gtk_widget_set_visible (self->reveal_button, FALSE);
-  gtk_revealer_set_reveal_child (self->note_revealer, solution->calls_nothing);
+  update_call_note (self);
   if (typed != NULL && *typed != '\0' && !g_str_equal (typed, solution->code))
     _heapglass_window_show_toast (
         self, _ ("Your code is kept: choose the exercise again to get it back"));
@@ -718,7 +808,6 @@ heapglass_window_set_code (HeapglassWindow *self, const char *code, const char *
   self->block = -1;
   self->showing_solution = FALSE;
   gtk_revealer_set_reveal_child (self->exercise_revealer, FALSE);
-  gtk_revealer_set_reveal_child (self->note_revealer, heapglass_code_calls_nothing (code));
   show_code (self, code, file_name != NULL ? file_name : _ ("Program"),
              file_name != NULL ? file_name : "program.py", NULL);
 }
@@ -966,12 +1055,14 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, Heapgla
 static void
 on_buffer_changed (GtkTextBuffer *buffer, HeapglassWindow *self)
 {
+  update_call_note (self);
   if (self->loading_code)
     return;
   /* Not the buffer's "modified" flag: set_text() (a paste of a whole program) clears it. */
   self->code_edited = TRUE;
   /* A SyntaxError mark belongs to the text that had it. */
   clear_marks (self, MARK_ERROR);
+  _heapglass_window_actions_update (self);
 }
 
 /* The code marks: strong for the line about to run, light for the line just run, red for an
@@ -1281,6 +1372,12 @@ setup_code_view (HeapglassWindow *self)
     python = gtk_source_language_manager_get_language (languages, "python");
   gtk_source_buffer_set_language (self->buffer, python);
   gtk_source_buffer_set_highlight_syntax (self->buffer, TRUE);
+  {
+    g_autoptr (GtkSourceIndenter) indenter = heapglass_python_indenter_new ();
+
+    gtk_source_view_set_indenter (self->code_view, indenter);
+    gtk_source_view_set_smart_backspace (self->code_view, TRUE);
+  }
 
   gutter = gtk_source_view_get_gutter (self->code_view, GTK_TEXT_WINDOW_LEFT);
   click = gtk_gesture_click_new ();

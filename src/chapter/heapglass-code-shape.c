@@ -80,15 +80,16 @@ classify_top_statement (const char *line)
   return TOP_DOES;
 }
 
-gboolean
-heapglass_code_calls_nothing (const char *code)
+/* Looks at the top-level statements: whether some define, whether there are any, and whether
+ * one does something (then the scan stops). */
+static void
+scan_top_level (const char *code, gboolean *defines_out, gboolean *statements_out,
+                gboolean *does_out)
 {
   gboolean defines = FALSE, statements = FALSE;
   int depth = 0;   /* open brackets */
   char triple = 0; /* inside a ''' or """ string: its quote */
   gboolean continued = FALSE;
-
-  g_return_val_if_fail (code != NULL, FALSE);
 
   for (const char *line = code; *line;)
     {
@@ -106,7 +107,12 @@ heapglass_code_calls_nothing (const char *code)
 
           statements = TRUE;
           if (kind == TOP_DOES)
-            return FALSE;
+            {
+              *defines_out = defines;
+              *statements_out = TRUE;
+              *does_out = TRUE;
+              return;
+            }
           if (kind == TOP_DEFINES)
             defines = TRUE;
         }
@@ -153,5 +159,166 @@ heapglass_code_calls_nothing (const char *code)
       line = *end ? end + 1 : end;
     }
 
-  return defines || !statements;
+  *defines_out = defines;
+  *statements_out = statements;
+  *does_out = FALSE;
+}
+
+gboolean
+heapglass_code_calls_nothing (const char *code)
+{
+  gboolean defines, statements, does;
+
+  g_return_val_if_fail (code != NULL, FALSE);
+
+  scan_top_level (code, &defines, &statements, &does);
+  return !does && (defines || !statements);
+}
+
+gboolean
+heapglass_code_defines_but_calls_nothing (const char *code)
+{
+  gboolean defines, statements, does;
+
+  g_return_val_if_fail (code != NULL, FALSE);
+
+  scan_top_level (code, &defines, &statements, &does);
+  return defines && !does;
+}
+
+/* The parameter names of "a, b=2, *args, c: int = 3, **kw" (self and cls left out): "a, b,
+ * args, c, kw". Placeholders the learner types over. */
+static char *
+parameter_names (const char *params, gsize length)
+{
+  g_autofree char *text = g_strndup (params, length);
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  g_autoptr (GString) names = g_string_new (NULL);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *p = parts[i];
+      const char *start;
+
+      while (*p == ' ' || *p == '\t' || *p == '*' || *p == '\n')
+        p++;
+      start = p;
+      while (g_ascii_isalnum (*p) || *p == '_')
+        p++;
+      if (p == start || (i == 0 && (strncmp (start, "self", 4) == 0 || strncmp (start, "cls", 3) == 0)
+                         && p - start <= 4))
+        continue;
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append_len (names, start, p - start);
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+char *
+heapglass_code_suggest_call (const char *code, guint *args_start, guint *args_length)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *args = NULL;
+  char *call;
+
+  g_return_val_if_fail (code != NULL, NULL);
+
+  for (const char *line = code; *line;)
+    {
+      const char *end = strchr (line, '\n');
+      const char *p = line;
+      gboolean is_def;
+
+      if (!end)
+        end = line + strlen (line);
+      if (chapter_starts_with_word (p, "async"))
+        for (p += 5; *p == ' '; p++)
+          ;
+      is_def = chapter_starts_with_word (p, "def");
+      if (is_def || chapter_starts_with_word (p, "class"))
+        {
+          const char *n = p + (is_def ? 3 : 5);
+          const char *n_end;
+
+          while (*n == ' ')
+            n++;
+          for (n_end = n; g_ascii_isalnum (*n_end) || *n_end == '_'; n_end++)
+            ;
+          if (n_end > n)
+            {
+              g_free (name);
+              name = g_strndup (n, n_end - n);
+              g_clear_pointer (&args, g_free);
+              if (is_def && *n_end == '(')
+                {
+                  /* The parameters may span lines: up to the matching ')'. */
+                  const char *q = n_end + 1;
+                  int depth = 1;
+
+                  while (*q && depth > 0)
+                    {
+                      if (*q == '(' || *q == '[' || *q == '{')
+                        depth++;
+                      else if (*q == ')' || *q == ']' || *q == '}')
+                        depth--;
+                      if (depth > 0)
+                        q++;
+                    }
+                  args = parameter_names (n_end + 1, q - n_end - 1);
+                }
+            }
+        }
+      line = *end ? end + 1 : end;
+    }
+
+  if (name == NULL)
+    return NULL;
+  call = g_strdup_printf ("%s(%s)", name, args != NULL ? args : "");
+  if (args_start != NULL)
+    *args_start = (guint)g_utf8_strlen (name, -1) + 1;
+  if (args_length != NULL)
+    *args_length = args != NULL ? (guint)g_utf8_strlen (args, -1) : 0;
+  return call;
+}
+
+guint
+heapglass_code_next_indent (const char *line, guint indent_width)
+{
+  guint indent = 0;
+  const char *p;
+  const char *last = NULL;
+  char quote = 0;
+
+  g_return_val_if_fail (line != NULL, 0);
+
+  for (p = line; *p == ' ' || *p == '\t'; p++)
+    indent += *p == '\t' ? indent_width - indent % indent_width : 1;
+  /* The last character that is code: not in a comment, not trailing space. */
+  for (const char *q = p; *q && *q != '\n'; q++)
+    {
+      if (quote)
+        {
+          if (*q == '\\' && q[1])
+            q++;
+          else if (*q == quote)
+            quote = 0;
+          last = q;
+          continue;
+        }
+      if (*q == '#')
+        break;
+      if (*q == '"' || *q == '\'')
+        quote = *q;
+      if (*q != ' ' && *q != '\t' && *q != '\r')
+        last = q;
+    }
+  if (last != NULL && *last == ':')
+    return indent + indent_width;
+  /* After a line that leaves its block, the next one is a level out. */
+  if (chapter_starts_with_word (p, "return") || chapter_starts_with_word (p, "pass")
+      || chapter_starts_with_word (p, "break") || chapter_starts_with_word (p, "continue")
+      || chapter_starts_with_word (p, "raise"))
+    return indent >= indent_width ? indent - indent_width : 0;
+  return indent;
 }
