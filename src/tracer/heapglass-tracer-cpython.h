@@ -15,7 +15,6 @@
 #include <internal/pycore_dict.h>
 #include <internal/pycore_frame.h>
 #include <internal/pycore_object.h>
-#include <internal/pycore_runtime.h> /* _Py_ID: CPython's static identifier strings */
 #include <internal/pycore_interp.h>  /* the interpreter's thread states */
 
 #include <string.h>
@@ -141,11 +140,26 @@ hg_py_localsplus_kinds (PyCodeObject *code)
   return (const uint8_t *)PyBytes_AS_STRING (code->co_localspluskinds);
 }
 
-/* The __call__ a Python class defines (a function), or NULL: found without allocating a name. */
+/* The __call__ a Python class defines (a function), or NULL. The name is the key type's own dict
+ * holds (no string is made; _Py_ID would copy all of _PyRuntime into the executable). */
 static inline PyObject *
 hg_py_python_call_method (PyTypeObject *tp)
 {
-  PyObject *f = _PyType_Lookup (tp, &_Py_ID (__call__));
+  static PyObject *call_name;
+  if (!call_name)
+    {
+      Py_ssize_t pos = 0;
+      PyObject *key, *value;
+      while (PyDict_Next (PyType_Type.tp_dict, &pos, &key, &value))
+        if (PyUnicode_Check (key) && PyUnicode_CompareWithASCIIString (key, "__call__") == 0)
+          {
+            call_name = key;
+            break;
+          }
+      if (!call_name)
+        return NULL;
+    }
+  PyObject *f = _PyType_Lookup (tp, call_name);
   return f && PyFunction_Check (f) ? f : NULL;
 }
 
