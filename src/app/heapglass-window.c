@@ -29,6 +29,8 @@ struct _HeapglassWindow
 {
   AdwApplicationWindow parent_instance;
 
+  gboolean export_describe; /* "Describe Each Step" in the export dialog */
+
   /* template */
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;
@@ -1198,6 +1200,7 @@ export_options_init (HeapglassWindow *self, HeapglassExportOptions *options)
   options->theme = is_dark (self) ? "dark" : "light";
   options->scale = 2;
   options->caption = TRUE;
+  options->describe = self->export_describe;
   if (self->settings != NULL)
     options->inline_values = g_settings_get_boolean (self->settings, "inline-small-values");
 }
@@ -1239,7 +1242,10 @@ on_export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr (GError) error = NULL;
+      const char *describe = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "describe");
 
+      /* remembered for the next export of this window */
+      self->export_describe = g_strcmp0 (describe, "true") == 0;
       if (path == NULL)
         show_toast (self, _ ("Export needs a local file"));
       else if (!heapglass_window_export (self, path, request->first, request->last, &error))
@@ -1276,6 +1282,11 @@ ask_export_file (HeapglassWindow *self, guint first, guint last)
   gtk_file_filter_add_suffix (filter, "pdf");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
+  /* the narration as text under each figure (the alt text is in the file either way) */
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "describe", _ ("Describe Each Step"),
+                               NULL, NULL);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "describe",
+                               self->export_describe ? "true" : "false");
 
   stem = g_strdup (self->script_name != NULL ? self->script_name : "program.py");
   if (g_str_has_suffix (stem, ".py"))
