@@ -1125,9 +1125,20 @@ heapglass_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (focus != NULL && canvas_has_focus_within (self)
       && (!GTK_IS_WINDOW (root) || gtk_window_get_focus_visible (GTK_WINDOW (root))))
     {
+      /* High contrast: a thicker ring in the text colour, not a tint */
+      gboolean high_contrast
+          = self->style_manager && adw_style_manager_get_high_contrast (self->style_manager);
       double pad = 3.0 / self->zoom;
-      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.9);
-      cairo_set_line_width (cr, 2.0 / self->zoom);
+
+      if (high_contrast)
+        {
+          double fg[4];
+          heapglass_renderer_get_foreground (theme, fg);
+          cairo_set_source_rgba (cr, fg[0], fg[1], fg[2], 1.0);
+        }
+      else
+        cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.9);
+      cairo_set_line_width (cr, (high_contrast ? 3.5 : 2.0) / self->zoom);
       cairo_rectangle (cr, focus->x - pad, focus->y - pad, focus->width + 2 * pad,
                        focus->height + 2 * pad);
       cairo_stroke (cr);
@@ -1596,6 +1607,8 @@ heapglass_canvas_root (GtkWidget *widget)
       self->style_manager = g_object_ref (adw_style_manager_get_default ());
       g_signal_connect_object (self->style_manager, "notify::dark",
                                G_CALLBACK (on_style_manager_dark), self, 0);
+      g_signal_connect_object (self->style_manager, "notify::high-contrast",
+                               G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
       on_style_manager_dark (self->style_manager, NULL, self);
     }
 }
