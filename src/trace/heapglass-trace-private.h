@@ -228,6 +228,9 @@ struct _HeapglassTrace
   const char *last_exception_message; /* in `chunk`, likewise */
   const char *uncaught_type;          /* in `chunk`, set by the END record */
   const char *uncaught_message;
+
+  /* names left out of every snapshot (heapglass-trace-changes.c), NULL = none */
+  GHashTable *hidden_names;
 };
 
 /* Takes the lock as a reader: see readers_waiting. */
