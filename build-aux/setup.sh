@@ -14,7 +14,7 @@ packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
   libcairo2-dev libpango1.0-dev python3 python3.11 python3.11-dev libmd4c-dev libseccomp-dev libgif-dev bubblewrap
-  desktop-file-utils appstream xvfb xauth poppler-utils libxml2-utils
+  desktop-file-utils appstream xvfb xauth poppler-utils libxml2-utils at-spi2-core dbus-daemon
   clang clang-format libclang-rt-14-dev fonts-dejavu-core fonts-cantarell adwaita-icon-theme
 )
 

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "heapglass-canvas.h"
+#include "heapglass-canvas-a11y.h"
 #include "heapglass-value-text.h"
 #include "heapglass-renderer.h"
 
@@ -50,7 +51,10 @@ struct _HeapglassCanvas
   double prepare_step_us; /* measured cost of preparing one step (moving average) */
   guint step;
   HeapglassSnapshot *snapshot;
+  HeapglassSnapshot *previous; /* the step before, when it was the one shown before (narration) */
   HeapglassScene *scene;
+  HeapglassCanvasA11y *a11y;   /* the scene as accessible child widgets */
+  gboolean moving_focus;       /* the canvas itself is moving GTK focus to an item's widget */
 
   gboolean dark;
   gboolean dark_explicit;
@@ -164,6 +168,9 @@ canvas_set_offset (HeapglassCanvas *self, double x, double y)
   self->offset_x = x;
   self->offset_y = y;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* the accessible widgets follow the view; during a scroll animation, once it ends */
+  if (self->tick_id == 0)
+    gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 static gboolean
@@ -175,8 +182,8 @@ canvas_animation_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_da
 
   if (t >= 1.0)
     {
-      canvas_set_offset (self, self->anim_to_x, self->anim_to_y);
       self->tick_id = 0;
+      canvas_set_offset (self, self->anim_to_x, self->anim_to_y);
       return G_SOURCE_REMOVE;
     }
 
@@ -265,6 +272,7 @@ canvas_set_zoom_internal (HeapglassCanvas *self, double zoom, double widget_x, d
   self->offset_x = sx - widget_x / zoom;
   self->offset_y = sy - widget_y / zoom;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
 }
 
@@ -428,6 +436,8 @@ canvas_rebuild_scene (HeapglassCanvas *self)
   if (self->focus.set && canvas_find_focus_item (self) == NULL)
     self->focus.set = FALSE;
 
+  heapglass_canvas_a11y_update (self->a11y, self->trace, self->scene, self->snapshot,
+                                self->previous);
   canvas_update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -578,6 +588,10 @@ heapglass_canvas_set_step (HeapglassCanvas *self, guint step)
     canvas_prepare_until (self, step, g_get_monotonic_time () + PREPARE_SYNC_BUDGET_US);
   canvas_schedule_prepare (self);
 
+  /* stepping forward, the step shown is the one before: the narration tells what changed */
+  g_clear_pointer (&self->previous, heapglass_snapshot_unref);
+  if (self->snapshot && step > 0 && self->snapshot->step + 1 == step)
+    self->previous = g_steal_pointer (&self->snapshot);
   g_clear_pointer (&self->snapshot, heapglass_snapshot_unref);
   if (step > 0)
     self->snapshot = heapglass_trace_snapshot (self->trace, step);
@@ -654,6 +668,7 @@ heapglass_canvas_select_oid (HeapglassCanvas *self, guint64 oid)
   if (self->selected_oid == oid)
     return;
   self->selected_oid = oid;
+  heapglass_canvas_a11y_set_selected (self->a11y, oid);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_OID]);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0, oid);
@@ -952,18 +967,51 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
   return TRUE;
 }
 
+static gboolean
+canvas_has_focus_within (HeapglassCanvas *self)
+{
+  return (gtk_widget_get_state_flags (GTK_WIDGET (self)) & GTK_STATE_FLAG_FOCUS_WITHIN) != 0;
+}
+
+/* GTK's focus follows the focused shape to its accessible widget (so screen readers say what it
+ * is), while the canvas or one of its shapes has the focus. The canvas's own description, the
+ * step's narration, is set by HeapglassCanvasA11y. */
 static void
 canvas_update_accessible (HeapglassCanvas *self)
 {
-  g_autofree char *description = canvas_describe_item (self, canvas_find_focus_item (self));
+  GtkWidget *widget;
 
-  if (description == NULL && self->snapshot != NULL)
-    description = g_strdup_printf (
-        ngettext ("Step %u: %u frame, %u objects shown", "Step %u: %u frames, %u objects shown",
-                  self->snapshot->n_frames),
-        self->snapshot->step, self->snapshot->n_frames, self->snapshot->n_objects);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  description ? description : "", -1);
+  if (!canvas_has_focus_within (self))
+    return;
+  widget = heapglass_canvas_a11y_get_widget (self->a11y, canvas_find_focus_item (self));
+  if (widget == NULL)
+    widget = GTK_WIDGET (self);
+  if (gtk_widget_has_focus (widget))
+    return;
+  self->moving_focus = TRUE;
+  gtk_widget_grab_focus (widget);
+  self->moving_focus = FALSE;
+}
+
+/* Focus given to a shape's widget from outside the canvas's own moves (a screen reader's "grab
+ * focus", a click on the widget tree): the canvas's focused shape follows. */
+static void
+heapglass_canvas_set_focus_child (GtkWidget *widget, GtkWidget *child)
+{
+  HeapglassCanvas *self = HEAPGLASS_CANVAS (widget);
+  GtkRoot *root;
+  GtkWidget *focus;
+  int index;
+
+  GTK_WIDGET_CLASS (heapglass_canvas_parent_class)->set_focus_child (widget, child);
+  if (self->moving_focus || child == NULL || self->scene == NULL)
+    return;
+  root = gtk_widget_get_root (widget);
+  focus = root ? gtk_root_get_focus (root) : NULL;
+  index = focus ? heapglass_canvas_a11y_get_index (self->a11y, focus) : -1;
+  if (index >= 0 && (guint)index < heapglass_scene_get_n_items (self->scene)
+      && heapglass_scene_get_item (self->scene, (guint)index) != canvas_find_focus_item (self))
+    canvas_set_focus_item (self, heapglass_scene_get_item (self->scene, (guint)index));
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1006,7 +1054,7 @@ heapglass_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   /* Keyboard focus ring around the focused shape, only when the keyboard is in use. */
   const HeapglassSceneItem *focus = canvas_find_focus_item (self);
   GtkRoot *root = gtk_widget_get_root (widget);
-  if (focus != NULL && gtk_widget_has_focus (widget)
+  if (focus != NULL && canvas_has_focus_within (self)
       && (!GTK_IS_WINDOW (root) || gtk_window_get_focus_visible (GTK_WINDOW (root))))
     {
       double pad = 3.0 / self->zoom;
@@ -1040,6 +1088,7 @@ heapglass_canvas_size_allocate (GtkWidget *widget, int width, int height, int ba
       canvas_place_view_at_origin (self);
       self->view_placed = TRUE;
     }
+  heapglass_canvas_a11y_allocate (self->a11y, self->zoom, self->offset_x, self->offset_y);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1345,12 +1394,12 @@ heapglass_canvas_focus (GtkWidget *widget, GtkDirectionType direction)
 
   if (chain->len == 0)
     {
-      if (gtk_widget_has_focus (widget))
+      if (canvas_has_focus_within (self))
         return FALSE;
       return gtk_widget_grab_focus (widget);
     }
 
-  if (gtk_widget_has_focus (widget) && current != NULL)
+  if (canvas_has_focus_within (self) && current != NULL)
     {
       for (guint i = 0; i < chain->len; i++)
         if (chain->pdata[i] == current)
@@ -1367,8 +1416,29 @@ heapglass_canvas_focus (GtkWidget *widget, GtkDirectionType direction)
     index = forward ? 0 : (int)chain->len - 1;
 
   const HeapglassSceneItem *item = chain->pdata[index];
-  if (!gtk_widget_has_focus (widget))
+  if (!canvas_has_focus_within (self))
     gtk_widget_grab_focus (widget);
+  /* the selection follows the keyboard: a name selects what it refers to */
+  if ((item->kind == HEAPGLASS_SCENE_OBJECT || item->kind == HEAPGLASS_SCENE_NAME)
+      && item->oid != 0)
+    {
+      HeapglassSceneKind kind = item->kind;
+      guint64 oid = item->oid;
+      guint frame_id = item->frame_id, slot = item->slot;
+
+      heapglass_canvas_select_oid (self, oid);
+      /* selecting does not rebuild the scene; look the item up again all the same */
+      item = NULL;
+      for (guint i = 0; i < chain->len && item == NULL; i++)
+        {
+          const HeapglassSceneItem *candidate = chain->pdata[i];
+          if (candidate->kind == kind && candidate->oid == oid && candidate->frame_id == frame_id
+              && candidate->slot == slot)
+            item = candidate;
+        }
+      if (item == NULL)
+        return TRUE;
+    }
   canvas_set_focus_item (self, item);
   canvas_reveal_box (self, item->x, item->y, item->width, item->height, FALSE);
   return TRUE;
@@ -1461,6 +1531,7 @@ heapglass_canvas_dispose (GObject *object)
   HeapglassCanvas *self = HEAPGLASS_CANVAS (object);
 
   canvas_stop_animation (self);
+  g_clear_pointer (&self->a11y, heapglass_canvas_a11y_free);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_object (&self->object_section);
   g_clear_handle_id (&self->prepare_id, g_source_remove);
@@ -1469,6 +1540,7 @@ heapglass_canvas_dispose (GObject *object)
   g_clear_object (&self->layout);
   g_clear_pointer (&self->scene, heapglass_scene_unref);
   g_clear_pointer (&self->snapshot, heapglass_snapshot_unref);
+  g_clear_pointer (&self->previous, heapglass_snapshot_unref);
   g_clear_object (&self->trace);
   g_clear_object (&self->style_manager);
   G_OBJECT_CLASS (heapglass_canvas_parent_class)->dispose (object);
@@ -1545,6 +1617,7 @@ heapglass_canvas_class_init (HeapglassCanvasClass *klass)
   widget_class->measure = heapglass_canvas_measure;
   widget_class->size_allocate = heapglass_canvas_size_allocate;
   widget_class->focus = heapglass_canvas_focus;
+  widget_class->set_focus_child = heapglass_canvas_set_focus_child;
   widget_class->root = heapglass_canvas_root;
 
   properties[PROP_TRACE]
@@ -1584,7 +1657,8 @@ heapglass_canvas_class_init (HeapglassCanvasClass *klass)
                                    canvas_action_toggle_expanded);
 
   gtk_widget_class_set_css_name (widget_class, "heapglass-canvas");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  /* a group: its frames, names and objects are children a screen reader walks */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
@@ -1608,6 +1682,7 @@ heapglass_canvas_init (HeapglassCanvas *self)
   gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
   gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
   gtk_widget_set_parent (self->context_menu, widget);
+  self->a11y = heapglass_canvas_a11y_new (widget);
 
   GtkGesture *context = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (context), GDK_BUTTON_SECONDARY);

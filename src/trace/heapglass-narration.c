@@ -67,20 +67,38 @@ compare_refs (gconstpointer a, gconstpointer b)
   return x->binding < y->binding ? -1 : x->binding > y->binding;
 }
 
+static void
+add_frame_refs (GArray *refs, const HeapglassSnapshot *snapshot, guint f)
+{
+  for (guint i = 0; i < snapshot->frames[f].n_bindings; i++)
+    if (!is_hidden (&snapshot->frames[f], i))
+      {
+        NameRef ref = { snapshot->frames[f].oids[i], f, i };
+        g_array_append_val (refs, ref);
+      }
+}
+
+/* The names of every frame, or of `n_frames` given ones (frames = NULL: all). */
 static GArray *
-build_refs (const HeapglassSnapshot *snapshot)
+build_refs_of (const HeapglassSnapshot *snapshot, const guint *frames, guint n_frames)
 {
   GArray *refs = g_array_new (FALSE, FALSE, sizeof (NameRef));
 
-  for (guint f = 0; f < snapshot->n_frames; f++)
-    for (guint i = 0; i < snapshot->frames[f].n_bindings; i++)
-      if (!is_hidden (&snapshot->frames[f], i))
-        {
-          NameRef ref = { snapshot->frames[f].oids[i], f, i };
-          g_array_append_val (refs, ref);
-        }
+  if (frames == NULL)
+    for (guint f = 0; f < snapshot->n_frames; f++)
+      add_frame_refs (refs, snapshot, f);
+  else
+    for (guint i = 0; i < n_frames; i++)
+      if (frames[i] < snapshot->n_frames)
+        add_frame_refs (refs, snapshot, frames[i]);
   g_array_sort (refs, compare_refs);
   return refs;
+}
+
+static GArray *
+build_refs (const HeapglassSnapshot *snapshot)
+{
+  return build_refs_of (snapshot, NULL, 0);
 }
 
 /* The range [*first, *last) of refs naming `oid`. */
@@ -763,14 +781,11 @@ tell_other_frames (Narrator *n, GString *out)
   sentence (out, g_strdup_printf (_("Also on the stack: %s."), list));
 }
 
-char *
-heapglass_narration_describe_snapshots (const HeapglassSnapshot *previous,
-                                        const HeapglassSnapshot *snapshot)
+static char *
+narrate (const HeapglassSnapshot *previous, const HeapglassSnapshot *snapshot, gboolean brief)
 {
   Narrator n = { 0 };
   GString *out;
-
-  g_return_val_if_fail (snapshot != NULL, NULL);
 
   n.previous = previous && previous->step + 1 == snapshot->step ? previous : NULL;
   n.snapshot = snapshot;
@@ -781,12 +796,42 @@ heapglass_narration_describe_snapshots (const HeapglassSnapshot *previous,
   sentence (out, g_strdup_printf (_("Step %u of %u."), snapshot->step, snapshot->n_steps));
   tell_event (&n, out);
   tell_changes (&n, out);
-  if (snapshot->n_frames > 0)
+  if (!brief && snapshot->n_frames > 0)
     tell_frame (&n, out, snapshot->n_frames - 1);
-  tell_other_frames (&n, out);
+  if (!brief)
+    tell_other_frames (&n, out);
 
   g_array_unref (n.refs);
   return g_string_free (out, FALSE);
+}
+
+char *
+heapglass_narration_describe_snapshots (const HeapglassSnapshot *previous,
+                                        const HeapglassSnapshot *snapshot)
+{
+  g_return_val_if_fail (snapshot != NULL, NULL);
+  return narrate (previous, snapshot, FALSE);
+}
+
+char *
+heapglass_narration_describe_brief (const HeapglassSnapshot *previous,
+                                    const HeapglassSnapshot *snapshot)
+{
+  g_return_val_if_fail (snapshot != NULL, NULL);
+  return narrate (previous, snapshot, TRUE);
+}
+
+char *
+heapglass_narration_object_name (const HeapglassSnapshot *snapshot, guint64 oid)
+{
+  const HeapglassObjectView *object;
+  Article article;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+  object = heapglass_snapshot_find_object (snapshot, oid);
+  if (object == NULL)
+    return g_strdup (_("an object not recorded"));
+  return object_core (snapshot, object, &article);
 }
 
 char *
@@ -819,31 +864,60 @@ heapglass_narration_title (HeapglassTrace *trace, guint step)
   return g_strdup_printf (_("%s, step %u of %u"), base, step, heapglass_trace_get_n_steps (trace));
 }
 
-char *
-heapglass_narration_describe_name (const HeapglassSnapshot *snapshot, guint frame, guint binding)
+struct _HeapglassNarrationNames
 {
+  HeapglassSnapshot *snapshot;
+  GArray *refs;
+};
+
+HeapglassNarrationNames *
+heapglass_narration_names_new (HeapglassSnapshot *snapshot, const guint *frames, guint n_frames)
+{
+  HeapglassNarrationNames *names;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  names = g_new0 (HeapglassNarrationNames, 1);
+  names->snapshot = heapglass_snapshot_ref (snapshot);
+  names->refs = build_refs_of (snapshot, frames, n_frames);
+  return names;
+}
+
+void
+heapglass_narration_names_free (HeapglassNarrationNames *names)
+{
+  if (names == NULL)
+    return;
+  g_array_unref (names->refs);
+  heapglass_snapshot_unref (names->snapshot);
+  g_free (names);
+}
+
+char *
+heapglass_narration_names_describe (HeapglassNarrationNames *names, guint frame, guint binding)
+{
+  const HeapglassSnapshot *snapshot;
   const HeapglassFrameView *f;
   g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *what = NULL;
-  g_autoptr (GArray) refs = NULL;
   guint first, last;
 
-  g_return_val_if_fail (snapshot != NULL, NULL);
+  g_return_val_if_fail (names != NULL, NULL);
+  snapshot = names->snapshot;
   g_return_val_if_fail (frame < snapshot->n_frames, NULL);
   g_return_val_if_fail (binding < snapshot->frames[frame].n_bindings, NULL);
 
   f = &snapshot->frames[frame];
   what = phrase_of (snapshot, f->oids[binding]);
-  refs = build_refs (snapshot);
-  refs_of (refs, f->oids[binding], &first, &last);
+  refs_of (names->refs, f->oids[binding], &first, &last);
   /* names of the same frame first, then the other frames' from the innermost out */
   for (guint r = first; r < last; r++)
     {
-      const NameRef *ref = &g_array_index (refs, NameRef, r);
+      const NameRef *ref = &g_array_index (names->refs, NameRef, r);
       if (ref->frame == frame && ref->binding != binding)
         g_ptr_array_add (others, g_strdup (f->names[ref->binding]));
     }
-  add_other_frames (snapshot, refs, first, last, frame, others);
+  add_other_frames (snapshot, names->refs, first, last, frame, others);
   if (others->len > 0)
     {
       g_autofree char *list = join_words (others);
@@ -853,4 +927,51 @@ heapglass_narration_describe_name (const HeapglassSnapshot *snapshot, guint fram
                               f->names[binding], what, list);
     }
   return g_strdup_printf (_("%s refers to %s."), f->names[binding], what);
+}
+
+char *
+heapglass_narration_names_referrers (HeapglassNarrationNames *names, guint64 oid)
+{
+  g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  guint first, last;
+
+  g_return_val_if_fail (names != NULL, NULL);
+
+  refs_of (names->refs, oid, &first, &last);
+  add_other_frames (names->snapshot, names->refs, first, last, G_MAXUINT, words);
+  if (words->len == 0)
+    return NULL;
+  return join_words (words);
+}
+
+char *
+heapglass_narration_describe_name (const HeapglassSnapshot *snapshot, guint frame, guint binding)
+{
+  HeapglassNarrationNames *names;
+  char *text;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+  g_return_val_if_fail (frame < snapshot->n_frames, NULL);
+  g_return_val_if_fail (binding < snapshot->frames[frame].n_bindings, NULL);
+
+  names = heapglass_narration_names_new ((HeapglassSnapshot *)snapshot, NULL, 0);
+  text = heapglass_narration_names_describe (names, frame, binding);
+  heapglass_narration_names_free (names);
+  return text;
+}
+
+gboolean
+heapglass_narration_contents_changed (const HeapglassSnapshot *previous,
+                                      const HeapglassSnapshot *snapshot, guint64 oid)
+{
+  const HeapglassObjectView *now;
+
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+
+  now = heapglass_snapshot_find_object (snapshot, oid);
+  if (now == NULL || now->freed || now->created_step >= snapshot->step || !now->changed)
+    return FALSE;
+  if (previous == NULL || previous->step + 1 != snapshot->step)
+    return TRUE; /* unknown: trust the model's flag */
+  return contents_changed (heapglass_snapshot_find_object (previous, oid), now);
 }

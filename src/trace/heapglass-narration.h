@@ -20,15 +20,39 @@ char *heapglass_narration_describe (HeapglassTrace *trace, guint step);
 char *heapglass_narration_describe_snapshots (const HeapglassSnapshot *previous,
                                               const HeapglassSnapshot *snapshot);
 
+/* Only the first part: the step, its event and what it changed ("Step 11 of 15. Line 8 in
+ * inner() is about to run. This step changed the list [1, 2, 3]."), for announcing a step. */
+char *heapglass_narration_describe_brief (const HeapglassSnapshot *previous,
+                                          const HeapglassSnapshot *snapshot);
+
 /* A title for a picture of the step: "frames.py, step 11 of 15". */
 char *heapglass_narration_title (HeapglassTrace *trace, guint step);
 
 /* Short phrases for one thing on the diagram (accessible names and descriptions):
  * an object, "the list [1, 2]" or "a list of 1,000,000 ints"; */
 char *heapglass_narration_object_phrase (const HeapglassSnapshot *snapshot, guint64 oid);
+/* the same without its article, for a label: "list [1, 2]", "list of 1,000,000 ints", "None"; */
+char *heapglass_narration_object_name (const HeapglassSnapshot *snapshot, guint64 oid);
 /* a name of frame `frame` (index into snapshot->frames), binding `binding`: "param refers to the
  * list [1, 2], as do b and outer's a." */
 char *heapglass_narration_describe_name (const HeapglassSnapshot *snapshot, guint frame,
                                          guint binding);
+
+/* Did this step change what the object holds (items, attributes, referent), not only its
+ * reference count or size? `previous` is the step before (NULL: the model's changed flag). */
+gboolean heapglass_narration_contents_changed (const HeapglassSnapshot *previous,
+                                               const HeapglassSnapshot *snapshot, guint64 oid);
+
+/* The same for many names of one snapshot: the aliases are indexed once. `frames` (n_frames
+ * indices into snapshot->frames, or NULL for all) are the frames whose names count as aliases. */
+typedef struct _HeapglassNarrationNames HeapglassNarrationNames;
+HeapglassNarrationNames *heapglass_narration_names_new (HeapglassSnapshot *snapshot,
+                                                        const guint *frames, guint n_frames);
+void heapglass_narration_names_free (HeapglassNarrationNames *names);
+char *heapglass_narration_names_describe (HeapglassNarrationNames *names, guint frame,
+                                          guint binding);
+/* The names that refer to `oid`, innermost frame first: "param, b and outer's a"; NULL if none. */
+char *heapglass_narration_names_referrers (HeapglassNarrationNames *names, guint64 oid);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeapglassNarrationNames, heapglass_narration_names_free)
 
 G_END_DECLS
