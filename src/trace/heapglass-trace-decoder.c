@@ -90,8 +90,7 @@ decode_header (HeapglassTrace *self, Rd *r)
     return RD_MORE;
   r->p += HG_TRACE_MAGIC_LEN;
   RD (rd_varint (r, &version));
-  /* version 1 is version 2 without RETURN_VALUE records */
-  if (version != HG_TRACE_VERSION && version != 1)
+  if (version < HG_TRACE_OLDEST_VERSION || version > HG_TRACE_VERSION)
     {
       g_set_error (r->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_VERSION,
                    _("Trace format version %" G_GUINT64_FORMAT " is not supported (this build "
@@ -493,6 +492,42 @@ decode_frame_push (HeapglassTrace *self, Rd *r)
   return RD_OK;
 }
 
+/* Where the caller of the innermost frame is (version 2): the line of the call itself, which the
+ * last step's line is not when the call follows another call on the same line. */
+static RdStatus
+decode_frame_line (HeapglassTrace *self, Rd *r)
+{
+  guint32 line = 0;
+
+  RD (rd_u32 (r, &line));
+  if (self->stack->len == 0)
+    return rd_corrupt (r, "frame line on an empty stack");
+  self->frames[g_array_index (self->stack, guint32, self->stack->len - 1)].caller_line = line;
+  return RD_OK;
+}
+
+/* A dict's exact length changed while the entries it shows did not (a big dict growing). */
+static RdStatus
+decode_dict_length (HeapglassTrace *self, Rd *r)
+{
+  guint32 index = 0;
+  guint64 length = 0;
+  HgObjExt *x;
+  const HgEntry *items;
+
+  RD (rd_object (self, r, &index));
+  RD (rd_varint (r, &length));
+  if (obj_kind (&self->objs[index]) != HG_KIND_DICT)
+    return rd_corrupt (r, "DICT_LENGTH record for a %s",
+                       heapglass_kind_to_string (obj_kind (&self->objs[index])));
+  x = hg_obj_ext (self, &self->objs[index]);
+  items = hist_last (&x->items);
+  if (items && (self->pool[items->value] & 0x7fffffff) > length)
+    return rd_corrupt (r, "more entries than the dict's length");
+  hist_push (&x->length, cur_step (self), (guint32)MIN (length, G_MAXUINT32));
+  return RD_OK;
+}
+
 static RdStatus
 decode_frame_pop (HeapglassTrace *self, Rd *r)
 {
@@ -666,6 +701,10 @@ decode_record (HeapglassTrace *self, Rd *r)
       return decode_end (self, r);
     case HG_REC_VALUE:
       return decode_value (self, r);
+    case HG_REC_FRAME_LINE:
+      return decode_frame_line (self, r);
+    case HG_REC_DICT_LENGTH:
+      return decode_dict_length (self, r);
     case HG_REC_RETURN_VALUE:
       {
         HgReturn ret = { cur_step (self), 0 };

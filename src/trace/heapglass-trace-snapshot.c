@@ -164,10 +164,11 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
                 visit (self, b, block[2 + 2 * i] - 1, step);
             }
         }
+      /* changed = its value, length, items or attributes; a new reference to it (y = x) changes
+       * its refcount, not the object */
       v.changed = v.changed || hist_changed_at (&x->value, step)
                   || hist_changed_at (&x->length, step) || hist_changed_at (&x->items, step)
-                  || hist_changed_at (&x->attrs, step) || hist_changed_at (&x->size, step)
-                  || hist_changed_at (&x->refcount, step);
+                  || hist_changed_at (&x->attrs, step);
     }
 
   switch (v.kind)

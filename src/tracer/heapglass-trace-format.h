@@ -10,6 +10,7 @@
 #define HG_TRACE_MAGIC "HGLTRACE"
 #define HG_TRACE_MAGIC_LEN 8
 #define HG_TRACE_VERSION 2
+#define HG_TRACE_OLDEST_VERSION 1 /* a decoder still reads streams from this version on */
 
 /* Record codes: one byte, then the fields listed (v = unsigned LEB128 varint, z = zigzag varint,
  * s = string: v length + bytes, f = 8-byte little-endian IEEE double, b = one byte).
@@ -38,6 +39,8 @@ typedef enum
   HG_REC_END = 0x14,            /* v ending, z exit status, v signal, s message, v line */
   HG_REC_VALUE = 0x15,          /* v oid, kind-specific payload (an immutable-looking value changed) */
   HG_REC_RETURN_VALUE = 0x16,   /* v oid: what the innermost frame returns at the coming STEP_RETURN */
+  HG_REC_FRAME_LINE = 0x17,     /* v line: where the frame below the innermost one is (version 2) */
+  HG_REC_DICT_LENGTH = 0x18,    /* v oid, v length: a dict's length, its shown entries unchanged */
 } HgRecord;
 
 /* Object kinds (OBJ_NEW payload after the common fields):

@@ -1,0 +1,941 @@
+/* heapglass-tracer-objects.c: what the trace says about objects. An object gets its OBJ_NEW when a
+ * name, item or attribute first refers to it, then its contents (first K items, entries,
+ * attributes, the referent of a weakref) and everything they show, however deep, in the same
+ * step; a re-check compares what is shown now with what was last sent (memcmp of pointers, dict
+ * version tags, oids when something died meanwhile) and sends only the difference. Work goes
+ * through a queue, not recursion, so a 100,000-node linked list costs no C stack. */
+#include "heapglass-tracer-record-private.h"
+
+#include <stdio.h>
+
+/* ---- kind, size, payload ------------------------------------------------------------------ */
+
+static HgKind
+kind_of (PyObject *v, PyTypeObject *tp)
+{
+  if (v == Py_None)
+    return HG_KIND_NONE;
+  if (PyBool_Check (v))
+    return HG_KIND_BOOL;
+  if (PyLong_Check (v))
+    {
+      int overflow = 0;
+      PyLong_AsLongLongAndOverflow (v, &overflow);
+      return overflow ? HG_KIND_BIGINT : HG_KIND_INT;
+    }
+  if (PyFloat_Check (v))
+    return HG_KIND_FLOAT;
+  if (PyUnicode_Check (v))
+    return HG_KIND_STR;
+  if (PyBytes_Check (v))
+    return HG_KIND_BYTES;
+  if (PyList_Check (v) || hg_py_is_deque (tp))
+    return HG_KIND_LIST;
+  if (PyTuple_Check (v))
+    return HG_KIND_TUPLE;
+  if (PyDict_Check (v))
+    return HG_KIND_DICT;
+  if (PyFrozenSet_Check (v))
+    return HG_KIND_FROZENSET;
+  if (PySet_Check (v))
+    return HG_KIND_SET;
+  if (PyWeakref_CheckRef (v))
+    return HG_KIND_WEAKREF;
+  if (PyType_Check (v))
+    return HG_KIND_CLASS;
+  if (PyFunction_Check (v) || PyCFunction_Check (v) || PyMethod_Check (v))
+    return HG_KIND_FUNCTION;
+  if (PyModule_Check (v))
+    return HG_KIND_MODULE;
+  if (tp->tp_flags & Py_TPFLAGS_HEAPTYPE)
+    return HG_KIND_INSTANCE;
+  return HG_KIND_OTHER;
+}
+
+/* As sys.getsizeof, computed in C (a class's own __sizeof__ is not consulted). */
+static uint64_t
+size_of (PyObject *v, PyTypeObject *tp)
+{
+  Py_ssize_t s;
+  if (PyList_Check (v))
+    s = tp->tp_basicsize + ((PyListObject *)v)->allocated * (Py_ssize_t)sizeof (void *);
+  else if (PyDict_Check (v))
+    s = _PyDict_SizeOf ((PyDictObject *)v);
+  else if (PyAnySet_Check (v))
+    {
+      PySetObject *so = (PySetObject *)v;
+      s = tp->tp_basicsize;
+      if (so->table != so->smalltable)
+        s += (so->mask + 1) * (Py_ssize_t)sizeof (setentry);
+    }
+  else if (PyUnicode_Check (v))
+    {
+      Py_ssize_t n = PyUnicode_GET_LENGTH (v);
+      if (PyUnicode_IS_COMPACT_ASCII (v))
+        s = (Py_ssize_t)sizeof (PyASCIIObject) + n + 1;
+      else if (PyUnicode_IS_COMPACT (v))
+        {
+          s = (Py_ssize_t)sizeof (PyCompactUnicodeObject) + (n + 1) * PyUnicode_KIND (v);
+          if (((PyCompactUnicodeObject *)v)->utf8)
+            s += ((PyCompactUnicodeObject *)v)->utf8_length + 1;
+        }
+      else
+        s = (Py_ssize_t)sizeof (PyUnicodeObject) + (n + 1) * PyUnicode_KIND (v);
+    }
+  else if (PyLong_Check (v))
+    {
+      Py_ssize_t d = Py_SIZE (v) < 0 ? -Py_SIZE (v) : Py_SIZE (v);
+      s = (Py_ssize_t)offsetof (PyLongObject, ob_digit) + (d ? d : 1) * (Py_ssize_t)sizeof (digit);
+    }
+  else if (PyGen_Check (v) || PyCoro_CheckExact (v) || PyAsyncGen_CheckExact (v))
+    {
+      PyCodeObject *code = (PyCodeObject *)((PyGenObject *)v)->gi_code;
+      s = (Py_ssize_t)(offsetof (PyGenObject, gi_iframe)
+                       + offsetof (_PyInterpreterFrame, localsplus));
+      if (code)
+        s += (code->co_nlocalsplus + code->co_stacksize) * (Py_ssize_t)sizeof (PyObject *);
+    }
+  else if (tp->tp_itemsize && (PyTuple_Check (v) || PyBytes_Check (v)))
+    s = tp->tp_basicsize + tp->tp_itemsize * Py_SIZE (v);
+  else
+    s = tp->tp_basicsize;
+  return (uint64_t)s + hg_py_preheader (tp);
+}
+
+static const char *
+qualname_of (PyObject *v, char *tmp, size_t tmp_len)
+{
+  PyObject *name = NULL, *owned = NULL;
+  if (PyFunction_Check (v))
+    name = ((PyFunctionObject *)v)->func_qualname;
+  else if (PyMethod_Check (v))
+    {
+      PyObject *f = PyMethod_GET_FUNCTION (v);
+      if (PyFunction_Check (f))
+        name = ((PyFunctionObject *)f)->func_qualname;
+      else if (PyCFunction_Check (f))
+        return ((PyCFunctionObject *)f)->m_ml->ml_name;
+    }
+  else if (PyCFunction_Check (v))
+    return ((PyCFunctionObject *)v)->m_ml->ml_name;
+  else if (PyType_Check (v))
+    {
+      PyTypeObject *t = (PyTypeObject *)v;
+      if (t->tp_flags & Py_TPFLAGS_HEAPTYPE)
+        name = ((PyHeapTypeObject *)t)->ht_qualname;
+      else
+        {
+          const char *dot = strrchr (t->tp_name, '.');
+          return dot ? dot + 1 : t->tp_name;
+        }
+    }
+  else if (PyModule_Check (v))
+    {
+      owned = PyModule_GetNameObject (v); /* a dict lookup with an interned key */
+      if (!owned)
+        PyErr_Clear ();
+      name = owned;
+    }
+  const char *result = "?";
+  if (name && PyUnicode_Check (name))
+    {
+      size_t n = hg_str_prefix_utf8 (name, (Py_ssize_t)(tmp_len / 4 - 1), tmp);
+      tmp[n] = 0;
+      result = tmp;
+    }
+  Py_XDECREF (owned);
+  return result;
+}
+
+/* Decimal digits of a big int, from its 30-bit digits (no Python object is made). */
+static void
+emit_bigint (HgBuf *b, PyObject *v)
+{
+  Py_ssize_t n = Py_SIZE (v) < 0 ? -Py_SIZE (v) : Py_SIZE (v);
+  const digit *src = ((PyLongObject *)v)->ob_digit;
+  if (n > 4000)
+    {
+      char tmp[64];
+      snprintf (tmp, sizeof tmp, "<int of %lld bits>", (long long)n * PyLong_SHIFT);
+      hg_buf_string (b, tmp);
+      return;
+    }
+  uint32_t *work = malloc ((size_t)n * sizeof (uint32_t));
+  char *out = malloc ((size_t)n * 10 + 16);
+  if (!work || !out)
+    {
+      free (work);
+      free (out);
+      hg_buf_string (b, "?");
+      return;
+    }
+  for (Py_ssize_t i = 0; i < n; i++)
+    work[i] = src[i];
+  size_t o = 0;
+  Py_ssize_t len = n;
+  while (len > 0)
+    {
+      /* divide by 10^9, most significant digit first */
+      uint64_t rem = 0;
+      for (Py_ssize_t i = len - 1; i >= 0; i--)
+        {
+          uint64_t cur = (rem << PyLong_SHIFT) | work[i];
+          work[i] = (uint32_t)(cur / 1000000000u);
+          rem = cur % 1000000000u;
+        }
+      while (len > 0 && work[len - 1] == 0)
+        len--;
+      for (int k = 0; k < 9 && (len > 0 || rem); k++)
+        {
+          out[o++] = (char)('0' + rem % 10);
+          rem /= 10;
+        }
+    }
+  if (o == 0)
+    out[o++] = '0';
+  if (Py_SIZE (v) < 0)
+    out[o++] = '-';
+  for (size_t i = 0; i < o / 2; i++)
+    {
+      char c = out[i];
+      out[i] = out[o - 1 - i];
+      out[o - 1 - i] = c;
+    }
+  hg_buf_bytes (b, out, o);
+  free (work);
+  free (out);
+}
+
+static void
+emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind)
+{
+  char tmp[4 * HG_TEXT_PREFIX + 64];
+  switch (kind)
+    {
+    case HG_KIND_BOOL:
+      hg_buf_byte (b, v == Py_True);
+      break;
+    case HG_KIND_INT:
+      {
+        int overflow = 0;
+        hg_buf_zigzag (b, PyLong_AsLongLongAndOverflow (v, &overflow));
+        break;
+      }
+    case HG_KIND_BIGINT:
+      emit_bigint (b, v);
+      break;
+    case HG_KIND_FLOAT:
+      hg_buf_double (b, PyFloat_AS_DOUBLE (v));
+      break;
+    case HG_KIND_STR:
+      {
+        size_t n = hg_str_prefix_utf8 (v, HG_TEXT_PREFIX, tmp);
+        hg_buf_varint (b, (uint64_t)PyUnicode_GET_LENGTH (v)); /* len(), in code points */
+        hg_buf_bytes (b, tmp, n);
+        break;
+      }
+    case HG_KIND_BYTES:
+      {
+        Py_ssize_t n = PyBytes_GET_SIZE (v);
+        hg_buf_varint (b, (uint64_t)n);
+        hg_buf_bytes (b, PyBytes_AS_STRING (v),
+                      (size_t)(n > HG_TEXT_PREFIX ? HG_TEXT_PREFIX : n));
+        break;
+      }
+    case HG_KIND_FUNCTION:
+    case HG_KIND_CLASS:
+    case HG_KIND_MODULE:
+      hg_buf_string (b, qualname_of (v, tmp, sizeof tmp));
+      break;
+    case HG_KIND_OTHER:
+      {
+        const char *tn = tp->tp_name;
+        const char *dot = strrchr (tn, '.');
+        if (dot)
+          tn = dot + 1;
+        if (PyGen_Check (v) || PyCoro_CheckExact (v))
+          {
+            PyObject *q = ((PyGenObject *)v)->gi_qualname;
+            char name[256];
+            size_t n = q && PyUnicode_Check (q) ? hg_str_prefix_utf8 (q, 60, name) : 0;
+            name[n] = 0;
+            snprintf (tmp, sizeof tmp, "<%s object %s>", tn, name);
+          }
+        else if (PyRange_Check (v) || PyComplex_CheckExact (v) || v == Py_Ellipsis
+                 || v == Py_NotImplemented
+                 || (PyByteArray_CheckExact (v) && PyByteArray_GET_SIZE (v) <= 64))
+          {
+            /* these reprs are C code that runs nothing of the program's */
+            PyObject *exc_type, *exc_value, *exc_tb;
+            PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
+            PyObject *r = PyObject_Repr (v);
+            size_t n = r && PyUnicode_Check (r) ? hg_str_prefix_utf8 (r, 200, tmp) : 0;
+            Py_XDECREF (r);
+            PyErr_Clear ();
+            PyErr_Restore (exc_type, exc_value, exc_tb);
+            if (n)
+              {
+                hg_buf_bytes (b, tmp, n);
+                break;
+              }
+            snprintf (tmp, sizeof tmp, "<%s object>", tn);
+          }
+        else
+          snprintf (tmp, sizeof tmp, "<%s object>", tn);
+        hg_buf_string (b, tmp);
+        break;
+      }
+    default:
+      break;
+    }
+}
+
+/* ---- which objects have contents to follow ------------------------------------------------ */
+
+/* Instances of Python classes and classes show attributes; int and str subclasses too. */
+static int
+shows_attrs (PyTypeObject *tp, HgKind kind)
+{
+  if (kind == HG_KIND_CLASS)
+    return 1;
+  return (tp->tp_flags & Py_TPFLAGS_HEAPTYPE) != 0 && kind != HG_KIND_FUNCTION
+         && kind != HG_KIND_MODULE;
+}
+
+static int
+needs_info (HgKind kind, int attrs)
+{
+  switch (kind)
+    {
+    case HG_KIND_FLOAT:
+    case HG_KIND_LIST:
+    case HG_KIND_TUPLE:
+    case HG_KIND_SET:
+    case HG_KIND_FROZENSET:
+    case HG_KIND_DICT:
+    case HG_KIND_INSTANCE:
+    case HG_KIND_WEAKREF:
+    case HG_KIND_CLASS:
+      return 1;
+    default:
+      return attrs;
+    }
+}
+
+int
+hg_worth_checking (PyObject *v)
+{
+  PyTypeObject *tp = Py_TYPE (v);
+  unsigned long flags = tp->tp_flags;
+  if (flags & Py_TPFLAGS_HEAPTYPE)
+    return 1;
+  if (flags & (Py_TPFLAGS_LIST_SUBCLASS | Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_DICT_SUBCLASS
+               | Py_TPFLAGS_TYPE_SUBCLASS))
+    return 1;
+  if (tp == &PySet_Type || tp == &PyFrozenSet_Type || tp == &_PyWeakref_RefType)
+    return 1;
+  if (flags & (Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_UNICODE_SUBCLASS | Py_TPFLAGS_BYTES_SUBCLASS)
+      || tp == &PyFloat_Type || tp == &PyBool_Type || tp == Py_TYPE (Py_None))
+    return 0;
+  return hg_py_is_deque (tp);
+}
+
+/* ---- the queue ---------------------------------------------------------------------------- */
+
+static void
+queue_push (PyObject *v)
+{
+  if (hg_rec.n_queue == hg_rec.cap_queue)
+    {
+      size_t cap = hg_rec.cap_queue ? hg_rec.cap_queue * 2 : 256;
+      PyObject **q = realloc (hg_rec.queue, cap * sizeof (PyObject *));
+      if (!q)
+        {
+          hg_rec.out_of_memory = 1;
+          return;
+        }
+      hg_rec.queue = q;
+      hg_rec.cap_queue = cap;
+    }
+  hg_rec.queue[hg_rec.n_queue++] = v;
+}
+
+static HgInfo *
+info_of (PyObject *v, uint32_t *oid)
+{
+  HgIdSlot *s = hg_id_find (hg_py_block_of (v));
+  if (!s || !s->info || !s->oid)
+    return NULL;
+  HgInfo *in = HG_INFO (s->info);
+  if (in->what != HG_INFO_OBJECT || in->type != Py_TYPE (v))
+    return NULL;
+  *oid = s->oid;
+  return in;
+}
+
+void
+hg_obj_check (PyObject *v)
+{
+  uint32_t oid;
+  HgInfo *in = info_of (v, &oid);
+  if (!in || in->checked_step == hg_rec.cur_step)
+    return;
+  in->checked_step = hg_rec.cur_step;
+  HG_STAT (checks);
+  queue_push (v);
+}
+
+/* A callable may carry what it changes: a bound method its receiver (fill(data.append)). */
+void
+hg_obj_check_callable (PyObject *v)
+{
+  hg_obj_check (v);
+  if (PyMethod_Check (v))
+    hg_obj_check (PyMethod_GET_SELF (v));
+  else if (PyCFunction_Check (v))
+    {
+      PyObject *self = PyCFunction_GET_SELF (v);
+      if (self && !PyModule_Check (self))
+        hg_obj_check (self);
+    }
+}
+
+static uint32_t
+emit_new (PyObject *v, PyTypeObject *tp, uint32_t oid, HgKind kind, HgInfo *in)
+{
+  HgBuf *b = &hg_tracer.buf;
+  uint32_t tsid = hg_type_sid (tp);
+  uint64_t size = size_of (v, tp);
+  Py_ssize_t rc = Py_REFCNT (v);
+  hg_buf_byte (b, HG_REC_OBJ_NEW);
+  hg_buf_varint (b, oid);
+  hg_buf_varint (b, tsid);
+  hg_buf_varint (b, kind);
+  hg_buf_varint (b, size);
+  hg_buf_varint (b, (uint64_t)rc);
+  emit_payload (b, v, tp, kind);
+  HG_STAT (new_objects);
+  if (in)
+    {
+      in->size = size;
+      in->refcnt = rc;
+      in->checked_step = hg_rec.cur_step;
+      queue_push (v); /* its contents follow in this step */
+    }
+  return oid;
+}
+
+uint32_t
+hg_obj_known (PyObject *v)
+{
+  PyTypeObject *tp = Py_TYPE (v);
+  uintptr_t key = (uintptr_t)v - hg_py_preheader (tp);
+  HgIdSlot *s = hg_id_find (key);
+  if (s)
+    {
+      if (s->info)
+        {
+          HgInfo *in = HG_INFO (s->info);
+          if (in->what == HG_INFO_OBJECT)
+            {
+              int stale = in->type != tp;
+              if (!stale && in->kind == HG_KIND_FLOAT)
+                {
+                  /* floats are recycled by specialised code without any deallocator: the same
+                   * address with another value is another float */
+                  double dv = PyFloat_AS_DOUBLE (v);
+                  uint64_t bits;
+                  memcpy (&bits, &dv, sizeof bits);
+                  stale = bits != in->bits;
+                }
+              if (stale)
+                {
+                  hg_note_block_death (key);
+                  goto fresh;
+                }
+            }
+        }
+      if (s->oid)
+        return s->oid;
+      /* a code object we only kept an analysis for, now a value */
+      s->oid = hg_rec.next_oid++;
+      return emit_new (v, tp, s->oid, HG_KIND_OTHER, NULL);
+    }
+fresh:
+  s = hg_id_insert (key);
+  if (!s)
+    return 0;
+  uint32_t oid = hg_rec.next_oid++;
+  s->oid = oid;
+  HgKind kind = kind_of (v, tp);
+  int attrs = shows_attrs (tp, kind);
+  HgInfo *in = NULL;
+  if (needs_info (kind, attrs))
+    {
+      uint32_t index = hg_info_new ();
+      if (index)
+        {
+          s = hg_id_find (key);
+          s->info = index;
+          in = HG_INFO (index);
+          in->what = HG_INFO_OBJECT;
+          in->kind = (uint8_t)kind;
+          in->type = tp;
+          in->has_attrs = (uint8_t)attrs;
+          in->epoch = hg_rec.frees_epoch;
+          if (kind == HG_KIND_FLOAT)
+            {
+              double dv = PyFloat_AS_DOUBLE (v);
+              memcpy (&in->bits, &dv, sizeof dv);
+            }
+          if (kind == HG_KIND_WEAKREF)
+            hg_weakref_add (key, v, oid);
+        }
+    }
+  return emit_new (v, tp, oid, kind, in && (kind != HG_KIND_FLOAT || attrs) ? in : NULL);
+}
+
+/* A reference newly recorded (a rebind, a changed item): the object it leads to is recorded, or
+ * re-checked when known (it may have changed while nothing shown led to it). */
+uint32_t
+hg_obj_ref (PyObject *v)
+{
+  uint32_t oid = hg_obj_known (v);
+  hg_obj_check (v);
+  return oid;
+}
+
+/* ---- gathering what an object shows now --------------------------------------------------- */
+
+static uint32_t
+gather_seq (PyObject *v, HgKind kind, Py_ssize_t *length)
+{
+  uint32_t k = hg_tracer.max_items, n = 0;
+  if (!hg_scratch_reserve (2 * (size_t)k + 2))
+    return 0;
+  PyObject **out = hg_rec.scratch;
+  if (kind == HG_KIND_LIST && !PyList_Check (v))
+    {
+      /* a deque: blocks of 64 from leftblock[leftindex] */
+      HgDequeObject *dq = (HgDequeObject *)v;
+      HgDequeBlock *block = dq->leftblock;
+      Py_ssize_t index = dq->leftindex;
+      *length = Py_SIZE (v);
+      while ((Py_ssize_t)n < *length && n < k && block)
+        {
+          out[n++] = block->data[index++];
+          if (index == HG_DEQUE_BLOCKLEN)
+            {
+              block = block->rightlink;
+              index = 0;
+            }
+        }
+    }
+  else if (kind == HG_KIND_LIST || kind == HG_KIND_TUPLE)
+    {
+      Py_ssize_t len = Py_SIZE (v);
+      PyObject **items
+          = kind == HG_KIND_LIST ? ((PyListObject *)v)->ob_item : ((PyTupleObject *)v)->ob_item;
+      *length = len;
+      n = (uint32_t)(len < (Py_ssize_t)k ? len : (Py_ssize_t)k);
+      if (n && items)
+        memcpy (out, items, n * sizeof (PyObject *));
+      else
+        n = 0;
+    }
+  else
+    {
+      Py_ssize_t pos = 0;
+      PyObject *key;
+      Py_hash_t hash;
+      *length = PySet_GET_SIZE (v);
+      while (n < k && _PySet_NextEntry (v, &pos, &key, &hash))
+        out[n++] = key;
+    }
+  return n;
+}
+
+static uint32_t
+gather_dict (PyObject *v, Py_ssize_t *length)
+{
+  uint32_t k = hg_tracer.max_items, n = 0;
+  if (!hg_scratch_reserve (2 * (size_t)k + 2))
+    return 0;
+  Py_ssize_t pos = 0;
+  PyObject *key, *value;
+  *length = PyDict_GET_SIZE (v);
+  while (n < k && PyDict_Next (v, &pos, &key, &value))
+    {
+      hg_rec.scratch[2 * n] = key;
+      hg_rec.scratch[2 * n + 1] = value;
+      n++;
+    }
+  return 2 * n;
+}
+
+static int
+is_dunder_str (PyObject *key)
+{
+  if (!PyUnicode_Check (key))
+    return 0;
+  Py_ssize_t len = PyUnicode_GET_LENGTH (key);
+  return len > 4 && PyUnicode_READ_CHAR (key, 0) == '_' && PyUnicode_READ_CHAR (key, 1) == '_'
+         && PyUnicode_READ_CHAR (key, len - 1) == '_' && PyUnicode_READ_CHAR (key, len - 2) == '_';
+}
+
+static int
+attr_push (uint32_t *n, PyObject *name, PyObject *value)
+{
+  if (!hg_scratch_reserve (*n + 2))
+    return 0;
+  hg_rec.scratch[(*n)++] = name;
+  hg_rec.scratch[(*n)++] = value;
+  return 1;
+}
+
+/* Attributes as (name, value) pairs, as many as K: for a class, its own dict without dunders; for
+ * an instance, its own values (inline or its __dict__), then its __slots__ members (names as C
+ * strings, marked by a tag bit), most derived class first. Returns the number of entries (2 per
+ * attribute). */
+#define SLOT_NAME_TAG ((uintptr_t)1)
+
+static uint32_t
+gather_attrs (PyObject *v, HgInfo *in)
+{
+  uint32_t n = 0, k = 2 * hg_tracer.max_items;
+  PyTypeObject *tp = Py_TYPE (v);
+  PyObject *dict = NULL;
+  if (in->kind == HG_KIND_CLASS)
+    {
+      dict = ((PyTypeObject *)v)->tp_dict;
+      Py_ssize_t pos = 0;
+      PyObject *key, *value;
+      while (dict && n < k && PyDict_Next (dict, &pos, &key, &value))
+        if (PyUnicode_Check (key) && !is_dunder_str (key) && !attr_push (&n, key, value))
+          break;
+      return n;
+    }
+  PyDictValues *values = hg_py_inline_values (v);
+  if (values)
+    {
+      PyDictKeysObject *keys = hg_py_cached_keys (tp);
+      int used = keys ? hg_py_inline_used (values) : 0;
+      for (int i = 0; i < used && n < k; i++)
+        {
+          int ix = hg_py_inline_order (values, i);
+          PyObject *key = hg_py_shared_key (keys, ix);
+          PyObject *value = key ? values->values[ix] : NULL;
+          if (value && !attr_push (&n, key, value))
+            return n;
+        }
+    }
+  else if ((dict = hg_py_instance_dict (v)) && PyDict_Check (dict))
+    {
+      Py_ssize_t pos = 0;
+      PyObject *key, *value;
+      while (n < k && PyDict_Next (dict, &pos, &key, &value))
+        if (PyUnicode_Check (key) && !attr_push (&n, key, value))
+          return n;
+    }
+  /* __slots__ members of every Python class in the MRO */
+  PyObject *mro = tp->tp_mro;
+  for (Py_ssize_t i = 0; mro && i < PyTuple_GET_SIZE (mro) && n < k; i++)
+    {
+      PyTypeObject *t = (PyTypeObject *)PyTuple_GET_ITEM (mro, i);
+      if (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE) || !((PyHeapTypeObject *)t)->ht_slots)
+        continue;
+      for (PyMemberDef *m = hg_py_heap_members (t); m && m->name && n < k; m++)
+        if (m->type == T_OBJECT_EX && !(m->flags & READONLY))
+          {
+            PyObject *value = hg_py_member_value (v, m);
+            if (value
+                && !attr_push (&n, (PyObject *)((uintptr_t)m->name | SLOT_NAME_TAG), value))
+              return n;
+          }
+    }
+  return n;
+}
+
+static uint32_t
+attr_name_sid (PyObject *name)
+{
+  if ((uintptr_t)name & SLOT_NAME_TAG)
+    {
+      const char *text = (const char *)((uintptr_t)name & ~SLOT_NAME_TAG);
+      return hg_record_sid (text, strlen (text));
+    }
+  return hg_sid_of_str (name);
+}
+
+/* ---- comparing with what was sent --------------------------------------------------------- */
+
+/* Whether entry i of the scratch still is what the shadow recorded: the same pointer and, when
+ * something died since the shadow was made, the same object at that address. */
+static inline int
+same_entry (HgShadow *sh, uint32_t i, int verify)
+{
+  PyObject *p = hg_rec.scratch[i];
+  if (p != sh->ptrs[i])
+    return 0;
+  if (!verify || ((uintptr_t)p & SLOT_NAME_TAG))
+    return 1;
+  HgIdSlot *s = hg_id_find (hg_py_block_of (p));
+  return s && s->oid == sh->oids[i];
+}
+
+static int
+shadow_store (HgShadow *sh, uint32_t n)
+{
+  if (!hg_shadow_reserve (sh, n + 1))
+    return 0;
+  memcpy (sh->ptrs, hg_rec.scratch, n * sizeof (PyObject *));
+  memcpy (sh->oids, hg_rec.scratch_oids, n * sizeof (uint32_t));
+  sh->n = n;
+  return 1;
+}
+
+static int
+any_worth (uint32_t from, uint32_t to, int only_values)
+{
+  for (uint32_t i = from; i < to; i++)
+    {
+      PyObject *p = hg_rec.scratch[i];
+      if ((only_values && !(i & 1)) || ((uintptr_t)p & SLOT_NAME_TAG))
+        continue;
+      if (hg_worth_checking (p))
+        return 1;
+    }
+  return 0;
+}
+
+static void
+sync_sequence (PyObject *v, HgInfo *in, uint32_t oid, int verify)
+{
+  Py_ssize_t length = 0;
+  HgKind kind = (HgKind)in->kind;
+  if (in->sent && (kind == HG_KIND_TUPLE || kind == HG_KIND_FROZENSET))
+    return; /* immutable once made (and what it holds stays alive) */
+  uint32_t n = gather_seq (v, kind, &length);
+  HgShadow *sh = &in->items;
+  uint32_t start = 0, end = n;
+  if (in->sent)
+    {
+      uint32_t m = n < sh->n ? n : sh->n;
+      while (start < m && same_entry (sh, start, verify))
+        start++;
+      if (n <= sh->n)
+        while (end > start && same_entry (sh, end - 1, verify))
+          end--;
+      if (start == end && n == sh->n && length == in->length)
+        return;
+      /* keep the unchanged entries' oids for the new shadow */
+      memcpy (hg_rec.scratch_oids, sh->oids, start * sizeof (uint32_t));
+      if (end < n)
+        memcpy (hg_rec.scratch_oids + end, sh->oids + end, (n - end) * sizeof (uint32_t));
+    }
+  for (uint32_t i = start; i < end; i++)
+    hg_rec.scratch_oids[i] = hg_obj_ref (hg_rec.scratch[i]);
+  HgBuf *b = &hg_tracer.buf;
+  hg_buf_byte (b, HG_REC_SEQ);
+  hg_buf_varint (b, oid);
+  hg_buf_varint (b, (uint64_t)length);
+  hg_buf_varint (b, start);
+  hg_buf_varint (b, end - start);
+  for (uint32_t i = start; i < end; i++)
+    hg_buf_varint (b, hg_rec.scratch_oids[i]);
+  HG_STAT (sends);
+  if (!in->sent)
+    in->has_children = 0;
+  if (end > start && any_worth (start, end, 0))
+    in->has_children = 1;
+  in->length = length;
+  shadow_store (sh, n);
+}
+
+static void
+sync_dict (PyObject *v, HgInfo *in, uint32_t oid, int verify)
+{
+  uint64_t version = hg_py_dict_version (v);
+  if (in->sent && version == in->bits && !verify)
+    return;
+  in->bits = version;
+  Py_ssize_t length = 0;
+  uint32_t n = gather_dict (v, &length);
+  HgShadow *sh = &in->items;
+  HgBuf *b = &hg_tracer.buf;
+  if (in->sent && n == sh->n)
+    {
+      uint32_t i = 0;
+      while (i < n && same_entry (sh, i, verify))
+        i++;
+      if (i == n)
+        {
+          if (length != in->length)
+            {
+              hg_buf_byte (b, HG_REC_DICT_LENGTH);
+              hg_buf_varint (b, oid);
+              hg_buf_varint (b, (uint64_t)length);
+              in->length = length;
+            }
+          return;
+        }
+    }
+  for (uint32_t i = 0; i < n; i++)
+    hg_rec.scratch_oids[i] = i < sh->n && in->sent && same_entry (sh, i, verify)
+                                 ? sh->oids[i]
+                                 : hg_obj_ref (hg_rec.scratch[i]);
+  hg_buf_byte (b, HG_REC_DICT);
+  hg_buf_varint (b, oid);
+  hg_buf_varint (b, (uint64_t)length);
+  hg_buf_varint (b, n / 2);
+  for (uint32_t i = 0; i < n; i++)
+    hg_buf_varint (b, hg_rec.scratch_oids[i]);
+  HG_STAT (sends);
+  in->has_children = (uint8_t)any_worth (0, n, 0);
+  in->length = length;
+  shadow_store (sh, n);
+}
+
+static void
+sync_attrs (PyObject *v, HgInfo *in, uint32_t oid, int verify)
+{
+  if (in->kind == HG_KIND_CLASS)
+    {
+      PyObject *dict = ((PyTypeObject *)v)->tp_dict;
+      uint64_t version = dict ? hg_py_dict_version (dict) : 0;
+      if (in->sent && version == in->attr_version && !verify)
+        return;
+      in->attr_version = version;
+    }
+  uint32_t n = gather_attrs (v, in);
+  HgShadow *sh = &in->attrs;
+  if (in->sent && n == sh->n)
+    {
+      uint32_t i = 0;
+      while (i < n && same_entry (sh, i, verify))
+        i++;
+      if (i == n)
+        return;
+    }
+  for (uint32_t i = 0; i < n; i += 2)
+    {
+      hg_rec.scratch_oids[i] = attr_name_sid (hg_rec.scratch[i]);
+      hg_rec.scratch_oids[i + 1]
+          = in->sent && i + 1 < sh->n && same_entry (sh, i + 1, verify) && same_entry (sh, i, 0)
+                ? sh->oids[i + 1]
+                : hg_obj_ref (hg_rec.scratch[i + 1]);
+    }
+  HgBuf *b = &hg_tracer.buf;
+  hg_buf_byte (b, HG_REC_ATTRS);
+  hg_buf_varint (b, oid);
+  hg_buf_varint (b, n / 2);
+  for (uint32_t i = 0; i < n; i++)
+    hg_buf_varint (b, hg_rec.scratch_oids[i]);
+  HG_STAT (sends);
+  if (any_worth (0, n, 1))
+    in->has_children = 1;
+  shadow_store (sh, n);
+}
+
+static void
+sync_weakref (PyObject *v, HgInfo *in, uint32_t oid)
+{
+  PyObject *r = PyWeakref_GetObject (v);
+  uint32_t roid = (r == NULL || r == Py_None) ? 0 : hg_obj_ref (r);
+  if (!in->sent || roid != in->bits)
+    hg_emit_weakref (oid, roid);
+  in->bits = roid;
+}
+
+static void
+check_children (HgInfo *in)
+{
+  HgShadow *sh = &in->items;
+  for (uint32_t i = 0; i < sh->n; i++)
+    if (hg_worth_checking (sh->ptrs[i]))
+      hg_obj_check (sh->ptrs[i]);
+  sh = &in->attrs;
+  for (uint32_t i = 1; i < sh->n; i += 2)
+    if (hg_worth_checking (sh->ptrs[i]))
+      hg_obj_check (sh->ptrs[i]);
+}
+
+static void
+sync_object (PyObject *v, HgInfo *in, uint32_t oid)
+{
+  int verify = in->sent && in->epoch != hg_rec.frees_epoch;
+  in->epoch = hg_rec.frees_epoch;
+  switch (in->kind)
+    {
+    case HG_KIND_LIST:
+    case HG_KIND_TUPLE:
+    case HG_KIND_SET:
+    case HG_KIND_FROZENSET:
+      sync_sequence (v, in, oid, verify);
+      break;
+    case HG_KIND_DICT:
+      sync_dict (v, in, oid, verify);
+      break;
+    case HG_KIND_WEAKREF:
+      sync_weakref (v, in, oid);
+      break;
+    default:
+      break;
+    }
+  if (in->has_attrs)
+    sync_attrs (v, in, oid, verify);
+  if (in->sent)
+    {
+      uint64_t size = size_of (v, Py_TYPE (v));
+      Py_ssize_t rc = Py_REFCNT (v);
+      if (size != in->size || rc != in->refcnt)
+        {
+          hg_emit_meta (oid, size, rc);
+          in->size = size;
+          in->refcnt = rc;
+        }
+    }
+  in->sent = 1;
+  if (in->has_children)
+    check_children (in);
+}
+
+void
+hg_obj_drain (void)
+{
+  while (hg_rec.n_queue > 0 && !hg_rec.out_of_memory)
+    {
+      PyObject *v = hg_rec.queue[--hg_rec.n_queue];
+      uint32_t oid;
+      HgInfo *in = info_of (v, &oid);
+      if (in)
+        sync_object (v, in, oid);
+    }
+  hg_rec.n_queue = 0;
+}
+
+/* Something died since the last step: weak references may have lost their referent, and their
+ * callbacks (library code: WeakValueDictionary removing an entry) may have changed anything. */
+int
+hg_obj_check_weakrefs (void)
+{
+  size_t kept = 0;
+  int cleared = 0;
+  for (size_t i = 0; i < hg_rec.n_weakrefs; i++)
+    {
+      HgWeakrefEntry *w = &hg_rec.weakrefs[i];
+      HgIdSlot *s = hg_id_find (w->key);
+      if (!s || s->oid != w->oid || !s->info)
+        {
+          cleared = 1; /* the weakref itself died */
+          continue;
+        }
+      hg_rec.weakrefs[kept++] = *w;
+      PyObject *r = PyWeakref_GetObject (w->obj);
+      if ((r == NULL || r == Py_None) && HG_INFO (s->info)->bits)
+        cleared = 1;
+      hg_obj_check (w->obj);
+    }
+  hg_rec.n_weakrefs = kept;
+  return cleared;
+}
