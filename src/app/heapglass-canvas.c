@@ -18,6 +18,7 @@
 #define FIT_MAX_ZOOM 2.0
 #define SCROLL_WHEEL_PIXELS 48.0
 #define SCROLL_ANIMATION_USEC (250 * G_TIME_SPAN_MILLISECOND)
+#define MOVE_ANIMATION_USEC (200 * G_TIME_SPAN_MILLISECOND)
 #define HIT_MARGIN 2.0
 /* Time set_step() may spend walking earlier steps for stable positions before it shows the step
  * anyway (objects not reached yet are placed on first sight), and the slice the background walk
@@ -64,6 +65,11 @@ struct _HeapglassCanvas
   double zoom;
   double offset_x, offset_y;
   gboolean view_placed; /* the first scene was put at the top-left once the widget had a size */
+
+  /* Objects moving to their places in a new step's layout: `scene` drawn as `tween`. */
+  HeapglassScene *move_from, *tween;
+  guint move_tick_id;
+  gint64 move_start;
 
   /* Scroll animation */
   guint tick_id;
@@ -422,11 +428,57 @@ canvas_set_focus_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
 }
 
 static void
+canvas_stop_moves (HeapglassCanvas *self)
+{
+  if (self->move_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->move_tick_id);
+  self->move_tick_id = 0;
+  g_clear_pointer (&self->move_from, heapglass_scene_unref);
+  g_clear_pointer (&self->tween, heapglass_scene_unref);
+}
+
+static gboolean
+canvas_move_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  HeapglassCanvas *self = HEAPGLASS_CANVAS (widget);
+  double t = (double)(gdk_frame_clock_get_frame_time (clock) - self->move_start)
+             / MOVE_ANIMATION_USEC;
+
+  g_clear_pointer (&self->tween, heapglass_scene_unref);
+  gtk_widget_queue_draw (widget);
+  if (t >= 1.0 || self->scene == NULL || self->move_from == NULL)
+    {
+      self->move_tick_id = 0;
+      g_clear_pointer (&self->move_from, heapglass_scene_unref);
+      return G_SOURCE_REMOVE;
+    }
+  /* Ease in and out: the eye follows a box from its old place to its new one. */
+  t = t < 0.5 ? 4 * t * t * t : 1 - pow (-2 * t + 2, 3) / 2;
+  self->tween = heapglass_scene_new_tween (self->move_from, self->scene, t);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean canvas_animations_enabled (HeapglassCanvas *self);
+
+static void
 canvas_rebuild_scene (HeapglassCanvas *self)
 {
-  g_clear_pointer (&self->scene, heapglass_scene_unref);
+  g_autoptr (HeapglassScene) old = g_steal_pointer (&self->scene);
+
+  canvas_stop_moves (self);
   if (self->snapshot != NULL)
     self->scene = heapglass_layout_build_scene (self->layout, self->snapshot);
+  /* When the structure changed, objects glide to their new places (unless the desktop turned
+   * animations off); a big picture just jumps. */
+  if (old && self->scene && heapglass_scene_get_n_items (self->scene) < 4000
+      && canvas_animations_enabled (self) && heapglass_scene_has_moves (old, self->scene))
+    {
+      self->move_from = g_steal_pointer (&old);
+      self->move_start = gdk_frame_clock_get_frame_time (
+          gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+      self->move_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), canvas_move_tick,
+                                                         NULL, NULL);
+    }
 
   if (self->scene && !self->view_placed && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     {
@@ -1049,7 +1101,7 @@ heapglass_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   cairo_scale (cr, self->zoom, self->zoom);
   cairo_translate (cr, -self->offset_x, -self->offset_y);
-  heapglass_renderer_draw (cr, self->scene, &options);
+  heapglass_renderer_draw (cr, self->tween ? self->tween : self->scene, &options);
 
   /* Keyboard focus ring around the focused shape, only when the keyboard is in use. */
   const HeapglassSceneItem *focus = canvas_find_focus_item (self);
@@ -1321,6 +1373,7 @@ canvas_context_menu_model (GMenu *object)
   g_menu_append (view, _ ("Zoom _Out"), "canvas.zoom-out");
   g_menu_append (view, _ ("_Original Size"), "canvas.zoom-reset");
   g_menu_append (view, _ ("Zoom to _Fit"), "canvas.zoom-fit");
+  g_menu_append (view, _ ("Show _Library Objects"), "diagram.show-library-objects");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (object));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (view));
   return G_MENU_MODEL (menu);
@@ -1531,6 +1584,7 @@ heapglass_canvas_dispose (GObject *object)
   HeapglassCanvas *self = HEAPGLASS_CANVAS (object);
 
   canvas_stop_animation (self);
+  canvas_stop_moves (self);
   g_clear_pointer (&self->a11y, heapglass_canvas_a11y_free);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_object (&self->object_section);
@@ -1672,6 +1726,15 @@ heapglass_canvas_init (HeapglassCanvas *self)
   self->prepare_step_us = PREPARE_SYNC_BUDGET_US; /* the first chunk is one step: measure */
   self->layout = heapglass_layout_new ();
   g_signal_connect (self->layout, "changed", G_CALLBACK (on_layout_changed), self);
+  {
+    /* The layout's own option, as a check item of the context menu. */
+    g_autoptr (GSimpleActionGroup) diagram = g_simple_action_group_new ();
+    g_autoptr (GPropertyAction) library
+        = g_property_action_new ("show-library-objects", self->layout, "show-library-objects");
+
+    g_action_map_add_action (G_ACTION_MAP (diagram), G_ACTION (library));
+    gtk_widget_insert_action_group (widget, "diagram", G_ACTION_GROUP (diagram));
+  }
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_focus_on_click (widget, TRUE);

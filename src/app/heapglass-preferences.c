@@ -123,6 +123,10 @@ build_pages (HeapglassPreferences *self)
     gtk_widget_set_sensitive (theme_row, FALSE);
   add_switch_row (self, appearance, _ ("Small Values Inline"),
                   _ ("Draw numbers, booleans and None beside their names"), "inline-small-values");
+  add_switch_row (self, appearance, _ ("Library Objects"),
+                  _ ("Draw what only library code holds, such as a tracemalloc snapshot’s "
+                     "insides"),
+                  "show-library-objects");
   add_spin_row (self, appearance, _ ("Play Speed"), _ ("Steps per second when playing"),
                 "play-speed", 0.5, 100, 0.5, 1);
 

@@ -1195,22 +1195,20 @@ static void
 export_options_init (HeapglassWindow *self, HeapglassExportOptions *options)
 {
   memset (options, 0, sizeof *options);
-  options->theme = is_dark (self) ? "dark" : "light";
+  /* Light by default, whatever the window's theme: an export goes on slides and paper. The file
+   * dialog offers the choice. */
+  options->theme = "light";
   options->scale = 2;
   options->caption = TRUE;
   if (self->settings != NULL)
     options->inline_values = g_settings_get_boolean (self->settings, "inline-small-values");
 }
 
-gboolean
-heapglass_window_export (HeapglassWindow *self, const char *path, guint first, guint last,
-                         GError **error)
+static gboolean
+export_with_theme (HeapglassWindow *self, const char *path, guint first, guint last,
+                   const char *theme, GError **error)
 {
   HeapglassExportOptions options;
-
-  g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (self->trace == NULL || n_steps (self) == 0)
     {
@@ -1219,7 +1217,21 @@ heapglass_window_export (HeapglassWindow *self, const char *path, guint first, g
       return FALSE;
     }
   export_options_init (self, &options);
+  if (theme != NULL)
+    options.theme = theme;
   return heapglass_export_trace (self->trace, path, first, last, &options, error);
+}
+
+gboolean
+heapglass_window_export (HeapglassWindow *self, const char *path, guint first, guint last,
+                         GError **error)
+{
+
+  g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return export_with_theme (self, path, first, last, NULL, error);
 }
 
 typedef struct
@@ -1239,10 +1251,11 @@ on_export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr (GError) error = NULL;
+      const char *theme = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "theme");
 
       if (path == NULL)
         show_toast (self, _ ("Export needs a local file"));
-      else if (!heapglass_window_export (self, path, request->first, request->last, &error))
+      else if (!export_with_theme (self, path, request->first, request->last, theme, &error))
         show_banner (self, BANNER_ERROR, error->message, FALSE);
       else
         {
@@ -1276,6 +1289,13 @@ ask_export_file (HeapglassWindow *self, guint first, guint last)
   gtk_file_filter_add_suffix (filter, "pdf");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
+  {
+    const char *ids[] = { "light", "dark", NULL };
+    const char *labels[] = { _ ("Light"), _ ("Dark"), NULL };
+
+    gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "theme", _ ("Colours"), ids, labels);
+    gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "theme", "light");
+  }
 
   stem = g_strdup (self->script_name != NULL ? self->script_name : "program.py");
   if (g_str_has_suffix (stem, ".py"))
@@ -1448,6 +1468,13 @@ win_open (GtkWidget *widget, const char *action_name, GVariant *param)
   gtk_file_filter_add_suffix (filter, "txt");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
+  {
+    const char *ids[] = { "light", "dark", NULL };
+    const char *labels[] = { _ ("Light"), _ ("Dark"), NULL };
+
+    gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "theme", _ ("Colours"), ids, labels);
+    gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "theme", "light");
+  }
   g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), g_object_ref (widget));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -1836,6 +1863,9 @@ heapglass_window_constructed (GObject *object)
       g_signal_connect_object (self->settings, "changed::inline-small-values",
                                G_CALLBACK (on_inline_values_changed), self, 0);
       on_inline_values_changed (self->settings, "inline-small-values", self);
+      g_settings_bind (self->settings, "show-library-objects",
+                       heapglass_canvas_get_layout (self->canvas), "show-library-objects",
+                       G_SETTINGS_BIND_DEFAULT);
     }
 }
 

@@ -13,6 +13,7 @@
 
 #include "heapglass-chapter.h"
 #include "heapglass-export.h"
+#include "heapglass-layout-json.h"
 #include "heapglass-narration.h"
 #include "heapglass-trace-json.h"
 #include "heapglass-trace-runner.h"
@@ -63,6 +64,9 @@ heapglass_cli_add_main_options (GApplication *app)
       N_("Trace SCRIPT.py and print a JSON summary of the run"), NULL },
     { "trace-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Trace SCRIPT.py and write every step as JSON to OUT (- for stdout)"), N_("OUT") },
+    { "layout-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Trace SCRIPT.py and write what its diagram draws (boxes, labels, arrows) as JSON to "
+         "OUT (- for stdout); --step=N|last|all (default all)"), N_("OUT") },
     { "json-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Stop --trace-json before its output passes MiB (default: 1024)"), N_("MiB") },
     { "list-exercises", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -73,6 +77,8 @@ heapglass_cli_add_main_options (GApplication *app)
       N_("SECONDS") },
     { "memory-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Address space the program may use, in MiB"), N_("MiB") },
+    { "disk-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Disk space the trace's temporary file may use, in MiB"), N_("MiB") },
     { "stdin", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("The program reads its input from FILE (default: this terminal's input)"), N_("FILE") },
     { "no-sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -175,12 +181,14 @@ typedef struct
   gboolean describe;
   gboolean summary;
   const char *json_path;
+  const char *layout_json_path;
   const char *json_limit;
   gboolean list_exercises;
   gboolean version;
   const char *max_steps;
   const char *timeout;
   const char *memory_limit;
+  const char *disk_limit;
   const char *stdin_path;
   gboolean no_sandbox;
   const char **files;
@@ -203,12 +211,14 @@ read_options (GVariantDict *dict, CliOptions *o)
   g_variant_dict_lookup (dict, "describe", "b", &o->describe);
   g_variant_dict_lookup (dict, "trace-summary", "b", &o->summary);
   g_variant_dict_lookup (dict, "trace-json", "^&ay", &o->json_path);
+  g_variant_dict_lookup (dict, "layout-json", "^&ay", &o->layout_json_path);
   g_variant_dict_lookup (dict, "json-limit", "&s", &o->json_limit);
   g_variant_dict_lookup (dict, "list-exercises", "b", &o->list_exercises);
   g_variant_dict_lookup (dict, "version", "b", &o->version);
   g_variant_dict_lookup (dict, "max-steps", "&s", &o->max_steps);
   g_variant_dict_lookup (dict, "timeout", "&s", &o->timeout);
   g_variant_dict_lookup (dict, "memory-limit", "&s", &o->memory_limit);
+  g_variant_dict_lookup (dict, "disk-limit", "&s", &o->disk_limit);
   g_variant_dict_lookup (dict, "stdin", "^&ay", &o->stdin_path);
   g_variant_dict_lookup (dict, "no-sandbox", "b", &o->no_sandbox);
   g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&ay", &o->files);
@@ -302,6 +312,31 @@ describe_steps (HeapglassTrace *trace, const CliOptions *o)
 }
 
 static int
+write_layout_json (HeapglassTrace *trace, const CliOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  guint n_steps = heapglass_trace_get_n_steps (trace);
+  guint first = 1, last = n_steps;
+
+  if (o->step != NULL && !g_str_equal (o->step, "all"))
+    {
+      parse_step (o->step, &first);
+      if (first == G_MAXUINT)
+        first = n_steps;
+      if (first == 0 || first > n_steps)
+        {
+          g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"), first,
+                      n_steps);
+          return STATUS_FAILED;
+        }
+      last = first;
+    }
+  if (!heapglass_layout_json_write_file (trace, o->layout_json_path, first, last, &error))
+    return failed (o->layout_json_path, error);
+  return 0;
+}
+
+static int
 export_steps (HeapglassTrace *trace, const CliOptions *o)
 {
   g_autoptr (GError) error = NULL;
@@ -338,7 +373,7 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
   double elapsed;
   int status = 0;
   guint dummy_a, dummy_b;
-  guint64 max_steps = 0, memory_limit = 0, json_limit = 0, delay = 0;
+  guint64 max_steps = 0, memory_limit = 0, disk_limit = 0, json_limit = 0, delay = 0;
   double timeout = 0, scale = 0;
 
   g_return_val_if_fail (options != NULL, STATUS_BAD_ARGUMENTS);
@@ -355,7 +390,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       return 0;
     }
 
-  traces = o.summary || o.json_path != NULL || o.export_path != NULL || o.describe;
+  traces = o.summary || o.json_path != NULL || o.export_path != NULL || o.describe
+           || o.layout_json_path != NULL;
   if (n_files > 1)
     return bad_arguments (_("one file at a time, please (got %u)"), n_files);
   if (o.list_exercises && traces)
@@ -368,7 +404,8 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
         return bad_arguments (_("--step, --steps, --theme, --scale, --title and --caption go "
                                  "with --export or --describe"));
       if (!o.list_exercises
-          && (o.max_steps || o.timeout || o.memory_limit || o.stdin_path || o.no_sandbox))
+          && (o.max_steps || o.timeout || o.memory_limit || o.disk_limit || o.stdin_path
+              || o.no_sandbox))
         return bad_arguments (_("the limits, --stdin and --no-sandbox go with --trace-summary, "
                                  "--trace-json or --export"));
     }
@@ -400,7 +437,9 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     return bad_arguments (_("--caption goes with --export"));
   if (o.step && o.steps)
     return bad_arguments (_("--step and --steps exclude each other"));
-  if (o.step && !parse_step (o.step, &dummy_a))
+  if (o.step && g_str_equal (o.step, "all") && o.export_path != NULL)
+    return bad_arguments (_("--step=all goes with --layout-json; --export takes --steps=A-B"));
+  if (o.step && !g_str_equal (o.step, "all") && !parse_step (o.step, &dummy_a))
     return bad_arguments (_("--step wants a step number from 1, or “last” (got “%s”)"), o.step);
   if (o.steps && !parse_step_range (o.steps, &dummy_a, &dummy_b))
     return bad_arguments (_("--steps wants a range A-B with 1 ≤ A ≤ B (got “%s”)"), o.steps);
@@ -434,6 +473,11 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
            && memory_limit <= 1024 * 1024))
     return bad_arguments (_("--memory-limit wants a number of MiB from 16 (got “%s”)"),
                           o.memory_limit);
+  if (o.disk_limit
+      && !(parse_uint (o.disk_limit, &disk_limit) && disk_limit >= 1
+           && disk_limit <= G_GUINT64_CONSTANT (1) << 40))
+    return bad_arguments (_("--disk-limit wants a number of MiB from 1 (got “%s”)"),
+                          o.disk_limit);
   /* Any readable file will do as stdin: /dev/null and FIFOs included, directories not. */
   if (o.stdin_path
       && (!g_file_test (o.stdin_path, G_FILE_TEST_EXISTS)
@@ -448,12 +492,15 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
     run.timeout_s = timeout;
   if (o.memory_limit)
     run.memory_limit_mib = (guint)memory_limit;
+  if (o.disk_limit)
+    run.disk_limit_mib = disk_limit;
   run.stdin_path = o.stdin_path;
   /* Programs from strangers are the common case (a teacher exporting students' work). */
   run.sandbox = !o.no_sandbox;
   /* Only the JSON goes to our stdout: the program's output is in the trace. */
   run.silence_stdout
-      = o.summary || o.describe || (o.json_path != NULL && g_str_equal (o.json_path, "-"));
+      = o.summary || o.describe || (o.json_path != NULL && g_str_equal (o.json_path, "-"))
+        || (o.layout_json_path != NULL && g_str_equal (o.layout_json_path, "-"));
 
   start = g_get_monotonic_time ();
   trace = heapglass_trace_run_sync (script, &run, &error);
@@ -478,7 +525,9 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       g_autofree char *summary = heapglass_trace_summary_json (trace, elapsed);
       g_print ("%s\n", summary);
     }
-  if (o.describe)
+  if (o.layout_json_path != NULL)
+    status = write_layout_json (trace, &o);
+  if (o.describe && status == 0)
     status = describe_steps (trace, &o);
   if (o.export_path != NULL && status == 0)
     status = export_steps (trace, &o);

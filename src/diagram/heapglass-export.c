@@ -167,7 +167,9 @@ page_for_scene (HeapglassScene *scene, const Style *style, gboolean caption, Pag
   heapglass_scene_get_extents (scene, &page->x, &page->y, &page->w, &page->h);
   page->header = (style->title ? TITLE_H : 0) + (caption ? CAPTION_H : 0);
   page->footer = 0;
-  page->w = MAX (page->w, 360);
+  /* Room for a title or caption line; without one, the picture is just the step's content. */
+  if (page->header > 0)
+    page->w = MAX (page->w, 360);
 }
 
 static void

@@ -1,5 +1,6 @@
-/* heapglass-layout.h: turns snapshots into scenes, remembering where every object was put so
- * that an object keeps its place for its whole life and nothing jumps while scrubbing.
+/* heapglass-layout.h: turns snapshots into scenes laid out like a textbook figure: the stack on
+ * the left, each heap object beside what first refers to it, arrows that go around boxes and
+ * meet at one entry point of the object they point to.
  *
  * Convention (used everywhere): the stack is a column on the left, the module frame ("Globals",
  * the script's top level) at the TOP and the innermost (executing) frame at the BOTTOM; the heap
@@ -20,15 +21,16 @@ G_DECLARE_FINAL_TYPE (HeapglassLayout, heapglass_layout, HEAPGLASS, LAYOUT, GObj
  *   "changed"   something that changes the picture but not the step changed (an expansion,
  *               an option): build the scene again.
  * Properties: "inline-values" (gboolean, default FALSE), "max-slots" (guint, default 8),
- *             "max-frames" (guint, default 12). */
+ *             "max-frames" (guint, default 12), "show-library-objects" (gboolean, default FALSE).
+ */
 HeapglassLayout *heapglass_layout_new (void);
 
-/* Positions. An object is placed the first time the layout sees it, near its first referrer,
- * in free space (no overlap with any object alive at the same time), and keeps that place until
- * it is freed. To make positions independent of the order steps are viewed in, call prepare()
- * with the trace first: it walks steps 1 … last_step in order (cheaply: large traces are sampled)
- * and places objects in order of creation. Calling it again with a larger last_step continues
- * where it stopped; objects it never saw are placed on first sight. */
+/* Positions follow the reference structure of each step: frames top to bottom in the stack
+ * column, every object one column right of its first referrer (breadth first from the outermost
+ * frame), level with the reference when the column allows, siblings in index order. The same
+ * structure always gives the same picture, so an object stays put while its referrers do.
+ * prepare() tells the layout which trace the snapshots come from (for what changed since the
+ * step before, which objects the step freed, and how the run ended); last_step is unused. */
 void heapglass_layout_prepare (HeapglassLayout *self, HeapglassTrace *trace, guint last_step);
 /* Forget every position and expansion (a different program). Emits "changed". */
 void heapglass_layout_reset (HeapglassLayout *self);
@@ -39,16 +41,22 @@ void heapglass_layout_reset (HeapglassLayout *self);
 HeapglassSnapshot *heapglass_layout_snapshot (HeapglassLayout *self, HeapglassTrace *trace,
                                               guint step);
 
-/* The scene of one snapshot (places any object not yet placed). Never returns NULL. */
+/* The scene of one snapshot. Never returns NULL. */
 HeapglassScene *heapglass_layout_build_scene (HeapglassLayout *self, HeapglassSnapshot *snapshot);
 
-/* Where an object is (its box's top-left corner), if it has been placed. */
+/* Where an object was in the last scene built (its box's top-left corner, label included). */
 gboolean heapglass_layout_get_position (HeapglassLayout *self, guint64 oid, double *x, double *y);
 
 /* Small immutable values (None, bool, int, float, short str) drawn inside their slot. Changing it
  * re-places everything. */
 void heapglass_layout_set_inline_values (HeapglassLayout *self, gboolean inline_values);
 gboolean heapglass_layout_get_inline_values (HeapglassLayout *self);
+/* Objects only library code holds are left out unless this is set: the insides of instances of
+ * classes the program does not hold (a tracemalloc Snapshot's traces) are not followed, and
+ * objects not reachable from the program's names are not drawn. When set, both are drawn (the
+ * unreachable ones under everything else, headed "Held by library code"). */
+void heapglass_layout_set_show_library (HeapglassLayout *self, gboolean show);
+gboolean heapglass_layout_get_show_library (HeapglassLayout *self);
 /* Container items shown before "… N more" (≥ 1). */
 void heapglass_layout_set_max_slots (HeapglassLayout *self, guint max_slots);
 guint heapglass_layout_get_max_slots (HeapglassLayout *self);
@@ -57,8 +65,7 @@ void heapglass_layout_set_max_frames (HeapglassLayout *self, guint max_frames);
 guint heapglass_layout_get_max_frames (HeapglassLayout *self);
 
 /* Expansion. An expanded container shows every item the trace recorded (the "… N more" that is
- * left counts the items the tracer summarised). Expanding or collapsing an object may re-place
- * objects (the user asked for a bigger box). Emit "changed". */
+ * left counts the items the tracer summarised). Emit "changed". */
 void heapglass_layout_set_object_expanded (HeapglassLayout *self, guint64 oid, gboolean expanded);
 gboolean heapglass_layout_get_object_expanded (HeapglassLayout *self, guint64 oid);
 /* The deep-stack marker: each expand shows up to `more` further frames of the hidden middle

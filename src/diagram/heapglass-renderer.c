@@ -77,7 +77,7 @@ typedef struct
   const HeapglassRenderOptions *options;
   HeapglassScene *scene;
   PangoLayout *layout; /* for ellipsized text, laid out each time */
-  PangoFontDescription *mono, *mono_small, *mono_tiny, *sans_bold, *sans_small;
+  PangoFontDescription *mono, *mono_small, *mono_tiny, *sans_bold, *sans_small, *sans_bold_small;
   double clip_x0, clip_y0, clip_x1, clip_y1;
 } Renderer;
 
@@ -286,11 +286,12 @@ draw_text (Renderer *r, const PangoFontDescription *font, const char *text, doub
   if (text == NULL || *text == '\0')
     return 0;
   layout = cached_layout (font,
-                          font == r->mono         ? "m"
-                          : font == r->mono_small ? "s"
-                          : font == r->mono_tiny  ? "t"
-                          : font == r->sans_bold  ? "B"
-                                                  : "S",
+                          font == r->mono              ? "m"
+                          : font == r->mono_small      ? "s"
+                          : font == r->mono_tiny       ? "t"
+                          : font == r->sans_bold       ? "B"
+                          : font == r->sans_bold_small ? "b"
+                                                       : "S",
                           text);
   pango_layout_get_extents (layout, NULL, &logical);
   w = (double)logical.width / PANGO_SCALE;
@@ -311,6 +312,8 @@ draw_text (Renderer *r, const PangoFontDescription *font, const char *text, doub
   cairo_move_to (r->cr, x - (double)logical.x / PANGO_SCALE,
                  cy - (double)logical.height / PANGO_SCALE / 2);
   pango_cairo_show_layout (r->cr, layout);
+  /* No current point left behind: the next shape must not start with a line from here. */
+  cairo_new_path (r->cr);
   return w;
 }
 
@@ -391,6 +394,9 @@ draw_frame (Renderer *r, const HeapglassSceneItem *item)
 static void
 draw_dot (Renderer *r, double x, double y, Rgb colour)
 {
+  /* A fresh path: text drawn just before leaves a current point, and the arc would start with a
+   * line from it (a wedge in PDF and SVG). */
+  cairo_new_path (r->cr);
   cairo_arc (r->cr, x, y, 3.2, 0, 2 * G_PI);
   set_rgb (r, colour);
   cairo_fill (r->cr);
@@ -467,35 +473,62 @@ draw_object (Renderer *r, const HeapglassSceneItem *item)
 
   /* The type name above the box, like a label in a textbook figure. */
   set_rgb (r, r->pal->muted);
-  draw_text (r, r->mono_small, item->name, bx + 2, item->y + LABEL_H / 2 - 1, bw + 40, ALIGN_LEFT);
+  draw_text (r, r->mono_small, item->name, bx + 2, item->y + LABEL_H / 2 - 1, bw - 2, ALIGN_LEFT);
   if (freed)
     {
-      double w = item->name ? g_utf8_strlen (item->name, -1) * 6.63 + 10 : 0;
+      double w = item->name ? g_utf8_strlen (item->name, -1) * 6.63 + 8 : 0;
 
-      set_rgb (r, r->pal->changed);
-      draw_text (r, r->mono_small, _ ("freed"), bx + 2 + w, item->y + LABEL_H / 2 - 1, 60,
-                 ALIGN_LEFT);
+      /* Full-strength text (≥ 4.5:1 on the background): a ghost is faded by its box only. */
+      set_rgb (r, r->pal->exception_fg);
+      draw_text (r, r->mono_small, _ ("freed"), bx + 2 + w, item->y + LABEL_H / 2 - 1,
+                 MAX (bw - w - 2, 8), ALIGN_LEFT);
     }
 
   rounded_rect (cr, bx, by, bw, bh, item->object_kind == HG_KIND_MODULE ? 10 : 4);
-  set_rgb (r, kind_fill (r, item->object_kind));
+  set_rgb (r, freed ? mix (kind_fill (r, item->object_kind), r->pal->bg, 0.4)
+                    : kind_fill (r, item->object_kind));
   cairo_fill_preserve (cr);
   if (freed)
     {
       static const double dash[] = { 4, 3 };
 
       cairo_set_dash (cr, dash, 2, 0);
+      changed = FALSE;
     }
-  set_rgb (r, changed ? r->pal->changed : r->pal->line);
+  set_rgb (r, changed ? r->pal->changed : freed ? r->pal->muted : r->pal->line);
   cairo_set_line_width (cr, changed ? 2.4 : 1.1);
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
 
   if (item->text)
     {
-      set_rgb (r, r->pal->fg);
+      set_rgb (r, freed ? r->pal->muted : r->pal->fg);
       draw_text (r, r->mono, item->text, bx + 8, by + bh / 2, bw - 10, ALIGN_LEFT);
     }
+}
+
+static void
+draw_label (Renderer *r, const HeapglassSceneItem *item)
+{
+  set_rgb (r, r->pal->muted);
+  draw_text (r, r->sans_bold_small, item->text, item->x, item->y + item->height / 2,
+             item->width + 8, ALIGN_LEFT);
+}
+
+static void
+draw_note (Renderer *r, const HeapglassSceneItem *item)
+{
+  cairo_t *cr = r->cr;
+
+  rounded_rect (cr, item->x, item->y, item->width, item->height, item->height / 2);
+  set_rgb (r, r->pal->frame_head);
+  cairo_fill_preserve (cr);
+  set_rgb (r, r->pal->frame_border);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+  set_rgb (r, r->pal->fg);
+  draw_text (r, r->sans_bold, item->text, item->x + item->width / 2, item->y + item->height / 2,
+             item->width - 16, ALIGN_CENTER);
 }
 
 static void
@@ -605,13 +638,40 @@ draw_frames_marker (Renderer *r, const HeapglassSceneItem *item)
              item->width - 8, ALIGN_CENTER);
 }
 
+/* The arrow's path with rounded corners, stopped `cut` short of its tip (under the head). */
 static void
-bezier_at (const HeapglassSceneItem *a, double t, double *x, double *y)
+arrow_path (cairo_t *cr, const HeapglassSceneItem *item, double cut)
 {
-  double u = 1 - t;
+  const double *p = item->points;
+  guint n = item->n_points;
+  double ex, ey, dx, dy, len;
 
-  *x = u * u * u * a->x0 + 3 * u * u * t * a->x1 + 3 * u * t * t * a->x2 + t * t * t * a->x3;
-  *y = u * u * u * a->y0 + 3 * u * u * t * a->y1 + 3 * u * t * t * a->y2 + t * t * t * a->y3;
+  if (n < 2)
+    {
+      dx = item->x3 - item->x0, dy = item->y3 - item->y0;
+      len = MAX (hypot (dx, dy), 1e-3);
+      cairo_move_to (cr, item->x0, item->y0);
+      cairo_line_to (cr, item->x3 - dx / len * cut, item->y3 - dy / len * cut);
+      return;
+    }
+  cairo_move_to (cr, p[0], p[1]);
+  for (guint i = 1; i + 1 < n; i++)
+    {
+      double ax = p[2 * i - 2], ay = p[2 * i - 1], bx = p[2 * i], by = p[2 * i + 1];
+      double cx = p[2 * i + 2], cy = p[2 * i + 3];
+      double l1 = hypot (bx - ax, by - ay), l2 = hypot (cx - bx, cy - by);
+      double rad = MIN (4.0, MIN (l1, l2) / 2); /* ≤ 2 units off the corner */
+
+      if (l1 < 1e-3 || l2 < 1e-3)
+        continue;
+      cairo_line_to (cr, bx - (bx - ax) / l1 * rad, by - (by - ay) / l1 * rad);
+      cairo_curve_to (cr, bx, by, bx, by, bx + (cx - bx) / l2 * rad, by + (cy - by) / l2 * rad);
+    }
+  dx = p[2 * n - 2] - p[2 * n - 4], dy = p[2 * n - 1] - p[2 * n - 3];
+  len = MAX (hypot (dx, dy), 1e-3);
+  ex = p[2 * n - 2] - dx / len * MIN (cut, len);
+  ey = p[2 * n - 1] - dy / len * MIN (cut, len);
+  cairo_line_to (cr, ex, ey);
 }
 
 static void
@@ -621,34 +681,28 @@ draw_arrow (Renderer *r, const HeapglassSceneItem *item)
   gboolean weak = item->flags & HEAPGLASS_SCENE_FLAG_WEAK;
   gboolean selected = r->options->selected_oid && item->target_oid == r->options->selected_oid;
   gboolean changed = changes (r, item);
-  gboolean freed = item->flags & HEAPGLASS_SCENE_FLAG_FREED;
   Rgb colour = selected ? r->pal->selected : changed ? r->pal->changed : r->pal->arrow;
-  double alpha = freed ? 0.35 : 1.0;
   double dx = item->x3 - item->x2, dy = item->y3 - item->y2, len, ux, uy;
   const double head = 10, half = 4.2;
-  double ex, ey;
 
-  if (hypot (dx, dy) < 1e-3)
-    dx = item->x3 - item->x1, dy = item->y3 - item->y1;
   len = hypot (dx, dy);
+  if (len < 1e-3)
+    dx = item->x3 - item->x0, dy = item->y3 - item->y0, len = hypot (dx, dy);
   if (len < 1e-3)
     dx = 1, dy = 0, len = 1;
   ux = dx / len;
   uy = dy / len;
-  /* Stop the line under the arrowhead so the tip stays sharp. */
-  ex = item->x3 - ux * head * 0.8;
-  ey = item->y3 - uy * head * 0.8;
 
-  cairo_move_to (cr, item->x0, item->y0);
-  cairo_curve_to (cr, item->x1, item->y1, item->x2 + (ex - item->x3), item->y2 + (ey - item->y3),
-                  ex, ey);
+  /* Stop the line under the arrowhead so the tip stays sharp. */
+  cairo_new_path (cr);
+  arrow_path (cr, item, head * 0.8);
   if (weak)
     {
       static const double dash[] = { 6, 4 };
 
       cairo_set_dash (cr, dash, 2, 0);
     }
-  set_rgba (r, colour, alpha);
+  set_rgb (r, colour);
   cairo_set_line_width (cr, selected ? 2.4 : 1.5);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_stroke (cr);
@@ -665,11 +719,13 @@ draw_arrow (Renderer *r, const HeapglassSceneItem *item)
     {
       double bx, by;
 
-      bezier_at (item, 0.5, &bx, &by);
+      /* On the weakref's own cell, where the arrow starts: never over another box. */
+      bx = item->x0;
+      by = item->y0;
       rounded_rect (cr, bx - 17, by - 8, 34, 16, 8);
       set_rgb (r, mix (OI_YELLOW, r->pal->bg, r->pal->tint + 0.2));
       cairo_fill_preserve (cr);
-      set_rgba (r, colour, alpha);
+      set_rgb (r, colour);
       cairo_set_line_width (cr, 1.0);
       cairo_stroke (cr);
       set_rgb (r, r->pal->fg);
@@ -715,6 +771,9 @@ heapglass_renderer_draw (cairo_t *cr, HeapglassScene *scene, const HeapglassRend
   r.sans_bold = pango_font_description_from_string (SANS);
   pango_font_description_set_weight (r.sans_bold, PANGO_WEIGHT_BOLD);
   pango_font_description_set_absolute_size (r.sans_bold, 13 * PANGO_SCALE);
+  r.sans_bold_small = pango_font_description_from_string (SANS);
+  pango_font_description_set_weight (r.sans_bold_small, PANGO_WEIGHT_BOLD);
+  pango_font_description_set_absolute_size (r.sans_bold_small, 12 * PANGO_SCALE);
   r.sans_small = pango_font_description_from_string (SANS);
   pango_font_description_set_absolute_size (r.sans_small, 11 * PANGO_SCALE);
 
@@ -738,13 +797,9 @@ heapglass_renderer_draw (cairo_t *cr, HeapglassScene *scene, const HeapglassRend
         const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
         gboolean arrow = item->kind == HEAPGLASS_SCENE_ARROW;
         int item_pass = arrow ? 1 : item->kind == HEAPGLASS_SCENE_MORE_MARKER ? 2 : 0;
-        gboolean faded;
 
         if (item_pass != pass || !visible (&r, item, 12))
           continue;
-        faded = (item->flags & HEAPGLASS_SCENE_FLAG_FREED) && !arrow;
-        if (faded)
-          cairo_push_group (cr);
         switch (item->kind)
           {
           case HEAPGLASS_SCENE_FRAME:
@@ -768,13 +823,14 @@ heapglass_renderer_draw (cairo_t *cr, HeapglassScene *scene, const HeapglassRend
           case HEAPGLASS_SCENE_MORE_MARKER:
             draw_more_marker (&r, item);
             break;
+          case HEAPGLASS_SCENE_LABEL:
+            draw_label (&r, item);
+            break;
+          case HEAPGLASS_SCENE_NOTE:
+            draw_note (&r, item);
+            break;
           default:
             break;
-          }
-        if (faded)
-          {
-            cairo_pop_group_to_source (cr);
-            cairo_paint_with_alpha (cr, 0.4);
           }
       }
 
@@ -783,6 +839,7 @@ heapglass_renderer_draw (cairo_t *cr, HeapglassScene *scene, const HeapglassRend
   pango_font_description_free (r.mono_tiny);
   pango_font_description_free (r.sans_bold);
   pango_font_description_free (r.sans_small);
+  pango_font_description_free (r.sans_bold_small);
   g_object_unref (r.layout);
   G_UNLOCK (text_cache);
   cairo_restore (cr);

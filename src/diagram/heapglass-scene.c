@@ -8,6 +8,7 @@ struct _HeapglassScene
   gatomicrefcount ref_count;
   GArray *items;         /* HeapglassSceneItem */
   GStringChunk *strings; /* names and texts of the items */
+  GPtrArray *paths;      /* arrows' points (double arrays) */
   GHashTable *objects;   /* oid → index + 1 of its OBJECT item */
   GHashTable *arrows;    /* source item index + 1 → arrow index + 1 */
   double x, y, width, height;
@@ -25,6 +26,7 @@ heapglass_scene_new (guint step, guint n_steps, guint line)
   g_atomic_ref_count_init (&scene->ref_count);
   scene->items = g_array_sized_new (FALSE, FALSE, sizeof (HeapglassSceneItem), 64);
   scene->strings = g_string_chunk_new (1024);
+  scene->paths = g_ptr_array_new_with_free_func (g_free);
   scene->objects = g_hash_table_new (g_int64_hash, g_int64_equal);
   scene->arrows = g_hash_table_new (NULL, NULL);
   scene->step = step;
@@ -49,6 +51,7 @@ heapglass_scene_unref (HeapglassScene *scene)
     return;
   g_array_unref (scene->items);
   g_string_chunk_free (scene->strings);
+  g_ptr_array_unref (scene->paths);
   g_hash_table_unref (scene->objects);
   g_hash_table_unref (scene->arrows);
   g_free (scene);
@@ -66,6 +69,16 @@ heapglass_scene_add_item (HeapglassScene *scene, const HeapglassSceneItem *item)
   /* GStringChunk never moves what it stores, so these pointers stay valid. */
   copy.name = item->name ? g_string_chunk_insert_const (scene->strings, item->name) : NULL;
   copy.text = item->text ? g_string_chunk_insert (scene->strings, item->text) : NULL;
+  if (item->n_points > 0 && item->points)
+    {
+      copy.points = g_memdup2 (item->points, sizeof (double) * 2 * item->n_points);
+      g_ptr_array_add (scene->paths, (gpointer)copy.points);
+    }
+  else
+    {
+      copy.points = NULL;
+      copy.n_points = 0;
+    }
   g_array_append_val (scene->items, copy);
   return scene->items->len - 1;
 }
@@ -165,16 +178,6 @@ heapglass_scene_get_line (HeapglassScene *scene)
   return scene->line;
 }
 
-static void
-bezier_point (const HeapglassSceneItem *a, double t, double *x, double *y)
-{
-  double u = 1 - t;
-  double b0 = u * u * u, b1 = 3 * u * u * t, b2 = 3 * u * t * t, b3 = t * t * t;
-
-  *x = b0 * a->x0 + b1 * a->x1 + b2 * a->x2 + b3 * a->x3;
-  *y = b0 * a->y0 + b1 * a->y1 + b2 * a->y2 + b3 * a->y3;
-}
-
 static double
 segment_distance (double px, double py, double ax, double ay, double bx, double by)
 {
@@ -184,6 +187,44 @@ segment_distance (double px, double py, double ax, double ay, double bx, double 
 
   t = CLAMP (t, 0, 1);
   return hypot (px - (ax + t * dx), py - (ay + t * dy));
+}
+
+void
+heapglass_scene_arrow_point (const HeapglassSceneItem *arrow, double fraction, double *x, double *y)
+{
+  double total = 0, walked = 0;
+
+  g_return_if_fail (arrow != NULL);
+  *x = arrow->x0;
+  *y = arrow->y0;
+  if (arrow->n_points < 2)
+    {
+      *x = arrow->x0 + CLAMP (fraction, 0, 1) * (arrow->x3 - arrow->x0);
+      *y = arrow->y0 + CLAMP (fraction, 0, 1) * (arrow->y3 - arrow->y0);
+      return;
+    }
+  for (guint i = 1; i < arrow->n_points; i++)
+    total += hypot (arrow->points[2 * i] - arrow->points[2 * i - 2],
+                    arrow->points[2 * i + 1] - arrow->points[2 * i - 1]);
+  fraction = CLAMP (fraction, 0, 1) * total;
+  for (guint i = 1; i < arrow->n_points; i++)
+    {
+      double ax = arrow->points[2 * i - 2], ay = arrow->points[2 * i - 1];
+      double bx = arrow->points[2 * i], by = arrow->points[2 * i + 1];
+      double len = hypot (bx - ax, by - ay);
+
+      if (walked + len >= fraction && len > 0)
+        {
+          double t = (fraction - walked) / len;
+
+          *x = ax + t * (bx - ax);
+          *y = ay + t * (by - ay);
+          return;
+        }
+      walked += len;
+      *x = bx;
+      *y = by;
+    }
 }
 
 gboolean
@@ -197,19 +238,13 @@ heapglass_scene_item_contains (const HeapglassSceneItem *item, double x, double 
 
   if (item->kind == HEAPGLASS_SCENE_ARROW)
     {
-      /* The curve as 24 segments: plenty for a hit test, cheap enough for every motion event. */
-      double px = item->x0, py = item->y0;
-
-      for (guint i = 1; i <= 24; i++)
-        {
-          double qx, qy;
-
-          bezier_point (item, i / 24.0, &qx, &qy);
-          if (segment_distance (x, y, px, py, qx, qy) <= tolerance)
-            return TRUE;
-          px = qx;
-          py = qy;
-        }
+      if (item->n_points < 2)
+        return segment_distance (x, y, item->x0, item->y0, item->x3, item->y3) <= tolerance;
+      for (guint i = 1; i < item->n_points; i++)
+        if (segment_distance (x, y, item->points[2 * i - 2], item->points[2 * i - 1],
+                              item->points[2 * i], item->points[2 * i + 1])
+            <= tolerance)
+          return TRUE;
       return FALSE;
     }
   return TRUE;
@@ -316,4 +351,102 @@ heapglass_scene_find_arrow_from (HeapglassScene *scene, const HeapglassSceneItem
   index
       = GPOINTER_TO_UINT (g_hash_table_lookup (scene->arrows, GUINT_TO_POINTER (source_index + 1)));
   return index ? &g_array_index (scene->items, HeapglassSceneItem, index - 1) : NULL;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Tweening between two steps */
+
+/* How far the shape that owns item `index` of `to` has moved since `from` (0 if new). */
+static void
+owner_move (HeapglassScene *from, HeapglassScene *to, guint index, double *dx, double *dy)
+{
+  const HeapglassSceneItem *item = &g_array_index (to->items, HeapglassSceneItem, index);
+  const HeapglassSceneItem *before = NULL;
+
+  *dx = *dy = 0;
+  while ((item->kind == HEAPGLASS_SCENE_NAME || item->kind == HEAPGLASS_SCENE_SLOT
+          || item->kind == HEAPGLASS_SCENE_MORE_MARKER)
+         && item->parent != HEAPGLASS_SCENE_NO_PARENT)
+    item = &g_array_index (to->items, HeapglassSceneItem, item->parent);
+  if (item->kind == HEAPGLASS_SCENE_OBJECT)
+    before = heapglass_scene_find_object (from, item->oid);
+  else if (item->kind == HEAPGLASS_SCENE_FRAME)
+    before = heapglass_scene_find_frame (from, item->frame_id);
+  if (before != NULL)
+    {
+      *dx = before->x - item->x;
+      *dy = before->y - item->y;
+    }
+}
+
+gboolean
+heapglass_scene_has_moves (HeapglassScene *from, HeapglassScene *to)
+{
+  g_return_val_if_fail (from != NULL && to != NULL, FALSE);
+  for (guint i = 0; i < to->items->len; i++)
+    {
+      const HeapglassSceneItem *item = &g_array_index (to->items, HeapglassSceneItem, i);
+      double dx, dy;
+
+      if (item->kind != HEAPGLASS_SCENE_OBJECT && item->kind != HEAPGLASS_SCENE_FRAME)
+        continue;
+      owner_move (from, to, i, &dx, &dy);
+      if (fabs (dx) > 0.5 || fabs (dy) > 0.5)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+HeapglassScene *
+heapglass_scene_new_tween (HeapglassScene *from, HeapglassScene *to, double t)
+{
+  HeapglassScene *scene;
+  double back;
+
+  g_return_val_if_fail (from != NULL && to != NULL, NULL);
+  back = 1 - CLAMP (t, 0, 1);
+  scene = heapglass_scene_new (to->step, to->n_steps, to->line);
+  for (guint i = 0; i < to->items->len; i++)
+    {
+      HeapglassSceneItem item = g_array_index (to->items, HeapglassSceneItem, i);
+      double dx, dy;
+
+      if (item.kind == HEAPGLASS_SCENE_ARROW)
+        {
+          /* The tail follows its source, the head its target, the corners in between. */
+          g_autofree double *points = g_memdup2 (item.points, sizeof (double) * 2 * item.n_points);
+          const HeapglassSceneItem *target = heapglass_scene_find_object (to, item.target_oid);
+          double sx = 0, sy = 0, tx = 0, ty = 0;
+
+          if (item.parent != HEAPGLASS_SCENE_NO_PARENT)
+            owner_move (from, to, item.parent, &sx, &sy);
+          if (target != NULL)
+            owner_move (from, to, heapglass_scene_get_item_index (to, target), &tx, &ty);
+          for (guint p = 0; p < item.n_points; p++)
+            {
+              double f = item.n_points > 1 ? (double)p / (item.n_points - 1) : 0;
+
+              points[2 * p] += back * (sx + f * (tx - sx));
+              points[2 * p + 1] += back * (sy + f * (ty - sy));
+            }
+          item.points = points;
+          item.x0 += back * sx, item.y0 += back * sy;
+          item.x1 += back * sx, item.y1 += back * sy;
+          item.x2 += back * tx, item.y2 += back * ty;
+          item.x3 += back * tx, item.y3 += back * ty;
+          item.x += back * MIN (sx, tx), item.y += back * MIN (sy, ty);
+          item.width += back * fabs (sx - tx), item.height += back * fabs (sy - ty);
+          heapglass_scene_add_item (scene, &item);
+          continue;
+        }
+      owner_move (from, to, i, &dx, &dy);
+      dx *= back, dy *= back;
+      item.x += dx, item.y += dy;
+      item.x0 += dx, item.y0 += dy, item.x1 += dx, item.y1 += dy;
+      heapglass_scene_add_item (scene, &item);
+    }
+  heapglass_scene_finish (scene, 0);
+  /* The extents stay those of the step shown, so the view does not jump when it ends. */
+  scene->x = to->x, scene->y = to->y, scene->width = to->width, scene->height = to->height;
+  return scene;
 }

@@ -13,14 +13,17 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  HEAPGLASS_SCENE_FRAME,  /* a stack frame box: name = function, text = "line N" */
-  HEAPGLASS_SCENE_NAME,   /* a binding row in a frame: name; its slot is the arrow's start */
-  HEAPGLASS_SCENE_OBJECT, /* a heap object box: name = type name, text = value (if any) */
-  HEAPGLASS_SCENE_SLOT,   /* a cell inside an object: list/tuple/set item, dict key or value,
-                             attribute, weakref referent; name = its label ("0", "x", …) */
-  HEAPGLASS_SCENE_ARROW,  /* a reference: from a NAME or SLOT to an OBJECT (a cubic bezier) */
+  HEAPGLASS_SCENE_FRAME,         /* a stack frame box: name = function, text = "line N" */
+  HEAPGLASS_SCENE_NAME,          /* a binding row in a frame: name; its slot is the arrow's start */
+  HEAPGLASS_SCENE_OBJECT,        /* a heap object box: name = type name, text = value (if any) */
+  HEAPGLASS_SCENE_SLOT,          /* a cell inside an object: list/tuple/set item, dict key or value,
+                                    attribute, weakref referent; name = its label ("0", "x", …) */
+  HEAPGLASS_SCENE_ARROW,         /* a reference: from a NAME or SLOT to an OBJECT (a polyline of
+                                    orthogonal segments, drawn with rounded corners) */
   HEAPGLASS_SCENE_FRAMES_MARKER, /* "… N frames …" in place of the middle of a deep stack */
   HEAPGLASS_SCENE_MORE_MARKER,   /* "… N more" at the end of a long container (oid = container) */
+  HEAPGLASS_SCENE_LABEL, /* text outside any box: "Stack", "Heap", "… N more freed" (text) */
+  HEAPGLASS_SCENE_NOTE,  /* a box with a sentence: "Program finished" (text) */
 } HeapglassSceneKind;
 
 typedef enum
@@ -66,10 +69,15 @@ typedef struct
   const char *text;   /* the text drawn (value, marker, "line 7", exception); may be NULL */
   guint parent;       /* index of the enclosing FRAME/OBJECT (for NAME, SLOT, MORE_MARKER), or
                          for an ARROW the index of its source NAME/SLOT; else NO_PARENT */
-  /* ARROW: cubic bezier p0 (at the source) … p3 (the arrowhead's tip, on the target's edge).
+  /* ARROW: (x0, y0) is where it leaves the source (the dot), (x3, y3) the arrowhead's tip on
+   * the target's entry point, shared by every arrow into that object; (x1, y1) and (x2, y2) are
+   * the second and the second-to-last points of its path.
    * NAME and SLOT: (x0, y0)–(x1, y1) is the value cell (right of a name, index or attribute
    * name), where the arrow leaves from its middle or the inline value is drawn. */
   double x0, y0, x1, y1, x2, y2, x3, y3;
+  /* ARROW: its path, n_points (x, y) pairs from (x0, y0) to (x3, y3); owned by the scene. */
+  guint n_points;
+  const double *points;
 } HeapglassSceneItem;
 
 typedef struct _HeapglassScene HeapglassScene;
@@ -109,13 +117,25 @@ const HeapglassSceneItem *heapglass_scene_find_name (HeapglassScene *scene, guin
 const HeapglassSceneItem *heapglass_scene_find_arrow_from (HeapglassScene *scene,
                                                            const HeapglassSceneItem *source);
 
-/* Is this point inside (or within `tolerance` of) the item's shape? Arrows test the curve. */
+/* The point at `fraction` (0 … 1) of an arrow's length along its path. */
+void heapglass_scene_arrow_point (const HeapglassSceneItem *arrow, double fraction, double *x,
+                                  double *y);
+
+/* Is this point inside (or within `tolerance` of) the item's shape? Arrows test the path. */
 gboolean heapglass_scene_item_contains (const HeapglassSceneItem *item, double x, double y,
                                         double tolerance);
 
+/* A scene between two steps' scenes, for an animation: `to`'s shapes, each object (with its
+ * cells), frame (with its names) and arrow moved back towards where `from` had it by (1 − t).
+ * Shapes new in `to` stay where they are. t = 1 gives `to`'s geometry. */
+HeapglassScene *heapglass_scene_new_tween (HeapglassScene *from, HeapglassScene *to, double t);
+/* Does any object or frame of both scenes sit elsewhere in `to` than in `from`? */
+gboolean heapglass_scene_has_moves (HeapglassScene *from, HeapglassScene *to);
+
 /* Building (HeapglassLayout only): a scene is filled once, then finished and never changed. */
 HeapglassScene *heapglass_scene_new (guint step, guint n_steps, guint line);
-/* Copies the item; its name and text are copied into the scene. Returns the item's index. */
+/* Copies the item; its name, text and points are copied into the scene. Returns the item's
+ * index. */
 guint heapglass_scene_add_item (HeapglassScene *scene, const HeapglassSceneItem *item);
 /* Computes the extents (with `margin` around the shapes) and the lookup tables. */
 void heapglass_scene_finish (HeapglassScene *scene, double margin);

@@ -10,7 +10,6 @@ heapglass_trace_get_calls (HeapglassTrace *self)
 {
   GArray *calls;
   HeapglassCallRecord *rec;
-  const HgEntry *log;
   guint32 prev = 0, n_steps;
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), NULL);
@@ -22,7 +21,7 @@ heapglass_trace_get_calls (HeapglassTrace *self)
   rec = (HeapglassCallRecord *)(void *)calls->data;
   for (guint32 i = 0; i < self->n_frames; i++)
     {
-      const HgFrame *f = &self->frames[i];
+      const HgFrame *f = frame_at (self, i);
       rec[i].parent = f->parent;
       rec[i].function = string_by_sid (self, f->func_sid);
       rec[i].first_line = f->first_line;
@@ -32,14 +31,15 @@ heapglass_trace_get_calls (HeapglassTrace *self)
   /* Each log entry says which frame runs from its step on. A frame's first entry is its call; the
    * step before another frame takes over is, the last time that happens, its return (a caller
    * that runs a callee is still on the stack: fixed below for frames that never left). */
-  log = hist_entries_const (&self->frame_log);
-  for (guint32 i = 0; i < self->frame_log.n && log[i].step <= n_steps; i++)
+  for (guint32 i = 0; i < self->frame_log.n && hist_get (&self->frame_log, i)->step <= n_steps;
+       i++)
     {
-      guint32 top = log[i].value;
+      const HgEntry *e = hist_get (&self->frame_log, i);
+      guint32 top = e->value;
       if (prev && prev != top && prev <= self->n_frames)
-        rec[prev - 1].last_step = log[i].step - 1;
+        rec[prev - 1].last_step = e->step - 1;
       if (top && top <= self->n_frames && rec[top - 1].first_step == 0)
-        rec[top - 1].first_step = log[i].step;
+        rec[top - 1].first_step = e->step;
       prev = top;
     }
   for (guint32 f = prev; f && f <= self->n_frames; f = rec[f - 1].parent)

@@ -130,14 +130,9 @@ decode_step (HeapglassTrace *self, Rd *r, HeapglassEvent event)
     return reach_limit (self, HG_END_STEP_LIMIT);
   if (self->n_steps == G_MAXUINT32 - 1)
     return rd_corrupt (r, "too many steps");
-  if (self->n_steps == self->cap_steps)
-    {
-      self->cap_steps = self->cap_steps ? self->cap_steps * 2 : 1024;
-      self->lines = g_renew (guint32, self->lines, self->cap_steps);
-      self->events = g_renew (guint8, self->events, self->cap_steps);
-    }
-  self->lines[self->n_steps] = line;
-  self->events[self->n_steps] = (guint8)event;
+  if (line > STEP_MAX_LINE)
+    return rd_corrupt (r, "line %u out of range", line);
+  *(guint32 *)hg_col_push (self->spill, &self->steps) = line | (guint32)event << STEP_EVENT_SHIFT;
   self->n_steps++;
   self->peak_objects = MAX (self->peak_objects, self->live_objects);
   self->max_depth = MAX (self->max_depth, self->stack->len);
@@ -168,20 +163,21 @@ decode_obj_new (HeapglassTrace *self, Rd *r)
   if (self->n_objs == G_MAXUINT32 - 1)
     return rd_corrupt (r, "too many objects");
 
-  if (self->n_objs == self->cap_objs)
+  if (self->oid_of != NULL && self->n_objs == self->cap_oid_of)
     {
-      self->cap_objs = self->cap_objs ? self->cap_objs * 2 : 1024;
-      self->objs = g_renew (HgObj, self->objs, self->cap_objs);
-      if (self->oid_of != NULL)
-        self->oid_of = g_renew (guint64, self->oid_of, self->cap_objs);
+      self->cap_oid_of *= 2;
+      self->oid_of = g_renew (guint64, self->oid_of, self->cap_oid_of);
     }
   if (self->n_objs % SIZE_MARK_EVERY == 0)
     {
-      self->size_marks = g_renew (guint64, self->size_marks, self->n_size_marks + 1);
+      if (self->n_size_marks == self->cap_size_marks)
+        {
+          self->cap_size_marks = self->cap_size_marks ? self->cap_size_marks * 2 : 64;
+          self->size_marks = g_renew (guint64, self->size_marks, self->cap_size_marks);
+        }
       self->size_marks[self->n_size_marks++] = self->size_total;
     }
-  obj = &self->objs[self->n_objs];
-  memset (obj, 0, sizeof *obj);
+  obj = hg_col_push (self->spill, &self->objs); /* zero-filled */
   obj->created = cur_step (self);
   obj->type_kind = (guint32)type_sid | ((guint32)kind << KIND_SHIFT);
   obj->size0 = (guint32)MIN (size, G_MAXUINT32);
@@ -191,7 +187,8 @@ decode_obj_new (HeapglassTrace *self, Rd *r)
   if (oid != (guint64)self->n_objs + 1 && self->oid_of == NULL)
     {
       /* The first oid that is not dense: from now on oids go through tables. */
-      self->oid_of = g_new (guint64, self->cap_objs);
+      self->cap_oid_of = MAX (self->n_objs * 2, 1024);
+      self->oid_of = g_new (guint64, self->cap_oid_of);
       for (guint32 i = 0; i < self->n_objs; i++)
         self->oid_of[i] = (guint64)i + 1;
       self->oid_index = g_hash_table_new (NULL, NULL);
@@ -215,13 +212,13 @@ decode_obj_free (HeapglassTrace *self, Rd *r)
   HgObj *obj;
 
   RD (rd_object (self, r, &index));
-  obj = &self->objs[index];
+  obj = obj_at (self, index);
   if (obj->freed)
     return rd_corrupt (r, "object %" G_GUINT64_FORMAT " freed twice", obj_oid (self, index));
   obj->freed = cur_step (self);
   self->live_objects--;
   /* The free log keeps every free, several per step. */
-  hg_hist_append (&self->free_log, obj->freed, index, FALSE);
+  hg_hist_append (self->spill, &self->free_log, obj->freed, index, FALSE);
   hg_push_bytes_adjust (self, -(gint64)hg_obj_size_now (self, index));
   return RD_OK;
 }
@@ -249,13 +246,13 @@ decode_seq (HeapglassTrace *self, Rd *r)
   if ((guint64)start + count > length)
     return rd_corrupt (r, "items beyond the sequence's length");
   /* Views of a dict hold key/value pairs: items of another shape would be misread. */
-  if (obj_kind (&self->objs[index]) == HG_KIND_DICT)
+  if (obj_kind (obj_at (self, index)) == HG_KIND_DICT)
     return rd_corrupt (r, "SEQ record for a dict");
 
-  x = hg_obj_ext (self, &self->objs[index]);
+  x = hg_obj_ext (self, obj_at (self, index));
   prev = hist_last (&x->items);
   if (prev)
-    old_n = self->pool[prev->value] & 0x7fffffff;
+    old_n = *pool_at (self, prev->value) & 0x7fffffff;
   /* New known prefix: the old one up to `start`, the new items, then what the old one had beyond
    * them, never past the exact length. Items after a gap are dropped: only a contiguous prefix
    * is kept. */
@@ -264,32 +261,31 @@ decode_seq (HeapglassTrace *self, Rd *r)
   new_n = count ? MAX (old_n, start + count) : old_n;
   if (new_n > length)
     new_n = (guint32)length;
-  if (!hg_pool_reserve (self, (gsize)new_n + 1))
-    return rd_corrupt (r, "trace too large");
-  block = self->pool + self->pool_len;
-  block[0] = new_n;
-  if (prev)
-    memcpy (block + 1, self->pool + prev->value + 1, sizeof (guint32) * MIN (old_n, new_n));
-  {
-    Rd again = *r;
-    again.p = items;
-    for (guint32 i = 0; i < count && start + i < new_n; i++)
-      {
-        guint32 item;
-        rd_object (self, &again, &item);
-        block[1 + start + i] = item + 1;
-      }
-  }
   if (!prev || new_n != old_n || count > 0)
     {
-      hist_push (&x->items, cur_step (self), (guint32)self->pool_len);
-      self->pool_len += new_n + 1;
+      guint32 offset;
+      Rd again = *r;
+
+      if (!hg_pool_block (self, (gsize)new_n + 1, &offset))
+        return rd_corrupt (r, "trace too large");
+      block = pool_at (self, offset);
+      block[0] = new_n;
+      if (prev)
+        memcpy (block + 1, pool_at (self, prev->value) + 1, sizeof (guint32) * MIN (old_n, new_n));
+      again.p = items;
+      for (guint32 i = 0; i < count && start + i < new_n; i++)
+        {
+          guint32 item;
+          rd_object (self, &again, &item);
+          block[1 + start + i] = item + 1;
+        }
+      hist_push (self->spill, &x->items, cur_step (self), offset);
     }
   {
     const HgEntry *len_e = hist_last (&x->length);
     guint32 len32 = (guint32)MIN (length, G_MAXUINT32);
     if (!len_e || len_e->value != len32)
-      hist_push (&x->length, cur_step (self), len32);
+      hist_push (self->spill, &x->length, cur_step (self), len32);
   }
   return RD_OK;
 }
@@ -297,7 +293,7 @@ decode_seq (HeapglassTrace *self, Rd *r)
 static RdStatus
 decode_dict (HeapglassTrace *self, Rd *r)
 {
-  guint32 index = 0, count = 0;
+  guint32 index = 0, count = 0, offset;
   guint64 length = 0;
   const guint8 *items;
   HgObjExt *x;
@@ -314,13 +310,13 @@ decode_dict (HeapglassTrace *self, Rd *r)
     }
   if (count > length)
     return rd_corrupt (r, "more entries than the dict's length");
-  if (obj_kind (&self->objs[index]) != HG_KIND_DICT)
+  if (obj_kind (obj_at (self, index)) != HG_KIND_DICT)
     return rd_corrupt (r, "DICT record for a %s",
-                       heapglass_kind_to_string (obj_kind (&self->objs[index])));
-  if (!hg_pool_reserve (self, 2 * (gsize)count + 1))
+                       heapglass_kind_to_string (obj_kind (obj_at (self, index))));
+  if (!hg_pool_block (self, 2 * (gsize)count + 1, &offset))
     return rd_corrupt (r, "trace too large");
-  x = hg_obj_ext (self, &self->objs[index]);
-  block = self->pool + self->pool_len;
+  x = hg_obj_ext (self, obj_at (self, index));
+  block = pool_at (self, offset);
   block[0] = count | 0x80000000u;
   {
     Rd again = *r;
@@ -332,16 +328,15 @@ decode_dict (HeapglassTrace *self, Rd *r)
         block[1 + i] = item + 1;
       }
   }
-  hist_push (&x->items, cur_step (self), (guint32)self->pool_len);
-  self->pool_len += 2 * (gsize)count + 1;
-  hist_push (&x->length, cur_step (self), (guint32)MIN (length, G_MAXUINT32));
+  hist_push (self->spill, &x->items, cur_step (self), offset);
+  hist_push (self->spill, &x->length, cur_step (self), (guint32)MIN (length, G_MAXUINT32));
   return RD_OK;
 }
 
 static RdStatus
 decode_attrs (HeapglassTrace *self, Rd *r)
 {
-  guint32 index = 0, count = 0;
+  guint32 index = 0, count = 0, offset;
   const guint8 *items;
   HgObjExt *x;
   guint32 *block;
@@ -357,10 +352,10 @@ decode_attrs (HeapglassTrace *self, Rd *r)
       RD (rd_object (self, r, &dummy));
       RD (check_sid (self, r, sid));
     }
-  if (!hg_pool_reserve (self, 2 * (gsize)count + 1))
+  if (!hg_pool_block (self, 2 * (gsize)count + 1, &offset))
     return rd_corrupt (r, "trace too large");
-  x = hg_obj_ext (self, &self->objs[index]);
-  block = self->pool + self->pool_len;
+  x = hg_obj_ext (self, obj_at (self, index));
+  block = pool_at (self, offset);
   block[0] = count;
   {
     Rd again = *r;
@@ -375,8 +370,7 @@ decode_attrs (HeapglassTrace *self, Rd *r)
         block[2 + 2 * i] = item + 1;
       }
   }
-  hist_push (&x->attrs, cur_step (self), (guint32)self->pool_len);
-  self->pool_len += 2 * (gsize)count + 1;
+  hist_push (self->spill, &x->attrs, cur_step (self), offset);
   return RD_OK;
 }
 
@@ -388,16 +382,16 @@ decode_weakref (HeapglassTrace *self, Rd *r)
 
   RD (rd_object (self, r, &index));
   RD (rd_varint (r, &roid));
-  if (obj_kind (&self->objs[index]) != HG_KIND_WEAKREF)
+  if (obj_kind (obj_at (self, index)) != HG_KIND_WEAKREF)
     return rd_corrupt (r, "WEAKREF record for a %s",
-                       heapglass_kind_to_string (obj_kind (&self->objs[index])));
+                       heapglass_kind_to_string (obj_kind (obj_at (self, index))));
   if (roid != 0)
     {
       if (!lookup_oid (self, roid, &referent))
         return rd_corrupt (r, "unknown object id %" G_GUINT64_FORMAT, roid);
       referent++;
     }
-  hist_push (&hg_obj_ext (self, &self->objs[index])->value, cur_step (self), referent);
+  hist_push (self->spill, &hg_obj_ext (self, obj_at (self, index))->value, cur_step (self), referent);
   return RD_OK;
 }
 
@@ -412,10 +406,10 @@ decode_meta (HeapglassTrace *self, Rd *r)
   RD (rd_varint (r, &size));
   RD (rd_varint (r, &refcount));
   old_size = hg_obj_size_now (self, index);
-  x = hg_obj_ext (self, &self->objs[index]);
-  hist_push (&x->size, cur_step (self), (guint32)MIN (size, G_MAXUINT32));
-  hist_push (&x->refcount, cur_step (self), (guint32)MIN (refcount, G_MAXUINT32));
-  if (!self->objs[index].freed)
+  x = hg_obj_ext (self, obj_at (self, index));
+  hist_push (self->spill, &x->size, cur_step (self), (guint32)MIN (size, G_MAXUINT32));
+  hist_push (self->spill, &x->refcount, cur_step (self), (guint32)MIN (refcount, G_MAXUINT32));
+  if (!obj_at (self, index)->freed)
     hg_push_bytes_adjust (self, (gint64)MIN (size, G_MAXUINT32) - (gint64)old_size);
   return RD_OK;
 }
@@ -427,17 +421,14 @@ decode_value (HeapglassTrace *self, Rd *r)
   HgValue value;
 
   RD (rd_object (self, r, &index));
-  RD (rd_payload (self, r, obj_kind (&self->objs[index]), &value));
-  if (obj_kind (&self->objs[index]) == HG_KIND_WEAKREF)
+  RD (rd_payload (self, r, obj_kind (obj_at (self, index)), &value));
+  if (obj_kind (obj_at (self, index)) == HG_KIND_WEAKREF)
     return rd_corrupt (r, "VALUE record for a weakref");
-  if (self->n_values == self->cap_values)
-    {
-      self->cap_values = self->cap_values ? self->cap_values * 2 : 64;
-      self->values = g_renew (HgValue, self->values, self->cap_values);
-    }
-  self->values[self->n_values] = value;
-  hist_push (&hg_obj_ext (self, &self->objs[index])->value, cur_step (self), self->n_values);
-  self->n_values++;
+  if (self->values.n >= G_MAXUINT32)
+    return rd_corrupt (r, "too many values");
+  *(HgValue *)hg_col_push (self->spill, &self->values) = value;
+  hist_push (self->spill, &hg_obj_ext (self, obj_at (self, index))->value, cur_step (self),
+             (guint32)(self->values.n - 1));
   return RD_OK;
 }
 
@@ -456,7 +447,8 @@ decode_bind (HeapglassTrace *self, Rd *r, gboolean bind)
   f = frame_at_depth (self, k);
   if (f == NULL)
     return rd_corrupt (r, "no frame %" G_GUINT64_FORMAT " on a stack of %u", k, self->stack->len);
-  hist_push (&hg_frame_slot (f, (guint32)sid, TRUE)->h, cur_step (self), bind ? index + 1 : 0);
+  hist_push (self->spill, &hg_frame_slot (self, f, (guint32)sid, TRUE)->h, cur_step (self),
+             bind ? index + 1 : 0);
   return RD_OK;
 }
 
@@ -474,17 +466,11 @@ decode_frame_push (HeapglassTrace *self, Rd *r)
   RD (check_sid (self, r, sid));
   if (self->n_frames == G_MAXUINT32 - 1)
     return rd_corrupt (r, "too many frames");
-  if (self->n_frames == self->cap_frames)
-    {
-      self->cap_frames = self->cap_frames ? self->cap_frames * 2 : 64;
-      self->frames = g_renew (HgFrame, self->frames, self->cap_frames);
-    }
-  f = &self->frames[self->n_frames];
-  memset (f, 0, sizeof *f);
+  f = hg_col_push (self->spill, &self->frames); /* zero-filled */
   f->parent = parent;
   f->func_sid = (guint32)sid;
   f->first_line = first_line;
-  f->caller_line = self->n_steps ? self->lines[self->n_steps - 1] : 0;
+  f->caller_line = self->n_steps ? step_line (self, self->n_steps) : 0;
   f->depth = self->stack->len + 1;
   g_array_append_val (self->stack, self->n_frames);
   self->n_frames++;
@@ -533,6 +519,8 @@ decode_frame_pop (HeapglassTrace *self, Rd *r)
 {
   if (self->stack->len == 0)
     return rd_corrupt (r, "frame pop on an empty stack");
+  /* Its names never change again: the index that found them while it ran can go. */
+  g_clear_pointer (&frame_at_depth (self, 0)->slot_index, g_hash_table_unref);
   g_array_set_size (self->stack, self->stack->len - 1);
   hg_log_top_frame (self);
   return RD_OK;
@@ -544,7 +532,8 @@ decode_output (HeapglassTrace *self, Rd *r)
   guint64 stream;
   const guint8 *data;
   gsize len;
-  HgOutputMark mark = { 0 };
+  HgCol *log;
+  HgOutputMark *mark;
   gboolean over = FALSE;
 
   RD (rd_varint (r, &stream));
@@ -561,15 +550,14 @@ decode_output (HeapglassTrace *self, Rd *r)
         }
     }
   g_byte_array_append (self->output[stream - 1], data, (guint)len);
-  mark.step = cur_step (self);
-  mark.total = self->output[stream - 1]->len;
-  {
-    GArray *log = self->output_log[stream - 1];
-    if (log->len && g_array_index (log, HgOutputMark, log->len - 1).step == mark.step)
-      g_array_index (log, HgOutputMark, log->len - 1).total = mark.total;
-    else
-      g_array_append_val (log, mark);
-  }
+  log = &self->output_log[stream - 1];
+  mark = log->n ? hg_col_at (log, log->n - 1) : NULL;
+  if (mark == NULL || mark->step != cur_step (self))
+    {
+      mark = hg_col_push (self->spill, log);
+      mark->step = cur_step (self);
+    }
+  mark->total = self->output[stream - 1]->len;
   return over ? reach_limit (self, HG_END_OUTPUT_LIMIT) : RD_OK;
 }
 
@@ -579,7 +567,8 @@ decode_exception (HeapglassTrace *self, Rd *r)
   guint64 sid, k;
   const guint8 *data;
   gsize len;
-  HgException e;
+  HgException *e;
+  g_autofree char *message = NULL;
 
   RD (rd_varint (r, &sid));
   RD (rd_bytes (r, &data, &len));
@@ -587,13 +576,14 @@ decode_exception (HeapglassTrace *self, Rd *r)
   RD (check_sid (self, r, sid));
   if (k >= self->stack->len)
     return rd_corrupt (r, "exception in frame %" G_GUINT64_FORMAT " of %u", k, self->stack->len);
-  e.step = cur_step (self);
-  e.frame = g_array_index (self->stack, guint32, self->stack->len - 1 - k);
-  e.type_sid = (guint32)sid;
-  e.message = g_utf8_make_valid ((const char *)data, (gssize)len);
-  g_array_append_val (self->exceptions, e);
+  message = g_utf8_make_valid ((const char *)data, (gssize)len);
+  e = hg_col_push (self->spill, &self->exceptions);
+  e->step = cur_step (self);
+  e->frame = g_array_index (self->stack, guint32, self->stack->len - 1 - k);
+  e->type_sid = (guint32)sid;
+  e->message = hg_make_text (self, 0, (const guint8 *)message, strlen (message)) + HG_TEXT_HEADER;
   self->last_exception_type = (guint32)sid;
-  self->last_exception_message = g_string_chunk_insert (self->chunk, e.message);
+  self->last_exception_message = e->message;
   return RD_OK;
 }
 
@@ -707,13 +697,16 @@ decode_record (HeapglassTrace *self, Rd *r)
       return decode_dict_length (self, r);
     case HG_REC_RETURN_VALUE:
       {
-        HgReturn ret = { cur_step (self), 0 };
-        RD (rd_object (self, r, &ret.index));
-        if (self->returns->len
-            && g_array_index (self->returns, HgReturn, self->returns->len - 1).step == ret.step)
-          g_array_index (self->returns, HgReturn, self->returns->len - 1).index = ret.index;
-        else
-          g_array_append_val (self->returns, ret);
+        guint32 index;
+        HgReturn *ret;
+        RD (rd_object (self, r, &index));
+        ret = self->returns.n ? hg_col_at (&self->returns, self->returns.n - 1) : NULL;
+        if (ret == NULL || ret->step != cur_step (self))
+          {
+            ret = hg_col_push (self->spill, &self->returns);
+            ret->step = cur_step (self);
+          }
+        ret->index = index;
         return RD_OK;
       }
     default:
@@ -723,6 +716,24 @@ decode_record (HeapglassTrace *self, Rd *r)
 }
 
 /* ---- feeding ------------------------------------------------------------------------------ */
+
+/* The spill is full: the trace ends here, as if the tracer had stopped before the next record;
+ * the steps so far stay. */
+static RdStatus
+end_at_disk_limit (HeapglassTrace *self)
+{
+  g_autofree char *limit
+      = g_format_size_full (hg_spill_get_limit (self->spill), G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *message
+      = hg_spill_get_limit (self->spill) > 0
+                && hg_spill_get_used (self->spill) >= hg_spill_get_limit (self->spill)
+            ? g_strdup_printf (_("The trace reached its disk budget (%s)"), limit)
+            : g_strdup (_("The disk has no room left for the trace"));
+
+  reach_limit (self, HG_END_DISK_LIMIT);
+  self->end_message = g_string_chunk_insert (self->chunk, message);
+  return RD_LIMIT;
+}
 
 /* Decodes at most `budget` complete records from the pending bytes. Returns TRUE when it stopped
  * because of the budget (more may be decodable), FALSE when it needs more input or failed. */
@@ -750,7 +761,11 @@ decode_some (HeapglassTrace *self, guint budget)
           budget_spent = FALSE;
           break;
         }
-      status = decode_record (self, &r);
+      /* Between records, so that every record is applied whole or not at all. */
+      if (G_UNLIKELY (hg_spill_is_full (self->spill)))
+        status = end_at_disk_limit (self);
+      else
+        status = decode_record (self, &r);
       if (status == RD_LIMIT)
         {
           /* what follows a limit is dropped unread */
@@ -803,6 +818,7 @@ heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GErro
     }
   g_byte_array_append (self->pending, data, (guint)len);
   self->stream_bytes += len;
+  hg_trace_spill (self);
   g_mutex_unlock (&self->lock);
 
   for (;;)
@@ -869,7 +885,6 @@ heapglass_trace_finish (HeapglassTrace *self, GError **error)
       ok = FALSE;
     }
   self->complete = TRUE;
-  hg_trace_trim_arrays (self);
   g_mutex_unlock (&self->lock);
   return ok;
 }

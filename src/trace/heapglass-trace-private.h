@@ -3,6 +3,7 @@
 #pragma once
 
 #include "heapglass-trace.h"
+#include "heapglass-trace-spill.h"
 
 #include <string.h>
 
@@ -15,29 +16,78 @@ typedef struct
   guint32 value;
 } HgEntry;
 
+/* A long history: chunks of HIST_CHUNK entries in the spill, and their directory. */
+typedef struct
+{
+  HgEntry **chunks;
+  guint32 n_chunks;
+  guint32 cap_chunks;
+} HgHistBig;
+
+#define HIST_CHUNK_SHIFT 13
+#define HIST_CHUNK (1u << HIST_CHUNK_SHIFT)
+#define HIST_CHUNKED G_MAXUINT32 /* `cap` of a chunked history */
+
 /* A history: versions in ascending step order. Most histories hold one version (a function's
- * parameter, a tuple's items), so the first one lives inline and costs no allocation. */
+ * parameter, a tuple's items), so the first one lives inline and costs no allocation; longer
+ * ones are a block of the spill, doubling; beyond HIST_CHUNK entries, chunks that never move (a
+ * loop variable rebound 50 million times is never copied). */
 typedef struct
 {
   guint32 n;
-  guint32 cap; /* 0 or 1: the entry is `one` */
+  guint32 cap; /* 0 or 1: the entry is `one`; HIST_CHUNKED: `big` */
   union
   {
     HgEntry one;
     HgEntry *many;
+    HgHistBig *big;
   } u;
 } HgHist;
 
+/* The i-th version (i < n). */
 static inline HgEntry *
-hist_entries (HgHist *h)
+hist_get (const HgHist *h, guint32 i)
 {
-  return h->cap <= 1 ? &h->u.one : h->u.many;
+  if (h->cap <= 1)
+    return (HgEntry *)&h->u.one;
+  if (G_LIKELY (h->cap != HIST_CHUNKED))
+    return &h->u.many[i];
+  return &h->u.big->chunks[i >> HIST_CHUNK_SHIFT][i & (HIST_CHUNK - 1)];
 }
 
-static inline const HgEntry *
-hist_entries_const (const HgHist *h)
+/* A growable array in the spill: chunks of 1 << shift elements that never move, found through a
+ * directory kept in memory (a few bytes per megabyte). */
+typedef struct
 {
-  return h->cap <= 1 ? &h->u.one : h->u.many;
+  guint8 **chunks;
+  guint32 n_chunks;
+  guint32 cap_chunks;
+  guint64 n;
+  guint32 elem;
+  guint32 shift;
+} HgCol;
+
+void hg_col_init (HgCol *col, gsize elem);
+void hg_col_clear (HgCol *col);
+void hg_col_add_chunks (HgSpill *spill, HgCol *col, guint32 count);
+/* `count` contiguous elements, zero-filled; returns the index of the first. */
+guint64 hg_col_push_n (HgSpill *spill, HgCol *col, guint64 count);
+
+static inline gpointer
+hg_col_at (const HgCol *col, guint64 i)
+{
+  return col->chunks[i >> col->shift] + (i & ((G_GUINT64_CONSTANT (1) << col->shift) - 1)) * col->elem;
+}
+
+/* One zero-filled element at index col->n. */
+static inline gpointer
+hg_col_push (HgSpill *spill, HgCol *col)
+{
+  guint64 i = col->n;
+  if (G_UNLIKELY ((i >> col->shift) >= col->n_chunks))
+    hg_col_add_chunks (spill, col, 1);
+  col->n++;
+  return hg_col_at (col, i);
 }
 
 /* Mutable parts of an object, allocated on its first change (immutable values never need it). */
@@ -93,8 +143,9 @@ typedef struct
   guint32 depth;       /* 1 = outermost */
   guint32 n_slots;
   guint32 cap_slots;
-  HgSlot *slots;
-  GHashTable *slot_index; /* name sid → slot index + 1, once a frame has many names */
+  HgSlot *slots;          /* a block of the spill */
+  GHashTable *slot_index; /* name sid → slot index + 1, once a frame has many names; dropped when
+                             the frame returns (its names never change after) */
 } HgFrame;
 
 typedef struct
@@ -102,7 +153,7 @@ typedef struct
   guint32 step;
   guint32 frame;
   guint32 type_sid;
-  char *message;
+  const char *message; /* in the spill */
 } HgException;
 
 /* What the innermost frame returned at a return step (RETURN_VALUE, stream version 2). */
@@ -171,41 +222,36 @@ struct _HeapglassTrace
   GStringChunk *chunk;
   GPtrArray *strings; /* sid - 1 → const char * */
 
+  /* the bulk: everything that grows with the run lives in the spill */
+  HgSpill *spill;
+  char *spill_dir;   /* NULL: in memory */
+  guint64 disk_limit;
+
   /* steps */
   guint32 n_steps;
-  guint32 cap_steps;
-  guint32 *lines;
-  guint8 *events;
+  HgCol steps; /* guint32: line | event << STEP_EVENT_SHIFT */
 
   /* frames */
-  HgFrame *frames;
+  HgCol frames; /* HgFrame */
   guint32 n_frames;
-  guint32 cap_frames;
   GArray *stack;    /* frame indices, innermost last */
   HgHist frame_log; /* top frame index + 1 from a step on */
 
   /* objects */
-  HgObj *objs;
+  HgCol objs; /* HgObj */
   guint32 n_objs;
-  guint32 cap_objs;
   GHashTable *oid_index; /* oid → index + 1 for oids that are not dense */
   guint64 *oid_of;       /* index → oid, once an oid was not dense */
-  HgObjExt **exts;
-  guint32 n_exts;
-  guint32 cap_exts;
+  guint32 cap_oid_of;
+  HgCol exts;            /* HgObjExt */
   guint64 *size_marks; /* sizes at creation of objects [0, k × SIZE_MARK_EVERY) */
   guint32 n_size_marks;
+  guint32 cap_size_marks;
   guint64 size_total;
-  HgValue *values;
-  guint32 n_values;
-  guint32 cap_values;
-  guint32 *pool;
-  gsize pool_len;
-  gsize pool_cap;
-  HgHist free_log;        /* (step, index) of each free, in order */
-  HgBytesMark *bytes_log; /* live-bytes adjustments beyond the sizes at creation */
-  guint32 n_bytes_log;
-  guint32 cap_bytes_log;
+  HgCol values;          /* HgValue */
+  HgCol pool;            /* guint32 blocks, each within one run of chunks */
+  HgHist free_log;       /* (step, index) of each free, in order */
+  HgCol bytes_log;       /* HgBytesMark: live-bytes adjustments beyond the sizes at creation */
   gint64 bytes_adjust;
   guint64 live_objects;
   guint64 peak_objects;
@@ -213,10 +259,10 @@ struct _HeapglassTrace
 
   /* output, input, exceptions */
   GByteArray *output[2];
-  GArray *output_log[2]; /* HgOutputMark */
+  HgCol output_log[2];   /* HgOutputMark */
   GArray *inputs;        /* HgInput */
-  GArray *exceptions;    /* HgException */
-  GArray *returns;       /* HgReturn, in step order */
+  HgCol exceptions;      /* HgException */
+  HgCol returns;         /* HgReturn, in step order */
 
   /* ending */
   HgEnding ending;
@@ -225,13 +271,23 @@ struct _HeapglassTrace
   const char *end_message; /* in `chunk`: callers may hold it while decoding goes on */
   guint32 end_line;
   guint32 last_exception_type;
-  const char *last_exception_message; /* in `chunk`, likewise */
+  const char *last_exception_message; /* in the spill, likewise */
   const char *uncaught_type;          /* in `chunk`, set by the END record */
   const char *uncaught_message;
 
   /* names left out of every snapshot (heapglass-trace-changes.c), NULL = none */
   GHashTable *hidden_names;
 };
+
+/* The body of a getter: `expr` under the lock. */
+#define LOCKED_GET(type, expr)                                                                     \
+  {                                                                                                \
+    type value_;                                                                                   \
+    trace_lock (self);                                                                             \
+    value_ = (expr);                                                                               \
+    g_mutex_unlock (&self->lock);                                                                  \
+    return value_;                                                                                 \
+  }
 
 /* Takes the lock as a reader: see readers_waiting. */
 static inline void
@@ -244,48 +300,80 @@ trace_lock (HeapglassTrace *self)
 
 /* ---- histories (heapglass-trace-store.c) -------------------------------------------------- */
 
-void hg_hist_append (HgHist *h, guint32 step, guint32 value, gboolean same_step_merges);
-void hg_hist_clear (HgHist *h);
+/* Appends a version; several records of one step keep the last value. With `same_step_merges`
+ * FALSE (the free log) every entry is kept. */
+void hg_hist_append (HgSpill *spill, HgHist *h, guint32 step, guint32 value,
+                     gboolean same_step_merges);
 
 static inline void
-hist_push (HgHist *h, guint32 step, guint32 value)
+hist_push (HgSpill *spill, HgHist *h, guint32 step, guint32 value)
 {
-  hg_hist_append (h, step, value, TRUE);
-}
-
-/* The version in force at `step`, or NULL when the history starts later. */
-static inline const HgEntry *
-hist_at (const HgHist *h, guint32 step)
-{
-  const HgEntry *e = hist_entries_const (h);
-  guint32 lo = 0, hi = h->n;
-
-  if (h->n == 0 || e[0].step > step)
-    return NULL;
-  while (hi - lo > 1)
-    {
-      guint32 mid = lo + (hi - lo) / 2;
-      if (e[mid].step <= step)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  return &e[lo];
-}
-
-/* The newest version: while decoding, the one in force at the current step. */
-static inline const HgEntry *
-hist_last (const HgHist *h)
-{
-  return h->n ? &hist_entries_const (h)[h->n - 1] : NULL;
+  hg_hist_append (spill, h, step, value, TRUE);
 }
 
 /* Entries with step <= `step`. */
 static inline guint32
 hist_count_upto (const HgHist *h, guint32 step)
 {
-  const HgEntry *e = hist_at (h, step);
-  return e ? (guint32)(e - hist_entries_const (h)) + 1 : 0;
+  guint32 lo = 0, hi = h->n;
+
+  if (h->cap == HIST_CHUNKED)
+    {
+      /* The chunk first, by its first entry; then within it. */
+      const HgHistBig *big = h->u.big;
+      guint32 clo = 0, chi = big->n_chunks;
+      while (clo < chi)
+        {
+          guint32 mid = clo + (chi - clo) / 2;
+          if (big->chunks[mid][0].step <= step)
+            clo = mid + 1;
+          else
+            chi = mid;
+        }
+      if (clo == 0)
+        return 0;
+      lo = (clo - 1) << HIST_CHUNK_SHIFT;
+      hi = MIN (h->n, clo << HIST_CHUNK_SHIFT);
+      {
+        const HgEntry *e = big->chunks[clo - 1] - lo;
+        while (lo < hi)
+          {
+            guint32 mid = lo + (hi - lo) / 2;
+            if (e[mid].step <= step)
+              lo = mid + 1;
+            else
+              hi = mid;
+          }
+      }
+      return lo;
+    }
+  {
+    const HgEntry *e = h->cap <= 1 ? &h->u.one : h->u.many;
+    while (lo < hi)
+      {
+        guint32 mid = lo + (hi - lo) / 2;
+        if (e[mid].step <= step)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+  }
+  return lo;
+}
+
+/* The version in force at `step`, or NULL when the history starts later. */
+static inline const HgEntry *
+hist_at (const HgHist *h, guint32 step)
+{
+  guint32 k = hist_count_upto (h, step);
+  return k ? hist_get (h, k - 1) : NULL;
+}
+
+/* The newest version: while decoding, the one in force at the current step. */
+static inline const HgEntry *
+hist_last (const HgHist *h)
+{
+  return h->n ? hist_get (h, h->n - 1) : NULL;
 }
 
 static inline gboolean
@@ -296,6 +384,33 @@ hist_changed_at (const HgHist *h, guint32 step)
 }
 
 /* ---- lookups (lock held) ------------------------------------------------------------------ */
+
+#define STEP_EVENT_SHIFT 30
+#define STEP_MAX_LINE ((1u << STEP_EVENT_SHIFT) - 1)
+
+static inline guint32
+step_line (HeapglassTrace *self, guint32 step) /* 1-based */
+{
+  return *(const guint32 *)hg_col_at (&self->steps, step - 1) & STEP_MAX_LINE;
+}
+
+static inline HeapglassEvent
+step_event (HeapglassTrace *self, guint32 step)
+{
+  return (HeapglassEvent)(*(const guint32 *)hg_col_at (&self->steps, step - 1) >> STEP_EVENT_SHIFT);
+}
+
+static inline HgObj *
+obj_at (HeapglassTrace *self, guint32 index)
+{
+  return hg_col_at (&self->objs, index);
+}
+
+static inline HgFrame *
+frame_at (HeapglassTrace *self, guint32 index)
+{
+  return hg_col_at (&self->frames, index);
+}
 
 static inline guint32
 cur_step (HeapglassTrace *self)
@@ -348,7 +463,7 @@ obj_kind (const HgObj *obj)
 static inline HgObjExt *
 obj_ext_get (HeapglassTrace *self, const HgObj *obj)
 {
-  return obj->ext ? self->exts[obj->ext - 1] : NULL;
+  return obj->ext ? hg_col_at (&self->exts, obj->ext - 1) : NULL;
 }
 
 /* A text blob (hg_make_text) is the value's full length (8 bytes), the prefix's byte length
@@ -378,7 +493,7 @@ frame_at_depth (HeapglassTrace *self, guint64 k)
 {
   if (k >= self->stack->len)
     return NULL;
-  return &self->frames[g_array_index (self->stack, guint32, self->stack->len - 1 - k)];
+  return frame_at (self, g_array_index (self->stack, guint32, self->stack->len - 1 - k));
 }
 
 static inline guint32
@@ -392,23 +507,32 @@ static inline guint32
 depth_at (HeapglassTrace *self, guint32 step)
 {
   guint32 top = top_frame_at (self, step);
-  return top ? self->frames[top - 1].depth : 0;
+  return top ? frame_at (self, top - 1)->depth : 0;
 }
 
 /* ---- storage (heapglass-trace-store.c; lock held) ----------------------------------------- */
 
 HgObjExt *hg_obj_ext (HeapglassTrace *self, HgObj *obj);
 const char *hg_make_text (HeapglassTrace *self, guint64 full_length, const guint8 *data, gsize len);
-gboolean hg_pool_reserve (HeapglassTrace *self, gsize extra);
+/* A pool block of `len` entries: its offset, or FALSE when the pool is full. */
+gboolean hg_pool_block (HeapglassTrace *self, gsize len, guint32 *offset);
 void hg_push_bytes_adjust (HeapglassTrace *self, gint64 delta);
 guint32 hg_obj_size_now (HeapglassTrace *self, guint32 index);
-HgSlot *hg_frame_slot (HgFrame *f, guint32 sid, gboolean create);
+HgSlot *hg_frame_slot (HeapglassTrace *self, HgFrame *f, guint32 sid, gboolean create);
 void hg_log_top_frame (HeapglassTrace *self);
-void hg_trace_trim_arrays (HeapglassTrace *self);
+/* The spill, made on first use (in memory unless a folder was set). */
+HgSpill *hg_trace_spill (HeapglassTrace *self);
+void hg_trace_store_init (HeapglassTrace *self);
 void hg_trace_store_clear (HeapglassTrace *self);
 guint64 hg_live_objects_at (HeapglassTrace *self, guint32 step);
 guint64 hg_live_bytes_at (HeapglassTrace *self, guint32 step);
 gsize hg_output_len_at (HeapglassTrace *self, int stream, guint32 step);
+
+static inline guint32 *
+pool_at (HeapglassTrace *self, guint32 offset)
+{
+  return hg_col_at (&self->pool, offset);
+}
 
 /* ---- decoding (heapglass-trace-decoder.c; lock held) -------------------------------------- */
 

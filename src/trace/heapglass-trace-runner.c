@@ -15,11 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define DEFAULT_MAX_STEPS 10000000
+#define DEFAULT_MAX_STEPS 100000000
 #define DEFAULT_TIMEOUT_S 60.0
 #define DEFAULT_MEMORY_MIB 2048
 #define DEFAULT_MAX_OUTPUT (16 * 1024 * 1024)
 #define DEFAULT_MAX_ITEMS 100
+#define DEFAULT_DISK_LIMIT_MIB 4096
 /* The tracer enforces the time limit itself; the parent kills it only this much later. */
 #define DEADLINE_GRACE_S 2.0
 #define PROGRESS_INTERVAL_US (50 * 1000)
@@ -37,6 +38,7 @@ struct _HeapglassTraceRunner
   HeapglassRunOptions options;
   char *stdin_path;
   char *tracer_path;
+  char *spill_dir;
   HeapglassTrace *trace;
 
   GMutex lock; /* guards subprocess, stdin_pipe, running, stop_requested */
@@ -71,6 +73,7 @@ heapglass_run_options_init (HeapglassRunOptions *options)
   options->memory_limit_mib = DEFAULT_MEMORY_MIB;
   options->max_output_bytes = DEFAULT_MAX_OUTPUT;
   options->max_items = DEFAULT_MAX_ITEMS;
+  options->disk_limit_mib = DEFAULT_DISK_LIMIT_MIB;
   options->max_trace_bytes = DEFAULT_MAX_TRACE_BYTES;
 }
 
@@ -82,6 +85,7 @@ heapglass_trace_runner_finalize (GObject *object)
   g_free (self->script_path);
   g_free (self->stdin_path);
   g_free (self->tracer_path);
+  g_free (self->spill_dir);
   g_clear_object (&self->trace);
   g_clear_object (&self->subprocess);
   g_clear_object (&self->stdin_pipe);
@@ -141,6 +145,25 @@ heapglass_trace_runner_new (const char *script_path, const HeapglassRunOptions *
   self->options.stdin_path = self->stdin_path;
   self->tracer_path = g_strdup (self->options.tracer_path);
   self->options.tracer_path = self->tracer_path;
+  if (self->options.disk_limit_mib == 0)
+    self->options.disk_limit_mib = defaults.disk_limit_mib;
+  self->spill_dir = g_strdup (self->options.spill_dir ? self->options.spill_dir : g_get_tmp_dir ());
+  self->options.spill_dir = self->spill_dir;
+  {
+    g_autoptr (GError) error = NULL;
+    guint64 limit = self->options.disk_limit_mib * G_GUINT64_CONSTANT (1048576);
+
+    /* The steps go to a file; where that cannot be, to the temporary folder, then to memory. */
+    if (!heapglass_trace_set_spill (self->trace, self->spill_dir, limit, &error))
+      {
+        g_debug ("No trace file in %s (%s): trying %s", self->spill_dir, error->message,
+                 g_get_tmp_dir ());
+        g_clear_error (&error);
+        if (!heapglass_trace_set_spill (self->trace, g_get_tmp_dir (), limit, &error))
+          g_debug ("No trace file in %s (%s): the trace stays in memory", g_get_tmp_dir (),
+                   error->message);
+      }
+  }
   return self;
 }
 
@@ -647,7 +670,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
       else if (heapglass_trace_get_limit_hit (self->trace) != HG_END_NONE)
         {
           /* More than the limits allow arrived (the tracer stops by itself before that): the
-           * stream is not the tracer's alone. */
+           * stream is not the tracer's alone. Or the trace's file reached its disk budget. */
           limit_hit = TRUE;
           g_subprocess_force_exit (subprocess);
         }

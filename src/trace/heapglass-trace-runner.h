@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint64 max_steps;        /* 0 = the default (10,000,000) */
+  guint64 max_steps;        /* 0 = the default (100,000,000) */
   double timeout_s;         /* 0 = the default (60 s); wall time of the whole run */
   guint memory_limit_mib;   /* 0 = the default (2048 MiB of address space for the program) */
   guint64 max_output_bytes; /* 0 = the default (16 MiB of stdout + stderr) */
@@ -24,6 +24,8 @@ typedef struct
                                in the trace either way); for --trace-summary on stdout */
   const char *tracer_path;  /* NULL: heapglass_trace_runner_find_tracer () */
   guint64 max_trace_bytes;  /* bytes of trace stream the parent accepts; 0 = the default (4 GiB) */
+  const char *spill_dir;    /* where the trace's file goes; NULL: $TMPDIR (g_get_tmp_dir ()) */
+  guint64 disk_limit_mib;   /* 0 = the default (4096 MiB): the run ends as disk-limit there */
 } HeapglassRunOptions;
 
 void heapglass_run_options_init (HeapglassRunOptions *options); /* the defaults above */

@@ -76,7 +76,7 @@ obj_alive_at (const HgObj *obj, guint32 step)
 static void
 visit (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
 {
-  if (index >= self->n_objs || !obj_alive_at (&self->objs[index], step))
+  if (index >= self->n_objs || !obj_alive_at (obj_at (self, index), step))
     return;
   if (g_hash_table_contains (b->seen, GUINT_TO_POINTER (index + 1)))
     return;
@@ -93,7 +93,7 @@ ref_oid (HeapglassTrace *self, guint32 ref)
 static void
 build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
 {
-  const HgObj *obj = &self->objs[index];
+  const HgObj *obj = obj_at (self, index);
   const HgObjExt *x = obj_ext_get (self, obj);
   HeapglassObjectView v = { 0 };
   HgValue value = obj->v0;
@@ -114,15 +114,15 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
       if (v.kind == HG_KIND_WEAKREF)
         {
           e = hist_at (&x->value, step);
-          if (e && e->value && obj_alive_at (&self->objs[e->value - 1], step))
+          if (e && e->value && obj_alive_at (obj_at (self, e->value - 1), step))
             v.referent = ref_oid (self, e->value);
-          v.was_weakref_target = x->value.n > 0 && hist_entries_const (&x->value)[0].step <= step
-                                 && hist_entries_const (&x->value)[0].value;
+          v.was_weakref_target = x->value.n > 0 && hist_get (&x->value, 0)->step <= step
+                                 && hist_get (&x->value, 0)->value;
           if (v.referent && !v.freed)
             visit (self, b, e->value - 1, step);
         }
       else if ((e = hist_at (&x->value, step)) != NULL)
-        value = self->values[e->value];
+        value = *(const HgValue *)hg_col_at (&self->values, e->value);
       if ((e = hist_at (&x->length, step)) != NULL)
         v.length = e->value;
       if ((e = hist_at (&x->size, step)) != NULL)
@@ -131,7 +131,7 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
         v.refcount = e->value;
       if ((e = hist_at (&x->items, step)) != NULL)
         {
-          const guint32 *block = self->pool + e->value;
+          const guint32 *block = pool_at (self, e->value);
           gboolean dict = (block[0] & 0x80000000u) != 0;
           guint32 n = block[0] & 0x7fffffff;
           guint32 n_refs = dict ? 2 * n : n;
@@ -147,7 +147,7 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
         }
       if ((e = hist_at (&x->attrs, step)) != NULL)
         {
-          const guint32 *block = self->pool + e->value;
+          const guint32 *block = pool_at (self, e->value);
           v.n_attrs = block[0];
           v.attr_names = GSIZE_TO_POINTER ((gsize)b->names->len);
           v.attr_oids = GSIZE_TO_POINTER ((gsize)b->oids->len);
@@ -209,19 +209,19 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
 static void
 exceptions_at (HeapglassTrace *self, guint32 step, guint *first, guint *last)
 {
-  guint lo = 0, hi = self->exceptions->len;
+  guint lo = 0, hi = (guint)self->exceptions.n;
 
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      if (g_array_index (self->exceptions, HgException, mid).step < step)
+      if (((const HgException *)hg_col_at (&self->exceptions, mid))->step < step)
         lo = mid + 1;
       else
         hi = mid;
     }
   *first = lo;
-  while (lo < self->exceptions->len
-         && g_array_index (self->exceptions, HgException, lo).step == step)
+  while (lo < self->exceptions.n
+         && ((const HgException *)hg_col_at (&self->exceptions, lo))->step == step)
     lo++;
   *last = lo;
 }
@@ -230,7 +230,7 @@ static void
 build_frame_view (HeapglassTrace *self, Builder *b, guint32 step, guint32 fi, guint32 line,
                   guint ex_first, guint ex_last)
 {
-  const HgFrame *f = &self->frames[fi];
+  const HgFrame *f = frame_at (self, fi);
   HeapglassFrameView fv = { 0 };
 
   fv.frame_id = fi + 1;
@@ -247,7 +247,7 @@ build_frame_view (HeapglassTrace *self, Builder *b, guint32 step, guint32 fi, gu
       guint64 oid;
       gboolean rebound;
 
-      if (e == NULL || e->value == 0 || !obj_alive_at (&self->objs[e->value - 1], step))
+      if (e == NULL || e->value == 0 || !obj_alive_at (obj_at (self, e->value - 1), step))
         continue;
       name = string_by_sid (self, f->slots[s].name_sid);
       /* a chapter's `# heapglass: hide NAME` */
@@ -263,7 +263,7 @@ build_frame_view (HeapglassTrace *self, Builder *b, guint32 step, guint32 fi, gu
     }
   for (guint k = ex_first; k < ex_last; k++)
     {
-      const HgException *ex = &g_array_index (self->exceptions, HgException, k);
+      const HgException *ex = hg_col_at (&self->exceptions, k);
       if (ex->frame == fi)
         {
           fv.exception_type = string_by_sid (self, ex->type_sid);
@@ -283,7 +283,7 @@ build_frames (HeapglassTrace *self, Builder *b, guint32 step, guint max_frames, 
   guint32 top = top_frame_at (self, step);
   guint head, tail, ex_first, ex_last;
 
-  for (guint32 f = top; f != 0; f = self->frames[f - 1].parent)
+  for (guint32 f = top; f != 0; f = frame_at (self, f - 1)->parent)
     g_array_append_val (chain, f);
   exceptions_at (self, step, &ex_first, &ex_last);
 
@@ -309,8 +309,8 @@ build_frames (HeapglassTrace *self, Builder *b, guint32 step, guint max_frames, 
       if (i <= chain->len - head && i > tail)
         continue;
       /* The top frame is at the step's line; each caller at the line it called from. */
-      line = i == 1 ? self->lines[step - 1]
-                    : self->frames[g_array_index (chain, guint32, i - 2) - 1].caller_line;
+      line = i == 1 ? step_line (self, step)
+                    : frame_at (self, g_array_index (chain, guint32, i - 2) - 1)->caller_line;
       build_frame_view (self, b, step, fi, line, ex_first, ex_last);
     }
 }
@@ -319,18 +319,18 @@ build_frames (HeapglassTrace *self, Builder *b, guint32 step, guint max_frames, 
 static guint32
 return_value_at (HeapglassTrace *self, guint32 step)
 {
-  guint lo = 0, hi = self->returns->len;
+  guint64 lo = 0, hi = self->returns.n;
 
   while (lo < hi)
     {
-      guint mid = lo + (hi - lo) / 2;
-      if (g_array_index (self->returns, HgReturn, mid).step < step)
+      guint64 mid = lo + (hi - lo) / 2;
+      if (((const HgReturn *)hg_col_at (&self->returns, mid))->step < step)
         lo = mid + 1;
       else
         hi = mid;
     }
-  if (lo < self->returns->len && g_array_index (self->returns, HgReturn, lo).step == step)
-    return g_array_index (self->returns, HgReturn, lo).index + 1;
+  if (lo < self->returns.n && ((const HgReturn *)hg_col_at (&self->returns, lo))->step == step)
+    return ((const HgReturn *)hg_col_at (&self->returns, lo))->index + 1;
   return 0;
 }
 
@@ -348,7 +348,7 @@ build_objects (HeapglassTrace *self, Builder *b, guint32 step)
   n_free = hist_count_upto (&self->free_log, step);
   for (guint32 i = first_free; i < n_free; i++)
     {
-      guint32 index = hist_entries (&self->free_log)[i].value;
+      guint32 index = hist_get (&self->free_log, i)->value;
       if (g_hash_table_contains (b->seen, GUINT_TO_POINTER (index + 1)))
         continue;
       g_hash_table_insert (b->seen, GUINT_TO_POINTER (index + 1), GUINT_TO_POINTER (0));
@@ -395,7 +395,7 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
 
   build_frames (self, &b, step, max_frames, &n_hidden, &n_head);
   returned = return_value_at (self, step);
-  if (returned != 0 && obj_alive_at (&self->objs[returned - 1], step))
+  if (returned != 0 && obj_alive_at (obj_at (self, returned - 1), step))
     visit (self, &b, returned - 1, step);
   else
     returned = 0;
@@ -406,8 +406,8 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
   priv->trace = g_object_ref (self);
   priv->pub.step = step;
   priv->pub.n_steps = self->n_steps;
-  priv->pub.line = self->lines[step - 1];
-  priv->pub.event = (HeapglassEvent)self->events[step - 1];
+  priv->pub.line = step_line (self, step);
+  priv->pub.event = step_event (self, step);
   priv->pub.stdout_len = hg_output_len_at (self, 1, step);
   priv->pub.stderr_len = hg_output_len_at (self, 2, step);
   priv->pub.live_objects = hg_live_objects_at (self, step);

@@ -2,130 +2,217 @@
  * decoder appends to, and the per-step totals read back by binary search. */
 #include "heapglass-trace-private.h"
 
+/* ---- columns ------------------------------------------------------------------------------ */
+
+/* Chunks of 64 KiB: the directory stays small (a pointer per 64 KiB) and a short run does not pay
+ * for much (ten columns, a chunk each). */
+#define COL_CHUNK_BYTES ((gsize)64 << 10)
+
+void
+hg_col_init (HgCol *col, gsize elem)
+{
+  memset (col, 0, sizeof *col);
+  col->elem = (guint32)elem;
+  col->shift = 0;
+  while (((gsize)elem << (col->shift + 1)) <= COL_CHUNK_BYTES)
+    col->shift++;
+}
+
+void
+hg_col_clear (HgCol *col)
+{
+  g_free (col->chunks);
+  col->chunks = NULL;
+  col->n_chunks = col->cap_chunks = 0;
+  col->n = 0;
+}
+
+/* `count` chunks, contiguous, at the end of the directory. */
+void
+hg_col_add_chunks (HgSpill *spill, HgCol *col, guint32 count)
+{
+  gsize chunk_bytes = (gsize)col->elem << col->shift;
+  guint8 *base = hg_spill_alloc (spill, chunk_bytes * count);
+
+  if (col->n_chunks + count > col->cap_chunks)
+    {
+      col->cap_chunks = MAX (col->cap_chunks * 2, MAX (col->n_chunks + count, 16));
+      col->chunks = g_renew (guint8 *, col->chunks, col->cap_chunks);
+    }
+  for (guint32 i = 0; i < count; i++)
+    col->chunks[col->n_chunks++] = base + i * chunk_bytes;
+}
+
+guint64
+hg_col_push_n (HgSpill *spill, HgCol *col, guint64 count)
+{
+  guint64 per_chunk = G_GUINT64_CONSTANT (1) << col->shift;
+  guint64 end = (guint64)col->n_chunks << col->shift;
+  guint64 start = col->n;
+
+  if (count == 0)
+    return start;
+  if (start + count > end)
+    {
+      /* Does not fit in what is left of the last chunk: skip that and start new chunks, as many
+       * as the block needs, so that it is contiguous. */
+      start = end;
+      hg_col_add_chunks (spill, col, (guint32)((count + per_chunk - 1) / per_chunk));
+    }
+  col->n = start + count;
+  return start;
+}
+
 /* ---- histories ---------------------------------------------------------------------------- */
 
-/* Appends a version; several records of one step keep the last value. With `same_step_merges`
- * FALSE (the free log) every entry is kept. */
+static guint
+hist_class (guint32 cap)
+{
+  return hg_spill_class_for ((gsize)cap * sizeof (HgEntry));
+}
+
+/* A new chunk at the end of a chunked history. */
+static void
+hist_add_chunk (HgSpill *spill, HgHistBig *big)
+{
+  if (big->n_chunks == big->cap_chunks)
+    {
+      guint32 cap = big->cap_chunks * 2;
+      HgEntry **chunks = hg_spill_block_alloc (spill, hg_spill_class_for (cap * sizeof (gpointer)));
+      memcpy (chunks, big->chunks, big->n_chunks * sizeof (gpointer));
+      hg_spill_block_free (spill, big->chunks,
+                           hg_spill_class_for (big->cap_chunks * sizeof (gpointer)));
+      big->chunks = chunks;
+      big->cap_chunks = cap;
+    }
+  big->chunks[big->n_chunks++] = hg_spill_alloc (spill, HIST_CHUNK * sizeof (HgEntry));
+}
+
 void
-hg_hist_append (HgHist *h, guint32 step, guint32 value, gboolean same_step_merges)
+hg_hist_append (HgSpill *spill, HgHist *h, guint32 step, guint32 value, gboolean same_step_merges)
 {
   HgEntry *e;
 
-  if (same_step_merges && h->n > 0 && hist_entries (h)[h->n - 1].step == step)
+  if (same_step_merges && h->n > 0 && (e = hist_get (h, h->n - 1))->step == step)
     {
-      hist_entries (h)[h->n - 1].value = value;
+      e->value = value;
       return;
     }
   if (h->n == 0 && h->cap == 0)
     h->cap = 1;
+  else if (h->cap == HIST_CHUNKED)
+    {
+      if ((h->n & (HIST_CHUNK - 1)) == 0)
+        hist_add_chunk (spill, h->u.big);
+    }
+  else if (h->n == h->cap && h->cap >= HIST_CHUNK)
+    {
+      /* Long enough: from now on chunks that never move. The block it had is the first. */
+      HgHistBig *big = hg_spill_block_alloc (spill, hg_spill_class_for (sizeof (HgHistBig)));
+      big->cap_chunks = 16;
+      big->chunks = hg_spill_block_alloc (spill, hg_spill_class_for (16 * sizeof (gpointer)));
+      big->chunks[0] = h->u.many;
+      big->n_chunks = 1;
+      hist_add_chunk (spill, big);
+      h->u.big = big;
+      h->cap = HIST_CHUNKED;
+    }
   else if (h->n == h->cap)
     {
       guint32 cap = h->cap < 4 ? 4 : h->cap * 2;
-      HgEntry *many;
+      HgEntry *many = hg_spill_block_alloc (spill, hist_class (cap));
       if (h->cap <= 1)
-        {
-          many = g_new (HgEntry, cap);
-          many[0] = h->u.one;
-        }
+        many[0] = h->u.one;
       else
-        many = g_renew (HgEntry, h->u.many, cap);
+        {
+          memcpy (many, h->u.many, h->n * sizeof (HgEntry));
+          hg_spill_block_free (spill, h->u.many, hist_class (h->cap));
+        }
       h->u.many = many;
       h->cap = cap;
     }
-  e = &hist_entries (h)[h->n];
+  h->n++;
+  e = hist_get (h, h->n - 1);
   e->step = step;
   e->value = value;
-  h->n++;
-}
-
-void
-hg_hist_clear (HgHist *h)
-{
-  if (h->cap > 1)
-    g_free (h->u.many);
-  h->n = h->cap = 0;
 }
 
 /* ---- growing storage (decoding, lock held) ------------------------------------------------ */
+
+HgSpill *
+hg_trace_spill (HeapglassTrace *self)
+{
+  if (self->spill == NULL)
+    self->spill = hg_spill_new (NULL, self->disk_limit, NULL);
+  return self->spill;
+}
 
 HgObjExt *
 hg_obj_ext (HeapglassTrace *self, HgObj *obj)
 {
   if (obj->ext == 0)
     {
-      if (self->n_exts == self->cap_exts)
-        {
-          self->cap_exts = self->cap_exts ? self->cap_exts * 2 : 256;
-          self->exts = g_renew (HgObjExt *, self->exts, self->cap_exts);
-        }
-      self->exts[self->n_exts++] = g_new0 (HgObjExt, 1);
-      obj->ext = self->n_exts;
+      /* Fresh column elements are zero: empty histories. */
+      hg_col_push (self->spill, &self->exts);
+      obj->ext = (guint32)self->exts.n;
     }
-  return self->exts[obj->ext - 1];
+  return hg_col_at (&self->exts, obj->ext - 1);
 }
 
 const char *
 hg_make_text (HeapglassTrace *self, guint64 full_length, const guint8 *data, gsize len)
 {
-  g_autofree char *blob = g_malloc (HG_TEXT_HEADER + len + 1);
+  char *blob = hg_spill_alloc (self->spill, HG_TEXT_HEADER + len + 1);
   for (int i = 0; i < 8; i++)
     blob[i] = (char)(full_length >> (8 * i));
   for (int i = 0; i < 4; i++)
     blob[8 + i] = (char)((guint32)len >> (8 * i));
   memcpy (blob + HG_TEXT_HEADER, data, len);
   blob[HG_TEXT_HEADER + len] = '\0';
-  return g_string_chunk_insert_len (self->chunk, blob, (gssize)(HG_TEXT_HEADER + len));
+  return blob;
 }
 
 gboolean
-hg_pool_reserve (HeapglassTrace *self, gsize extra)
+hg_pool_block (HeapglassTrace *self, gsize len, guint32 *offset)
 {
-  if (self->pool_len + extra > G_MAXUINT32)
+  /* The block may start at the next chunk: allow for the chunk it skips. */
+  if (self->pool.n + len + ((guint64)1 << self->pool.shift) > G_MAXUINT32)
     return FALSE;
-  if (self->pool_len + extra > self->pool_cap)
-    {
-      gsize cap = self->pool_cap ? self->pool_cap : 1024;
-      while (cap < self->pool_len + extra)
-        cap *= 2;
-      self->pool = g_renew (guint32, self->pool, cap);
-      self->pool_cap = cap;
-    }
+  *offset = (guint32)hg_col_push_n (self->spill, &self->pool, len);
   return TRUE;
 }
 
 void
 hg_push_bytes_adjust (HeapglassTrace *self, gint64 delta)
 {
+  HgBytesMark *mark;
+
   if (delta == 0)
     return;
   self->bytes_adjust += delta;
-  if (self->n_bytes_log > 0 && self->bytes_log[self->n_bytes_log - 1].step == cur_step (self))
+  if (self->bytes_log.n > 0
+      && (mark = hg_col_at (&self->bytes_log, self->bytes_log.n - 1))->step == cur_step (self))
     {
-      self->bytes_log[self->n_bytes_log - 1].total = self->bytes_adjust;
+      mark->total = self->bytes_adjust;
       return;
     }
-  if (self->n_bytes_log == self->cap_bytes_log)
-    {
-      self->cap_bytes_log = self->cap_bytes_log ? self->cap_bytes_log * 2 : 64;
-      self->bytes_log = g_renew (HgBytesMark, self->bytes_log, self->cap_bytes_log);
-    }
-  self->bytes_log[self->n_bytes_log].step = cur_step (self);
-  self->bytes_log[self->n_bytes_log].pad = 0;
-  self->bytes_log[self->n_bytes_log].total = self->bytes_adjust;
-  self->n_bytes_log++;
+  mark = hg_col_push (self->spill, &self->bytes_log);
+  mark->step = cur_step (self);
+  mark->total = self->bytes_adjust;
 }
 
 /* The size now, while decoding. */
 guint32
 hg_obj_size_now (HeapglassTrace *self, guint32 index)
 {
-  HgObjExt *x = obj_ext_get (self, &self->objs[index]);
+  HgObj *obj = obj_at (self, index);
+  HgObjExt *x = obj_ext_get (self, obj);
   const HgEntry *e = x ? hist_last (&x->size) : NULL;
-  return e ? e->value : self->objs[index].size0;
+  return e ? e->value : obj->size0;
 }
 
 HgSlot *
-hg_frame_slot (HgFrame *f, guint32 sid, gboolean create)
+hg_frame_slot (HeapglassTrace *self, HgFrame *f, guint32 sid, gboolean create)
 {
   if (f->slot_index != NULL)
     {
@@ -143,8 +230,17 @@ hg_frame_slot (HgFrame *f, guint32 sid, gboolean create)
     return NULL;
   if (f->n_slots == f->cap_slots)
     {
-      f->cap_slots = f->cap_slots ? f->cap_slots * 2 : 4;
-      f->slots = g_renew (HgSlot, f->slots, f->cap_slots);
+      guint32 cap = f->cap_slots ? f->cap_slots * 2 : 4;
+      HgSlot *slots = hg_spill_block_alloc (self->spill,
+                                            hg_spill_class_for (cap * sizeof (HgSlot)));
+      if (f->n_slots > 0)
+        {
+          memcpy (slots, f->slots, f->n_slots * sizeof (HgSlot));
+          hg_spill_block_free (self->spill, f->slots,
+                               hg_spill_class_for (f->cap_slots * sizeof (HgSlot)));
+        }
+      f->slots = slots;
+      f->cap_slots = cap;
     }
   memset (&f->slots[f->n_slots], 0, sizeof (HgSlot));
   f->slots[f->n_slots].name_sid = sid;
@@ -166,57 +262,7 @@ hg_log_top_frame (HeapglassTrace *self)
 {
   guint32 top
       = self->stack->len ? g_array_index (self->stack, guint32, self->stack->len - 1) + 1 : 0;
-  hist_push (&self->frame_log, cur_step (self), top);
-}
-
-static void
-hist_trim (HgHist *h)
-{
-  /* Only long histories: trimming millions of tiny ones would cost more than it saves. */
-  if (h->cap >= 1024 && h->cap > h->n)
-    {
-      h->cap = h->n;
-      h->u.many = g_renew (HgEntry, h->u.many, h->cap);
-    }
-}
-
-/* The stream is over: give back what the doubling arrays had in reserve. */
-void
-hg_trace_trim_arrays (HeapglassTrace *self)
-{
-  if (self->cap_steps > self->n_steps && self->n_steps > 0)
-    {
-      self->cap_steps = self->n_steps;
-      self->lines = g_renew (guint32, self->lines, self->cap_steps);
-      self->events = g_renew (guint8, self->events, self->cap_steps);
-    }
-  if (self->cap_objs > self->n_objs && self->n_objs > 0)
-    {
-      self->cap_objs = self->n_objs;
-      self->objs = g_renew (HgObj, self->objs, self->cap_objs);
-      if (self->oid_of != NULL)
-        self->oid_of = g_renew (guint64, self->oid_of, self->cap_objs);
-    }
-  for (guint32 i = 0; i < self->n_exts; i++)
-    {
-      HgObjExt *x = self->exts[i];
-      hist_trim (&x->value);
-      hist_trim (&x->length);
-      hist_trim (&x->items);
-      hist_trim (&x->attrs);
-      hist_trim (&x->size);
-      hist_trim (&x->refcount);
-    }
-  for (guint32 i = 0; i < self->n_frames; i++)
-    for (guint32 j = 0; j < self->frames[i].n_slots; j++)
-      hist_trim (&self->frames[i].slots[j].h);
-  if (self->pool_cap > self->pool_len && self->pool_len > 0)
-    {
-      self->pool_cap = self->pool_len;
-      self->pool = g_renew (guint32, self->pool, self->pool_cap);
-    }
-  hist_trim (&self->free_log);
-  hist_trim (&self->frame_log);
+  hist_push (self->spill, &self->frame_log, cur_step (self), top);
 }
 
 /* ---- per-step totals (lock held) --------------------------------------------------------- */
@@ -229,7 +275,7 @@ n_created_upto (HeapglassTrace *self, guint32 step)
   while (lo < hi)
     {
       guint32 mid = lo + (hi - lo) / 2;
-      if (self->objs[mid].created <= step)
+      if (obj_at (self, mid)->created <= step)
         lo = mid + 1;
       else
         hi = mid;
@@ -254,30 +300,30 @@ hg_live_bytes_at (HeapglassTrace *self, guint32 step)
     {
       total = (gint64)self->size_marks[mark];
       for (guint32 i = mark * SIZE_MARK_EVERY; i < n; i++)
-        total += self->objs[i].size0;
+        total += obj_at (self, i)->size0;
     }
   else
     total = (gint64)self->size_total;
-  guint32 lo = 0, hi = self->n_bytes_log;
+  guint64 lo = 0, hi = self->bytes_log.n;
 
   while (lo < hi)
     {
-      guint32 mid = lo + (hi - lo) / 2;
-      if (self->bytes_log[mid].step <= step)
+      guint64 mid = lo + (hi - lo) / 2;
+      if (((const HgBytesMark *)hg_col_at (&self->bytes_log, mid))->step <= step)
         lo = mid + 1;
       else
         hi = mid;
     }
   if (lo > 0)
-    total += self->bytes_log[lo - 1].total;
+    total += ((const HgBytesMark *)hg_col_at (&self->bytes_log, lo - 1))->total;
   return total > 0 ? (guint64)total : 0;
 }
 
 gsize
 hg_output_len_at (HeapglassTrace *self, int stream, guint32 step)
 {
-  GArray *log = self->output_log[stream - 1];
-  guint lo = 0, hi = log->len;
+  const HgCol *log = &self->output_log[stream - 1];
+  guint64 lo = 0, hi = log->n;
 
   /* The last step of a finished run is the state after the program ended: everything it wrote,
    * the traceback and atexit output after its last line included. */
@@ -285,66 +331,70 @@ hg_output_len_at (HeapglassTrace *self, int stream, guint32 step)
     return self->output[stream - 1]->len;
   while (lo < hi)
     {
-      guint mid = lo + (hi - lo) / 2;
-      if (g_array_index (log, HgOutputMark, mid).step <= step)
+      guint64 mid = lo + (hi - lo) / 2;
+      if (((const HgOutputMark *)hg_col_at (log, mid))->step <= step)
         lo = mid + 1;
       else
         hi = mid;
     }
-  return lo ? (gsize)g_array_index (log, HgOutputMark, lo - 1).total : 0;
+  return lo ? (gsize)((const HgOutputMark *)hg_col_at (log, lo - 1))->total : 0;
 }
 
 /* ---- lifetime ----------------------------------------------------------------------------- */
 
-/* Frees everything the model stored (finalize). */
+void
+hg_trace_store_init (HeapglassTrace *self)
+{
+  hg_col_init (&self->steps, sizeof (guint32));
+  hg_col_init (&self->frames, sizeof (HgFrame));
+  hg_col_init (&self->objs, sizeof (HgObj));
+  hg_col_init (&self->exts, sizeof (HgObjExt));
+  hg_col_init (&self->values, sizeof (HgValue));
+  hg_col_init (&self->pool, sizeof (guint32));
+  hg_col_init (&self->bytes_log, sizeof (HgBytesMark));
+  hg_col_init (&self->exceptions, sizeof (HgException));
+  hg_col_init (&self->returns, sizeof (HgReturn));
+  for (int i = 0; i < 2; i++)
+    {
+      hg_col_init (&self->output_log[i], sizeof (HgOutputMark));
+      self->output[i] = g_byte_array_new ();
+    }
+  self->stack = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->inputs = g_array_new (FALSE, FALSE, sizeof (HgInput));
+}
+
+/* Frees everything the model stored (finalize). The bulk goes with the spill in one go: nothing
+ * in it is walked, so closing a trace of a hundred million steps is instant. */
 void
 hg_trace_store_clear (HeapglassTrace *self)
 {
-  for (guint32 i = 0; i < self->n_frames; i++)
-    {
-      HgFrame *f = &self->frames[i];
-      for (guint32 j = 0; j < f->n_slots; j++)
-        hg_hist_clear (&f->slots[j].h);
-      g_free (f->slots);
-      g_clear_pointer (&f->slot_index, g_hash_table_unref);
-    }
-  g_free (self->frames);
-  for (guint32 i = 0; i < self->n_exts; i++)
-    {
-      HgObjExt *x = self->exts[i];
-      hg_hist_clear (&x->value);
-      hg_hist_clear (&x->length);
-      hg_hist_clear (&x->items);
-      hg_hist_clear (&x->attrs);
-      hg_hist_clear (&x->size);
-      hg_hist_clear (&x->refcount);
-      g_free (x);
-    }
-  g_free (self->objs);
-  g_free (self->exts);
+  /* Only frames still on the stack have a name index. */
+  for (guint i = 0; i < self->stack->len; i++)
+    g_clear_pointer (&frame_at (self, g_array_index (self->stack, guint32, i))->slot_index,
+                     g_hash_table_unref);
+  hg_col_clear (&self->steps);
+  hg_col_clear (&self->frames);
+  hg_col_clear (&self->objs);
+  hg_col_clear (&self->exts);
+  hg_col_clear (&self->values);
+  hg_col_clear (&self->pool);
+  hg_col_clear (&self->bytes_log);
+  hg_col_clear (&self->exceptions);
+  hg_col_clear (&self->returns);
   g_free (self->oid_of);
   g_free (self->size_marks);
   g_clear_pointer (&self->oid_index, g_hash_table_unref);
-  g_free (self->values);
-  g_free (self->pool);
-  hg_hist_clear (&self->free_log);
-  hg_hist_clear (&self->frame_log);
-  g_free (self->bytes_log);
   g_array_unref (self->stack);
-  g_free (self->lines);
-  g_free (self->events);
   for (guint i = 0; i < self->inputs->len; i++)
     g_free (g_array_index (self->inputs, HgInput, i).prompt);
   g_array_unref (self->inputs);
-  for (guint i = 0; i < self->exceptions->len; i++)
-    g_free (g_array_index (self->exceptions, HgException, i).message);
-  g_array_unref (self->exceptions);
-  g_array_unref (self->returns);
   for (int i = 0; i < 2; i++)
     {
       g_byte_array_unref (self->output[i]);
-      g_array_unref (self->output_log[i]);
+      hg_col_clear (&self->output_log[i]);
     }
+  g_clear_pointer (&self->spill, hg_spill_free);
+  g_free (self->spill_dir);
   g_ptr_array_unref (self->strings);
   g_string_chunk_free (self->chunk);
   g_byte_array_unref (self->pending);
@@ -353,11 +403,13 @@ hg_trace_store_clear (HeapglassTrace *self)
 }
 
 static gsize
-hist_heap_bytes (const HgHist *h)
+col_directory_bytes (const HgCol *col)
 {
-  return h->cap > 1 ? (gsize)h->cap * sizeof (HgEntry) : 0;
+  return (gsize)col->cap_chunks * sizeof (gpointer);
 }
 
+/* What the model holds in the process's own memory: the directories, tables and buffers, and the
+ * bulk too when it has no file. */
 gsize
 heapglass_trace_get_memory_usage (HeapglassTrace *self)
 {
@@ -366,42 +418,39 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
 
   trace_lock (self);
-  total += (gsize)self->cap_steps * (sizeof (guint32) + sizeof (guint8));
-  total += (gsize)self->cap_frames * sizeof (HgFrame);
-  for (guint32 i = 0; i < self->n_frames; i++)
+  if (self->spill != NULL && !hg_spill_has_file (self->spill))
+    total += hg_spill_get_used (self->spill);
+  total += col_directory_bytes (&self->steps) + col_directory_bytes (&self->frames)
+           + col_directory_bytes (&self->objs) + col_directory_bytes (&self->exts)
+           + col_directory_bytes (&self->values) + col_directory_bytes (&self->pool)
+           + col_directory_bytes (&self->bytes_log) + col_directory_bytes (&self->exceptions)
+           + col_directory_bytes (&self->returns)
+           + col_directory_bytes (&self->output_log[0]) + col_directory_bytes (&self->output_log[1]);
+  for (guint i = 0; i < self->stack->len; i++)
     {
-      const HgFrame *f = &self->frames[i];
-      total += (gsize)f->cap_slots * sizeof (HgSlot);
-      for (guint32 j = 0; j < f->n_slots; j++)
-        total += hist_heap_bytes (&f->slots[j].h);
+      const HgFrame *f = frame_at (self, g_array_index (self->stack, guint32, i));
       if (f->slot_index)
         total += g_hash_table_size (f->slot_index) * 32;
     }
-  total += (gsize)self->cap_objs * sizeof (HgObj);
-  total += (gsize)self->cap_exts * sizeof (HgObjExt *);
-  total += (gsize)self->n_size_marks * sizeof (guint64);
-  if (self->oid_of)
-    total += (gsize)self->cap_objs * sizeof (guint64);
-  for (guint32 i = 0; i < self->n_exts; i++)
-    {
-      const HgObjExt *x = self->exts[i];
-      total += sizeof *x;
-      total += hist_heap_bytes (&x->value) + hist_heap_bytes (&x->length)
-               + hist_heap_bytes (&x->items) + hist_heap_bytes (&x->attrs)
-               + hist_heap_bytes (&x->size) + hist_heap_bytes (&x->refcount);
-    }
+  total += (gsize)self->cap_size_marks * sizeof (guint64);
+  total += (gsize)self->cap_oid_of * sizeof (guint64);
   if (self->oid_index)
     total += g_hash_table_size (self->oid_index) * 32;
-  total += (gsize)self->cap_values * sizeof (HgValue);
-  total += self->pool_cap * sizeof (guint32);
-  total += hist_heap_bytes (&self->free_log) + hist_heap_bytes (&self->frame_log);
-  total += (gsize)self->cap_bytes_log * sizeof (HgBytesMark);
   total += self->stack->len * sizeof (guint32);
   total += self->strings->len * sizeof (gpointer);
   for (int i = 0; i < 2; i++)
-    total += self->output[i]->len + self->output_log[i]->len * sizeof (HgOutputMark);
+    total += self->output[i]->len;
   total += self->pending->len;
   g_mutex_unlock (&self->lock);
-  /* The string chunk (names, str values) is not counted: GStringChunk does not say its size. */
+  /* The string chunk (names) is not counted: GStringChunk does not say its size. */
   return total;
+}
+
+guint64
+heapglass_trace_get_disk_usage (HeapglassTrace *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
+  LOCKED_GET (guint64, self->spill != NULL && hg_spill_has_file (self->spill)
+                           ? hg_spill_get_used (self->spill)
+                           : 0)
 }

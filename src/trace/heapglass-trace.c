@@ -3,6 +3,7 @@
  * snapshots by heapglass-trace-snapshot.c. */
 #include "heapglass-trace-private.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 
 /* The first argument is stringified: keep clang-format away from it. */
@@ -81,15 +82,7 @@ heapglass_trace_init (HeapglassTrace *self)
   self->pending = g_byte_array_new ();
   self->chunk = g_string_chunk_new (16 * 1024);
   self->strings = g_ptr_array_new ();
-  self->stack = g_array_new (FALSE, FALSE, sizeof (guint32));
-  self->inputs = g_array_new (FALSE, FALSE, sizeof (HgInput));
-  self->exceptions = g_array_new (FALSE, FALSE, sizeof (HgException));
-  self->returns = g_array_new (FALSE, FALSE, sizeof (HgReturn));
-  for (int i = 0; i < 2; i++)
-    {
-      self->output[i] = g_byte_array_new ();
-      self->output_log[i] = g_array_new (FALSE, FALSE, sizeof (HgOutputMark));
-    }
+  hg_trace_store_init (self);
 }
 
 HeapglassTrace *
@@ -98,16 +91,49 @@ heapglass_trace_new (void)
   return g_object_new (HEAPGLASS_TYPE_TRACE, NULL);
 }
 
-/* ---- simple getters ----------------------------------------------------------------------- */
+gboolean
+heapglass_trace_set_spill (HeapglassTrace *self, const char *dir, guint64 disk_limit,
+                           GError **error)
+{
+  HgSpill *spill;
 
-#define LOCKED_GET(type, expr)                                                                     \
-  {                                                                                                \
-    type value_;                                                                                   \
-    trace_lock (self);                                                                    \
-    value_ = (expr);                                                                               \
-    g_mutex_unlock (&self->lock);                                                                  \
-    return value_;                                                                                 \
-  }
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), FALSE);
+
+  trace_lock (self);
+  if (self->spill != NULL || self->stream_bytes > 0)
+    {
+      g_mutex_unlock (&self->lock);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("The trace already holds steps: its file can no longer change"));
+      return FALSE;
+    }
+  spill = hg_spill_new (dir, disk_limit, error);
+  if (spill != NULL)
+    {
+      self->spill = spill;
+      self->disk_limit = disk_limit;
+      self->spill_dir = g_strdup (dir);
+    }
+  g_mutex_unlock (&self->lock);
+  return spill != NULL;
+}
+
+const char *
+heapglass_trace_get_spill_path (HeapglassTrace *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), NULL);
+  /* Set once, before any step, and never changed after. */
+  LOCKED_GET (const char *, self->spill ? hg_spill_get_path (self->spill) : NULL)
+}
+
+guint64
+heapglass_trace_get_disk_limit (HeapglassTrace *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
+  LOCKED_GET (guint64, self->disk_limit)
+}
+
+/* ---- simple getters ----------------------------------------------------------------------- */
 
 guint
 heapglass_trace_get_n_steps (HeapglassTrace *self)
@@ -198,7 +224,7 @@ guint
 heapglass_trace_get_step_line (HeapglassTrace *self, guint step)
 {
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
-  LOCKED_GET (guint, step >= 1 && step <= self->n_steps ? self->lines[step - 1] : 0)
+  LOCKED_GET (guint, step >= 1 && step <= self->n_steps ? step_line (self, step) : 0)
 }
 
 HeapglassEvent
@@ -206,7 +232,7 @@ heapglass_trace_get_step_event (HeapglassTrace *self, guint step)
 {
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), HEAPGLASS_EVENT_LINE);
   LOCKED_GET (HeapglassEvent, step >= 1 && step <= self->n_steps
-                                  ? (HeapglassEvent)self->events[step - 1]
+                                  ? step_event (self, step)
                                   : HEAPGLASS_EVENT_LINE)
 }
 
@@ -325,7 +351,7 @@ heapglass_trace_get_object_changes (HeapglassTrace *self, guint64 oid)
   trace_lock (self);
   if (lookup_oid (self, oid, &index))
     {
-      const HgObj *obj = &self->objs[index];
+      const HgObj *obj = obj_at (self, index);
       guint s = obj->created;
       g_array_append_val (steps, s);
       const HgObjExt *x = obj_ext_get (self, obj);
@@ -336,7 +362,7 @@ heapglass_trace_get_object_changes (HeapglassTrace *self, guint64 oid)
           for (guint h = 0; h < G_N_ELEMENTS (hists); h++)
             for (guint32 i = 0; i < hists[h]->n; i++)
               {
-                s = hist_entries_const (hists[h])[i].step;
+                s = hist_get (hists[h], i)->step;
                 g_array_append_val (steps, s);
               }
         }
@@ -366,7 +392,7 @@ heapglass_trace_find_line (HeapglassTrace *self, guint line, guint from, gboolea
   if (backwards)
     {
       for (guint s = MIN (from, self->n_steps + 1); s > 1; s--)
-        if (self->lines[s - 2] == line)
+        if (step_line (self, s - 1) == line)
           {
             found = s - 1;
             break;
@@ -375,7 +401,7 @@ heapglass_trace_find_line (HeapglassTrace *self, guint line, guint from, gboolea
   else
     {
       for (guint s = from + 1; s <= self->n_steps; s++)
-        if (self->lines[s - 1] == line)
+        if (step_line (self, s) == line)
           {
             found = s;
             break;
@@ -399,8 +425,8 @@ next_step_within_depth (HeapglassTrace *self, guint from, guint32 max_depth)
   i = hist_count_upto (&self->frame_log, from + 1);
   for (; i < self->frame_log.n; i++)
     {
-      const HgEntry *e = &hist_entries (&self->frame_log)[i];
-      guint32 depth = e->value ? self->frames[e->value - 1].depth : 0;
+      const HgEntry *e = hist_get (&self->frame_log, i);
+      guint32 depth = e->value ? frame_at (self, e->value - 1)->depth : 0;
       if (e->step > self->n_steps)
         break;
       if (depth <= max_depth)

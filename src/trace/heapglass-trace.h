@@ -111,6 +111,16 @@ G_DECLARE_FINAL_TYPE (HeapglassTrace, heapglass_trace, HEAPGLASS, TRACE, GObject
 
 HeapglassTrace *heapglass_trace_new (void);
 
+/* Where the trace keeps its steps: a file in `dir` (created if missing; removed from the folder as
+ * soon as it is open, so that nothing outlives the trace, even a crash), with a budget of
+ * `disk_limit` bytes (0 = none); once it is spent, the trace ends there as HG_END_DISK_LIMIT
+ * (get_limit_hit() says so; the rest of the stream is dropped) with every step before kept. Call it before the first feed(); without
+ * it the steps are kept in memory. */
+gboolean heapglass_trace_set_spill (HeapglassTrace *self, const char *dir, guint64 disk_limit,
+                                    GError **error);
+const char *heapglass_trace_get_spill_path (HeapglassTrace *self); /* the name it had; NULL */
+guint64 heapglass_trace_get_disk_limit (HeapglassTrace *self);
+
 /* Decoding. feed() may be called with any split of the stream; it decodes every complete record.
  * After an error the trace keeps every step decoded before it and refuses further input. */
 gboolean heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GError **error);
@@ -186,7 +196,8 @@ guint heapglass_trace_find_line (HeapglassTrace *self, guint line, guint from, g
 guint heapglass_trace_find_step_over (HeapglassTrace *self, guint from);
 guint heapglass_trace_find_step_out (HeapglassTrace *self, guint from);
 
-/* Memory the model itself uses, for the benchmark. */
+/* Memory the model itself uses (its file excluded), and the bytes it wrote to its file. */
 gsize heapglass_trace_get_memory_usage (HeapglassTrace *self);
+guint64 heapglass_trace_get_disk_usage (HeapglassTrace *self);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
-/* test-layout.c: stable positions, no overlaps, arrows that join names to objects, weakrefs,
- * collapsing of long containers and deep stacks. */
+/* test-layout.c: positions that follow each step's structure (whatever order steps are viewed
+ * in), no overlaps, arrows that join names to objects, weakrefs, collapsing of long containers and
+ * deep stacks. */
 #include <math.h>
 
 #include <glib/gstdio.h>
@@ -19,26 +20,27 @@ program_scene (HeapglassLayout *layout, guint step)
   return scene;
 }
 
+/* Positions are a function of the step (its reference structure): whenever a step is built
+ * again, by the same layout or another, in any order, every object is where it was. */
 static void
 record_positions (HeapglassScene *scene, GHashTable *seen)
 {
   for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
     {
       const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
+      g_autofree char *key = NULL;
       double *known;
 
       if (item->kind != HEAPGLASS_SCENE_OBJECT)
         continue;
-      known = g_hash_table_lookup (seen, &item->oid);
+      key = g_strdup_printf ("%u:%" G_GUINT64_FORMAT, heapglass_scene_get_step (scene), item->oid);
+      known = g_hash_table_lookup (seen, key);
       if (known == NULL)
         {
-          guint64 *key = g_new (guint64, 1);
-
-          *key = item->oid;
           known = g_new (double, 2);
           known[0] = item->x;
           known[1] = item->y;
-          g_hash_table_insert (seen, key, known);
+          g_hash_table_insert (seen, g_steal_pointer (&key), known);
         }
       else
         {
@@ -48,14 +50,20 @@ record_positions (HeapglassScene *scene, GHashTable *seen)
     }
 }
 
+static GHashTable *
+new_seen (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
 static void
 test_positions_stable (void)
 {
   g_autoptr (HeapglassLayout) layout = heapglass_layout_new ();
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr (GHashTable) seen = new_seen ();
   g_autoptr (GRand) rand = g_rand_new_with_seed (42);
 
-  /* Forwards, backwards, then jumping about: an object never moves. */
+  /* Forwards, backwards, then jumping about: a step always looks the same. */
   for (guint step = 1; step <= PROGRAM_STEPS; step++)
     {
       g_autoptr (HeapglassScene) scene = program_scene (layout, step);
@@ -73,6 +81,41 @@ test_positions_stable (void)
       record_positions (scene, seen);
     }
   g_assert_cmpuint (g_hash_table_size (seen), >, 40);
+}
+
+/* From one step to the next, most objects stay put: only what the structure moved moves. */
+static void
+test_positions_stay_while_structure_does (void)
+{
+  g_autoptr (HeapglassLayout) layout = heapglass_layout_new ();
+  g_autoptr (HeapglassScene) before = NULL;
+  guint stayed = 0, moved = 0;
+
+  for (guint step = 1; step <= PROGRAM_STEPS; step++)
+    {
+      g_autoptr (HeapglassScene) scene = program_scene (layout, step);
+
+      for (guint i = 0; before && i < heapglass_scene_get_n_items (scene); i++)
+        {
+          const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
+          const HeapglassSceneItem *old;
+
+          if (item->kind != HEAPGLASS_SCENE_OBJECT)
+            continue;
+          old = heapglass_scene_find_object (before, item->oid);
+          if (old == NULL)
+            continue;
+          if (old->x == item->x && old->y == item->y)
+            stayed++;
+          else
+            moved++;
+        }
+      g_clear_pointer (&before, heapglass_scene_unref);
+      before = g_steal_pointer (&scene);
+    }
+  g_test_message ("%u stayed, %u moved", stayed, moved);
+  g_assert_cmpuint (stayed, >, 0);
+  g_assert_cmpuint (moved * 4, <, stayed);
 }
 
 static gboolean
@@ -501,7 +544,7 @@ test_real_trace_any_order (void)
   g_autoptr (HeapglassTrace) trace = trace_program ();
   g_autoptr (HeapglassLayout) forwards = heapglass_layout_new ();
   g_autoptr (HeapglassLayout) jumping = heapglass_layout_new ();
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr (GHashTable) seen = new_seen ();
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
   guint n;
 
@@ -534,7 +577,7 @@ test_real_trace_prepared_in_chunks (void)
 {
   g_autoptr (HeapglassTrace) trace = trace_program ();
   g_autoptr (HeapglassLayout) layout = heapglass_layout_new ();
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr (GHashTable) seen = new_seen ();
   guint n;
 
   n = heapglass_trace_get_n_steps (trace);
@@ -606,7 +649,9 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/layout/positions/stable-across-steps", test_positions_stable);
+  g_test_add_func ("/layout/positions/same-step-same-picture", test_positions_stable);
+  g_test_add_func ("/layout/positions/stay-while-structure-does",
+                   test_positions_stay_while_structure_does);
   g_test_add_func ("/layout/boxes/no-overlap", test_no_overlap);
   g_test_add_func ("/layout/positions/real-trace-any-viewing-order", test_real_trace_any_order);
   g_test_add_func ("/layout/positions/real-trace-prepared-in-chunks",

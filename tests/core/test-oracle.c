@@ -33,9 +33,39 @@ program_path (const char *name)
   return g_build_filename (srcdir, "data", "oracle", file, NULL);
 }
 
-/* Writes Heapglass's trace JSON of the script to json_path, as `--trace-json` does. */
+/* What the diagram outlines as "changed by this step" is not in the trace JSON: it goes to a file
+ * of its own, {"STEP": [ID…]}, objects created at that step left out. */
 static gboolean
-write_heapglass_json (const char *script, const char *json_path, GError **error)
+write_changed_json (HeapglassTrace *trace, const char *path, GError **error)
+{
+  g_autoptr (GString) out = g_string_new ("{");
+  guint n_steps = heapglass_trace_get_n_steps (trace);
+
+  for (guint s = 1; s <= n_steps; s++)
+    {
+      g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, s);
+      gboolean first = TRUE;
+
+      g_string_append_printf (out, "%s\"%u\": [", s > 1 ? ", " : "", s);
+      for (guint i = 0; i < snap->n_objects; i++)
+        {
+          const HeapglassObjectView *v = &snap->objects[i];
+          if (!v->changed || v->freed || v->created_step == s)
+            continue;
+          g_string_append_printf (out, "%s%" G_GUINT64_FORMAT, first ? "" : ", ", v->oid);
+          first = FALSE;
+        }
+      g_string_append_c (out, ']');
+    }
+  g_string_append (out, "}\n");
+  return g_file_set_contents (path, out->str, (gssize)out->len, error);
+}
+
+/* Writes Heapglass's trace JSON of the script to json_path, as `--trace-json` does, and the
+ * changed outlines to changed_path. */
+static gboolean
+write_heapglass_json (const char *script, const char *json_path, const char *changed_path,
+                      GError **error)
 {
   HeapglassRunOptions options;
   g_autoptr (HeapglassTrace) trace = NULL;
@@ -47,17 +77,20 @@ write_heapglass_json (const char *script, const char *json_path, GError **error)
   trace = heapglass_trace_run_sync (script, &options, error);
   if (trace == NULL)
     return FALSE;
-  return heapglass_trace_write_json_file (trace, json_path, error);
+  return heapglass_trace_write_json_file (trace, json_path, error)
+         && write_changed_json (trace, changed_path, error);
 }
 
 /* Runs the comparer; returns its exit status (0 agree, 1 mismatch, 2 failed) and its report. */
 static int
-compare (const char *script, const char *json_path, const char *oracle_json, char **report)
+compare (const char *script, const char *json_path, const char *changed_path,
+         const char *oracle_json, char **report)
 {
   g_autofree char *comparer = g_build_filename (srcdir, "support", "oracle_compare.py", NULL);
   g_autofree char *max_items = g_strdup_printf ("--max-items=%d", MAX_ITEMS);
+  g_autofree char *changed = g_strconcat ("--changed=", changed_path, NULL);
   g_autofree char *keep = oracle_json ? g_strconcat ("--oracle-json=", oracle_json, NULL) : NULL;
-  const char *argv[] = { python (), comparer, script, json_path, max_items, keep, NULL };
+  const char *argv[] = { python (), comparer, script, json_path, max_items, changed, keep, NULL };
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *err = NULL;
@@ -97,6 +130,7 @@ check_program (const char *script, const char *dir, char **report)
 {
   g_autofree char *tmp = NULL;
   g_autofree char *json_path = NULL;
+  g_autofree char *changed_path = NULL;
   g_autofree char *oracle_path = NULL;
   g_autoptr (GError) error = NULL;
   int status;
@@ -107,17 +141,19 @@ check_program (const char *script, const char *dir, char **report)
       g_assert_no_error (error);
     }
   json_path = g_build_filename (dir ? dir : tmp, "heapglass.json", NULL);
+  changed_path = g_build_filename (dir ? dir : tmp, "heapglass-changed.json", NULL);
   oracle_path = dir ? g_build_filename (dir, "oracle.json", NULL) : NULL;
-  if (!write_heapglass_json (script, json_path, &error))
+  if (!write_heapglass_json (script, json_path, changed_path, &error))
     {
       *report = g_strdup_printf ("Heapglass could not trace %s: %s", script, error->message);
       status = 2;
     }
   else
-    status = compare (script, json_path, oracle_path, report);
+    status = compare (script, json_path, changed_path, oracle_path, report);
   if (tmp != NULL)
     {
       g_unlink (json_path);
+      g_unlink (changed_path);
       g_rmdir (tmp);
     }
   return status;
@@ -161,6 +197,7 @@ test_comparer_catches (gconstpointer data)
   const Doctored *d = data;
   g_autofree char *script = program_path (d->program);
   g_autofree char *json_path = hg_test_tmp_path ("doctored.json");
+  g_autofree char *changed_path = hg_test_tmp_path ("doctored-changed.json");
   g_autofree char *code = NULL;
   g_autofree char *report = NULL;
   g_autofree char *err = NULL;
@@ -168,9 +205,9 @@ test_comparer_catches (gconstpointer data)
   int wait_status = 0;
   int status;
 
-  g_assert_true (write_heapglass_json (script, json_path, &error));
+  g_assert_true (write_heapglass_json (script, json_path, changed_path, &error));
   g_assert_no_error (error);
-  status = compare (script, json_path, NULL, &report);
+  status = compare (script, json_path, changed_path, NULL, &report);
   g_assert_cmpint (status, ==, 0); /* the untouched trace agrees */
   g_clear_pointer (&report, g_free);
 
@@ -191,7 +228,7 @@ test_comparer_catches (gconstpointer data)
     if (!g_spawn_check_wait_status (wait_status, NULL))
       g_error ("the edit failed:\n%s\n%s", d->edit, err);
   }
-  status = compare (script, json_path, NULL, &report);
+  status = compare (script, json_path, changed_path, NULL, &report);
   g_test_message ("%s", report);
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (report, d->expected));

@@ -429,9 +429,9 @@ test_click_arrow_selects_target (Fixture *f, gconstpointer data)
     }
   g_assert_nonnull (arrow);
 
-  /* A point in the middle of the bezier (t = 0.5). */
-  double mx = (arrow->x0 + 3 * arrow->x1 + 3 * arrow->x2 + arrow->x3) / 8;
-  double my = (arrow->y0 + 3 * arrow->y1 + 3 * arrow->y2 + arrow->y3) / 8;
+  /* A point halfway along the arrow's path. */
+  double mx, my;
+  heapglass_scene_arrow_point (arrow, 0.5, &mx, &my);
   g_assert_true (heapglass_canvas_click_scene_point (f->canvas, mx, my));
   g_assert_cmpuint (heapglass_canvas_get_selected_oid (f->canvas), ==, LIST_X);
 }

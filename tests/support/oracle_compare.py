@@ -2,7 +2,11 @@
 the same program (oracle.py) step by step and reports the first mismatch precisely.
 
     python3.11 oracle_compare.py SCRIPT.py HEAPGLASS.json [--max-items=K] [--oracle-json=OUT]
+                                 [--changed=CHANGED.json]
     python3.11 oracle_compare.py --recorded ORACLE.json HEAPGLASS.json [--max-items=K]
+
+CHANGED.json, when given, says which objects Heapglass outlines as "changed by this step"
+({"STEP": [ID…]}, objects created at that step left out; test-oracle writes it from the model).
 
 Exit status: 0 when every step agrees, 1 at a mismatch (printed on stdout: the step, the frame,
 the name and what differs), 2 when something could not be run or read.
@@ -82,10 +86,12 @@ def same_value(type_name, hv, ov):
 
 
 class Comparer:
-    def __init__(self, hg, orc, max_items):
+    def __init__(self, hg, orc, max_items, changed=None):
         self.hg = hg
         self.orc = orc
         self.K = max_items
+        self.changed = changed  # step -> Heapglass IDs outlined as changed (not created) there
+        self.prev_sigs = {}  # oracle id -> (contents, certain) at the previous step
         # across steps
         self.h_seen = {}  # Heapglass ID -> (oracle id, step, path) where last seen
         self.o_seen = {}  # oracle id -> (Heapglass ID, step, path)
@@ -191,9 +197,53 @@ class Comparer:
                 raise Mismatch("%s: the same object had ID %s at step %d (%s), now %s; an ID is "
                                "stable over the object's life" % (path, oprev[0], oprev[1], oprev[2],
                                                                   hid))
+        if self.changed is not None:
+            self.check_changed()
         for hid, oid in self.h2o.items():
             self.h_seen[hid] = (oid, self.step_no, self.hpath[hid])
             self.o_seen[oid] = (hid, self.step_no, self.hpath[hid])
+
+    def contents(self, rec):
+        """What "changed" is about: value, items, entries, attributes, referent (as oracle ids);
+        and whether the oracle is certain that equal contents mean nothing changed (every child
+        is an immutable value or an object it knows stayed the same)."""
+        children = list(rec.get("items", [])) + [x for e in rec.get("entries", []) for x in e] \
+            + list(rec.get("attrs", {}).values())
+        if rec.get("referent") is not None:
+            children.append(rec["referent"])
+        certain = True
+        for c in children:
+            child = self.o_heap.get(str(c), {})
+            if not child.get("sure") and "value" not in child:
+                certain = False
+        sig = (json.dumps(rec.get("value")), rec.get("length"), tuple(rec.get("items", [])),
+               tuple(tuple(e) for e in rec.get("entries", [])),
+               tuple(sorted(rec.get("attrs", {}).items())), rec.get("referent", "-"))
+        return sig, certain
+
+    def check_changed(self):
+        """An object outlined as changed by this step must have changed since the previous step
+        (issue 11: `y = x` changes nothing), and one that changed must be outlined."""
+        marked = set(self.changed.get(str(self.step_no), []))
+        sigs = {}
+        for hid, oid in self.h2o.items():
+            sigs[oid] = self.contents(self.o_heap[str(oid)])
+        for hid, oid in self.h2o.items():
+            prev = self.h_seen.get(hid)
+            if prev is None or prev[1] != self.step_no - 1 or prev[0] != oid or oid not in self.prev_sigs:
+                continue  # new here, or not shown at the previous step: not judged
+            (now, certain_now), (before, certain_before) = sigs[oid], self.prev_sigs[oid]
+            path = self.hpath[hid]
+            if hid in marked and now == before and certain_now and certain_before:
+                raise Mismatch("%s: Heapglass outlines it as changed by this step, but its value, "
+                               "items, entries and attributes are those of step %d (an alias or a "
+                               "reference count is not a change)" % (path, self.step_no - 1))
+            if hid not in marked and now != before:
+                what = [n for n, a, b in zip(("value", "length", "items", "entries", "attributes",
+                                              "referent"), now, before) if a != b]
+                raise Mismatch("%s: its %s changed by this step, but Heapglass does not outline "
+                               "it as changed" % (path, " and ".join(what)))
+        self.prev_sigs = sigs
 
     def pair(self, hid, oid, path):
         if not isinstance(hid, int) or isinstance(hid, bool):
@@ -335,7 +385,14 @@ def main(argv):
     finally:
         if "recorded" not in opts and not opts.get("oracle-json"):
             os.unlink(oracle_json)
-    comparer = Comparer(hg, orc, max_items)
+    changed = None
+    if opts.get("changed"):
+        try:
+            changed = load(opts["changed"])
+        except (OSError, ValueError) as e:
+            print("cannot read %s: %s" % (opts["changed"], e))
+            return 2
+    comparer = Comparer(hg, orc, max_items, changed)
     comparer.step_no = 0
     try:
         comparer.run()
