@@ -23,7 +23,7 @@ heapglass_trace_get_content_changes (HeapglassTrace *self, guint64 oid)
   trace_lock (self);
   if (lookup_oid (self, oid, &index))
     {
-      const HgObj *obj = &self->objs[index];
+      const HgObj *obj = obj_at (self, index);
       const HgObjExt *x = obj_ext_get (self, obj);
       if (x != NULL)
         {
@@ -31,7 +31,7 @@ heapglass_trace_get_content_changes (HeapglassTrace *self, guint64 oid)
           for (guint h = 0; h < G_N_ELEMENTS (hists); h++)
             for (guint32 i = 0; i < hists[h]->n; i++)
               {
-                guint s = hist_entries_const (hists[h])[i].step;
+                guint s = hist_get (hists[h], i)->step;
                 if (s > obj->created && s <= self->n_steps)
                   g_array_append_val (steps, s);
               }
@@ -59,7 +59,7 @@ heapglass_trace_content_changed_at (HeapglassTrace *self, guint64 oid, guint ste
   trace_lock (self);
   if (lookup_oid (self, oid, &index))
     {
-      const HgObj *obj = &self->objs[index];
+      const HgObj *obj = obj_at (self, index);
       const HgObjExt *x = obj_ext_get (self, obj);
       if (x != NULL && step > obj->created)
         changed = hist_changed_at (&x->value, step) || hist_changed_at (&x->length, step)
