@@ -508,9 +508,9 @@ decode_dict_length (HeapglassTrace *self, Rd *r)
                        heapglass_kind_to_string (obj_kind (obj_at (self, index))));
   x = hg_obj_ext (self, obj_at (self, index));
   items = hist_last (&x->items);
-  if (items && (self->pool[items->value] & 0x7fffffff) > length)
+  if (items && (*pool_at (self, items->value) & 0x7fffffff) > length)
     return rd_corrupt (r, "more entries than the dict's length");
-  hist_push (&x->length, cur_step (self), (guint32)MIN (length, G_MAXUINT32));
+  hist_push (self->spill, &x->length, cur_step (self), (guint32)MIN (length, G_MAXUINT32));
   return RD_OK;
 }
 
