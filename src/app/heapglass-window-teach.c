@@ -61,6 +61,9 @@ set_bar_text (HeapglassWindowTeach *t, const char *text)
   g_free (t->text);
   t->text = g_strdup (text);
   gtk_label_set_text (t->bar_label, text ? text : "");
+  /* Hidden rather than only folded: a folded revealer still measures its wrapping label at a
+   * width of nothing. */
+  gtk_widget_set_visible (GTK_WIDGET (t->bar_revealer), text != NULL);
   gtk_revealer_set_reveal_child (t->bar_revealer, text != NULL);
 }
 
@@ -206,7 +209,7 @@ teach_call_tree (GSimpleAction *action, GVariant *state, gpointer user_data)
   gboolean shown = g_variant_get_boolean (state);
 
   g_simple_action_set_state (action, state);
-  gtk_widget_set_visible (GTK_WIDGET (t->panel_revealer), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (t->panel_revealer), shown);
   gtk_revealer_set_reveal_child (t->panel_revealer, shown);
   update_call_tree (t);
 }
@@ -650,6 +653,10 @@ _heapglass_window_teach_code_shown (HeapglassWindow *self, const char *code)
 {
   HeapglassWindowTeach *t = teach (self);
 
+  /* GObject may dispose more than once, and a chapter that finishes loading after the window
+   * closed still shows its first block. */
+  if (t == NULL)
+    return;
   g_clear_pointer (&t->annotations, heapglass_code_annotations_free);
   t->annotations = heapglass_code_annotations_parse (code);
   g_signal_handlers_block_by_func (t->breakpoints, show_breakpoints, t);
@@ -748,6 +755,7 @@ build_bar (HeapglassWindowTeach *t)
 
   t->bar_revealer = GTK_REVEALER (gtk_revealer_new ());
   gtk_revealer_set_child (t->bar_revealer, box);
+  gtk_widget_set_visible (GTK_WIDGET (t->bar_revealer), FALSE);
   return GTK_WIDGET (t->bar_revealer);
 }
 
@@ -800,6 +808,7 @@ _heapglass_window_teach_init (HeapglassWindow *self)
   t->panel_revealer = GTK_REVEALER (gtk_revealer_new ());
   gtk_revealer_set_transition_type (t->panel_revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_LEFT);
   gtk_revealer_set_child (t->panel_revealer, side);
+  gtk_widget_set_visible (GTK_WIDGET (t->panel_revealer), FALSE);
   gtk_box_append (GTK_BOX (self->canvas_slot), GTK_WIDGET (t->panel_revealer));
   g_signal_connect (t->panel, "call-activated", G_CALLBACK (on_call_activated), t);
 
