@@ -53,6 +53,7 @@ struct _HeapglassCanvas
   guint step;
   HeapglassSnapshot *snapshot;
   HeapglassSnapshot *previous; /* the step before, when it was the one shown before (narration) */
+  HeapglassMarks *marks; /* drawn over the diagram (compare, predict); NULL = none */
   HeapglassScene *scene;
   HeapglassCanvasA11y *a11y;   /* the scene as accessible child widgets */
   gboolean moving_focus;       /* the canvas itself is moving GTK focus to an item's widget */
@@ -1144,6 +1145,8 @@ heapglass_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       cairo_stroke (cr);
     }
 
+  if (self->marks != NULL)
+    heapglass_marks_draw (self->marks, cr, self->scene, self->dark);
   cairo_destroy (cr);
 }
 
@@ -1620,6 +1623,7 @@ heapglass_canvas_dispose (GObject *object)
 
   canvas_stop_animation (self);
   canvas_stop_moves (self);
+  g_clear_pointer (&self->marks, heapglass_marks_unref);
   g_clear_pointer (&self->a11y, heapglass_canvas_a11y_free);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_object (&self->object_section);
@@ -1832,4 +1836,16 @@ GtkWidget *
 heapglass_canvas_new (void)
 {
   return g_object_new (HEAPGLASS_TYPE_CANVAS, NULL);
+}
+
+void
+heapglass_canvas_set_marks (HeapglassCanvas *self, HeapglassMarks *marks)
+{
+  g_return_if_fail (HEAPGLASS_IS_CANVAS (self));
+
+  if (marks != NULL)
+    heapglass_marks_ref (marks);
+  g_clear_pointer (&self->marks, heapglass_marks_unref);
+  self->marks = marks;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
