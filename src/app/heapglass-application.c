@@ -126,7 +126,11 @@ app_about_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
       "application-icon", APP_ID, "developer-name", _ ("The Heapglass contributors"), "developers",
       developers, "version", PACKAGE_VERSION, "comments",
       _ ("Watch a Python program's names and objects, step by step"), "website",
-      "https://github.com/heapglass/heapglass", "license-type", GTK_LICENSE_GPL_3_0, NULL);
+      "https://github.com/heapglass/heapglass", "issue-url",
+      "https://github.com/heapglass/heapglass/issues", "license-type", GTK_LICENSE_GPL_3_0,
+      "copyright", _ ("© 2026 The Heapglass contributors"),
+      /* Translators: your names, one per line, as you want them credited in the About window */
+      "translator-credits", _ ("translator-credits"), NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
@@ -150,8 +154,9 @@ static const GActionEntry app_actions[] = {
 };
 
 /* Every accelerator of the app, app.* and win.* alike, is set here and only here. The plain keys
- * that move through the steps are "local": they go to a bubble-phase shortcut controller on the
- * window, so a focused text entry (the input() answer) keeps its own Left/Right/Home/End. */
+ * that move through the steps are "local": a capture-phase shortcut controller on the window
+ * takes them wherever the focus is (the sidebar, the output, the canvas), except in text being
+ * edited (the code, the input() answer), which keeps its own Left/Right/Home/End. */
 static const struct
 {
   const char *action;
@@ -166,7 +171,14 @@ static const struct
   { "win.play", { "<Control>space", NULL } },
   { "win.export", { "<Control>e", NULL } },
   { "win.copy-diagram", { "<Control><Shift>c", NULL } },
-  { "win.toggle-sidebar", { "F9", NULL } },
+  /* F9 is the breakpoint key of every debugger; the chapter list moves to Ctrl+F9 */
+  { "win.toggle-sidebar", { "<Control>F9", NULL } },
+  { "teach.toggle-breakpoint", { "F9", NULL } },
+  { "teach.continue", { "F8", NULL } },
+  { "teach.reverse-continue", { "<Shift>F8", NULL } },
+  { "teach.call-tree", { "<Control>t", NULL } },
+  { "teach.pin-step", { "<Control>p", NULL } },
+  { "teach.predict", { "<Control><Shift>p", NULL } },
   { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
   { "win.zoom-out", { "<Control>minus", NULL } },
   { "win.zoom-reset", { "<Control>0", NULL } },
@@ -180,12 +192,41 @@ static const struct
   { "win.step-last", { "End", NULL }, TRUE },
 };
 
+/* Is the focus in text the learner is editing? Then the key is theirs. */
+static gboolean
+focus_is_editing (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL)
+    return FALSE;
+  if (GTK_IS_EDITABLE (focus))
+    return gtk_editable_get_editable (GTK_EDITABLE (focus));
+  if (GTK_IS_TEXT_VIEW (focus))
+    return gtk_text_view_get_editable (GTK_TEXT_VIEW (focus));
+  return FALSE;
+}
+
+static gboolean
+step_shortcut_activate (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  const char *action = user_data;
+
+  if (focus_is_editing (widget))
+    return FALSE;
+  /* Taken even when the action is disabled (the first or last step): the key moves steps here,
+   * never a list selection or a text cursor behind the learner's back. */
+  gtk_widget_activate_action (widget, action, NULL);
+  return TRUE;
+}
+
 GtkEventController *
 heapglass_application_create_step_shortcuts (void)
 {
   GtkEventController *controller = gtk_shortcut_controller_new ();
 
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_BUBBLE);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
     {
       if (!accelerators[i].local)
@@ -194,7 +235,8 @@ heapglass_application_create_step_shortcuts (void)
         {
           GtkShortcutTrigger *trigger
               = gtk_shortcut_trigger_parse_string (accelerators[i].accels[j]);
-          GtkShortcutAction *action = gtk_named_action_new (accelerators[i].action);
+          GtkShortcutAction *action = gtk_callback_action_new (
+              step_shortcut_activate, (gpointer)accelerators[i].action, NULL);
 
           gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                                 gtk_shortcut_new (trigger, action));

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "heapglass-canvas.h"
@@ -53,6 +54,7 @@ struct _HeapglassCanvas
   guint step;
   HeapglassSnapshot *snapshot;
   HeapglassSnapshot *previous; /* the step before, when it was the one shown before (narration) */
+  HeapglassMarks *marks; /* drawn over the diagram (compare, predict); NULL = none */
   HeapglassScene *scene;
   HeapglassCanvasA11y *a11y;   /* the scene as accessible child widgets */
   gboolean moving_focus;       /* the canvas itself is moving GTK focus to an item's widget */
@@ -318,14 +320,30 @@ canvas_place_view_at_origin (HeapglassCanvas *self)
   canvas_set_offset (self, x, y);
 }
 
+/* GNOME's "Large Text" scales the fonts (gtk-xft-dpi above 96 dpi): the diagram's 100 % follows,
+ * so its text is as large as the rest of the window's. */
+static double
+canvas_text_scale (HeapglassCanvas *self)
+{
+  int dpi = 0;
+
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-xft-dpi", &dpi, NULL);
+  if (dpi <= 0)
+    return 1.0;
+  return CLAMP (dpi / 1024.0 / 96.0, 1.0, 3.0);
+}
+
 void
 heapglass_canvas_zoom_reset (HeapglassCanvas *self)
 {
+  double zoom;
+
   g_return_if_fail (HEAPGLASS_IS_CANVAS (self));
 
-  if (self->zoom != 1.0)
+  zoom = canvas_text_scale (self);
+  if (self->zoom != zoom)
     {
-      self->zoom = 1.0;
+      self->zoom = zoom;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
     }
   canvas_place_view_at_origin (self);
@@ -852,7 +870,7 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
       = self->snapshot ? heapglass_snapshot_find_object (self->snapshot, oid) : NULL;
 
   if (object == NULL)
-    return g_strdup_printf ("#%" G_GUINT64_FORMAT, oid);
+    return g_strdup_printf ("#%" PRIu64, oid);
 
   switch (object->kind)
     {
@@ -861,7 +879,7 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
     case HG_KIND_BOOL:
       return g_strdup_printf ("bool %s", object->bool_value ? "True" : "False");
     case HG_KIND_INT:
-      return g_strdup_printf ("int %" G_GINT64_FORMAT, object->int_value);
+      return g_strdup_printf ("int %" PRId64, object->int_value);
     case HG_KIND_FLOAT:
     case HG_KIND_STR:
       {
@@ -874,14 +892,14 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
     case HG_KIND_FROZENSET:
     case HG_KIND_DICT:
       /* Translators: a container's type, id and length: "list #12 (3 items)". */
-      return g_strdup_printf (ngettext ("%s #%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " item)",
-                                        "%s #%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " items)",
+      return g_strdup_printf (ngettext ("%s #%" PRIu64 " (%" PRIu64 " item)",
+                                        "%s #%" PRIu64 " (%" PRIu64 " items)",
                                         object->length),
                               object->type_name, object->oid, object->length);
     default:
       if (object->text && *object->text)
         return g_strdup_printf ("%s %s", object->type_name, object->text);
-      return g_strdup_printf ("%s #%" G_GUINT64_FORMAT, object->type_name, object->oid);
+      return g_strdup_printf ("%s #%" PRIu64, object->type_name, object->oid);
     }
 }
 
@@ -930,7 +948,7 @@ canvas_describe_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
           /* Translators: an object freed by this step. */
           return g_strdup_printf (_ ("%s, freed by this step"), what);
         /* Translators: an object, its size in bytes and its reference count. */
-        return g_strdup_printf (_ ("%s, %" G_GUINT64_FORMAT " bytes, %u references. Click to "
+        return g_strdup_printf (_ ("%s, %" PRIu64 " bytes, %u references. Click to "
                                    "inspect"),
                                 what, object->size, object->refcount);
       }
@@ -956,14 +974,14 @@ canvas_describe_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
         return g_strdup_printf (_ ("Reference to %s. Click to select it"), target);
       }
     case HEAPGLASS_SCENE_FRAMES_MARKER:
-      return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " frame hidden. Click to show more",
-                                        "%" G_GUINT64_FORMAT " frames hidden. Click to show more",
+      return g_strdup_printf (ngettext ("%" PRIu64 " frame hidden. Click to show more",
+                                        "%" PRIu64 " frames hidden. Click to show more",
                                         item->count),
                               item->count);
     case HEAPGLASS_SCENE_MORE_MARKER:
-      return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " more item not shown. Click to "
+      return g_strdup_printf (ngettext ("%" PRIu64 " more item not shown. Click to "
                                         "expand",
-                                        "%" G_GUINT64_FORMAT " more items not shown. Click to "
+                                        "%" PRIu64 " more items not shown. Click to "
                                         "expand",
                                         item->count),
                               item->count);
@@ -1109,14 +1127,27 @@ heapglass_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (focus != NULL && canvas_has_focus_within (self)
       && (!GTK_IS_WINDOW (root) || gtk_window_get_focus_visible (GTK_WINDOW (root))))
     {
+      /* High contrast: a thicker ring in the text colour, not a tint */
+      gboolean high_contrast
+          = self->style_manager && adw_style_manager_get_high_contrast (self->style_manager);
       double pad = 3.0 / self->zoom;
-      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.9);
-      cairo_set_line_width (cr, 2.0 / self->zoom);
+
+      if (high_contrast)
+        {
+          double fg[4];
+          heapglass_renderer_get_foreground (theme, fg);
+          cairo_set_source_rgba (cr, fg[0], fg[1], fg[2], 1.0);
+        }
+      else
+        cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.9);
+      cairo_set_line_width (cr, (high_contrast ? 3.5 : 2.0) / self->zoom);
       cairo_rectangle (cr, focus->x - pad, focus->y - pad, focus->width + 2 * pad,
                        focus->height + 2 * pad);
       cairo_stroke (cr);
     }
 
+  if (self->marks != NULL)
+    heapglass_marks_draw (self->marks, cr, self->scene, self->dark);
   cairo_destroy (cr);
 }
 
@@ -1571,9 +1602,17 @@ heapglass_canvas_root (GtkWidget *widget)
   /* Follow the system's light/dark choice, unless the window told us otherwise. */
   if (self->style_manager == NULL)
     {
+      /* first time in a window: start at the text size the user chose */
+      if (self->zoom == 1.0 && canvas_text_scale (self) != 1.0)
+        {
+          self->zoom = canvas_text_scale (self);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+        }
       self->style_manager = g_object_ref (adw_style_manager_get_default ());
       g_signal_connect_object (self->style_manager, "notify::dark",
                                G_CALLBACK (on_style_manager_dark), self, 0);
+      g_signal_connect_object (self->style_manager, "notify::high-contrast",
+                               G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
       on_style_manager_dark (self->style_manager, NULL, self);
     }
 }
@@ -1585,6 +1624,7 @@ heapglass_canvas_dispose (GObject *object)
 
   canvas_stop_animation (self);
   canvas_stop_moves (self);
+  g_clear_pointer (&self->marks, heapglass_marks_unref);
   g_clear_pointer (&self->a11y, heapglass_canvas_a11y_free);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_object (&self->object_section);
@@ -1797,4 +1837,16 @@ GtkWidget *
 heapglass_canvas_new (void)
 {
   return g_object_new (HEAPGLASS_TYPE_CANVAS, NULL);
+}
+
+void
+heapglass_canvas_set_marks (HeapglassCanvas *self, HeapglassMarks *marks)
+{
+  g_return_if_fail (HEAPGLASS_IS_CANVAS (self));
+
+  if (marks != NULL)
+    heapglass_marks_ref (marks);
+  g_clear_pointer (&self->marks, heapglass_marks_unref);
+  self->marks = marks;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

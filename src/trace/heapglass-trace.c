@@ -63,6 +63,7 @@ heapglass_trace_finalize (GObject *object)
   HeapglassTrace *self = HEAPGLASS_TRACE (object);
 
   hg_trace_store_clear (self);
+  g_clear_pointer (&self->hidden_names, g_hash_table_unref);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (heapglass_trace_parent_class)->finalize (object);
@@ -307,6 +308,20 @@ heapglass_trace_get_input_prompt (HeapglassTrace *self, guint index)
   LOCKED_GET (char *, index < self->inputs->len
                           ? g_strdup (g_array_index (self->inputs, HgInput, index).prompt)
                           : NULL)
+}
+
+gsize
+heapglass_trace_get_output_length (HeapglassTrace *self, int stream, guint step)
+{
+  gsize n;
+
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
+  g_return_val_if_fail (stream == 1 || stream == 2, 0);
+
+  trace_lock (self);
+  n = hg_output_len_at (self, stream, step);
+  g_mutex_unlock (&self->lock);
+  return n;
 }
 
 char *
