@@ -47,9 +47,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
   gtk_window_present (GTK_WINDOW (f->window));
   hg_test_spin_for (100);
   heapglass_window_set_code (f->window, code, "grow.py");
-  heapglass_window_run (f->window);
+  hg_test_window_run_and_wait (f->window, 60);
   g_assert_true (hg_test_spin_until (diagram_shown, f->window, 30));
-  g_assert_true (hg_test_spin_until (hg_test_window_run_is_over, f->window, 60));
   hg_test_spin_for (50);
   f->trace = heapglass_window_get_trace (f->window);
   g_assert_nonnull (f->trace);
@@ -260,6 +259,67 @@ test_predict_scores (Fixture *f, gconstpointer data)
   g_assert_null (heapglass_window_get_teach_text (f->window));
 }
 
+/* A label somewhere under `widget` whose text is `text`, shown on screen. */
+static GtkWidget *
+find_label (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+fib5_shown (gpointer window)
+{
+  return find_label (GTK_WIDGET (window), "fib(n=5) → 5") != NULL;
+}
+
+/* fib(5) in the window with the call tree open at its deepest step: the calls read as Python
+ * (name, arguments, what they returned) and the window is saved as a picture to look at. */
+static void
+test_call_tree_fib (void)
+{
+  HeapglassWindow *window = heapglass_window_new (app);
+  g_autofree char *shot
+      = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "teach-call-tree.png", NULL);
+  HeapglassTrace *trace;
+  guint deepest = 0, step = 0, n;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  heapglass_window_set_code (window,
+                             "def fib(n):\n"
+                             "    if n < 2:\n"
+                             "        return n\n"
+                             "    return fib(n - 1) + fib(n - 2)\n"
+                             "\n"
+                             "print(fib(5))\n",
+                             "fib.py");
+  hg_test_window_run_and_wait (window, 60);
+  trace = heapglass_window_get_trace (window);
+  n = heapglass_trace_get_n_steps (trace);
+  for (guint s = 1; s <= n; s++)
+    if (heapglass_trace_get_step_depth (trace, s) > deepest)
+      deepest = heapglass_trace_get_step_depth (trace, s), step = s;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "teach.call-tree", NULL));
+  heapglass_window_set_step (window, step);
+  /* the panel slides in and lays its rows out over a few frames */
+  g_assert_true (hg_test_spin_until (fib5_shown, window, 10));
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "fib(n=2) → 1"));
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "… 4 calls"));
+  hg_test_save_widget_png (GTK_WIDGET (window), shot, 1);
+  g_test_message ("screenshot: %s", shot);
+  gtk_window_destroy (GTK_WINDOW (window));
+  hg_test_spin_for (20);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -279,6 +339,7 @@ main (int argc, char *argv[])
   ADD ("/teach/compare/pin-marks-differences", test_pin_and_compare);
   ADD ("/teach/predict/check-skip-score", test_predict_scores);
 #undef ADD
+  g_test_add_func ("/teach/call-tree/fib-reads-as-python", test_call_tree_fib);
   status = g_test_run ();
   g_clear_object (&app);
   return status;
