@@ -488,7 +488,7 @@ decode_frame_line (HeapglassTrace *self, Rd *r)
   RD (rd_u32 (r, &line));
   if (self->stack->len == 0)
     return rd_corrupt (r, "frame line on an empty stack");
-  self->frames[g_array_index (self->stack, guint32, self->stack->len - 1)].caller_line = line;
+  frame_at_depth (self, 0)->caller_line = line;
   return RD_OK;
 }
 
@@ -503,14 +503,14 @@ decode_dict_length (HeapglassTrace *self, Rd *r)
 
   RD (rd_object (self, r, &index));
   RD (rd_varint (r, &length));
-  if (obj_kind (&self->objs[index]) != HG_KIND_DICT)
+  if (obj_kind (obj_at (self, index)) != HG_KIND_DICT)
     return rd_corrupt (r, "DICT_LENGTH record for a %s",
-                       heapglass_kind_to_string (obj_kind (&self->objs[index])));
-  x = hg_obj_ext (self, &self->objs[index]);
+                       heapglass_kind_to_string (obj_kind (obj_at (self, index))));
+  x = hg_obj_ext (self, obj_at (self, index));
   items = hist_last (&x->items);
-  if (items && (self->pool[items->value] & 0x7fffffff) > length)
+  if (items && (*pool_at (self, items->value) & 0x7fffffff) > length)
     return rd_corrupt (r, "more entries than the dict's length");
-  hist_push (&x->length, cur_step (self), (guint32)MIN (length, G_MAXUINT32));
+  hist_push (self->spill, &x->length, cur_step (self), (guint32)MIN (length, G_MAXUINT32));
   return RD_OK;
 }
 
