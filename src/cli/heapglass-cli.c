@@ -5,11 +5,13 @@
 #include "heapglass-cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "heapglass-chapter.h"
 #include "heapglass-export.h"
@@ -359,8 +361,8 @@ export_steps (HeapglassTrace *trace, const CliOptions *o)
   return 0;
 }
 
-int
-heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, char **file_to_open)
+static int
+handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
 {
   g_autoptr (HeapglassTrace) trace = NULL;
   g_autoptr (GError) error = NULL;
@@ -536,6 +538,51 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       const char *message = heapglass_trace_get_end_message (trace);
       g_printerr ("heapglass: %s: %s\n", script, message ? message : _("cannot be read"));
       status = STATUS_FAILED;
+    }
+  return status;
+}
+
+/* Whether this invocation's result goes to standard output. */
+static gboolean
+prints_to_stdout (GVariantDict *options)
+{
+  const char *json_path = NULL;
+
+  return g_variant_dict_contains (options, "trace-summary")
+         || g_variant_dict_contains (options, "describe")
+         || g_variant_dict_contains (options, "list-exercises")
+         || g_variant_dict_contains (options, "version")
+         || (g_variant_dict_lookup (options, "trace-json", "^&ay", &json_path)
+             && g_str_equal (json_path, "-"));
+}
+
+int
+heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, char **file_to_open)
+{
+  gboolean stdout_closed = fcntl (STDOUT_FILENO, F_GETFD) < 0;
+  int status;
+
+  g_return_val_if_fail (options != NULL, STATUS_BAD_ARGUMENTS);
+
+  if (stdout_closed)
+    {
+      /* Hold fd 1 so that no file we open takes its place (a summary must not land in the
+       * trace JSON); the result is then reported missing below. */
+      int null_fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+      if (null_fd >= 0 && null_fd != STDOUT_FILENO)
+        {
+          dup2 (null_fd, STDOUT_FILENO);
+          close (null_fd);
+        }
+    }
+  status = handle_options (app, options, file_to_open);
+  if (status == 0 && prints_to_stdout (options)
+      && (stdout_closed || fflush (stdout) != 0 || ferror (stdout)))
+    {
+      int saved = errno;
+      g_printerr (_("heapglass: cannot write the result to standard output: %s\n"),
+                  stdout_closed ? g_strerror (EBADF) : g_strerror (saved));
+      return STATUS_FAILED;
     }
   return status;
 }

@@ -488,7 +488,7 @@ decode_frame_line (HeapglassTrace *self, Rd *r)
   RD (rd_u32 (r, &line));
   if (self->stack->len == 0)
     return rd_corrupt (r, "frame line on an empty stack");
-  frame_at_depth (self, 0)->caller_line = line;
+  frame_at (self, g_array_index (self->stack, guint32, self->stack->len - 1))->caller_line = line;
   return RD_OK;
 }
 

@@ -495,7 +495,7 @@ process_signaled (GSubprocess *subprocess, SandboxLevel level, int *sig)
  * fate agrees with it (the program shares the tracer's process and can write anything there). */
 static void
 decide_ending (HeapglassTraceRunner *self, GSubprocess *subprocess, SandboxLevel level,
-               gboolean stopped, gboolean deadline_hit, gboolean corrupt)
+               gboolean stopped, gboolean deadline_hit, gboolean corrupt, double run_s)
 {
   HeapglassTrace *trace = self->trace;
   HgEnding said = heapglass_trace_get_ending (trace);
@@ -526,6 +526,10 @@ decide_ending (HeapglassTraceRunner *self, GSubprocess *subprocess, SandboxLevel
               heapglass_ending_to_string (said), status);
           heapglass_trace_replace_ending (trace, HG_END_CORRUPT_TRACE, 0, 0, message);
         }
+      else if (said == HG_END_NONE && run_s >= self->options.timeout_s)
+        /* no END record, and the time was up: the tracer's END went where the program had
+         * redirected the stream */
+        heapglass_trace_set_ending (trace, HG_END_TIME_LIMIT, 0, 0, NULL);
       else if (said == HG_END_NONE)
         /* no END record: the program ran another program in its place (exec), or cut the
          * stream; its exit status is what a plain run would report */
@@ -547,7 +551,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   SandboxLevel level = SANDBOX_NONE;
   int fds[2];
   int stdin_fd = -1;
-  gint64 deadline, hard_stop = 0;
+  gint64 started, deadline, hard_stop = 0;
   gboolean deadline_hit = FALSE, stopped;
   gboolean corrupt = FALSE, limit_hit = FALSE;
   gboolean tracer_exited = FALSE;
@@ -604,8 +608,8 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   if (stopped)
     g_subprocess_force_exit (subprocess);
 
-  deadline = g_get_monotonic_time ()
-             + (gint64)((self->options.timeout_s + DEADLINE_GRACE_S) * G_USEC_PER_SEC);
+  started = g_get_monotonic_time ();
+  deadline = started + (gint64)((self->options.timeout_s + DEADLINE_GRACE_S) * G_USEC_PER_SEC);
   buffer = g_malloc (READ_CHUNK);
   for (;;)
     {
@@ -720,7 +724,8 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   g_clear_object (&self->stdin_pipe);
   g_mutex_unlock (&self->lock);
 
-  decide_ending (self, subprocess, level, stopped, deadline_hit, corrupt);
+  decide_ending (self, subprocess, level, stopped, deadline_hit, corrupt,
+                 (double)(g_get_monotonic_time () - started) / G_USEC_PER_SEC);
   notify (self, NULL, TRUE);
 
   if (stream_error != NULL)

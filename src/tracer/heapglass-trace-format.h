@@ -93,6 +93,9 @@ typedef enum
   HG_END_LAST = HG_END_TRACE_LIMIT
 } HgEnding;
 
+/* Longest name (function, type, attribute, variable) the tracer writes: longer ones are cut. */
+#define HG_MAX_NAME_BYTES 4096
+
 /* Longest string payload a decoder accepts (a corrupt length must not make it allocate 2^63). */
 #define HG_TRACE_MAX_STRING (64u * 1024u * 1024u)
 

@@ -373,6 +373,14 @@ sid_grow (void)
 uint32_t
 hg_record_sid (const char *text, size_t len)
 {
+  /* Names are labels in a diagram; a hostile one (type('K' * 70_000_000, ...)) must not pass
+   * the stream's string limit. Cut on a UTF-8 boundary. */
+  if (len > HG_MAX_NAME_BYTES)
+    {
+      len = HG_MAX_NAME_BYTES;
+      while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+        len--;
+    }
   uint64_t h = text_hash (text, len);
   size_t i = h & hg_rec.sid_mask;
   for (;;)

@@ -899,6 +899,30 @@ static PyMethodDef os_exit_def
     = { "_exit", hook_os_exit, METH_O,
         "Exit to the system with specified status, without normal exit processing." };
 
+static void
+line_buffer_stdio (void)
+{
+  static const char *const names[] = { "stdout", "stderr" };
+  for (size_t i = 0; i < 2; i++)
+    {
+      PyObject *stream = PySys_GetObject (names[i]); /* borrowed */
+      PyObject *result = NULL;
+      if (stream && stream != Py_None)
+        {
+          PyObject *kwargs = Py_BuildValue ("{s:O}", "line_buffering", Py_True);
+          PyObject *method = PyObject_GetAttrString (stream, "reconfigure");
+          PyObject *args = PyTuple_New (0);
+          if (kwargs && method && args)
+            result = PyObject_Call (method, args, kwargs);
+          Py_XDECREF (args);
+          Py_XDECREF (method);
+          Py_XDECREF (kwargs);
+        }
+      Py_XDECREF (result);
+      PyErr_Clear ();
+    }
+}
+
 static int
 replace_function (const char *module_name, PyMethodDef *def, PyObject **orig)
 {
@@ -1370,7 +1394,11 @@ main (int argc, char **argv)
 
   PyConfig config;
   PyConfig_InitPythonConfig (&config);
-  config.buffered_stdio = 0; /* output lands in the step that printed it */
+  /* stdout and stderr as in a terminal: line-buffered (set below), so that output lands in the
+   * step after the line that printed it and threads' lines never tear. Unbuffered (python3 -u)
+   * would write a print()'s text and its newline separately, and another thread's output could
+   * come between them. */
+  config.buffered_stdio = 1;
   config.parse_argv = 0;
   PyStatus status = PyConfig_SetBytesArgv (&config, argc - i, argv + i);
 #ifdef HG_PYTHON_EXECUTABLE
@@ -1385,8 +1413,18 @@ main (int argc, char **argv)
     {
       dprintf (2, "heapglass-tracer: cannot start Python: %s\n",
                status.err_msg ? status.err_msg : "?");
+      if (hg_tracer.memory_limit_mib)
+        {
+          /* almost always the reason: CPython needs some 20 MiB of address space to start */
+          char message[160];
+          snprintf (message, sizeof message,
+                    "MemoryError: Python cannot start within the memory limit (%u MiB)",
+                    hg_tracer.memory_limit_mib);
+          hg_finish (HG_END_MEMORY_LIMIT, 1, 0, message, 0);
+        }
       hg_finish (HG_END_UNREADABLE, 1, 0, "cannot start Python", 0);
     }
+  line_buffer_stdio ();
   hg_tracer.main_tstate = PyThreadState_Get ();
   hg_tracer.script = PyUnicode_DecodeFSDefault (script_abs);
   insert_sys_path0 (script_abs);
