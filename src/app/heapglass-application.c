@@ -150,8 +150,9 @@ static const GActionEntry app_actions[] = {
 };
 
 /* Every accelerator of the app, app.* and win.* alike, is set here and only here. The plain keys
- * that move through the steps are "local": they go to a bubble-phase shortcut controller on the
- * window, so a focused text entry (the input() answer) keeps its own Left/Right/Home/End. */
+ * that move through the steps are "local": a capture-phase shortcut controller on the window
+ * takes them wherever the focus is (the sidebar, the output, the canvas), except in text being
+ * edited (the code, the input() answer), which keeps its own Left/Right/Home/End. */
 static const struct
 {
   const char *action;
@@ -180,12 +181,41 @@ static const struct
   { "win.step-last", { "End", NULL }, TRUE },
 };
 
+/* Is the focus in text the learner is editing? Then the key is theirs. */
+static gboolean
+focus_is_editing (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL)
+    return FALSE;
+  if (GTK_IS_EDITABLE (focus))
+    return gtk_editable_get_editable (GTK_EDITABLE (focus));
+  if (GTK_IS_TEXT_VIEW (focus))
+    return gtk_text_view_get_editable (GTK_TEXT_VIEW (focus));
+  return FALSE;
+}
+
+static gboolean
+step_shortcut_activate (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  const char *action = user_data;
+
+  if (focus_is_editing (widget))
+    return FALSE;
+  /* Taken even when the action is disabled (the first or last step): the key moves steps here,
+   * never a list selection or a text cursor behind the learner's back. */
+  gtk_widget_activate_action (widget, action, NULL);
+  return TRUE;
+}
+
 GtkEventController *
 heapglass_application_create_step_shortcuts (void)
 {
   GtkEventController *controller = gtk_shortcut_controller_new ();
 
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_BUBBLE);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
     {
       if (!accelerators[i].local)
@@ -194,7 +224,8 @@ heapglass_application_create_step_shortcuts (void)
         {
           GtkShortcutTrigger *trigger
               = gtk_shortcut_trigger_parse_string (accelerators[i].accels[j]);
-          GtkShortcutAction *action = gtk_named_action_new (accelerators[i].action);
+          GtkShortcutAction *action = gtk_callback_action_new (
+              step_shortcut_activate, (gpointer)accelerators[i].action, NULL);
 
           gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                                 gtk_shortcut_new (trigger, action));

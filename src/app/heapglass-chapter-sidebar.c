@@ -76,27 +76,13 @@ group_heading (const HeapglassChapterSection *sections, guint n_sections, int se
   return sections[section].text;
 }
 
-/* The part of a block title after the last "›": the section is already shown above it. */
-static const char *
-short_title (const char *title)
-{
-  const char *sep = g_strrstr (title, "›");
-
-  if (sep == NULL)
-    return title;
-  sep += strlen ("›");
-  while (*sep == ' ')
-    sep++;
-  return *sep ? sep : title;
-}
-
 static void
 add_block_row (HeapglassChapterSidebar *self, guint index, const HeapglassChapterBlock *block)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *icon;
-  GtkWidget *label = gtk_label_new (short_title (block->title));
+  GtkWidget *label = gtk_label_new (heapglass_chapter_block_get_short_title (block));
   const char *icon_name;
   const char *tooltip;
 
@@ -171,7 +157,7 @@ heapglass_chapter_sidebar_set_chapter (HeapglassChapterSidebar *self, HeapglassC
       group = group_heading (sections, n_sections, block->section);
       if (group != NULL && g_strcmp0 (group, last_group) != 0)
         {
-          if (g_strcmp0 (group, short_title (block->title)) != 0)
+          if (g_strcmp0 (group, heapglass_chapter_block_get_short_title (block)) != 0)
             add_section_row (self, group);
           last_group = group;
         }

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "heapglass-inspector.h"
+#include "heapglass-referrers.h"
 #include "heapglass-value-text.h"
 #include "heapglass-resources.h"
 
@@ -36,6 +37,8 @@ struct _HeapglassInspector
   GtkButton *previous_button;
   GtkButton *next_button;
   GtkLabel *changes_label;
+
+  HeapglassRunController *controller;
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassInspector, heapglass_inspector, GTK_TYPE_WIDGET)
@@ -150,107 +153,63 @@ describe_value (const HeapglassObjectView *object)
     }
 }
 
-/* Every place in this step's snapshot that holds a reference to `oid`: names in frames, items of
- * containers, attributes of instances, weak references. One per line, Pango markup: containers
- * are links (see on_referrer_link). */
+/* Every place in this step's snapshot that holds a reference to `oid` (found by the core), one
+ * per line, Pango markup: containers are links (see on_referrer_link). */
 static char *
 describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
 {
   g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GArray) referrers = heapglass_referrers_find (snapshot, oid);
 
-  for (guint f = 0; f < snapshot->n_frames; f++)
+  for (guint i = 0; i < referrers->len; i++)
     {
-      const HeapglassFrameView *frame = &snapshot->frames[f];
-      gboolean module = g_strcmp0 (frame->function, "<module>") == 0;
+      const HeapglassReferrer *r = &g_array_index (referrers, HeapglassReferrer, i);
+      g_autofree char *name = r->holder != NULL ? object_short_name (r->holder) : NULL;
+      g_autofree char *line = NULL;
 
-      for (guint b = 0; b < frame->n_bindings; b++)
-        if (frame->oids[b] == oid)
-          {
-            g_autofree char *line = NULL;
-            if (module)
-              /* Translators: %s is a global variable's name. */
-              line = g_markup_printf_escaped (_ ("%s (global)"), frame->names[b]);
-            else
-              /* Translators: a local variable's name, then its function's name. */
-              line = g_markup_printf_escaped (_ ("%s in %s()"), frame->names[b], frame->function);
-            g_string_append_printf (text, "%s%s", text->len ? "\n" : "", line);
-          }
-    }
-
-  for (guint o = 0; o < snapshot->n_objects; o++)
-    {
-      const HeapglassObjectView *object = &snapshot->objects[o];
-      g_autofree char *name = NULL;
-
-      if (object->freed || object->oid == oid)
-        continue;
-
-      switch (object->kind)
+      switch (r->kind)
         {
-        case HG_KIND_LIST:
-        case HG_KIND_TUPLE:
-          for (guint i = 0; i < object->n_items; i++)
-            if (object->items[i] == oid)
-              {
-                if (name == NULL)
-                  name = object_short_name (object);
-                g_string_append_printf (text, "%s%s[%u]", text->len ? "\n" : "", name, i);
-              }
+        case HEAPGLASS_REFERRER_GLOBAL:
+          /* Translators: %s is a global variable's name. */
+          line = g_markup_printf_escaped (_ ("%s (global)"), r->name);
           break;
-        case HG_KIND_SET:
-        case HG_KIND_FROZENSET:
-          for (guint i = 0; i < object->n_items; i++)
-            if (object->items[i] == oid)
-              {
-                if (name == NULL)
-                  name = object_short_name (object);
-                g_string_append_printf (text, "%s", text->len ? "\n" : "");
-                /* Translators: an item of a set, %s is the set's name. */
-                g_string_append_printf (text, _ ("item of %s"), name);
-              }
+        case HEAPGLASS_REFERRER_LOCAL:
+          /* Translators: a local variable's name, then its function's name. */
+          line = g_markup_printf_escaped (_ ("%s in %s()"), r->name, r->function);
           break;
-        case HG_KIND_DICT:
-          for (guint i = 0; i < object->n_items; i++)
-            {
-              guint64 key = object->items[2 * i], value = object->items[2 * i + 1];
-              if (name == NULL && (key == oid || value == oid))
-                name = object_short_name (object);
-              if (value == oid)
-                {
-                  g_autofree char *k = key_text (snapshot, key);
-                  g_autofree char *escaped = g_markup_escape_text (k, -1);
-                  g_string_append_printf (text, "%s%s%s", text->len ? "\n" : "", name, escaped);
-                }
-              if (key == oid)
-                {
-                  g_string_append_printf (text, "%s", text->len ? "\n" : "");
-                  /* Translators: %s is a dict's name. */
-                  g_string_append_printf (text, _ ("key in %s"), name);
-                }
-            }
+        case HEAPGLASS_REFERRER_ITEM:
+          line = g_strdup_printf ("%s[%u]", name, r->index);
           break;
-        case HG_KIND_INSTANCE:
-          for (guint i = 0; i < object->n_attrs; i++)
-            if (object->attr_oids[i] == oid)
-              {
-                g_autofree char *attr = g_markup_escape_text (object->attr_names[i], -1);
-                if (name == NULL)
-                  name = object_short_name (object);
-                g_string_append_printf (text, "%s%s.%s", text->len ? "\n" : "", name, attr);
-              }
+        case HEAPGLASS_REFERRER_SET_ITEM:
+          /* Translators: an item of a set, %s is the set's name. */
+          line = g_strdup_printf (_ ("item of %s"), name);
           break;
-        case HG_KIND_WEAKREF:
-          if (object->referent == oid)
-            {
-              name = object_short_name (object);
-              g_string_append_printf (text, "%s", text->len ? "\n" : "");
-              /* Translators: %s is a weakref's name; a weak reference does not keep it alive. */
-              g_string_append_printf (text, _ ("%s (weak)"), name);
-            }
+        case HEAPGLASS_REFERRER_DICT_VALUE:
+          {
+            g_autofree char *k = key_text (snapshot, r->key_oid);
+            g_autofree char *escaped = g_markup_escape_text (k, -1);
+
+            line = g_strdup_printf ("%s%s", name, escaped);
+          }
           break;
+        case HEAPGLASS_REFERRER_DICT_KEY:
+          /* Translators: %s is a dict's name. */
+          line = g_strdup_printf (_ ("key in %s"), name);
+          break;
+        case HEAPGLASS_REFERRER_ATTRIBUTE:
+          {
+            g_autofree char *attr = g_markup_escape_text (r->name, -1);
+
+            line = g_strdup_printf ("%s.%s", name, attr);
+          }
+          break;
+        case HEAPGLASS_REFERRER_WEAK:
         default:
+          /* Translators: %s is a weakref's name; a weak reference does not keep it alive. */
+          line = g_strdup_printf (_ ("%s (weak)"), name);
           break;
         }
+      g_string_append_printf (text, "%s%s", text->len ? "\n" : "", line);
     }
 
   if (text->len == 0)
@@ -432,8 +391,48 @@ on_referrer_link (HeapglassInspector *self, const char *uri)
 }
 
 static void
+on_controller_trace (HeapglassInspector *self, GParamSpec *pspec,
+                     HeapglassRunController *controller)
+{
+  heapglass_inspector_set_trace (self, heapglass_run_controller_get_trace (controller));
+  heapglass_inspector_show_object (self, 0, 0);
+}
+
+/* The object shown stays selected from step to step. */
+static void
+on_controller_step (HeapglassInspector *self, GParamSpec *pspec, HeapglassRunController *controller)
+{
+  if (self->oid != 0)
+    heapglass_inspector_show_object (self, heapglass_run_controller_get_step (controller),
+                                     self->oid);
+}
+
+void
+heapglass_inspector_set_controller (HeapglassInspector *self, HeapglassRunController *controller)
+{
+  g_return_if_fail (HEAPGLASS_IS_INSPECTOR (self));
+  g_return_if_fail (controller == NULL || HEAPGLASS_IS_RUN_CONTROLLER (controller));
+
+  if (self->controller == controller)
+    return;
+  if (self->controller != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->controller, self);
+      g_clear_object (&self->controller);
+    }
+  if (controller == NULL)
+    return;
+  self->controller = g_object_ref (controller);
+  g_signal_connect_object (controller, "notify::trace", G_CALLBACK (on_controller_trace), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "notify::step", G_CALLBACK (on_controller_step), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
 heapglass_inspector_dispose (GObject *object)
 {
+  heapglass_inspector_set_controller (HEAPGLASS_INSPECTOR (object), NULL);
   HeapglassInspector *self = HEAPGLASS_INSPECTOR (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HEAPGLASS_TYPE_INSPECTOR);

@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "heapglass-run-controller.h"
 #include "heapglass-trace.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,11 @@ G_DECLARE_FINAL_TYPE (HeapglassInspector, heapglass_inspector, HEAPGLASS, INSPEC
  *   "select-object" (guint64 oid)   a container in the "referred to by" list was clicked: select
  *                                   it (e.g. heapglass_canvas_select_oid) and show it here */
 GtkWidget *heapglass_inspector_new (void);
+
+/* Follows the controller: its trace (a new one empties the page) and its current step (the
+ * object shown is shown as it is there). NULL lets go of it. */
+void heapglass_inspector_set_controller (HeapglassInspector *self,
+                                         HeapglassRunController *controller);
 
 void heapglass_inspector_set_trace (HeapglassInspector *self, HeapglassTrace *trace);
 /* Shows object `oid` as it is at `step`; oid 0 shows an empty "nothing selected" page. */

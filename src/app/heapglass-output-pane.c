@@ -22,6 +22,7 @@ struct _HeapglassOutputPane
   gsize shown_out_len;
   gsize shown_err_len;
   gboolean shown_any;
+  HeapglassRunController *controller;
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassOutputPane, heapglass_output_pane, GTK_TYPE_WIDGET)
@@ -143,6 +144,58 @@ heapglass_output_pane_submit_input (HeapglassOutputPane *self, const char *line)
 }
 
 static void
+on_controller_trace (HeapglassOutputPane *self, GParamSpec *pspec,
+                     HeapglassRunController *controller)
+{
+  heapglass_output_pane_clear (self);
+}
+
+/* The output only grows with the step: while scrubbing, most steps print nothing, and the
+ * lengths say so without copying the output. */
+static void
+on_controller_step (HeapglassOutputPane *self, GParamSpec *pspec,
+                    HeapglassRunController *controller)
+{
+  HeapglassTrace *trace = heapglass_run_controller_get_trace (controller);
+  guint step = heapglass_run_controller_get_step (controller);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gsize out_len, err_len;
+
+  if (trace == NULL || step == 0)
+    return;
+  out_len = heapglass_trace_get_output_length (trace, 1, step);
+  err_len = heapglass_trace_get_output_length (trace, 2, step);
+  if (self->shown_any && out_len == self->shown_out_len && err_len == self->shown_err_len)
+    return;
+  out = heapglass_trace_get_output (trace, 1, step, &out_len);
+  err = heapglass_trace_get_output (trace, 2, step, &err_len);
+  heapglass_output_pane_set_output (self, out, out_len, err, err_len);
+}
+
+void
+heapglass_output_pane_set_controller (HeapglassOutputPane *self, HeapglassRunController *controller)
+{
+  g_return_if_fail (HEAPGLASS_IS_OUTPUT_PANE (self));
+  g_return_if_fail (controller == NULL || HEAPGLASS_IS_RUN_CONTROLLER (controller));
+
+  if (self->controller == controller)
+    return;
+  if (self->controller != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->controller, self);
+      g_clear_object (&self->controller);
+    }
+  if (controller == NULL)
+    return;
+  self->controller = g_object_ref (controller);
+  g_signal_connect_object (controller, "notify::trace", G_CALLBACK (on_controller_trace), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "notify::step", G_CALLBACK (on_controller_step), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
 on_entry_activate (HeapglassOutputPane *self)
 {
   g_autofree char *line = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->entry)));
@@ -157,6 +210,7 @@ on_entry_activate (HeapglassOutputPane *self)
 static void
 heapglass_output_pane_dispose (GObject *object)
 {
+  heapglass_output_pane_set_controller (HEAPGLASS_OUTPUT_PANE (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), HEAPGLASS_TYPE_OUTPUT_PANE);
   /* Unnamed template children are not cleared by dispose_template. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)

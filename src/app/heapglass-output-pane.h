@@ -4,6 +4,8 @@
 
 #include <gtk/gtk.h>
 
+#include "heapglass-run-controller.h"
+
 G_BEGIN_DECLS
 
 #define HEAPGLASS_TYPE_OUTPUT_PANE (heapglass_output_pane_get_type ())
@@ -12,6 +14,11 @@ G_DECLARE_FINAL_TYPE (HeapglassOutputPane, heapglass_output_pane, HEAPGLASS, OUT
 /* Signals:
  *   "input-submitted" (const char *line)  the learner answered the input() prompt */
 GtkWidget *heapglass_output_pane_new (void);
+
+/* Follows the controller: the output printed before its current step; cleared for a new trace.
+ * NULL lets go of it. */
+void heapglass_output_pane_set_controller (HeapglassOutputPane *self,
+                                           HeapglassRunController *controller);
 
 /* Shows this output (not NUL-terminated; invalid UTF-8 is shown with replacement characters).
  * Cheap when nothing changed since the last call. */

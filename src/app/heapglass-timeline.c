@@ -1,12 +1,14 @@
-/* heapglass-timeline.c: the timeline widget. It only shows the window's current step and forwards
- * the learner's moves ("step-requested"); the window owns the step, so every way of moving
- * (keys, buttons, slider, sparkline, code gutter) goes through one place. */
+/* heapglass-timeline.c: the timeline widget. It shows the run controller's current step and
+ * playback, and moves the controller when the learner moves the slider or clicks the sparkline;
+ * the controller owns the step, so every way of moving goes through one place. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 
 #include "heapglass-sparkline.h"
+#include "heapglass-step-label.h"
+#include "heapglass-value-text.h"
 #include "heapglass-timeline.h"
 
 struct _HeapglassTimeline
@@ -20,12 +22,18 @@ struct _HeapglassTimeline
   GtkAdjustment *adjustment;
   HeapglassSparkline *sparkline;
   GtkLabel *step_label;
+  GtkLabel *event_label;
+  GtkLabel *sparkline_caption;
   GtkDropDown *speed_dropdown;
 
   guint step;
   guint n_steps;
   gboolean playing;
-  gboolean updating; /* set while the window moves the slider: not the learner's move */
+  gboolean updating; /* set while the controller moves the slider: not the learner's move */
+  HeapglassTrace *trace;
+  HeapglassRunController *controller;
+  GBinding *playing_binding;
+  GBinding *speed_binding;
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassTimeline, heapglass_timeline, GTK_TYPE_WIDGET)
@@ -56,17 +64,53 @@ heapglass_timeline_new (void)
   return g_object_new (HEAPGLASS_TYPE_TIMELINE, NULL);
 }
 
+/* "Step 1,074,715 of 5,000,000": numbers grouped as the locale writes them. */
+static char *
+step_text (guint step, guint n_steps)
+{
+  g_autofree char *step_str = heapglass_count_text (step);
+  g_autofree char *n_str = heapglass_count_text (n_steps);
+
+  /* Translators: the current step and how many there are, "Step 12 of 40" */
+  return g_strdup_printf (_ ("Step %s of %s"), step_str, n_str);
+}
+
 static void
 update_label (HeapglassTimeline *self)
 {
   g_autofree char *text = NULL;
+  g_autofree char *widest = NULL;
 
   if (self->n_steps == 0)
     text = g_strdup (_ ("No steps"));
   else
-    /* Translators: the current step and how many there are, "Step 12 of 40" */
-    text = g_strdup_printf (_ ("Step %u of %u"), self->step, self->n_steps);
+    text = step_text (self->step, self->n_steps);
+  /* As wide as the widest step of this run needs: the slider beside it does not jump while the
+   * step number grows a digit. */
+  widest = step_text (self->n_steps, self->n_steps);
+  gtk_label_set_width_chars (self->step_label,
+                             (int)MAX (12, g_utf8_strlen (widest, -1)));
   gtk_label_set_text (self->step_label, text);
+}
+
+/* What this step is, in words, under the slider. */
+static void
+update_event_label (HeapglassTimeline *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->trace != NULL && self->step > 0)
+    text = heapglass_step_label (self->trace, self->step);
+  gtk_label_set_text (self->event_label, text != NULL ? text : "");
+}
+
+static void
+update_caption (HeapglassTimeline *self)
+{
+  gboolean bytes = heapglass_sparkline_get_mode (self->sparkline) == HEAPGLASS_SPARKLINE_BYTES;
+
+  /* Translators: what the small chart under the slider shows */
+  gtk_label_set_text (self->sparkline_caption, bytes ? _ ("bytes") : _ ("live objects"));
 }
 
 void
@@ -75,7 +119,9 @@ heapglass_timeline_set_trace (HeapglassTimeline *self, HeapglassTrace *trace)
   g_return_if_fail (HEAPGLASS_IS_TIMELINE (self));
 
   heapglass_sparkline_set_trace (self->sparkline, trace);
+  g_set_object (&self->trace, trace);
   self->step = 0;
+  update_event_label (self);
   heapglass_timeline_set_n_steps (self, trace != NULL ? heapglass_trace_get_n_steps (trace) : 0);
 }
 
@@ -114,6 +160,7 @@ heapglass_timeline_set_step (HeapglassTimeline *self, guint step)
   self->updating = FALSE;
   heapglass_sparkline_set_step (self->sparkline, step);
   update_label (self);
+  update_event_label (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
 }
 
@@ -170,6 +217,59 @@ request_step (HeapglassTimeline *self, guint step)
   if (step == 0 || step == self->step)
     return;
   g_signal_emit (self, signals[STEP_REQUESTED], 0, step);
+  if (self->controller != NULL)
+    heapglass_run_controller_seek (self->controller, step);
+}
+
+static void
+on_controller_trace (HeapglassTimeline *self, GParamSpec *pspec, HeapglassRunController *controller)
+{
+  heapglass_timeline_set_trace (self, heapglass_run_controller_get_trace (controller));
+}
+
+static void
+on_controller_n_steps (HeapglassTimeline *self, GParamSpec *pspec,
+                       HeapglassRunController *controller)
+{
+  heapglass_timeline_set_n_steps (self, heapglass_run_controller_get_n_steps (controller));
+}
+
+static void
+on_controller_step (HeapglassTimeline *self, GParamSpec *pspec, HeapglassRunController *controller)
+{
+  heapglass_timeline_set_step (self, heapglass_run_controller_get_step (controller));
+}
+
+void
+heapglass_timeline_set_controller (HeapglassTimeline *self, HeapglassRunController *controller)
+{
+  g_return_if_fail (HEAPGLASS_IS_TIMELINE (self));
+  g_return_if_fail (controller == NULL || HEAPGLASS_IS_RUN_CONTROLLER (controller));
+
+  if (self->controller == controller)
+    return;
+  if (self->controller != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->controller, self);
+      g_clear_pointer (&self->playing_binding, g_binding_unbind);
+      g_clear_pointer (&self->speed_binding, g_binding_unbind);
+      g_clear_object (&self->controller);
+    }
+  if (controller == NULL)
+    return;
+  self->controller = g_object_ref (controller);
+  g_signal_connect_object (controller, "notify::trace", G_CALLBACK (on_controller_trace), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "notify::n-steps", G_CALLBACK (on_controller_n_steps), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "notify::step", G_CALLBACK (on_controller_step), self,
+                           G_CONNECT_SWAPPED);
+  self->playing_binding
+      = g_object_bind_property (controller, "playing", self, "playing", G_BINDING_SYNC_CREATE);
+  /* The learner picks the speed here; the controller plays at it. */
+  self->speed_binding = g_object_bind_property (self, "speed", controller, "speed",
+                                                G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  heapglass_timeline_set_trace (self, heapglass_run_controller_get_trace (controller));
 }
 
 static void
@@ -238,6 +338,8 @@ heapglass_timeline_set_property (GObject *object, guint prop_id, const GValue *v
 static void
 heapglass_timeline_dispose (GObject *object)
 {
+  heapglass_timeline_set_controller (HEAPGLASS_TIMELINE (object), NULL);
+  g_clear_object (&HEAPGLASS_TIMELINE (object)->trace);
   gtk_widget_dispose_template (GTK_WIDGET (object), HEAPGLASS_TYPE_TIMELINE);
   /* Unnamed template children are not cleared by dispose_template. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
@@ -281,6 +383,8 @@ heapglass_timeline_class_init (HeapglassTimelineClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeapglassTimeline, adjustment);
   gtk_widget_class_bind_template_child (widget_class, HeapglassTimeline, sparkline);
   gtk_widget_class_bind_template_child (widget_class, HeapglassTimeline, step_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassTimeline, event_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassTimeline, sparkline_caption);
   gtk_widget_class_bind_template_child (widget_class, HeapglassTimeline, speed_dropdown);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "timeline");
@@ -301,6 +405,30 @@ heapglass_timeline_init (HeapglassTimeline *self)
                            G_CALLBACK (on_sparkline_step_activated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->speed_dropdown, "notify::selected", G_CALLBACK (on_speed_selected),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sparkline, "notify::mode", G_CALLBACK (update_caption), self,
+                           G_CONNECT_SWAPPED);
   gtk_drop_down_set_selected (self->speed_dropdown, 2);
   update_label (self);
+  update_caption (self);
+}
+
+const char *
+heapglass_timeline_get_step_text (HeapglassTimeline *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_TIMELINE (self), NULL);
+  return gtk_label_get_text (self->step_label);
+}
+
+const char *
+heapglass_timeline_get_event_text (HeapglassTimeline *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_TIMELINE (self), NULL);
+  return gtk_label_get_text (self->event_label);
+}
+
+const char *
+heapglass_timeline_get_caption (HeapglassTimeline *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_TIMELINE (self), NULL);
+  return gtk_label_get_text (self->sparkline_caption);
 }

@@ -1,6 +1,7 @@
-/* heapglass-window.c: the main window. It owns the one "current step" and the one trace run, and
- * every part (canvas, code marks, timeline, output, inspector) is told about a new step from
- * show_step(); every command is a win.* action whose enabled state is set in update_actions(). */
+/* heapglass-window.c: the main window: its template, its life, the code pane and the chapter.
+ * The run and the current step live in a HeapglassRunController that the canvas, timeline,
+ * inspector and output follow; the window only marks the code at each step. Commands are in
+ * heapglass-window-actions.c, exports in heapglass-window-export.c. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -9,93 +10,14 @@
 #include <math.h>
 #include <string.h>
 
-#include "heapglass-canvas.h"
-#include "heapglass-chapter-sidebar.h"
-#include "heapglass-export.h"
-#include "heapglass-inspector.h"
+#include "heapglass-ending.h"
 #include "heapglass-layout.h"
-#include "heapglass-output-pane.h"
-#include "heapglass-renderer.h"
-#include "heapglass-scene.h"
-#include "heapglass-timeline.h"
-#include "heapglass-trace-runner.h"
-#include "heapglass-window.h"
+#include "heapglass-python-indenter.h"
+#include "heapglass-window-private.h"
 
 #define MARK_NEXT "heapglass-next"   /* the line about to run: strong */
 #define MARK_PREV "heapglass-prev"   /* the line just run: light */
 #define MARK_ERROR "heapglass-error" /* a SyntaxError's line */
-
-struct _HeapglassWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* template */
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle *window_title;
-  GtkToggleButton *sidebar_button;
-  GtkWidget *progress_box;
-  GtkSpinner *spinner;
-  GtkLabel *progress_label;
-  GtkRevealer *banner_revealer;
-  GtkWidget *banner;
-  GtkImage *banner_icon;
-  GtkLabel *banner_label;
-  GtkWidget *banner_button;
-  GtkWidget *banner_close;
-  AdwFlap *flap;
-  HeapglassChapterSidebar *sidebar;
-  GtkRevealer *exercise_revealer;
-  GtkLabel *exercise_label;
-  GtkWidget *reveal_button;
-  GtkRevealer *note_revealer;
-  GtkLabel *note_label;
-  GtkLabel *code_title;
-  GtkLabel *code_state;
-  GtkSourceView *code_view;
-  GtkPaned *main_paned;
-  GtkStack *canvas_stack;
-  GtkWidget *canvas_slot;
-  GtkRevealer *inspector_revealer;
-  GtkWidget *inspector_slot;
-  GtkListBox *recent_list;
-  AdwStatusPage *empty_page;
-  GtkWidget *empty_run_button;
-  GtkWidget *empty_open_button;
-  HeapglassOutputPane *output_pane;
-  HeapglassTimeline *timeline;
-
-  /* built in init */
-  HeapglassCanvas *canvas;
-  HeapglassInspector *inspector;
-  GtkSourceBuffer *buffer;
-
-  GSettings *settings;
-  GCancellable *load_cancellable;
-
-  /* what the code pane holds */
-  HeapglassChapter *chapter;
-  int block;                 /* index into the chapter's blocks, -1 = none */
-  gboolean showing_solution; /* the exercise's solution replaced the learner's code */
-  char *script_name;         /* file name the traced program gets ("aliasing.py") */
-  char *script_path;         /* the file on disk when the pane holds it unchanged, else NULL */
-  GHashTable *drafts; /* "chapter path ␟ block title" → what the learner typed there: kept for
-                         the window's life, across blocks and chapters */
-
-  /* the run */
-  HeapglassTraceRunner *runner;
-  GCancellable *run_cancellable;
-  HeapglassTrace *trace;
-  char *temp_dir;
-  guint step;
-  guint play_source;
-  char *banner_text;
-  gboolean loading_code; /* set while the window fills the buffer itself */
-  gboolean code_edited;  /* the learner changed the code since the window filled it */
-  gsize shown_out_len;   /* output lengths in the output pane */
-  gsize shown_err_len;
-  gboolean output_shown;
-  gboolean edit_hint_shown;
-};
 
 G_DEFINE_FINAL_TYPE (HeapglassWindow, heapglass_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -107,9 +29,7 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-static void update_actions (HeapglassWindow *self);
 static void fill_recent_list (HeapglassWindow *self);
-static void stop_playing (HeapglassWindow *self);
 
 HeapglassWindow *
 heapglass_window_new (HeapglassApplication *app)
@@ -119,21 +39,15 @@ heapglass_window_new (HeapglassApplication *app)
 
 /* ---- small helpers ----------------------------------------------------------------------- */
 
-static void
-show_toast (HeapglassWindow *self, const char *text)
+void
+_heapglass_window_show_toast (HeapglassWindow *self, const char *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
-typedef enum
-{
-  BANNER_INFO,
-  BANNER_WARNING,
-  BANNER_ERROR,
-} BannerKind;
-
-static void
-show_banner (HeapglassWindow *self, BannerKind kind, const char *text, gboolean show_where)
+void
+_heapglass_window_show_banner (HeapglassWindow *self, BannerKind kind, const char *text,
+                               gboolean show_where)
 {
   static const char *const icons[]
       = { "dialog-information-symbolic", "dialog-warning-symbolic", "dialog-error-symbolic" };
@@ -152,23 +66,23 @@ show_banner (HeapglassWindow *self, BannerKind kind, const char *text, gboolean 
   gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
 }
 
-static void
-hide_banner (HeapglassWindow *self)
+void
+_heapglass_window_hide_banner (HeapglassWindow *self)
 {
   g_clear_pointer (&self->banner_text, g_free);
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
 }
 
-static guint
-n_steps (HeapglassWindow *self)
+static HeapglassTrace *
+get_trace (HeapglassWindow *self)
 {
-  return self->trace != NULL ? heapglass_trace_get_n_steps (self->trace) : 0;
+  return heapglass_run_controller_get_trace (self->controller);
 }
 
 static gboolean
 is_running (HeapglassWindow *self)
 {
-  return self->runner != NULL && heapglass_trace_runner_is_running (self->runner);
+  return heapglass_run_controller_get_running (self->controller);
 }
 
 static char *
@@ -263,30 +177,27 @@ show_inspector (HeapglassWindow *self, gboolean shown)
 
 /* ---- showing a step ---------------------------------------------------------------------- */
 
+/* A new current step (or the same one, grown): mark the code, keep the line in view. The canvas,
+ * timeline, inspector and output follow the controller themselves. */
 static void
-show_step (HeapglassWindow *self, guint step)
+on_step_changed (HeapglassWindow *self)
 {
-  guint n = n_steps (self);
+  HeapglassTrace *trace = get_trace (self);
+  guint step = _heapglass_window_step (self);
   guint next_line, prev_line = 0;
   HeapglassEvent event;
-  HeapglassSnapshot *snapshot;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  gsize out_len = 0, err_len = 0;
 
-  if (self->trace == NULL || n == 0)
-    return;
-  step = CLAMP (step, 1, n);
-  self->step = step;
-
-  heapglass_canvas_set_step (self->canvas, step);
+  if (trace == NULL || step == 0)
+    {
+      _heapglass_window_actions_update (self);
+      return;
+    }
   gtk_stack_set_visible_child_name (self->canvas_stack, "canvas");
-  heapglass_timeline_set_step (self->timeline, step);
 
-  next_line = heapglass_trace_get_step_line (self->trace, step);
+  next_line = heapglass_trace_get_step_line (trace, step);
   if (step > 1)
-    prev_line = heapglass_trace_get_step_line (self->trace, step - 1);
-  event = heapglass_trace_get_step_event (self->trace, step);
+    prev_line = heapglass_trace_get_step_line (trace, step - 1);
+  event = heapglass_trace_get_step_event (trace, step);
   /* A return step shows the state after its line ran: nothing is about to run there. An
    * exception step marks the line that raised. */
   if (event == HEAPGLASS_EVENT_RETURN)
@@ -296,7 +207,7 @@ show_step (HeapglassWindow *self, guint step)
     }
   mark_line (self, MARK_PREV, prev_line);
   mark_line (self, MARK_NEXT, next_line);
-  if (heapglass_trace_get_ending (self->trace) != HG_END_SYNTAX_ERROR)
+  if (heapglass_trace_get_ending (trace) != HG_END_SYNTAX_ERROR)
     mark_line (self, MARK_ERROR, event == HEAPGLASS_EVENT_EXCEPTION ? next_line : 0);
   if (next_line > 0 || prev_line > 0)
     {
@@ -306,39 +217,21 @@ show_step (HeapglassWindow *self, guint step)
                                         (int)(next_line > 0 ? next_line : prev_line) - 1);
       gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->code_view), &iter, 0.1, FALSE, 0, 0);
     }
-
-  /* The output only grows with the step: while scrubbing, most steps print nothing, and the
-   * snapshot's lengths say so without copying the output. */
-  snapshot = heapglass_canvas_get_snapshot (self->canvas);
-  if (snapshot == NULL || snapshot->step != step || snapshot->stdout_len != self->shown_out_len
-      || snapshot->stderr_len != self->shown_err_len || !self->output_shown)
-    {
-      out = heapglass_trace_get_output (self->trace, 1, step, &out_len);
-      err = heapglass_trace_get_output (self->trace, 2, step, &err_len);
-      heapglass_output_pane_set_output (self->output_pane, out, out_len, err, err_len);
-      self->shown_out_len = out_len;
-      self->shown_err_len = err_len;
-      self->output_shown = TRUE;
-    }
-
-  if (heapglass_inspector_get_oid (self->inspector) != 0)
-    heapglass_inspector_show_object (self->inspector, step,
-                                     heapglass_inspector_get_oid (self->inspector));
-  update_actions (self);
+  _heapglass_window_actions_update (self);
 }
 
 void
 heapglass_window_set_step (HeapglassWindow *self, guint step)
 {
   g_return_if_fail (HEAPGLASS_IS_WINDOW (self));
-  show_step (self, step);
+  heapglass_run_controller_set_step (self->controller, step);
 }
 
 guint
 heapglass_window_get_step (HeapglassWindow *self)
 {
   g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), 0);
-  return self->step;
+  return _heapglass_window_step (self);
 }
 
 gboolean
@@ -348,46 +241,27 @@ heapglass_window_jump_to_line (HeapglassWindow *self, guint line, gboolean backw
 
   g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), FALSE);
 
-  if (self->trace == NULL || n_steps (self) == 0)
+  if (get_trace (self) == NULL || _heapglass_window_n_steps (self) == 0)
     return FALSE;
-  step = heapglass_trace_find_line (self->trace, line, self->step, backwards);
+  step = heapglass_trace_find_line (get_trace (self), line, _heapglass_window_step (self),
+                                    backwards);
   if (step == 0)
     {
-      show_toast (self, backwards ? _ ("That line did not run before this step")
-                                  : _ ("That line does not run after this step"));
+      _heapglass_window_show_toast (self, backwards ? _ ("That line did not run before this step")
+                                                    : _ ("That line does not run after this step"));
       return FALSE;
     }
-  show_step (self, step);
+  heapglass_run_controller_seek (self->controller, step);
   return TRUE;
 }
 
 /* ---- the trace ------------------------------------------------------------------------- */
 
-/* Puts the trace away: the code becomes editable again. */
-static void
-clear_trace (HeapglassWindow *self)
+void
+_heapglass_window_clear_trace (HeapglassWindow *self)
 {
-  stop_playing (self);
-  if (self->run_cancellable != NULL)
-    g_cancellable_cancel (self->run_cancellable);
-  if (self->runner != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->runner, self);
-      if (heapglass_trace_runner_is_running (self->runner))
-        heapglass_trace_runner_stop (self->runner);
-    }
-  g_clear_object (&self->runner);
-  g_clear_object (&self->run_cancellable);
-  g_clear_object (&self->trace);
-  self->step = 0;
-
-  heapglass_canvas_set_trace (self->canvas, NULL);
-  heapglass_inspector_set_trace (self->inspector, NULL);
-  heapglass_inspector_show_object (self->inspector, 0, 0);
+  heapglass_run_controller_clear (self->controller);
   show_inspector (self, FALSE);
-  heapglass_timeline_set_trace (self->timeline, NULL);
-  heapglass_output_pane_clear (self->output_pane);
-  self->output_shown = FALSE;
   self->edit_hint_shown = FALSE;
   gtk_stack_set_visible_child_name (self->canvas_stack, "empty");
   gtk_widget_set_visible (self->progress_box, FALSE);
@@ -395,144 +269,29 @@ clear_trace (HeapglassWindow *self)
   clear_marks (self, MARK_NEXT);
   clear_marks (self, MARK_PREV);
   clear_marks (self, MARK_ERROR);
-  hide_banner (self);
+  _heapglass_window_hide_banner (self);
   set_code_editable (self, TRUE);
-  update_actions (self);
-}
-
-/* The step where an uncaught exception was raised: the earliest "exception" step of the unwinding
- * at the end of the trace (the innermost frame, before the frames were popped). 0 if none. */
-static guint
-find_raise_step (HeapglassTrace *trace)
-{
-  guint n = heapglass_trace_get_n_steps (trace);
-  guint earliest = 0;
-
-  for (guint s = n; s >= 1; s--)
-    {
-      HeapglassEvent event = heapglass_trace_get_step_event (trace, s);
-
-      if (event == HEAPGLASS_EVENT_EXCEPTION)
-        earliest = s;
-      else if (event != HEAPGLASS_EVENT_RETURN && s != n)
-        break;
-    }
-  return earliest;
-}
-
-static char *
-describe_ending (HeapglassWindow *self, BannerKind *kind, gboolean *show_where)
-{
-  HeapglassTrace *trace = self->trace;
-  HgEnding ending = heapglass_trace_get_ending (trace);
-  const char *message = heapglass_trace_get_end_message (trace);
-  guint n = heapglass_trace_get_n_steps (trace);
-
-  *kind = BANNER_WARNING;
-  *show_where = n > 0;
-  switch (ending)
-    {
-    case HG_END_FINISHED:
-      return NULL;
-    case HG_END_EXCEPTION:
-      {
-        const char *type = heapglass_trace_get_exception_type (trace);
-        const char *text = heapglass_trace_get_exception_message (trace);
-        guint raised = find_raise_step (trace);
-        guint line = raised > 0 ? heapglass_trace_get_step_line (trace, raised) : 0;
-        g_autofree char *where = NULL;
-
-        if (raised > 0)
-          {
-            g_autoptr (HeapglassSnapshot) snapshot = heapglass_trace_snapshot (trace, raised);
-
-            if (snapshot != NULL && snapshot->n_frames > 0
-                && g_strcmp0 (snapshot->frames[snapshot->n_frames - 1].function, "<module>") != 0)
-              /* Translators: where an exception was raised: "in create_data()" */
-              where = g_strdup_printf (_ (" in %s()"),
-                                       snapshot->frames[snapshot->n_frames - 1].function);
-          }
-
-        *kind = BANNER_ERROR;
-        /* Translators: "TypeError: cannot create weak reference to 'list' object, raised at
-         * line 8 in create_data(); nothing caught it, so the program stopped." */
-        return g_strdup_printf (_ ("%s: %s — raised at line %u%s; nothing caught it, so the "
-                                   "program stopped."),
-                                type != NULL ? type : _ ("Exception"), text != NULL ? text : "",
-                                line, where != NULL ? where : "");
-      }
-    case HG_END_EXIT:
-      *kind = heapglass_trace_get_exit_status (trace) == 0 ? BANNER_INFO : BANNER_WARNING;
-      return g_strdup_printf (_ ("The program ended itself with exit status %d (sys.exit)."),
-                              heapglass_trace_get_exit_status (trace));
-    case HG_END_CRASHED:
-      *kind = BANNER_ERROR;
-      return g_strdup_printf (_ ("The program crashed (signal %d, %s). The %u steps before the "
-                                 "crash are kept."),
-                              heapglass_trace_get_signal (trace),
-                              g_strsignal (heapglass_trace_get_signal (trace)), n);
-    case HG_END_STEP_LIMIT:
-      return g_strdup_printf (_ ("Stopped after %u steps: the step limit was reached (see "
-                                 "Preferences). The steps so far are kept."),
-                              n);
-    case HG_END_TIME_LIMIT:
-      return g_strdup_printf (_ ("Stopped: the program ran longer than the time limit (see "
-                                 "Preferences). The %u steps so far are kept."),
-                              n);
-    case HG_END_MEMORY_LIMIT:
-      return g_strdup_printf (_ ("Stopped: the program used more memory than the limit (see "
-                                 "Preferences). The %u steps so far are kept."),
-                              n);
-    case HG_END_OUTPUT_LIMIT:
-      return g_strdup_printf (_ ("Stopped: the program printed more than the output limit. The "
-                                 "%u steps so far are kept."),
-                              n);
-    case HG_END_STOPPED:
-      *kind = BANNER_INFO;
-      return g_strdup_printf (_ ("Stopped. The %u steps so far are kept."), n);
-    case HG_END_SYNTAX_ERROR:
-      *kind = BANNER_ERROR;
-      *show_where = FALSE;
-      return g_strdup_printf (_ ("SyntaxError on line %u: %s. Fix the code and run it again."),
-                              heapglass_trace_get_end_line (trace),
-                              message != NULL ? message : _ ("invalid syntax"));
-    case HG_END_UNREADABLE:
-      *kind = BANNER_ERROR;
-      *show_where = FALSE;
-      return g_strdup_printf (_ ("The program could not be read: %s"),
-                              message != NULL ? message : _ ("unknown reason"));
-    case HG_END_CORRUPT_TRACE:
-      *kind = BANNER_ERROR;
-      return g_strdup_printf (_ ("The trace broke off: the program tampered with the tracer, or "
-                                 "the tracer failed (%s). The %u steps before are kept."),
-                              message != NULL ? message : _ ("unknown reason"), n);
-    case HG_END_TRACE_LIMIT:
-      return g_strdup_printf (_ ("Stopped: the trace grew larger than Heapglass accepts. The %u "
-                                 "steps so far are kept."),
-                              n);
-    case HG_END_NONE:
-    default:
-      return g_strdup_printf (_ ("The trace ended without saying why. The %u steps so far are "
-                                 "kept."),
-                              n);
-    }
+  _heapglass_window_actions_update (self);
 }
 
 static void
 show_ending (HeapglassWindow *self)
 {
-  BannerKind kind;
+  HeapglassTrace *trace = get_trace (self);
+  HeapglassEndingSeverity severity;
   gboolean show_where;
-  g_autofree char *text = describe_ending (self, &kind, &show_where);
+  g_autofree char *text = heapglass_ending_describe (trace, &severity, &show_where);
+  /* The banner's kinds are the ending's severities, in the same order. */
+  BannerKind kind = (BannerKind)severity;
 
   if (text != NULL)
-    show_banner (self, kind, text, show_where);
+    _heapglass_window_show_banner (self, kind, text, show_where);
   else
-    hide_banner (self);
+    _heapglass_window_hide_banner (self);
 
-  if (heapglass_trace_get_ending (self->trace) == HG_END_SYNTAX_ERROR)
+  if (heapglass_trace_get_ending (trace) == HG_END_SYNTAX_ERROR)
     {
-      guint line = heapglass_trace_get_end_line (self->trace);
+      guint line = heapglass_trace_get_end_line (trace);
 
       mark_line (self, MARK_ERROR, line);
       if (line > 0)
@@ -544,38 +303,33 @@ show_ending (HeapglassWindow *self)
         }
     }
   /* With no step to show, the learner can only edit: let them. */
-  if (n_steps (self) == 0)
+  if (_heapglass_window_n_steps (self) == 0)
     set_code_editable (self, TRUE);
 }
 
 static void
-on_runner_progress (HeapglassTraceRunner *runner, guint n, HeapglassWindow *self)
+on_n_steps_changed (HeapglassWindow *self)
 {
+  guint n = _heapglass_window_n_steps (self);
   g_autofree char *text = NULL;
 
-  /* Translators: shown while tracing, the number of steps recorded so far */
-  text = g_strdup_printf (g_dngettext (NULL, "%u step", "%u steps", n), n);
-  gtk_label_set_text (self->progress_label, text);
-  heapglass_timeline_set_n_steps (self->timeline, n);
-  /* The first diagram as soon as the first steps arrive; later ones refresh the current step
-   * only where more may have arrived (the last one). */
-  if (self->step == 0 && n > 0)
-    show_step (self, 1);
-  else
-    update_actions (self);
+  if (is_running (self))
+    {
+      /* Translators: shown while tracing, the number of steps recorded so far */
+      text = g_strdup_printf (g_dngettext (NULL, "%u step", "%u steps", n), n);
+      gtk_label_set_text (self->progress_label, text);
+    }
+  _heapglass_window_actions_update (self);
 }
 
 static void
-on_runner_input_requested (HeapglassTraceRunner *runner, const char *prompt, HeapglassWindow *self)
+on_input_requested (HeapglassRunController *controller, const char *prompt, HeapglassWindow *self)
 {
-  /* Show where the program waits, with everything it printed so far. */
-  if (n_steps (self) > 0)
-    show_step (self, n_steps (self));
   heapglass_output_pane_request_input (self->output_pane, prompt);
-  show_banner (self, BANNER_INFO,
-               _ ("The program is waiting for input: type a line below the output and press "
-                  "Enter."),
-               FALSE);
+  _heapglass_window_show_banner (self, BANNER_INFO,
+                                 _ ("The program is waiting for input: type a line below the "
+                                    "output and press Enter."),
+                                 FALSE);
 }
 
 static void
@@ -583,40 +337,26 @@ on_input_submitted (HeapglassOutputPane *pane, const char *line, HeapglassWindow
 {
   g_autoptr (GError) error = NULL;
 
-  if (self->runner == NULL || !heapglass_trace_runner_is_running (self->runner))
+  if (!is_running (self))
     return;
-  if (!heapglass_trace_runner_send_input (self->runner, line, &error))
-    show_toast (self, error->message);
+  if (!heapglass_run_controller_send_input (self->controller, line, &error))
+    _heapglass_window_show_toast (self, error->message);
   else
-    hide_banner (self);
+    _heapglass_window_hide_banner (self);
 }
 
 static void
-on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
+on_run_finished (HeapglassRunController *controller, const GError *error, HeapglassWindow *self)
 {
-  g_autoptr (HeapglassWindow) self = user_data;
-  HeapglassTraceRunner *runner = HEAPGLASS_TRACE_RUNNER (source);
-  g_autoptr (GError) error = NULL;
-  gboolean ok = heapglass_trace_runner_run_finish (runner, result, &error);
-
-  /* A run that was put away (a new run, another example) says nothing. */
-  if (runner != self->runner)
-    return;
-
   gtk_widget_set_visible (self->progress_box, FALSE);
   gtk_spinner_stop (self->spinner);
   heapglass_output_pane_hide_input (self->output_pane);
-  heapglass_timeline_set_n_steps (self->timeline, n_steps (self));
-  if (self->step == 0 && n_steps (self) > 0)
-    show_step (self, 1);
-  else if (self->step > 0)
-    show_step (self, self->step);
 
-  if (!ok)
-    show_banner (self, BANNER_ERROR, error->message, FALSE);
+  if (error != NULL)
+    _heapglass_window_show_banner (self, BANNER_ERROR, error->message, FALSE);
   else
     show_ending (self);
-  update_actions (self);
+  _heapglass_window_actions_update (self);
   g_signal_emit (self, signals[RUN_FINISHED], 0);
 }
 
@@ -698,7 +438,7 @@ heapglass_window_run (HeapglassWindow *self)
 
     if (g_strstrip (text)[0] == '\0')
       {
-        show_toast (self, _ ("Write some code first, then Run it"));
+        _heapglass_window_show_toast (self, _ ("Write some code first, then Run it"));
         gtk_widget_grab_focus (GTK_WIDGET (self->code_view));
         return;
       }
@@ -712,31 +452,21 @@ heapglass_window_run (HeapglassWindow *self)
     path = write_script (self, &error);
   if (path == NULL)
     {
-      show_banner (self, BANNER_ERROR, error->message, FALSE);
+      _heapglass_window_show_banner (self, BANNER_ERROR, error->message, FALSE);
       return;
     }
 
-  clear_trace (self);
+  _heapglass_window_clear_trace (self);
   set_code_editable (self, FALSE);
   /* The canvas stays in view (empty until the first steps arrive) instead of flashing the
    * welcome page between two runs. */
   gtk_stack_set_visible_child_name (self->canvas_stack, "canvas");
   run_options_from_settings (self, &options);
-  self->runner = heapglass_trace_runner_new (path, &options);
-  self->trace = g_object_ref (heapglass_trace_runner_get_trace (self->runner));
-  self->run_cancellable = g_cancellable_new ();
-  heapglass_canvas_set_trace (self->canvas, self->trace);
-  heapglass_inspector_set_trace (self->inspector, self->trace);
-  heapglass_timeline_set_trace (self->timeline, self->trace);
-  g_signal_connect (self->runner, "progress", G_CALLBACK (on_runner_progress), self);
-  g_signal_connect (self->runner, "input-requested", G_CALLBACK (on_runner_input_requested), self);
-
   gtk_label_set_text (self->progress_label, _ ("Starting…"));
   gtk_widget_set_visible (self->progress_box, TRUE);
   gtk_spinner_start (self->spinner);
-  heapglass_trace_runner_run_async (self->runner, self->run_cancellable, on_run_done,
-                                    g_object_ref (self));
-  update_actions (self);
+  heapglass_run_controller_start (self->controller, path, &options);
+  _heapglass_window_actions_update (self);
 }
 
 void
@@ -744,12 +474,9 @@ heapglass_window_stop (HeapglassWindow *self)
 {
   g_return_if_fail (HEAPGLASS_IS_WINDOW (self));
 
-  stop_playing (self);
   if (is_running (self))
-    {
-      heapglass_output_pane_hide_input (self->output_pane);
-      heapglass_trace_runner_stop (self->runner);
-    }
+    heapglass_output_pane_hide_input (self->output_pane);
+  heapglass_run_controller_stop (self->controller);
 }
 
 gboolean
@@ -763,56 +490,15 @@ HeapglassTrace *
 heapglass_window_get_trace (HeapglassWindow *self)
 {
   g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), NULL);
-  return self->trace;
-}
-
-/* ---- playing ------------------------------------------------------------------------------ */
-
-static gboolean
-play_tick (gpointer user_data)
-{
-  HeapglassWindow *self = user_data;
-
-  if (self->step < n_steps (self))
-    show_step (self, self->step + 1);
-  else if (!is_running (self))
-    {
-      self->play_source = 0;
-      heapglass_timeline_set_playing (self->timeline, FALSE);
-      update_actions (self);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+  return get_trace (self);
 }
 
 static void
-stop_playing (HeapglassWindow *self)
-{
-  if (self->play_source == 0)
-    return;
-  g_clear_handle_id (&self->play_source, g_source_remove);
-  heapglass_timeline_set_playing (self->timeline, FALSE);
-}
-
-static void
-start_playing (HeapglassWindow *self)
-{
-  double speed = heapglass_timeline_get_speed (self->timeline);
-
-  stop_playing (self);
-  if (self->step >= n_steps (self) && !is_running (self))
-    show_step (self, 1);
-  self->play_source = g_timeout_add ((guint)(1000.0 / MAX (speed, 0.5)), play_tick, self);
-  heapglass_timeline_set_playing (self->timeline, TRUE);
-}
-
-static void
-on_speed_changed (HeapglassTimeline *timeline, GParamSpec *pspec, HeapglassWindow *self)
+on_speed_changed (HeapglassWindow *self)
 {
   if (self->settings != NULL)
-    g_settings_set_double (self->settings, "play-speed", heapglass_timeline_get_speed (timeline));
-  if (self->play_source != 0)
-    start_playing (self);
+    g_settings_set_double (self->settings, "play-speed",
+                           heapglass_run_controller_get_speed (self->controller));
 }
 
 /* ---- chapter and code ----------------------------------------------------------------- */
@@ -894,11 +580,109 @@ update_empty_page (HeapglassWindow *self, gboolean has_code)
     fill_recent_list (self);
 }
 
+/* "Defines functions but calls none", from the code as it is now: it goes away as soon as the
+ * learner adds a call, and never shows for code that defines nothing. */
+static void
+update_call_note (HeapglassWindow *self)
+{
+  g_autofree char *code = get_buffer_text (self);
+  gboolean shown = heapglass_code_defines_but_calls_nothing (code);
+
+  if (shown)
+    gtk_label_set_text (self->note_label,
+                        _ ("This code defines functions or classes but calls none of them: "
+                           "running it shows the definitions only. Add a call at the end to "
+                           "watch one run."));
+  gtk_revealer_set_reveal_child (self->note_revealer, shown);
+}
+
+/* The code the chapter gives for what the pane shows (NULL when there is none to go back to). */
+const char *
+_heapglass_window_chapter_code (HeapglassWindow *self)
+{
+  const HeapglassChapterBlock *block;
+
+  if (self->chapter == NULL || self->block < 0)
+    return NULL;
+  block = heapglass_chapter_get_block (self->chapter, (guint)self->block);
+  if (block != NULL && self->showing_solution && block->solution >= 0)
+    block = heapglass_chapter_get_block (self->chapter, (guint)block->solution);
+  if (block == NULL || block->code == NULL || block->code[0] == '\0')
+    return NULL;
+  return block->code;
+}
+
+void
+heapglass_window_revert_code (HeapglassWindow *self)
+{
+  const HeapglassChapterBlock *block;
+  const char *code;
+
+  g_return_if_fail (HEAPGLASS_IS_WINDOW (self));
+
+  code = _heapglass_window_chapter_code (self);
+  if (code == NULL)
+    return;
+  _heapglass_window_clear_trace (self);
+  block = heapglass_chapter_get_block (self->chapter, (guint)self->block);
+  if (!self->showing_solution)
+    {
+      g_autofree char *key = draft_key (self, block);
+
+      g_hash_table_remove (self->drafts, key);
+    }
+  set_buffer_text (self, code);
+  update_call_note (self);
+  _heapglass_window_actions_update (self);
+}
+
+void
+heapglass_window_add_call (HeapglassWindow *self)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
+  g_autofree char *code = NULL;
+  g_autofree char *call = NULL;
+  g_autoptr (GString) insert = g_string_new (NULL);
+  guint args_start = 0, args_length = 0;
+  GtkTextIter end, select_start, select_end;
+  int offset;
+
+  g_return_if_fail (HEAPGLASS_IS_WINDOW (self));
+
+  code = get_buffer_text (self);
+  call = heapglass_code_suggest_call (code, &args_start, &args_length);
+  if (call == NULL)
+    return;
+  /* The trace belongs to the code without the call. */
+  if (get_trace (self) != NULL)
+    _heapglass_window_clear_trace (self);
+  if (code[0] != '\0' && !g_str_has_suffix (code, "\n"))
+    g_string_append_c (insert, '\n');
+  if (code[0] != '\0' && !g_str_has_suffix (code, "\n\n"))
+    g_string_append_c (insert, '\n');
+  g_string_append (insert, call);
+  g_string_append_c (insert, '\n');
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  offset = gtk_text_iter_get_offset (&end) + (int)g_utf8_strlen (insert->str, -1)
+           - (int)g_utf8_strlen (call, -1) - 1;
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_insert (buffer, &end, insert->str, -1);
+  gtk_text_buffer_end_user_action (buffer);
+  /* The placeholder arguments selected, ready to be typed over. */
+  gtk_text_buffer_get_iter_at_offset (buffer, &select_start, offset + (int)args_start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &select_end,
+                                      offset + (int)args_start + (int)args_length);
+  gtk_text_buffer_select_range (buffer, &select_start, &select_end);
+  gtk_widget_grab_focus (GTK_WIDGET (self->code_view));
+  gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->code_view), &select_end, 0.1, FALSE, 0, 0);
+}
+
 static void
 show_code (HeapglassWindow *self, const char *code, const char *title, const char *script_name,
            const char *script_path)
 {
-  clear_trace (self);
+  _heapglass_window_clear_trace (self);
   g_free (self->script_name);
   self->script_name = g_strdup (script_name);
   g_free (self->script_path);
@@ -907,21 +691,7 @@ show_code (HeapglassWindow *self, const char *code, const char *title, const cha
   update_empty_page (self, TRUE);
   gtk_label_set_text (self->code_title, title);
   update_title (self);
-  update_actions (self);
-}
-
-/* "Frames › A chain of calls" → "A chain of calls": the sidebar already shows the section. */
-static const char *
-short_title (const char *title)
-{
-  const char *sep = g_strrstr (title, "›");
-
-  if (sep == NULL)
-    return title;
-  sep += strlen ("›");
-  while (*sep == ' ')
-    sep++;
-  return *sep != '\0' ? sep : title;
+  _heapglass_window_actions_update (self);
 }
 
 void
@@ -972,20 +742,12 @@ heapglass_window_show_block (HeapglassWindow *self, guint index)
 
     draft = g_hash_table_lookup (self->drafts, key);
   }
-  show_code (self, draft != NULL ? draft : block->code, short_title (block->title), name, path);
+  show_code (self, draft != NULL ? draft : block->code,
+             heapglass_chapter_block_get_short_title (block), name, path);
   if (draft != NULL)
     self->code_edited = TRUE;
 
-  if (block->calls_nothing)
-    {
-      gtk_label_set_text (self->note_label,
-                          _ ("This code defines functions or classes but calls none of them: "
-                             "running it shows the definitions only. Add a call at the end to "
-                             "watch one run."));
-      gtk_revealer_set_reveal_child (self->note_revealer, TRUE);
-    }
-  else
-    gtk_revealer_set_reveal_child (self->note_revealer, FALSE);
+  update_call_note (self);
 
   heapglass_chapter_sidebar_select_block (self->sidebar, index);
   if (block->kind == HEAPGLASS_BLOCK_EXERCISE)
@@ -1030,9 +792,10 @@ heapglass_window_reveal_solution (HeapglassWindow *self)
   show_code (self, solution->code, solution->title, name, NULL);
   self->showing_solution = TRUE;
   gtk_widget_set_visible (self->reveal_button, FALSE);
-  gtk_revealer_set_reveal_child (self->note_revealer, solution->calls_nothing);
+  update_call_note (self);
   if (typed != NULL && *typed != '\0' && !g_str_equal (typed, solution->code))
-    show_toast (self, _ ("Your code is kept: choose the exercise again to get it back"));
+    _heapglass_window_show_toast (
+        self, _ ("Your code is kept: choose the exercise again to get it back"));
 }
 
 void
@@ -1045,7 +808,6 @@ heapglass_window_set_code (HeapglassWindow *self, const char *code, const char *
   self->block = -1;
   self->showing_solution = FALSE;
   gtk_revealer_set_reveal_child (self->exercise_revealer, FALSE);
-  gtk_revealer_set_reveal_child (self->note_revealer, heapglass_code_calls_nothing (code));
   show_code (self, code, file_name != NULL ? file_name : _ ("Program"),
              file_name != NULL ? file_name : "program.py", NULL);
 }
@@ -1075,6 +837,39 @@ add_to_recent (GFile *file)
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
 }
 
+static gboolean
+reveal_sidebar_when_allocated (GtkWidget *flap, GdkFrameClock *clock, gpointer user_data)
+{
+  HeapglassWindow *self = user_data;
+
+  if (gtk_widget_get_width (flap) == 0)
+    return G_SOURCE_CONTINUE;
+  self->sidebar_tick = 0;
+  adw_flap_set_reveal_flap (self->flap, self->sidebar_wanted);
+  return G_SOURCE_REMOVE;
+}
+
+/* AdwFlap 1.2 divides by its flap's width when it animates a reveal: shown but not yet
+ * allocated, that is 0/0 and its reveal progress (and so its natural width) becomes NaN. A
+ * chapter that loads before the window's first frame reveals its list on the first frame. */
+static void
+reveal_sidebar (HeapglassWindow *self, gboolean reveal)
+{
+  GtkWidget *flap = GTK_WIDGET (self->flap);
+
+  self->sidebar_wanted = reveal;
+  if (!gtk_widget_get_mapped (flap) || gtk_widget_get_width (flap) > 0)
+    {
+      if (self->sidebar_tick != 0)
+        gtk_widget_remove_tick_callback (flap, self->sidebar_tick);
+      self->sidebar_tick = 0;
+      adw_flap_set_reveal_flap (self->flap, reveal);
+    }
+  else if (self->sidebar_tick == 0)
+    self->sidebar_tick = gtk_widget_add_tick_callback (flap, reveal_sidebar_when_allocated, self,
+                                                       NULL);
+}
+
 static void
 set_chapter (HeapglassWindow *self, HeapglassChapter *chapter)
 {
@@ -1086,11 +881,11 @@ set_chapter (HeapglassWindow *self, HeapglassChapter *chapter)
   g_set_object (&self->chapter, chapter);
   heapglass_chapter_sidebar_set_chapter (self->sidebar, chapter);
   /* A lone .py needs no list, and its code gets the room; a chapter opens with its list. */
-  adw_flap_set_reveal_flap (self->flap, !single && n_blocks > 0);
+  reveal_sidebar (self, !single && n_blocks > 0);
   gtk_paned_set_position (self->main_paned, single ? 500 : 380);
   if (n_blocks > 0)
     heapglass_window_show_block (self, 0);
-  update_actions (self);
+  _heapglass_window_actions_update (self);
 }
 
 static void
@@ -1104,7 +899,7 @@ on_chapter_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          show_banner (self, BANNER_ERROR, error->message, FALSE);
+          _heapglass_window_show_banner (self, BANNER_ERROR, error->message, FALSE);
           g_signal_emit (self, signals[CHAPTER_LOADED], 0, FALSE);
         }
       return;
@@ -1183,444 +978,19 @@ fill_recent_list (HeapglassWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->recent_list), shown > 0);
 }
 
-/* ---- export and clipboard ------------------------------------------------------------------- */
-
-static gboolean
-is_dark (HeapglassWindow *self)
-{
-  return heapglass_canvas_get_dark (self->canvas);
-}
-
-static void
-export_options_init (HeapglassWindow *self, HeapglassExportOptions *options)
-{
-  memset (options, 0, sizeof *options);
-  /* Light by default, whatever the window's theme: an export goes on slides and paper. The file
-   * dialog offers the choice. */
-  options->theme = "light";
-  options->scale = 2;
-  options->caption = TRUE;
-  if (self->settings != NULL)
-    options->inline_values = g_settings_get_boolean (self->settings, "inline-small-values");
-}
-
-static gboolean
-export_with_theme (HeapglassWindow *self, const char *path, guint first, guint last,
-                   const char *theme, GError **error)
-{
-  HeapglassExportOptions options;
-
-  if (self->trace == NULL || n_steps (self) == 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _ ("There is no trace to export: run the program first"));
-      return FALSE;
-    }
-  export_options_init (self, &options);
-  if (theme != NULL)
-    options.theme = theme;
-  return heapglass_export_trace (self->trace, path, first, last, &options, error);
-}
-
-gboolean
-heapglass_window_export (HeapglassWindow *self, const char *path, guint first, guint last,
-                         GError **error)
-{
-
-  g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return export_with_theme (self, path, first, last, NULL, error);
-}
-
-typedef struct
-{
-  HeapglassWindow *self;
-  guint first, last;
-} ExportRequest;
-
-static void
-on_export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
-{
-  ExportRequest *request = user_data;
-  HeapglassWindow *self = request->self;
-
-  if (response == GTK_RESPONSE_ACCEPT && self->trace != NULL)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
-      const char *theme = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "theme");
-
-      if (path == NULL)
-        show_toast (self, _ ("Export needs a local file"));
-      else if (!export_with_theme (self, path, request->first, request->last, theme, &error))
-        show_banner (self, BANNER_ERROR, error->message, FALSE);
-      else
-        {
-          g_autofree char *base = g_path_get_basename (path);
-          g_autofree char *text = g_strdup_printf (_ ("Exported %s"), base);
-
-          show_toast (self, text);
-        }
-    }
-  g_object_unref (request->self);
-  g_free (request);
-  g_object_unref (dialog);
-}
-
-static void
-ask_export_file (HeapglassWindow *self, guint first, guint last)
-{
-  GtkFileChooserNative *chooser;
-  ExportRequest *request = g_new0 (ExportRequest, 1);
-  g_autofree char *stem = NULL;
-  g_autofree char *name = NULL;
-  GtkFileFilter *filter;
-
-  chooser = gtk_file_chooser_native_new (
-      first == last ? _ ("Export This Step") : _ ("Export Steps"), GTK_WINDOW (self),
-      GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _ ("PNG, SVG or PDF"));
-  gtk_file_filter_add_suffix (filter, "png");
-  gtk_file_filter_add_suffix (filter, "svg");
-  gtk_file_filter_add_suffix (filter, "pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  {
-    const char *ids[] = { "light", "dark", NULL };
-    const char *labels[] = { _ ("Light"), _ ("Dark"), NULL };
-
-    gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "theme", _ ("Colours"), ids, labels);
-    gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "theme", "light");
-  }
-
-  stem = g_strdup (self->script_name != NULL ? self->script_name : "program.py");
-  if (g_str_has_suffix (stem, ".py"))
-    stem[strlen (stem) - 3] = '\0';
-  name = first == last ? g_strdup_printf ("%s-step-%u.png", stem, first)
-                       : g_strdup_printf ("%s-steps-%u-%u.pdf", stem, first, last);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-
-  request->self = g_object_ref (self);
-  request->first = first;
-  request->last = last;
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), request);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-on_range_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
-{
-  HeapglassWindow *self = user_data;
-  GtkSpinButton *from = g_object_get_data (G_OBJECT (dialog), "from");
-  GtkSpinButton *to = g_object_get_data (G_OBJECT (dialog), "to");
-
-  if (g_strcmp0 (response, "export") == 0)
-    {
-      guint first = (guint)gtk_spin_button_get_value_as_int (from);
-      guint last = (guint)gtk_spin_button_get_value_as_int (to);
-
-      ask_export_file (self, MIN (first, last), MAX (first, last));
-    }
-}
-
-static void
-ask_export_range (HeapglassWindow *self)
-{
-  guint n = n_steps (self);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Export a Range of Steps"),
-                                              _ ("A PDF gets one page per step; PNG and SVG get "
-                                                 "one numbered file per step."));
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *from = gtk_spin_button_new_with_range (1, MAX (n, 1), 1);
-  GtkWidget *to = gtk_spin_button_new_with_range (1, MAX (n, 1), 1);
-
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (from), 1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (to), MAX (self->step, 1));
-  gtk_box_append (GTK_BOX (box), gtk_label_new (_ ("From step")));
-  gtk_box_append (GTK_BOX (box), from);
-  gtk_box_append (GTK_BOX (box), gtk_label_new (_ ("to")));
-  gtk_box_append (GTK_BOX (box), to);
-  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "export",
-                                    _ ("_Export…"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "export",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "export");
-  g_object_set_data (G_OBJECT (dialog), "from", from);
-  g_object_set_data (G_OBJECT (dialog), "to", to);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_range_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Renders the diagram at twice its size (crisp when pasted on a HiDPI slide). */
-static GdkTexture *
-render_diagram_texture (HeapglassWindow *self)
-{
-  HeapglassScene *scene = heapglass_canvas_get_scene (self->canvas);
-  HeapglassRenderOptions options;
-  double x, y, width, height;
-  const double scale = 2.0;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  int w, h, stride;
-  g_autoptr (GBytes) bytes = NULL;
-
-  if (scene == NULL)
-    return NULL;
-  heapglass_scene_get_extents (scene, &x, &y, &width, &height);
-  w = MAX (1, (int)ceil (width * scale));
-  h = MAX (1, (int)ceil (height * scale));
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cr = cairo_create (surface);
-  cairo_scale (cr, scale, scale);
-  cairo_translate (cr, -x, -y);
-  heapglass_render_options_init (&options);
-  options.theme = is_dark (self) ? HEAPGLASS_THEME_DARK : HEAPGLASS_THEME_LIGHT;
-  options.selected_oid = heapglass_canvas_get_selected_oid (self->canvas);
-  options.draw_background = TRUE;
-  heapglass_renderer_draw (cr, scene, &options);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-
-  stride = cairo_image_surface_get_stride (surface);
-  bytes = g_bytes_new (cairo_image_surface_get_data (surface), (gsize)stride * (gsize)h);
-  cairo_surface_destroy (surface);
-  /* cairo's ARGB32 is premultiplied BGRA in memory on little-endian: GDK_MEMORY_DEFAULT. */
-  return gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes, (gsize)stride);
-}
-
-/* ---- actions ------------------------------------------------------------------------------- */
-
-static void
-update_actions (HeapglassWindow *self)
-{
-  GtkWidget *widget = GTK_WIDGET (self);
-  guint n = n_steps (self);
-  gboolean running = is_running (self);
-  gboolean has_steps = n > 0 && self->step > 0;
-  gboolean at_first = self->step <= 1;
-  gboolean at_last = self->step >= n;
-  gboolean has_solution = FALSE;
-
-  if (self->chapter != NULL && self->block >= 0 && !self->showing_solution)
-    {
-      const HeapglassChapterBlock *block
-          = heapglass_chapter_get_block (self->chapter, (guint)self->block);
-
-      has_solution
-          = block != NULL && block->kind == HEAPGLASS_BLOCK_EXERCISE && block->solution >= 0;
-    }
-
-  gtk_widget_action_set_enabled (widget, "win.run", !running);
-  gtk_widget_action_set_enabled (widget, "win.stop", running);
-  gtk_widget_action_set_enabled (widget, "win.edit", self->trace != NULL);
-  gtk_widget_action_set_enabled (widget, "win.step-first", has_steps && !at_first);
-  gtk_widget_action_set_enabled (widget, "win.step-back", has_steps && !at_first);
-  gtk_widget_action_set_enabled (widget, "win.step-forward", has_steps && !at_last);
-  gtk_widget_action_set_enabled (widget, "win.step-last", has_steps && !at_last);
-  gtk_widget_action_set_enabled (widget, "win.step-over", has_steps && !at_last);
-  gtk_widget_action_set_enabled (widget, "win.step-out", has_steps && !at_last);
-  gtk_widget_action_set_enabled (widget, "win.play", n > 1);
-  gtk_widget_action_set_enabled (widget, "win.show-end", n > 0);
-  gtk_widget_action_set_enabled (widget, "win.export", has_steps);
-  gtk_widget_action_set_enabled (widget, "win.export-range", has_steps && n > 1);
-  gtk_widget_action_set_enabled (widget, "win.copy-diagram", has_steps);
-  gtk_widget_action_set_enabled (widget, "win.zoom-in", has_steps);
-  gtk_widget_action_set_enabled (widget, "win.zoom-out", has_steps);
-  gtk_widget_action_set_enabled (widget, "win.zoom-reset", has_steps);
-  gtk_widget_action_set_enabled (widget, "win.zoom-fit", has_steps);
-  gtk_widget_action_set_enabled (widget, "win.reveal-solution", has_solution);
-  gtk_widget_action_set_enabled (widget, "win.toggle-sidebar", self->chapter != NULL);
-}
-
-static void
-on_open_response (GtkNativeDialog *dialog, int response, gpointer user_data)
-{
-  g_autoptr (HeapglassWindow) self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (file != NULL)
-        heapglass_window_open_file (self, file);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-win_open (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  GtkFileChooserNative *chooser;
-  GtkFileFilter *filter;
-
-  chooser = gtk_file_chooser_native_new (_ ("Open a Python File or a Chapter"), GTK_WINDOW (widget),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Open"), _ ("_Cancel"));
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _ ("Python files and chapters"));
-  gtk_file_filter_add_suffix (filter, "py");
-  gtk_file_filter_add_suffix (filter, "md");
-  gtk_file_filter_add_suffix (filter, "txt");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  {
-    const char *ids[] = { "light", "dark", NULL };
-    const char *labels[] = { _ ("Light"), _ ("Dark"), NULL };
-
-    gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "theme", _ ("Colours"), ids, labels);
-    gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "theme", "light");
-  }
-  g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), g_object_ref (widget));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-win_run (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  heapglass_window_run (HEAPGLASS_WINDOW (widget));
-}
-
-static void
-win_stop (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  heapglass_window_stop (HEAPGLASS_WINDOW (widget));
-}
-
-static void
-win_edit (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  HeapglassWindow *self = HEAPGLASS_WINDOW (widget);
-
-  clear_trace (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->code_view));
-}
-
-static void
-win_step (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  HeapglassWindow *self = HEAPGLASS_WINDOW (widget);
-  guint target = self->step;
-
-  if (self->trace == NULL)
-    return;
-  if (g_str_equal (action_name, "win.step-first"))
-    target = 1;
-  else if (g_str_equal (action_name, "win.step-back"))
-    target = self->step > 1 ? self->step - 1 : 1;
-  else if (g_str_equal (action_name, "win.step-forward"))
-    target = self->step + 1;
-  else if (g_str_equal (action_name, "win.show-end")
-           && heapglass_trace_get_ending (self->trace) == HG_END_EXCEPTION
-           && find_raise_step (self->trace) > 0)
-    target = find_raise_step (self->trace);
-  else if (g_str_equal (action_name, "win.step-last") || g_str_equal (action_name, "win.show-end"))
-    target = n_steps (self);
-  else if (g_str_equal (action_name, "win.step-over"))
-    target = heapglass_trace_find_step_over (self->trace, self->step);
-  else if (g_str_equal (action_name, "win.step-out"))
-    target = heapglass_trace_find_step_out (self->trace, self->step);
-  /* Over/out with nothing after: the end of the trace. */
-  if (target == 0)
-    target = n_steps (self);
-  stop_playing (self);
-  show_step (self, target);
-}
-
-static void
-win_play (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  HeapglassWindow *self = HEAPGLASS_WINDOW (widget);
-
-  if (self->play_source != 0)
-    stop_playing (self);
-  else
-    start_playing (self);
-}
-
-static void
-win_export (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  HeapglassWindow *self = HEAPGLASS_WINDOW (widget);
-
-  if (g_str_equal (action_name, "win.export-range"))
-    ask_export_range (self);
-  else
-    ask_export_file (self, self->step, self->step);
-}
-
-static void
-win_copy_diagram (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  HeapglassWindow *self = HEAPGLASS_WINDOW (widget);
-  g_autoptr (GdkTexture) texture = render_diagram_texture (self);
-
-  if (texture == NULL)
-    return;
-  gdk_clipboard_set_texture (gtk_widget_get_clipboard (widget), texture);
-  show_toast (self, _ ("Diagram copied as an image"));
-}
-
-static void
-win_zoom (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  HeapglassWindow *self = HEAPGLASS_WINDOW (widget);
-
-  if (g_str_equal (action_name, "win.zoom-in"))
-    heapglass_canvas_zoom_in (self->canvas);
-  else if (g_str_equal (action_name, "win.zoom-out"))
-    heapglass_canvas_zoom_out (self->canvas);
-  else if (g_str_equal (action_name, "win.zoom-fit"))
-    heapglass_canvas_zoom_fit (self->canvas);
-  else
-    heapglass_canvas_zoom_reset (self->canvas);
-}
-
-static void
-win_reveal_solution (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  heapglass_window_reveal_solution (HEAPGLASS_WINDOW (widget));
-}
-
-static void
-win_toggle_sidebar (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  HeapglassWindow *self = HEAPGLASS_WINDOW (widget);
-
-  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
-}
-
-static void
-win_close (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  gtk_window_close (GTK_WINDOW (widget));
-}
-
 /* ---- input from the parts ------------------------------------------------------------------ */
-
-static void
-on_timeline_step_requested (HeapglassTimeline *timeline, guint step, HeapglassWindow *self)
-{
-  stop_playing (self);
-  show_step (self, step);
-}
 
 static void
 on_canvas_selection (HeapglassCanvas *canvas, guint64 oid, HeapglassWindow *self)
 {
-  heapglass_inspector_show_object (self->inspector, self->step, oid);
+  heapglass_inspector_show_object (self->inspector, _heapglass_window_step (self), oid);
   show_inspector (self, oid != 0);
 }
 
 static void
 on_inspector_jump (HeapglassInspector *inspector, guint step, HeapglassWindow *self)
 {
-  stop_playing (self);
-  show_step (self, step);
+  heapglass_run_controller_seek (self->controller, step);
 }
 
 /* A container named in the inspector's "referred to by": select it on the canvas, which then
@@ -1631,7 +1001,7 @@ on_inspector_select (HeapglassInspector *inspector, guint64 oid, HeapglassWindow
   heapglass_canvas_select_oid (self->canvas, oid);
   /* Not drawn at this step (a collapsed part): the inspector still shows it. */
   if (heapglass_canvas_get_selected_oid (self->canvas) != oid)
-    heapglass_inspector_show_object (self->inspector, self->step, oid);
+    heapglass_inspector_show_object (self->inspector, _heapglass_window_step (self), oid);
 }
 
 static void
@@ -1643,7 +1013,7 @@ on_gutter_pressed (GtkGestureClick *gesture, int n_press, double x, double y, He
   double vx, vy;
   int bx, by;
 
-  if (self->trace == NULL || n_steps (self) == 0)
+  if (get_trace (self) == NULL || _heapglass_window_n_steps (self) == 0)
     return;
   /* From gutter coordinates to buffer coordinates, through the text view's. */
   if (!gtk_widget_translate_coordinates (gutter, GTK_WIDGET (self->code_view), x, y, &vx, &vy))
@@ -1661,12 +1031,13 @@ on_gutter_pressed (GtkGestureClick *gesture, int n_press, double x, double y, He
 static void
 on_code_pressed (GtkGestureClick *gesture, int n_press, double x, double y, HeapglassWindow *self)
 {
-  if (self->trace == NULL || gtk_text_view_get_editable (GTK_TEXT_VIEW (self->code_view))
+  if (get_trace (self) == NULL || gtk_text_view_get_editable (GTK_TEXT_VIEW (self->code_view))
       || self->edit_hint_shown)
     return;
   self->edit_hint_shown = TRUE;
-  show_toast (self, _ ("The code is read-only while its trace is shown: press the pencil to "
-                       "edit it, then Run again"));
+  _heapglass_window_show_toast (
+      self, _ ("The code is read-only while its trace is shown: press the pencil to "
+               "edit it, then Run again"));
 }
 
 static gboolean
@@ -1684,12 +1055,14 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, Heapgla
 static void
 on_buffer_changed (GtkTextBuffer *buffer, HeapglassWindow *self)
 {
+  update_call_note (self);
   if (self->loading_code)
     return;
   /* Not the buffer's "modified" flag: set_text() (a paste of a whole program) clears it. */
   self->code_edited = TRUE;
   /* A SyntaxError mark belongs to the text that had it. */
   clear_marks (self, MARK_ERROR);
+  _heapglass_window_actions_update (self);
 }
 
 /* The code marks: strong for the line about to run, light for the line just run, red for an
@@ -1891,24 +1264,21 @@ heapglass_window_dispose (GObject *object)
 {
   HeapglassWindow *self = HEAPGLASS_WINDOW (object);
 
-  stop_playing (self);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
-  if (self->runner != NULL)
+  if (self->controller != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->runner, self);
-      if (heapglass_trace_runner_is_running (self->runner))
-        heapglass_trace_runner_stop (self->runner);
+      g_signal_handlers_disconnect_by_data (self->controller, self);
+      heapglass_run_controller_clear (self->controller);
     }
-  if (self->run_cancellable != NULL)
-    g_cancellable_cancel (self->run_cancellable);
-  g_clear_object (&self->run_cancellable);
-  g_clear_object (&self->runner);
-  g_clear_object (&self->trace);
   g_clear_object (&self->chapter);
   g_clear_object (&self->settings);
+  if (self->sidebar_tick != 0 && self->flap != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->flap), self->sidebar_tick);
+  self->sidebar_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), HEAPGLASS_TYPE_WINDOW);
+  g_clear_object (&self->controller);
   G_OBJECT_CLASS (heapglass_window_parent_class)->dispose (object);
 }
 
@@ -1986,28 +1356,7 @@ heapglass_window_class_init (HeapglassWindowClass *klass)
   BIND (timeline);
 #undef BIND
 
-  gtk_widget_class_install_action (widget_class, "win.open", NULL, win_open);
-  gtk_widget_class_install_action (widget_class, "win.run", NULL, win_run);
-  gtk_widget_class_install_action (widget_class, "win.stop", NULL, win_stop);
-  gtk_widget_class_install_action (widget_class, "win.edit", NULL, win_edit);
-  gtk_widget_class_install_action (widget_class, "win.step-first", NULL, win_step);
-  gtk_widget_class_install_action (widget_class, "win.step-back", NULL, win_step);
-  gtk_widget_class_install_action (widget_class, "win.step-forward", NULL, win_step);
-  gtk_widget_class_install_action (widget_class, "win.step-last", NULL, win_step);
-  gtk_widget_class_install_action (widget_class, "win.step-over", NULL, win_step);
-  gtk_widget_class_install_action (widget_class, "win.step-out", NULL, win_step);
-  gtk_widget_class_install_action (widget_class, "win.show-end", NULL, win_step);
-  gtk_widget_class_install_action (widget_class, "win.play", NULL, win_play);
-  gtk_widget_class_install_action (widget_class, "win.export", NULL, win_export);
-  gtk_widget_class_install_action (widget_class, "win.export-range", NULL, win_export);
-  gtk_widget_class_install_action (widget_class, "win.copy-diagram", NULL, win_copy_diagram);
-  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, win_zoom);
-  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, win_zoom);
-  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, win_zoom);
-  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, win_zoom);
-  gtk_widget_class_install_action (widget_class, "win.reveal-solution", NULL, win_reveal_solution);
-  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, win_toggle_sidebar);
-  gtk_widget_class_install_action (widget_class, "win.close", NULL, win_close);
+  _heapglass_window_class_actions_init (widget_class);
 }
 
 static void
@@ -2023,6 +1372,12 @@ setup_code_view (HeapglassWindow *self)
     python = gtk_source_language_manager_get_language (languages, "python");
   gtk_source_buffer_set_language (self->buffer, python);
   gtk_source_buffer_set_highlight_syntax (self->buffer, TRUE);
+  {
+    g_autoptr (GtkSourceIndenter) indenter = heapglass_python_indenter_new ();
+
+    gtk_source_view_set_indenter (self->code_view, indenter);
+    gtk_source_view_set_smart_backspace (self->code_view, TRUE);
+  }
 
   gutter = gtk_source_view_get_gutter (self->code_view, GTK_TEXT_WINDOW_LEFT);
   click = gtk_gesture_click_new ();
@@ -2063,6 +1418,23 @@ heapglass_window_init (HeapglassWindow *self)
   setup_code_view (self);
   set_code_editable (self, TRUE);
 
+  /* The parts follow the run controller; the window marks the code and tells how runs end. */
+  self->controller = heapglass_run_controller_new ();
+  g_object_bind_property (self->controller, "trace", self->canvas, "trace", G_BINDING_DEFAULT);
+  g_object_bind_property (self->controller, "step", self->canvas, "step", G_BINDING_DEFAULT);
+  heapglass_timeline_set_controller (self->timeline, self->controller);
+  heapglass_inspector_set_controller (self->inspector, self->controller);
+  heapglass_output_pane_set_controller (self->output_pane, self->controller);
+  g_signal_connect_object (self->controller, "notify::step", G_CALLBACK (on_step_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->controller, "notify::n-steps", G_CALLBACK (on_n_steps_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->controller, "notify::speed", G_CALLBACK (on_speed_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->controller, "input-requested", G_CALLBACK (on_input_requested),
+                           self, 0);
+  g_signal_connect_object (self->controller, "finished", G_CALLBACK (on_run_finished), self, 0);
+
   g_signal_connect_object (self->canvas, "selection-changed", G_CALLBACK (on_canvas_selection),
                            self, 0);
   g_signal_connect_object (self->canvas, "object-activated", G_CALLBACK (on_canvas_selection), self,
@@ -2071,17 +1443,14 @@ heapglass_window_init (HeapglassWindow *self)
                            0);
   g_signal_connect_object (self->inspector, "select-object", G_CALLBACK (on_inspector_select), self,
                            0);
-  g_signal_connect_object (self->timeline, "step-requested",
-                           G_CALLBACK (on_timeline_step_requested), self, 0);
-  g_signal_connect_object (self->timeline, "notify::speed", G_CALLBACK (on_speed_changed), self, 0);
   g_signal_connect_object (self->output_pane, "input-submitted", G_CALLBACK (on_input_submitted),
                            self, 0);
   g_signal_connect_object (self->sidebar, "block-activated", G_CALLBACK (on_block_activated), self,
                            0);
   g_signal_connect_object (self->recent_list, "row-activated", G_CALLBACK (on_recent_row_activated),
                            self, 0);
-  g_signal_connect_object (self->banner_close, "clicked", G_CALLBACK (hide_banner), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->banner_close, "clicked",
+                           G_CALLBACK (_heapglass_window_hide_banner), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->flap, "reveal-flap", self->sidebar_button, "active",
                           G_BINDING_SYNC_CREATE);
 
@@ -2093,5 +1462,5 @@ heapglass_window_init (HeapglassWindow *self)
 
   update_empty_page (self, FALSE);
   gtk_label_set_text (self->code_title, _ ("New Program"));
-  update_actions (self);
+  _heapglass_window_actions_update (self);
 }

@@ -32,6 +32,11 @@ void heapglass_window_run (HeapglassWindow *self);
 void heapglass_window_stop (HeapglassWindow *self);
 gboolean heapglass_window_is_running (HeapglassWindow *self);
 void heapglass_window_reveal_solution (HeapglassWindow *self);
+/* Puts the chapter's code back in the pane (win.revert-code); the learner's draft is dropped. */
+void heapglass_window_revert_code (HeapglassWindow *self);
+/* Appends a call of the last function the code defines, its placeholder arguments selected for
+ * typing over (win.add-call). */
+void heapglass_window_add_call (HeapglassWindow *self);
 /* Shows step `step` (clamped to 1 … n_steps) everywhere: canvas, code marks, output, timeline. */
 void heapglass_window_set_step (HeapglassWindow *self, guint step);
 guint heapglass_window_get_step (HeapglassWindow *self);

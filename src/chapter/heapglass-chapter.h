@@ -77,6 +77,10 @@ typedef struct
                            * so the window can say "nothing is called"; FALSE for exercises */
 } HeapglassChapterBlock;
 
+/* The title without its section: "Frames › A chain of calls" → "A chain of calls" (the sidebar
+ * and the code pane already show the section). Points into block->title. */
+const char *heapglass_chapter_block_get_short_title (const HeapglassChapterBlock *block);
+
 #define HEAPGLASS_TYPE_CHAPTER (heapglass_chapter_get_type ())
 G_DECLARE_FINAL_TYPE (HeapglassChapter, heapglass_chapter, HEAPGLASS, CHAPTER, GObject)
 
@@ -120,5 +124,15 @@ gboolean heapglass_chapter_print_exercises (const char *path, GString *out, GErr
  * running it shows definitions but calls nothing. A line-level look at top-level lines (brackets,
  * strings and backslashes continue a statement), not a Python parser. */
 gboolean heapglass_code_calls_nothing (const char *code);
+/* The "defines functions but calls none" case alone: something is defined, nothing is done (FALSE
+ * for code of comments only, or of constants only). */
+gboolean heapglass_code_defines_but_calls_nothing (const char *code);
+/* A call of the last function or class defined at the top level, with its parameter names as
+ * placeholder arguments ("process(data, factor)"); NULL when nothing is defined. args_start and
+ * args_length (characters, may be NULL) locate the arguments, to select them for editing. */
+char *heapglass_code_suggest_call (const char *code, guint *args_start, guint *args_length);
+/* The indentation (in spaces) of the line after `line`: one level more after a ':' that ends
+ * it, one less after return/pass/break/continue/raise, else the same. */
+guint heapglass_code_next_indent (const char *line, guint indent_width);
 
 G_END_DECLS

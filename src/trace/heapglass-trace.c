@@ -309,6 +309,20 @@ heapglass_trace_get_input_prompt (HeapglassTrace *self, guint index)
                           : NULL)
 }
 
+gsize
+heapglass_trace_get_output_length (HeapglassTrace *self, int stream, guint step)
+{
+  gsize n;
+
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
+  g_return_val_if_fail (stream == 1 || stream == 2, 0);
+
+  trace_lock (self);
+  n = hg_output_len_at (self, stream, step);
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
 char *
 heapglass_trace_get_output (HeapglassTrace *self, int stream, guint step, gsize *len)
 {

@@ -179,6 +179,8 @@ char *heapglass_trace_get_input_prompt (HeapglassTrace *self, guint index);
 
 /* Output: stream 1 = stdout, 2 = stderr. Everything printed before `step` (0 = the whole run). */
 char *heapglass_trace_get_output (HeapglassTrace *self, int stream, guint step, gsize *len);
+/* The length get_output() would return, without copying (cheap while scrubbing). */
+gsize heapglass_trace_get_output_length (HeapglassTrace *self, int stream, guint step);
 
 /* The state at `step` (1 … n_steps). O(log n + what is shown). */
 HeapglassSnapshot *heapglass_trace_snapshot (HeapglassTrace *self, guint step);
