@@ -126,7 +126,11 @@ app_about_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
       "application-icon", APP_ID, "developer-name", _ ("The Heapglass contributors"), "developers",
       developers, "version", PACKAGE_VERSION, "comments",
       _ ("Watch a Python program's names and objects, step by step"), "website",
-      "https://github.com/heapglass/heapglass", "license-type", GTK_LICENSE_GPL_3_0, NULL);
+      "https://github.com/heapglass/heapglass", "issue-url",
+      "https://github.com/heapglass/heapglass/issues", "license-type", GTK_LICENSE_GPL_3_0,
+      "copyright", _ ("© 2026 The Heapglass contributors"),
+      /* Translators: your names, one per line, as you want them credited in the About window */
+      "translator-credits", _ ("translator-credits"), NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "heapglass-canvas.h"
@@ -869,7 +870,7 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
       = self->snapshot ? heapglass_snapshot_find_object (self->snapshot, oid) : NULL;
 
   if (object == NULL)
-    return g_strdup_printf ("#%" G_GUINT64_FORMAT, oid);
+    return g_strdup_printf ("#%" PRIu64, oid);
 
   switch (object->kind)
     {
@@ -878,7 +879,7 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
     case HG_KIND_BOOL:
       return g_strdup_printf ("bool %s", object->bool_value ? "True" : "False");
     case HG_KIND_INT:
-      return g_strdup_printf ("int %" G_GINT64_FORMAT, object->int_value);
+      return g_strdup_printf ("int %" PRId64, object->int_value);
     case HG_KIND_FLOAT:
     case HG_KIND_STR:
       {
@@ -891,14 +892,14 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
     case HG_KIND_FROZENSET:
     case HG_KIND_DICT:
       /* Translators: a container's type, id and length: "list #12 (3 items)". */
-      return g_strdup_printf (ngettext ("%s #%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " item)",
-                                        "%s #%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " items)",
+      return g_strdup_printf (ngettext ("%s #%" PRIu64 " (%" PRIu64 " item)",
+                                        "%s #%" PRIu64 " (%" PRIu64 " items)",
                                         object->length),
                               object->type_name, object->oid, object->length);
     default:
       if (object->text && *object->text)
         return g_strdup_printf ("%s %s", object->type_name, object->text);
-      return g_strdup_printf ("%s #%" G_GUINT64_FORMAT, object->type_name, object->oid);
+      return g_strdup_printf ("%s #%" PRIu64, object->type_name, object->oid);
     }
 }
 
@@ -947,7 +948,7 @@ canvas_describe_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
           /* Translators: an object freed by this step. */
           return g_strdup_printf (_ ("%s, freed by this step"), what);
         /* Translators: an object, its size in bytes and its reference count. */
-        return g_strdup_printf (_ ("%s, %" G_GUINT64_FORMAT " bytes, %u references. Click to "
+        return g_strdup_printf (_ ("%s, %" PRIu64 " bytes, %u references. Click to "
                                    "inspect"),
                                 what, object->size, object->refcount);
       }
@@ -973,14 +974,14 @@ canvas_describe_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
         return g_strdup_printf (_ ("Reference to %s. Click to select it"), target);
       }
     case HEAPGLASS_SCENE_FRAMES_MARKER:
-      return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " frame hidden. Click to show more",
-                                        "%" G_GUINT64_FORMAT " frames hidden. Click to show more",
+      return g_strdup_printf (ngettext ("%" PRIu64 " frame hidden. Click to show more",
+                                        "%" PRIu64 " frames hidden. Click to show more",
                                         item->count),
                               item->count);
     case HEAPGLASS_SCENE_MORE_MARKER:
-      return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " more item not shown. Click to "
+      return g_strdup_printf (ngettext ("%" PRIu64 " more item not shown. Click to "
                                         "expand",
-                                        "%" G_GUINT64_FORMAT " more items not shown. Click to "
+                                        "%" PRIu64 " more items not shown. Click to "
                                         "expand",
                                         item->count),
                               item->count);
