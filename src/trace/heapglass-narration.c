@@ -412,6 +412,18 @@ tell_event (Narrator *n, GString *out)
     case HEAPGLASS_EVENT_RETURN:
       if (is_module (top))
         sentence (out, g_strdup (_("The program ends.")));
+      else if (s->return_value != 0)
+        {
+          g_autofree char *value = phrase_of (s, s->return_value);
+          if (caller == NULL || is_module (caller))
+            /* Translators: "outer() returns the int 3 to the module level." */
+            sentence (out, g_strdup_printf (_("%s() returns %s to the module level."),
+                                            top->function, value));
+          else
+            /* Translators: "inner() returns the int 3 to outer()." */
+            sentence (out, g_strdup_printf (_("%s() returns %s to %s()."), top->function, value,
+                                            caller->function));
+        }
       else if (caller == NULL || is_module (caller))
         sentence (out, g_strdup_printf (_("%s() returns to the module level."), top->function));
       else

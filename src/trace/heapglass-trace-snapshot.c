@@ -250,6 +250,9 @@ build_frame_view (HeapglassTrace *self, Builder *b, guint32 step, guint32 fi, gu
       if (e == NULL || e->value == 0 || !obj_alive_at (obj_at (self, e->value - 1), step))
         continue;
       name = string_by_sid (self, f->slots[s].name_sid);
+      /* a chapter's `# heapglass: hide NAME` */
+      if (self->hidden_names != NULL && g_hash_table_contains (self->hidden_names, name))
+        continue;
       oid = obj_oid (self, e->value - 1);
       rebound = e->step == step;
       g_array_append_val (b->names, name);
@@ -412,6 +415,8 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
   priv->pub.n_frames_hidden = n_hidden;
   priv->pub.n_frames_head = n_head;
   priv->pub.return_value = returned ? obj_oid (self, returned - 1) : 0;
+  if (self->spill != NULL)
+    hg_spill_note_read (self->spill);
   g_mutex_unlock (&self->lock);
 
   priv->pub.n_frames = b.frames->len;
