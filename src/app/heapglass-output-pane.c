@@ -22,6 +22,8 @@ struct _HeapglassOutputPane
   gsize shown_out_len;
   gsize shown_err_len;
   gboolean shown_any;
+  guint shown_answers;
+  GtkTextMark *end_mark;
   HeapglassRunController *controller;
 };
 
@@ -81,8 +83,11 @@ heapglass_output_pane_set_output (HeapglassOutputPane *self, const char *out, gs
   self->shown_err_len = err_len;
   self->shown_any = TRUE;
 
+  /* Follow the output: the line just printed is in view. A mark, not an iter: the view scrolls
+   * to it once its lines are laid out (right after set_text they are not). */
   gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_view_scroll_to_iter (self->text_view, &end, 0, FALSE, 0, 1);
+  gtk_text_buffer_move_mark (buffer, self->end_mark, &end);
+  gtk_text_view_scroll_to_mark (self->text_view, self->end_mark, 0, FALSE, 0, 1);
 }
 
 void
@@ -92,6 +97,7 @@ heapglass_output_pane_clear (HeapglassOutputPane *self)
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
   self->shown_out_len = self->shown_err_len = 0;
+  self->shown_answers = 0;
   self->shown_any = FALSE;
   heapglass_output_pane_hide_input (self);
 }
@@ -152,6 +158,49 @@ on_controller_trace (HeapglassOutputPane *self, GParamSpec *pspec,
 
 /* The output only grows with the step: while scrubbing, most steps print nothing, and the
  * lengths say so without copying the output. */
+/* How many answers belong to the output of `step` (typed before it, after their prompt). */
+static guint
+count_answers (HeapglassRunController *controller, guint step, gsize out_len)
+{
+  GArray *answers = heapglass_run_controller_get_answers (controller);
+  guint n = 0;
+
+  while (n < answers->len
+         && g_array_index (answers, HeapglassRunAnswer, n).stdout_offset <= out_len
+         && g_array_index (answers, HeapglassRunAnswer, n).step < step)
+    n++;
+  return n;
+}
+
+/* stdout up to `out_len`, with the answers typed for input() put back after their prompts, as a
+ * terminal shows them ("Your name? Ada"). */
+static char *
+echo_answers (HeapglassRunController *controller, guint step, const char *out, gsize out_len,
+              gsize *len)
+{
+  GArray *answers = heapglass_run_controller_get_answers (controller);
+  GString *text = g_string_sized_new (out_len + 64);
+  gsize done = 0;
+
+  for (guint i = 0; i < answers->len; i++)
+    {
+      const HeapglassRunAnswer *answer = &g_array_index (answers, HeapglassRunAnswer, i);
+
+      /* Typed after this step was recorded: not part of it yet. */
+      if (answer->stdout_offset > out_len || answer->step >= step)
+        break;
+      g_string_append_len (text, out + done, answer->stdout_offset - done);
+      g_string_append (text, answer->text);
+      g_string_append_c (text, '\n');
+      done = answer->stdout_offset;
+    }
+  g_string_append_len (text, out + done, out_len - done);
+  *len = text->len;
+  return g_string_free (text, FALSE);
+}
+
+/* The output only grows with the step: while scrubbing, most steps print nothing, and the
+ * lengths say so without copying the output. */
 static void
 on_controller_step (HeapglassOutputPane *self, GParamSpec *pspec,
                     HeapglassRunController *controller)
@@ -160,17 +209,24 @@ on_controller_step (HeapglassOutputPane *self, GParamSpec *pspec,
   guint step = heapglass_run_controller_get_step (controller);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  gsize out_len, err_len;
+  g_autofree char *echoed = NULL;
+  gsize out_len, err_len, echoed_len;
 
   if (trace == NULL || step == 0)
     return;
   out_len = heapglass_trace_get_output_length (trace, 1, step);
   err_len = heapglass_trace_get_output_length (trace, 2, step);
-  if (self->shown_any && out_len == self->shown_out_len && err_len == self->shown_err_len)
+  if (self->shown_any && out_len == self->shown_out_len && err_len == self->shown_err_len
+      && count_answers (controller, step, out_len) == self->shown_answers)
     return;
   out = heapglass_trace_get_output (trace, 1, step, &out_len);
   err = heapglass_trace_get_output (trace, 2, step, &err_len);
-  heapglass_output_pane_set_output (self, out, out_len, err, err_len);
+  echoed = echo_answers (controller, step, out, out_len, &echoed_len);
+  /* set_output compares lengths: the echoed text has its own. */
+  self->shown_any = FALSE;
+  heapglass_output_pane_set_output (self, echoed, echoed_len, err, err_len);
+  self->shown_out_len = out_len;
+  self->shown_answers = count_answers (controller, step, out_len);
 }
 
 void
@@ -253,6 +309,12 @@ heapglass_output_pane_init (HeapglassOutputPane *self)
   buffer = gtk_text_view_get_buffer (self->text_view);
   self->stderr_tag = gtk_text_buffer_create_tag (buffer, "stderr", "foreground", "#c01c28", NULL);
   self->input_tag = gtk_text_buffer_create_tag (buffer, "input", "weight", PANGO_WEIGHT_BOLD, NULL);
+  {
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    self->end_mark = gtk_text_buffer_create_mark (buffer, "output-end", &end, FALSE);
+  }
   g_signal_connect_object (self->entry, "activate", G_CALLBACK (on_entry_activate), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->send_button, "clicked", G_CALLBACK (on_entry_activate), self,

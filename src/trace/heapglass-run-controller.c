@@ -26,6 +26,7 @@ struct _HeapglassRunController
   gboolean playing;
   double speed;
   guint play_source;
+  GArray *answers; /* HeapglassRunAnswer */
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassRunController, heapglass_run_controller, G_TYPE_OBJECT)
@@ -313,6 +314,7 @@ heapglass_run_controller_clear (HeapglassRunController *self)
       notify (self, PROP_STEP);
     }
   set_n_steps (self, 0);
+  g_array_set_size (self->answers, 0);
   if (self->ended)
     {
       self->ended = FALSE;
@@ -381,7 +383,32 @@ heapglass_run_controller_send_input (HeapglassRunController *self, const char *l
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _ ("The program is not running"));
       return FALSE;
     }
-  return heapglass_trace_runner_send_input (self->runner, line, error);
+  if (!heapglass_trace_runner_send_input (self->runner, line, error))
+    return FALSE;
+  {
+    HeapglassRunAnswer answer;
+
+    answer.stdout_offset = heapglass_trace_get_output_length (self->trace, 1, 0);
+    answer.step = heapglass_trace_get_n_steps (self->trace);
+    answer.text = g_strdup (line);
+    g_array_append_val (self->answers, answer);
+  }
+  return TRUE;
+}
+
+GArray *
+heapglass_run_controller_get_answers (HeapglassRunController *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_RUN_CONTROLLER (self), NULL);
+  return self->answers;
+}
+
+static void
+answer_clear (gpointer data)
+{
+  HeapglassRunAnswer *answer = data;
+
+  g_free (answer->text);
 }
 
 HeapglassTraceRunner *
@@ -529,6 +556,7 @@ heapglass_run_controller_finalize (GObject *object)
   g_free (self->script);
   g_free (self->stdin_path);
   g_free (self->tracer_path);
+  g_array_unref (self->answers);
   G_OBJECT_CLASS (heapglass_run_controller_parent_class)->finalize (object);
 }
 
@@ -569,4 +597,6 @@ heapglass_run_controller_init (HeapglassRunController *self)
 {
   self->speed = 4.0;
   heapglass_run_options_init (&self->options);
+  self->answers = g_array_new (FALSE, TRUE, sizeof (HeapglassRunAnswer));
+  g_array_set_clear_func (self->answers, answer_clear);
 }
