@@ -173,6 +173,8 @@ heapglass_chapter_sidebar_set_chapter (HeapglassChapterSidebar *self, HeapglassC
           last_group = group;
         }
     }
+  /* The headings were attached after their rows were added. */
+  gtk_list_box_invalidate_headers (self->list);
 }
 
 HeapglassChapter *

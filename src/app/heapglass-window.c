@@ -180,9 +180,8 @@ show_inspector (HeapglassWindow *self, gboolean shown)
   /* Its own pane beside the diagram and the output, as wide as the learner last left it. */
   if (shown && width > 0)
     {
-      int remembered = self->settings != NULL
-                           ? g_settings_get_int (self->settings, "inspector-width")
-                           : 320;
+      int remembered
+          = self->settings != NULL ? g_settings_get_int (self->settings, "inspector-width") : 320;
 
       gtk_paned_set_position (self->inspector_paned, MAX (width / 3, width - remembered));
     }
@@ -894,8 +893,8 @@ reveal_sidebar (HeapglassWindow *self, gboolean reveal)
       adw_flap_set_reveal_flap (self->flap, reveal);
     }
   else if (self->sidebar_tick == 0)
-    self->sidebar_tick = gtk_widget_add_tick_callback (flap, reveal_sidebar_when_allocated, self,
-                                                       NULL);
+    self->sidebar_tick
+        = gtk_widget_add_tick_callback (flap, reveal_sidebar_when_allocated, self, NULL);
 }
 
 static void

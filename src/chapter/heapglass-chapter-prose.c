@@ -138,15 +138,22 @@ chapter_attach_prose (HeapglassChapter *self, const char *data, gsize length)
           else if (other->start > fence->end)
             after = MIN (after, other->start);
         }
-      if (before < fence->start)
-        append_lines (prose, lines, before, fence->start - 1);
-      if (fence->end + 1 < after && fence->end < n_lines)
-        {
-          g_string_append_c (prose, '\n');
-          append_lines (prose, lines, fence->end + 1, MIN (after - 1, n_lines));
-        }
-      g_strstrip (prose->str);
-      prose->len = strlen (prose->str);
+      {
+        g_autoptr (GString) above = g_string_new (NULL);
+        g_autoptr (GString) below = g_string_new (NULL);
+
+        if (before < fence->start)
+          append_lines (above, lines, before, fence->start - 1);
+        if (fence->end + 1 < after && fence->end < n_lines)
+          append_lines (below, lines, fence->end + 1, MIN (after - 1, n_lines));
+        g_strstrip (above->str);
+        g_strstrip (below->str);
+        /* One blank line where the code was. */
+        g_string_append (prose, above->str);
+        if (*above->str != '\0' && *below->str != '\0')
+          g_string_append (prose, "\n\n");
+        g_string_append (prose, below->str);
+      }
       if (prose->len > 0)
         block->prose = g_strdup (prose->str);
     }

@@ -27,6 +27,7 @@ struct _HeapglassRunController
   double speed;
   guint play_source;
   GArray *answers; /* HeapglassRunAnswer */
+  char *prompt;    /* the last input() prompt */
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassRunController, heapglass_run_controller, G_TYPE_OBJECT)
@@ -257,6 +258,8 @@ on_input_requested (HeapglassTraceRunner *runner, const char *prompt, HeapglassR
   set_n_steps (self, heapglass_trace_get_n_steps (self->trace));
   if (self->n_steps > 0)
     heapglass_run_controller_set_step (self, self->n_steps);
+  g_free (self->prompt);
+  self->prompt = g_strdup (prompt);
   g_signal_emit (self, signals[INPUT_REQUESTED], 0, prompt);
 }
 
@@ -391,6 +394,7 @@ heapglass_run_controller_send_input (HeapglassRunController *self, const char *l
     answer.stdout_offset = heapglass_trace_get_output_length (self->trace, 1, 0);
     answer.step = heapglass_trace_get_n_steps (self->trace);
     answer.text = g_strdup (line);
+    answer.prompt = g_strdup (self->prompt != NULL ? self->prompt : "");
     g_array_append_val (self->answers, answer);
   }
   return TRUE;
@@ -409,6 +413,7 @@ answer_clear (gpointer data)
   HeapglassRunAnswer *answer = data;
 
   g_free (answer->text);
+  g_free (answer->prompt);
 }
 
 HeapglassTraceRunner *
@@ -557,6 +562,7 @@ heapglass_run_controller_finalize (GObject *object)
   g_free (self->stdin_path);
   g_free (self->tracer_path);
   g_array_unref (self->answers);
+  g_free (self->prompt);
   G_OBJECT_CLASS (heapglass_run_controller_parent_class)->finalize (object);
 }
 

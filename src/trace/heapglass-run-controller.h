@@ -26,9 +26,10 @@ typedef enum
  * it after the prompt) and the last step recorded before it was sent. */
 typedef struct
 {
-  gsize stdout_offset;
+  gsize stdout_offset; /* stdout's length when it was sent (the prompt may come later) */
   guint step;
-  char *text; /* without its newline */
+  char *prompt; /* what input() printed before it; may be "" */
+  char *text;   /* without its newline */
 } HeapglassRunAnswer;
 
 #define HEAPGLASS_TYPE_RUN_CONTROLLER (heapglass_run_controller_get_type ())
