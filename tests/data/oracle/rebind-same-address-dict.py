@@ -1,0 +1,4 @@
+d = {}
+for k in "abc":
+    d = {k: len(k)}
+print(d)
