@@ -14,7 +14,7 @@ struct _HeapglassCanvasA11y
   GtkWidget *status;       /* role STATUS: what the step changed */
   char *status_text;
   HeapglassScene *scene;
-  GHashTable *widgets;     /* key (see item_key) → HeapglassCanvasItem, owned by its parent */
+  GHashTable *widgets;     /* &key (see item_key) → HeapglassCanvasItem, owned by its parent */
   GPtrArray *order;        /* the widgets in scene order (parents before children) */
   GtkWidget *selected;
   guint64 selected_oid;
@@ -38,26 +38,27 @@ is_mirrored (const HeapglassSceneItem *item)
     }
 }
 
-/* What a shape is, whatever step shows it: the same key keeps the same widget (and focus). */
-static char *
+/* What a shape is, whatever step shows it: the same key keeps the same widget (and focus). The
+ * kind is in the top bits; a name is its frame and binding, an object its id. */
+static guint64
 item_key (const HeapglassSceneItem *item)
 {
+  guint64 kind = (guint64)item->kind << 60;
+
   switch (item->kind)
     {
     case HEAPGLASS_SCENE_FRAME:
-      return g_strdup_printf ("F%u", item->frame_id);
+      return kind | item->frame_id;
     case HEAPGLASS_SCENE_NAME:
-      return g_strdup_printf ("N%u:%s", item->frame_id, item->name ? item->name : "");
+      return kind | ((guint64)(item->frame_id & 0x0fffffff) << 32) | item->slot;
     case HEAPGLASS_SCENE_OBJECT:
-      return g_strdup_printf ("O%" G_GUINT64_FORMAT, item->oid);
-    case HEAPGLASS_SCENE_FRAMES_MARKER:
-      return g_strdup ("M");
     case HEAPGLASS_SCENE_MORE_MARKER:
-      return g_strdup_printf ("m%" G_GUINT64_FORMAT, item->oid);
+      return kind | (item->oid & G_GUINT64_CONSTANT (0x0fffffffffffffff));
+    case HEAPGLASS_SCENE_FRAMES_MARKER:
     case HEAPGLASS_SCENE_SLOT:
     case HEAPGLASS_SCENE_ARROW:
     default:
-      return NULL;
+      return kind;
     }
 }
 
@@ -85,7 +86,7 @@ heapglass_canvas_a11y_new (GtkWidget *canvas)
   HeapglassCanvasA11y *self = g_new0 (HeapglassCanvasA11y, 1);
 
   self->canvas = canvas;
-  self->widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->widgets = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->order = g_ptr_array_new ();
   /* GTK 4.8 cannot announce; a status object whose name changes is what screen readers watch */
   self->status = heapglass_canvas_item_new (GTK_ACCESSIBLE_ROLE_STATUS);
@@ -234,6 +235,57 @@ describe_item (Texts *t, const HeapglassSceneItem *item, char **label, char **de
     }
 }
 
+static guint64
+mix (guint64 hash, guint64 value)
+{
+  return (hash ^ value) * 1099511628211ull;
+}
+
+static gboolean
+is_container_kind (HgKind kind)
+{
+  return kind == HG_KIND_LIST || kind == HG_KIND_TUPLE || kind == HG_KIND_SET
+         || kind == HG_KIND_FROZENSET || kind == HG_KIND_DICT || kind == HG_KIND_WEAKREF;
+}
+
+/* A digest of everything an item's texts say, or 0 when it must be described anew: at 1,000
+ * objects, describing only what changed keeps a step within its budget. Containers are always
+ * described again (their text shows their items, which change without them). */
+static guint64
+texts_key (Texts *t, const HeapglassSceneItem *item)
+{
+  guint64 hash = 1469598103934665603ull;
+
+  switch (item->kind)
+    {
+    case HEAPGLASS_SCENE_NAME:
+      {
+        const HeapglassObjectView *target = heapglass_snapshot_find_object (t->snapshot, item->oid);
+        if (target == NULL || is_container_kind (target->kind) || target->changed)
+          return 0;
+        hash = mix (hash, item->oid);
+        hash = mix (hash, item->flags);
+        hash = mix (hash, heapglass_narration_names_signature (t->names, item->oid));
+        return hash | 1;
+      }
+    case HEAPGLASS_SCENE_OBJECT:
+      {
+        const HeapglassObjectView *object = heapglass_snapshot_find_object (t->snapshot, item->oid);
+        if (object == NULL || is_container_kind (object->kind) || object->changed || object->freed)
+          return 0;
+        hash = mix (hash, item->oid);
+        hash = mix (hash, item->flags);
+        hash = mix (hash, heapglass_narration_names_signature (t->names, item->oid));
+        return hash | 1;
+      }
+    case HEAPGLASS_SCENE_FRAME:
+    case HEAPGLASS_SCENE_FRAMES_MARKER:
+    case HEAPGLASS_SCENE_MORE_MARKER:
+    default:
+      return 0;
+    }
+}
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Mirroring */
 
@@ -242,15 +294,17 @@ parent_widget (HeapglassCanvasA11y *self, HeapglassScene *scene, const Heapglass
                GHashTable *next)
 {
   const HeapglassSceneItem *parent;
-  g_autofree char *key = NULL;
+  guint64 key;
   GtkWidget *widget;
 
   if ((item->kind != HEAPGLASS_SCENE_NAME && item->kind != HEAPGLASS_SCENE_MORE_MARKER)
       || item->parent == HEAPGLASS_SCENE_NO_PARENT)
     return self->canvas;
   parent = heapglass_scene_get_item (scene, item->parent);
-  key = parent ? item_key (parent) : NULL;
-  widget = key ? g_hash_table_lookup (next, key) : NULL;
+  if (parent == NULL)
+    return self->canvas;
+  key = item_key (parent);
+  widget = g_hash_table_lookup (next, &key);
   return widget ? widget : self->canvas;
 }
 
@@ -269,7 +323,7 @@ heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
                               HeapglassScene *scene, HeapglassSnapshot *snapshot,
                               HeapglassSnapshot *previous)
 {
-  g_autoptr (GHashTable) next = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) next = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr (GPtrArray) order = g_ptr_array_new ();
   g_autoptr (GHashTable) prev_sibling = g_hash_table_new (NULL, NULL); /* parent → last child */
   g_autoptr (HeapglassSnapshot) own_previous = NULL;
@@ -321,19 +375,17 @@ heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
   for (guint i = 0; i < n; i++)
     {
       const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
-      g_autofree char *key = NULL;
-      g_autofree char *label = NULL;
-      g_autofree char *description = NULL;
+      guint64 key, cache_key;
       GtkWidget *widget = NULL, *parent, *after;
-      gpointer old_key = NULL;
 
       if (!is_mirrored (item))
         continue;
       key = item_key (item);
-      if (g_hash_table_contains (next, key))
+      if (g_hash_table_contains (next, &key))
         continue; /* the scene shows it twice: one widget is enough */
-      if (g_hash_table_steal_extended (self->widgets, key, &old_key, (gpointer *)&widget))
-        g_free (old_key);
+      widget = g_hash_table_lookup (self->widgets, &key);
+      if (widget)
+        g_hash_table_remove (self->widgets, &key);
       parent = parent_widget (self, scene, item, next);
       if (widget != NULL && gtk_widget_get_parent (widget) != parent)
         {
@@ -343,6 +395,7 @@ heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
       if (widget == NULL)
         {
           widget = heapglass_canvas_item_new (item_role (item));
+          heapglass_canvas_item_set_key (HEAPGLASS_CANVAS_ITEM (widget), key);
           gtk_widget_set_parent (widget, parent);
         }
       /* keep the children in scene order: the order screen readers read them in */
@@ -352,9 +405,18 @@ heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
       g_hash_table_insert (prev_sibling, parent, widget);
 
       heapglass_canvas_item_set_index (HEAPGLASS_CANVAS_ITEM (widget), i);
-      describe_item (&texts, item, &label, &description);
-      heapglass_canvas_item_set_text (HEAPGLASS_CANVAS_ITEM (widget), label, description);
-      g_hash_table_insert (next, g_steal_pointer (&key), widget);
+      /* a shape described before from the same facts keeps its texts */
+      cache_key = texts_key (&texts, item);
+      if (cache_key == 0 || cache_key != heapglass_canvas_item_get_cache_key (HEAPGLASS_CANVAS_ITEM (widget)))
+        {
+          g_autofree char *label = NULL;
+          g_autofree char *description = NULL;
+
+          describe_item (&texts, item, &label, &description);
+          heapglass_canvas_item_set_text (HEAPGLASS_CANVAS_ITEM (widget), label, description);
+          heapglass_canvas_item_set_cache_key (HEAPGLASS_CANVAS_ITEM (widget), cache_key);
+        }
+      g_hash_table_insert (next, (gpointer)heapglass_canvas_item_get_key (HEAPGLASS_CANVAS_ITEM (widget)), widget);
       g_ptr_array_add (order, widget);
     }
 
@@ -370,8 +432,8 @@ heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
           GtkWidget *parent = gtk_widget_get_parent (widget);
           if (parent != NULL && (parent == self->canvas) == (pass == 1))
             {
-              drop_widget (self, widget);
               g_hash_table_iter_remove (&iter);
+              drop_widget (self, widget);
             }
         }
     }
@@ -476,10 +538,18 @@ heapglass_canvas_a11y_allocate (HeapglassCanvasA11y *self, double zoom, double o
                           (float)(item->width * zoom), (float)(item->height * zoom));
       heapglass_canvas_item_set_bounds (widget, &bounds);
     }
+  /* only what moved: the others keep the allocation GTK has (it re-applies it itself) */
   for (guint i = 0; i < self->order->len; i++)
     {
       GtkWidget *widget = self->order->pdata[i];
-      if (gtk_widget_get_parent (widget) == self->canvas)
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+
+      if (heapglass_canvas_item_is_placed (HEAPGLASS_CANVAS_ITEM (widget)))
+        continue;
+      if (parent == self->canvas)
+        heapglass_canvas_item_allocate (HEAPGLASS_CANVAS_ITEM (widget));
+      else if (HEAPGLASS_IS_CANVAS_ITEM (parent)
+               && heapglass_canvas_item_is_placed (HEAPGLASS_CANVAS_ITEM (parent)))
         heapglass_canvas_item_allocate (HEAPGLASS_CANVAS_ITEM (widget));
     }
 }
@@ -487,12 +557,12 @@ heapglass_canvas_a11y_allocate (HeapglassCanvasA11y *self, double zoom, double o
 GtkWidget *
 heapglass_canvas_a11y_get_widget (HeapglassCanvasA11y *self, const HeapglassSceneItem *item)
 {
-  g_autofree char *key = NULL;
+  guint64 key;
 
   if (self == NULL || item == NULL || !is_mirrored (item))
     return NULL;
   key = item_key (item);
-  return g_hash_table_lookup (self->widgets, key);
+  return g_hash_table_lookup (self->widgets, &key);
 }
 
 int

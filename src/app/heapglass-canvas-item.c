@@ -15,6 +15,9 @@ struct _HeapglassCanvasItem
   char *description;
   GtkWidget *flow_to; /* not a reference: the canvas unsets it before that widget goes */
   gboolean selected;
+  guint64 cache_key; /* what the texts were made from; 0 = nothing */
+  guint64 key;       /* which shape it stands for (the canvas's key) */
+  gboolean placed;   /* allocated at `bounds` already */
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassCanvasItem, heapglass_canvas_item, GTK_TYPE_WIDGET)
@@ -80,11 +83,22 @@ heapglass_canvas_item_new (GtkAccessibleRole role)
   return g_object_new (HEAPGLASS_TYPE_CANVAS_ITEM, "accessible-role", role, NULL);
 }
 
-void
+gboolean
 heapglass_canvas_item_set_bounds (HeapglassCanvasItem *self, const graphene_rect_t *bounds)
 {
-  g_return_if_fail (HEAPGLASS_IS_CANVAS_ITEM (self));
+  g_return_val_if_fail (HEAPGLASS_IS_CANVAS_ITEM (self), FALSE);
+  if (self->placed && graphene_rect_equal (&self->bounds, bounds))
+    return FALSE;
   self->bounds = *bounds;
+  self->placed = FALSE;
+  return TRUE;
+}
+
+gboolean
+heapglass_canvas_item_is_placed (HeapglassCanvasItem *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_CANVAS_ITEM (self), FALSE);
+  return self->placed;
 }
 
 const graphene_rect_t *
@@ -120,6 +134,7 @@ heapglass_canvas_item_allocate (HeapglassCanvasItem *self)
   allocation.width = MAX (1, (int)ceilf (self->bounds.size.width));
   allocation.height = MAX (1, (int)ceilf (self->bounds.size.height));
   gtk_widget_size_allocate (GTK_WIDGET (self), &allocation, -1);
+  self->placed = TRUE;
 }
 
 void
@@ -191,4 +206,32 @@ heapglass_canvas_item_set_selected (HeapglassCanvasItem *self, gboolean selected
     return;
   self->selected = selected;
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_SELECTED, selected, -1);
+}
+
+void
+heapglass_canvas_item_set_cache_key (HeapglassCanvasItem *self, guint64 key)
+{
+  g_return_if_fail (HEAPGLASS_IS_CANVAS_ITEM (self));
+  self->cache_key = key;
+}
+
+guint64
+heapglass_canvas_item_get_cache_key (HeapglassCanvasItem *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_CANVAS_ITEM (self), 0);
+  return self->cache_key;
+}
+
+void
+heapglass_canvas_item_set_key (HeapglassCanvasItem *self, guint64 key)
+{
+  g_return_if_fail (HEAPGLASS_IS_CANVAS_ITEM (self));
+  self->key = key;
+}
+
+const guint64 *
+heapglass_canvas_item_get_key (HeapglassCanvasItem *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_CANVAS_ITEM (self), NULL);
+  return &self->key;
 }

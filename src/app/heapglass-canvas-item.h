@@ -17,7 +17,10 @@ GtkWidget *heapglass_canvas_item_new (GtkAccessibleRole role);
 
 /* Where the item is, in its parent's coordinates as the canvas computed them (a name's bounds are
  * relative to its frame's). Takes effect at the next allocation. */
-void heapglass_canvas_item_set_bounds (HeapglassCanvasItem *self, const graphene_rect_t *bounds);
+gboolean heapglass_canvas_item_set_bounds (HeapglassCanvasItem *self,
+                                           const graphene_rect_t *bounds); /* TRUE: moved */
+/* Allocated at its bounds since they last changed: GTK keeps that allocation. */
+gboolean heapglass_canvas_item_is_placed (HeapglassCanvasItem *self);
 const graphene_rect_t *heapglass_canvas_item_get_bounds (HeapglassCanvasItem *self);
 
 /* The scene item it stands for, as an index into the scene the canvas shows. */
@@ -39,5 +42,15 @@ GtkWidget *heapglass_canvas_item_get_flow_to (HeapglassCanvasItem *self);
 
 /* The selected object (GTK_ACCESSIBLE_STATE_SELECTED). */
 void heapglass_canvas_item_set_selected (HeapglassCanvasItem *self, gboolean selected);
+
+/* A digest of what the texts were made from, so that an unchanged shape is not described again at
+ * every step (0: unknown, always describe). */
+void heapglass_canvas_item_set_cache_key (HeapglassCanvasItem *self, guint64 key);
+guint64 heapglass_canvas_item_get_cache_key (HeapglassCanvasItem *self);
+
+/* Which shape the item stands for, as the canvas names shapes across steps; the pointer stays
+ * valid as long as the item (a hash table key). */
+void heapglass_canvas_item_set_key (HeapglassCanvasItem *self, guint64 key);
+const guint64 *heapglass_canvas_item_get_key (HeapglassCanvasItem *self);
 
 G_END_DECLS

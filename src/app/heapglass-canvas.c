@@ -318,14 +318,30 @@ canvas_place_view_at_origin (HeapglassCanvas *self)
   canvas_set_offset (self, x, y);
 }
 
+/* GNOME's "Large Text" scales the fonts (gtk-xft-dpi above 96 dpi): the diagram's 100 % follows,
+ * so its text is as large as the rest of the window's. */
+static double
+canvas_text_scale (HeapglassCanvas *self)
+{
+  int dpi = 0;
+
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-xft-dpi", &dpi, NULL);
+  if (dpi <= 0)
+    return 1.0;
+  return CLAMP (dpi / 1024.0 / 96.0, 1.0, 3.0);
+}
+
 void
 heapglass_canvas_zoom_reset (HeapglassCanvas *self)
 {
+  double zoom;
+
   g_return_if_fail (HEAPGLASS_IS_CANVAS (self));
 
-  if (self->zoom != 1.0)
+  zoom = canvas_text_scale (self);
+  if (self->zoom != zoom)
     {
-      self->zoom = 1.0;
+      self->zoom = zoom;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
     }
   canvas_place_view_at_origin (self);
@@ -1109,9 +1125,20 @@ heapglass_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (focus != NULL && canvas_has_focus_within (self)
       && (!GTK_IS_WINDOW (root) || gtk_window_get_focus_visible (GTK_WINDOW (root))))
     {
+      /* High contrast: a thicker ring in the text colour, not a tint */
+      gboolean high_contrast
+          = self->style_manager && adw_style_manager_get_high_contrast (self->style_manager);
       double pad = 3.0 / self->zoom;
-      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.9);
-      cairo_set_line_width (cr, 2.0 / self->zoom);
+
+      if (high_contrast)
+        {
+          double fg[4];
+          heapglass_renderer_get_foreground (theme, fg);
+          cairo_set_source_rgba (cr, fg[0], fg[1], fg[2], 1.0);
+        }
+      else
+        cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.9);
+      cairo_set_line_width (cr, (high_contrast ? 3.5 : 2.0) / self->zoom);
       cairo_rectangle (cr, focus->x - pad, focus->y - pad, focus->width + 2 * pad,
                        focus->height + 2 * pad);
       cairo_stroke (cr);
@@ -1571,9 +1598,17 @@ heapglass_canvas_root (GtkWidget *widget)
   /* Follow the system's light/dark choice, unless the window told us otherwise. */
   if (self->style_manager == NULL)
     {
+      /* first time in a window: start at the text size the user chose */
+      if (self->zoom == 1.0 && canvas_text_scale (self) != 1.0)
+        {
+          self->zoom = canvas_text_scale (self);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+        }
       self->style_manager = g_object_ref (adw_style_manager_get_default ());
       g_signal_connect_object (self->style_manager, "notify::dark",
                                G_CALLBACK (on_style_manager_dark), self, 0);
+      g_signal_connect_object (self->style_manager, "notify::high-contrast",
+                               G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
       on_style_manager_dark (self->style_manager, NULL, self);
     }
 }

@@ -26,6 +26,7 @@ export_options_init (HeapglassWindow *self, HeapglassExportOptions *options)
   options->theme = "light";
   options->scale = 2;
   options->caption = TRUE;
+  options->describe = self->export_describe;
   if (self->settings != NULL)
     options->inline_values = g_settings_get_boolean (self->settings, "inline-small-values");
 }
@@ -80,6 +81,10 @@ on_export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
       g_autofree char *path = g_file_get_path (file);
       g_autoptr (GError) error = NULL;
       const char *theme = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "theme");
+      const char *describe = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "describe");
+
+      /* remembered for the next export of this window */
+      self->export_describe = g_strcmp0 (describe, "true") == 0;
 
       if (path == NULL)
         _heapglass_window_show_toast (self, _ ("Export needs a local file"));
@@ -124,6 +129,11 @@ _heapglass_window_export_ask_file (HeapglassWindow *self, guint first, guint las
     gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "theme", _ ("Colours"), ids, labels);
     gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "theme", "light");
   }
+  /* the narration as text under each figure (the alt text is in the file either way) */
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "describe", _ ("Describe Each Step"),
+                               NULL, NULL);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "describe",
+                               self->export_describe ? "true" : "false");
 
   stem = g_strdup (self->script_name != NULL ? self->script_name : "program.py");
   if (g_str_has_suffix (stem, ".py"))

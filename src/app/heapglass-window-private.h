@@ -18,6 +18,8 @@ struct _HeapglassWindow
 {
   AdwApplicationWindow parent_instance;
 
+  gboolean export_describe; /* "Describe Each Step" in the export dialog */
+
   /* template */
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;

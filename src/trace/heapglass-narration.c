@@ -55,6 +55,16 @@ is_hidden (const HeapglassFrameView *frame, guint binding)
   return len > 4 && g_str_has_prefix (name, "__") && g_str_has_suffix (name, "__");
 }
 
+/* A stack deeper than HEAPGLASS_NARRATION_MAX_FRAMES is told by its outermost and innermost
+ * frames; the middle is counted, not told (a 50,000-deep recursion reads in one breath). */
+static gboolean
+frame_told (const HeapglassSnapshot *s, guint f)
+{
+  guint half = HEAPGLASS_NARRATION_MAX_FRAMES / 2;
+
+  return s->n_frames <= HEAPGLASS_NARRATION_MAX_FRAMES || f < half || f >= s->n_frames - half;
+}
+
 static int
 compare_refs (gconstpointer a, gconstpointer b)
 {
@@ -86,7 +96,10 @@ build_refs_of (const HeapglassSnapshot *snapshot, const guint *frames, guint n_f
 
   if (frames == NULL)
     for (guint f = 0; f < snapshot->n_frames; f++)
-      add_frame_refs (refs, snapshot, f);
+      {
+        if (frame_told (snapshot, f))
+          add_frame_refs (refs, snapshot, f);
+      }
   else
     for (guint i = 0; i < n_frames; i++)
       if (frames[i] < snapshot->n_frames)
@@ -399,6 +412,18 @@ tell_event (Narrator *n, GString *out)
     case HEAPGLASS_EVENT_RETURN:
       if (is_module (top))
         sentence (out, g_strdup (_("The program ends.")));
+      else if (s->return_value != 0)
+        {
+          g_autofree char *value = phrase_of (s, s->return_value);
+          if (caller == NULL || is_module (caller))
+            /* Translators: "outer() returns the int 3 to the module level." */
+            sentence (out, g_strdup_printf (_("%s() returns %s to the module level."),
+                                            top->function, value));
+          else
+            /* Translators: "inner() returns the int 3 to outer()." */
+            sentence (out, g_strdup_printf (_("%s() returns %s to %s()."), top->function, value,
+                                            caller->function));
+        }
       else if (caller == NULL || is_module (caller))
         sentence (out, g_strdup_printf (_("%s() returns to the module level."), top->function));
       else
@@ -453,7 +478,45 @@ previous_frame (Narrator *n, guint frame_id)
   return NULL;
 }
 
+/* Names of a frame → binding index + 1, for frames with many names (a program's globals). */
+static GHashTable *
+index_bindings (const HeapglassFrameView *frame)
+{
+  GHashTable *index;
+
+  if (frame->n_bindings <= 16)
+    return NULL;
+  index = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < frame->n_bindings; i++)
+    if (frame->names[i])
+      g_hash_table_insert (index, (gpointer)frame->names[i], GUINT_TO_POINTER (i + 1));
+  return index;
+}
+
 static gboolean
+find_binding_in (const HeapglassFrameView *frame, GHashTable *index, const char *name,
+                 guint *binding)
+{
+  guint found;
+
+  if (index == NULL)
+    {
+      for (guint i = 0; i < frame->n_bindings; i++)
+        if (g_strcmp0 (frame->names[i], name) == 0)
+          {
+            *binding = i;
+            return TRUE;
+          }
+      return FALSE;
+    }
+  found = GPOINTER_TO_UINT (g_hash_table_lookup (index, name));
+  if (found == 0)
+    return FALSE;
+  *binding = found - 1;
+  return TRUE;
+}
+
+static G_GNUC_UNUSED gboolean
 find_binding (const HeapglassFrameView *frame, const char *name, guint *binding)
 {
   for (guint i = 0; i < frame->n_bindings; i++)
@@ -512,10 +575,17 @@ tell_changes (Narrator *n, GString *out)
   for (guint f = s->n_frames; f > 0 && n->previous; f--)
     {
       const HeapglassFrameView *frame = &s->frames[f - 1];
-      const HeapglassFrameView *before = previous_frame (n, frame->frame_id);
+      const HeapglassFrameView *before;
+      g_autoptr (GHashTable) before_index = NULL;
+      g_autoptr (GHashTable) frame_index = NULL;
 
+      if (!frame_told (s, f - 1))
+        continue;
+      before = previous_frame (n, frame->frame_id);
       if (before == NULL)
         continue; /* a new frame: its names are told with the frame */
+      before_index = index_bindings (before);
+      frame_index = index_bindings (frame);
       for (guint i = 0; i < frame->n_bindings; i++)
         {
           guint old;
@@ -526,7 +596,7 @@ tell_changes (Narrator *n, GString *out)
             continue;
           who = f == s->n_frames ? g_strdup (frame->names[i]) : qualified_name (s, f - 1, i);
           what = phrase_of (s, frame->oids[i]);
-          if (!find_binding (before, frame->names[i], &old))
+          if (!find_binding_in (before, before_index, frame->names[i], &old))
             /* Translators: "New name b refers to the list [1, 2]." */
             count_or_tell (out, &told, &untold,
                            g_strdup_printf (_("New name %s refers to %s."), who, what));
@@ -543,7 +613,7 @@ tell_changes (Narrator *n, GString *out)
         {
           guint now;
 
-          if (is_hidden (before, i) || find_binding (frame, before->names[i], &now))
+          if (is_hidden (before, i) || find_binding_in (frame, frame_index, before->names[i], &now))
             continue;
           if (f == s->n_frames)
             /* Translators: a name deleted or unbound: "The name x is gone." */
@@ -688,34 +758,43 @@ tell_frame (Narrator *n, GString *out, guint f)
   const HeapglassSnapshot *s = n->snapshot;
   const HeapglassFrameView *frame = &s->frames[f];
   g_autoptr (GArray) done = g_array_sized_new (FALSE, TRUE, sizeof (gboolean), frame->n_bindings);
+  g_autoptr (GArray) names = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (GString) body = g_string_new (NULL);
-  guint groups = 0, untold = 0;
+  guint groups = 0, told = 0, visible = 0;
 
   g_array_set_size (done, frame->n_bindings);
   for (guint i = 0; i < frame->n_bindings; i++)
     {
-      g_autoptr (GArray) names = NULL;
+      guint first, last;
 
-      if (g_array_index (done, gboolean, i) || is_hidden (frame, i))
+      if (is_hidden (frame, i))
         continue;
-      names = g_array_new (FALSE, FALSE, sizeof (guint));
-      for (guint j = i; j < frame->n_bindings; j++)
-        if (!g_array_index (done, gboolean, j) && !is_hidden (frame, j)
-            && frame->oids[j] == frame->oids[i])
-          {
-            g_array_append_val (names, j);
-            g_array_index (done, gboolean, j) = TRUE;
-          }
-      if (groups < MAX_GROUPS)
-        sentence (body, group_sentence (n, f, names));
-      else
-        untold += names->len;
+      visible++;
+      if (g_array_index (done, gboolean, i) || groups >= MAX_GROUPS)
+        continue;
+      /* this frame's names of the same object, in binding order, from the index by object */
+      g_array_set_size (names, 0);
+      refs_of (n->refs, frame->oids[i], &first, &last);
+      for (guint r = first; r < last; r++)
+        {
+          const NameRef *ref = &g_array_index (n->refs, NameRef, r);
+          if (ref->frame == f && !g_array_index (done, gboolean, ref->binding))
+            {
+              g_array_append_val (names, ref->binding);
+              g_array_index (done, gboolean, ref->binding) = TRUE;
+            }
+        }
+      sentence (body, group_sentence (n, f, names));
+      told += names->len;
       groups++;
     }
-  if (untold > 0)
-    sentence (body, g_strdup_printf (ngettext ("There is %u more name.",
-                                               "There are %u more names.", untold),
-                                     untold));
+  {
+    guint untold = visible - told;
+    if (untold > 0)
+      sentence (body, g_strdup_printf (ngettext ("There is %u more name.",
+                                                 "There are %u more names.", untold),
+                                       untold));
+  }
 
   if (groups == 0)
     sentence (out, is_module (frame) ? g_strdup (_("The program has no global names yet."))
@@ -763,11 +842,24 @@ tell_other_frames (Narrator *n, GString *out)
   const HeapglassSnapshot *s = n->snapshot;
   g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *list = NULL;
+  guint untold = 0;
 
   if (s->n_frames < 2)
     return;
   for (guint f = s->n_frames - 1; f > 0; f--)
     {
+      if (!frame_told (s, f - 1))
+        {
+          untold++;
+          continue;
+        }
+      if (untold > 0)
+        {
+          g_ptr_array_add (words, g_strdup_printf (ngettext ("%u frame not shown",
+                                                             "%u frames not shown", untold),
+                                                   untold));
+          untold = 0;
+        }
       g_ptr_array_add (words, frame_brief (&s->frames[f - 1]));
       if (f - 1 == s->n_frames_head && s->n_frames_hidden > 0)
         g_ptr_array_add (words, g_strdup_printf (ngettext ("%u frame not shown",
@@ -942,6 +1034,23 @@ heapglass_narration_names_referrers (HeapglassNarrationNames *names, guint64 oid
   if (words->len == 0)
     return NULL;
   return join_words (words);
+}
+
+guint64
+heapglass_narration_names_signature (HeapglassNarrationNames *names, guint64 oid)
+{
+  guint64 hash = 1469598103934665603ull;
+  guint first, last;
+
+  g_return_val_if_fail (names != NULL, 0);
+
+  refs_of (names->refs, oid, &first, &last);
+  for (guint r = first; r < last; r++)
+    {
+      const NameRef *ref = &g_array_index (names->refs, NameRef, r);
+      hash = (hash ^ (((guint64)ref->frame << 32) | ref->binding)) * 1099511628211ull;
+    }
+  return hash ^ (last - first);
 }
 
 char *

@@ -53,6 +53,8 @@ char *heapglass_narration_names_describe (HeapglassNarrationNames *names, guint 
                                           guint binding);
 /* The names that refer to `oid`, innermost frame first: "param, b and outer's a"; NULL if none. */
 char *heapglass_narration_names_referrers (HeapglassNarrationNames *names, guint64 oid);
+/* A number that changes when the names referring to `oid` change (for caching descriptions). */
+guint64 heapglass_narration_names_signature (HeapglassNarrationNames *names, guint64 oid);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeapglassNarrationNames, heapglass_narration_names_free)
 
 G_END_DECLS

@@ -155,8 +155,8 @@ test_return (void)
   g_autofree char *from_outer = describe_at (trace, 3, HEAPGLASS_EVENT_RETURN);
   g_autofree char *last = heapglass_narration_describe (trace, heapglass_trace_get_n_steps (trace));
 
-  assert_contains (from_inner, "inner() returns to outer().");
-  assert_contains (from_outer, "outer() returns to the module level.");
+  assert_contains (from_inner, "inner() returns the int 3 to outer().");
+  assert_contains (from_outer, "outer() returns the int 3 to the module level.");
   assert_contains (last, "The program ends. The name n is gone.");
 }
 

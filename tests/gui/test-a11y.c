@@ -457,6 +457,28 @@ test_keyboard_focus_and_selection (Fixture *f, gconstpointer data)
   g_assert_cmpuint (heapglass_canvas_get_selected_oid (f->canvas), ==, item->oid);
 }
 
+/* GNOME's Large Text (fonts at 125 %): the diagram starts, and resets, at 125 % too. */
+static void
+test_large_text_zoom (void)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkWindow *window;
+  HeapglassCanvas *canvas;
+  int dpi = 0;
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  g_object_set (settings, "gtk-xft-dpi", 120 * 1024, NULL);
+  window = GTK_WINDOW (gtk_window_new ());
+  canvas = HEAPGLASS_CANVAS (heapglass_canvas_new ());
+  gtk_window_set_child (window, GTK_WIDGET (canvas));
+  g_assert_cmpfloat_with_epsilon (heapglass_canvas_get_zoom (canvas), 1.25, 1e-9);
+  heapglass_canvas_zoom_in (canvas);
+  heapglass_canvas_zoom_reset (canvas);
+  g_assert_cmpfloat_with_epsilon (heapglass_canvas_get_zoom (canvas), 1.25, 1e-9);
+  gtk_window_destroy (window);
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -487,6 +509,7 @@ main (int argc, char **argv)
               test_narration_and_status, fixture_tear_down);
   g_test_add ("/a11y/keyboard/focus-and-selection", Fixture, NULL, fixture_set_up,
               test_keyboard_focus_and_selection, fixture_tear_down);
+  g_test_add_func ("/a11y/large-text/zoom-follows", test_large_text_zoom);
   /* No g_test_dbus_down(): it waits for every user of the bus to let go, and GTK never does.
    * GTestDBus's watcher stops the daemon when this process exits. */
   return g_test_run ();
