@@ -454,7 +454,12 @@ heapglass_trace_write_json_full (HeapglassTrace *trace, GOutputStream *out,
     return FALSE;
   if (over)
     {
-      g_autofree char *limit = g_format_size_full (options->max_bytes, G_FORMAT_SIZE_IEC_UNITS);
+      /* in the unit --json-limit takes (g_format_size's no-break space does not survive a C
+       * locale's stderr) */
+      g_autofree char *limit
+          = options->max_bytes % (1024 * 1024) == 0
+                ? g_strdup_printf (_("%" G_GUINT64_FORMAT " MiB"), options->max_bytes / (1024 * 1024))
+                : g_strdup_printf (_("%" G_GUINT64_FORMAT " bytes"), options->max_bytes);
       if (written >= first_step)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
                      _("The trace JSON stopped after step %u of %u: the next step would pass the "
