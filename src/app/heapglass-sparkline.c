@@ -14,10 +14,9 @@ struct _HeapglassSparkline
   guint step;
   HeapglassSparklineMode mode;
 
-  /* What was read from the trace so far, summarised in at most MAX_BUCKETS buckets of
-   * bucket_size consecutive steps (min and max of each value): memory and redraw cost stay
-   * bounded however long the run, and every step was looked at, so no spike is lost. When the
-   * buckets are full, neighbours merge and bucket_size doubles. */
+  /* The model's memory profile as last taken: at most MAX_BUCKETS buckets of bucket_size
+   * consecutive steps (min and max of each value): memory and redraw cost stay bounded however
+   * long the run, and every step went into it, so no spike is lost. */
   guint n_read;           /* steps 1 … n_read are in the buckets */
   guint n_known;          /* steps the trace had at the last refresh */
   guint bucket_size;      /* a power of two */
@@ -75,12 +74,6 @@ sparkline_n_steps (HeapglassSparkline *self)
   return self->n_read;
 }
 
-static guint
-sparkline_n_buckets (HeapglassSparkline *self)
-{
-  return (self->n_read + self->bucket_size - 1) / self->bucket_size;
-}
-
 static void
 sparkline_update_accessible (HeapglassSparkline *self)
 {
@@ -133,79 +126,36 @@ sparkline_clear_data (HeapglassSparkline *self)
   self->cols_valid = FALSE;
 }
 
-/* Halves the number of buckets by merging neighbours. */
-static void
-sparkline_merge_buckets (HeapglassSparkline *self)
-{
-  guint n = sparkline_n_buckets (self);
-
-  for (int m = 0; m < 2; m++)
-    for (guint i = 0; i < n / 2; i++)
-      {
-        self->bucket_min[m][i] = MIN (self->bucket_min[m][2 * i], self->bucket_min[m][2 * i + 1]);
-        self->bucket_max[m][i] = MAX (self->bucket_max[m][2 * i], self->bucket_max[m][2 * i + 1]);
-      }
-  /* An odd last bucket stays on its own (it is the partial one). */
-  if (n % 2)
-    for (int m = 0; m < 2; m++)
-      {
-        self->bucket_min[m][n / 2] = self->bucket_min[m][n - 1];
-        self->bucket_max[m][n / 2] = self->bucket_max[m][n - 1];
-      }
-  self->bucket_size *= 2;
-}
-
-static void
-sparkline_add_step (HeapglassSparkline *self, guint64 objects, guint64 bytes)
-{
-  guint64 values[2] = { objects, bytes };
-  guint index = self->n_read / self->bucket_size;
-
-  if (index >= MAX_BUCKETS)
-    {
-      sparkline_merge_buckets (self);
-      index = self->n_read / self->bucket_size;
-    }
-
-  gboolean first_in_bucket = self->n_read % self->bucket_size == 0;
-  for (int m = 0; m < 2; m++)
-    {
-      if (first_in_bucket)
-        self->bucket_min[m][index] = self->bucket_max[m][index] = values[m];
-      else
-        {
-          self->bucket_min[m][index] = MIN (self->bucket_min[m][index], values[m]);
-          self->bucket_max[m][index] = MAX (self->bucket_max[m][index], values[m]);
-        }
-      if (values[m] > self->peak[m] || self->peak_step[m] == 0)
-        {
-          self->peak[m] = values[m];
-          self->peak_step[m] = self->n_read + 1;
-        }
-    }
-  self->n_read++;
-}
-
-/* Reads steps the buckets lack until all known steps are in or the deadline passes (checked at
- * every step: each read takes the model's lock, which the decoding thread may be holding).
- * Returns TRUE when everything known was read. */
+/* Takes the model's memory profile, which it keeps as the steps arrive (at most MAX_BUCKETS
+ * buckets): no step is read one by one, so a run of a hundred million steps costs what a short
+ * one does. Returns TRUE: everything known is in. */
 static gboolean
 sparkline_read_until (HeapglassSparkline *self, gint64 deadline)
 {
-  guint before = self->n_read;
+  g_autofree HeapglassMemoryBucket *buckets = g_new (HeapglassMemoryBucket, MAX_BUCKETS);
+  guint size = 1, n_steps = 0, n;
 
-  while (self->n_read < self->n_known && g_get_monotonic_time () < deadline)
+  n = heapglass_trace_get_memory_profile (self->trace, buckets, MAX_BUCKETS, &size, &n_steps);
+  if (n_steps == self->n_read)
+    return TRUE;
+  n = MIN (n, MAX_BUCKETS);
+  for (guint i = 0; i < n; i++)
     {
-      guint step = self->n_read + 1;
-      sparkline_add_step (self, heapglass_trace_get_step_live_objects (self->trace, step),
-                          heapglass_trace_get_step_live_bytes (self->trace, step));
+      self->bucket_min[HEAPGLASS_SPARKLINE_OBJECTS][i] = buckets[i].min_objects;
+      self->bucket_max[HEAPGLASS_SPARKLINE_OBJECTS][i] = buckets[i].max_objects;
+      self->bucket_min[HEAPGLASS_SPARKLINE_BYTES][i] = buckets[i].min_bytes;
+      self->bucket_max[HEAPGLASS_SPARKLINE_BYTES][i] = buckets[i].max_bytes;
     }
-  if (self->n_read != before)
-    {
-      self->cols_valid = FALSE;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
-  return self->n_read >= self->n_known;
+  self->bucket_size = size;
+  self->n_read = n_steps;
+  self->n_known = MAX (self->n_known, n_steps);
+  heapglass_trace_get_memory_peaks (self->trace, &self->peak[HEAPGLASS_SPARKLINE_OBJECTS],
+                                    &self->peak_step[HEAPGLASS_SPARKLINE_OBJECTS],
+                                    &self->peak[HEAPGLASS_SPARKLINE_BYTES],
+                                    &self->peak_step[HEAPGLASS_SPARKLINE_BYTES]);
+  self->cols_valid = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
 }
 
 static gboolean

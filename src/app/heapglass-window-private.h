@@ -27,6 +27,7 @@ struct _HeapglassWindow
   GtkWidget *progress_box;
   GtkSpinner *spinner;
   GtkLabel *progress_label;
+  gint64 run_started_us; /* for the steps per second shown while tracing */
   GtkRevealer *banner_revealer;
   GtkWidget *banner;
   GtkImage *banner_icon;

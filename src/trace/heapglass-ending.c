@@ -126,6 +126,10 @@ heapglass_ending_describe (HeapglassTrace *trace, HeapglassEndingSeverity *sever
       return g_strdup_printf (_ ("The trace broke off: the program tampered with the tracer, or "
                                  "the tracer failed (%s). The %u steps before are kept."),
                               message != NULL ? message : _ ("unknown reason"), n);
+    case HG_END_DISK_LIMIT:
+      return g_strdup_printf (_ ("Stopped: the trace filled its disk space (see Preferences). The "
+                                 "%u steps so far are kept."),
+                              n);
     case HG_END_TRACE_LIMIT:
       return g_strdup_printf (_ ("Stopped: the trace grew larger than Heapglass accepts. The %u "
                                  "steps so far are kept."),

@@ -134,6 +134,7 @@ decode_step (HeapglassTrace *self, Rd *r, HeapglassEvent event)
     return rd_corrupt (r, "line %u out of range", line);
   *(guint32 *)hg_col_push (self->spill, &self->steps) = line | (guint32)event << STEP_EVENT_SHIFT;
   self->n_steps++;
+  hg_profile_add_step (self);
   self->peak_objects = MAX (self->peak_objects, self->live_objects);
   self->max_depth = MAX (self->max_depth, self->stack->len);
   return RD_OK;

@@ -255,6 +255,13 @@ struct _HeapglassTrace
   gint64 bytes_adjust;
   guint64 live_objects;
   guint64 peak_objects;
+  /* the memory profile, kept as steps arrive (heapglass_trace_get_memory_profile) */
+  HeapglassMemoryBucket *profile; /* HEAPGLASS_MEMORY_PROFILE_BUCKETS, made on the first step */
+  guint32 profile_bucket_size;
+  guint64 peak_step_objects;
+  guint32 peak_objects_step;
+  guint64 peak_step_bytes;
+  guint32 peak_bytes_step;
   guint32 max_depth;
 
   /* output, input, exceptions */
@@ -524,6 +531,8 @@ void hg_trace_store_clear (HeapglassTrace *self);
 guint64 hg_live_objects_at (HeapglassTrace *self, guint32 step);
 guint64 hg_live_bytes_at (HeapglassTrace *self, guint32 step);
 gsize hg_output_len_at (HeapglassTrace *self, int stream, guint32 step);
+/* The step just decoded (n_steps) goes into the memory profile. */
+void hg_profile_add_step (HeapglassTrace *self);
 
 static inline guint32 *
 pool_at (HeapglassTrace *self, guint32 offset)

@@ -340,6 +340,105 @@ hg_output_len_at (HeapglassTrace *self, int stream, guint32 step)
   return lo ? (gsize)((const HgOutputMark *)hg_col_at (log, lo - 1))->total : 0;
 }
 
+/* ---- memory profile ----------------------------------------------------------------------- */
+
+void
+hg_profile_add_step (HeapglassTrace *self)
+{
+  guint64 objects = self->live_objects;
+  gint64 signed_bytes = (gint64)self->size_total + self->bytes_adjust;
+  guint64 bytes = signed_bytes > 0 ? (guint64)signed_bytes : 0;
+  guint32 i = self->n_steps - 1; /* 0-based */
+  guint32 index;
+  HeapglassMemoryBucket *b;
+
+  if (self->profile == NULL)
+    {
+      self->profile = g_new0 (HeapglassMemoryBucket, HEAPGLASS_MEMORY_PROFILE_BUCKETS);
+      self->profile_bucket_size = 1;
+    }
+  index = i / self->profile_bucket_size;
+  if (index >= HEAPGLASS_MEMORY_PROFILE_BUCKETS)
+    {
+      /* Full: neighbours merge, buckets twice as long. */
+      for (guint k = 0; k < HEAPGLASS_MEMORY_PROFILE_BUCKETS / 2; k++)
+        {
+          HeapglassMemoryBucket *x = &self->profile[2 * k], *y = &self->profile[2 * k + 1];
+          HeapglassMemoryBucket m = { MIN (x->min_objects, y->min_objects),
+                                      MAX (x->max_objects, y->max_objects),
+                                      MIN (x->min_bytes, y->min_bytes),
+                                      MAX (x->max_bytes, y->max_bytes) };
+          self->profile[k] = m;
+        }
+      self->profile_bucket_size *= 2;
+      index = i / self->profile_bucket_size;
+    }
+  b = &self->profile[index];
+  if (i % self->profile_bucket_size == 0)
+    {
+      b->min_objects = b->max_objects = objects;
+      b->min_bytes = b->max_bytes = bytes;
+    }
+  else
+    {
+      b->min_objects = MIN (b->min_objects, objects);
+      b->max_objects = MAX (b->max_objects, objects);
+      b->min_bytes = MIN (b->min_bytes, bytes);
+      b->max_bytes = MAX (b->max_bytes, bytes);
+    }
+  if (objects > self->peak_step_objects || self->peak_objects_step == 0)
+    {
+      self->peak_step_objects = objects;
+      self->peak_objects_step = self->n_steps;
+    }
+  if (bytes > self->peak_step_bytes || self->peak_bytes_step == 0)
+    {
+      self->peak_step_bytes = bytes;
+      self->peak_bytes_step = self->n_steps;
+    }
+}
+
+guint
+heapglass_trace_get_memory_profile (HeapglassTrace *self, HeapglassMemoryBucket *buckets,
+                                    guint max_buckets, guint *bucket_size, guint *n_steps)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
+  g_return_val_if_fail (max_buckets == 0 || buckets != NULL, 0);
+
+  trace_lock (self);
+  if (self->profile != NULL)
+    {
+      n = (self->n_steps + self->profile_bucket_size - 1) / self->profile_bucket_size;
+      memcpy (buckets, self->profile, MIN (n, max_buckets) * sizeof (HeapglassMemoryBucket));
+    }
+  if (bucket_size)
+    *bucket_size = self->profile ? self->profile_bucket_size : 1;
+  if (n_steps)
+    *n_steps = self->n_steps;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+void
+heapglass_trace_get_memory_peaks (HeapglassTrace *self, guint64 *objects, guint *objects_step,
+                                  guint64 *bytes, guint *bytes_step)
+{
+  g_return_if_fail (HEAPGLASS_IS_TRACE (self));
+
+  trace_lock (self);
+  if (objects)
+    *objects = self->peak_step_objects;
+  if (objects_step)
+    *objects_step = self->peak_objects_step;
+  if (bytes)
+    *bytes = self->peak_step_bytes;
+  if (bytes_step)
+    *bytes_step = self->peak_bytes_step;
+  g_mutex_unlock (&self->lock);
+}
+
 /* ---- lifetime ----------------------------------------------------------------------------- */
 
 void
@@ -394,6 +493,7 @@ hg_trace_store_clear (HeapglassTrace *self)
       hg_col_clear (&self->output_log[i]);
     }
   g_clear_pointer (&self->spill, hg_spill_free);
+  g_free (self->profile);
   g_free (self->spill_dir);
   g_ptr_array_unref (self->strings);
   g_string_chunk_free (self->chunk);
@@ -433,6 +533,8 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
         total += g_hash_table_size (f->slot_index) * 32;
     }
   total += (gsize)self->cap_size_marks * sizeof (guint64);
+  if (self->profile)
+    total += HEAPGLASS_MEMORY_PROFILE_BUCKETS * sizeof (HeapglassMemoryBucket);
   total += (gsize)self->cap_oid_of * sizeof (guint64);
   if (self->oid_index)
     total += g_hash_table_size (self->oid_index) * 32;

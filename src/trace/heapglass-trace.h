@@ -198,6 +198,23 @@ guint heapglass_trace_find_line (HeapglassTrace *self, guint line, guint from, g
 guint heapglass_trace_find_step_over (HeapglassTrace *self, guint from);
 guint heapglass_trace_find_step_out (HeapglassTrace *self, guint from);
 
+/* Live objects and bytes over the steps decoded so far, summarised as they arrive in at most
+ * HEAPGLASS_MEMORY_PROFILE_BUCKETS buckets of *bucket_size consecutive steps (a power of two; the
+ * last bucket may be partial; when the buckets are full, neighbours merge), so that a chart of a
+ * run of any length costs nothing to keep up to date. Copies up to max_buckets buckets into
+ * `buckets`, returns how many there are; *n_steps is how many steps they cover. */
+#define HEAPGLASS_MEMORY_PROFILE_BUCKETS 4096
+typedef struct
+{
+  guint64 min_objects, max_objects;
+  guint64 min_bytes, max_bytes;
+} HeapglassMemoryBucket;
+guint heapglass_trace_get_memory_profile (HeapglassTrace *self, HeapglassMemoryBucket *buckets,
+                                          guint max_buckets, guint *bucket_size, guint *n_steps);
+/* The highest live objects and bytes of any step so far, and the first steps that had them. */
+void heapglass_trace_get_memory_peaks (HeapglassTrace *self, guint64 *objects, guint *objects_step,
+                                       guint64 *bytes, guint *bytes_step);
+
 /* Memory the model itself uses (its file excluded), and the bytes it wrote to its file. */
 gsize heapglass_trace_get_memory_usage (HeapglassTrace *self);
 guint64 heapglass_trace_get_disk_usage (HeapglassTrace *self);

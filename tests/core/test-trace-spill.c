@@ -310,6 +310,49 @@ test_crash_leaves_no_file (void)
   g_assert_cmpuint (count_spill_files (dir), ==, 0);
 }
 
+/* The memory chart of a long run comes from a profile kept while decoding: bounded, and equal to
+ * what reading every step would give. */
+static void
+test_memory_profile (void)
+{
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autofree HeapglassMemoryBucket *buckets
+      = g_new0 (HeapglassMemoryBucket, HEAPGLASS_MEMORY_PROFILE_BUCKETS);
+  HgBuf b = sum_loop_stream (20000, TRUE); /* 40,001 steps */
+  guint size = 0, n_steps = 0, n, peak_step = 0;
+  guint64 peak = 0;
+
+  g_assert_true (feed_all (trace, &b, NULL));
+  g_assert_true (heapglass_trace_finish (trace, NULL));
+  n = heapglass_trace_get_memory_profile (trace, buckets, HEAPGLASS_MEMORY_PROFILE_BUCKETS, &size,
+                                          &n_steps);
+  g_assert_cmpuint (n_steps, ==, 40001);
+  g_assert_cmpuint (n, <=, HEAPGLASS_MEMORY_PROFILE_BUCKETS);
+  g_assert_cmpuint (size & (size - 1), ==, 0);
+  g_assert_cmpuint ((guint64)n * size, >=, n_steps);
+  g_assert_cmpuint ((guint64)(n - 1) * size, <, n_steps);
+  /* Every bucket holds the min and max of its steps, as the per-step getters say. */
+  for (guint k = 0; k < n; k++)
+    {
+      guint64 lo_o = G_MAXUINT64, hi_o = 0, lo_b = G_MAXUINT64, hi_b = 0;
+      for (guint s = k * size + 1; s <= MIN ((k + 1) * size, n_steps); s++)
+        {
+          guint64 o = heapglass_trace_get_step_live_objects (trace, s);
+          guint64 by = heapglass_trace_get_step_live_bytes (trace, s);
+          lo_o = MIN (lo_o, o), hi_o = MAX (hi_o, o), lo_b = MIN (lo_b, by), hi_b = MAX (hi_b, by);
+        }
+      g_assert_cmpuint (buckets[k].min_objects, ==, lo_o);
+      g_assert_cmpuint (buckets[k].max_objects, ==, hi_o);
+      g_assert_cmpuint (buckets[k].min_bytes, ==, lo_b);
+      g_assert_cmpuint (buckets[k].max_bytes, ==, hi_b);
+    }
+  heapglass_trace_get_memory_peaks (trace, &peak, &peak_step, NULL, NULL);
+  g_assert_cmpuint (peak, ==, 2); /* total and i: the old ones go before each step */
+  g_assert_cmpuint (peak_step, ==, 2);
+  g_assert_cmpuint (heapglass_trace_get_step_live_objects (trace, peak_step), ==, 2);
+  hg_buf_clear (&b);
+}
+
 /* The runner puts the trace in the folder it is told, with the budget it is told. */
 static void
 test_runner_spills (void)
@@ -346,5 +389,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/trace/spill/disk-limit-on-the-command-line", test_disk_limit_cli);
   g_test_add_func ("/trace/spill/crash-leaves-no-stale-file", test_crash_leaves_no_file);
   g_test_add_func ("/trace/spill/runner-spills-where-told", test_runner_spills);
+  g_test_add_func ("/trace/spill/memory-profile-kept-while-decoding", test_memory_profile);
   return g_test_run ();
 }
