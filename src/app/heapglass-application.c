@@ -126,7 +126,11 @@ app_about_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
       "application-icon", APP_ID, "developer-name", _ ("The Heapglass contributors"), "developers",
       developers, "version", PACKAGE_VERSION, "comments",
       _ ("Watch a Python program's names and objects, step by step"), "website",
-      "https://github.com/heapglass/heapglass", "license-type", GTK_LICENSE_GPL_3_0, NULL);
+      "https://github.com/heapglass/heapglass", "issue-url",
+      "https://github.com/heapglass/heapglass/issues", "license-type", GTK_LICENSE_GPL_3_0,
+      "copyright", _ ("© 2026 The Heapglass contributors"),
+      /* Translators: your names, one per line, as you want them credited in the About window */
+      "translator-credits", _ ("translator-credits"), NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
@@ -167,7 +171,14 @@ static const struct
   { "win.play", { "<Control>space", NULL } },
   { "win.export", { "<Control>e", NULL } },
   { "win.copy-diagram", { "<Control><Shift>c", NULL } },
-  { "win.toggle-sidebar", { "F9", NULL } },
+  /* F9 is the breakpoint key of every debugger; the chapter list moves to Ctrl+F9 */
+  { "win.toggle-sidebar", { "<Control>F9", NULL } },
+  { "teach.toggle-breakpoint", { "F9", NULL } },
+  { "teach.continue", { "F8", NULL } },
+  { "teach.reverse-continue", { "<Shift>F8", NULL } },
+  { "teach.call-tree", { "<Control>t", NULL } },
+  { "teach.pin-step", { "<Control>p", NULL } },
+  { "teach.predict", { "<Control><Shift>p", NULL } },
   { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
   { "win.zoom-out", { "<Control>minus", NULL } },
   { "win.zoom-reset", { "<Control>0", NULL } },

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "heapglass-canvas.h"
@@ -53,6 +54,7 @@ struct _HeapglassCanvas
   guint step;
   HeapglassSnapshot *snapshot;
   HeapglassSnapshot *previous; /* the step before, when it was the one shown before (narration) */
+  HeapglassMarks *marks; /* drawn over the diagram (compare, predict); NULL = none */
   HeapglassScene *scene;
   HeapglassCanvasA11y *a11y;   /* the scene as accessible child widgets */
   gboolean moving_focus;       /* the canvas itself is moving GTK focus to an item's widget */
@@ -868,7 +870,7 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
       = self->snapshot ? heapglass_snapshot_find_object (self->snapshot, oid) : NULL;
 
   if (object == NULL)
-    return g_strdup_printf ("#%" G_GUINT64_FORMAT, oid);
+    return g_strdup_printf ("#%" PRIu64, oid);
 
   switch (object->kind)
     {
@@ -877,7 +879,7 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
     case HG_KIND_BOOL:
       return g_strdup_printf ("bool %s", object->bool_value ? "True" : "False");
     case HG_KIND_INT:
-      return g_strdup_printf ("int %" G_GINT64_FORMAT, object->int_value);
+      return g_strdup_printf ("int %" PRId64, object->int_value);
     case HG_KIND_FLOAT:
     case HG_KIND_STR:
       {
@@ -890,14 +892,14 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
     case HG_KIND_FROZENSET:
     case HG_KIND_DICT:
       /* Translators: a container's type, id and length: "list #12 (3 items)". */
-      return g_strdup_printf (ngettext ("%s #%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " item)",
-                                        "%s #%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " items)",
+      return g_strdup_printf (ngettext ("%s #%" PRIu64 " (%" PRIu64 " item)",
+                                        "%s #%" PRIu64 " (%" PRIu64 " items)",
                                         object->length),
                               object->type_name, object->oid, object->length);
     default:
       if (object->text && *object->text)
         return g_strdup_printf ("%s %s", object->type_name, object->text);
-      return g_strdup_printf ("%s #%" G_GUINT64_FORMAT, object->type_name, object->oid);
+      return g_strdup_printf ("%s #%" PRIu64, object->type_name, object->oid);
     }
 }
 
@@ -946,7 +948,7 @@ canvas_describe_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
           /* Translators: an object freed by this step. */
           return g_strdup_printf (_ ("%s, freed by this step"), what);
         /* Translators: an object, its size in bytes and its reference count. */
-        return g_strdup_printf (_ ("%s, %" G_GUINT64_FORMAT " bytes, %u references. Click to "
+        return g_strdup_printf (_ ("%s, %" PRIu64 " bytes, %u references. Click to "
                                    "inspect"),
                                 what, object->size, object->refcount);
       }
@@ -972,14 +974,14 @@ canvas_describe_item (HeapglassCanvas *self, const HeapglassSceneItem *item)
         return g_strdup_printf (_ ("Reference to %s. Click to select it"), target);
       }
     case HEAPGLASS_SCENE_FRAMES_MARKER:
-      return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " frame hidden. Click to show more",
-                                        "%" G_GUINT64_FORMAT " frames hidden. Click to show more",
+      return g_strdup_printf (ngettext ("%" PRIu64 " frame hidden. Click to show more",
+                                        "%" PRIu64 " frames hidden. Click to show more",
                                         item->count),
                               item->count);
     case HEAPGLASS_SCENE_MORE_MARKER:
-      return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " more item not shown. Click to "
+      return g_strdup_printf (ngettext ("%" PRIu64 " more item not shown. Click to "
                                         "expand",
-                                        "%" G_GUINT64_FORMAT " more items not shown. Click to "
+                                        "%" PRIu64 " more items not shown. Click to "
                                         "expand",
                                         item->count),
                               item->count);
@@ -1144,6 +1146,8 @@ heapglass_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       cairo_stroke (cr);
     }
 
+  if (self->marks != NULL)
+    heapglass_marks_draw (self->marks, cr, self->scene, self->dark);
   cairo_destroy (cr);
 }
 
@@ -1620,6 +1624,7 @@ heapglass_canvas_dispose (GObject *object)
 
   canvas_stop_animation (self);
   canvas_stop_moves (self);
+  g_clear_pointer (&self->marks, heapglass_marks_unref);
   g_clear_pointer (&self->a11y, heapglass_canvas_a11y_free);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_object (&self->object_section);
@@ -1832,4 +1837,16 @@ GtkWidget *
 heapglass_canvas_new (void)
 {
   return g_object_new (HEAPGLASS_TYPE_CANVAS, NULL);
+}
+
+void
+heapglass_canvas_set_marks (HeapglassCanvas *self, HeapglassMarks *marks)
+{
+  g_return_if_fail (HEAPGLASS_IS_CANVAS (self));
+
+  if (marks != NULL)
+    heapglass_marks_ref (marks);
+  g_clear_pointer (&self->marks, heapglass_marks_unref);
+  self->marks = marks;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

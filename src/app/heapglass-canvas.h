@@ -6,6 +6,7 @@
 #include <gtk/gtk.h>
 
 #include "heapglass-layout.h"
+#include "heapglass-marks.h"
 #include "heapglass-scene.h"
 #include "heapglass-trace.h"
 
@@ -85,5 +86,9 @@ void heapglass_canvas_reset_layout (HeapglassCanvas *self);
 /* The persistent layout (options such as inline values or max slots are set on it; the canvas
  * rebuilds its scene when it emits "changed"). Owned by the canvas. */
 HeapglassLayout *heapglass_canvas_get_layout (HeapglassCanvas *self);
+
+/* Marks drawn over the diagram by the teaching tools (compare with a pinned step, predict); NULL
+ * removes them. The canvas keeps a reference; call again (or queue a draw) after changing them. */
+void heapglass_canvas_set_marks (HeapglassCanvas *self, HeapglassMarks *marks);
 
 G_END_DECLS

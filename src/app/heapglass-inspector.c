@@ -5,6 +5,7 @@
 #include <adwaita.h>
 #include <math.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "heapglass-inspector.h"
 #include "heapglass-object-facts.h"
@@ -59,7 +60,7 @@ static char *
 object_short_name (const HeapglassObjectView *object)
 {
   return g_markup_printf_escaped (
-      "<a href=\"oid:%" G_GUINT64_FORMAT "\">%s #%" G_GUINT64_FORMAT "</a>", object->oid,
+      "<a href=\"oid:%" PRIu64 "\">%s #%" PRIu64 "</a>", object->oid,
       object->type_name ? object->type_name : "?", object->oid);
 }
 
@@ -79,13 +80,13 @@ key_text (const HeapglassSnapshot *snapshot, guint64 key_oid)
         return g_strdup_printf ("[%s]", quoted);
       }
     case HG_KIND_INT:
-      return g_strdup_printf ("[%" G_GINT64_FORMAT "]", key->int_value);
+      return g_strdup_printf ("[%" PRId64 "]", key->int_value);
     case HG_KIND_BOOL:
       return g_strdup (key->bool_value ? "[True]" : "[False]");
     case HG_KIND_NONE:
       return g_strdup ("[None]");
     default:
-      return g_strdup_printf ("[%s #%" G_GUINT64_FORMAT "]", key->type_name, key->oid);
+      return g_strdup_printf ("[%s #%" PRIu64 "]", key->type_name, key->oid);
     }
 }
 
@@ -99,7 +100,7 @@ describe_value (const HeapglassObjectView *object)
     case HG_KIND_BOOL:
       return g_strdup (object->bool_value ? "True" : "False");
     case HG_KIND_INT:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, object->int_value);
+      return g_strdup_printf ("%" PRId64, object->int_value);
     case HG_KIND_BIGINT:
       return g_strdup_printf (
           ngettext ("%s (%zu digit)", "%s (%zu digits)", object->text ? strlen (object->text) : 0),
@@ -111,8 +112,8 @@ describe_value (const HeapglassObjectView *object)
       {
         g_autofree char *quoted = heapglass_value_text (object, 0);
         /* Translators: %s is a quoted string, then its length in characters or bytes. */
-        return g_strdup_printf (ngettext ("%s, length %" G_GUINT64_FORMAT,
-                                          "%s, length %" G_GUINT64_FORMAT, object->length),
+        return g_strdup_printf (ngettext ("%s, length %" PRIu64,
+                                          "%s, length %" PRIu64, object->length),
                                 quoted, object->length);
       }
     case HG_KIND_LIST:
@@ -120,16 +121,16 @@ describe_value (const HeapglassObjectView *object)
     case HG_KIND_SET:
     case HG_KIND_FROZENSET:
       if (object->n_items < object->length)
-        return g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " item (first %u shown)",
-                                          "%" G_GUINT64_FORMAT " items (first %u shown)",
+        return g_strdup_printf (ngettext ("%" PRIu64 " item (first %u shown)",
+                                          "%" PRIu64 " items (first %u shown)",
                                           object->length),
                                 object->length, object->n_items);
       return g_strdup_printf (
-          ngettext ("%" G_GUINT64_FORMAT " item", "%" G_GUINT64_FORMAT " items", object->length),
+          ngettext ("%" PRIu64 " item", "%" PRIu64 " items", object->length),
           object->length);
     case HG_KIND_DICT:
       return g_strdup_printf (
-          ngettext ("%" G_GUINT64_FORMAT " entry", "%" G_GUINT64_FORMAT " entries", object->length),
+          ngettext ("%" PRIu64 " entry", "%" PRIu64 " entries", object->length),
           object->length);
     case HG_KIND_INSTANCE:
       {
@@ -144,7 +145,7 @@ describe_value (const HeapglassObjectView *object)
     case HG_KIND_WEAKREF:
       if (object->referent != 0)
         /* Translators: a weak reference and the object it points to. */
-        return g_strdup_printf (_ ("Weak reference to #%" G_GUINT64_FORMAT), object->referent);
+        return g_strdup_printf (_ ("Weak reference to #%" PRIu64), object->referent);
       return g_strdup (_ ("Weak reference, dead: its object was freed"));
     case HG_KIND_FUNCTION:
     case HG_KIND_CLASS:
@@ -270,9 +271,9 @@ inspector_update (HeapglassInspector *self)
     }
 
   g_autofree char *value = describe_value (object);
-  g_autofree char *id = g_strdup_printf ("#%" G_GUINT64_FORMAT, object->oid);
+  g_autofree char *id = g_strdup_printf ("#%" PRIu64, object->oid);
   g_autofree char *size = g_strdup_printf (
-      ngettext ("%" G_GUINT64_FORMAT " byte", "%" G_GUINT64_FORMAT " bytes", object->size),
+      ngettext ("%" PRIu64 " byte", "%" PRIu64 " bytes", object->size),
       object->size);
   g_autofree char *refcount = g_strdup_printf ("%u", object->refcount);
   g_autofree char *referrers = describe_referrers (snapshot, self->oid);

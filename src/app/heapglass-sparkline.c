@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "heapglass-sparkline.h"
 
@@ -89,12 +90,12 @@ sparkline_update_accessible (HeapglassSparkline *self)
       guint64 now = self->step_value[self->mode];
 
       if (self->mode == HEAPGLASS_SPARKLINE_BYTES)
-        label = g_strdup_printf (_ ("Live bytes over %u steps: %" G_GUINT64_FORMAT
-                                    " now, peak %" G_GUINT64_FORMAT " at step %u"),
+        label = g_strdup_printf (_ ("Live bytes over %u steps: %" PRIu64
+                                    " now, peak %" PRIu64 " at step %u"),
                                  n, now, peak, peak_step);
       else
-        label = g_strdup_printf (_ ("Live objects over %u steps: %" G_GUINT64_FORMAT
-                                    " now, peak %" G_GUINT64_FORMAT " at step %u"),
+        label = g_strdup_printf (_ ("Live objects over %u steps: %" PRIu64
+                                    " now, peak %" PRIu64 " at step %u"),
                                  n, now, peak, peak_step);
     }
 
@@ -392,7 +393,7 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
     return FALSE;
 
   text = g_strdup_printf (
-      _ ("Step %u: %" G_GUINT64_FORMAT " live objects, %" G_GUINT64_FORMAT " bytes"), step,
+      _ ("Step %u: %" PRIu64 " live objects, %" PRIu64 " bytes"), step,
       heapglass_trace_get_step_live_objects (self->trace, step),
       heapglass_trace_get_step_live_bytes (self->trace, step));
   gtk_tooltip_set_text (tooltip, text);

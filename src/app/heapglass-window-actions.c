@@ -52,6 +52,7 @@ _heapglass_window_actions_update (HeapglassWindow *self)
                                      && _heapglass_window_chapter_code (self) != NULL);
   gtk_widget_action_set_enabled (widget, "win.add-call", !running);
   gtk_widget_action_set_enabled (widget, "win.toggle-sidebar", self->chapter != NULL);
+  _heapglass_window_teach_actions_update (self);
 }
 
 static void

@@ -14,6 +14,9 @@
 
 G_BEGIN_DECLS
 
+/* heapglass-window-teach.c */
+typedef struct _HeapglassWindowTeach HeapglassWindowTeach;
+
 struct _HeapglassWindow
 {
   AdwApplicationWindow parent_instance;
@@ -85,6 +88,8 @@ struct _HeapglassWindow
   gboolean edit_hint_shown;
   gboolean sidebar_wanted; /* the chapter list's reveal, waiting for the first frame */
   guint sidebar_tick;
+
+  HeapglassWindowTeach *teach; /* breakpoints, call tree, compare, predict */
 };
 
 /* The banner above the code and canvas: how loud it is. */
@@ -113,6 +118,12 @@ void _heapglass_window_actions_update (HeapglassWindow *self);
 void _heapglass_window_export_ask_file (HeapglassWindow *self, guint first, guint last);
 void _heapglass_window_export_ask_range (HeapglassWindow *self);
 void _heapglass_window_copy_diagram (HeapglassWindow *self);
+
+/* heapglass-window-teach.c: the teaching tools (the "teach" action group). */
+void _heapglass_window_teach_init (HeapglassWindow *self);
+void _heapglass_window_teach_dispose (HeapglassWindow *self);
+void _heapglass_window_teach_code_shown (HeapglassWindow *self, const char *code);
+void _heapglass_window_teach_actions_update (HeapglassWindow *self);
 
 static inline guint
 _heapglass_window_n_steps (HeapglassWindow *self)

@@ -721,6 +721,7 @@ show_code (HeapglassWindow *self, const char *code, const char *title, const cha
   g_free (self->script_path);
   self->script_path = g_strdup (script_path);
   set_buffer_text (self, code);
+  _heapglass_window_teach_code_shown (self, code);
   update_empty_page (self, TRUE);
   gtk_label_set_text (self->code_title, title);
   update_title (self);
@@ -962,6 +963,7 @@ heapglass_window_open_file (HeapglassWindow *self, GFile *file)
   g_return_if_fail (HEAPGLASS_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  _heapglass_window_teach_dispose (self);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -1520,6 +1522,7 @@ heapglass_window_init (HeapglassWindow *self)
   g_signal_connect_object (self->controller, "input-requested", G_CALLBACK (on_input_requested),
                            self, 0);
   g_signal_connect_object (self->controller, "finished", G_CALLBACK (on_run_finished), self, 0);
+  _heapglass_window_teach_init (self);
 
   g_signal_connect_object (self->canvas, "selection-changed", G_CALLBACK (on_canvas_selection),
                            self, 0);

@@ -12,7 +12,9 @@ main (int argc, char *argv[])
   g_autoptr (HeapglassApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* HEAPGLASS_LOCALEDIR: the translations of a build tree (tests, trying one uninstalled) */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("HEAPGLASS_LOCALEDIR") ? g_getenv ("HEAPGLASS_LOCALEDIR")
+                                                                   : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -98,6 +98,13 @@ heapglass_breakpoints_contains (HeapglassBreakpoints *self, guint line)
   return g_hash_table_contains (self->lines, GUINT_TO_POINTER (line));
 }
 
+guint
+heapglass_breakpoints_get_n_lines (HeapglassBreakpoints *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_BREAKPOINTS (self), 0);
+  return g_hash_table_size (self->lines);
+}
+
 static int
 compare_uint (gconstpointer a, gconstpointer b)
 {

@@ -18,6 +18,7 @@ void heapglass_breakpoints_remove (HeapglassBreakpoints *self, guint line);
 gboolean heapglass_breakpoints_toggle (HeapglassBreakpoints *self, guint line);
 void heapglass_breakpoints_clear (HeapglassBreakpoints *self);
 gboolean heapglass_breakpoints_contains (HeapglassBreakpoints *self, guint line);
+guint heapglass_breakpoints_get_n_lines (HeapglassBreakpoints *self);
 /* The lines, ascending; free with g_free. */
 guint *heapglass_breakpoints_get_lines (HeapglassBreakpoints *self, guint *n_lines);
 

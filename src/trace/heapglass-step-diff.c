@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "heapglass-step-diff.h"
+#include "heapglass-trace-changes.h"
 
 /* Deep stacks: the outermost and innermost frames, as the diagram shows them. */
 #define MAX_FRAMES 256
@@ -22,11 +23,11 @@ alive_at (const HeapglassObjectView *v, guint step)
   return v->created_step <= step && (v->freed_step == 0 || v->freed_step > step);
 }
 
-/* Contents changed in (from, to]: any recorded change after its creation. */
+/* Contents changed in (from, to]: its value, items or attributes, not just its refcount. */
 static gboolean
 changed_between (HeapglassTrace *trace, guint64 oid, guint from, guint to)
 {
-  g_autoptr (GArray) changes = heapglass_trace_get_object_changes (trace, oid);
+  g_autoptr (GArray) changes = heapglass_trace_get_content_changes (trace, oid);
 
   for (guint i = 0; changes != NULL && i < changes->len; i++)
     {

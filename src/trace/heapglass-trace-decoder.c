@@ -4,6 +4,7 @@
 #include "heapglass-trace-reader.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 /* How many records feed() decodes before it lets go of the lock, so that snapshot() on another
  * thread never waits long. */
@@ -15,7 +16,7 @@ static RdStatus
 check_sid (HeapglassTrace *self, Rd *r, guint64 sid)
 {
   if (string_by_sid (self, sid) == NULL)
-    return rd_corrupt (r, "unknown string id %" G_GUINT64_FORMAT, sid);
+    return rd_corrupt (r, "unknown string id %" PRIu64, sid);
   return RD_OK;
 }
 
@@ -25,7 +26,7 @@ rd_object (HeapglassTrace *self, Rd *r, guint32 *index)
   guint64 oid;
   RD (rd_varint (r, &oid));
   if (!lookup_oid (self, oid, index))
-    return rd_corrupt (r, "unknown object id %" G_GUINT64_FORMAT, oid);
+    return rd_corrupt (r, "unknown object id %" PRIu64, oid);
   return RD_OK;
 }
 
@@ -93,7 +94,7 @@ decode_header (HeapglassTrace *self, Rd *r)
   if (version < HG_TRACE_OLDEST_VERSION || version > HG_TRACE_VERSION)
     {
       g_set_error (r->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_VERSION,
-                   _("Trace format version %" G_GUINT64_FORMAT " is not supported (this build "
+                   _("Trace format version %" PRIu64 " is not supported (this build "
                       "reads version %d)"),
                    version, HG_TRACE_VERSION);
       return RD_BAD;
@@ -154,10 +155,10 @@ decode_obj_new (HeapglassTrace *self, Rd *r)
   RD (rd_varint (r, &size));
   RD (rd_varint (r, &refcount));
   if (kind > HG_KIND_LAST)
-    return rd_corrupt (r, "unknown object kind %" G_GUINT64_FORMAT, kind);
+    return rd_corrupt (r, "unknown object kind %" PRIu64, kind);
   RD (rd_payload (self, r, (HgKind)kind, &value));
   if (oid == 0 || lookup_oid (self, oid, &dummy))
-    return rd_corrupt (r, "object id %" G_GUINT64_FORMAT " reused", oid);
+    return rd_corrupt (r, "object id %" PRIu64 " reused", oid);
   RD (check_sid (self, r, type_sid));
   if (type_sid > SID_MASK)
     return rd_corrupt (r, "too many strings");
@@ -215,7 +216,7 @@ decode_obj_free (HeapglassTrace *self, Rd *r)
   RD (rd_object (self, r, &index));
   obj = obj_at (self, index);
   if (obj->freed)
-    return rd_corrupt (r, "object %" G_GUINT64_FORMAT " freed twice", obj_oid (self, index));
+    return rd_corrupt (r, "object %" PRIu64 " freed twice", obj_oid (self, index));
   obj->freed = cur_step (self);
   self->live_objects--;
   /* The free log keeps every free, several per step. */
@@ -389,7 +390,7 @@ decode_weakref (HeapglassTrace *self, Rd *r)
   if (roid != 0)
     {
       if (!lookup_oid (self, roid, &referent))
-        return rd_corrupt (r, "unknown object id %" G_GUINT64_FORMAT, roid);
+        return rd_corrupt (r, "unknown object id %" PRIu64, roid);
       referent++;
     }
   hist_push (self->spill, &hg_obj_ext (self, obj_at (self, index))->value, cur_step (self), referent);
@@ -447,7 +448,7 @@ decode_bind (HeapglassTrace *self, Rd *r, gboolean bind)
   RD (check_sid (self, r, sid));
   f = frame_at_depth (self, k);
   if (f == NULL)
-    return rd_corrupt (r, "no frame %" G_GUINT64_FORMAT " on a stack of %u", k, self->stack->len);
+    return rd_corrupt (r, "no frame %" PRIu64 " on a stack of %u", k, self->stack->len);
   hist_push (self->spill, &hg_frame_slot (self, f, (guint32)sid, TRUE)->h, cur_step (self),
              bind ? index + 1 : 0);
   return RD_OK;
@@ -540,7 +541,7 @@ decode_output (HeapglassTrace *self, Rd *r)
   RD (rd_varint (r, &stream));
   RD (rd_bytes (r, &data, &len));
   if (stream != 1 && stream != 2)
-    return rd_corrupt (r, "unknown output stream %" G_GUINT64_FORMAT, stream);
+    return rd_corrupt (r, "unknown output stream %" PRIu64, stream);
   if (self->limit_output)
     {
       guint64 total = (guint64)self->output[0]->len + self->output[1]->len;
@@ -576,7 +577,7 @@ decode_exception (HeapglassTrace *self, Rd *r)
   RD (rd_varint (r, &k));
   RD (check_sid (self, r, sid));
   if (k >= self->stack->len)
-    return rd_corrupt (r, "exception in frame %" G_GUINT64_FORMAT " of %u", k, self->stack->len);
+    return rd_corrupt (r, "exception in frame %" PRIu64 " of %u", k, self->stack->len);
   message = g_utf8_make_valid ((const char *)data, (gssize)len);
   e = hg_col_push (self->spill, &self->exceptions);
   e->step = cur_step (self);
@@ -603,7 +604,7 @@ decode_end (HeapglassTrace *self, Rd *r)
   RD (rd_bytes (r, &data, &len));
   RD (rd_u32 (r, &line));
   if (ending == HG_END_NONE || ending > HG_END_LAST_IN_STREAM)
-    return rd_corrupt (r, "unknown ending %" G_GUINT64_FORMAT, ending);
+    return rd_corrupt (r, "unknown ending %" PRIu64, ending);
   if (signal_number > 255 || status < G_MININT || status > G_MAXINT)
     return rd_corrupt (r, "impossible exit status");
   self->ending = (HgEnding)ending;
@@ -880,8 +881,8 @@ heapglass_trace_finish (HeapglassTrace *self, GError **error)
       g_set_error (&self->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED,
                    self->stream_bytes == 0 ? _("The trace stream is empty")
                                            : _("The trace stream stops in the middle of a record "
-                                                "(byte %" G_GSIZE_FORMAT ")"),
-                   self->consumed);
+                                                "(byte %zu)"),
+                   (size_t)self->consumed);
       g_propagate_error (error, g_error_copy (self->error));
       ok = FALSE;
     }

@@ -281,6 +281,9 @@ struct _HeapglassTrace
   const char *last_exception_message; /* in the spill, likewise */
   const char *uncaught_type;          /* in `chunk`, set by the END record */
   const char *uncaught_message;
+
+  /* names left out of every snapshot (heapglass-trace-changes.c), NULL = none */
+  GHashTable *hidden_names;
 };
 
 /* The body of a getter: `expr` under the lock. */

@@ -250,6 +250,9 @@ build_frame_view (HeapglassTrace *self, Builder *b, guint32 step, guint32 fi, gu
       if (e == NULL || e->value == 0 || !obj_alive_at (obj_at (self, e->value - 1), step))
         continue;
       name = string_by_sid (self, f->slots[s].name_sid);
+      /* a chapter's `# heapglass: hide NAME` */
+      if (self->hidden_names != NULL && g_hash_table_contains (self->hidden_names, name))
+        continue;
       oid = obj_oid (self, e->value - 1);
       rebound = e->step == step;
       g_array_append_val (b->names, name);

@@ -63,6 +63,7 @@ heapglass_trace_finalize (GObject *object)
   HeapglassTrace *self = HEAPGLASS_TRACE (object);
 
   hg_trace_store_clear (self);
+  g_clear_pointer (&self->hidden_names, g_hash_table_unref);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (heapglass_trace_parent_class)->finalize (object);

@@ -117,6 +117,7 @@ test_toggle_and_changed (void)
   heapglass_breakpoints_add (bp, 1);
   g_assert_cmpuint (changes, ==, 4);
   lines = heapglass_breakpoints_get_lines (bp, &n);
+  g_assert_cmpuint (heapglass_breakpoints_get_n_lines (bp), ==, 2);
   g_assert_cmpuint (n, ==, 2);
   g_assert_cmpuint (lines[0], ==, 1);
   g_assert_cmpuint (lines[1], ==, 3);

@@ -153,6 +153,19 @@ test_same_step_is_empty (Fixture *f, gconstpointer data)
   g_assert_false (heapglass_step_diff_is_empty (other));
 }
 
+/* A second name for the list (its refcount changes) is not a mutation of it. */
+static void
+test_alias_is_not_mutation (Fixture *f, gconstpointer data)
+{
+  guint at_line2 = heapglass_trace_find_line (f->trace, 2, 0, FALSE);
+  guint at_line3 = heapglass_trace_find_line (f->trace, 3, 0, FALSE);
+  g_autoptr (HeapglassStepDiff) diff = heapglass_step_diff_new (f->trace, at_line2, at_line3);
+
+  (void)data;
+  g_assert_false (contains_oid (diff->mutated, f->list));
+  g_assert_nonnull (find_rebinding (diff, "b"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -164,6 +177,7 @@ main (int argc, char **argv)
   ADD ("/step-diff/forward/rebound", test_forward_rebound);
   ADD ("/step-diff/backward/swaps-new-and-gone", test_backward_swaps_new_and_gone);
   ADD ("/step-diff/same-step-is-empty", test_same_step_is_empty);
+  ADD ("/step-diff/alias-is-not-mutation", test_alias_is_not_mutation);
 #undef ADD
   return g_test_run ();
 }
