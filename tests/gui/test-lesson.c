@@ -546,6 +546,41 @@ test_sidebar_one_tab_stop (void)
   close_window (window);
 }
 
+/* The README's picture: a chapter example in the middle of its deepest call, an object inspected.
+ * Saved as readme-screenshot.png in the build folder (docs/screenshot.png is a copy). */
+static void
+test_readme_screenshot (void)
+{
+  HeapglassWindow *window = open_seed ();
+  HeapglassTrace *trace;
+  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
+  HeapglassSnapshot *snapshot;
+  guint deepest = 1;
+
+  show_block (window, "Memory Visualization › 2. Multiple Frames");
+  /* It only defines outer() and inner(): the learner adds the call. */
+  heapglass_window_add_call (window);
+  hg_test_window_run_and_wait (window, 60);
+  trace = heapglass_window_get_trace (window);
+  for (guint s = 1; s <= heapglass_trace_get_n_steps (trace); s++)
+    if (heapglass_trace_get_step_depth (trace, s) > heapglass_trace_get_step_depth (trace, deepest))
+      deepest = s;
+  heapglass_window_set_step (window, deepest + 1);
+  hg_test_spin_for (100);
+  snapshot = heapglass_canvas_get_snapshot (canvas);
+  g_assert_nonnull (snapshot);
+  g_assert_cmpuint (snapshot->n_frames, >=, 2);
+  for (guint o = 0; o < snapshot->n_objects; o++)
+    if (snapshot->objects[o].kind == HG_KIND_LIST)
+      {
+        heapglass_canvas_select_oid (canvas, snapshot->objects[o].oid);
+        break;
+      }
+  hg_test_spin_for (200);
+  shot (GTK_WIDGET (window), "readme-screenshot.png");
+  close_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -572,6 +607,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/lesson/output/follows-and-echoes-input", test_output_follows_and_echoes_input);
   g_test_add_func ("/lesson/keys/step-keys-wherever-focus-is", test_step_keys_wherever_focus_is);
   g_test_add_func ("/lesson/sidebar/one-tab-stop", test_sidebar_one_tab_stop);
+  g_test_add_func ("/lesson/readme-screenshot", test_readme_screenshot);
 
   status = g_test_run ();
   g_clear_object (&app);
