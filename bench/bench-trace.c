@@ -237,7 +237,8 @@ main (int argc, char *argv[])
   untraced = MIN (untraced, run_untraced (loop, &cpu));
   untraced_cpu = MIN (untraced_cpu, cpu);
   n_steps = heapglass_trace_get_n_steps (trace);
-  model_bytes = heapglass_trace_get_memory_usage (trace);
+  /* In memory and in its file alike. */
+  model_bytes = heapglass_trace_get_memory_usage (trace) + heapglass_trace_get_disk_usage (trace);
 
   measure_seeks (trace, n_seeks, &seek_mean, &seek_p50, &seek_p99, &seek_max);
 

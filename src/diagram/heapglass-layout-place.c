@@ -385,28 +385,84 @@ place_ending (HeapglassLayout *self, const HeapglassSnapshot *snapshot, double y
   add_extra (self, MARGIN, y, FRAME_W, NOTE_H, text, TRUE, NO_NODE);
 }
 
-/* Objects that only the library holds (in the snapshot, not reached from a name), when asked:
- * under everything else, as roots of their own. */
+/* Everything the program's names reach through any reference, shown or not (an item hidden
+ * under "… N more" is still the program's). */
+static GHashTable *
+reached_by_names (HeapglassLayout *self, const HeapglassSnapshot *snapshot)
+{
+  GHashTable *reached = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr (GPtrArray) queue = g_ptr_array_new ();
+
+  for (guint f = 0; f < snapshot->n_frames; f++)
+    for (guint b = 0; b < snapshot->frames[f].n_bindings; b++)
+      {
+        const HeapglassObjectView *obj
+            = _heapglass_layout_lookup (self, snapshot->frames[f].oids[b]);
+
+        if (obj && g_hash_table_add (reached, (gpointer)&obj->oid))
+          g_ptr_array_add (queue, (gpointer)obj);
+      }
+  for (guint q = 0; q < queue->len; q++)
+    {
+      const HeapglassObjectView *obj = queue->pdata[q];
+      guint n_refs = (obj->kind == HG_KIND_DICT ? 2 * obj->n_items : obj->n_items);
+
+      for (guint i = 0; i < n_refs + obj->n_attrs + 1; i++)
+        {
+          guint64 oid = i < n_refs                  ? obj->items[i]
+                        : i < n_refs + obj->n_attrs ? obj->attr_oids[i - n_refs]
+                                                    : obj->referent;
+          const HeapglassObjectView *next = _heapglass_layout_lookup (self, oid);
+
+          if (next && g_hash_table_add (reached, (gpointer)&next->oid))
+            g_ptr_array_add (queue, (gpointer)next);
+        }
+    }
+  return reached;
+}
+
+/* Objects that only the library holds (in the snapshot, not reached from any name), when asked:
+ * under everything else, a few trees of them. */
 static void
 place_unreachable (HeapglassLayout *self, const HeapglassSnapshot *snapshot, GArray *floors,
                    double top)
 {
-  guint first = self->nodes->len;
+  g_autoptr (GHashTable) reached = reached_by_names (self, snapshot);
+  guint first = self->nodes->len, roots = 0, more = 0;
 
   for (guint i = 0; i < snapshot->n_objects; i++)
     {
       const HeapglassObjectView *obj = &snapshot->objects[i];
 
-      if (!obj->freed && !g_hash_table_contains (self->node_of, &obj->oid))
+      if (!obj->freed && !g_hash_table_contains (self->node_of, &obj->oid)
+          && !g_hash_table_contains (reached, &obj->oid))
         {
-          guint index = discover (self, obj->oid, NO_NODE, 0, FALSE);
+          guint index;
 
+          if (roots >= MAX_LIBRARY_ROOTS)
+            {
+              more++;
+              continue;
+            }
+          index = discover (self, obj->oid, NO_NODE, 0, FALSE);
           if (index != NO_NODE)
-            expand_from (self, index);
+            {
+              expand_from (self, index);
+              roots++;
+            }
         }
     }
   if (self->nodes->len == first)
     return;
+  if (more > 0)
+    {
+      g_autofree char *count = _heapglass_layout_format_count (more);
+      char *text = g_strdup_printf (_ ("… and %s more"), count);
+
+      add_extra (self, MARGIN, top + HEADING_H,
+                 _heapglass_layout_text_width (text, SMALL_CHAR_W) + 8, HEADING_H - 8, text, FALSE,
+                 NO_NODE);
+    }
   for (guint i = first; i < self->nodes->len; i++)
     g_array_index (self->nodes, Node, i).anchor_y = top + HEADING_H;
   place_columns (self);

@@ -30,10 +30,11 @@ G_BEGIN_DECLS
 #define LANE_W 6.0         /* arrows in one channel keep this far apart */
 #define VGAP 14.0          /* between two objects of one column */
 #define NOTE_H 34.0
-#define MAX_GHOSTS 4       /* objects freed by a step drawn before "… N more freed" */
-#define CHAR_W 7.83        /* 13-unit monospace */
-#define SMALL_CHAR_W 6.63  /* 11-unit monospace */
-#define HEADING_CHAR_W 7.6 /* 12-unit bold sans, generously */
+#define MAX_LIBRARY_ROOTS 6 /* trees of library objects drawn when asked, before "… and N more" */
+#define MAX_GHOSTS 4        /* objects freed by a step drawn before "… N more freed" */
+#define CHAR_W 7.83         /* 13-unit monospace */
+#define SMALL_CHAR_W 6.63   /* 11-unit monospace */
+#define HEADING_CHAR_W 7.6  /* 12-unit bold sans, generously */
 #define MAX_VALUE_CHARS 24
 #define INLINE_MAX_CHARS 12
 #define FRAME_MARKER_STEP 100 /* frames a click on "… N frames …" reveals */

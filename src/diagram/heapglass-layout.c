@@ -107,7 +107,7 @@ heapglass_layout_build_scene (HeapglassLayout *self, HeapglassSnapshot *snapshot
 }
 
 void
-heapglass_layout_set_show_library (HeapglassLayout *self, gboolean show)
+heapglass_layout_set_show_library_objects (HeapglassLayout *self, gboolean show)
 {
   g_return_if_fail (HEAPGLASS_IS_LAYOUT (self));
   show = !!show;
@@ -119,7 +119,7 @@ heapglass_layout_set_show_library (HeapglassLayout *self, gboolean show)
 }
 
 gboolean
-heapglass_layout_get_show_library (HeapglassLayout *self)
+heapglass_layout_get_show_library_objects (HeapglassLayout *self)
 {
   g_return_val_if_fail (HEAPGLASS_IS_LAYOUT (self), FALSE);
   return self->show_library;
@@ -340,7 +340,7 @@ heapglass_layout_set_property (GObject *object, guint prop_id, const GValue *val
       heapglass_layout_set_max_frames (self, g_value_get_uint (value));
       break;
     case PROP_SHOW_UNREACHABLE:
-      heapglass_layout_set_show_library (self, g_value_get_boolean (value));
+      heapglass_layout_set_show_library_objects (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -55,8 +55,8 @@ gboolean heapglass_layout_get_inline_values (HeapglassLayout *self);
  * classes the program does not hold (a tracemalloc Snapshot's traces) are not followed, and
  * objects not reachable from the program's names are not drawn. When set, both are drawn (the
  * unreachable ones under everything else, headed "Held by library code"). */
-void heapglass_layout_set_show_library (HeapglassLayout *self, gboolean show);
-gboolean heapglass_layout_get_show_library (HeapglassLayout *self);
+void heapglass_layout_set_show_library_objects (HeapglassLayout *self, gboolean show);
+gboolean heapglass_layout_get_show_library_objects (HeapglassLayout *self);
 /* Container items shown before "… N more" (≥ 1). */
 void heapglass_layout_set_max_slots (HeapglassLayout *self, guint max_slots);
 guint heapglass_layout_get_max_slots (HeapglassLayout *self);

@@ -415,6 +415,8 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
   priv->pub.n_frames_hidden = n_hidden;
   priv->pub.n_frames_head = n_head;
   priv->pub.return_value = returned ? obj_oid (self, returned - 1) : 0;
+  if (self->spill != NULL)
+    hg_spill_note_read (self->spill);
   g_mutex_unlock (&self->lock);
 
   priv->pub.n_frames = b.frames->len;

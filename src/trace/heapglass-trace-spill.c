@@ -17,6 +17,9 @@
 /* Growth between two returns of resident pages: the pages written since stay resident until the
  * next one, so this bounds what the arena adds to the process's resident memory. */
 #define RELEASE_EVERY ((guint64)64 << 20)
+/* Reads (snapshots) between two returns of the pages they touched: a seek in a trace of 100
+ * million steps touches a few hundred kilobytes. */
+#define RELEASE_EVERY_READS 256
 
 typedef struct
 {
@@ -37,6 +40,7 @@ struct _HgSpill
   guint64 used;
   guint64 released_at;
   gboolean disk_refused;
+  guint reads;
   gpointer free_lists[HG_SPILL_N_CLASSES];
 };
 
@@ -231,6 +235,13 @@ hg_spill_block_free (HgSpill *spill, gpointer block, guint cls)
   g_assert (cls < HG_SPILL_N_CLASSES);
   memcpy (block, &spill->free_lists[cls], sizeof (gpointer));
   spill->free_lists[cls] = block;
+}
+
+void
+hg_spill_note_read (HgSpill *spill)
+{
+  if (spill->fd >= 0 && ++spill->reads % RELEASE_EVERY_READS == 0)
+    release_resident (spill);
 }
 
 guint64

@@ -28,6 +28,11 @@ void hg_spill_block_free (HgSpill *spill, gpointer block, guint cls);
 /* The smallest class whose blocks hold `size` bytes. */
 guint hg_spill_class_for (gsize size);
 
+/* Readers touch pages all over the file (a seek is a few binary searches): call this after each
+ * read; every so often the pages read are given back, so that scrubbing a long trace does not
+ * pile them up. */
+void hg_spill_note_read (HgSpill *spill);
+
 guint64 hg_spill_get_used (HgSpill *spill);     /* bytes handed out (the disk used, with a file) */
 guint64 hg_spill_get_limit (HgSpill *spill);    /* 0 = none */
 gboolean hg_spill_is_full (HgSpill *spill);     /* the budget is spent, or the disk said no */

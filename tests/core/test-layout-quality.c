@@ -85,6 +85,23 @@ static const char RECURSION_PY[] = "def walk(n, acc):\n"
                                    "\n"
                                    "result = walk(8, [])\n";
 
+/* Deeper than the frames shown: the middle collapses into "… N frames …". */
+static const char DEEP_RECURSION_PY[] = "def down(n, seen):\n"
+                                        "    here = [n]\n"
+                                        "    if n == 0:\n"
+                                        "        return seen\n"
+                                        "    return down(n - 1, seen + here)\n"
+                                        "\n"
+                                        "total = down(40, [])\n";
+
+/* A library's objects (a tracemalloc snapshot) drawn when the reader asks for them. */
+static const char LIBRARY_PY[] = "import tracemalloc\n"
+                                 "tracemalloc.start()\n"
+                                 "data = [str(i) for i in range(50)]\n"
+                                 "snap = tracemalloc.take_snapshot()\n"
+                                 "top = snap.statistics('lineno')[:3]\n"
+                                 "tracemalloc.stop()\n";
+
 static const char SMALL_LOOP_PY[] = "lst = []\n"
                                     "for i in range(3000):\n"
                                     "    lst.append(i)\n";
@@ -115,7 +132,8 @@ step_is_checked (guint step, guint n_steps)
 /* Checks the steps of the trace (all of them, or for a long one those of step_is_checked()
  * and those listed in `only`, 0-terminated, when given). */
 static void
-check_trace (HeapglassTrace *trace, const guint *only)
+check_trace_with (HeapglassTrace *trace, const guint *only, gboolean inline_values,
+                  gboolean library_objects, double max_ratio)
 {
   g_autoptr (HeapglassLayout) layout = heapglass_layout_new ();
   guint n_steps = heapglass_trace_get_n_steps (trace), checked = 0;
@@ -125,6 +143,8 @@ check_trace (HeapglassTrace *trace, const guint *only)
   g_autoptr (GString) problems = g_string_new (NULL);
 
   g_assert_cmpuint (n_steps, >, 0);
+  heapglass_layout_set_inline_values (layout, inline_values);
+  heapglass_layout_set_show_library_objects (layout, library_objects);
   heapglass_layout_prepare (layout, trace, n_steps);
   for (guint k = 0; only ? only[k] != 0 : k < n_steps; k++)
     {
@@ -161,7 +181,13 @@ check_trace (HeapglassTrace *trace, const guint *only)
   g_assert_cmpuint (crossings, ==, 0);
   g_assert_cmpuint (splits, ==, 0);
   g_assert_cmpuint (labels, ==, 0);
-  g_assert_cmpfloat (worst_ratio, <=, MAX_AREA_RATIO);
+  g_assert_cmpfloat (worst_ratio, <=, max_ratio);
+}
+
+static void
+check_trace (HeapglassTrace *trace, const guint *only)
+{
+  check_trace_with (trace, only, FALSE, FALSE, MAX_AREA_RATIO);
 }
 
 static void
@@ -183,6 +209,26 @@ test_big_loop (void)
 
   g_assert_cmpuint (n, >, 2000000);
   check_trace (trace, steps);
+}
+
+static void
+test_library_objects_shown (void)
+{
+  g_autoptr (HeapglassTrace) trace = run_program (LIBRARY_PY);
+
+  /* A library's insides are wide fans of tall tuples (a tracemalloc trace per list item): what
+   * the reader asked for, less compact than a program's own structures. */
+  check_trace_with (trace, NULL, FALSE, TRUE, 2 * MAX_AREA_RATIO);
+}
+
+static void
+test_inline_values (void)
+{
+  g_autoptr (HeapglassTrace) trace = run_program (RECORDS_PY);
+  g_autoptr (HeapglassTrace) graph = run_program (GRAPH_PY);
+
+  check_trace_with (trace, NULL, TRUE, FALSE, MAX_AREA_RATIO);
+  check_trace_with (graph, NULL, TRUE, FALSE, MAX_AREA_RATIO);
 }
 
 static void
@@ -266,6 +312,10 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/layout-quality/structures/object-graph", GRAPH_PY, test_program);
   g_test_add_data_func ("/layout-quality/structures/recursion-with-locals", RECURSION_PY,
                         test_program);
+  g_test_add_data_func ("/layout-quality/structures/deep-recursion", DEEP_RECURSION_PY,
+                        test_program);
+  g_test_add_func ("/layout-quality/options/library-objects-shown", test_library_objects_shown);
+  g_test_add_func ("/layout-quality/options/inline-values", test_inline_values);
   g_test_add_data_func ("/layout-quality/structures/append-loop-every-step", SMALL_LOOP_PY,
                         test_program);
   g_test_add_func ("/layout-quality/structures/million-append-loop-ends", test_big_loop);
