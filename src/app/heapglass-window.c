@@ -181,7 +181,7 @@ show_inspector (HeapglassWindow *self, gboolean shown)
   if (shown && width > 0)
     {
       int remembered
-          = self->settings != NULL ? g_settings_get_int (self->settings, "inspector-width") : 320;
+          = self->settings != NULL ? g_settings_get_int (self->settings, "inspector-width") : 260;
 
       gtk_paned_set_position (self->inspector_paned, MAX (width / 3, width - remembered));
     }
