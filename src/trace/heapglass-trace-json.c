@@ -4,6 +4,7 @@
 
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -458,8 +459,8 @@ heapglass_trace_write_json_full (HeapglassTrace *trace, GOutputStream *out,
        * locale's stderr) */
       g_autofree char *limit
           = options->max_bytes % (1024 * 1024) == 0
-                ? g_strdup_printf (_("%" G_GUINT64_FORMAT " MiB"), options->max_bytes / (1024 * 1024))
-                : g_strdup_printf (_("%" G_GUINT64_FORMAT " bytes"), options->max_bytes);
+                ? g_strdup_printf (_("%" PRIu64 " MiB"), (uint64_t)(options->max_bytes / (1024 * 1024)))
+                : g_strdup_printf (_("%" PRIu64 " bytes"), (uint64_t)options->max_bytes);
       if (written >= first_step)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
                      _("The trace JSON stopped after step %u of %u: the next step would pass the "
