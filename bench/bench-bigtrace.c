@@ -120,6 +120,9 @@ main (int argc, char *argv[])
 
     heapglass_run_options_init (&options);
     options.timeout_s = 3600;
+    /* Two steps an iteration and a few more: the default limit (100,000,000) stops the 50M loop
+     * four steps before its end. */
+    options.max_steps = 2 * iterations + 1000;
     options.silence_stdout = TRUE;
     options.spill_dir = dir;
     /* The run must not stop at the disk budget: what it needs is printed below. */

@@ -1,6 +1,8 @@
 /* bench-trace.c: the trace budget in one run: the chapter's 1,000,000-append loop traced with
  * every step recorded (time against untraced CPython, stream and model bytes per step, seek
- * time) and steps per second on a 50,000-deep recursion. */
+ * time), the same budget on other shapes of program (a dict built entry by entry, a grid filled
+ * cell by cell, one attribute set a million times), and steps per second on a 50,000-deep
+ * recursion. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -12,6 +14,30 @@
 static const char append_loop[] = "lst = []\n"
                                   "for i in range(1000000):\n"
                                   "    lst.append(i)\n";
+
+/* Other shapes, each held to the append loop's budget (8x untraced, 32 model bytes per step). */
+static const struct
+{
+  const char *name;
+  const char *source;
+} shapes[] = {
+  { "1M appends", "lst = []\n"
+                  "for i in range(1000000):\n"
+                  "    lst.append(i)\n" },
+  { "1M-entry dict", "d = {}\n"
+                     "for i in range(1000000):\n"
+                     "    d[i] = i\n" },
+  { "1000x300 grid", "grid = [[0] * 300 for _ in range(1000)]\n"
+                     "for r in range(1000):\n"
+                     "    for c in range(300):\n"
+                     "        grid[r][c] = r + c\n" },
+  { "1M attr sets", "class Point:\n"
+                    "    pass\n"
+                    "p = Point()\n"
+                    "p.x = 0\n"
+                    "for i in range(1000000):\n"
+                    "    p.x = i\n" },
+};
 
 static const char deep_recursion[] = "import sys\n"
                                      "sys.setrecursionlimit(60000)\n"
@@ -289,6 +315,30 @@ main (int argc, char *argv[])
                snap->n_frames_hidden, 1000 * seconds_since (start));
     }
   }
+
+  /* Every shape against the same budget, one row each. */
+  g_print ("Shapes (budget: traced/untraced <= 8x, model <= 32 B/step)\n");
+  g_print ("  %-14s %9s %9s %9s %9s %9s %9s %10s\n", "program", "steps", "untraced", "traced",
+           "wall x", "CPU x", "stream B", "model B");
+  for (gsize i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, "shape.py", NULL);
+      g_autoptr (HeapglassTrace) shape = NULL;
+      double u, u_cpu, t, t_cpu;
+
+      g_file_set_contents (path, shapes[i].source, -1, &error);
+      g_assert_no_error (error);
+      u = run_untraced (path, &u_cpu);
+      shape = run_traced (path, &t, &t_cpu);
+      u = MIN (u, run_untraced (path, &cpu));
+      u_cpu = MIN (u_cpu, cpu);
+      n_steps = heapglass_trace_get_n_steps (shape);
+      g_print ("  %-14s %9u %8.3fs %8.3fs %8.2fx %8.2fx %9.2f %10.2f\n", shapes[i].name, n_steps, u,
+               t, t / u, t_cpu / u_cpu,
+               (double)heapglass_trace_get_stream_bytes (shape) / MAX (n_steps, 1),
+               (double)heapglass_trace_get_memory_usage (shape) / MAX (n_steps, 1));
+      g_unlink (path);
+    }
 
   g_unlink (loop);
   g_unlink (deep);

@@ -26,6 +26,7 @@ enum
 typedef struct
 {
   int line;
+  int offset;
   int32_t expr;
   uint8_t how;
 } RawTarget;
@@ -39,6 +40,7 @@ typedef struct
   int depth, cap_stack;
   RawTarget *raw;
   uint32_t n_raw, cap_raw;
+  int offset; /* of the instruction being analysed */
   int failed;
 } Analysis;
 
@@ -62,6 +64,8 @@ expr_new (Analysis *an, uint8_t op, int32_t a, int32_t b)
   e->op = op;
   e->a = a;
   e->b = b;
+  e->hint_keys = NULL;
+  e->hint_ix = -1;
   return (int32_t)ci->n_exprs++;
 }
 
@@ -132,7 +136,7 @@ target (Analysis *an, int line, int32_t expr, uint8_t how, int is_argument)
       an->raw = r;
       an->cap_raw = cap;
     }
-  an->raw[an->n_raw++] = (RawTarget){ line, expr, how };
+  an->raw[an->n_raw++] = (RawTarget){ line, an->offset, expr, how };
 }
 
 /* Methods that never change their receiver, called on the result of a call or an operator
@@ -156,6 +160,18 @@ reads_only (Analysis *an, int name_index, int32_t receiver)
     if (PyUnicode_CompareWithASCIIString (name, names[i]) == 0)
       return 1;
   return 0;
+}
+
+/* Methods whose result is an object the receiver holds (of a dict: setdefault, get). */
+static int
+returns_held (Analysis *an, int name_index)
+{
+  PyObject *co_names = an->code->co_names;
+  if (name_index < 0 || name_index >= PyTuple_GET_SIZE (co_names))
+    return 0;
+  PyObject *name = PyTuple_GET_ITEM (co_names, name_index);
+  return PyUnicode_CompareWithASCIIString (name, "setdefault") == 0
+         || PyUnicode_CompareWithASCIIString (name, "get") == 0;
 }
 
 /* ---- line table and exception table (formats of Objects/locations.md and
@@ -411,16 +427,19 @@ step_instruction (Analysis *an, int op, int arg, int line)
       b = pop (an); /* the receiver of a method, or the callable */
       a = pop (an); /* the method, or NULL */
       if (an->ci->exprs[a].op != HG_EX_METHOD)
-        target (an, line, b, HG_TARGET_CHANGE, 1);
+        target (an, line, b, HG_TARGET_CALLABLE, 1);
       else if (!reads_only (an, an->ci->exprs[a].b, b))
         target (an, line, b, HG_TARGET_CHANGE, 0);
-      push (an, EX_IX_CALL);
+      if (an->ci->exprs[a].op == HG_EX_METHOD && returns_held (an, an->ci->exprs[a].b))
+        push (an, expr_new (an, HG_EX_KEPT, b, 0));
+      else
+        push (an, EX_IX_CALL);
       return 1;
     case CALL_FUNCTION_EX:
       if (arg & 1)
         target (an, line, pop (an), HG_TARGET_CHANGE, 1);
       target (an, line, pop (an), HG_TARGET_CHANGE, 1);
-      target (an, line, pop (an), HG_TARGET_CHANGE, 1);
+      target (an, line, pop (an), HG_TARGET_CALLABLE, 1);
       pop (an);
       push (an, EX_IX_CALL);
       return 1;
@@ -636,6 +655,7 @@ analyse_lines (HgCodeInfo *ci, PyCodeObject *code)
           an.stack[k] = EX_IX_UNKNOWN; /* values from two paths */
       int line = unit_line[start];
       int depth_before = an.depth;
+      an.offset = (int)i;
       known = step_instruction (&an, op, arg, line);
       int t = jump_target (op, arg, next);
       if (t >= 0 && t < n_units && depth_at[t] < 0)
@@ -677,18 +697,33 @@ analyse_lines (HgCodeInfo *ci, PyCodeObject *code)
       ci->n_lines = 0;
       goto out;
     }
+  for (int l = 0; l < ci->n_lines; l++)
+    ci->lines[l].back_jump = -1;
+  for (Py_ssize_t i = 0; i < n_units;)
+    {
+      int op = hg_py_deopt (_Py_OPCODE (units[i]));
+      Py_ssize_t at = i;
+      while (op == EXTENDED_ARG && i + 1 < n_units)
+        op = hg_py_deopt (_Py_OPCODE (units[++i]));
+      int t = jump_target (op, 0, i + 1); /* with arg 0: a backward jump lands at i + 1 */
+      if (t >= 0 && (op == JUMP_BACKWARD || op == JUMP_BACKWARD_NO_INTERRUPT
+                     || op == POP_JUMP_BACKWARD_IF_NOT_NONE || op == POP_JUMP_BACKWARD_IF_NONE
+                     || op == POP_JUMP_BACKWARD_IF_FALSE || op == POP_JUMP_BACKWARD_IF_TRUE)
+          && unit_line[at] >= lo)
+        ci->lines[unit_line[at] - lo].back_jump = (int32_t)i;
+      i += 1 + hg_py_n_caches (op);
+    }
   if (!known || an.failed)
     {
       for (int l = 0; l < ci->n_lines; l++)
         ci->lines[l].sweep = 1;
       goto out;
     }
-  /* group the targets by line (counting sort), dropping repeats of one expression */
+  /* group the targets by line (counting sort); one expression used again in a line widens the
+   * range of code units its target covers */
   for (uint32_t k = 0; k < an.n_raw; k++)
-    if (an.raw[k].line >= lo && an.raw[k].expr >= 0)
+    if (an.raw[k].line >= lo)
       ci->lines[an.raw[k].line - lo].count++;
-    else if (an.raw[k].line >= lo)
-      ci->lines[an.raw[k].line - lo].sweep = 1;
   uint32_t pos = 0;
   for (int l = 0; l < ci->n_lines; l++)
     {
@@ -699,19 +734,33 @@ analyse_lines (HgCodeInfo *ci, PyCodeObject *code)
   for (uint32_t k = 0; k < an.n_raw; k++)
     {
       RawTarget *r = &an.raw[k];
-      if (r->line < lo || r->expr < 0)
+      if (r->line < lo)
         continue;
       HgLineTargets *lt = &ci->lines[r->line - lo];
-      int repeat = 0;
-      for (uint32_t j = lt->first; j < lt->first + lt->count && !repeat; j++)
+      HgTarget *same = NULL;
+      for (uint32_t j = lt->first; j < lt->first + lt->count && !same; j++)
         {
-          HgExpr *x = &ci->exprs[ci->targets[j].expr], *y = &ci->exprs[r->expr];
-          repeat = ci->targets[j].how == r->how && x->op == y->op && x->a == y->a && x->b == y->b
-                   && (x->op == HG_EX_FAST || x->op == HG_EX_DEREF || x->op == HG_EX_GLOBAL
-                       || x->op == HG_EX_NAME);
+          HgTarget *t = &ci->targets[j];
+          if (t->how != r->how || (t->expr < 0) != (r->expr < 0))
+            continue;
+          if (r->expr < 0)
+            same = t;
+          else
+            {
+              HgExpr *x = &ci->exprs[t->expr], *y = &ci->exprs[r->expr];
+              if (x->op == y->op && x->a == y->a && x->b == y->b
+                  && (x->op == HG_EX_FAST || x->op == HG_EX_DEREF || x->op == HG_EX_GLOBAL
+                      || x->op == HG_EX_NAME))
+                same = t;
+            }
         }
-      if (!repeat)
-        ci->targets[lt->first + lt->count++] = (HgTarget){ r->expr, r->how };
+      if (same)
+        {
+          same->lo = r->offset < same->lo ? r->offset : same->lo;
+          same->hi = r->offset > same->hi ? r->offset : same->hi;
+        }
+      else
+        ci->targets[lt->first + lt->count++] = (HgTarget){ r->expr, r->offset, r->offset, r->how };
     }
   ci->n_targets = pos;
 
@@ -774,7 +823,7 @@ hg_code_free (HgCodeInfo *ci)
   free (ci);
 }
 
-static const HgLineTargets sweep_line = { 0, 0, 1 };
+static const HgLineTargets sweep_line = { .back_jump = -1, .sweep = 1 };
 
 const HgLineTargets *
 hg_code_line (const HgCodeInfo *ci, int line)

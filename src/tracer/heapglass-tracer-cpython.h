@@ -15,6 +15,7 @@
 #include <internal/pycore_dict.h>
 #include <internal/pycore_frame.h>
 #include <internal/pycore_object.h>
+#include <internal/pycore_interp.h>  /* the interpreter's thread states */
 
 #include <string.h>
 
@@ -69,6 +70,13 @@ hg_py_frame_builtins (PyFrameObject *frame)
   return frame->f_frame->f_builtins;
 }
 
+/* The code unit the frame is at: about to run at a line event, running at a call it makes. */
+static inline int
+hg_py_frame_lasti (PyFrameObject *frame)
+{
+  return _PyInterpreterFrame_LASTI (frame->f_frame);
+}
+
 /* Where the frame is now: its line, or the first line of a body that has not started. */
 static inline int
 hg_py_frame_line (PyFrameObject *frame)
@@ -87,6 +95,17 @@ hg_py_untrace_tracing_memory (PyFrameObject *frame)
   PyTraceMalloc_Untrack (0, hg_py_block_of ((PyObject *)frame));
   if (code->_co_linearray)
     PyTraceMalloc_Untrack (0, (uintptr_t)code->_co_linearray);
+}
+
+/* A number that changes whenever a thread state is made, plus one while another thread exists:
+ * the program's other threads are not traced, so what they change is found by looking at
+ * everything (a thread may start and end between two steps). */
+static inline uint64_t
+hg_py_threads_stamp (PyThreadState *main)
+{
+  PyInterpreterState *interp = main->interp;
+  int others = interp->threads.head != main || main->next != NULL;
+  return interp->threads.next_unique_id * 2 + (uint64_t)others;
 }
 
 /* ---- code objects ------------------------------------------------------------------------- */
@@ -121,12 +140,71 @@ hg_py_localsplus_kinds (PyCodeObject *code)
   return (const uint8_t *)PyBytes_AS_STRING (code->co_localspluskinds);
 }
 
+/* The __call__ a Python class defines (a function), or NULL. The name is the key type's own dict
+ * holds (no string is made; _Py_ID would copy all of _PyRuntime into the executable). */
+static inline PyObject *
+hg_py_python_call_method (PyTypeObject *tp)
+{
+  static PyObject *call_name;
+  if (!call_name)
+    {
+      Py_ssize_t pos = 0;
+      PyObject *key, *value;
+      while (PyDict_Next (PyType_Type.tp_dict, &pos, &key, &value))
+        if (PyUnicode_Check (key) && PyUnicode_CompareWithASCIIString (key, "__call__") == 0)
+          {
+            call_name = key;
+            break;
+          }
+      if (!call_name)
+        return NULL;
+    }
+  PyObject *f = _PyType_Lookup (tp, call_name);
+  return f && PyFunction_Check (f) ? f : NULL;
+}
+
 /* ---- dicts -------------------------------------------------------------------------------- */
 
 static inline uint64_t
 hg_py_dict_version (PyObject *d)
 {
   return ((PyDictObject *)d)->ma_version_tag;
+}
+
+/* Key and value at entry `ix` of a dict with a combined table (no split values). */
+static inline void
+hg_py_dict_entry (PyObject *d, Py_ssize_t ix, PyObject **key, PyObject **value)
+{
+  PyDictKeysObject *keys = ((PyDictObject *)d)->ma_keys;
+  if (DK_IS_UNICODE (keys))
+    {
+      *key = DK_UNICODE_ENTRIES (keys)[ix].me_key;
+      *value = DK_UNICODE_ENTRIES (keys)[ix].me_value;
+    }
+  else
+    {
+      *key = DK_ENTRIES (keys)[ix].me_key;
+      *value = DK_ENTRIES (keys)[ix].me_value;
+    }
+}
+
+/* The entries array of a combined table and the size of one entry. */
+static inline const void *
+hg_py_dict_entries (PyDictKeysObject *keys, size_t *entry_size)
+{
+  if (DK_IS_UNICODE (keys))
+    {
+      *entry_size = sizeof (PyDictUnicodeEntry);
+      return DK_UNICODE_ENTRIES (keys);
+    }
+  *entry_size = sizeof (PyDictKeyEntry);
+  return DK_ENTRIES (keys);
+}
+
+static inline PyDictKeysObject *
+hg_py_dict_keys (PyObject *d)
+{
+  return ((PyDictObject *)d)->ma_values ? NULL : ((PyDictObject *)d)->ma_keys;
 }
 
 /* The value of `key` in `d` when it can be found without running any Python code (an exact str

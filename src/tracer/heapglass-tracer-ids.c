@@ -128,11 +128,15 @@ hg_info_new (void)
   HgInfo *in = HG_INFO (index);
   /* keep the shadow buffers for reuse */
   HgShadow items = in->items, attrs = in->attrs;
+  void *raw = in->raw;
+  uint32_t raw_cap = in->raw_cap;
   memset (in, 0, sizeof *in);
   in->items = items;
   in->items.n = 0;
   in->attrs = attrs;
   in->attrs.n = 0;
+  in->raw = raw;
+  in->raw_cap = raw_cap;
   return index;
 oom:
   hg_rec.out_of_memory = 1;
@@ -234,6 +238,7 @@ hg_note_block_death (uintptr_t key)
   if (s->oid)
     {
       pending_free_push (s->oid);
+      hg_rec.death_ring[hg_rec.frees_epoch & 63] = key;
       hg_rec.frees_epoch++;
     }
   if (s->info)

@@ -13,6 +13,8 @@
 static HgKind
 kind_of (PyObject *v, PyTypeObject *tp)
 {
+  if (tp == &PyLong_Type && Py_SIZE (v) >= -2 && Py_SIZE (v) <= 2)
+    return HG_KIND_INT; /* two 30-bit digits fit in 64 bits */
   if (v == Py_None)
     return HG_KIND_NONE;
   if (PyBool_Check (v))
@@ -57,6 +59,11 @@ static uint64_t
 size_of (PyObject *v, PyTypeObject *tp)
 {
   Py_ssize_t s;
+  if (tp == &PyLong_Type)
+    {
+      Py_ssize_t d = Py_SIZE (v) < 0 ? -Py_SIZE (v) : Py_SIZE (v);
+      return (uint64_t)offsetof (PyLongObject, ob_digit) + (d ? d : 1) * sizeof (digit);
+    }
   if (PyList_Check (v))
     s = tp->tp_basicsize + ((PyListObject *)v)->allocated * (Py_ssize_t)sizeof (void *);
   else if (PyDict_Check (v))
@@ -217,8 +224,18 @@ emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind)
       break;
     case HG_KIND_INT:
       {
-        int overflow = 0;
-        hg_buf_zigzag (b, PyLong_AsLongLongAndOverflow (v, &overflow));
+        Py_ssize_t n = Py_SIZE (v);
+        if (n >= -2 && n <= 2)
+          {
+            const digit *d = ((PyLongObject *)v)->ob_digit;
+            int64_t x = n == 0 ? 0 : (int64_t)d[0] | (n == 2 || n == -2 ? (int64_t)d[1] << PyLong_SHIFT : 0);
+            hg_buf_zigzag (b, n < 0 ? -x : x);
+          }
+        else
+          {
+            int overflow = 0;
+            hg_buf_zigzag (b, PyLong_AsLongLongAndOverflow (v, &overflow));
+          }
         break;
       }
     case HG_KIND_BIGINT:
@@ -343,12 +360,12 @@ hg_worth_checking (PyObject *v)
 /* ---- the queue ---------------------------------------------------------------------------- */
 
 static void
-queue_push (PyObject *v)
+queue_push (PyObject *v, uint32_t info, uint32_t oid)
 {
   if (hg_rec.n_queue == hg_rec.cap_queue)
     {
       size_t cap = hg_rec.cap_queue ? hg_rec.cap_queue * 2 : 256;
-      PyObject **q = realloc (hg_rec.queue, cap * sizeof (PyObject *));
+      HgQueued *q = realloc (hg_rec.queue, cap * sizeof (HgQueued));
       if (!q)
         {
           hg_rec.out_of_memory = 1;
@@ -357,52 +374,29 @@ queue_push (PyObject *v)
       hg_rec.queue = q;
       hg_rec.cap_queue = cap;
     }
-  hg_rec.queue[hg_rec.n_queue++] = v;
-}
-
-static HgInfo *
-info_of (PyObject *v, uint32_t *oid)
-{
-  HgIdSlot *s = hg_id_find (hg_py_block_of (v));
-  if (!s || !s->info || !s->oid)
-    return NULL;
-  HgInfo *in = HG_INFO (s->info);
-  if (in->what != HG_INFO_OBJECT || in->type != Py_TYPE (v))
-    return NULL;
-  *oid = s->oid;
-  return in;
+  hg_rec.queue[hg_rec.n_queue++] = (HgQueued){ v, info, oid };
 }
 
 void
 hg_obj_check (PyObject *v)
 {
-  uint32_t oid;
-  HgInfo *in = info_of (v, &oid);
-  if (!in || in->checked_step == hg_rec.cur_step)
+  if (!hg_worth_checking (v))
+    return; /* no contents: nothing shown can change */
+  HgIdSlot *s = hg_id_find (hg_py_block_of (v));
+  if (!s || !s->info || !s->oid)
+    return;
+  HgInfo *in = HG_INFO (s->info);
+  if (in->what != HG_INFO_OBJECT || in->type != Py_TYPE (v) || in->checked_step == hg_rec.cur_step)
     return;
   in->checked_step = hg_rec.cur_step;
   HG_STAT (checks);
-  queue_push (v);
-}
-
-/* A callable may carry what it changes: a bound method its receiver (fill(data.append)). */
-void
-hg_obj_check_callable (PyObject *v)
-{
-  hg_obj_check (v);
-  if (PyMethod_Check (v))
-    hg_obj_check (PyMethod_GET_SELF (v));
-  else if (PyCFunction_Check (v))
-    {
-      PyObject *self = PyCFunction_GET_SELF (v);
-      if (self && !PyModule_Check (self))
-        hg_obj_check (self);
-    }
+  queue_push (v, s->info, s->oid);
 }
 
 static uint32_t
-emit_new (PyObject *v, PyTypeObject *tp, uint32_t oid, HgKind kind, HgInfo *in)
+emit_new (PyObject *v, PyTypeObject *tp, uint32_t oid, HgKind kind, uint32_t info)
 {
+  HgInfo *in = info ? HG_INFO (info) : NULL;
   HgBuf *b = &hg_tracer.buf;
   uint32_t tsid = hg_type_sid (tp);
   uint64_t size = size_of (v, tp);
@@ -420,7 +414,7 @@ emit_new (PyObject *v, PyTypeObject *tp, uint32_t oid, HgKind kind, HgInfo *in)
       in->size = size;
       in->refcnt = rc;
       in->checked_step = hg_rec.cur_step;
-      queue_push (v); /* its contents follow in this step */
+      queue_push (v, info, oid); /* its contents follow in this step */
     }
   return oid;
 }
@@ -459,7 +453,7 @@ hg_obj_known (PyObject *v)
         return s->oid;
       /* a code object we only kept an analysis for, now a value */
       s->oid = hg_rec.next_oid++;
-      return emit_new (v, tp, s->oid, HG_KIND_OTHER, NULL);
+      return emit_new (v, tp, s->oid, HG_KIND_OTHER, 0);
     }
 fresh:
   s = hg_id_insert (key);
@@ -470,9 +464,10 @@ fresh:
   HgKind kind = kind_of (v, tp);
   int attrs = shows_attrs (tp, kind);
   HgInfo *in = NULL;
+  uint32_t index = 0;
   if (needs_info (kind, attrs))
     {
-      uint32_t index = hg_info_new ();
+      index = hg_info_new ();
       if (index)
         {
           s = hg_id_find (key);
@@ -492,7 +487,7 @@ fresh:
             hg_weakref_add (key, v, oid);
         }
     }
-  return emit_new (v, tp, oid, kind, in && (kind != HG_KIND_FLOAT || attrs) ? in : NULL);
+  return emit_new (v, tp, oid, kind, in && (kind != HG_KIND_FLOAT || attrs) ? index : 0);
 }
 
 /* A reference newly recorded (a rebind, a changed item): the object it leads to is recorded, or
@@ -501,7 +496,8 @@ uint32_t
 hg_obj_ref (PyObject *v)
 {
   uint32_t oid = hg_obj_known (v);
-  hg_obj_check (v);
+  if (hg_worth_checking (v))
+    hg_obj_check (v);
   return oid;
 }
 
@@ -555,8 +551,9 @@ gather_seq (PyObject *v, HgKind kind, Py_ssize_t *length)
   return n;
 }
 
+/* The first K entries as key, value pairs; *end: the entries index just after the last one. */
 static uint32_t
-gather_dict (PyObject *v, Py_ssize_t *length)
+gather_dict (PyObject *v, Py_ssize_t *length, Py_ssize_t *end)
 {
   uint32_t k = hg_tracer.max_items, n = 0;
   if (!hg_scratch_reserve (2 * (size_t)k + 2))
@@ -570,7 +567,47 @@ gather_dict (PyObject *v, Py_ssize_t *length)
       hg_rec.scratch[2 * n + 1] = value;
       n++;
     }
+  *end = pos;
   return 2 * n;
+}
+
+/* Keeps the bytes of the entries [0, end) of a dict's combined table. */
+static void
+dict_raw_store (PyObject *v, HgInfo *in, Py_ssize_t end)
+{
+  PyDictKeysObject *keys = hg_py_dict_keys (v);
+  size_t entry_size;
+  in->raw_keys = NULL;
+  if (!keys || end <= 0 || end > keys->dk_nentries)
+    return;
+  const void *entries = hg_py_dict_entries (keys, &entry_size);
+  size_t len = (size_t)end * entry_size;
+  if (len > in->raw_cap)
+    {
+      void *raw = realloc (in->raw, len);
+      if (!raw)
+        return;
+      in->raw = raw;
+      in->raw_cap = (uint32_t)len;
+    }
+  memcpy (in->raw, entries, len);
+  in->raw_len = (uint32_t)len;
+  in->raw_keys = keys;
+  in->raw_nentries = keys->dk_nentries;
+}
+
+/* Whether the entries shown are as last sent: the same keys object, the same bytes up to the
+ * last entry shown, and (when fewer than K are shown) no entry added since. */
+static int
+dict_raw_same (PyObject *v, HgInfo *in)
+{
+  PyDictKeysObject *keys = hg_py_dict_keys (v);
+  size_t entry_size;
+  if (!keys || keys != in->raw_keys)
+    return 0;
+  if (in->items.n / 2 < hg_tracer.max_items && keys->dk_nentries != in->raw_nentries)
+    return 0;
+  return memcmp (hg_py_dict_entries (keys, &entry_size), in->raw, in->raw_len) == 0;
 }
 
 static int
@@ -679,8 +716,7 @@ same_entry (HgShadow *sh, uint32_t i, int verify)
     return 0;
   if (!verify || ((uintptr_t)p & SLOT_NAME_TAG))
     return 1;
-  HgIdSlot *s = hg_id_find (hg_py_block_of (p));
-  return s && s->oid == sh->oids[i];
+  return hg_still_same (p, sh->oids[i], hg_rec.verify_since);
 }
 
 static int
@@ -715,6 +751,30 @@ sync_sequence (PyObject *v, HgInfo *in, uint32_t oid, int verify)
   HgKind kind = (HgKind)in->kind;
   if (in->sent && (kind == HG_KIND_TUPLE || kind == HG_KIND_FROZENSET))
     return; /* immutable once made (and what it holds stays alive) */
+  if (in->sent && !verify && PyList_Check (v))
+    {
+      /* the common case: the shown items as they were, maybe a new length (append past K) */
+      Py_ssize_t len = Py_SIZE (v);
+      uint32_t shown = (uint32_t)(len < (Py_ssize_t)hg_tracer.max_items ? len
+                                                                        : hg_tracer.max_items);
+      if (shown == in->items.n
+          && (shown == 0
+              || memcmp (((PyListObject *)v)->ob_item, in->items.ptrs, shown * sizeof (PyObject *))
+                     == 0))
+        {
+          if (len != in->length)
+            {
+              HgBuf *b = &hg_tracer.buf;
+              hg_buf_byte (b, HG_REC_SEQ);
+              hg_buf_varint (b, oid);
+              hg_buf_varint (b, (uint64_t)len);
+              hg_buf_varint (b, shown);
+              hg_buf_varint (b, 0);
+              in->length = len;
+            }
+          return;
+        }
+    }
   uint32_t n = gather_seq (v, kind, &length);
   HgShadow *sh = &in->items;
   uint32_t start = 0, end = n;
@@ -759,10 +819,23 @@ sync_dict (PyObject *v, HgInfo *in, uint32_t oid, int verify)
   if (in->sent && version == in->bits && !verify)
     return;
   in->bits = version;
-  Py_ssize_t length = 0;
-  uint32_t n = gather_dict (v, &length);
+  Py_ssize_t length = 0, end = 0;
   HgShadow *sh = &in->items;
   HgBuf *b = &hg_tracer.buf;
+  if (in->sent && !verify && dict_raw_same (v, in))
+    {
+      length = PyDict_GET_SIZE (v);
+      if (length != in->length)
+        {
+          hg_buf_byte (b, HG_REC_DICT_LENGTH);
+          hg_buf_varint (b, oid);
+          hg_buf_varint (b, (uint64_t)length);
+          in->length = length;
+        }
+      return;
+    }
+  uint32_t n = gather_dict (v, &length, &end);
+  dict_raw_store (v, in, end);
   if (in->sent && n == sh->n)
     {
       uint32_t i = 0;
@@ -819,7 +892,9 @@ sync_attrs (PyObject *v, HgInfo *in, uint32_t oid, int verify)
     }
   for (uint32_t i = 0; i < n; i += 2)
     {
-      hg_rec.scratch_oids[i] = attr_name_sid (hg_rec.scratch[i]);
+      hg_rec.scratch_oids[i] = in->sent && i < sh->n && hg_rec.scratch[i] == sh->ptrs[i]
+                                   ? sh->oids[i] /* the same name object: the same name */
+                                   : attr_name_sid (hg_rec.scratch[i]);
       hg_rec.scratch_oids[i + 1]
           = in->sent && i + 1 < sh->n && same_entry (sh, i + 1, verify) && same_entry (sh, i, 0)
                 ? sh->oids[i + 1]
@@ -864,6 +939,7 @@ static void
 sync_object (PyObject *v, HgInfo *in, uint32_t oid)
 {
   int verify = in->sent && in->epoch != hg_rec.frees_epoch;
+  hg_rec.verify_since = in->epoch;
   in->epoch = hg_rec.frees_epoch;
   switch (in->kind)
     {
@@ -886,7 +962,9 @@ sync_object (PyObject *v, HgInfo *in, uint32_t oid)
     sync_attrs (v, in, oid, verify);
   if (in->sent)
     {
-      uint64_t size = size_of (v, Py_TYPE (v));
+      /* only containers grow; other objects keep the size they were made with */
+      int grows = in->kind == HG_KIND_LIST || in->kind == HG_KIND_DICT || in->kind == HG_KIND_SET;
+      uint64_t size = grows ? size_of (v, Py_TYPE (v)) : in->size;
       Py_ssize_t rc = Py_REFCNT (v);
       if (size != in->size || rc != in->refcnt)
         {
@@ -905,11 +983,8 @@ hg_obj_drain (void)
 {
   while (hg_rec.n_queue > 0 && !hg_rec.out_of_memory)
     {
-      PyObject *v = hg_rec.queue[--hg_rec.n_queue];
-      uint32_t oid;
-      HgInfo *in = info_of (v, &oid);
-      if (in)
-        sync_object (v, in, oid);
+      HgQueued q = hg_rec.queue[--hg_rec.n_queue];
+      sync_object (q.obj, HG_INFO (q.info), q.oid);
     }
   hg_rec.n_queue = 0;
 }

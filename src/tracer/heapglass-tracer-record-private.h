@@ -61,6 +61,12 @@ typedef struct
   uint64_t epoch; /* frees epoch when the shadows were last verified */
   HgShadow items;
   HgShadow attrs;
+  /* DICT: the bytes of its entries up to the last one shown, as last sent, with the keys object
+   * they were in: one memcmp tells that the shown entries did not change */
+  void *raw;
+  uint32_t raw_len, raw_cap;
+  PyDictKeysObject *raw_keys;
+  Py_ssize_t raw_nentries;
   HgCodeInfo *code; /* HG_INFO_CODE */
   uint32_t next_free;
 } HgInfo;
@@ -84,13 +90,18 @@ typedef enum
   HG_EX_NAME,    /* a: index in co_names (LOAD_NAME: locals, globals, builtins) */
   HG_EX_ATTR,    /* a: expression, b: index in co_names */
   HG_EX_SUBSCR,  /* a: container expression, b: key expression */
-  HG_EX_METHOD,  /* a: receiver expression (the method slot of LOAD_METHOD) */
+  HG_EX_METHOD,  /* a: receiver expression, b: name index (the method slot of LOAD_METHOD) */
+  HG_EX_KEPT,    /* a: receiver expression: what d.setdefault(k, v) or d.get(k) returned, an object
+                  * the receiver holds */
 } HgExprOp;
 
 typedef struct
 {
   uint8_t op;
   int32_t a, b;
+  /* names: where the value was found last time (a hint, checked before use) */
+  PyDictKeysObject *hint_keys;
+  Py_ssize_t hint_ix;
 } HgExpr;
 
 /* Per line: the objects it may change, as expressions to evaluate after it ran. */
@@ -98,21 +109,27 @@ enum
 {
   HG_TARGET_CHANGE = 0, /* stored into, a receiver, an argument: re-check it and what it reaches */
   HG_TARGET_READ = 1,   /* subscripted: only a dict subclass (__missing__) changes on a read */
+  HG_TARGET_CALLABLE = 3, /* what a call calls: a bound method changes its receiver; a partial,
+                           * exec, eval may change anything */
   HG_TARGET_OPERAND = 2, /* of an operator: an instance of a class whose operator is library code
                           * (Flag.__or__ caches in its class) may change itself or its class */
 };
 
+/* A target of the instructions at code units [lo, hi] of its line (one expression may be used
+ * several times in a line); expr -1: something there cannot be found, check everything shown. */
 typedef struct
 {
   int32_t expr;
+  int32_t lo, hi;
   uint8_t how;
 } HgTarget;
 
 typedef struct
 {
   uint32_t first; /* index into targets */
-  uint16_t count;
-  uint8_t sweep; /* something this line may change cannot be found: check everything shown */
+  uint32_t count;
+  int32_t back_jump; /* the last backward jump of the line (a loop within it), or -1 */
+  uint8_t sweep;      /* the code could not be analysed: check everything shown after any line */
 } HgLineTargets;
 
 struct HgCodeInfo
@@ -136,7 +153,8 @@ typedef struct
   PyObject *key;
   PyObject *value;
   Py_hash_t hash;
-  uint32_t sid; /* 0: not shown (dunder, not a str) */
+  Py_ssize_t ix; /* its index in the dict's entries */
+  uint32_t sid;  /* 0: not shown (dunder, not a str) */
   uint32_t oid;
 } HgNsEntry;
 
@@ -148,8 +166,11 @@ typedef struct
   int is_ns;    /* names live in a dict (module, class body), not in fast locals */
   PyObject *ns; /* that dict */
   uint64_t ns_version;
+  PyDictKeysObject *ns_keys; /* its keys and their count when the shadow was made */
+  Py_ssize_t ns_nentries;
   uint64_t epoch;
-  int line; /* where the frame was at its last step: the line whose code runs next */
+  int line;  /* where the frame was at its last step: the line whose code runs next */
+  int lasti; /* and the code unit it was at */
   HgNsEntry *entries;
   uint32_t n_entries, cap_entries;
   PyObject **vals; /* fast locals as last sent (cells dereferenced) */
@@ -157,6 +178,13 @@ typedef struct
   uint32_t cap_vals;
   int n_vals;
 } HgShadowFrame;
+
+typedef struct
+{
+  PyObject *obj;
+  uint32_t info;
+  uint32_t oid;
+} HgQueued;
 
 typedef struct
 {
@@ -176,6 +204,8 @@ typedef struct
   uint32_t n_infos, cap_infos, free_info;
   uint32_t next_oid;
   uint64_t frees_epoch; /* bumped whenever a known object dies */
+  uintptr_t death_ring[64]; /* the blocks of the last 64 deaths, by epoch */
+  uint64_t verify_since;    /* the epoch a shadow being compared was made at */
   int out_of_memory;    /* a table could not grow: the step cannot be recorded */
   uint32_t *pending_frees;
   size_t n_pending_frees, cap_pending_frees;
@@ -195,7 +225,7 @@ typedef struct
   size_t n_weakrefs, cap_weakrefs;
 
   /* objects to record or re-check in this step (borrowed: no Python code runs meanwhile) */
-  PyObject **queue;
+  HgQueued *queue;
   size_t n_queue, cap_queue;
   PyObject **scratch; /* one container's shown contents being compared */
   uint32_t *scratch_oids;
@@ -239,6 +269,25 @@ size_t hg_str_prefix_utf8 (PyObject *s, Py_ssize_t max_chars, char *out);
 
 #define HG_INFO(index) (&hg_rec.info_chunks[(index) / HG_INFO_CHUNK][(index) % HG_INFO_CHUNK])
 
+/* Whether the live object v, at the address a shadow recorded with `oid` when the frees epoch was
+ * `since`, is still that object: only a death at its address since then can have changed it. */
+static inline int
+hg_still_same (PyObject *v, uint32_t oid, uint64_t since)
+{
+  uintptr_t key = hg_py_block_of (v);
+  uint64_t n = hg_rec.frees_epoch - since;
+  if (n <= 64)
+    {
+      int died = 0;
+      for (uint64_t e = since; e < hg_rec.frees_epoch && !died; e++)
+        died = hg_rec.death_ring[e & 63] == key;
+      if (!died)
+        return 1;
+    }
+  HgIdSlot *s = hg_id_find (key);
+  return s && s->oid == oid;
+}
+
 /* ---- heapglass-tracer-code.c -------------------------------------------------------------- */
 
 HgCodeInfo *hg_code_analyse (PyCodeObject *code);
@@ -250,13 +299,12 @@ const HgLineTargets *hg_code_line (const HgCodeInfo *ci, int line);
 uint32_t hg_obj_known (PyObject *v); /* the oid, recording the object when new */
 uint32_t hg_obj_ref (PyObject *v);   /* the same, and re-check it when already known */
 void hg_obj_check (PyObject *v);      /* re-check a known object and what it shows, this step */
-void hg_obj_check_callable (PyObject *v);
 void hg_obj_drain (void);             /* record everything queued */
 int hg_obj_check_weakrefs (void); /* 1: a weakref lost its referent or died (callbacks ran) */
 int hg_worth_checking (PyObject *v);
 /* The objects a frame's line may have changed, found by evaluating the line's targets. Returns 0
  * when one could not be found (the caller then checks everything shown). */
-int hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt);
+int hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt, int from, int to);
 
 /* ---- heapglass-tracer-stack.c ------------------------------------------------------------- */
 

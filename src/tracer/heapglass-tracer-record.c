@@ -52,6 +52,7 @@ code_info (PyCodeObject *code, int *is_user)
 /* ---- steps -------------------------------------------------------------------------------- */
 
 static uint64_t epoch_at_last_step;
+static uint64_t threads_at_last_step;
 
 static void
 begin_step (void)
@@ -80,9 +81,15 @@ record_ran_frame (void)
     {
       HgShadowFrame *sf = &hg_rec.stack[r];
       hg_stack_diff ((uint32_t)r);
-      if (!hg_obj_check_line_targets (sf, hg_code_line (sf->ci, sf->line)))
+      /* the code that ran: from where the frame was to where it is, within its line; when the
+       * line loops (a backward jump after where it was), the rest of the line */
+      const HgLineTargets *lt = hg_code_line (sf->ci, sf->line);
+      int now = hg_py_frame_lasti (sf->frame);
+      int to = now >= sf->lasti && !(lt && lt->back_jump >= sf->lasti) ? now : INT32_MAX;
+      if (!hg_obj_check_line_targets (sf, lt, sf->lasti, to))
         sweep = 1;
       sf->line = hg_py_frame_line (sf->frame);
+      sf->lasti = now;
     }
   if (hg_rec.depth > 0 && r != 0 && hg_rec.stack[0].is_ns)
     hg_stack_diff (0);
@@ -95,6 +102,10 @@ end_step (HgRecord rec, int line, int sweep)
   HgBuf *b = &hg_tracer.buf;
   if (hg_rec.frees_epoch != epoch_at_last_step && hg_obj_check_weakrefs ())
     sweep = 1;
+  uint64_t threads = hg_py_threads_stamp (hg_tracer.main_tstate);
+  if (threads != threads_at_last_step || (threads & 1))
+    sweep = 1; /* another thread ran, or may have */
+  threads_at_last_step = threads;
   if (sweep)
     hg_stack_check_all ();
   epoch_at_last_step = hg_rec.frees_epoch;

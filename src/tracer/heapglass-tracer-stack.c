@@ -25,9 +25,11 @@ hg_stack_push (PyFrameObject *frame, PyCodeObject *code, HgCodeInfo *ci)
   sf->is_ns = !(code->co_flags & CO_OPTIMIZED);
   sf->n_entries = 0;
   sf->ns_version = 0;
+  sf->ns_keys = NULL;
   sf->ns = sf->is_ns ? hg_py_frame_locals_dict (frame) : NULL;
   sf->n_vals = sf->is_ns ? 0 : code->co_nlocalsplus;
   sf->line = hg_py_frame_line (frame);
+  sf->lasti = hg_py_frame_lasti (frame);
   if (!sf->is_ns && (uint32_t)sf->n_vals > sf->cap_vals)
     {
       PyObject **v = realloc (sf->vals, (size_t)sf->n_vals * sizeof (PyObject *));
@@ -52,13 +54,6 @@ hg_stack_push (PyFrameObject *frame, PyCodeObject *code, HgCodeInfo *ci)
 oom:
   hg_rec.out_of_memory = 1;
   return NULL;
-}
-
-static inline int
-still_same_object (PyObject *v, uint32_t oid)
-{
-  HgIdSlot *s = hg_id_find (hg_py_block_of (v));
-  return s && s->oid == oid;
 }
 
 /* Other frames holding `cell` see its new value too. */
@@ -94,7 +89,8 @@ diff_fast (HgShadowFrame *sf, uint32_t index)
   const uint8_t *kinds = hg_py_localsplus_kinds (sf->code);
   const uint32_t *sids = sf->ci->name_sids;
   uint32_t at = hg_rec.depth - 1 - index;
-  int verify = sf->epoch != hg_rec.frees_epoch;
+  uint64_t since = sf->epoch;
+  int verify = since != hg_rec.frees_epoch;
   sf->epoch = hg_rec.frees_epoch;
   for (int i = 0; i < sf->n_vals; i++)
     {
@@ -104,7 +100,7 @@ diff_fast (HgShadowFrame *sf, uint32_t index)
           cell = v;
           v = PyCell_GET (v);
         }
-      if (v == sf->vals[i] && !(verify && v && sids[i] && !still_same_object (v, sf->oids[i])))
+      if (v == sf->vals[i] && !(verify && v && sids[i] && !hg_still_same (v, sf->oids[i], since)))
         continue;
       if (!sids[i])
         {
@@ -155,15 +151,16 @@ ns_scratch_reserve (uint32_t n)
 
 /* One name of a dict namespace, compared with its shadow entry `old` (NULL: a new name). */
 static void
-ns_entry (HgNsEntry *e, const HgNsEntry *old, uint32_t at, int verify)
+ns_entry (HgNsEntry *e, const HgNsEntry *old, uint32_t at, uint64_t since)
 {
+  int verify = since != hg_rec.frees_epoch;
   if (old)
     {
       e->sid = old->sid;
       e->oid = old->oid;
       if (!e->sid)
         return;
-      if (old->value == e->value && !(verify && !still_same_object (e->value, old->oid)))
+      if (old->value == e->value && !(verify && !hg_still_same (e->value, old->oid, since)))
         return;
     }
   else
@@ -185,33 +182,40 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
   if (!d || !PyDict_Check (d))
     return;
   uint64_t version = hg_py_dict_version (d);
-  int verify = sf->epoch != hg_rec.frees_epoch;
+  uint64_t since = sf->epoch;
+  int verify = since != hg_rec.frees_epoch;
   if (version == sf->ns_version && !verify)
     return;
   sf->ns_version = version;
   sf->epoch = hg_rec.frees_epoch;
   uint32_t at = hg_rec.depth - 1 - index;
 
-  /* fast path: the same keys in the same order */
+  /* fast path: the same keys object with as many entries: at most values changed or names were
+   * deleted (deleting leaves a hole; adding appends an entry) */
+  PyDictKeysObject *keys = hg_py_dict_keys (d);
+  if (keys && keys == sf->ns_keys && keys->dk_nentries == sf->ns_nentries)
+    {
+      uint32_t j = 0;
+      for (; j < sf->n_entries; j++)
+        {
+          HgNsEntry *e = &sf->entries[j];
+          PyObject *key, *value;
+          hg_py_dict_entry (d, e->ix, &key, &value);
+          if (key != e->key || !value)
+            break;
+          if (value == e->value
+              && (!verify || !e->sid || hg_still_same (value, e->oid, since)))
+            continue;
+          HgNsEntry old = *e;
+          e->value = value;
+          ns_entry (e, &old, at, since);
+        }
+      if (j == sf->n_entries)
+        return;
+    }
+
   Py_ssize_t pos = 0;
   PyObject *key, *value;
-  uint32_t j = 0;
-  int same_layout = PyDict_GET_SIZE (d) == (Py_ssize_t)sf->n_entries;
-  while (same_layout && PyDict_Next (d, &pos, &key, &value))
-    {
-      if (j >= sf->n_entries || sf->entries[j].key != key)
-        {
-          same_layout = 0;
-          break;
-        }
-      HgNsEntry old = sf->entries[j];
-      sf->entries[j].value = value;
-      ns_entry (&sf->entries[j], &old, at, verify);
-      j++;
-    }
-  if (same_layout && j == sf->n_entries)
-    return;
-
   /* a name was added or deleted: rebuild the shadow */
   uint32_t n = 0;
   pos = 0;
@@ -222,6 +226,7 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
       HgNsEntry *e = &hg_rec.ns_scratch[n++];
       e->key = key;
       e->value = value;
+      e->ix = pos - 1; /* PyDict_Next leaves pos after the entry it returned */
       e->hash = PyUnicode_Check (key) ? ((PyASCIIObject *)key)->hash : 0;
       const HgNsEntry *old = NULL;
       for (uint32_t k = 0; k < sf->n_entries; k++)
@@ -237,7 +242,7 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
           sf->entries[old - sf->entries].key = NULL; /* matched */
           old = &saved;
         }
-      ns_entry (e, old, at, verify);
+      ns_entry (e, old, at, since);
     }
   for (uint32_t k = 0; k < sf->n_entries; k++)
     if (sf->entries[k].key && sf->entries[k].sid)
@@ -257,6 +262,8 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
   if (n)
     memcpy (sf->entries, hg_rec.ns_scratch, n * sizeof (HgNsEntry));
   sf->n_entries = n;
+  sf->ns_keys = hg_py_dict_keys (d);
+  sf->ns_nentries = sf->ns_keys ? sf->ns_keys->dk_nentries : 0;
 }
 
 void

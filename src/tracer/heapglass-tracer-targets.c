@@ -213,7 +213,11 @@ getattr_pure (PyObject *obj, PyObject *name, PyObject **out)
   if (descr)
     {
       if (PyFunction_Check (descr) || Py_TYPE (descr)->tp_descr_get)
-        return ABSENT; /* a method: bound on the fly, fresh */
+        {
+          /* a method, bound on the fly: what it may change is its receiver (map(lst.append, …)) */
+          *out = obj;
+          return FOUND;
+        }
       *out = descr; /* a class attribute read through the instance */
       return FOUND;
     }
@@ -231,10 +235,48 @@ lookup_name (PyObject *ns, PyObject *name, PyObject **out)
   return r > 0 ? FOUND : r == 0 ? ABSENT : OPAQUE;
 }
 
+/* A name in the first namespace it is looked up in, through the entry it was found at last time
+ * when that entry still holds it (a step's names are mostly the same few). */
+static Lookup
+lookup_name_hinted (HgExpr *e, PyObject *ns, PyObject *name, PyObject **out)
+{
+  if (!ns || !PyDict_CheckExact (ns))
+    return lookup_name (ns, name, out);
+  PyDictKeysObject *keys = hg_py_dict_keys (ns);
+  if (keys && keys == e->hint_keys && e->hint_ix < keys->dk_nentries)
+    {
+      PyObject *key, *value;
+      hg_py_dict_entry (ns, e->hint_ix, &key, &value);
+      if (key == name && value)
+        {
+          *out = value;
+          return FOUND;
+        }
+    }
+  Lookup r = lookup_name (ns, name, out);
+  if (r == FOUND && keys)
+    {
+      /* remember the entry: find its index (the lookup does not tell) */
+      Py_ssize_t n = keys->dk_nentries;
+      for (Py_ssize_t ix = 0; ix < n && ix < 64; ix++)
+        {
+          PyObject *key, *value;
+          hg_py_dict_entry (ns, ix, &key, &value);
+          if (key == name && value == *out)
+            {
+              e->hint_keys = keys;
+              e->hint_ix = ix;
+              break;
+            }
+        }
+    }
+  return r;
+}
+
 static Lookup
 eval_expr (HgShadowFrame *sf, int32_t index, PyObject **out, int depth)
 {
-  const HgExpr *e = &sf->ci->exprs[index];
+  HgExpr *e = &sf->ci->exprs[index];
   PyCodeObject *code = sf->code;
   PyObject *base, *key, *name;
   Lookup r;
@@ -260,11 +302,13 @@ eval_expr (HgShadowFrame *sf, int32_t index, PyObject **out, int depth)
       name = PyTuple_GET_ITEM (code->co_names, e->a);
       if (e->op == HG_EX_NAME && sf->is_ns)
         {
-          r = lookup_name (hg_py_frame_locals_dict (sf->frame), name, out);
+          r = lookup_name_hinted (e, hg_py_frame_locals_dict (sf->frame), name, out);
           if (r != ABSENT)
             return r;
+          r = lookup_name (hg_py_frame_globals (sf->frame), name, out);
         }
-      r = lookup_name (hg_py_frame_globals (sf->frame), name, out);
+      else
+        r = lookup_name_hinted (e, hg_py_frame_globals (sf->frame), name, out);
       if (r != ABSENT)
         return r;
       return lookup_name (hg_py_frame_builtins (sf->frame), name, out);
@@ -280,15 +324,7 @@ eval_expr (HgShadowFrame *sf, int32_t index, PyObject **out, int depth)
       if (r != FOUND)
         return r;
       if (eval_expr (sf, e->b, &key, depth + 1) != FOUND)
-        {
-          /* an item of a builtin container is among what the container shows */
-          if (PyList_CheckExact (base) || PyTuple_CheckExact (base) || PyDict_CheckExact (base))
-            {
-              *out = base;
-              return FOUND;
-            }
-          return OPAQUE;
-        }
+        return OPAQUE;
       if ((PyList_CheckExact (base) || PyTuple_CheckExact (base)) && PyLong_CheckExact (key))
         {
           Py_ssize_t n = Py_SIZE (base);
@@ -311,13 +347,22 @@ eval_expr (HgShadowFrame *sf, int32_t index, PyObject **out, int depth)
           if (found >= 0)
             return found ? FOUND : ABSENT;
         }
-      if (PyList_CheckExact (base) || PyTuple_CheckExact (base) || PyDict_CheckExact (base))
-        {
-          *out = base; /* a slice, an unusual key: the container itself covers it */
-          return FOUND;
-        }
-      return OPAQUE;
+      return OPAQUE; /* a slice, an unusual key, a class's own __getitem__ */
     case HG_EX_CONST:
+      if (e->a < 0 || e->a >= PyTuple_GET_SIZE (code->co_consts))
+        return OPAQUE;
+      *out = PyTuple_GET_ITEM (code->co_consts, e->a);
+      return FOUND;
+    case HG_EX_KEPT:
+      /* d.setdefault(k, []).append(v): the list is among what the dict shows; a receiver that
+       * is not a builtin dict may have returned anything */
+      r = eval_expr (sf, e->a, &base, depth + 1);
+      if (r != FOUND)
+        return r;
+      if (!PyDict_Check (base) || (Py_TYPE (base)->tp_flags & Py_TPFLAGS_HEAPTYPE))
+        return OPAQUE;
+      *out = base;
+      return FOUND;
     case HG_EX_FRESH:
     case HG_EX_NULL:
       return ABSENT;
@@ -326,8 +371,41 @@ eval_expr (HgShadowFrame *sf, int32_t index, PyObject **out, int depth)
     }
 }
 
+/* A call's callable: a bound method may change its receiver (fill(data.append)). Returns 0 when
+ * the call may change what no target names: a partial or another C callable object holding its
+ * own arguments, exec() and eval() running code that is not the script's. */
+static int
+check_callable (PyObject *v)
+{
+  if (PyFunction_Check (v) || PyType_Check (v))
+    return 1; /* the script's functions are traced; a class makes a new object */
+  if (PyMethod_Check (v))
+    {
+      hg_obj_check (PyMethod_GET_SELF (v));
+      return 1;
+    }
+  if (PyCFunction_Check (v))
+    {
+      PyObject *self = PyCFunction_GET_SELF (v);
+      if (self && PyModule_Check (self))
+        {
+          const char *name = ((PyCFunctionObject *)v)->m_ml->ml_name;
+          return strcmp (name, "exec") != 0 && strcmp (name, "eval") != 0;
+        }
+      if (self)
+        hg_obj_check (self);
+      return 1;
+    }
+  if (hg_py_python_call_method (Py_TYPE (v)))
+    {
+      hg_obj_check (v); /* an instance with a __call__ in Python: it changes its own state */
+      return 1;
+    }
+  return 0;
+}
+
 int
-hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt)
+hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt, int from, int to)
 {
   if (!lt)
     return 1;
@@ -337,6 +415,10 @@ hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt)
     {
       const HgTarget *t = &sf->ci->targets[k];
       PyObject *obj = NULL;
+      if (t->hi < from || t->lo > to)
+        continue; /* not among the instructions that ran */
+      if (t->expr < 0)
+        return 0;
       Lookup r = eval_expr (sf, t->expr, &obj, 0);
       HG_STAT (targets);
       if (r == OPAQUE)
@@ -360,7 +442,13 @@ hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt)
             hg_obj_check (obj);
           continue;
         }
-      hg_obj_check_callable (obj);
+      if (t->how == HG_TARGET_CALLABLE)
+        {
+          if (!check_callable (obj))
+            return 0;
+          continue;
+        }
+      hg_obj_check (obj);
     }
   return 1;
 }
