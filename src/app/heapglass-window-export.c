@@ -116,10 +116,11 @@ _heapglass_window_export_ask_file (HeapglassWindow *self, guint first, guint las
       first == last ? _ ("Export This Step") : _ ("Export Steps"), GTK_WINDOW (self),
       GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
   filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _ ("PNG, SVG or PDF"));
+  gtk_file_filter_set_name (filter, _ ("PNG, SVG, PDF or animated GIF"));
   gtk_file_filter_add_suffix (filter, "png");
   gtk_file_filter_add_suffix (filter, "svg");
   gtk_file_filter_add_suffix (filter, "pdf");
+  gtk_file_filter_add_suffix (filter, "gif");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
   {

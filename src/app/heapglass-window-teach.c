@@ -665,6 +665,14 @@ _heapglass_window_teach_code_shown (HeapglassWindow *self, const char *code)
     heapglass_breakpoints_add (t->breakpoints, t->annotations->breaks[i]);
   g_signal_handlers_unblock_by_func (t->breakpoints, show_breakpoints, t);
   show_breakpoints (t);
+  if (t->annotations->n_unknown > 0)
+    {
+      g_autofree char *text = g_strdup_printf (
+          /* Translators: a `# heapglass: …` comment this version does not know */
+          _ ("Line %u: an unknown heapglass directive (break, predict and hide are known)"),
+          t->annotations->unknown[0]);
+      _heapglass_window_show_toast (self, text);
+    }
 }
 
 void

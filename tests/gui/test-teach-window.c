@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gif_lib.h>
 #include <gtksourceview/gtksource.h>
 #include <string.h>
 
@@ -259,6 +260,24 @@ test_predict_scores (Fixture *f, gconstpointer data)
   g_assert_null (heapglass_window_get_teach_text (f->window));
 }
 
+/* The window's export writes an animated GIF too: a frame per step of the range. */
+static void
+test_export_gif (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = hg_test_tmp_path ("window.gif");
+  g_autoptr (GError) error = NULL;
+  GifFileType *gif;
+  int code = 0;
+
+  g_assert_true (heapglass_window_export (f->window, path, 2, 6, &error));
+  g_assert_no_error (error);
+  gif = DGifOpenFileName (path, &code);
+  g_assert_nonnull (gif);
+  g_assert_cmpint (DGifSlurp (gif), ==, GIF_OK);
+  g_assert_cmpint (gif->ImageCount, ==, 5);
+  g_assert_cmpint (DGifCloseFile (gif, &code), ==, GIF_OK);
+}
+
 /* A label somewhere under `widget` whose text is `text`, shown on screen. */
 static GtkWidget *
 find_label (GtkWidget *widget, const char *text)
@@ -338,6 +357,7 @@ main (int argc, char *argv[])
   ADD ("/teach/call-tree/follows-and-seeks", test_call_tree_panel);
   ADD ("/teach/compare/pin-marks-differences", test_pin_and_compare);
   ADD ("/teach/predict/check-skip-score", test_predict_scores);
+  ADD ("/teach/export/animated-gif", test_export_gif);
 #undef ADD
   g_test_add_func ("/teach/call-tree/fib-reads-as-python", test_call_tree_fib);
   status = g_test_run ();
