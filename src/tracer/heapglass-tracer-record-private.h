@@ -166,8 +166,9 @@ typedef struct
   int is_ns;    /* names live in a dict (module, class body), not in fast locals */
   PyObject *ns; /* that dict */
   uint64_t ns_version;
-  PyDictKeysObject *ns_keys; /* its keys and their count when the shadow was made */
+  PyDictKeysObject *ns_keys; /* its keys, their count and its size when the shadow was made */
   Py_ssize_t ns_nentries;
+  Py_ssize_t ns_used;
   uint64_t epoch;
   int line;  /* where the frame was at its last step: the line whose code runs next */
   int lasti; /* and the code unit it was at */

@@ -213,6 +213,89 @@ args_are_plain (PyObject *v, int depth)
   return 0;
 }
 
+/* The fields that CPython's own str() of these exceptions formats besides args: OSError's errno,
+ * strerror and filenames (repr() of a filename may be the program's), SyntaxError's msg and
+ * position, UnicodeError's object, encoding and reason. Any other builtin exception formats its
+ * args only. */
+static int
+fields_are_plain (PyObject *value)
+{
+  if (PyObject_TypeCheck (value, (PyTypeObject *)PyExc_OSError))
+    {
+      PyOSErrorObject *e = (PyOSErrorObject *)value;
+      return args_are_plain (e->myerrno, 0) && args_are_plain (e->strerror, 0)
+             && args_are_plain (e->filename, 0) && args_are_plain (e->filename2, 0);
+    }
+  if (PyObject_TypeCheck (value, (PyTypeObject *)PyExc_SyntaxError))
+    {
+      PySyntaxErrorObject *e = (PySyntaxErrorObject *)value;
+      return args_are_plain (e->msg, 0) && args_are_plain (e->filename, 0)
+             && args_are_plain (e->lineno, 0);
+    }
+  if (PyObject_TypeCheck (value, (PyTypeObject *)PyExc_UnicodeError))
+    {
+      PyUnicodeErrorObject *e = (PyUnicodeErrorObject *)value;
+      return args_are_plain (e->object, 0) && args_are_plain (e->encoding, 0)
+             && args_are_plain (e->reason, 0);
+    }
+  return 1;
+}
+
+/* A plain value cut to what a message shows: str() of an exception formats its args with repr()
+ * when there are several (and KeyError always), which costs the whole of a 100 MB string for a
+ * message we keep 2,000 characters of. The first 2,000 characters come out the same. */
+#define MESSAGE_CHARS 2000
+
+static PyObject *
+cut_value (PyObject *v)
+{
+  if (PyUnicode_CheckExact (v) && PyUnicode_GET_LENGTH (v) > MESSAGE_CHARS + 8)
+    return PyUnicode_Substring (v, 0, MESSAGE_CHARS + 8);
+  if (PyBytes_CheckExact (v) && PyBytes_GET_SIZE (v) > MESSAGE_CHARS + 8)
+    return PyBytes_FromStringAndSize (PyBytes_AS_STRING (v), MESSAGE_CHARS + 8);
+  if (PyTuple_CheckExact (v))
+    {
+      Py_ssize_t n = PyTuple_GET_SIZE (v);
+      PyObject *t = PyTuple_New (n);
+      for (Py_ssize_t i = 0; t && i < n; i++)
+        {
+          PyObject *item = cut_value (PyTuple_GET_ITEM (v, i));
+          if (!item)
+            {
+              Py_CLEAR (t);
+              break;
+            }
+          PyTuple_SET_ITEM (t, i, item);
+        }
+      return t;
+    }
+  return Py_NewRef (v);
+}
+
+/* str(value) at a cost bounded by what is kept (args are plain: checked by the caller). */
+static PyObject *
+bounded_str (PyObject *value)
+{
+  PyBaseExceptionObject *e = (PyBaseExceptionObject *)value;
+  PyObject *args = e->args;
+  if (!args || !PyTuple_CheckExact (args))
+    return PyObject_Str (value);
+  PyObject *cut = cut_value (args);
+  if (!cut)
+    return NULL;
+  if (cut == args)
+    {
+      Py_DECREF (cut);
+      return PyObject_Str (value);
+    }
+  /* str() of the exception with the cut args in place, then the real ones back */
+  e->args = cut;
+  PyObject *s = PyObject_Str (value);
+  e->args = args;
+  Py_DECREF (cut);
+  return s;
+}
+
 /* Exception type name and str(value), without running the program's own __str__ (it may have
  * side effects: CPython itself calls it only to print a traceback). */
 void
@@ -228,12 +311,13 @@ hg_record_exception_text (PyObject *value, char **type_name, char **message)
     }
   *type_name = strdup (tn);
   *message = NULL;
-  if (!str_is_builtin (tp) || !args_are_plain (((PyBaseExceptionObject *)value)->args, 0))
+  if (!str_is_builtin (tp) || !args_are_plain (((PyBaseExceptionObject *)value)->args, 0)
+      || !fields_are_plain (value))
     return; /* the program's own __str__/__repr__ runs when CPython prints the traceback, not before
              */
   PyObject *exc_type, *exc_value, *exc_tb;
   PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
-  PyObject *s = PyObject_Str (value);
+  PyObject *s = bounded_str (value);
   if (s && PyUnicode_Check (s))
     {
       Py_ssize_t n = PyUnicode_GET_LENGTH (s);

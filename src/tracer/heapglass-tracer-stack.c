@@ -190,16 +190,20 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
   sf->epoch = hg_rec.frees_epoch;
   uint32_t at = hg_rec.depth - 1 - index;
 
-  /* fast path: the same keys object with as many entries: at most values changed or names were
-   * deleted (deleting leaves a hole; adding appends an entry) */
+  /* fast path: the same keys object with as many entries and as many names: only values
+   * changed (deleting leaves a hole and shrinks the size; adding appends an entry), so only the
+   * shown names need a look */
   PyDictKeysObject *keys = hg_py_dict_keys (d);
-  if (keys && keys == sf->ns_keys && keys->dk_nentries == sf->ns_nentries)
+  if (keys && keys == sf->ns_keys && keys->dk_nentries == sf->ns_nentries
+      && PyDict_GET_SIZE (d) == sf->ns_used)
     {
       uint32_t j = 0;
       for (; j < sf->n_entries; j++)
         {
           HgNsEntry *e = &sf->entries[j];
           PyObject *key, *value;
+          if (!e->sid)
+            continue;
           hg_py_dict_entry (d, e->ix, &key, &value);
           if (key != e->key || !value)
             break;
@@ -264,6 +268,7 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
   sf->n_entries = n;
   sf->ns_keys = hg_py_dict_keys (d);
   sf->ns_nentries = sf->ns_keys ? sf->ns_keys->dk_nentries : 0;
+  sf->ns_used = PyDict_GET_SIZE (d);
 }
 
 void

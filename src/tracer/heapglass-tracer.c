@@ -907,7 +907,13 @@ line_buffer_stdio (void)
     {
       PyObject *stream = PySys_GetObject (names[i]); /* borrowed */
       PyObject *result = NULL;
-      if (stream && stream != Py_None)
+      PyObject *through = stream && stream != Py_None
+                              ? PyObject_GetAttrString (stream, "write_through")
+                              : NULL;
+      int unbuffered = through == Py_True; /* PYTHONUNBUFFERED: as python3 -u has it */
+      Py_XDECREF (through);
+      PyErr_Clear ();
+      if (stream && stream != Py_None && !unbuffered)
         {
           PyObject *kwargs = Py_BuildValue ("{s:O}", "line_buffering", Py_True);
           PyObject *method = PyObject_GetAttrString (stream, "reconfigure");
