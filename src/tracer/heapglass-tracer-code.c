@@ -145,10 +145,10 @@ static int
 reads_only (Analysis *an, int name_index, int32_t receiver)
 {
   static const char *const names[]
-      = { "split",   "strip",  "rstrip",     "lstrip",   "join",   "upper", "lower",
-          "format",  "replace", "startswith", "endswith", "find",   "count", "index",
-          "items",   "keys",   "values",     "get",      "copy",   "title", "splitlines",
-          "isdigit", "isalpha", "encode",    "decode",   "rfind",  "partition" };
+      = { "split",   "strip",   "rstrip",     "lstrip",   "join",  "upper",    "lower",
+          "format",  "replace", "startswith", "endswith", "find",  "count",    "index",
+          "items",   "keys",    "values",     "get",      "copy",  "title",    "splitlines",
+          "isdigit", "isalpha", "encode",     "decode",   "rfind", "partition" };
   uint8_t op = an->ci->exprs[receiver].op;
   if (op != HG_EX_CALL && op != HG_EX_UNKNOWN)
     return 0;
@@ -706,9 +706,10 @@ analyse_lines (HgCodeInfo *ci, PyCodeObject *code)
       while (op == EXTENDED_ARG && i + 1 < n_units)
         op = hg_py_deopt (_Py_OPCODE (units[++i]));
       int t = jump_target (op, 0, i + 1); /* with arg 0: a backward jump lands at i + 1 */
-      if (t >= 0 && (op == JUMP_BACKWARD || op == JUMP_BACKWARD_NO_INTERRUPT
-                     || op == POP_JUMP_BACKWARD_IF_NOT_NONE || op == POP_JUMP_BACKWARD_IF_NONE
-                     || op == POP_JUMP_BACKWARD_IF_FALSE || op == POP_JUMP_BACKWARD_IF_TRUE)
+      if (t >= 0
+          && (op == JUMP_BACKWARD || op == JUMP_BACKWARD_NO_INTERRUPT
+              || op == POP_JUMP_BACKWARD_IF_NOT_NONE || op == POP_JUMP_BACKWARD_IF_NONE
+              || op == POP_JUMP_BACKWARD_IF_FALSE || op == POP_JUMP_BACKWARD_IF_TRUE)
           && unit_line[at] >= lo)
         ci->lines[unit_line[at] - lo].back_jump = (int32_t)i;
       i += 1 + hg_py_n_caches (op);

@@ -15,7 +15,7 @@
 #include <internal/pycore_dict.h>
 #include <internal/pycore_frame.h>
 #include <internal/pycore_object.h>
-#include <internal/pycore_interp.h>  /* the interpreter's thread states */
+#include <internal/pycore_interp.h> /* the interpreter's thread states */
 
 #include <string.h>
 
@@ -287,8 +287,7 @@ typedef struct HgDequeBlock
 
 typedef struct
 {
-  PyObject_VAR_HEAD
-  HgDequeBlock *leftblock;
+  PyObject_VAR_HEAD HgDequeBlock *leftblock;
   HgDequeBlock *rightblock;
   Py_ssize_t leftindex;
   Py_ssize_t rightindex;

@@ -46,9 +46,9 @@ enum
 
 typedef struct
 {
-  uint8_t what; /* HG_INFO_OBJECT or HG_INFO_CODE */
-  uint8_t kind; /* HgKind */
-  uint8_t sent; /* contents recorded at least once */
+  uint8_t what;         /* HG_INFO_OBJECT or HG_INFO_CODE */
+  uint8_t kind;         /* HgKind */
+  uint8_t sent;         /* contents recorded at least once */
   uint8_t has_children; /* some shown item or attribute may itself change */
   uint8_t has_attrs;    /* instances of Python classes, classes: attributes are shown */
   PyTypeObject *type;
@@ -83,16 +83,16 @@ typedef enum
   HG_EX_FRESH,       /* a new value (operator, literal, comprehension): nothing to re-check */
   HG_EX_CALL,        /* the result of a call */
   HG_EX_NULL,
-  HG_EX_CONST,   /* a: index in co_consts */
-  HG_EX_FAST,    /* a: fast local index */
-  HG_EX_DEREF,   /* a: cell or free variable index */
-  HG_EX_GLOBAL,  /* a: index in co_names */
-  HG_EX_NAME,    /* a: index in co_names (LOAD_NAME: locals, globals, builtins) */
-  HG_EX_ATTR,    /* a: expression, b: index in co_names */
-  HG_EX_SUBSCR,  /* a: container expression, b: key expression */
-  HG_EX_METHOD,  /* a: receiver expression, b: name index (the method slot of LOAD_METHOD) */
-  HG_EX_KEPT,    /* a: receiver expression: what d.setdefault(k, v) or d.get(k) returned, an object
-                  * the receiver holds */
+  HG_EX_CONST,  /* a: index in co_consts */
+  HG_EX_FAST,   /* a: fast local index */
+  HG_EX_DEREF,  /* a: cell or free variable index */
+  HG_EX_GLOBAL, /* a: index in co_names */
+  HG_EX_NAME,   /* a: index in co_names (LOAD_NAME: locals, globals, builtins) */
+  HG_EX_ATTR,   /* a: expression, b: index in co_names */
+  HG_EX_SUBSCR, /* a: container expression, b: key expression */
+  HG_EX_METHOD, /* a: receiver expression, b: name index (the method slot of LOAD_METHOD) */
+  HG_EX_KEPT,   /* a: receiver expression: what d.setdefault(k, v) or d.get(k) returned, an object
+                 * the receiver holds */
 } HgExprOp;
 
 typedef struct
@@ -111,8 +111,8 @@ enum
   HG_TARGET_READ = 1,   /* subscripted: only a dict subclass (__missing__) changes on a read */
   HG_TARGET_CALLABLE = 3, /* what a call calls: a bound method changes its receiver; a partial,
                            * exec, eval may change anything */
-  HG_TARGET_OPERAND = 2, /* of an operator: an instance of a class whose operator is library code
-                          * (Flag.__or__ caches in its class) may change itself or its class */
+  HG_TARGET_OPERAND = 2,  /* of an operator: an instance of a class whose operator is library code
+                           * (Flag.__or__ caches in its class) may change itself or its class */
 };
 
 /* A target of the instructions at code units [lo, hi] of its line (one expression may be used
@@ -129,7 +129,7 @@ typedef struct
   uint32_t first; /* index into targets */
   uint32_t count;
   int32_t back_jump; /* the last backward jump of the line (a loop within it), or -1 */
-  uint8_t sweep;      /* the code could not be analysed: check everything shown after any line */
+  uint8_t sweep;     /* the code could not be analysed: check everything shown after any line */
 } HgLineTargets;
 
 struct HgCodeInfo
@@ -204,10 +204,10 @@ typedef struct
   HgInfo **info_chunks;
   uint32_t n_infos, cap_infos, free_info;
   uint32_t next_oid;
-  uint64_t frees_epoch; /* bumped whenever a known object dies */
+  uint64_t frees_epoch;     /* bumped whenever a known object dies */
   uintptr_t death_ring[64]; /* the blocks of the last 64 deaths, by epoch */
   uint64_t verify_since;    /* the epoch a shadow being compared was made at */
-  int out_of_memory;    /* a table could not grow: the step cannot be recorded */
+  int out_of_memory;        /* a table could not grow: the step cannot be recorded */
   uint32_t *pending_frees;
   size_t n_pending_frees, cap_pending_frees;
 
@@ -295,13 +295,19 @@ HgCodeInfo *hg_code_analyse (PyCodeObject *code);
 void hg_code_free (HgCodeInfo *ci);
 const HgLineTargets *hg_code_line (const HgCodeInfo *ci, int line);
 
+/* ---- heapglass-tracer-values.c ------------------------------------------------------------ */
+
+HgKind hg_kind_of (PyObject *v, PyTypeObject *tp);
+uint64_t hg_size_of (PyObject *v, PyTypeObject *tp);
+void hg_emit_payload (HgBuf *b, PyObject *v, PyTypeObject *tp, HgKind kind);
+
 /* ---- heapglass-tracer-objects.c ----------------------------------------------------------- */
 
 uint32_t hg_obj_known (PyObject *v); /* the oid, recording the object when new */
 uint32_t hg_obj_ref (PyObject *v);   /* the same, and re-check it when already known */
-void hg_obj_check (PyObject *v);      /* re-check a known object and what it shows, this step */
-void hg_obj_drain (void);             /* record everything queued */
-int hg_obj_check_weakrefs (void); /* 1: a weakref lost its referent or died (callbacks ran) */
+void hg_obj_check (PyObject *v);     /* re-check a known object and what it shows, this step */
+void hg_obj_drain (void);            /* record everything queued */
+int hg_obj_check_weakrefs (void);    /* 1: a weakref lost its referent or died (callbacks ran) */
 int hg_worth_checking (PyObject *v);
 /* The objects a frame's line may have changed, found by evaluating the line's targets. Returns 0
  * when one could not be found (the caller then checks everything shown). */

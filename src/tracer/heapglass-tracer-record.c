@@ -404,7 +404,6 @@ call_program_trace (PyFrameObject *frame, int what, PyObject *arg)
   return 0;
 }
 
-
 static void
 pop_to (uint32_t k)
 {
@@ -493,7 +492,8 @@ hg_record_stop (void)
   hg_tracer.recording = 0;
   hg_tracer.tracking = 0;
 #ifdef HG_RECORD_STATS
-  fprintf (stderr, "recorder: %llu checks, %llu sends, %llu sweeps, %llu new objects, %llu targets\n",
+  fprintf (stderr,
+           "recorder: %llu checks, %llu sends, %llu sweeps, %llu new objects, %llu targets\n",
            (unsigned long long)hg_rec.stats.checks, (unsigned long long)hg_rec.stats.sends,
            (unsigned long long)hg_rec.stats.sweeps, (unsigned long long)hg_rec.stats.new_objects,
            (unsigned long long)hg_rec.stats.targets);

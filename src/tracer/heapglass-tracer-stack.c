@@ -207,8 +207,7 @@ diff_namespace (HgShadowFrame *sf, uint32_t index)
           hg_py_dict_entry (d, e->ix, &key, &value);
           if (key != e->key || !value)
             break;
-          if (value == e->value
-              && (!verify || !e->sid || hg_still_same (value, e->oid, since)))
+          if (value == e->value && (!verify || !e->sid || hg_still_same (value, e->oid, since)))
             continue;
           HgNsEntry old = *e;
           e->value = value;
