@@ -1,5 +1,5 @@
-/* heapglass-chapter-sidebar.c: lists a chapter's headings (as dim separators) and its runnable
- * blocks. Solutions that belong to an exercise get no row of their own: the window reveals them
+/* heapglass-chapter-sidebar.c: lists a chapter's runnable blocks under its headings (row headers,
+ * not rows). Solutions that belong to an exercise get no row of their own: the window reveals them
  * from the exercise, so the learner meets the statement first. */
 #include "config.h"
 
@@ -45,22 +45,30 @@ clear_rows (HeapglassChapterSidebar *self)
   g_hash_table_remove_all (self->rows);
 }
 
-static void
-add_section_row (HeapglassChapterSidebar *self, const char *text)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *label = gtk_label_new (text);
+#define HEADING_KEY "heapglass-heading"
 
+/* Headings are the list's row headers, not rows: arrow keys and Tab never stop on them. */
+static void
+update_header (GtkListBoxRow *row, GtkListBoxRow *before, gpointer user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (row), HEADING_KEY);
+  GtkWidget *label;
+
+  if (text == NULL)
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+  label = g_object_new (GTK_TYPE_LABEL, "label", text, "accessible-role",
+                        GTK_ACCESSIBLE_ROLE_HEADING, NULL);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_set_margin_top (label, 10);
-  gtk_widget_set_margin_start (label, 6);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_append (self->list, row);
+  gtk_widget_set_margin_bottom (label, 4);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_list_box_row_set_header (row, label);
 }
 
 /* The group a block is listed under: its chapter-level heading ("##"), not the "###" that
@@ -155,14 +163,18 @@ heapglass_chapter_sidebar_set_chapter (HeapglassChapterSidebar *self, HeapglassC
        * left out: the list is for choosing something to run), and not when the block's own
        * name already says it. */
       group = group_heading (sections, n_sections, block->section);
+      add_block_row (self, i, block);
       if (group != NULL && g_strcmp0 (group, last_group) != 0)
         {
           if (g_strcmp0 (group, heapglass_chapter_block_get_short_title (block)) != 0)
-            add_section_row (self, group);
+            g_object_set_data_full (
+                G_OBJECT (g_hash_table_lookup (self->rows, GUINT_TO_POINTER (i))), HEADING_KEY,
+                g_strdup (group), g_free);
           last_group = group;
         }
-      add_block_row (self, i, block);
     }
+  /* The headings were attached after their rows were added. */
+  gtk_list_box_invalidate_headers (self->list);
 }
 
 HeapglassChapter *
@@ -226,6 +238,24 @@ on_row_activated (HeapglassChapterSidebar *self, GtkListBoxRow *row, GtkListBox 
     g_signal_emit (self, signals[BLOCK_ACTIVATED], 0, index_plus_one - 1);
 }
 
+/* The whole list is one Tab stop: Tab enters at the chosen row and the next Tab leaves (GtkListBox
+ * alone moves Tab from row to row); Up and Down move inside. */
+static gboolean
+heapglass_chapter_sidebar_focus (GtkWidget *widget, GtkDirectionType direction)
+{
+  HeapglassChapterSidebar *self = HEAPGLASS_CHAPTER_SIDEBAR (widget);
+  GtkListBoxRow *row;
+
+  if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
+    return GTK_WIDGET_CLASS (heapglass_chapter_sidebar_parent_class)->focus (widget, direction);
+  if (gtk_widget_get_focus_child (widget) != NULL)
+    return FALSE;
+  row = gtk_list_box_get_selected_row (self->list);
+  if (row == NULL)
+    row = gtk_list_box_get_row_at_index (self->list, 0);
+  return row != NULL && gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
 static void
 heapglass_chapter_sidebar_dispose (GObject *object)
 {
@@ -246,6 +276,7 @@ heapglass_chapter_sidebar_class_init (HeapglassChapterSidebarClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = heapglass_chapter_sidebar_dispose;
+  widget_class->focus = heapglass_chapter_sidebar_focus;
 
   signals[BLOCK_ACTIVATED]
       = g_signal_new ("block-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
@@ -266,6 +297,7 @@ heapglass_chapter_sidebar_init (HeapglassChapterSidebar *self)
   gtk_orientable_set_orientation (
       GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))), GTK_ORIENTATION_VERTICAL);
   self->rows = g_hash_table_new (NULL, NULL);
+  gtk_list_box_set_header_func (self->list, update_header, NULL, NULL);
   g_signal_connect_object (self->list, "row-activated", G_CALLBACK (on_row_activated), self,
                            G_CONNECT_SWAPPED);
 }

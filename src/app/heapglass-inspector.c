@@ -8,6 +8,7 @@
 #include <inttypes.h>
 
 #include "heapglass-inspector.h"
+#include "heapglass-object-facts.h"
 #include "heapglass-referrers.h"
 #include "heapglass-value-text.h"
 #include "heapglass-resources.h"
@@ -28,6 +29,7 @@ struct _HeapglassInspector
   GtkStack *stack;
   GtkLabel *type_label;
   GtkLabel *status_label;
+  GtkLabel *cached_label;
   GtkLabel *value_label;
   GtkLabel *id_label;
   GtkLabel *size_label;
@@ -303,7 +305,22 @@ inspector_update (HeapglassInspector *self)
 
   self->created_step = object->created_step;
   self->freed_step = object->freed_step;
-  set_step_button (self->created_button, self->created_step, _ ("Before the first step"));
+  {
+    g_autofree char *cached = heapglass_object_cached_text (object);
+
+    gtk_label_set_text (self->cached_label, cached != NULL ? cached : "");
+    gtk_widget_set_visible (GTK_WIDGET (self->cached_label), cached != NULL);
+    /* "Created by this step" is not true of what CPython made before the program. */
+    if (cached != NULL && !object->freed)
+      gtk_widget_set_visible (GTK_WIDGET (self->status_label), FALSE);
+  }
+  if (heapglass_object_is_cached (object))
+    {
+      self->created_step = 0;
+      set_step_button (self->created_button, 0, _ ("Before the program (cached by CPython)"));
+    }
+  else
+    set_step_button (self->created_button, self->created_step, _ ("Before the first step"));
   set_step_button (self->freed_button, self->freed_step, _ ("Still alive at the end"));
 
   /* "When did it change": the nearest recorded changes on either side of this step. */
@@ -475,6 +492,7 @@ heapglass_inspector_class_init (HeapglassInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, size_label);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, refcount_label);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, referrers_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, cached_label);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, created_button);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, freed_button);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, previous_button);
@@ -556,6 +574,15 @@ heapglass_inspector_get_type_text (HeapglassInspector *self)
 {
   g_return_val_if_fail (HEAPGLASS_IS_INSPECTOR (self), NULL);
   return shown_text (self, self->type_label);
+}
+
+const char *
+heapglass_inspector_get_cached_text (HeapglassInspector *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_INSPECTOR (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->cached_label))
+             ? gtk_label_get_text (self->cached_label)
+             : NULL;
 }
 
 const char *

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "heapglass-output-pane.h"
 
@@ -22,6 +23,9 @@ struct _HeapglassOutputPane
   gsize shown_out_len;
   gsize shown_err_len;
   gboolean shown_any;
+  guint shown_answers;
+  GtkTextMark *end_mark;
+  gboolean following; /* keep the end in view while the view lays out new output */
   HeapglassRunController *controller;
 };
 
@@ -81,8 +85,28 @@ heapglass_output_pane_set_output (HeapglassOutputPane *self, const char *out, gs
   self->shown_err_len = err_len;
   self->shown_any = TRUE;
 
+  /* Follow the output: the line just printed is in view. The view lays its lines out later, so
+   * the scroll happens when the adjustment learns the new height (on_adjustment_changed). */
   gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_view_scroll_to_iter (self->text_view, &end, 0, FALSE, 0, 1);
+  gtk_text_buffer_move_mark (buffer, self->end_mark, &end);
+  self->following = TRUE;
+  gtk_text_view_scroll_to_mark (self->text_view, self->end_mark, 0, FALSE, 0, 1);
+}
+
+static void
+on_adjustment_changed (HeapglassOutputPane *self, GtkAdjustment *adjustment)
+{
+  if (self->following)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
+                                              - gtk_adjustment_get_page_size (adjustment));
+}
+
+/* The learner scrolls the output: it stops following until new output arrives. */
+static gboolean
+on_user_scroll (HeapglassOutputPane *self, double dx, double dy)
+{
+  self->following = FALSE;
+  return FALSE;
 }
 
 void
@@ -92,6 +116,7 @@ heapglass_output_pane_clear (HeapglassOutputPane *self)
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
   self->shown_out_len = self->shown_err_len = 0;
+  self->shown_answers = 0;
   self->shown_any = FALSE;
   heapglass_output_pane_hide_input (self);
 }
@@ -150,6 +175,62 @@ on_controller_trace (HeapglassOutputPane *self, GParamSpec *pspec,
   heapglass_output_pane_clear (self);
 }
 
+/* Where answer `answer` goes in stdout `out` (searched from `from`): right after its prompt, as a
+ * terminal echoes it. FALSE when the prompt is not printed yet at this step (the answer is not
+ * either). */
+static gboolean
+answer_position (const HeapglassRunAnswer *answer, guint step, const char *out, gsize out_len,
+                 gsize from, gsize *position)
+{
+  gsize prompt_len = strlen (answer->prompt);
+
+  if (answer->step >= step)
+    return FALSE;
+  if (prompt_len == 0)
+    {
+      if (answer->stdout_offset > out_len || answer->stdout_offset < from)
+        return FALSE;
+      *position = answer->stdout_offset;
+      return TRUE;
+    }
+  for (gsize p = from; p + prompt_len <= out_len; p++)
+    if (memcmp (out + p, answer->prompt, prompt_len) == 0)
+      {
+        *position = p + prompt_len;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* stdout up to `out_len`, with the answers typed for input() put back after their prompts
+ * ("Your name? Ada"); `n_echoed` tells how many were. */
+static char *
+echo_answers (HeapglassRunController *controller, guint step, const char *out, gsize out_len,
+              gsize *len, guint *n_echoed)
+{
+  GArray *answers = heapglass_run_controller_get_answers (controller);
+  GString *text = g_string_sized_new (out_len + 64);
+  gsize done = 0;
+  guint n = 0;
+
+  for (; n < answers->len; n++)
+    {
+      const HeapglassRunAnswer *answer = &g_array_index (answers, HeapglassRunAnswer, n);
+      gsize position;
+
+      if (!answer_position (answer, step, out, out_len, done, &position))
+        break;
+      g_string_append_len (text, out + done, position - done);
+      g_string_append (text, answer->text);
+      g_string_append_c (text, '\n');
+      done = position;
+    }
+  g_string_append_len (text, out + done, out_len - done);
+  *len = text->len;
+  *n_echoed = n;
+  return g_string_free (text, FALSE);
+}
+
 /* The output only grows with the step: while scrubbing, most steps print nothing, and the
  * lengths say so without copying the output. */
 static void
@@ -160,17 +241,29 @@ on_controller_step (HeapglassOutputPane *self, GParamSpec *pspec,
   guint step = heapglass_run_controller_get_step (controller);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  gsize out_len, err_len;
+  g_autofree char *echoed = NULL;
+  gsize out_len, err_len, echoed_len;
+  guint n_echoed = 0;
 
   if (trace == NULL || step == 0)
     return;
   out_len = heapglass_trace_get_output_length (trace, 1, step);
   err_len = heapglass_trace_get_output_length (trace, 2, step);
-  if (self->shown_any && out_len == self->shown_out_len && err_len == self->shown_err_len)
+  /* Answers can only change what is shown when there are some. */
+  if (self->shown_any && out_len == self->shown_out_len && err_len == self->shown_err_len
+      && heapglass_run_controller_get_answers (controller)->len == 0)
     return;
   out = heapglass_trace_get_output (trace, 1, step, &out_len);
   err = heapglass_trace_get_output (trace, 2, step, &err_len);
-  heapglass_output_pane_set_output (self, out, out_len, err, err_len);
+  echoed = echo_answers (controller, step, out, out_len, &echoed_len, &n_echoed);
+  if (self->shown_any && out_len == self->shown_out_len && err_len == self->shown_err_len
+      && n_echoed == self->shown_answers)
+    return;
+  /* set_output compares lengths: the echoed text has its own. */
+  self->shown_any = FALSE;
+  heapglass_output_pane_set_output (self, echoed, echoed_len, err, err_len);
+  self->shown_out_len = out_len;
+  self->shown_answers = n_echoed;
 }
 
 void
@@ -253,8 +346,25 @@ heapglass_output_pane_init (HeapglassOutputPane *self)
   buffer = gtk_text_view_get_buffer (self->text_view);
   self->stderr_tag = gtk_text_buffer_create_tag (buffer, "stderr", "foreground", "#c01c28", NULL);
   self->input_tag = gtk_text_buffer_create_tag (buffer, "input", "weight", PANGO_WEIGHT_BOLD, NULL);
+  {
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    self->end_mark = gtk_text_buffer_create_mark (buffer, "output-end", &end, FALSE);
+  }
   g_signal_connect_object (self->entry, "activate", G_CALLBACK (on_entry_activate), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                           G_CALLBACK (on_adjustment_changed), self, G_CONNECT_SWAPPED);
+  {
+    GtkEventController *scroll
+        = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
+    gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_user_scroll), self,
+                             G_CONNECT_SWAPPED);
+    gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
+  }
   g_signal_connect_object (self->send_button, "clicked", G_CALLBACK (on_entry_activate), self,
                            G_CONNECT_SWAPPED);
 }

@@ -124,7 +124,8 @@ build_pages (HeapglassPreferences *self)
   else
     gtk_widget_set_sensitive (theme_row, FALSE);
   add_switch_row (self, appearance, _ ("Small Values Inline"),
-                  _ ("Draw numbers, booleans and None beside their names"), "inline-small-values");
+                  _ ("Draw numbers, short strings, booleans and None in their names’ boxes"),
+                  "inline-small-values");
   add_switch_row (self, appearance, _ ("Library Objects"),
                   _ ("Draw what only library code holds, such as a tracemalloc snapshot’s "
                      "insides"),

@@ -88,8 +88,7 @@ update_label (HeapglassTimeline *self)
   /* As wide as the widest step of this run needs: the slider beside it does not jump while the
    * step number grows a digit. */
   widest = step_text (self->n_steps, self->n_steps);
-  gtk_label_set_width_chars (self->step_label,
-                             (int)MAX (12, g_utf8_strlen (widest, -1)));
+  gtk_label_set_width_chars (self->step_label, (int)MAX (12, g_utf8_strlen (widest, -1)));
   gtk_label_set_text (self->step_label, text);
 }
 

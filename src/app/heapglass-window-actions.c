@@ -48,7 +48,8 @@ _heapglass_window_actions_update (HeapglassWindow *self)
   gtk_widget_action_set_enabled (widget, "win.zoom-fit", has_steps);
   gtk_widget_action_set_enabled (widget, "win.reveal-solution", has_solution);
   gtk_widget_action_set_enabled (widget, "win.revert-code",
-                                 self->code_edited && _heapglass_window_chapter_code (self) != NULL);
+                                 self->code_edited
+                                     && _heapglass_window_chapter_code (self) != NULL);
   gtk_widget_action_set_enabled (widget, "win.add-call", !running);
   gtk_widget_action_set_enabled (widget, "win.toggle-sidebar", self->chapter != NULL);
   _heapglass_window_teach_actions_update (self);

@@ -39,6 +39,8 @@ struct _HeapglassWindow
   GtkWidget *banner_close;
   AdwFlap *flap;
   HeapglassChapterSidebar *sidebar;
+  GtkRevealer *prose_revealer;
+  GtkLabel *prose_label;
   GtkRevealer *exercise_revealer;
   GtkLabel *exercise_label;
   GtkWidget *reveal_button;
@@ -50,7 +52,9 @@ struct _HeapglassWindow
   GtkPaned *main_paned;
   GtkStack *canvas_stack;
   GtkWidget *canvas_slot;
-  GtkRevealer *inspector_revealer;
+  GtkPaned *inspector_paned;
+  GtkWidget *inspector_pane;
+  GtkScrolledWindow *inspector_scroller;
   GtkWidget *inspector_slot;
   GtkListBox *recent_list;
   AdwStatusPage *empty_page;

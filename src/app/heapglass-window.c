@@ -12,6 +12,7 @@
 
 #include "heapglass-ending.h"
 #include "heapglass-layout.h"
+#include "heapglass-markdown-pango.h"
 #include "heapglass-python-indenter.h"
 #include "heapglass-window-private.h"
 
@@ -171,8 +172,19 @@ set_code_editable (HeapglassWindow *self, gboolean editable)
 static void
 show_inspector (HeapglassWindow *self, gboolean shown)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->inspector_revealer), shown);
-  gtk_revealer_set_reveal_child (self->inspector_revealer, shown);
+  int width = gtk_widget_get_width (GTK_WIDGET (self->inspector_paned));
+
+  if (shown == gtk_widget_get_visible (self->inspector_pane))
+    return;
+  gtk_widget_set_visible (self->inspector_pane, shown);
+  /* Its own pane beside the diagram and the output, as wide as the learner last left it. */
+  if (shown && width > 0)
+    {
+      int remembered
+          = self->settings != NULL ? g_settings_get_int (self->settings, "inspector-width") : 260;
+
+      gtk_paned_set_position (self->inspector_paned, MAX (width / 3, width - remembered));
+    }
 }
 
 /* ---- showing a step ---------------------------------------------------------------------- */
@@ -734,6 +746,20 @@ heapglass_window_show_block (HeapglassWindow *self, guint index)
   self->block = (int)index;
   self->showing_solution = FALSE;
 
+  /* The lesson around an example: what the chapter says before and after it. */
+  if (block->prose != NULL)
+    {
+      g_autofree char *markup = heapglass_markdown_to_pango (block->prose);
+
+      gtk_label_set_markup (self->prose_label, markup);
+      gtk_revealer_set_reveal_child (self->prose_revealer, TRUE);
+    }
+  else
+    {
+      gtk_label_set_text (self->prose_label, "");
+      gtk_revealer_set_reveal_child (self->prose_revealer, FALSE);
+    }
+
   if (block->kind == HEAPGLASS_BLOCK_EXERCISE)
     {
       g_autofree char *text = g_strdup_printf (_ ("Exercise %u. %s"), block->number,
@@ -829,6 +855,7 @@ heapglass_window_set_code (HeapglassWindow *self, const char *code, const char *
   save_draft (self);
   self->block = -1;
   self->showing_solution = FALSE;
+  gtk_revealer_set_reveal_child (self->prose_revealer, FALSE);
   gtk_revealer_set_reveal_child (self->exercise_revealer, FALSE);
   show_code (self, code, file_name != NULL ? file_name : _ ("Program"),
              file_name != NULL ? file_name : "program.py", NULL);
@@ -888,8 +915,8 @@ reveal_sidebar (HeapglassWindow *self, gboolean reveal)
       adw_flap_set_reveal_flap (self->flap, reveal);
     }
   else if (self->sidebar_tick == 0)
-    self->sidebar_tick = gtk_widget_add_tick_callback (flap, reveal_sidebar_when_allocated, self,
-                                                       NULL);
+    self->sidebar_tick
+        = gtk_widget_add_tick_callback (flap, reveal_sidebar_when_allocated, self, NULL);
 }
 
 static void
@@ -1003,9 +1030,27 @@ fill_recent_list (HeapglassWindow *self)
 
 /* ---- input from the parts ------------------------------------------------------------------ */
 
+/* The learner dragged the inspector's edge: remember its width. */
+static void
+on_inspector_position (HeapglassWindow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self->inspector_paned));
+  int inspector_width = width - gtk_paned_get_position (self->inspector_paned);
+
+  if (self->settings == NULL || width <= 0 || !gtk_widget_get_visible (self->inspector_pane)
+      || !gtk_widget_get_mapped (self->inspector_pane))
+    return;
+  inspector_width = CLAMP (inspector_width, 200, 2000);
+  if (inspector_width != g_settings_get_int (self->settings, "inspector-width"))
+    g_settings_set_int (self->settings, "inspector-width", inspector_width);
+}
+
 static void
 on_canvas_selection (HeapglassCanvas *canvas, guint64 oid, HeapglassWindow *self)
 {
+  /* Another object: its page starts at the top, not where the last one was scrolled to. */
+  if (oid != heapglass_inspector_get_oid (self->inspector))
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->inspector_scroller), 0);
   heapglass_inspector_show_object (self->inspector, _heapglass_window_step (self), oid);
   show_inspector (self, oid != 0);
 }
@@ -1206,6 +1251,22 @@ heapglass_window_get_sidebar (HeapglassWindow *self)
   return GTK_WIDGET (self->sidebar);
 }
 
+const char *
+heapglass_window_get_prose_text (HeapglassWindow *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), NULL);
+  return gtk_revealer_get_reveal_child (self->prose_revealer)
+             ? gtk_label_get_text (self->prose_label)
+             : NULL;
+}
+
+gboolean
+heapglass_window_get_call_note_shown (HeapglassWindow *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), FALSE);
+  return gtk_revealer_get_reveal_child (self->note_revealer);
+}
+
 GtkWidget *
 heapglass_window_get_code_view (HeapglassWindow *self)
 {
@@ -1358,6 +1419,8 @@ heapglass_window_class_init (HeapglassWindowClass *klass)
   BIND (banner_close);
   BIND (flap);
   BIND (sidebar);
+  BIND (prose_revealer);
+  BIND (prose_label);
   BIND (exercise_revealer);
   BIND (exercise_label);
   BIND (reveal_button);
@@ -1369,7 +1432,9 @@ heapglass_window_class_init (HeapglassWindowClass *klass)
   BIND (main_paned);
   BIND (canvas_stack);
   BIND (canvas_slot);
-  BIND (inspector_revealer);
+  BIND (inspector_paned);
+  BIND (inspector_pane);
+  BIND (inspector_scroller);
   BIND (inspector_slot);
   BIND (recent_list);
   BIND (empty_page);
@@ -1475,6 +1540,8 @@ heapglass_window_init (HeapglassWindow *self)
                            self, 0);
   g_signal_connect_object (self->banner_close, "clicked",
                            G_CALLBACK (_heapglass_window_hide_banner), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inspector_paned, "notify::position",
+                           G_CALLBACK (on_inspector_position), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->flap, "reveal-flap", self->sidebar_button, "active",
                           G_BINDING_SYNC_CREATE);
 

@@ -59,6 +59,11 @@ guint heapglass_window_get_error_line (HeapglassWindow *self);
 /* The ending message shown in the banner, NULL when the banner is hidden. */
 const char *heapglass_window_get_banner_text (HeapglassWindow *self);
 
+/* The chapter's explanation shown above the code (its text, markup removed; NULL when hidden),
+ * and whether the "defines functions but calls none" note is shown. */
+const char *heapglass_window_get_prose_text (HeapglassWindow *self);
+gboolean heapglass_window_get_call_note_shown (HeapglassWindow *self);
+
 /* The parts, for tests. */
 GtkWidget *heapglass_window_get_canvas (HeapglassWindow *self);
 GtkWidget *heapglass_window_get_inspector (HeapglassWindow *self);

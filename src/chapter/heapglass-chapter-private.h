@@ -50,6 +50,8 @@ void chapter_add_to_statement (HeapglassChapter *self, int exercise, const char 
 void chapter_finish (HeapglassChapter *self);
 /* Does the line start with this keyword, as a whole word? */
 gboolean chapter_starts_with_word (const char *line, const char *word);
+/* Markdown chapters: each example's explanation (block->prose) from the raw text. */
+void chapter_attach_prose (HeapglassChapter *self, const char *data, gsize length);
 void chapter_parse_markdown (HeapglassChapter *self, const char *data, gsize length,
                              const char *file);
 void chapter_parse_text_export (HeapglassChapter *self, const char *data, gsize length,

@@ -35,6 +35,7 @@ block_clear (gpointer data)
   g_free ((char *) block->file);
   g_free ((char *) block->code);
   g_free ((char *) block->statement);
+  g_free ((char *) block->prose);
 }
 
 static void
@@ -250,6 +251,8 @@ parse_into (HeapglassChapter *self, const char *data, gsize length, const char *
     case HEAPGLASS_CHAPTER_FORMAT_FOLDER:
     default:
       chapter_parse_markdown (self, data, length, file);
+      if (format == HEAPGLASS_CHAPTER_FORMAT_MARKDOWN)
+        chapter_attach_prose (self, data, length);
       break;
     }
 

@@ -75,6 +75,9 @@ typedef struct
   gboolean calls_nothing; /* the code defines functions/classes (or is only comments) and runs
                            * nothing else at top level but imports and constant assignments,
                            * so the window can say "nothing is called"; FALSE for exercises */
+  const char *prose; /* examples of a Markdown chapter: the explanation around the block (the
+                      * Markdown between the heading or code block above and the next one,
+                      * the block itself left out); NULL when there is none */
 } HeapglassChapterBlock;
 
 /* The title without its section: "Frames › A chain of calls" → "A chain of calls" (the sidebar

@@ -205,8 +205,9 @@ parameter_names (const char *params, gsize length)
       start = p;
       while (g_ascii_isalnum (*p) || *p == '_')
         p++;
-      if (p == start || (i == 0 && (strncmp (start, "self", 4) == 0 || strncmp (start, "cls", 3) == 0)
-                         && p - start <= 4))
+      if (p == start
+          || (i == 0 && (strncmp (start, "self", 4) == 0 || strncmp (start, "cls", 3) == 0)
+              && p - start <= 4))
         continue;
       if (names->len > 0)
         g_string_append (names, ", ");

@@ -26,6 +26,8 @@ struct _HeapglassRunController
   gboolean playing;
   double speed;
   guint play_source;
+  GArray *answers; /* HeapglassRunAnswer */
+  char *prompt;    /* the last input() prompt */
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassRunController, heapglass_run_controller, G_TYPE_OBJECT)
@@ -256,6 +258,8 @@ on_input_requested (HeapglassTraceRunner *runner, const char *prompt, HeapglassR
   set_n_steps (self, heapglass_trace_get_n_steps (self->trace));
   if (self->n_steps > 0)
     heapglass_run_controller_set_step (self, self->n_steps);
+  g_free (self->prompt);
+  self->prompt = g_strdup (prompt);
   g_signal_emit (self, signals[INPUT_REQUESTED], 0, prompt);
 }
 
@@ -313,6 +317,7 @@ heapglass_run_controller_clear (HeapglassRunController *self)
       notify (self, PROP_STEP);
     }
   set_n_steps (self, 0);
+  g_array_set_size (self->answers, 0);
   if (self->ended)
     {
       self->ended = FALSE;
@@ -381,7 +386,34 @@ heapglass_run_controller_send_input (HeapglassRunController *self, const char *l
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _ ("The program is not running"));
       return FALSE;
     }
-  return heapglass_trace_runner_send_input (self->runner, line, error);
+  if (!heapglass_trace_runner_send_input (self->runner, line, error))
+    return FALSE;
+  {
+    HeapglassRunAnswer answer;
+
+    answer.stdout_offset = heapglass_trace_get_output_length (self->trace, 1, 0);
+    answer.step = heapglass_trace_get_n_steps (self->trace);
+    answer.text = g_strdup (line);
+    answer.prompt = g_strdup (self->prompt != NULL ? self->prompt : "");
+    g_array_append_val (self->answers, answer);
+  }
+  return TRUE;
+}
+
+GArray *
+heapglass_run_controller_get_answers (HeapglassRunController *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_RUN_CONTROLLER (self), NULL);
+  return self->answers;
+}
+
+static void
+answer_clear (gpointer data)
+{
+  HeapglassRunAnswer *answer = data;
+
+  g_free (answer->text);
+  g_free (answer->prompt);
 }
 
 HeapglassTraceRunner *
@@ -529,6 +561,8 @@ heapglass_run_controller_finalize (GObject *object)
   g_free (self->script);
   g_free (self->stdin_path);
   g_free (self->tracer_path);
+  g_array_unref (self->answers);
+  g_free (self->prompt);
   G_OBJECT_CLASS (heapglass_run_controller_parent_class)->finalize (object);
 }
 
@@ -569,4 +603,6 @@ heapglass_run_controller_init (HeapglassRunController *self)
 {
   self->speed = 4.0;
   heapglass_run_options_init (&self->options);
+  self->answers = g_array_new (FALSE, TRUE, sizeof (HeapglassRunAnswer));
+  g_array_set_clear_func (self->answers, answer_clear);
 }

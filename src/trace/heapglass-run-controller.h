@@ -22,6 +22,16 @@ typedef enum
   HEAPGLASS_RUN_MOVE_END,  /* where the run ended: the raising step of an uncaught exception */
 } HeapglassRunMove;
 
+/* A line the learner typed for input(): where it goes in the program's stdout (a terminal echoes
+ * it after the prompt) and the last step recorded before it was sent. */
+typedef struct
+{
+  gsize stdout_offset; /* stdout's length when it was sent (the prompt may come later) */
+  guint step;
+  char *prompt; /* what input() printed before it; may be "" */
+  char *text;   /* without its newline */
+} HeapglassRunAnswer;
+
 #define HEAPGLASS_TYPE_RUN_CONTROLLER (heapglass_run_controller_get_type ())
 G_DECLARE_FINAL_TYPE (HeapglassRunController, heapglass_run_controller, HEAPGLASS, RUN_CONTROLLER,
                       GObject)
@@ -56,6 +66,9 @@ void heapglass_run_controller_clear (HeapglassRunController *self);
 /* One line for the program's input() (a newline is added). */
 gboolean heapglass_run_controller_send_input (HeapglassRunController *self, const char *line,
                                               GError **error);
+
+/* The answers sent this run, in order (HeapglassRunAnswer); owned by the controller. */
+GArray *heapglass_run_controller_get_answers (HeapglassRunController *self);
 
 HeapglassTraceRunner *heapglass_run_controller_get_runner (HeapglassRunController *self);
 HeapglassTrace *heapglass_run_controller_get_trace (HeapglassRunController *self);

@@ -74,6 +74,32 @@ hg_test_window_run_and_wait (HeapglassWindow *window, double timeout_s)
   g_assert_false (heapglass_window_is_running (window));
 }
 
+static void
+on_chapter_loaded (HeapglassWindow *window, gboolean ok, gpointer data)
+{
+  *(int *)data = ok ? 1 : -1;
+}
+
+static gboolean
+int_is_set (gpointer data)
+{
+  return *(int *)data != 0;
+}
+
+void
+hg_test_window_open_and_wait (HeapglassWindow *window, const char *path, double timeout_s)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  int loaded = 0;
+  gulong handler;
+
+  handler = g_signal_connect (window, "chapter-loaded", G_CALLBACK (on_chapter_loaded), &loaded);
+  heapglass_window_open_file (window, file);
+  g_assert_true (hg_test_spin_until (int_is_set, &loaded, timeout_s));
+  g_signal_handler_disconnect (window, handler);
+  g_assert_cmpint (loaded, ==, 1);
+}
+
 gboolean
 hg_test_window_run_is_over (gpointer data)
 {

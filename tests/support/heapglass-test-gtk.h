@@ -20,6 +20,10 @@ G_BEGIN_DECLS
 /* Presses Run in @window and waits for its "run-finished" signal; asserts it came in time. */
 void hg_test_window_run_and_wait (HeapglassWindow *window, double timeout_s);
 
+/* Opens @path (a chapter or a .py) in @window and waits for its "chapter-loaded" signal; asserts
+ * it loaded in time. */
+void hg_test_window_open_and_wait (HeapglassWindow *window, const char *path, double timeout_s);
+
 /* TRUE once @data (a HeapglassWindow) is no longer tracing: for waits that cannot use a signal. */
 gboolean hg_test_window_run_is_over (gpointer data);
 

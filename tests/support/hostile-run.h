@@ -162,7 +162,9 @@ hostile_cli_path (void)
 G_GNUC_UNUSED static gboolean
 hostile_can_drop_to_nobody (void)
 {
-  return geteuid () == 0 && g_find_program_in_path ("setpriv") != NULL;
+  g_autofree char *setpriv = g_find_program_in_path ("setpriv");
+
+  return geteuid () == 0 && setpriv != NULL;
 }
 
 /* `heapglass ARGS… --trace-summary SCRIPT` in the script's folder (as `nobody` when as_nobody;

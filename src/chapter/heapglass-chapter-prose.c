@@ -1,0 +1,160 @@
+/* heapglass-chapter-prose.c: the explanation around each example of a Markdown chapter: the text
+ * between the previous heading or code block and the example, and after it up to the next heading
+ * or example (where a "Memory:" diagram usually is). Line-based, from the fences md4c also saw. */
+#include "config.h"
+
+#include <string.h>
+
+#include "heapglass-chapter-private.h"
+
+typedef struct
+{
+  guint start, end; /* 1-based lines of the opening and closing fence */
+  gboolean python;
+} Fence;
+
+static gboolean
+is_heading (const char *line)
+{
+  const char *p = line;
+
+  while (*p == ' ')
+    p++;
+  if (*p != '#')
+    return FALSE;
+  while (*p == '#')
+    p++;
+  return *p == ' ' || *p == '\0';
+}
+
+/* Lines that start something else than prose: an exercise or an admonition (a solution). */
+static gboolean
+is_boundary (const char *line)
+{
+  return g_str_has_prefix (line, "**Exercise") || g_str_has_prefix (line, "???")
+         || g_str_has_prefix (line, "!!!");
+}
+
+static gsize
+fence_length (const char *line, char *marker)
+{
+  const char *p = line;
+  gsize n = 0;
+
+  while (*p == ' ')
+    p++;
+  if (*p != '`' && *p != '~')
+    return 0;
+  *marker = *p;
+  while (p[n] == *marker)
+    n++;
+  return n >= 3 ? n : 0;
+}
+
+static void
+append_lines (GString *out, char **lines, guint first, guint last)
+{
+  for (guint l = first; l <= last; l++)
+    {
+      g_string_append (out, lines[l - 1]);
+      g_string_append_c (out, '\n');
+    }
+}
+
+void
+chapter_attach_prose (HeapglassChapter *self, const char *data, gsize length)
+{
+  g_autofree char *text = g_strndup (data, length);
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GArray) fences = g_array_new (FALSE, TRUE, sizeof (Fence));
+  g_autoptr (GArray) headings = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n_lines;
+
+  g_strdelimit (text, "\r", '\n');
+  lines = g_strsplit (text, "\n", -1);
+  n_lines = g_strv_length (lines);
+
+  for (guint l = 1; l <= n_lines; l++)
+    {
+      char marker = 0;
+      gsize n = fence_length (lines[l - 1], &marker);
+
+      if (n > 0)
+        {
+          Fence fence = { l, n_lines, FALSE };
+          const char *info = strchr (lines[l - 1], marker) + n;
+
+          fence.python = chapter_is_python_info (info, strlen (info));
+          for (guint m = l + 1; m <= n_lines; m++)
+            {
+              char close_marker = 0;
+
+              if (fence_length (lines[m - 1], &close_marker) >= n && close_marker == marker)
+                {
+                  fence.end = m;
+                  break;
+                }
+            }
+          g_array_append_val (fences, fence);
+          l = fence.end;
+          continue;
+        }
+      if (is_heading (lines[l - 1]) || is_boundary (lines[l - 1]))
+        g_array_append_val (headings, l);
+    }
+
+  for (guint b = 0; b < self->blocks->len; b++)
+    {
+      HeapglassChapterBlock *block = &g_array_index (self->blocks, HeapglassChapterBlock, b);
+      const Fence *fence = NULL;
+      guint before = 1, after = n_lines + 1;
+      g_autoptr (GString) prose = g_string_new (NULL);
+
+      if (block->kind != HEAPGLASS_BLOCK_EXAMPLE)
+        continue;
+      for (guint f = 0; f < fences->len; f++)
+        if (g_array_index (fences, Fence, f).start == block->line)
+          fence = &g_array_index (fences, Fence, f);
+      if (fence == NULL)
+        continue;
+      /* Back to the heading or the python block above; on to the next heading or python block. */
+      for (guint h = 0; h < headings->len; h++)
+        {
+          guint line = g_array_index (headings, guint, h);
+
+          if (line < fence->start)
+            before = MAX (before, line + 1);
+          else if (line > fence->end)
+            after = MIN (after, line);
+        }
+      for (guint f = 0; f < fences->len; f++)
+        {
+          const Fence *other = &g_array_index (fences, Fence, f);
+
+          if (!other->python || other == fence)
+            continue;
+          if (other->end < fence->start)
+            before = MAX (before, other->end + 1);
+          else if (other->start > fence->end)
+            after = MIN (after, other->start);
+        }
+      {
+        g_autoptr (GString) above = g_string_new (NULL);
+        g_autoptr (GString) below = g_string_new (NULL);
+
+        if (before < fence->start)
+          append_lines (above, lines, before, fence->start - 1);
+        if (fence->end + 1 < after && fence->end < n_lines)
+          append_lines (below, lines, fence->end + 1, MIN (after - 1, n_lines));
+        g_strstrip (above->str);
+        g_strstrip (below->str);
+        /* One blank line where the code was. */
+        g_string_append (prose, above->str);
+        if (*above->str != '\0' && *below->str != '\0')
+          g_string_append (prose, "\n\n");
+        g_string_append (prose, below->str);
+      }
+      if (prose->len > 0)
+        block->prose = g_strdup (prose->str);
+    }
+}
