@@ -99,8 +99,7 @@ main (int argc, char *argv[])
       g_print ("  %-44s %7.1f ms\n", python (), u);
       g_print ("  %-44s %7.1f ms   +%.1f ms (budget +25 ms)\n", "heapglass --trace-summary", t,
                t - u);
-      g_print ("  %-44s %7.1f ms   +%.1f ms\n", "heapglass --trace-summary --no-sandbox", n,
-               n - u);
+      g_print ("  %-44s %7.1f ms   +%.1f ms\n", "heapglass --trace-summary --no-sandbox", n, n - u);
     }
   else
     g_print ("empty program: skipped (HEAPGLASS_CLI is not set)\n");
@@ -151,7 +150,8 @@ main (int argc, char *argv[])
              untraced_rss, python ());
     g_print ("  traced to the end:     %.2f s = %.2fx untraced (budget 8x)\n", traced,
              traced / untraced);
-    g_print ("  peak resident, tracer: %.0f MiB (budget 1536 MiB)\n", max_rss_mib (RUSAGE_CHILDREN));
+    g_print ("  peak resident, tracer: %.0f MiB (budget 1536 MiB)\n",
+             max_rss_mib (RUSAGE_CHILDREN));
     g_print ("  peak resident, model:  %.0f MiB (this process: decoding, 2000 seeks) (budget 1536 "
              "MiB)\n",
              max_rss_mib (RUSAGE_SELF));

@@ -10,12 +10,12 @@
 
 struct _HeapglassCanvasA11y
 {
-  GtkWidget *canvas;       /* not a reference: the canvas owns us */
-  GtkWidget *status;       /* role STATUS: what the step changed */
+  GtkWidget *canvas; /* not a reference: the canvas owns us */
+  GtkWidget *status; /* role STATUS: what the step changed */
   char *status_text;
   HeapglassScene *scene;
-  GHashTable *widgets;     /* &key (see item_key) → HeapglassCanvasItem, owned by its parent */
-  GPtrArray *order;        /* the widgets in scene order (parents before children) */
+  GHashTable *widgets; /* &key (see item_key) → HeapglassCanvasItem, owned by its parent */
+  GPtrArray *order;    /* the widgets in scene order (parents before children) */
   GtkWidget *selected;
   guint64 selected_oid;
 };
@@ -139,20 +139,20 @@ describe_frame (Texts *t, const HeapglassSceneItem *item, char **label, char **d
   gboolean module = g_strcmp0 (item->name, "<module>") == 0;
   g_autoptr (GString) text = g_string_new (NULL);
 
-  *label = module ? g_strdup (_("Global frame")) : g_strdup_printf ("%s()", item->name);
+  *label = module ? g_strdup (_ ("Global frame")) : g_strdup_printf ("%s()", item->name);
   if (item->flags & HEAPGLASS_SCENE_FLAG_CURRENT)
-    g_string_append (text, _("The current frame."));
+    g_string_append (text, _ ("The current frame."));
   if (frame)
     {
       if (text->len)
         g_string_append_c (text, ' ');
       /* Translators: where a frame is: "At line 6." */
-      g_string_append_printf (text, _("At line %u."), frame->line);
+      g_string_append_printf (text, _ ("At line %u."), frame->line);
       if (frame->exception_type)
         {
           g_string_append_c (text, ' ');
           /* Translators: an exception raised in a frame, and its message. */
-          g_string_append_printf (text, _("Raised %s: %s"), frame->exception_type,
+          g_string_append_printf (text, _ ("Raised %s: %s"), frame->exception_type,
                                   frame->exception_message ? frame->exception_message : "");
         }
     }
@@ -172,7 +172,7 @@ describe_name (Texts *t, const HeapglassSceneItem *item, char **label, char **de
     refers = g_strdup (item->text ? item->text : "");
   if (item->flags & HEAPGLASS_SCENE_FLAG_CHANGED)
     /* Translators: said after what a name refers to, when this step bound it. */
-    *description = g_strdup_printf (_("%s Bound by this step."), refers);
+    *description = g_strdup_printf (_ ("%s Bound by this step."), refers);
   else
     *description = g_steal_pointer (&refers);
 }
@@ -187,24 +187,24 @@ describe_object (Texts *t, const HeapglassSceneItem *item, char **label, char **
   *label = heapglass_narration_object_name (t->snapshot, item->oid);
   /* what the picture shows by colour and shape, said in words */
   if (item->flags & HEAPGLASS_SCENE_FLAG_FREED)
-    g_string_append (text, _("Freed by this step."));
+    g_string_append (text, _ ("Freed by this step."));
   else if (object && object->created_step == t->snapshot->step)
-    g_string_append (text, _("Created by this step."));
+    g_string_append (text, _ ("Created by this step."));
   else if (heapglass_narration_contents_changed (t->previous, t->snapshot, item->oid))
-    g_string_append (text, _("Changed by this step."));
+    g_string_append (text, _ ("Changed by this step."));
   referrers = heapglass_narration_names_referrers (t->names, item->oid);
   if (referrers)
     {
       if (text->len)
         g_string_append_c (text, ' ');
       /* Translators: the names that refer to an object: "Referred to by inner's b." */
-      g_string_append_printf (text, _("Referred to by %s."), referrers);
+      g_string_append_printf (text, _ ("Referred to by %s."), referrers);
     }
   if (object && object->created_step > 0 && object->created_step < t->snapshot->step)
     {
       if (text->len)
         g_string_append_c (text, ' ');
-      g_string_append_printf (text, _("Created at step %u."), object->created_step);
+      g_string_append_printf (text, _ ("Created at step %u."), object->created_step);
     }
   *description = g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -225,12 +225,12 @@ describe_item (Texts *t, const HeapglassSceneItem *item, char **label, char **de
       break;
     case HEAPGLASS_SCENE_FRAMES_MARKER:
       *label = g_strdup (item->text ? item->text : "…");
-      *description = g_strdup (_("Press Enter to show the hidden frames."));
+      *description = g_strdup (_ ("Press Enter to show the hidden frames."));
       break;
     case HEAPGLASS_SCENE_MORE_MARKER:
     default:
       *label = g_strdup (item->text ? item->text : "…");
-      *description = g_strdup (_("Press Enter to show more items."));
+      *description = g_strdup (_ ("Press Enter to show more items."));
       break;
     }
 }
@@ -367,8 +367,8 @@ heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
           if (f >= 0)
             g_array_append_val (frames, f);
         }
-      texts.names = heapglass_narration_names_new (snapshot, (const guint *)frames->data,
-                                                   frames->len);
+      texts.names
+          = heapglass_narration_names_new (snapshot, (const guint *)frames->data, frames->len);
     }
 
   g_hash_table_insert (prev_sibling, self->canvas, self->status);
@@ -407,7 +407,8 @@ heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
       heapglass_canvas_item_set_index (HEAPGLASS_CANVAS_ITEM (widget), i);
       /* a shape described before from the same facts keeps its texts */
       cache_key = texts_key (&texts, item);
-      if (cache_key == 0 || cache_key != heapglass_canvas_item_get_cache_key (HEAPGLASS_CANVAS_ITEM (widget)))
+      if (cache_key == 0
+          || cache_key != heapglass_canvas_item_get_cache_key (HEAPGLASS_CANVAS_ITEM (widget)))
         {
           g_autofree char *label = NULL;
           g_autofree char *description = NULL;
@@ -416,7 +417,8 @@ heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
           heapglass_canvas_item_set_text (HEAPGLASS_CANVAS_ITEM (widget), label, description);
           heapglass_canvas_item_set_cache_key (HEAPGLASS_CANVAS_ITEM (widget), cache_key);
         }
-      g_hash_table_insert (next, (gpointer)heapglass_canvas_item_get_key (HEAPGLASS_CANVAS_ITEM (widget)), widget);
+      g_hash_table_insert (
+          next, (gpointer)heapglass_canvas_item_get_key (HEAPGLASS_CANVAS_ITEM (widget)), widget);
       g_ptr_array_add (order, widget);
     }
 
@@ -471,8 +473,8 @@ heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
       g_clear_pointer (&self->status_text, g_free);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->canvas),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  narration ? narration : "", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, narration ? narration : "",
+                                  -1);
   heapglass_canvas_item_set_text (HEAPGLASS_CANVAS_ITEM (self->status), self->status_text, NULL);
 
   g_clear_pointer (&texts.names, heapglass_narration_names_free);
@@ -568,7 +570,8 @@ heapglass_canvas_a11y_get_widget (HeapglassCanvasA11y *self, const HeapglassScen
 int
 heapglass_canvas_a11y_get_index (HeapglassCanvasA11y *self, GtkWidget *widget)
 {
-  if (self == NULL || !HEAPGLASS_IS_CANVAS_ITEM (widget) || widget == self->status || self->scene == NULL)
+  if (self == NULL || !HEAPGLASS_IS_CANVAS_ITEM (widget) || widget == self->status
+      || self->scene == NULL)
     return -1;
   return (int)heapglass_canvas_item_get_index (HEAPGLASS_CANVAS_ITEM (widget));
 }

@@ -183,8 +183,8 @@ heapglass_canvas_item_set_flow_to (HeapglassCanvasItem *self, GtkWidget *target)
     return;
   self->flow_to = target;
   if (target)
-    gtk_accessible_update_relation (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_RELATION_FLOW_TO,
-                                    target, NULL, -1);
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_RELATION_FLOW_TO, target,
+                                    NULL, -1);
   else
     gtk_accessible_reset_relation (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_RELATION_FLOW_TO);
 }

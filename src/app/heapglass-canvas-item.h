@@ -10,8 +10,7 @@
 G_BEGIN_DECLS
 
 #define HEAPGLASS_TYPE_CANVAS_ITEM (heapglass_canvas_item_get_type ())
-G_DECLARE_FINAL_TYPE (HeapglassCanvasItem, heapglass_canvas_item, HEAPGLASS, CANVAS_ITEM,
-                      GtkWidget)
+G_DECLARE_FINAL_TYPE (HeapglassCanvasItem, heapglass_canvas_item, HEAPGLASS, CANVAS_ITEM, GtkWidget)
 
 GtkWidget *heapglass_canvas_item_new (GtkAccessibleRole role);
 

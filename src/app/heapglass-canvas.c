@@ -54,10 +54,10 @@ struct _HeapglassCanvas
   guint step;
   HeapglassSnapshot *snapshot;
   HeapglassSnapshot *previous; /* the step before, when it was the one shown before (narration) */
-  HeapglassMarks *marks; /* drawn over the diagram (compare, predict); NULL = none */
+  HeapglassMarks *marks;       /* drawn over the diagram (compare, predict); NULL = none */
   HeapglassScene *scene;
-  HeapglassCanvasA11y *a11y;   /* the scene as accessible child widgets */
-  gboolean moving_focus;       /* the canvas itself is moving GTK focus to an item's widget */
+  HeapglassCanvasA11y *a11y; /* the scene as accessible child widgets */
+  gboolean moving_focus;     /* the canvas itself is moving GTK focus to an item's widget */
 
   gboolean dark;
   gboolean dark_explicit;
@@ -459,8 +459,8 @@ static gboolean
 canvas_move_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   HeapglassCanvas *self = HEAPGLASS_CANVAS (widget);
-  double t = (double)(gdk_frame_clock_get_frame_time (clock) - self->move_start)
-             / MOVE_ANIMATION_USEC;
+  double t
+      = (double)(gdk_frame_clock_get_frame_time (clock) - self->move_start) / MOVE_ANIMATION_USEC;
 
   g_clear_pointer (&self->tween, heapglass_scene_unref);
   gtk_widget_queue_draw (widget);
@@ -492,10 +492,10 @@ canvas_rebuild_scene (HeapglassCanvas *self)
       && canvas_animations_enabled (self) && heapglass_scene_has_moves (old, self->scene))
     {
       self->move_from = g_steal_pointer (&old);
-      self->move_start = gdk_frame_clock_get_frame_time (
-          gtk_widget_get_frame_clock (GTK_WIDGET (self)));
-      self->move_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), canvas_move_tick,
-                                                         NULL, NULL);
+      self->move_start
+          = gdk_frame_clock_get_frame_time (gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+      self->move_tick_id
+          = gtk_widget_add_tick_callback (GTK_WIDGET (self), canvas_move_tick, NULL, NULL);
     }
 
   if (self->scene && !self->view_placed && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
@@ -893,8 +893,7 @@ describe_object_short (HeapglassCanvas *self, guint64 oid)
     case HG_KIND_DICT:
       /* Translators: a container's type, id and length: "list #12 (3 items)". */
       return g_strdup_printf (ngettext ("%s #%" PRIu64 " (%" PRIu64 " item)",
-                                        "%s #%" PRIu64 " (%" PRIu64 " items)",
-                                        object->length),
+                                        "%s #%" PRIu64 " (%" PRIu64 " items)", object->length),
                               object->type_name, object->oid, object->length);
     default:
       if (object->text && *object->text)

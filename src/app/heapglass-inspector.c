@@ -59,9 +59,8 @@ static guint signals[N_SIGNALS];
 static char *
 object_short_name (const HeapglassObjectView *object)
 {
-  return g_markup_printf_escaped (
-      "<a href=\"oid:%" PRIu64 "\">%s #%" PRIu64 "</a>", object->oid,
-      object->type_name ? object->type_name : "?", object->oid);
+  return g_markup_printf_escaped ("<a href=\"oid:%" PRIu64 "\">%s #%" PRIu64 "</a>", object->oid,
+                                  object->type_name ? object->type_name : "?", object->oid);
 }
 
 /* How a dict key reads after its dict's name: ['name'] for str keys, [3] for ints. */
@@ -112,9 +111,9 @@ describe_value (const HeapglassObjectView *object)
       {
         g_autofree char *quoted = heapglass_value_text (object, 0);
         /* Translators: %s is a quoted string, then its length in characters or bytes. */
-        return g_strdup_printf (ngettext ("%s, length %" PRIu64,
-                                          "%s, length %" PRIu64, object->length),
-                                quoted, object->length);
+        return g_strdup_printf (
+            ngettext ("%s, length %" PRIu64, "%s, length %" PRIu64, object->length), quoted,
+            object->length);
       }
     case HG_KIND_LIST:
     case HG_KIND_TUPLE:
@@ -122,16 +121,13 @@ describe_value (const HeapglassObjectView *object)
     case HG_KIND_FROZENSET:
       if (object->n_items < object->length)
         return g_strdup_printf (ngettext ("%" PRIu64 " item (first %u shown)",
-                                          "%" PRIu64 " items (first %u shown)",
-                                          object->length),
+                                          "%" PRIu64 " items (first %u shown)", object->length),
                                 object->length, object->n_items);
-      return g_strdup_printf (
-          ngettext ("%" PRIu64 " item", "%" PRIu64 " items", object->length),
-          object->length);
+      return g_strdup_printf (ngettext ("%" PRIu64 " item", "%" PRIu64 " items", object->length),
+                              object->length);
     case HG_KIND_DICT:
-      return g_strdup_printf (
-          ngettext ("%" PRIu64 " entry", "%" PRIu64 " entries", object->length),
-          object->length);
+      return g_strdup_printf (ngettext ("%" PRIu64 " entry", "%" PRIu64 " entries", object->length),
+                              object->length);
     case HG_KIND_INSTANCE:
       {
         g_autoptr (GString) text = g_string_new (NULL);
@@ -273,8 +269,7 @@ inspector_update (HeapglassInspector *self)
   g_autofree char *value = describe_value (object);
   g_autofree char *id = g_strdup_printf ("#%" PRIu64, object->oid);
   g_autofree char *size = g_strdup_printf (
-      ngettext ("%" PRIu64 " byte", "%" PRIu64 " bytes", object->size),
-      object->size);
+      ngettext ("%" PRIu64 " byte", "%" PRIu64 " bytes", object->size), object->size);
   g_autofree char *refcount = g_strdup_printf ("%u", object->refcount);
   g_autofree char *referrers = describe_referrers (snapshot, self->oid);
 

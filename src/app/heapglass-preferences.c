@@ -105,8 +105,8 @@ build_pages (HeapglassPreferences *self)
                 3600, 1, 1);
   add_spin_row (self, tracing, _ ("Memory Limit"), _ ("MiB the program may use"), "memory-limit",
                 64, 65536, 64, 0);
-  add_spin_row (self, tracing, _ ("Disk Limit"), _ ("MiB the trace may keep on disk"),
-                "disk-limit", 64, 1048576, 256, 0);
+  add_spin_row (self, tracing, _ ("Disk Limit"), _ ("MiB the trace may keep on disk"), "disk-limit",
+                64, 1048576, 256, 0);
   add_switch_row (self, tracing, _ ("Sandbox"),
                   _ ("No network and a private temporary folder for the program"), "sandbox");
 

@@ -90,13 +90,13 @@ sparkline_update_accessible (HeapglassSparkline *self)
       guint64 now = self->step_value[self->mode];
 
       if (self->mode == HEAPGLASS_SPARKLINE_BYTES)
-        label = g_strdup_printf (_ ("Live bytes over %u steps: %" PRIu64
-                                    " now, peak %" PRIu64 " at step %u"),
-                                 n, now, peak, peak_step);
+        label = g_strdup_printf (
+            _ ("Live bytes over %u steps: %" PRIu64 " now, peak %" PRIu64 " at step %u"), n, now,
+            peak, peak_step);
       else
-        label = g_strdup_printf (_ ("Live objects over %u steps: %" PRIu64
-                                    " now, peak %" PRIu64 " at step %u"),
-                                 n, now, peak, peak_step);
+        label = g_strdup_printf (
+            _ ("Live objects over %u steps: %" PRIu64 " now, peak %" PRIu64 " at step %u"), n, now,
+            peak, peak_step);
     }
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
@@ -392,10 +392,9 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
   if (step == 0 || step > self->n_known || self->trace == NULL)
     return FALSE;
 
-  text = g_strdup_printf (
-      _ ("Step %u: %" PRIu64 " live objects, %" PRIu64 " bytes"), step,
-      heapglass_trace_get_step_live_objects (self->trace, step),
-      heapglass_trace_get_step_live_bytes (self->trace, step));
+  text = g_strdup_printf (_ ("Step %u: %" PRIu64 " live objects, %" PRIu64 " bytes"), step,
+                          heapglass_trace_get_step_live_objects (self->trace, step),
+                          heapglass_trace_get_step_live_bytes (self->trace, step));
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }

@@ -46,8 +46,8 @@ gboolean heapglass_window_jump_to_line (HeapglassWindow *self, guint line, gbool
 
 /* Exports steps first … last of the trace as the export menu does (PNG/SVG/PDF from the
  * extension; a range: one PDF page or one numbered file per step), in the window's style. */
-gboolean heapglass_window_export (HeapglassWindow *self, const char *path, guint first,
-                                  guint last, GError **error);
+gboolean heapglass_window_export (HeapglassWindow *self, const char *path, guint first, guint last,
+                                  GError **error);
 
 /* The current trace (NULL before Run). */
 HeapglassTrace *heapglass_window_get_trace (HeapglassWindow *self);

@@ -13,8 +13,8 @@ main (int argc, char *argv[])
 
   setlocale (LC_ALL, "");
   /* HEAPGLASS_LOCALEDIR: the translations of a build tree (tests, trying one uninstalled) */
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("HEAPGLASS_LOCALEDIR") ? g_getenv ("HEAPGLASS_LOCALEDIR")
-                                                                   : LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE,
+                  g_getenv ("HEAPGLASS_LOCALEDIR") ? g_getenv ("HEAPGLASS_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -23,7 +23,7 @@ section_clear (gpointer data)
 {
   HeapglassChapterSection *section = data;
 
-  g_free ((char *) section->text);
+  g_free ((char *)section->text);
 }
 
 static void
@@ -31,11 +31,11 @@ block_clear (gpointer data)
 {
   HeapglassChapterBlock *block = data;
 
-  g_free ((char *) block->title);
-  g_free ((char *) block->file);
-  g_free ((char *) block->code);
-  g_free ((char *) block->statement);
-  g_free ((char *) block->prose);
+  g_free ((char *)block->title);
+  g_free ((char *)block->file);
+  g_free ((char *)block->code);
+  g_free ((char *)block->statement);
+  g_free ((char *)block->prose);
 }
 
 static void
@@ -132,23 +132,22 @@ read_bounded (GFile *file, GError **error)
   g_autofree char *buffer = NULL;
   gsize total = 0;
 
-  info = g_file_query_info (file,
-                            G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
                             G_FILE_QUERY_INFO_NONE, NULL, &local_error);
   if (!info)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_NOT_FOUND,
-                     _("“%s” does not exist"), name);
+                     _ ("“%s” does not exist"), name);
       else
         g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_UNREADABLE,
-                     _("Could not read “%s”: %s"), name, local_error->message);
+                     _ ("Could not read “%s”: %s"), name, local_error->message);
       return NULL;
     }
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
     {
       g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_UNREADABLE,
-                   _("Could not read “%s”: it is not a regular file"), name);
+                   _ ("Could not read “%s”: it is not a regular file"), name);
       return NULL;
     }
   if (g_file_info_get_size (info) > HEAPGLASS_CHAPTER_MAX_BYTES)
@@ -156,7 +155,7 @@ read_bounded (GFile *file, GError **error)
       g_autofree char *size = g_format_size (g_file_info_get_size (info));
       g_autofree char *limit = g_format_size (HEAPGLASS_CHAPTER_MAX_BYTES);
       g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_TOO_LARGE,
-                   _("“%s” is too large (%s); a chapter can be at most %s"), name, size, limit);
+                   _ ("“%s” is too large (%s); a chapter can be at most %s"), name, size, limit);
       return NULL;
     }
 
@@ -164,7 +163,7 @@ read_bounded (GFile *file, GError **error)
   if (!stream)
     {
       g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_UNREADABLE,
-                   _("Could not read “%s”: %s"), name, local_error->message);
+                   _ ("Could not read “%s”: %s"), name, local_error->message);
       return NULL;
     }
 
@@ -176,7 +175,7 @@ read_bounded (GFile *file, GError **error)
       if (n < 0)
         {
           g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_UNREADABLE,
-                       _("Could not read “%s”: %s"), name, local_error->message);
+                       _ ("Could not read “%s”: %s"), name, local_error->message);
           return NULL;
         }
       if (n == 0)
@@ -187,7 +186,7 @@ read_bounded (GFile *file, GError **error)
     {
       g_autofree char *limit = g_format_size (HEAPGLASS_CHAPTER_MAX_BYTES);
       g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_TOO_LARGE,
-                   _("“%s” is too large; a chapter can be at most %s"), name, limit);
+                   _ ("“%s” is too large; a chapter can be at most %s"), name, limit);
       return NULL;
     }
   buffer = g_realloc (buffer, total + 1);
@@ -202,19 +201,20 @@ check_text (const char *data, gsize length, const char *name, GError **error)
   if (memchr (data, '\0', length) != NULL)
     {
       g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_BINARY,
-                   _("“%s” is not a text file"), name);
+                   _ ("“%s” is not a text file"), name);
       return FALSE;
     }
   if (!g_utf8_validate_len (data, length, NULL))
     {
       g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_NOT_UTF8,
-                   _("“%s” is not UTF-8 text"), name);
+                   _ ("“%s” is not UTF-8 text"), name);
       return FALSE;
     }
-  if (chapter_is_all_whitespace (data, length) || (length == 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0))
+  if (chapter_is_all_whitespace (data, length)
+      || (length == 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0))
     {
       g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_EMPTY,
-                   _("“%s” is empty"), name);
+                   _ ("“%s” is empty"), name);
       return FALSE;
     }
   return TRUE;
@@ -239,7 +239,7 @@ parse_into (HeapglassChapter *self, const char *data, gsize length, const char *
       {
         g_autofree char *base = g_path_get_basename (name);
         int index = chapter_add_block (self, HEAPGLASS_BLOCK_EXAMPLE, 1, -1, file,
-                               chapter_finish_code (g_string_new_len (data, length)), 0);
+                                       chapter_finish_code (g_string_new_len (data, length)), 0);
         HeapglassChapterBlock *block = &g_array_index (self->blocks, HeapglassChapterBlock, index);
         block->title = g_strdup (base);
       }
@@ -259,7 +259,7 @@ parse_into (HeapglassChapter *self, const char *data, gsize length, const char *
   if (format != HEAPGLASS_CHAPTER_FORMAT_FOLDER && self->blocks->len == 0)
     {
       g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_NO_CODE,
-                   _("“%s” contains no Python code to run"), name);
+                   _ ("“%s” contains no Python code to run"), name);
       return FALSE;
     }
   return TRUE;
@@ -269,8 +269,8 @@ parse_into (HeapglassChapter *self, const char *data, gsize length, const char *
 static int
 natural_compare (gconstpointer a, gconstpointer b)
 {
-  const char *x = *(const char *const *) a;
-  const char *y = *(const char *const *) b;
+  const char *x = *(const char *const *)a;
+  const char *y = *(const char *const *)b;
 
   while (*x && *y)
     {
@@ -303,7 +303,7 @@ natural_compare (gconstpointer a, gconstpointer b)
     }
   if (*x || *y)
     return *x ? 1 : -1;
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
 static gboolean
@@ -313,14 +313,13 @@ load_folder (HeapglassChapter *self, GFile *folder, const char *name, GError **e
   g_autoptr (GFileEnumerator) enumerator = NULL;
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
-  enumerator = g_file_enumerate_children (folder,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                          G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  enumerator = g_file_enumerate_children (
+      folder, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+      G_FILE_QUERY_INFO_NONE, NULL, &local_error);
   if (!enumerator)
     {
       g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_UNREADABLE,
-                   _("Could not read the folder “%s”: %s"), name, local_error->message);
+                   _ ("Could not read the folder “%s”: %s"), name, local_error->message);
       return FALSE;
     }
   for (;;)
@@ -331,7 +330,7 @@ load_folder (HeapglassChapter *self, GFile *folder, const char *name, GError **e
       if (!g_file_enumerator_iterate (enumerator, &info, NULL, NULL, &local_error))
         {
           g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_UNREADABLE,
-                       _("Could not read the folder “%s”: %s"), name, local_error->message);
+                       _ ("Could not read the folder “%s”: %s"), name, local_error->message);
           return FALSE;
         }
       if (!info)
@@ -344,7 +343,7 @@ load_folder (HeapglassChapter *self, GFile *folder, const char *name, GError **e
   if (names->len == 0)
     {
       g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_EMPTY,
-                   _("The folder “%s” has no .py files"), name);
+                   _ ("The folder “%s” has no .py files"), name);
       return FALSE;
     }
   g_ptr_array_sort (names, natural_compare);
@@ -452,7 +451,7 @@ heapglass_chapter_new_from_data (const char *data, gsize length, const char *dis
     {
       g_autofree char *limit = g_format_size (HEAPGLASS_CHAPTER_MAX_BYTES);
       g_set_error (error, HEAPGLASS_CHAPTER_ERROR, HEAPGLASS_CHAPTER_ERROR_TOO_LARGE,
-                   _("“%s” is too large; a chapter can be at most %s"), display_name, limit);
+                   _ ("“%s” is too large; a chapter can be at most %s"), display_name, limit);
       return NULL;
     }
   if (!parse_into (self, data ? data : "", length, display_name, display_name, format, error))
@@ -476,8 +475,8 @@ load_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
 }
 
 void
-heapglass_chapter_load_async (GFile *file, GCancellable *cancellable,
-                              GAsyncReadyCallback callback, gpointer user_data)
+heapglass_chapter_load_async (GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
 
@@ -524,7 +523,7 @@ heapglass_chapter_get_sections (HeapglassChapter *self, guint *n_sections)
   g_return_val_if_fail (HEAPGLASS_IS_CHAPTER (self), NULL);
   if (n_sections)
     *n_sections = self->sections->len;
-  return (const HeapglassChapterSection *) (gpointer) self->sections->data;
+  return (const HeapglassChapterSection *)(gpointer)self->sections->data;
 }
 
 const HeapglassChapterBlock *
@@ -533,7 +532,7 @@ heapglass_chapter_get_blocks (HeapglassChapter *self, guint *n_blocks)
   g_return_val_if_fail (HEAPGLASS_IS_CHAPTER (self), NULL);
   if (n_blocks)
     *n_blocks = self->blocks->len;
-  return (const HeapglassChapterBlock *) (gpointer) self->blocks->data;
+  return (const HeapglassChapterBlock *)(gpointer)self->blocks->data;
 }
 
 guint
@@ -577,7 +576,7 @@ heapglass_chapter_print_exercises (const char *path, GString *out, GError **erro
   for (guint i = 0; i < chapter->blocks->len; i++)
     {
       const HeapglassChapterBlock *block
-        = &g_array_index (chapter->blocks, HeapglassChapterBlock, i);
+          = &g_array_index (chapter->blocks, HeapglassChapterBlock, i);
       g_autofree char *title = g_strdup (block->title);
 
       /* a tab or newline in a title would break the line format */

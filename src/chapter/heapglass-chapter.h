@@ -59,25 +59,25 @@ typedef struct
 typedef struct
 {
   HeapglassBlockKind kind;
-  const char *title;     /* unique in the chapter: "Memory Visualization › 1. Example",
-                          * "Exercise 2", "Solution to Exercise 2", a .py's file name */
-  guint line;            /* 1-based line where it starts in its file: the opening fence of a
-                          * code block, the `**Exercise N.**` line of an exercise, 1 for a .py */
-  int section;           /* index into the sections of the innermost heading above it, or -1 */
-  const char *file;      /* path of the file it is in (the chapter itself, or the folder's .py) */
-  const char *code;      /* the program, exactly as in the file but dedented, ending with "\n";
-                          * "" for an exercise (its editor starts empty) */
-  guint number;          /* exercise number N for exercises and their solutions, else 0 */
-  const char *statement; /* exercises: the statement (plain text but for `code` marks,
-                          * paragraphs separated by a blank line); NULL for other kinds */
-  int solution;          /* exercises: index of its solution block, or -1 if it has none */
-  int exercise;          /* solutions: index of its exercise block, or -1 if there is none */
+  const char *title;      /* unique in the chapter: "Memory Visualization › 1. Example",
+                           * "Exercise 2", "Solution to Exercise 2", a .py's file name */
+  guint line;             /* 1-based line where it starts in its file: the opening fence of a
+                           * code block, the `**Exercise N.**` line of an exercise, 1 for a .py */
+  int section;            /* index into the sections of the innermost heading above it, or -1 */
+  const char *file;       /* path of the file it is in (the chapter itself, or the folder's .py) */
+  const char *code;       /* the program, exactly as in the file but dedented, ending with "\n";
+                           * "" for an exercise (its editor starts empty) */
+  guint number;           /* exercise number N for exercises and their solutions, else 0 */
+  const char *statement;  /* exercises: the statement (plain text but for `code` marks,
+                           * paragraphs separated by a blank line); NULL for other kinds */
+  int solution;           /* exercises: index of its solution block, or -1 if it has none */
+  int exercise;           /* solutions: index of its exercise block, or -1 if there is none */
   gboolean calls_nothing; /* the code defines functions/classes (or is only comments) and runs
                            * nothing else at top level but imports and constant assignments,
                            * so the window can say "nothing is called"; FALSE for exercises */
-  const char *prose; /* examples of a Markdown chapter: the explanation around the block (the
-                      * Markdown between the heading or code block above and the next one,
-                      * the block itself left out); NULL when there is none */
+  const char *prose;      /* examples of a Markdown chapter: the explanation around the block (the
+                           * Markdown between the heading or code block above and the next one,
+                           * the block itself left out); NULL when there is none */
 } HeapglassChapterBlock;
 
 /* The title without its section: "Frames › A chain of calls" → "A chain of calls" (the sidebar
@@ -113,8 +113,7 @@ const char *heapglass_chapter_get_path (HeapglassChapter *self);
 /* Arrays owned by the chapter, in file order; valid as long as the chapter. */
 const HeapglassChapterSection *heapglass_chapter_get_sections (HeapglassChapter *self,
                                                                guint *n_sections);
-const HeapglassChapterBlock *heapglass_chapter_get_blocks (HeapglassChapter *self,
-                                                           guint *n_blocks);
+const HeapglassChapterBlock *heapglass_chapter_get_blocks (HeapglassChapter *self, guint *n_blocks);
 guint heapglass_chapter_get_n_blocks (HeapglassChapter *self);
 const HeapglassChapterBlock *heapglass_chapter_get_block (HeapglassChapter *self, guint index);
 guint heapglass_chapter_count_blocks (HeapglassChapter *self, HeapglassBlockKind kind);

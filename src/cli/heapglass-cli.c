@@ -40,53 +40,54 @@ heapglass_cli_add_main_options (GApplication *app)
 {
   const GOptionEntry entries[] = {
     { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Export the memory diagram of SCRIPT.py to OUT (.png, .svg, .pdf or an animated .gif)"),
-      N_("OUT") },
-    { "step", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The step to export (default: last)"),
-      N_("N|last") },
+      N_ ("Export the memory diagram of SCRIPT.py to OUT (.png, .svg, .pdf or an animated .gif)"),
+      N_ ("OUT") },
+    { "step", 0, 0, G_OPTION_ARG_STRING, NULL, N_ ("The step to export (default: last)"),
+      N_ ("N|last") },
     { "steps", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("A range of steps to export (one PDF page, GIF frame or numbered file each), describe "
-         "or write as JSON"),
-      N_("A-B") },
+      N_ ("A range of steps to export (one PDF page, GIF frame or numbered file each), describe "
+          "or write as JSON"),
+      N_ ("A-B") },
     { "delay", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("How long each frame of an exported GIF shows (default: 1000)"), N_("MS") },
-    { "theme", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Colours of the exported diagram"),
-      N_("light|dark") },
-    { "scale", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Size factor of the exported diagram"),
-      N_("F") },
-    { "title", 0, 0, G_OPTION_ARG_STRING, NULL, N_("A title line above the exported diagram"),
-      N_("TEXT") },
+      N_ ("How long each frame of an exported GIF shows (default: 1000)"), N_ ("MS") },
+    { "theme", 0, 0, G_OPTION_ARG_STRING, NULL, N_ ("Colours of the exported diagram"),
+      N_ ("light|dark") },
+    { "scale", 0, 0, G_OPTION_ARG_STRING, NULL, N_ ("Size factor of the exported diagram"),
+      N_ ("F") },
+    { "title", 0, 0, G_OPTION_ARG_STRING, NULL, N_ ("A title line above the exported diagram"),
+      N_ ("TEXT") },
     { "caption", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)parse_caption,
-      N_("Add a caption (script, step, line) above the exported diagram; with =auto, each "
-         "step's description below it too"),
-      N_("[auto]") },
+      N_ ("Add a caption (script, step, line) above the exported diagram; with =auto, each "
+          "step's description below it too"),
+      N_ ("[auto]") },
     { "describe", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Print the description of --step (default: last) or --steps in words"), NULL },
+      N_ ("Print the description of --step (default: last) or --steps in words"), NULL },
     { "trace-summary", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Trace SCRIPT.py and print a JSON summary of the run"), NULL },
+      N_ ("Trace SCRIPT.py and print a JSON summary of the run"), NULL },
     { "trace-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Trace SCRIPT.py and write every step as JSON to OUT (- for stdout)"), N_("OUT") },
+      N_ ("Trace SCRIPT.py and write every step as JSON to OUT (- for stdout)"), N_ ("OUT") },
     { "layout-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Trace SCRIPT.py and write what its diagram draws (boxes, labels, arrows) as JSON to "
-         "OUT (- for stdout); --step=N|last|all (default all)"), N_("OUT") },
+      N_ ("Trace SCRIPT.py and write what its diagram draws (boxes, labels, arrows) as JSON to "
+          "OUT (- for stdout); --step=N|last|all (default all)"),
+      N_ ("OUT") },
     { "json-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Stop --trace-json before its output passes MiB (default: 1024)"), N_("MiB") },
+      N_ ("Stop --trace-json before its output passes MiB (default: 1024)"), N_ ("MiB") },
     { "list-exercises", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("List the runnable blocks of CHAPTER.md: kind, title, line"), NULL },
-    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
-    { "max-steps", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Stop tracing after N steps"), N_("N") },
-    { "timeout", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Stop tracing after SECONDS of wall time"),
-      N_("SECONDS") },
+      N_ ("List the runnable blocks of CHAPTER.md: kind, title, line"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"), NULL },
+    { "max-steps", 0, 0, G_OPTION_ARG_STRING, NULL, N_ ("Stop tracing after N steps"), N_ ("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_STRING, NULL, N_ ("Stop tracing after SECONDS of wall time"),
+      N_ ("SECONDS") },
     { "memory-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Address space the program may use, in MiB"), N_("MiB") },
+      N_ ("Address space the program may use, in MiB"), N_ ("MiB") },
     { "disk-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Disk space the trace's temporary file may use, in MiB"), N_("MiB") },
+      N_ ("Disk space the trace's temporary file may use, in MiB"), N_ ("MiB") },
     { "stdin", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("The program reads its input from FILE (default: this terminal's input)"), N_("FILE") },
+      N_ ("The program reads its input from FILE (default: this terminal's input)"), N_ ("FILE") },
     { "no-sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Run the program without the sandbox (only for programs you trust)"), NULL },
+      N_ ("Run the program without the sandbox (only for programs you trust)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL,
-      N_("[FILE.py|CHAPTER.md]") },
+      N_ ("[FILE.py|CHAPTER.md]") },
     { NULL },
   };
 
@@ -94,7 +95,7 @@ heapglass_cli_add_main_options (GApplication *app)
 
   g_application_add_main_option_entries (app, entries);
   g_application_set_option_context_summary (
-      app, _("Draws the stack frames and heap objects of a Python program, step by step.\n"
+      app, _ ("Draws the stack frames and heap objects of a Python program, step by step.\n"
               "Without a headless option, opens the window."));
 }
 
@@ -109,7 +110,7 @@ bad_arguments (const char *format, ...)
   message = g_strdup_vprintf (format, args);
   va_end (args);
   g_printerr ("heapglass: %s\n", message);
-  g_printerr ("%s\n", _("Try “heapglass --help” for the options."));
+  g_printerr ("%s\n", _ ("Try “heapglass --help” for the options."));
   return STATUS_BAD_ARGUMENTS;
 }
 
@@ -237,7 +238,7 @@ json_step_range (HeapglassTrace *trace, const char *steps, HeapglassJsonOptions 
     return FALSE;
   if (first > n_steps || (last != G_MAXUINT && last > n_steps))
     {
-      g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"),
+      g_printerr (_ ("heapglass: step %u does not exist: the run has %u steps\n"),
                   first > n_steps ? first : last, n_steps);
       return FALSE;
     }
@@ -273,7 +274,7 @@ chosen_steps (HeapglassTrace *trace, const CliOptions *o, guint *first, guint *l
     parse_step (o->step, first);
   if (n_steps == 0)
     {
-      g_printerr (_("heapglass: the program has no step to show (it ended: %s)\n"),
+      g_printerr (_ ("heapglass: the program has no step to show (it ended: %s)\n"),
                   heapglass_ending_to_string (heapglass_trace_get_ending (trace)));
       return FALSE;
     }
@@ -283,7 +284,7 @@ chosen_steps (HeapglassTrace *trace, const CliOptions *o, guint *first, guint *l
     *last = o->steps != NULL ? n_steps : *first;
   if (*first > n_steps || *last > n_steps)
     {
-      g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"),
+      g_printerr (_ ("heapglass: step %u does not exist: the run has %u steps\n"),
                   MAX (*first, *last), n_steps);
       return FALSE;
     }
@@ -327,7 +328,7 @@ write_layout_json (HeapglassTrace *trace, const CliOptions *o)
         first = n_steps;
       if (first == 0 || first > n_steps)
         {
-          g_printerr (_("heapglass: step %u does not exist: the run has %u steps\n"), first,
+          g_printerr (_ ("heapglass: step %u does not exist: the run has %u steps\n"), first,
                       n_steps);
           return STATUS_FAILED;
         }
@@ -395,26 +396,26 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
   traces = o.summary || o.json_path != NULL || o.export_path != NULL || o.describe
            || o.layout_json_path != NULL;
   if (n_files > 1)
-    return bad_arguments (_("one file at a time, please (got %u)"), n_files);
+    return bad_arguments (_ ("one file at a time, please (got %u)"), n_files);
   if (o.list_exercises && traces)
-    return bad_arguments (_("--list-exercises cannot be combined with tracing options"));
+    return bad_arguments (_ ("--list-exercises cannot be combined with tracing options"));
   if (o.json_limit && o.json_path == NULL)
-    return bad_arguments (_("--json-limit goes with --trace-json"));
+    return bad_arguments (_ ("--json-limit goes with --trace-json"));
   if (!traces)
     {
       if (o.step || o.steps || o.theme || o.scale || o.title || o.caption)
-        return bad_arguments (_("--step, --steps, --theme, --scale, --title and --caption go "
+        return bad_arguments (_ ("--step, --steps, --theme, --scale, --title and --caption go "
                                  "with --export or --describe"));
       if (!o.list_exercises
           && (o.max_steps || o.timeout || o.memory_limit || o.disk_limit || o.stdin_path
               || o.no_sandbox))
-        return bad_arguments (_("the limits, --stdin and --no-sandbox go with --trace-summary, "
+        return bad_arguments (_ ("the limits, --stdin and --no-sandbox go with --trace-summary, "
                                  "--trace-json or --export"));
     }
   if (o.list_exercises)
     {
       if (n_files == 0)
-        return bad_arguments (_("--list-exercises needs a CHAPTER.md"));
+        return bad_arguments (_ ("--list-exercises needs a CHAPTER.md"));
       return list_exercises (o.files[0]);
     }
   if (!traces)
@@ -427,64 +428,62 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
 
   /* Check everything before starting a run that may take long. */
   if (n_files == 0)
-    return bad_arguments (_("which script? Give a SCRIPT.py"));
+    return bad_arguments (_ ("which script? Give a SCRIPT.py"));
   script = o.files[0];
   if (!g_file_test (script, G_FILE_TEST_EXISTS))
-    return bad_arguments (_("%s: no such file"), script);
+    return bad_arguments (_ ("%s: no such file"), script);
   if (g_file_test (script, G_FILE_TEST_IS_DIR))
-    return bad_arguments (_("%s is a folder, not a script"), script);
+    return bad_arguments (_ ("%s is a folder, not a script"), script);
   if (caption_mode && !g_str_equal (caption_mode, "line") && !g_str_equal (caption_mode, "auto"))
-    return bad_arguments (_("--caption takes no value or “auto” (got “%s”)"), caption_mode);
+    return bad_arguments (_ ("--caption takes no value or “auto” (got “%s”)"), caption_mode);
   if (o.caption && o.export_path == NULL)
-    return bad_arguments (_("--caption goes with --export"));
+    return bad_arguments (_ ("--caption goes with --export"));
   if (o.step && o.steps)
-    return bad_arguments (_("--step and --steps exclude each other"));
+    return bad_arguments (_ ("--step and --steps exclude each other"));
   if (o.step && g_str_equal (o.step, "all") && o.export_path != NULL)
-    return bad_arguments (_("--step=all goes with --layout-json; --export takes --steps=A-B"));
+    return bad_arguments (_ ("--step=all goes with --layout-json; --export takes --steps=A-B"));
   if (o.step && !g_str_equal (o.step, "all") && !parse_step (o.step, &dummy_a))
-    return bad_arguments (_("--step wants a step number from 1, or “last” (got “%s”)"), o.step);
+    return bad_arguments (_ ("--step wants a step number from 1, or “last” (got “%s”)"), o.step);
   if (o.steps && !parse_step_range (o.steps, &dummy_a, &dummy_b))
-    return bad_arguments (_("--steps wants a range A-B with 1 ≤ A ≤ B (got “%s”)"), o.steps);
+    return bad_arguments (_ ("--steps wants a range A-B with 1 ≤ A ≤ B (got “%s”)"), o.steps);
   if (o.theme && !g_str_equal (o.theme, "light") && !g_str_equal (o.theme, "dark"))
-    return bad_arguments (_("--theme is “light” or “dark” (got “%s”)"), o.theme);
+    return bad_arguments (_ ("--theme is “light” or “dark” (got “%s”)"), o.theme);
   if (o.scale && !(parse_double (o.scale, &scale) && scale > 0 && scale <= 16))
-    return bad_arguments (_("--scale wants a factor above 0 and at most 16 (got “%s”)"), o.scale);
+    return bad_arguments (_ ("--scale wants a factor above 0 and at most 16 (got “%s”)"), o.scale);
   if (o.export_path != NULL)
     {
       HeapglassExportFormat format;
       if (!heapglass_export_format_from_path (o.export_path, &format, &error))
         return bad_arguments ("%s", error->message);
       if (o.delay && format != HEAPGLASS_EXPORT_GIF)
-        return bad_arguments (_("--delay goes with --export to a .gif"));
+        return bad_arguments (_ ("--delay goes with --export to a .gif"));
     }
   else if (o.delay)
-    return bad_arguments (_("--delay goes with --export to a .gif"));
+    return bad_arguments (_ ("--delay goes with --export to a .gif"));
   if (o.delay && !(parse_uint (o.delay, &delay) && delay >= 20 && delay <= 60000))
-    return bad_arguments (_("--delay wants milliseconds from 20 to 60000 (got “%s”)"), o.delay);
+    return bad_arguments (_ ("--delay wants milliseconds from 20 to 60000 (got “%s”)"), o.delay);
   if (o.json_limit
       && !(parse_uint (o.json_limit, &json_limit) && json_limit >= 1
            && json_limit <= 1024 * 1024 * 1024))
-    return bad_arguments (_("--json-limit wants a number of MiB from 1 (got “%s”)"),
-                          o.json_limit);
+    return bad_arguments (_ ("--json-limit wants a number of MiB from 1 (got “%s”)"), o.json_limit);
   if (o.max_steps && !(parse_uint (o.max_steps, &max_steps) && max_steps >= 1))
-    return bad_arguments (_("--max-steps wants a number of steps from 1 (got “%s”)"), o.max_steps);
+    return bad_arguments (_ ("--max-steps wants a number of steps from 1 (got “%s”)"), o.max_steps);
   if (o.timeout && !(parse_double (o.timeout, &timeout) && timeout > 0 && timeout <= 86400))
-    return bad_arguments (_("--timeout wants a number of seconds above 0 (got “%s”)"), o.timeout);
+    return bad_arguments (_ ("--timeout wants a number of seconds above 0 (got “%s”)"), o.timeout);
   if (o.memory_limit
       && !(parse_uint (o.memory_limit, &memory_limit) && memory_limit >= 16
            && memory_limit <= 1024 * 1024))
-    return bad_arguments (_("--memory-limit wants a number of MiB from 16 (got “%s”)"),
+    return bad_arguments (_ ("--memory-limit wants a number of MiB from 16 (got “%s”)"),
                           o.memory_limit);
   if (o.disk_limit
       && !(parse_uint (o.disk_limit, &disk_limit) && disk_limit >= 1
            && disk_limit <= G_GUINT64_CONSTANT (1) << 40))
-    return bad_arguments (_("--disk-limit wants a number of MiB from 1 (got “%s”)"),
-                          o.disk_limit);
+    return bad_arguments (_ ("--disk-limit wants a number of MiB from 1 (got “%s”)"), o.disk_limit);
   /* Any readable file will do as stdin: /dev/null and FIFOs included, directories not. */
   if (o.stdin_path
       && (!g_file_test (o.stdin_path, G_FILE_TEST_EXISTS)
           || g_file_test (o.stdin_path, G_FILE_TEST_IS_DIR)))
-    return bad_arguments (_("%s: no such file for --stdin"), o.stdin_path);
+    return bad_arguments (_ ("%s: no such file for --stdin"), o.stdin_path);
 
   heapglass_run_options_init (&run);
   /* Steps are numbered with 32 bits in the model: a larger limit means "no step limit". */
@@ -500,9 +499,9 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
   /* Programs from strangers are the common case (a teacher exporting students' work). */
   run.sandbox = !o.no_sandbox;
   /* Only the JSON goes to our stdout: the program's output is in the trace. */
-  run.silence_stdout
-      = o.summary || o.describe || (o.json_path != NULL && g_str_equal (o.json_path, "-"))
-        || (o.layout_json_path != NULL && g_str_equal (o.layout_json_path, "-"));
+  run.silence_stdout = o.summary || o.describe
+                       || (o.json_path != NULL && g_str_equal (o.json_path, "-"))
+                       || (o.layout_json_path != NULL && g_str_equal (o.layout_json_path, "-"));
 
   start = g_get_monotonic_time ();
   trace = heapglass_trace_run_sync (script, &run, &error);
@@ -536,7 +535,7 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
   if (heapglass_trace_get_ending (trace) == HG_END_UNREADABLE)
     {
       const char *message = heapglass_trace_get_end_message (trace);
-      g_printerr ("heapglass: %s: %s\n", script, message ? message : _("cannot be read"));
+      g_printerr ("heapglass: %s: %s\n", script, message ? message : _ ("cannot be read"));
       status = STATUS_FAILED;
     }
   return status;
@@ -580,7 +579,7 @@ heapglass_cli_handle_local_options (GApplication *app, GVariantDict *options, ch
       && (stdout_closed || fflush (stdout) != 0 || ferror (stdout)))
     {
       int saved = errno;
-      g_printerr (_("heapglass: cannot write the result to standard output: %s\n"),
+      g_printerr (_ ("heapglass: cannot write the result to standard output: %s\n"),
                   stdout_closed ? g_strerror (EBADF) : g_strerror (saved));
       return STATUS_FAILED;
     }

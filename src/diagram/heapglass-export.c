@@ -490,8 +490,8 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
       g_ptr_array_add (descriptions, heapglass_narration_describe (trace, step));
       page_for_scene (scene, &style, caption, &step_page);
       if (describe)
-        step_page.footer = description_height (descriptions->pdata[descriptions->len - 1],
-                                               step_page.w);
+        step_page.footer
+            = description_height (descriptions->pdata[descriptions->len - 1], step_page.w);
       if (step == first_step)
         page = step_page;
       else
@@ -500,8 +500,8 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
 
   if (scenes->len == 1)
     {
-      Words words = { titles->pdata[0], descriptions->pdata[0],
-                      describe ? descriptions->pdata[0] : NULL };
+      Words words
+          = { titles->pdata[0], descriptions->pdata[0], describe ? descriptions->pdata[0] : NULL };
       return write_single (format, scenes->pdata[0], &page, &style, captions->pdata[0], &words,
                            out_path, error);
     }
@@ -561,8 +561,8 @@ heapglass_export_trace (HeapglassTrace *trace, const char *out_path, guint first
     {
       g_autofree char *path = heapglass_export_numbered_path (out_path, i + 1);
 
-      Words words = { titles->pdata[i], descriptions->pdata[i],
-                      describe ? descriptions->pdata[i] : NULL };
+      Words words
+          = { titles->pdata[i], descriptions->pdata[i], describe ? descriptions->pdata[i] : NULL };
 
       if (!write_single (format, scenes->pdata[i], &page, &style, captions->pdata[i], &words, path,
                          error))

@@ -177,10 +177,11 @@ heapglass_renderer_get_palette (HeapglassTheme theme, double (*rgb)[3], guint ma
 {
   const Palette *pal = theme == HEAPGLASS_THEME_DARK ? &DARK : &LIGHT;
   Renderer r = { .pal = pal };
-  const Rgb named[] = { pal->bg,           pal->fg,           pal->muted,    pal->line,
-                        pal->frame_fill,   pal->frame_head,   pal->frame_border,
-                        pal->current,      pal->arrow,        pal->changed,  pal->selected,
-                        pal->highlight,    pal->exception_fill, pal->exception_fg };
+  const Rgb named[] = {
+    pal->bg,         pal->fg,           pal->muted,          pal->line,        pal->frame_fill,
+    pal->frame_head, pal->frame_border, pal->current,        pal->arrow,       pal->changed,
+    pal->selected,   pal->highlight,    pal->exception_fill, pal->exception_fg
+  };
   guint n = 0;
 
 #define PUT(c)                                                                                     \

@@ -146,7 +146,7 @@ join_words (GPtrArray *words)
         {
           char *pair = g_strdup_printf (
               /* Translators: the last two items of a list: "a, b and c". */
-              _("%s and %s"), out->str, (const char *)words->pdata[i]);
+              _ ("%s and %s"), out->str, (const char *)words->pdata[i]);
           g_string_assign (out, pair);
           g_free (pair);
         }
@@ -154,7 +154,7 @@ join_words (GPtrArray *words)
         {
           if (i > 0)
             /* Translators: between items of a list: "a, b and c". */
-            g_string_append (out, _(", "));
+            g_string_append (out, _ (", "));
           g_string_append (out, words->pdata[i]);
         }
     }
@@ -210,8 +210,7 @@ common_item_type (const HeapglassSnapshot *snapshot, const HeapglassObjectView *
 
 /* The phrase without its article ("list [1, 2]", "list of 1,000 ints", "None"). */
 static char *
-object_core (const HeapglassSnapshot *snapshot, const HeapglassObjectView *object,
-             Article *article)
+object_core (const HeapglassSnapshot *snapshot, const HeapglassObjectView *object, Article *article)
 {
   const char *type_name = object->type_name ? object->type_name : "object";
 
@@ -224,21 +223,21 @@ object_core (const HeapglassSnapshot *snapshot, const HeapglassObjectView *objec
       return heapglass_object_repr (snapshot, object, VALUE_CHARS);
     case HG_KIND_FUNCTION:
       /* Translators: %s is a function's name: "the function outer()". */
-      return g_strdup_printf (_("function %s()"), object->text ? object->text : "?");
+      return g_strdup_printf (_ ("function %s()"), object->text ? object->text : "?");
     case HG_KIND_CLASS:
-      return g_strdup_printf (_("class %s"), object->text ? object->text : "?");
+      return g_strdup_printf (_ ("class %s"), object->text ? object->text : "?");
     case HG_KIND_MODULE:
-      return g_strdup_printf (_("module %s"), object->text ? object->text : "?");
+      return g_strdup_printf (_ ("module %s"), object->text ? object->text : "?");
     case HG_KIND_INSTANCE:
       /* Translators: %s is a class name: "the Node object". */
-      return g_strdup_printf (_("%s object"), type_name);
+      return g_strdup_printf (_ ("%s object"), type_name);
     case HG_KIND_WEAKREF:
       {
         const HeapglassObjectView *referent
             = object->referent ? heapglass_snapshot_find_object (snapshot, object->referent) : NULL;
         if (object->referent == 0)
-          return g_strdup (_("dead weak reference"));
-        return g_strdup_printf (_("weak reference to a %s"),
+          return g_strdup (_ ("dead weak reference"));
+        return g_strdup_printf (_ ("weak reference to a %s"),
                                 referent && referent->type_name ? referent->type_name : "?");
       }
     default:
@@ -254,7 +253,7 @@ object_core (const HeapglassSnapshot *snapshot, const HeapglassObjectView *objec
           text = heapglass_object_repr (snapshot, object, VALUE_CHARS);
           if (g_utf8_strlen (text, -1) <= VALUE_CHARS && !strstr (text, "…"))
             /* Translators: a type and a value: "list [1, 2]", "int 5". */
-            return g_strdup_printf (_("%s %s"), type_name, text);
+            return g_strdup_printf (_ ("%s %s"), type_name, text);
         }
       {
         g_autofree char *count = heapglass_count_text (object->length);
@@ -270,8 +269,7 @@ object_core (const HeapglassSnapshot *snapshot, const HeapglassObjectView *objec
           return g_strdup_printf (
               /* Translators: a container, its length and the type of all its items: "list of
                * 1,000,000 ints". The type is Python's name and is not translated. */
-              ngettext ("%1$s of %2$s %3$s", "%1$s of %2$s %3$ss", n), type_name, count,
-              item_type);
+              ngettext ("%1$s of %2$s %3$s", "%1$s of %2$s %3$ss", n), type_name, count, item_type);
         return g_strdup_printf (
             /* Translators: "list of 1,000 items" */
             ngettext ("%s of %s item", "%s of %s items", n), type_name, count);
@@ -280,7 +278,7 @@ object_core (const HeapglassSnapshot *snapshot, const HeapglassObjectView *objec
 
   {
     g_autofree char *text = heapglass_object_repr (snapshot, object, VALUE_CHARS);
-    return g_strdup_printf (_("%s %s"), type_name, text);
+    return g_strdup_printf (_ ("%s %s"), type_name, text);
   }
 }
 
@@ -293,24 +291,24 @@ with_article (const char *core, Article article)
       return g_strdup (core);
     case ARTICLE_INDEFINITE:
       /* Translators: an object summarised: "a list of 1,000 ints". */
-      return g_strdup_printf (_("a %s"), core);
+      return g_strdup_printf (_ ("a %s"), core);
     case ARTICLE_DEFINITE:
     default:
       /* Translators: an object: "the list [1, 2]", "the int 5". */
-      return g_strdup_printf (_("the %s"), core);
+      return g_strdup_printf (_ ("the %s"), core);
     }
 }
 
 static char *
 phrase_of (const HeapglassSnapshot *snapshot, guint64 oid)
 {
-  const HeapglassObjectView *object = snapshot ? heapglass_snapshot_find_object (snapshot, oid)
-                                               : NULL;
+  const HeapglassObjectView *object
+      = snapshot ? heapglass_snapshot_find_object (snapshot, oid) : NULL;
   g_autofree char *core = NULL;
   Article article;
 
   if (object == NULL)
-    return g_strdup (_("an object not recorded"));
+    return g_strdup (_ ("an object not recorded"));
   core = object_core (snapshot, object, &article);
   return with_article (core, article);
 }
@@ -330,9 +328,9 @@ qualified_name (const HeapglassSnapshot *snapshot, guint frame, guint binding)
 
   if (is_module (f))
     /* Translators: a name of the program's top level, e.g. "the global a". */
-    return g_strdup_printf (_("the global %s"), f->names[binding]);
+    return g_strdup_printf (_ ("the global %s"), f->names[binding]);
   /* Translators: a name of a function's frame: "outer's a". */
-  return g_strdup_printf (_("%s's %s"), f->function, f->names[binding]);
+  return g_strdup_printf (_ ("%s's %s"), f->function, f->names[binding]);
 }
 
 /* The names of refs [first, last) outside frame `skip`, as "outer's a", innermost frame first
@@ -351,8 +349,8 @@ add_other_frames (const HeapglassSnapshot *snapshot, GArray *refs, guint first, 
       while (start > first && g_array_index (refs, NameRef, start - 1).frame == frame)
         start--;
       for (guint i = start; i < r && frame != skip; i++)
-        g_ptr_array_add (words, qualified_name (snapshot, frame,
-                                                g_array_index (refs, NameRef, i).binding));
+        g_ptr_array_add (
+            words, qualified_name (snapshot, frame, g_array_index (refs, NameRef, i).binding));
       r = start;
     }
 }
@@ -361,7 +359,7 @@ static char *
 frame_title (const HeapglassFrameView *frame)
 {
   if (is_module (frame))
-    return g_strdup (_("the module level"));
+    return g_strdup (_ ("the module level"));
   return g_strdup_printf ("%s()", frame->function);
 }
 
@@ -395,41 +393,41 @@ tell_event (Narrator *n, GString *out)
 
   if (top == NULL)
     {
-      sentence (out, g_strdup (_("The program has no frames.")));
+      sentence (out, g_strdup (_ ("The program has no frames.")));
       return;
     }
   switch (s->event)
     {
     case HEAPGLASS_EVENT_CALL:
       if (is_module (top))
-        sentence (out, g_strdup (_("The program starts.")));
+        sentence (out, g_strdup (_ ("The program starts.")));
       else if (caller == NULL || is_module (caller))
-        sentence (out, g_strdup_printf (_("The program calls %s()."), top->function));
+        sentence (out, g_strdup_printf (_ ("The program calls %s()."), top->function));
       else
         /* Translators: a function calls another: "outer() calls inner()." */
-        sentence (out, g_strdup_printf (_("%s() calls %s()."), caller->function, top->function));
+        sentence (out, g_strdup_printf (_ ("%s() calls %s()."), caller->function, top->function));
       break;
     case HEAPGLASS_EVENT_RETURN:
       if (is_module (top))
-        sentence (out, g_strdup (_("The program ends.")));
+        sentence (out, g_strdup (_ ("The program ends.")));
       else if (s->return_value != 0)
         {
           g_autofree char *value = phrase_of (s, s->return_value);
           if (caller == NULL || is_module (caller))
             /* Translators: "outer() returns the int 3 to the module level." */
-            sentence (out, g_strdup_printf (_("%s() returns %s to the module level."),
+            sentence (out, g_strdup_printf (_ ("%s() returns %s to the module level."),
                                             top->function, value));
           else
             /* Translators: "inner() returns the int 3 to outer()." */
-            sentence (out, g_strdup_printf (_("%s() returns %s to %s()."), top->function, value,
+            sentence (out, g_strdup_printf (_ ("%s() returns %s to %s()."), top->function, value,
                                             caller->function));
         }
       else if (caller == NULL || is_module (caller))
-        sentence (out, g_strdup_printf (_("%s() returns to the module level."), top->function));
+        sentence (out, g_strdup_printf (_ ("%s() returns to the module level."), top->function));
       else
         /* Translators: "inner() returns to outer()." */
-        sentence (out, g_strdup_printf (_("%s() returns to %s()."), top->function,
-                                        caller->function));
+        sentence (out,
+                  g_strdup_printf (_ ("%s() returns to %s()."), top->function, caller->function));
       break;
     case HEAPGLASS_EVENT_EXCEPTION:
     case HEAPGLASS_EVENT_LINE:
@@ -437,11 +435,11 @@ tell_event (Narrator *n, GString *out)
       if (s->event == HEAPGLASS_EVENT_EXCEPTION && raised_here (s))
         break;
       if (is_module (top))
-        sentence (out, g_strdup_printf (_("Line %u of the program is about to run."), s->line));
+        sentence (out, g_strdup_printf (_ ("Line %u of the program is about to run."), s->line));
       else
         /* Translators: "Line 8 in inner() is about to run." */
-        sentence (out, g_strdup_printf (_("Line %u in %s() is about to run."), s->line,
-                                        top->function));
+        sentence (out,
+                  g_strdup_printf (_ ("Line %u in %s() is about to run."), s->line, top->function));
       break;
     }
 
@@ -456,14 +454,15 @@ tell_event (Narrator *n, GString *out)
         sentence (out, g_strdup_printf (
                            /* Translators: an exception, the line and its message:
                             * "ValueError at line 11 of the program: “bad value”." */
-                           *message ? _("%s at line %u of the program: “%s”.")
-                                    : _("%s at line %u of the program."),
+                           *message ? _ ("%s at line %u of the program: “%s”.")
+                                    : _ ("%s at line %u of the program."),
                            frame->exception_type, frame->line, message));
       else
-        sentence (out, g_strdup_printf (
-                           /* Translators: "ValueError in boom() at line 9: “bad value”." */
-                           *message ? _("%s in %s() at line %u: “%s”.") : _("%s in %s() at line %u."),
-                           frame->exception_type, frame->function, frame->line, message));
+        sentence (out,
+                  g_strdup_printf (
+                      /* Translators: "ValueError in boom() at line 9: “bad value”." */
+                      *message ? _ ("%s in %s() at line %u: “%s”.") : _ ("%s in %s() at line %u."),
+                      frame->exception_type, frame->function, frame->line, message));
     }
 }
 
@@ -599,14 +598,14 @@ tell_changes (Narrator *n, GString *out)
           if (!find_binding_in (before, before_index, frame->names[i], &old))
             /* Translators: "New name b refers to the list [1, 2]." */
             count_or_tell (out, &told, &untold,
-                           g_strdup_printf (_("New name %s refers to %s."), who, what));
+                           g_strdup_printf (_ ("New name %s refers to %s."), who, what));
           else if (before->oids[old] != frame->oids[i])
             {
               g_autofree char *was = phrase_of (n->previous, before->oids[old]);
               /* Translators: "x now refers to the int 6 instead of the int 5." */
-              count_or_tell (out, &told, &untold,
-                             g_strdup_printf (_("%s now refers to %s instead of %s."), who, what,
-                                              was));
+              count_or_tell (
+                  out, &told, &untold,
+                  g_strdup_printf (_ ("%s now refers to %s instead of %s."), who, what, was));
             }
         }
       for (guint i = 0; i < before->n_bindings; i++)
@@ -618,15 +617,14 @@ tell_changes (Narrator *n, GString *out)
           if (f == s->n_frames)
             /* Translators: a name deleted or unbound: "The name x is gone." */
             count_or_tell (out, &told, &untold,
-                           g_strdup_printf (_("The name %s is gone."), before->names[i]));
+                           g_strdup_printf (_ ("The name %s is gone."), before->names[i]));
           else
             {
               g_autofree char *who = g_strdup_printf (
-                  is_module (before) ? _("the global %s") : _("%s's %s"),
-                  is_module (before) ? before->names[i] : before->function,
-                  before->names[i]);
+                  is_module (before) ? _ ("the global %s") : _ ("%s's %s"),
+                  is_module (before) ? before->names[i] : before->function, before->names[i]);
               count_or_tell (out, &told, &untold,
-                             g_strdup_printf (_("The name %s is gone."), who));
+                             g_strdup_printf (_ ("The name %s is gone."), who));
             }
         }
     }
@@ -650,7 +648,7 @@ tell_changes (Narrator *n, GString *out)
         {
           g_autofree char *what = phrase_of (s, object->oid);
           /* Translators: a mutation: "This step changed the list [1, 2, 3]." */
-          count_or_tell (out, &told, &untold, g_strdup_printf (_("This step changed %s."), what));
+          count_or_tell (out, &told, &untold, g_strdup_printf (_ ("This step changed %s."), what));
         }
     }
   if (freed->len > 0)
@@ -667,15 +665,15 @@ tell_changes (Narrator *n, GString *out)
       {
         g_autofree char *list = join_words (words);
         /* Translators: "This step freed the list [4, 5]." (objects reclaimed) */
-        sentence (out, g_strdup_printf (_("This step freed %s."), list));
+        sentence (out, g_strdup_printf (_ ("This step freed %s."), list));
       }
       if (freed->len > shown)
         g_free (words->pdata[words->len - 1]);
     }
   if (untold > 0)
-    sentence (out, g_strdup_printf (ngettext ("It made %u more change.",
-                                              "It made %u more changes.", untold),
-                                    untold));
+    sentence (
+        out, g_strdup_printf (
+                 ngettext ("It made %u more change.", "It made %u more changes.", untold), untold));
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -720,13 +718,13 @@ group_sentence (Narrator *n, guint f, GArray *names)
             own_text, what, others_text);
       else
         /* Translators: "x refers to the int 5." */
-        text = g_strdup_printf (_("%s refers to %s."), own_text, what);
+        text = g_strdup_printf (_ ("%s refers to %s."), own_text, what);
     }
   else
     {
       Article article = ARTICLE_DEFINITE;
-      g_autofree char *core = object ? object_core (s, object, &article)
-                                     : g_strdup (_("an object not recorded"));
+      g_autofree char *core
+          = object ? object_core (s, object, &article) : g_strdup (_ ("an object not recorded"));
       if (others_text)
         text = g_strdup_printf (
             /* Translators: "param and b refer to the same list [1, 2], which outer's a also
@@ -736,14 +734,14 @@ group_sentence (Narrator *n, guint f, GArray *names)
             own_text, core, others_text);
       else
         /* Translators: "x and y refer to the same list [1, 2]." */
-        text = g_strdup_printf (_("%s refer to the same %s."), own_text, core);
+        text = g_strdup_printf (_ ("%s refer to the same %s."), own_text, core);
     }
 
   /* where a shared mutable object came from: the step it was made */
   if (object && (own->len > 1 || others->len > 0) && object->created_step > 0
       && (is_container (object) || object->kind == HG_KIND_INSTANCE))
     {
-      char *more = g_strdup_printf (_("It was created at step %u."), object->created_step);
+      char *more = g_strdup_printf (_ ("It was created at step %u."), object->created_step);
       char *both = g_strconcat (text, " ", more, NULL);
       g_free (text);
       g_free (more);
@@ -791,22 +789,22 @@ tell_frame (Narrator *n, GString *out, guint f)
   {
     guint untold = visible - told;
     if (untold > 0)
-      sentence (body, g_strdup_printf (ngettext ("There is %u more name.",
-                                                 "There are %u more names.", untold),
-                                       untold));
+      sentence (body, g_strdup_printf (
+                          ngettext ("There is %u more name.", "There are %u more names.", untold),
+                          untold));
   }
 
   if (groups == 0)
-    sentence (out, is_module (frame) ? g_strdup (_("The program has no global names yet."))
-                                     : g_strdup_printf (_("%s() has no names yet."),
-                                                        frame->function));
+    sentence (out, is_module (frame)
+                       ? g_strdup (_ ("The program has no global names yet."))
+                       : g_strdup_printf (_ ("%s() has no names yet."), frame->function));
   else if (is_module (frame))
     /* Translators: the names of the program's top level follow, as sentences. */
-    sentence (out, g_strdup_printf (_("Globals: %s"), body->str));
+    sentence (out, g_strdup_printf (_ ("Globals: %s"), body->str));
   else
     /* Translators: the names of a function's frame follow, as sentences: "In inner(): b
      * refers to …" */
-    sentence (out, g_strdup_printf (_("In %s(): %s"), frame->function, body->str));
+    sentence (out, g_strdup_printf (_ ("In %s(): %s"), frame->function, body->str));
 }
 
 /* "outer() with a and b" */
@@ -827,13 +825,13 @@ frame_brief (const HeapglassFrameView *frame)
       }
   if (visible == 0)
     /* Translators: a frame on the stack without names: "outer() with no names". */
-    return g_strdup_printf (_("%s with no names"), title);
+    return g_strdup_printf (_ ("%s with no names"), title);
   if (visible > OTHER_NAMES)
     g_ptr_array_add (words, g_strdup_printf (ngettext ("%u more", "%u more", visible - OTHER_NAMES),
                                              visible - OTHER_NAMES));
   list = join_words (words);
   /* Translators: a frame on the stack and its names: "outer() with a and b". */
-  return g_strdup_printf (_("%s with %s"), title, list);
+  return g_strdup_printf (_ ("%s with %s"), title, list);
 }
 
 static void
@@ -855,22 +853,22 @@ tell_other_frames (Narrator *n, GString *out)
         }
       if (untold > 0)
         {
-          g_ptr_array_add (words, g_strdup_printf (ngettext ("%u frame not shown",
-                                                             "%u frames not shown", untold),
-                                                   untold));
+          g_ptr_array_add (
+              words, g_strdup_printf (
+                         ngettext ("%u frame not shown", "%u frames not shown", untold), untold));
           untold = 0;
         }
       g_ptr_array_add (words, frame_brief (&s->frames[f - 1]));
       if (f - 1 == s->n_frames_head && s->n_frames_hidden > 0)
-        g_ptr_array_add (words, g_strdup_printf (ngettext ("%u frame not shown",
-                                                           "%u frames not shown",
-                                                           s->n_frames_hidden),
-                                                 s->n_frames_hidden));
+        g_ptr_array_add (words,
+                         g_strdup_printf (ngettext ("%u frame not shown", "%u frames not shown",
+                                                    s->n_frames_hidden),
+                                          s->n_frames_hidden));
     }
   list = join_words (words);
   /* Translators: the callers, innermost first: "Also on the stack: outer() with a and the module
    * level with outer and inner." */
-  sentence (out, g_strdup_printf (_("Also on the stack: %s."), list));
+  sentence (out, g_strdup_printf (_ ("Also on the stack: %s."), list));
 }
 
 static char *
@@ -885,7 +883,7 @@ narrate (const HeapglassSnapshot *previous, const HeapglassSnapshot *snapshot, g
   out = g_string_new (NULL);
 
   /* Translators: the first sentence of a step's narration. */
-  sentence (out, g_strdup_printf (_("Step %u of %u."), snapshot->step, snapshot->n_steps));
+  sentence (out, g_strdup_printf (_ ("Step %u of %u."), snapshot->step, snapshot->n_steps));
   tell_event (&n, out);
   tell_changes (&n, out);
   if (!brief && snapshot->n_frames > 0)
@@ -922,7 +920,7 @@ heapglass_narration_object_name (const HeapglassSnapshot *snapshot, guint64 oid)
   g_return_val_if_fail (snapshot != NULL, NULL);
   object = heapglass_snapshot_find_object (snapshot, oid);
   if (object == NULL)
-    return g_strdup (_("an object not recorded"));
+    return g_strdup (_ ("an object not recorded"));
   return object_core (snapshot, object, &article);
 }
 
@@ -951,9 +949,9 @@ heapglass_narration_title (HeapglassTrace *trace, guint step)
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (trace), NULL);
 
   script = heapglass_trace_get_script (trace);
-  base = g_path_get_basename (script && *script ? script : _("program"));
+  base = g_path_get_basename (script && *script ? script : _ ("program"));
   /* Translators: a diagram's title: "frames.py, step 11 of 15". */
-  return g_strdup_printf (_("%s, step %u of %u"), base, step, heapglass_trace_get_n_steps (trace));
+  return g_strdup_printf (_ ("%s, step %u of %u"), base, step, heapglass_trace_get_n_steps (trace));
 }
 
 struct _HeapglassNarrationNames
@@ -1014,11 +1012,11 @@ heapglass_narration_names_describe (HeapglassNarrationNames *names, guint frame,
     {
       g_autofree char *list = join_words (others);
       /* Translators: "param refers to the list [1, 2], as do b and outer's a." */
-      return g_strdup_printf (ngettext ("%s refers to %s, as does %s.",
-                                        "%s refers to %s, as do %s.", others->len),
-                              f->names[binding], what, list);
+      return g_strdup_printf (
+          ngettext ("%s refers to %s, as does %s.", "%s refers to %s, as do %s.", others->len),
+          f->names[binding], what, list);
     }
-  return g_strdup_printf (_("%s refers to %s."), f->names[binding], what);
+  return g_strdup_printf (_ ("%s refers to %s."), f->names[binding], what);
 }
 
 char *

@@ -31,8 +31,7 @@ heapglass_trace_get_calls (HeapglassTrace *self)
   /* Each log entry says which frame runs from its step on. A frame's first entry is its call; the
    * step before another frame takes over is, the last time that happens, its return (a caller
    * that runs a callee is still on the stack: fixed below for frames that never left). */
-  for (guint32 i = 0; i < self->frame_log.n && hist_get (&self->frame_log, i)->step <= n_steps;
-       i++)
+  for (guint32 i = 0; i < self->frame_log.n && hist_get (&self->frame_log, i)->step <= n_steps; i++)
     {
       const HgEntry *e = hist_get (&self->frame_log, i);
       guint32 top = e->value;

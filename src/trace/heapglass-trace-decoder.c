@@ -94,7 +94,7 @@ decode_header (HeapglassTrace *self, Rd *r)
   if (version < HG_TRACE_OLDEST_VERSION || version > HG_TRACE_VERSION)
     {
       g_set_error (r->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_VERSION,
-                   _("Trace format version %" PRIu64 " is not supported (this build "
+                   _ ("Trace format version %" PRIu64 " is not supported (this build "
                       "reads version %d)"),
                    version, HG_TRACE_VERSION);
       return RD_BAD;
@@ -393,7 +393,8 @@ decode_weakref (HeapglassTrace *self, Rd *r)
         return rd_corrupt (r, "unknown object id %" PRIu64, roid);
       referent++;
     }
-  hist_push (self->spill, &hg_obj_ext (self, obj_at (self, index))->value, cur_step (self), referent);
+  hist_push (self->spill, &hg_obj_ext (self, obj_at (self, index))->value, cur_step (self),
+             referent);
   return RD_OK;
 }
 
@@ -729,8 +730,8 @@ end_at_disk_limit (HeapglassTrace *self)
   g_autofree char *message
       = hg_spill_get_limit (self->spill) > 0
                 && hg_spill_get_used (self->spill) >= hg_spill_get_limit (self->spill)
-            ? g_strdup_printf (_("The trace reached its disk budget (%s)"), limit)
-            : g_strdup (_("The disk has no room left for the trace"));
+            ? g_strdup_printf (_ ("The trace reached its disk budget (%s)"), limit)
+            : g_strdup (_ ("The disk has no room left for the trace"));
 
   reach_limit (self, HG_END_DISK_LIMIT);
   self->end_message = g_string_chunk_insert (self->chunk, message);
@@ -806,7 +807,7 @@ heapglass_trace_feed (HeapglassTrace *self, const guint8 *data, gsize len, GErro
     }
   if (self->error == NULL && self->complete)
     g_set_error_literal (&self->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT,
-                         _("Trace data after the end of the stream"));
+                         _ ("Trace data after the end of the stream"));
   if (self->error != NULL)
     {
       g_propagate_error (error, g_error_copy (self->error));
@@ -879,8 +880,8 @@ heapglass_trace_finish (HeapglassTrace *self, GError **error)
            && (self->pending->len > self->pending_pos || self->state == STATE_HEADER))
     {
       g_set_error (&self->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED,
-                   self->stream_bytes == 0 ? _("The trace stream is empty")
-                                           : _("The trace stream stops in the middle of a record "
+                   self->stream_bytes == 0 ? _ ("The trace stream is empty")
+                                           : _ ("The trace stream stops in the middle of a record "
                                                 "(byte %zu)"),
                    (size_t)self->consumed);
       g_propagate_error (error, g_error_copy (self->error));
@@ -989,11 +990,10 @@ hg_resolve_uncaught_exception (HeapglassTrace *self)
   colon = strstr (self->end_message, ": ");
   if (colon != NULL)
     {
-      g_autofree char *type = g_strndup (self->end_message, (gsize) (colon - self->end_message));
+      g_autofree char *type = g_strndup (self->end_message, (gsize)(colon - self->end_message));
       self->uncaught_type = g_string_chunk_insert (self->chunk, type);
       self->uncaught_message = colon + 2;
     }
   else
     self->uncaught_type = self->end_message;
 }
-

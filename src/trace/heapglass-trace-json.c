@@ -459,17 +459,18 @@ heapglass_trace_write_json_full (HeapglassTrace *trace, GOutputStream *out,
        * locale's stderr) */
       g_autofree char *limit
           = options->max_bytes % (1024 * 1024) == 0
-                ? g_strdup_printf (_("%" PRIu64 " MiB"), (uint64_t)(options->max_bytes / (1024 * 1024)))
-                : g_strdup_printf (_("%" PRIu64 " bytes"), (uint64_t)options->max_bytes);
+                ? g_strdup_printf (_ ("%" PRIu64 " MiB"),
+                                   (uint64_t)(options->max_bytes / (1024 * 1024)))
+                : g_strdup_printf (_ ("%" PRIu64 " bytes"), (uint64_t)options->max_bytes);
       if (written >= first_step)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                     _("The trace JSON stopped after step %u of %u: the next step would pass the "
-                       "limit of %s (--json-limit; --steps=A-B writes a part)"),
+                     _ ("The trace JSON stopped after step %u of %u: the next step would pass the "
+                        "limit of %s (--json-limit; --steps=A-B writes a part)"),
                      written, last_step, limit);
       else
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                     _("The trace JSON is empty: step %u alone would pass the limit of %s "
-                       "(--json-limit)"),
+                     _ ("The trace JSON is empty: step %u alone would pass the limit of %s "
+                        "(--json-limit)"),
                      first_step, limit);
       return FALSE;
     }

@@ -76,7 +76,8 @@ guint64 hg_col_push_n (HgSpill *spill, HgCol *col, guint64 count);
 static inline gpointer
 hg_col_at (const HgCol *col, guint64 i)
 {
-  return col->chunks[i >> col->shift] + (i & ((G_GUINT64_CONSTANT (1) << col->shift) - 1)) * col->elem;
+  return col->chunks[i >> col->shift]
+         + (i & ((G_GUINT64_CONSTANT (1) << col->shift) - 1)) * col->elem;
 }
 
 /* One zero-filled element at index col->n. */
@@ -224,7 +225,7 @@ struct _HeapglassTrace
 
   /* the bulk: everything that grows with the run lives in the spill */
   HgSpill *spill;
-  char *spill_dir;   /* NULL: in memory */
+  char *spill_dir; /* NULL: in memory */
   guint64 disk_limit;
 
   /* steps */
@@ -243,15 +244,15 @@ struct _HeapglassTrace
   GHashTable *oid_index; /* oid → index + 1 for oids that are not dense */
   guint64 *oid_of;       /* index → oid, once an oid was not dense */
   guint32 cap_oid_of;
-  HgCol exts;            /* HgObjExt */
+  HgCol exts;          /* HgObjExt */
   guint64 *size_marks; /* sizes at creation of objects [0, k × SIZE_MARK_EVERY) */
   guint32 n_size_marks;
   guint32 cap_size_marks;
   guint64 size_total;
-  HgCol values;          /* HgValue */
-  HgCol pool;            /* guint32 blocks, each within one run of chunks */
-  HgHist free_log;       /* (step, index) of each free, in order */
-  HgCol bytes_log;       /* HgBytesMark: live-bytes adjustments beyond the sizes at creation */
+  HgCol values;    /* HgValue */
+  HgCol pool;      /* guint32 blocks, each within one run of chunks */
+  HgHist free_log; /* (step, index) of each free, in order */
+  HgCol bytes_log; /* HgBytesMark: live-bytes adjustments beyond the sizes at creation */
   gint64 bytes_adjust;
   guint64 live_objects;
   guint64 peak_objects;
@@ -266,10 +267,10 @@ struct _HeapglassTrace
 
   /* output, input, exceptions */
   GByteArray *output[2];
-  HgCol output_log[2];   /* HgOutputMark */
-  GArray *inputs;        /* HgInput */
-  HgCol exceptions;      /* HgException */
-  HgCol returns;         /* HgReturn, in step order */
+  HgCol output_log[2]; /* HgOutputMark */
+  GArray *inputs;      /* HgInput */
+  HgCol exceptions;    /* HgException */
+  HgCol returns;       /* HgReturn, in step order */
 
   /* ending */
   HgEnding ending;

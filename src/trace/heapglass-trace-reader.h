@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   RD_OK,
-  RD_MORE, /* the record is not complete yet */
-  RD_BAD,  /* corrupt; error set */
+  RD_MORE,  /* the record is not complete yet */
+  RD_BAD,   /* corrupt; error set */
   RD_LIMIT, /* a limit of heapglass_trace_set_limits() was reached: the trace ended */
 } RdStatus;
 
@@ -46,7 +46,7 @@ rd_corrupt (Rd *r, const char *format, ...)
   what = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (r->error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT,
-               _("Corrupt trace at byte %" G_GSIZE_FORMAT ": %s"),
+               _ ("Corrupt trace at byte %" G_GSIZE_FORMAT ": %s"),
                r->base + (gsize)(r->p - r->start), what);
   return RD_BAD;
 }

@@ -266,20 +266,26 @@ stdin_is_fifo (HeapglassTraceRunner *self)
 
 typedef enum
 {
-  SANDBOX_NONE,     /* no bubblewrap: the program runs unconfined (with a warning) */
+  SANDBOX_NONE,      /* no bubblewrap: the program runs unconfined (with a warning) */
   SANDBOX_NO_USERNS, /* bubblewrap without a user namespace (this machine allows none) */
-  SANDBOX_FULL,     /* user + PID namespaces, every capability dropped */
+  SANDBOX_FULL,      /* user + PID namespaces, every capability dropped */
 } SandboxLevel;
 
 static gboolean
 bwrap_works (const char *bwrap, gboolean userns)
 {
-  const char *argv[] = { bwrap,         userns ? "--unshare-user" : "--unshare-ipc",
-                         "--unshare-pid", userns ? "--disable-userns" : "--unshare-ipc",
-                         "--ro-bind",   "/",
-                         "/",           "--proc",
-                         "/proc",       "--dev",
-                         "/dev",        "true",
+  const char *argv[] = { bwrap,
+                         userns ? "--unshare-user" : "--unshare-ipc",
+                         "--unshare-pid",
+                         userns ? "--disable-userns" : "--unshare-ipc",
+                         "--ro-bind",
+                         "/",
+                         "/",
+                         "--proc",
+                         "/proc",
+                         "--dev",
+                         "/dev",
+                         "true",
                          NULL };
   int status = -1;
 
@@ -304,7 +310,7 @@ sandbox_level (char **bwrap_out)
       if (bwrap == NULL)
         {
           level = SANDBOX_NONE;
-          g_printerr ("%s\n", _("Warning: bubblewrap (bwrap) is not installed; running the "
+          g_printerr ("%s\n", _ ("Warning: bubblewrap (bwrap) is not installed; running the "
                                  "program without a sandbox"));
         }
       else if (bwrap_works (bwrap, TRUE))
@@ -312,14 +318,14 @@ sandbox_level (char **bwrap_out)
       else if (bwrap_works (bwrap, FALSE))
         {
           level = SANDBOX_NO_USERNS;
-          g_printerr ("%s\n", _("Warning: this system does not let bubblewrap create a user "
+          g_printerr ("%s\n", _ ("Warning: this system does not let bubblewrap create a user "
                                  "namespace; the program runs in a weaker sandbox (no network, "
                                  "private /tmp and processes, no user namespace)"));
         }
       else
         {
           level = SANDBOX_NONE;
-          g_printerr ("%s\n", _("Warning: bubblewrap (bwrap) cannot create a sandbox here; "
+          g_printerr ("%s\n", _ ("Warning: bubblewrap (bwrap) cannot create a sandbox here; "
                                  "running the program without one"));
         }
       g_once_init_leave (&once, 1);
@@ -372,12 +378,31 @@ add_sandbox_args (HeapglassTraceRunner *self, GPtrArray *argv, const char *trace
   /* No network, no view of the host's processes (a fresh /proc), its own session (no terminal
    * to inject keys into), dies with us; the system read-only, /tmp and /dev/shm private and
    * bounded. */
-  add_args (argv, (const char *const[]){ "--unshare-pid", "--unshare-net", "--unshare-ipc",
-                                         "--unshare-uts", "--unshare-cgroup-try",
-                                         "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-                                         "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                                         "--size", tmp_size, "--tmpfs", "/tmp", "--size", tmp_size,
-                                         "--tmpfs", "/dev/shm", NULL });
+  add_args (argv, (const char *const[]){ "--unshare-pid",
+                                         "--unshare-net",
+                                         "--unshare-ipc",
+                                         "--unshare-uts",
+                                         "--unshare-cgroup-try",
+                                         "--die-with-parent",
+                                         "--new-session",
+                                         "--cap-drop",
+                                         "ALL",
+                                         "--ro-bind",
+                                         "/",
+                                         "/",
+                                         "--dev",
+                                         "/dev",
+                                         "--proc",
+                                         "/proc",
+                                         "--size",
+                                         tmp_size,
+                                         "--tmpfs",
+                                         "/tmp",
+                                         "--size",
+                                         tmp_size,
+                                         "--tmpfs",
+                                         "/dev/shm",
+                                         NULL });
   /* The script's folder and the working folder readable even when they live in /tmp; a script
    * right in /tmp is bound alone. */
   if (g_str_equal (script_dir, "/tmp"))
@@ -396,8 +421,8 @@ add_sandbox_args (HeapglassTraceRunner *self, GPtrArray *argv, const char *trace
       g_autofree char *fifo = g_canonicalize_filename (self->options.stdin_path, NULL);
       bind_visible (argv, fifo);
     }
-  add_args (argv, (const char *const[]){ "--chdir", g_str_equal (cwd, "/tmp") ? script_dir : cwd,
-                                         NULL });
+  add_args (argv,
+            (const char *const[]){ "--chdir", g_str_equal (cwd, "/tmp") ? script_dir : cwd, NULL });
   return level;
 }
 
@@ -511,7 +536,7 @@ decide_ending (HeapglassTraceRunner *self, GSubprocess *subprocess, SandboxLevel
     {
       /* whatever the stream claimed before it: a forged END followed by SIGKILL is a crash */
       g_autofree char *message
-          = g_strdup_printf (_("Killed by signal %d (%s)"), sig, g_strsignal (sig));
+          = g_strdup_printf (_ ("Killed by signal %d (%s)"), sig, g_strsignal (sig));
       heapglass_trace_replace_ending (trace, HG_END_CRASHED, 0, sig, message);
     }
   else if (g_subprocess_get_if_exited (subprocess))
@@ -522,7 +547,7 @@ decide_ending (HeapglassTraceRunner *self, GSubprocess *subprocess, SandboxLevel
       if (said != HG_END_NONE && status != 0)
         {
           g_autofree char *message = g_strdup_printf (
-              _("The trace says the run ended (%s), but the tracer exited with status %d"),
+              _ ("The trace says the run ended (%s), but the tracer exited with status %d"),
               heapglass_ending_to_string (said), status);
           heapglass_trace_replace_ending (trace, HG_END_CORRUPT_TRACE, 0, 0, message);
         }
@@ -559,7 +584,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   if (!g_file_test (tracer, G_FILE_TEST_IS_EXECUTABLE))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("The tracer “%s” was not found (set HEAPGLASS_TRACER)"), tracer);
+                   _ ("The tracer “%s” was not found (set HEAPGLASS_TRACER)"), tracer);
       return FALSE;
     }
   if (self->options.stdin_path != NULL && !stdin_is_fifo (self))
@@ -574,8 +599,8 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
         close (stdin_fd);
       return FALSE;
     }
-  heapglass_trace_set_limits (self->trace, self->options.max_steps,
-                              self->options.max_output_bytes, self->options.max_trace_bytes);
+  heapglass_trace_set_limits (self->trace, self->options.max_steps, self->options.max_output_bytes,
+                              self->options.max_trace_bytes);
 
   if (self->options.stdin_path != NULL && stdin_fd < 0)
     flags |= G_SUBPROCESS_FLAGS_STDIN_INHERIT; /* the tracer opens the FIFO itself */
@@ -733,11 +758,11 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
       if (g_error_matches (stream_error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED))
         {
           g_autofree char *how = g_subprocess_get_if_exited (subprocess)
-                                     ? g_strdup_printf (_("exit status %d"),
+                                     ? g_strdup_printf (_ ("exit status %d"),
                                                         g_subprocess_get_exit_status (subprocess))
-                                     : g_strdup (_("killed"));
+                                     : g_strdup (_ ("killed"));
           g_set_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED,
-                       _("The tracer wrote no trace (%s)"), how);
+                       _ ("The tracer wrote no trace (%s)"), how);
         }
       else
         g_propagate_error (error, g_steal_pointer (&stream_error));
@@ -778,7 +803,7 @@ heapglass_trace_runner_run_async (HeapglassTraceRunner *self, GCancellable *canc
     {
       g_mutex_unlock (&self->lock);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
-                               _("This runner has already run"));
+                               _ ("This runner has already run"));
       return;
     }
   self->running = TRUE;
@@ -836,7 +861,7 @@ heapglass_trace_runner_send_input (HeapglassTraceRunner *self, const char *line,
   if (pipe == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                           _("The program is not reading input"));
+                           _ ("The program is not reading input"));
       return FALSE;
     }
   text = g_strconcat (line, "\n", NULL);

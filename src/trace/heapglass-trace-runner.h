@@ -10,28 +10,29 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint64 max_steps;        /* 0 = the default (100,000,000) */
-  double timeout_s;         /* 0 = the default (60 s); wall time of the whole run */
-  guint memory_limit_mib;   /* 0 = the default (2048 MiB of address space for the program) */
-  guint64 max_output_bytes; /* 0 = the default (16 MiB of stdout + stderr) */
-  guint max_items;          /* K, container items recorded; 0 = the default (100) */
-  const char *stdin_path;   /* the program's stdin is this file; NULL: see stdin_mode */
+  guint64 max_steps;          /* 0 = the default (100,000,000) */
+  double timeout_s;           /* 0 = the default (60 s); wall time of the whole run */
+  guint memory_limit_mib;     /* 0 = the default (2048 MiB of address space for the program) */
+  guint64 max_output_bytes;   /* 0 = the default (16 MiB of stdout + stderr) */
+  guint max_items;            /* K, container items recorded; 0 = the default (100) */
+  const char *stdin_path;     /* the program's stdin is this file; NULL: see stdin_mode */
   gboolean stdin_interactive; /* TRUE: stdin is a pipe fed by send_input() (the window);
                                  FALSE and no stdin_path: the caller's own stdin (the CLI) */
-  gboolean sandbox;         /* run in bubblewrap: see docs/robustness.md, "Threat model" */
+  gboolean sandbox;           /* run in bubblewrap: see docs/robustness.md, "Threat model" */
   /* Added after the first version (zero = the default): */
-  gboolean silence_stdout;  /* the tracer's own stdout goes to /dev/null (the program's output is
-                               in the trace either way); for --trace-summary on stdout */
-  const char *tracer_path;  /* NULL: heapglass_trace_runner_find_tracer () */
-  guint64 max_trace_bytes;  /* bytes of trace stream the parent accepts; 0 = the default (4 GiB) */
-  const char *spill_dir;    /* where the trace's file goes; NULL: $TMPDIR (g_get_tmp_dir ()) */
-  guint64 disk_limit_mib;   /* 0 = the default (4096 MiB): the run ends as disk-limit there */
+  gboolean silence_stdout; /* the tracer's own stdout goes to /dev/null (the program's output is
+                              in the trace either way); for --trace-summary on stdout */
+  const char *tracer_path; /* NULL: heapglass_trace_runner_find_tracer () */
+  guint64 max_trace_bytes; /* bytes of trace stream the parent accepts; 0 = the default (4 GiB) */
+  const char *spill_dir;   /* where the trace's file goes; NULL: $TMPDIR (g_get_tmp_dir ()) */
+  guint64 disk_limit_mib;  /* 0 = the default (4096 MiB): the run ends as disk-limit there */
 } HeapglassRunOptions;
 
 void heapglass_run_options_init (HeapglassRunOptions *options); /* the defaults above */
 
 #define HEAPGLASS_TYPE_TRACE_RUNNER (heapglass_trace_runner_get_type ())
-G_DECLARE_FINAL_TYPE (HeapglassTraceRunner, heapglass_trace_runner, HEAPGLASS, TRACE_RUNNER, GObject)
+G_DECLARE_FINAL_TYPE (HeapglassTraceRunner, heapglass_trace_runner, HEAPGLASS, TRACE_RUNNER,
+                      GObject)
 
 /* Signals, emitted on the thread-default main context of the thread that called start_async():
  *   "progress" (guint n_steps)            at most every 50 ms while steps arrive
@@ -58,7 +59,8 @@ void heapglass_trace_runner_close_input (HeapglassTraceRunner *self);
 HeapglassTrace *heapglass_trace_run_sync (const char *script_path,
                                           const HeapglassRunOptions *options, GError **error);
 
-/* Where the tracer binary is: $HEAPGLASS_TRACER, then beside an uninstalled build, then libexecdir. */
+/* Where the tracer binary is: $HEAPGLASS_TRACER, then beside an uninstalled build, then libexecdir.
+ */
 char *heapglass_trace_runner_find_tracer (void);
 
 G_END_DECLS

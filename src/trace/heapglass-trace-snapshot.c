@@ -450,4 +450,3 @@ heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step, guint max_fr
   priv->pub.objects = priv->objects;
   return &priv->pub;
 }
-

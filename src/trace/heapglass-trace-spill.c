@@ -94,7 +94,7 @@ hg_spill_new (const char *dir, guint64 limit, GError **error)
         {
           saved_errno = errno;
           g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                       _("Cannot create the folder for the trace file %s: %s"), dir,
+                       _ ("Cannot create the folder for the trace file %s: %s"), dir,
                        g_strerror (saved_errno));
           hg_spill_free (spill);
           return NULL;
@@ -108,7 +108,7 @@ hg_spill_new (const char *dir, guint64 limit, GError **error)
         {
           saved_errno = errno;
           g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                       _("Cannot create the trace file %s: %s"), spill->path,
+                       _ ("Cannot create the trace file %s: %s"), spill->path,
                        g_strerror (saved_errno));
           hg_spill_free (spill);
           return NULL;
@@ -175,8 +175,8 @@ add_segment (HgSpill *spill, gsize size)
     }
   if (s.base == NULL)
     {
-      s.base = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                     -1, 0);
+      s.base = mmap (NULL, size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
       if (s.base == MAP_FAILED)
         g_error ("Out of memory for the trace (%" G_GSIZE_FORMAT " bytes)", size);
     }

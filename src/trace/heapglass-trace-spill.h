@@ -33,9 +33,9 @@ guint hg_spill_class_for (gsize size);
  * pile them up. */
 void hg_spill_note_read (HgSpill *spill);
 
-guint64 hg_spill_get_used (HgSpill *spill);     /* bytes handed out (the disk used, with a file) */
-guint64 hg_spill_get_limit (HgSpill *spill);    /* 0 = none */
-gboolean hg_spill_is_full (HgSpill *spill);     /* the budget is spent, or the disk said no */
+guint64 hg_spill_get_used (HgSpill *spill);  /* bytes handed out (the disk used, with a file) */
+guint64 hg_spill_get_limit (HgSpill *spill); /* 0 = none */
+gboolean hg_spill_is_full (HgSpill *spill);  /* the budget is spent, or the disk said no */
 gboolean hg_spill_has_file (HgSpill *spill);
 const char *hg_spill_get_path (HgSpill *spill); /* the name the file had (NULL in memory) */
 

@@ -231,8 +231,8 @@ hg_frame_slot (HeapglassTrace *self, HgFrame *f, guint32 sid, gboolean create)
   if (f->n_slots == f->cap_slots)
     {
       guint32 cap = f->cap_slots ? f->cap_slots * 2 : 4;
-      HgSlot *slots = hg_spill_block_alloc (self->spill,
-                                            hg_spill_class_for (cap * sizeof (HgSlot)));
+      HgSlot *slots
+          = hg_spill_block_alloc (self->spill, hg_spill_class_for (cap * sizeof (HgSlot)));
       if (f->n_slots > 0)
         {
           memcpy (slots, f->slots, f->n_slots * sizeof (HgSlot));
@@ -364,10 +364,9 @@ hg_profile_add_step (HeapglassTrace *self)
       for (guint k = 0; k < HEAPGLASS_MEMORY_PROFILE_BUCKETS / 2; k++)
         {
           HeapglassMemoryBucket *x = &self->profile[2 * k], *y = &self->profile[2 * k + 1];
-          HeapglassMemoryBucket m = { MIN (x->min_objects, y->min_objects),
-                                      MAX (x->max_objects, y->max_objects),
-                                      MIN (x->min_bytes, y->min_bytes),
-                                      MAX (x->max_bytes, y->max_bytes) };
+          HeapglassMemoryBucket m
+              = { MIN (x->min_objects, y->min_objects), MAX (x->max_objects, y->max_objects),
+                  MIN (x->min_bytes, y->min_bytes), MAX (x->max_bytes, y->max_bytes) };
           self->profile[k] = m;
         }
       self->profile_bucket_size *= 2;
@@ -524,8 +523,8 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
            + col_directory_bytes (&self->objs) + col_directory_bytes (&self->exts)
            + col_directory_bytes (&self->values) + col_directory_bytes (&self->pool)
            + col_directory_bytes (&self->bytes_log) + col_directory_bytes (&self->exceptions)
-           + col_directory_bytes (&self->returns)
-           + col_directory_bytes (&self->output_log[0]) + col_directory_bytes (&self->output_log[1]);
+           + col_directory_bytes (&self->returns) + col_directory_bytes (&self->output_log[0])
+           + col_directory_bytes (&self->output_log[1]);
   for (guint i = 0; i < self->stack->len; i++)
     {
       const HgFrame *f = frame_at (self, g_array_index (self->stack, guint32, i));

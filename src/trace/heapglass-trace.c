@@ -34,9 +34,9 @@ const char *
 heapglass_ending_to_string (HgEnding ending)
 {
   static const char *const names[] = {
-    "running",    "finished",     "exception",    "exit",    "crashed",      "step-limit",
-    "time-limit", "memory-limit", "output-limit", "stopped", "syntax-error", "unreadable",
-    "disk-limit", "corrupt-trace", "trace-limit",
+    "running",      "finished",   "exception",    "exit",          "crashed",
+    "step-limit",   "time-limit", "memory-limit", "output-limit",  "stopped",
+    "syntax-error", "unreadable", "disk-limit",   "corrupt-trace", "trace-limit",
   };
   if ((guint)ending < G_N_ELEMENTS (names))
     return names[ending];
@@ -104,7 +104,7 @@ heapglass_trace_set_spill (HeapglassTrace *self, const char *dir, guint64 disk_l
     {
       g_mutex_unlock (&self->lock);
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                           _("The trace already holds steps: its file can no longer change"));
+                           _ ("The trace already holds steps: its file can no longer change"));
       return FALSE;
     }
   spill = hg_spill_new (dir, disk_limit, error);
@@ -231,9 +231,8 @@ HeapglassEvent
 heapglass_trace_get_step_event (HeapglassTrace *self, guint step)
 {
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), HEAPGLASS_EVENT_LINE);
-  LOCKED_GET (HeapglassEvent, step >= 1 && step <= self->n_steps
-                                  ? step_event (self, step)
-                                  : HEAPGLASS_EVENT_LINE)
+  LOCKED_GET (HeapglassEvent,
+              step >= 1 && step <= self->n_steps ? step_event (self, step) : HEAPGLASS_EVENT_LINE)
 }
 
 guint
@@ -475,4 +474,3 @@ heapglass_trace_find_step_out (HeapglassTrace *self, guint from)
   g_mutex_unlock (&self->lock);
   return found;
 }
-

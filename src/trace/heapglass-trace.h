@@ -27,52 +27,52 @@ typedef enum
   HEAPGLASS_EVENT_EXCEPTION = 3,
 } HeapglassEvent;
 
-const char *heapglass_event_to_string (HeapglassEvent event);  /* "line", "call", … */
-const char *heapglass_ending_to_string (HgEnding ending);      /* "finished", "step-limit", … */
-const char *heapglass_kind_to_string (HgKind kind);            /* "list", "int", … */
+const char *heapglass_event_to_string (HeapglassEvent event); /* "line", "call", … */
+const char *heapglass_ending_to_string (HgEnding ending);     /* "finished", "step-limit", … */
+const char *heapglass_kind_to_string (HgKind kind);           /* "list", "int", … */
 
 /* One frame of a snapshot, outermost first. */
 typedef struct
 {
-  guint frame_id;          /* stable for the frame's whole life (one call = one id) */
-  const char *function;    /* "<module>" for the script's top level */
-  guint line;              /* the line this frame is at (the top frame: the step's line) */
-  guint first_line;        /* first line of the code object */
+  guint frame_id;       /* stable for the frame's whole life (one call = one id) */
+  const char *function; /* "<module>" for the script's top level */
+  guint line;           /* the line this frame is at (the top frame: the step's line) */
+  guint first_line;     /* first line of the code object */
   guint n_bindings;
-  const char *const *names; /* n_bindings names, in binding order */
-  const guint64 *oids;      /* n_bindings object ids, parallel to names */
-  const gboolean *rebound;  /* n_bindings flags: bound or rebound by this step */
-  const char *exception_type;    /* set on the frame that raised at this step, else NULL */
+  const char *const *names;   /* n_bindings names, in binding order */
+  const guint64 *oids;        /* n_bindings object ids, parallel to names */
+  const gboolean *rebound;    /* n_bindings flags: bound or rebound by this step */
+  const char *exception_type; /* set on the frame that raised at this step, else NULL */
   const char *exception_message;
 } HeapglassFrameView;
 
 /* One heap object of a snapshot. Strings and arrays are owned by the snapshot. */
 typedef struct
 {
-  guint64 oid;            /* stable for the object's life; never reused within a trace */
+  guint64 oid; /* stable for the object's life; never reused within a trace */
   HgKind kind;
-  const char *type_name;  /* "list", "Data", … */
+  const char *type_name; /* "list", "Data", … */
   /* value, by kind */
   gboolean bool_value;
   gint64 int_value;
   double float_value;
-  const char *text;       /* BIGINT decimal, STR/BYTES prefix, FUNCTION/CLASS/MODULE name, OTHER repr */
-  guint64 length;         /* exact length: containers and STR/BYTES */
-  guint n_items;          /* LIST/TUPLE/SET/FROZENSET: shown prefix (≤ K); DICT: shown entries */
-  const guint64 *items;   /* sequences: n_items oids; DICT: 2 × n_items (key, value, key, value…) */
+  const char *text; /* BIGINT decimal, STR/BYTES prefix, FUNCTION/CLASS/MODULE name, OTHER repr */
+  guint64 length;   /* exact length: containers and STR/BYTES */
+  guint n_items;    /* LIST/TUPLE/SET/FROZENSET: shown prefix (≤ K); DICT: shown entries */
+  const guint64 *items; /* sequences: n_items oids; DICT: 2 × n_items (key, value, key, value…) */
   guint n_attrs;
   const char *const *attr_names;
   const guint64 *attr_oids;
-  guint64 referent;       /* WEAKREF: the referent's oid, 0 once dead */
+  guint64 referent;            /* WEAKREF: the referent's oid, 0 once dead */
   gboolean was_weakref_target; /* WEAKREF: had a referent at some earlier step */
-  guint64 size;           /* bytes, as sys.getsizeof would say */
-  guint refcount;         /* as the program saw it at the last change recorded */
-  guint created_step;     /* first step where it exists */
-  guint freed_step;       /* first step where it no longer exists, 0 if it outlived the trace */
-  gboolean changed;       /* created or changed by this step (its records were in this step) */
-  gboolean freed;         /* freed by this step: shown faded for this step only */
+  guint64 size;                /* bytes, as sys.getsizeof would say */
+  guint refcount;              /* as the program saw it at the last change recorded */
+  guint created_step;          /* first step where it exists */
+  guint freed_step; /* first step where it no longer exists, 0 if it outlived the trace */
+  gboolean changed; /* created or changed by this step (its records were in this step) */
+  gboolean freed;   /* freed by this step: shown faded for this step only */
   /* Added after the first version: */
-  gsize text_len;         /* bytes of `text` (STR/BYTES prefixes may hold NULs) */
+  gsize text_len; /* bytes of `text` (STR/BYTES prefixes may hold NULs) */
 } HeapglassObjectView;
 
 typedef struct _HeapglassSnapshot HeapglassSnapshot;
@@ -80,24 +80,24 @@ typedef struct _HeapglassSnapshot HeapglassSnapshot;
 /* The state at one step. Immutable, reference counted, safe to use from any thread. */
 struct _HeapglassSnapshot
 {
-  guint step;             /* 1-based */
-  guint n_steps;          /* steps known when the snapshot was taken */
+  guint step;    /* 1-based */
+  guint n_steps; /* steps known when the snapshot was taken */
   guint line;
   HeapglassEvent event;
   guint n_frames;
-  const HeapglassFrameView *frames;    /* outermost first */
+  const HeapglassFrameView *frames; /* outermost first */
   guint n_objects;
-  const HeapglassObjectView *objects;  /* every object reachable from a frame, then the freed ones */
-  gsize stdout_len;       /* bytes of stdout printed before this step (see heapglass_trace_get_output) */
+  const HeapglassObjectView *objects; /* every object reachable from a frame, then the freed ones */
+  gsize stdout_len; /* bytes of stdout printed before this step (see heapglass_trace_get_output) */
   gsize stderr_len;
-  guint64 live_objects;   /* objects alive at this step (all known, not only reachable) */
-  guint64 live_bytes;     /* their sizes added */
+  guint64 live_objects; /* objects alive at this step (all known, not only reachable) */
+  guint64 live_bytes;   /* their sizes added */
   /* Added after the first version. heapglass_trace_snapshot_limited() leaves out the middle of a
    * deep stack: n_frames_hidden frames were between frames[n_frames_head - 1] and
    * frames[n_frames_head] (0 and n_frames for a full snapshot). */
   guint n_frames_hidden;
   guint n_frames_head;
-  guint64 return_value;   /* a return step: the oid of the returned (or yielded) object, else 0 */
+  guint64 return_value; /* a return step: the oid of the returned (or yielded) object, else 0 */
 };
 
 HeapglassSnapshot *heapglass_snapshot_ref (HeapglassSnapshot *snapshot);
@@ -114,8 +114,8 @@ HeapglassTrace *heapglass_trace_new (void);
 /* Where the trace keeps its steps: a file in `dir` (created if missing; removed from the folder as
  * soon as it is open, so that nothing outlives the trace, even a crash), with a budget of
  * `disk_limit` bytes (0 = none); once it is spent, the trace ends there as HG_END_DISK_LIMIT
- * (get_limit_hit() says so; the rest of the stream is dropped) with every step before kept. Call it before the first feed(); without
- * it the steps are kept in memory. */
+ * (get_limit_hit() says so; the rest of the stream is dropped) with every step before kept. Call it
+ * before the first feed(); without it the steps are kept in memory. */
 gboolean heapglass_trace_set_spill (HeapglassTrace *self, const char *dir, guint64 disk_limit,
                                     GError **error);
 const char *heapglass_trace_get_spill_path (HeapglassTrace *self); /* the name it had; NULL */
@@ -137,8 +137,8 @@ void heapglass_trace_set_ending (HeapglassTrace *self, HgEnding ending, int exit
  * HG_END_OUTPUT_LIMIT or HG_END_TRACE_LIMIT: what came before is kept, the rest is dropped unread
  * and feed() accepts and ignores further input. A corrupt stream likewise keeps its valid prefix
  * and ends as HG_END_CORRUPT_TRACE (with the error as the end message). */
-void heapglass_trace_set_limits (HeapglassTrace *self, guint64 max_steps,
-                                 guint64 max_output_bytes, guint64 max_stream_bytes);
+void heapglass_trace_set_limits (HeapglassTrace *self, guint64 max_steps, guint64 max_output_bytes,
+                                 guint64 max_stream_bytes);
 HgEnding heapglass_trace_get_limit_hit (HeapglassTrace *self); /* HG_END_NONE: none reached */
 /* The ending, whatever it was (the runner: a death by signal outranks the stream's END record). */
 void heapglass_trace_replace_ending (HeapglassTrace *self, HgEnding ending, int exit_status,
@@ -148,16 +148,16 @@ void heapglass_trace_replace_ending (HeapglassTrace *self, HgEnding ending, int 
 HeapglassTrace *heapglass_trace_new_from_bytes (GBytes *bytes, GError **error);
 
 guint heapglass_trace_get_n_steps (HeapglassTrace *self);
-gboolean heapglass_trace_is_complete (HeapglassTrace *self);  /* finish() was called */
+gboolean heapglass_trace_is_complete (HeapglassTrace *self); /* finish() was called */
 const char *heapglass_trace_get_script (HeapglassTrace *self);
 guint heapglass_trace_get_max_items (HeapglassTrace *self);
-gsize heapglass_trace_get_stream_bytes (HeapglassTrace *self);  /* bytes fed so far */
+gsize heapglass_trace_get_stream_bytes (HeapglassTrace *self); /* bytes fed so far */
 
 HgEnding heapglass_trace_get_ending (HeapglassTrace *self);
 int heapglass_trace_get_exit_status (HeapglassTrace *self);
 int heapglass_trace_get_signal (HeapglassTrace *self);
 const char *heapglass_trace_get_end_message (HeapglassTrace *self); /* may be NULL */
-guint heapglass_trace_get_end_line (HeapglassTrace *self);        /* syntax errors: the line */
+guint heapglass_trace_get_end_line (HeapglassTrace *self);          /* syntax errors: the line */
 /* Uncaught exception: type name and message (NULL when the run did not end with one). */
 const char *heapglass_trace_get_exception_type (HeapglassTrace *self);
 const char *heapglass_trace_get_exception_message (HeapglassTrace *self);

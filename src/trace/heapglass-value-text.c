@@ -152,7 +152,8 @@ heapglass_str_repr (const char *prefix, const char *text, guint64 length, guint 
     {
       gunichar c;
 
-      if (max_chars > 0 && shown + 1 >= max_chars && p[bytes ? 1 : g_utf8_skip[*(guchar *)p]] != '\0')
+      if (max_chars > 0 && shown + 1 >= max_chars
+          && p[bytes ? 1 : g_utf8_skip[*(guchar *)p]] != '\0')
         {
           cut = TRUE;
           break;
@@ -257,7 +258,7 @@ heapglass_count_append (GString *out, guint64 n)
   char digits[24];
   gsize len;
   /* Translators: the thousands separator in counts such as 1,000,000 (German: "."). */
-  const char *separator = _(",");
+  const char *separator = _ (",");
 
   len = (gsize)g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
   for (gsize i = 0; i < len; i++)
@@ -450,7 +451,7 @@ write_object (Writer *w, const HeapglassObjectView *object)
 
 void
 heapglass_object_repr_append (GString *out, const HeapglassSnapshot *snapshot,
-                             const HeapglassObjectView *object, guint max_chars)
+                              const HeapglassObjectView *object, guint max_chars)
 {
   Writer w = { 0 };
 
@@ -467,7 +468,7 @@ heapglass_object_repr_append (GString *out, const HeapglassSnapshot *snapshot,
 
 char *
 heapglass_object_repr (const HeapglassSnapshot *snapshot, const HeapglassObjectView *object,
-                      guint max_chars)
+                       guint max_chars)
 {
   GString *out = g_string_new (NULL);
 

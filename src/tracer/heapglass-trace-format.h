@@ -37,10 +37,11 @@ typedef enum
   HG_REC_EXCEPTION = 0x12,      /* v type-name sid, s message, v frame (0 = innermost) */
   HG_REC_INPUT = 0x13,          /* s prompt: the program now reads a line from its stdin */
   HG_REC_END = 0x14,            /* v ending, z exit status, v signal, s message, v line */
-  HG_REC_VALUE = 0x15,          /* v oid, kind-specific payload (an immutable-looking value changed) */
-  HG_REC_RETURN_VALUE = 0x16,   /* v oid: what the innermost frame returns at the coming STEP_RETURN */
-  HG_REC_FRAME_LINE = 0x17,     /* v line: where the frame below the innermost one is (version 2) */
-  HG_REC_DICT_LENGTH = 0x18,    /* v oid, v length: a dict's length, its shown entries unchanged */
+  HG_REC_VALUE = 0x15, /* v oid, kind-specific payload (an immutable-looking value changed) */
+  HG_REC_RETURN_VALUE
+  = 0x16,                    /* v oid: what the innermost frame returns at the coming STEP_RETURN */
+  HG_REC_FRAME_LINE = 0x17,  /* v line: where the frame below the innermost one is (version 2) */
+  HG_REC_DICT_LENGTH = 0x18, /* v oid, v length: a dict's length, its shown entries unchanged */
 } HgRecord;
 
 /* Object kinds (OBJ_NEW payload after the common fields):
@@ -121,7 +122,7 @@ hg_buf_reserve (HgBuf *buf, size_t extra)
   size_t cap = buf->cap ? buf->cap : 4096;
   while (cap < buf->len + extra)
     cap *= 2;
-  uint8_t *data = (uint8_t *) realloc (buf->data, cap);
+  uint8_t *data = (uint8_t *)realloc (buf->data, cap);
   if (!data)
     {
       buf->failed = 1;
@@ -146,16 +147,16 @@ hg_buf_varint (HgBuf *buf, uint64_t value)
     return;
   while (value >= 0x80)
     {
-      buf->data[buf->len++] = (uint8_t) (value | 0x80);
+      buf->data[buf->len++] = (uint8_t)(value | 0x80);
       value >>= 7;
     }
-  buf->data[buf->len++] = (uint8_t) value;
+  buf->data[buf->len++] = (uint8_t)value;
 }
 
 static inline void
 hg_buf_zigzag (HgBuf *buf, int64_t value)
 {
-  hg_buf_varint (buf, ((uint64_t) value << 1) ^ (uint64_t) (value >> 63));
+  hg_buf_varint (buf, ((uint64_t)value << 1) ^ (uint64_t)(value >> 63));
 }
 
 static inline void
@@ -183,7 +184,7 @@ hg_buf_double (HgBuf *buf, double value)
   if (!hg_buf_reserve (buf, 8))
     return;
   for (int i = 0; i < 8; i++)
-    buf->data[buf->len++] = (uint8_t) (bits >> (8 * i));
+    buf->data[buf->len++] = (uint8_t)(bits >> (8 * i));
 }
 
 static inline void

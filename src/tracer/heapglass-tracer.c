@@ -137,7 +137,7 @@ output_keep (size_t n)
 {
   if (out_total + n > hg_tracer.max_output)
     {
-      n = out_total >= hg_tracer.max_output ? 0 : (size_t) (hg_tracer.max_output - out_total);
+      n = out_total >= hg_tracer.max_output ? 0 : (size_t)(hg_tracer.max_output - out_total);
       hg_tracer.output_over = 1;
     }
   out_total += n;
@@ -239,9 +239,9 @@ flush_held (HgEnding ending, int out_locked)
             }
           for (;;)
             {
-              ssize_t got
-                  = out_rd[stream] >= 0 ? syscall (SYS_read, out_rd[stream], chunk, sizeof chunk)
-                                        : -1;
+              ssize_t got = out_rd[stream] >= 0
+                                ? syscall (SYS_read, out_rd[stream], chunk, sizeof chunk)
+                                : -1;
               if (got < 0 && errno == EINTR)
                 continue;
               if (got <= 0)
@@ -775,8 +775,8 @@ install_signal_handlers (void)
   sigemptyset (&sa.sa_mask);
   sa.sa_handler = on_fatal_signal;
   sa.sa_flags = SA_ONSTACK | SA_RESTART;
-  int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTERM, SIGHUP, SIGQUIT,
-                  SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGSYS, SIGVTALRM, SIGPROF, SIGTRAP };
+  int fatal[] = { SIGSEGV, SIGBUS,  SIGILL,  SIGFPE,  SIGABRT, SIGTERM,   SIGHUP,  SIGQUIT,
+                  SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGSYS,  SIGVTALRM, SIGPROF, SIGTRAP };
   for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
     {
       struct sigaction old;
@@ -907,9 +907,8 @@ line_buffer_stdio (void)
     {
       PyObject *stream = PySys_GetObject (names[i]); /* borrowed */
       PyObject *result = NULL;
-      PyObject *through = stream && stream != Py_None
-                              ? PyObject_GetAttrString (stream, "write_through")
-                              : NULL;
+      PyObject *through
+          = stream && stream != Py_None ? PyObject_GetAttrString (stream, "write_through") : NULL;
       int unbuffered = through == Py_True; /* PYTHONUNBUFFERED: as python3 -u has it */
       Py_XDECREF (through);
       PyErr_Clear ();
@@ -975,10 +974,9 @@ install_wrappers (void)
 static void
 usage (void)
 {
-  fprintf (stderr,
-           "usage: heapglass-tracer [--fd=N] [--max-steps=N] [--timeout=SECONDS] "
-           "[--memory-limit=MiB] [--max-output=BYTES] [--max-items=K] [--confine] "
-           "[--max-processes=N] [--stdin-fifo=PATH] [--] SCRIPT.py [ARGS...]\n");
+  fprintf (stderr, "usage: heapglass-tracer [--fd=N] [--max-steps=N] [--timeout=SECONDS] "
+                   "[--memory-limit=MiB] [--max-output=BYTES] [--max-items=K] [--confine] "
+                   "[--max-processes=N] [--stdin-fifo=PATH] [--] SCRIPT.py [ARGS...]\n");
   exit (2);
 }
 
@@ -1132,7 +1130,7 @@ run_script (const char *script_abs)
     {
       char message[PATH_MAX + 128];
       snprintf (message, sizeof message, "'%s' is too large to trace (%lld MB; the limit is %d MB)",
-                script_abs, (long long) (st.st_size / (1024 * 1024)),
+                script_abs, (long long)(st.st_size / (1024 * 1024)),
                 HG_MAX_SOURCE_BYTES / (1024 * 1024));
       dprintf (2, "heapglass-tracer: %s\n", message);
       fclose (fp);
@@ -1333,8 +1331,7 @@ main (int argc, char **argv)
         hg_tracer.max_output = value ? value : UINT64_MAX; /* 0: no limit */
       else if (strncmp (a, "--stdin-fifo=", 13) == 0 && *v)
         stdin_fifo = v;
-      else if (strncmp (a, "--max-processes=", 16) == 0 && parse_u64 (v, &value)
-               && value < 1000000)
+      else if (strncmp (a, "--max-processes=", 16) == 0 && parse_u64 (v, &value) && value < 1000000)
         max_processes = (unsigned)value;
       else if (strncmp (a, "--max-items=", 12) == 0 && parse_u64 (v, &value) && value > 0
                && value <= 100000)

@@ -34,9 +34,9 @@ typedef struct
 
   /* state */
   uint64_t steps;
-  int recording;                  /* steps are being recorded */
-  int tracking;                   /* the allocator hooks note deaths */
-  int owner; /* who may touch buf now: HG_OWNER_*, changed atomically (see hg_trace_enter) */
+  int recording; /* steps are being recorded */
+  int tracking;  /* the allocator hooks note deaths */
+  int owner;     /* who may touch buf now: HG_OWNER_*, changed atomically (see hg_trace_enter) */
   volatile sig_atomic_t output_pending; /* fd 1/2 had data since the last step */
   volatile sig_atomic_t flush_due;      /* 50 ms passed since the last flush */
   volatile sig_atomic_t time_up;
@@ -73,8 +73,8 @@ static inline void
 hg_trace_enter (void)
 {
   int expected = HG_OWNER_NONE;
-  if (__builtin_expect (!__atomic_compare_exchange_n (&hg_tracer.owner, &expected, HG_OWNER_MAIN,
-                                                      0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED),
+  if (__builtin_expect (!__atomic_compare_exchange_n (&hg_tracer.owner, &expected, HG_OWNER_MAIN, 0,
+                                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED),
                         0))
     hg_trace_enter_slow ();
 }

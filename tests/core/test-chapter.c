@@ -130,7 +130,7 @@ test_seed_markdown_titles (void)
   for (guint i = 0; i < n; i++)
     {
       g_assert_false (g_hash_table_contains (seen, blocks[i].title));
-      g_hash_table_add (seen, (gpointer) blocks[i].title);
+      g_hash_table_add (seen, (gpointer)blocks[i].title);
     }
 }
 
@@ -218,8 +218,8 @@ test_seed_markdown_exercises (void)
       if (blocks[i].kind == HEAPGLASS_BLOCK_EXERCISE)
         {
           g_assert_nonnull (blocks[i].statement);
-          g_assert_cmpint (blocks[i].solution, ==, (int) i + 1);
-          g_assert_cmpint (blocks[blocks[i].solution].exercise, ==, (int) i);
+          g_assert_cmpint (blocks[i].solution, ==, (int)i + 1);
+          g_assert_cmpint (blocks[blocks[i].solution].exercise, ==, (int)i);
           g_assert_cmpuint (blocks[blocks[i].solution].number, ==, blocks[i].number);
         }
       else
@@ -270,10 +270,10 @@ test_seed_markdown_calls_nothing (void)
   if (!chapter)
     return;
   blocks = heapglass_chapter_get_blocks (chapter, &n);
-  g_assert_true (blocks[0].calls_nothing);  /* def function(): … never called */
-  g_assert_false (blocks[1].calls_nothing); /* x = [1, 2, 3] … */
-  g_assert_true (blocks[8].calls_nothing);  /* def process(): … */
-  g_assert_true (blocks[9].calls_nothing);  /* def outer() / def inner() */
+  g_assert_true (blocks[0].calls_nothing);   /* def function(): … never called */
+  g_assert_false (blocks[1].calls_nothing);  /* x = [1, 2, 3] … */
+  g_assert_true (blocks[8].calls_nothing);   /* def process(): … */
+  g_assert_true (blocks[9].calls_nothing);   /* def outer() / def inner() */
   g_assert_false (blocks[10].calls_nothing); /* example() */
   g_assert_false (blocks[12].calls_nothing); /* if __name__ == "__main__": */
   for (guint i = 13; i < n; i++)
@@ -286,8 +286,8 @@ test_calls_nothing_lines (void)
   g_assert_true (heapglass_code_calls_nothing ("def f():\n    return 1\n"));
   g_assert_false (heapglass_code_calls_nothing ("def f():\n    return 1\n\nf()\n"));
   g_assert_true (heapglass_code_calls_nothing (
-    "\"\"\"Doc.\"\"\"\nimport os\nfrom sys import argv\nLIMIT = 3\nNAMES = ['a', 'b']\n"
-    "class A:\n    pass\n"));
+      "\"\"\"Doc.\"\"\"\nimport os\nfrom sys import argv\nLIMIT = 3\nNAMES = ['a', 'b']\n"
+      "class A:\n    pass\n"));
   g_assert_false (heapglass_code_calls_nothing ("def f(): pass\nX = f()\n"));
   g_assert_false (heapglass_code_calls_nothing ("def f(): pass\nfor i in range(3):\n    pass\n"));
   g_assert_false (heapglass_code_calls_nothing ("def f(): pass\ndel f\n"));
@@ -345,7 +345,7 @@ python_run (const char *code, char **out, char **err)
   g_autoptr (GError) error = NULL;
   int status = -1;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, err ? 0 : G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, err ? 0 : G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
                      out, err, &status, &error))
     {
       g_test_message ("could not run python: %s", error->message);
@@ -368,8 +368,8 @@ python_compiles (const char *code)
                          "import sys; compile(sys.argv[1], 'block', 'exec')", code, NULL };
   int status = -1;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
-                     NULL, &status, NULL))
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                     &status, NULL))
     return FALSE;
   return g_spawn_check_wait_status (status, NULL);
 }
@@ -545,7 +545,7 @@ assert_load_fails (const char *path, HeapglassChapterError code)
   g_autofree char *base = g_path_get_basename (path);
 
   g_assert_null (chapter);
-  g_assert_error (error, HEAPGLASS_CHAPTER_ERROR, (int) code);
+  g_assert_error (error, HEAPGLASS_CHAPTER_ERROR, (int)code);
   /* the message names the file */
   g_assert_nonnull (strstr (error->message, base));
 }
@@ -605,10 +605,10 @@ test_error_no_code (void)
 {
   g_autofree char *dir = make_temp_dir ();
   g_autofree char *path
-    = write_file (dir, "prose.md",
-                  "# Only words\n\nSome text.\n\n```\nStack:   Heap:\n  x ---> [1]\n```\n\n"
-                  "```sh\nls -l\n```\n",
-                  -1);
+      = write_file (dir, "prose.md",
+                    "# Only words\n\nSome text.\n\n```\nStack:   Heap:\n  x ---> [1]\n```\n\n"
+                    "```sh\nls -l\n```\n",
+                    -1);
 
   assert_load_fails (path, HEAPGLASS_CHAPTER_ERROR_NO_CODE);
   remove_tree (dir);
@@ -670,7 +670,7 @@ markdown (const char *text)
 {
   g_autoptr (GError) error = NULL;
   HeapglassChapter *chapter = heapglass_chapter_new_from_data (
-    text, strlen (text), "test.md", HEAPGLASS_CHAPTER_FORMAT_MARKDOWN, &error);
+      text, strlen (text), "test.md", HEAPGLASS_CHAPTER_FORMAT_MARKDOWN, &error);
 
   g_assert_no_error (error);
   return chapter;
@@ -682,8 +682,8 @@ static void
 test_markdown_admonition_without_blank_line (void)
 {
   g_autoptr (HeapglassChapter) chapter
-    = markdown ("# T\n\n**Exercise 1.**\nBind a name.\n\n??? success \"Solution to Exercise 1\"\n"
-                "    ```python\n    x = 1\n\n    if x:\n        print(x)\n    ```\n\nAfter.\n");
+      = markdown ("# T\n\n**Exercise 1.**\nBind a name.\n\n??? success \"Solution to Exercise 1\"\n"
+                  "    ```python\n    x = 1\n\n    if x:\n        print(x)\n    ```\n\nAfter.\n");
   const HeapglassChapterBlock *block;
 
   g_assert_cmpuint (heapglass_chapter_get_n_blocks (chapter), ==, 2);
@@ -700,8 +700,8 @@ static void
 test_markdown_other_admonitions (void)
 {
   g_autoptr (HeapglassChapter) chapter
-    = markdown ("## Notes\n\n!!! tip \"Try this\"\n\n    ```py\n    y = 2\n    ```\n\n"
-                "```python\nprint(1)\n```\n\n```python\nprint(2)\n```\n");
+      = markdown ("## Notes\n\n!!! tip \"Try this\"\n\n    ```py\n    y = 2\n    ```\n\n"
+                  "```python\nprint(1)\n```\n\n```python\nprint(2)\n```\n");
   const HeapglassChapterBlock *blocks;
   guint n;
 
@@ -719,7 +719,7 @@ static void
 test_markdown_crlf (void)
 {
   g_autoptr (HeapglassChapter) chapter
-    = markdown ("# T\r\n\r\n## S\r\n\r\n```python\r\nx = 1\r\ny = x\r\n```\r\n");
+      = markdown ("# T\r\n\r\n## S\r\n\r\n```python\r\nx = 1\r\ny = x\r\n```\r\n");
   const HeapglassChapterBlock *block = heapglass_chapter_get_block (chapter, 0);
 
   g_assert_cmpuint (block->line, ==, 5);
@@ -741,7 +741,7 @@ test_text_file_that_is_markdown (void)
 {
   g_autofree char *dir = make_temp_dir ();
   g_autofree char *path
-    = write_file (dir, "notes.txt", "# Notes\n\n```python\ndef f():\n    return 1\n```\n", -1);
+      = write_file (dir, "notes.txt", "# Notes\n\n```python\ndef f():\n    return 1\n```\n", -1);
   g_autoptr (GError) error = NULL;
   g_autoptr (HeapglassChapter) chapter = heapglass_chapter_load_path (path, &error);
 
@@ -775,7 +775,7 @@ test_text_export_indentation (void)
                              "```\n";
   g_autoptr (GError) error = NULL;
   g_autoptr (HeapglassChapter) chapter = heapglass_chapter_new_from_data (
-    text, sizeof text - 1, "t.txt", HEAPGLASS_CHAPTER_FORMAT_TEXT_EXPORT, &error);
+      text, sizeof text - 1, "t.txt", HEAPGLASS_CHAPTER_FORMAT_TEXT_EXPORT, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (heapglass_chapter_get_n_blocks (chapter), ==, 2);
@@ -788,8 +788,9 @@ test_text_export_indentation (void)
   g_assert_cmpuint (heapglass_chapter_get_block (chapter, 1)->line, ==, 8);
 }
 
-/* Half the size cap (a quadratic step would take minutes here), made of the things that could go quadratic: thousands of blocks with
- * the same heading, exercises with long statements, headings of one level. Must stay fast. */
+/* Half the size cap (a quadratic step would take minutes here), made of the things that could go
+ * quadratic: thousands of blocks with the same heading, exercises with long statements, headings of
+ * one level. Must stay fast. */
 static void
 test_markdown_big_chapter_is_linear (void)
 {
@@ -811,7 +812,7 @@ test_markdown_big_chapter_is_linear (void)
   g_assert_no_error (error);
   g_test_message ("%.1f MiB, %u blocks in %.2f s", text->len / 1048576.0,
                   heapglass_chapter_get_n_blocks (chapter),
-                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+                  (g_get_monotonic_time () - start) / (double)G_USEC_PER_SEC);
   /* generous, for sanitizer builds on a busy machine; quadratic would take many minutes */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
   g_assert_cmpuint (heapglass_chapter_get_n_blocks (chapter), >, 50000);
@@ -828,9 +829,17 @@ test_markdown_big_chapter_is_linear (void)
 static void
 test_text_export_big_block_is_linear (void)
 {
-  static const char *const pieces[] = { "x = 1 ", "if a ", "else: b ", "def f(): return 1 ",
-                                        "print(x) ", "# c y = 2 ", "for i in r: p(i) ", "( ",
-                                        ") ", "'s' ", "\"\"\" " };
+  static const char *const pieces[] = { "x = 1 ",
+                                        "if a ",
+                                        "else: b ",
+                                        "def f(): return 1 ",
+                                        "print(x) ",
+                                        "# c y = 2 ",
+                                        "for i in r: p(i) ",
+                                        "( ",
+                                        ") ",
+                                        "'s' ",
+                                        "\"\"\" " };
   g_autoptr (GString) text = g_string_new ("Title\xc2\xb6\n```python ");
   g_autoptr (GError) error = NULL;
   g_autoptr (HeapglassChapter) chapter = NULL;
@@ -847,7 +856,7 @@ test_text_export_big_block_is_linear (void)
                                              HEAPGLASS_CHAPTER_FORMAT_TEXT_EXPORT, &error);
   g_assert_no_error (error);
   g_test_message ("text export: %.1f MiB in %.2f s", text->len / 1048576.0,
-                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+                  (g_get_monotonic_time () - start) / (double)G_USEC_PER_SEC);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
   g_assert_cmpuint (heapglass_chapter_get_n_blocks (chapter), ==, 1);
 }
@@ -894,8 +903,8 @@ test_examples_tour_counts (void)
       }
   g_assert_cmpuint (calls_nothing, ==, 1);
   g_assert_cmpstr (blocks[11].title, ==, "Exercise 1");
-  g_assert_true (g_str_has_prefix (blocks[11].statement,
-                                   "Write a function `pair()` that builds a list"));
+  g_assert_true (
+      g_str_has_prefix (blocks[11].statement, "Write a function `pair()` that builds a list"));
   g_assert_nonnull (strstr (blocks[11].statement, "with `is` and"));
 }
 
@@ -1019,7 +1028,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/chapter/seed/markdown/calls-nothing", test_seed_markdown_calls_nothing);
   g_test_add_func ("/chapter/calls-nothing/top-level-lines", test_calls_nothing_lines);
   g_test_add_func ("/chapter/seed/text-export/exercises", test_seed_text_export_exercises);
-  g_test_add_func ("/chapter/seed/text-export/blocks-compile", test_seed_text_export_blocks_compile);
+  g_test_add_func ("/chapter/seed/text-export/blocks-compile",
+                   test_seed_text_export_blocks_compile);
   g_test_add_func ("/chapter/seed/text-export/solutions-run", test_seed_text_export_solutions_run);
   g_test_add_func ("/chapter/folder/natural-sort", test_folder_natural_sort);
   g_test_add_func ("/chapter/python/single-file", test_python_single_file);
@@ -1039,7 +1049,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/chapter/markdown/cr-line-ends", test_markdown_cr_line_ends);
   g_test_add_func ("/chapter/text-export/markdown-saved-as-txt", test_text_file_that_is_markdown);
   g_test_add_func ("/chapter/text-export/indentation", test_text_export_indentation);
-  g_test_add_func ("/chapter/text-export/big-block-is-linear", test_text_export_big_block_is_linear);
+  g_test_add_func ("/chapter/text-export/big-block-is-linear",
+                   test_text_export_big_block_is_linear);
   g_test_add_func ("/chapter/text-export/deep-nesting-is-bounded",
                    test_text_export_deep_nesting_is_bounded);
   g_test_add_func ("/chapter/examples/tour-counts", test_examples_tour_counts);

@@ -74,7 +74,8 @@ test_bad_arguments (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      HgCliResult r = hg_test_cli (cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3], NULL);
+      HgCliResult r = hg_test_cli (cases[i].args[0], cases[i].args[1], cases[i].args[2],
+                                   cases[i].args[3], NULL);
       g_test_message ("case %u: %s", i, r.err);
       g_assert_cmpint (r.status, !=, 0);
       g_assert_nonnull (strstr (r.err, cases[i].stderr_says));
@@ -236,7 +237,8 @@ test_export_png (void)
   hg_cli_result_clear (&r);
 }
 
-/* --export=OUT.gif --steps=A-B --delay=MS: one animated GIF, a frame per step, each shown for MS. */
+/* --export=OUT.gif --steps=A-B --delay=MS: one animated GIF, a frame per step, each shown for MS.
+ */
 static void
 test_export_gif (void)
 {

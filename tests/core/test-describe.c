@@ -89,7 +89,6 @@ test_cli_bad_step (void)
   hg_cli_result_clear (&caption);
 }
 
-
 /* ---- alt text in exported files ---- */
 
 typedef struct
@@ -162,8 +161,7 @@ xml_end (GMarkupParseContext *context, const char *element, gpointer data, GErro
 }
 
 static void
-xml_text (GMarkupParseContext *context, const char *text, gsize len, gpointer data,
-          GError **error)
+xml_text (GMarkupParseContext *context, const char *text, gsize len, gpointer data, GError **error)
 {
   XmlSearch *search = data;
 
@@ -228,8 +226,8 @@ png_chunks (const char *path)
   g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
   while (at + 12 <= len)
     {
-      guint32 n = (guint32)data[at] << 24 | (guint32)data[at + 1] << 16
-                  | (guint32)data[at + 2] << 8 | data[at + 3];
+      guint32 n = (guint32)data[at] << 24 | (guint32)data[at + 1] << 16 | (guint32)data[at + 2] << 8
+                  | data[at + 3];
       guint32 crc;
       char type[5] = { 0 };
 

@@ -28,15 +28,16 @@ test_desktop_translated (void)
   g_autofree char *de = NULL;
   g_autofree char *es = NULL;
 
-  g_assert_true (g_key_file_load_from_data (desktop, text, -1, G_KEY_FILE_KEEP_TRANSLATIONS,
-                                            &error));
+  g_assert_true (
+      g_key_file_load_from_data (desktop, text, -1, G_KEY_FILE_KEEP_TRANSLATIONS, &error));
   g_assert_no_error (error);
   de = g_key_file_get_locale_string (desktop, "Desktop Entry", "Comment", "de", &error);
   g_assert_no_error (error);
   es = g_key_file_get_locale_string (desktop, "Desktop Entry", "GenericName", "es", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (de, ==, "Die Namen und Objekte eines Python-Programms Schritt für Schritt "
-                           "verfolgen");
+  g_assert_cmpstr (de, ==,
+                   "Die Namen und Objekte eines Python-Programms Schritt für Schritt "
+                   "verfolgen");
   g_assert_cmpstr (es, ==, "Visualizador de memoria de Python");
 }
 
@@ -71,8 +72,7 @@ on_end (GMarkupParseContext *context, const char *element, gpointer data, GError
 }
 
 static void
-on_text (GMarkupParseContext *context, const char *text, gsize len, gpointer data,
-         GError **error)
+on_text (GMarkupParseContext *context, const char *text, gsize len, gpointer data, GError **error)
 {
   Metainfo *m = data;
 

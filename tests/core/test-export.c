@@ -29,7 +29,6 @@ static const char FRAMES_PY[] = "def outer():\n"
                                 "\n"
                                 "total = outer()\n";
 
-
 static HeapglassTrace *
 trace_script (const char *name, const char *source)
 {

@@ -164,8 +164,8 @@ gen_str (Gen *g, int budget)
     {
     case 0:
       {
-        static const char *const words[] = { "'a'", "'heap'", "'stack'", "''", "'x y'",
-                                             "'k1'", "'caf\\u00e9'", "'\\n'" };
+        static const char *const words[]
+            = { "'a'", "'heap'", "'stack'", "''", "'x y'", "'k1'", "'caf\\u00e9'", "'\\n'" };
         guint n_words = G_N_ELEMENTS (words) - (g->in_fstring ? 2 : 0);
         g_string_append (g->out, words[rnd (g, (int)n_words)]);
         return;
@@ -351,7 +351,7 @@ fresh (Gen *g, VarType type)
       return old ? old->name : NULL;
     }
   v = &g->vars[g->n_vars++];
-  g_snprintf (v->name, sizeof v->name, "%c%u", "islduf"[type], g->n_names++);
+  g_snprintf (v->name, sizeof v->name, "%c%u", "islduf"[type], g -> n_names++);
   v->type = type;
   return v->name;
 }
@@ -640,9 +640,8 @@ gen_function (Gen *g)
       /* recursion, bounded */
       /* bounded well below the recursion limit: near it, a traced run stops a frame early
        * (docs/robustness.md, "Known differences") */
-      g_string_append_printf (g->out,
-                              "return n if n <= 0 or _depth > 8 else %s(n - 1, _depth + 1) + 1\n",
-                              name);
+      g_string_append_printf (
+          g->out, "return n if n <= 0 or _depth > 8 else %s(n - 1, _depth + 1) + 1\n", name);
     }
   else
     {
@@ -797,8 +796,9 @@ traceback_exception (GBytes *err)
   last = n ? lines[n - 1] : "";
   name_len = strcspn (last, ":");
   /* a traceback's (or a SyntaxError report's) last line starts with the type's name */
-  if (name_len == 0 || strspn (last, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.0123456789")
-                           != name_len)
+  if (name_len == 0
+      || strspn (last, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.0123456789")
+             != name_len)
     return NULL;
   return g_strndup (last, name_len);
 }
@@ -810,8 +810,8 @@ run_plain (const char *script, Outcome *o)
 {
   g_auto (HostileProcess) p = { 0 };
   g_autofree char *dir = g_path_get_dirname (script);
-  const char *argv[] = { "timeout", "-s", "KILL", G_STRINGIFY (RUN_SECONDS), hostile_python (),
-                         script, NULL };
+  const char *argv[]
+      = { "timeout", "-s", "KILL", G_STRINGIFY (RUN_SECONDS), hostile_python (), script, NULL };
 
   hostile_spawn (argv, dir, &p);
   o->out = g_bytes_ref (p.out);
@@ -836,9 +836,8 @@ run_traced (const char *script, gboolean sandbox, Outcome *o)
   o->status = ending == HG_END_FINISHED || ending == HG_END_EXCEPTION || ending == HG_END_EXIT
                   ? heapglass_trace_get_exit_status (trace)
                   : -1000 - (int)ending;
-  o->exception = ending == HG_END_EXCEPTION
-                     ? g_strdup (heapglass_trace_get_exception_type (trace))
-                     : NULL;
+  o->exception
+      = ending == HG_END_EXCEPTION ? g_strdup (heapglass_trace_get_exception_type (trace)) : NULL;
   if (ending == HG_END_SYNTAX_ERROR)
     {
       /* "SyntaxError: invalid syntax" */
@@ -959,11 +958,9 @@ test_random_programs (void)
       exited += strstr (source, "sys.exit(") != NULL;
       if (diff)
         {
-          g_autofree char *keep = g_strdup_printf ("%s/difffuzz-failure-%u-%u.py",
-                                                   g_getenv ("G_TEST_BUILDDIR")
-                                                       ? g_getenv ("G_TEST_BUILDDIR")
-                                                       : ".",
-                                                   seed, n);
+          g_autofree char *keep = g_strdup_printf (
+              "%s/difffuzz-failure-%u-%u.py",
+              g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", seed, n);
           g_file_set_contents (keep, source, -1, NULL);
           g_test_message ("program %u (%s): %s; kept as %s:\n%s", n,
                           sandbox ? "sandbox" : "no sandbox", diff, keep, source);

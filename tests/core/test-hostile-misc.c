@@ -107,12 +107,11 @@ test_huge_class_name (gconstpointer data)
 {
   const Mode *mode = data;
   g_autofree char *dir = hostile_dir_new ();
-  g_autofree char *script
-      = hostile_file_new (dir, "huge.py",
-                          "C = type('K' * 70_000_000, (), {})\n"
-                          "c = C()\n"
-                          "print(len(type(c).__name__))\n",
-                          -1);
+  g_autofree char *script = hostile_file_new (dir, "huge.py",
+                                              "C = type('K' * 70_000_000, (), {})\n"
+                                              "c = C()\n"
+                                              "print(len(type(c).__name__))\n",
+                                              -1);
   g_autoptr (HeapglassTrace) trace = hostile_trace (script, mode->sandbox, NULL);
   g_autoptr (GBytes) out = hostile_trace_output (trace, 1);
 
@@ -256,8 +255,8 @@ test_exception_cost_bounded (gconstpointer data)
   snapshot = heapglass_trace_snapshot (trace, raised);
   g_assert_cmpuint (snapshot->n_frames, >, 0);
   g_assert_nonnull (snapshot->frames[snapshot->n_frames - 1].exception_message);
-  g_assert_true (g_str_has_prefix (snapshot->frames[snapshot->n_frames - 1].exception_message,
-                                   "('xxxxxxxx"));
+  g_assert_true (
+      g_str_has_prefix (snapshot->frames[snapshot->n_frames - 1].exception_message, "('xxxxxxxx"));
   hostile_dir_remove (dir);
 }
 

@@ -1,6 +1,7 @@
 /* test-hostile-output.c: no output is lost. Big writes arrive byte for byte as a plain run of
  * $HEAPGLASS_PYTHON prints them (the tracer never interrupts the program's write()s), and a
- * program killed by a signal keeps what it printed. Every case runs with and without the sandbox. */
+ * program killed by a signal keeps what it printed. Every case runs with and without the sandbox.
+ */
 
 #include <signal.h>
 
@@ -22,8 +23,8 @@ static const OutputCase output_cases[] = {
     "import sys\nfor i in range(3):\n    print('o' * 2_000_000)\n    print('e' * 1_000_000, "
     "file=sys.stderr)\n",
     2 },
-  { "binary-chunks",
-    "import os\nfor i in range(40):\n    os.write(1, bytes(range(256)) * 1000)\n", 2 },
+  { "binary-chunks", "import os\nfor i in range(40):\n    os.write(1, bytes(range(256)) * 1000)\n",
+    2 },
   { "prints-while-sleeping",
     "import time\nfor i in range(5):\n    print('tick', i, 'y' * 100000, flush=True)\n"
     "    time.sleep(0.08)\n",

@@ -371,9 +371,9 @@ main (int argc, char *argv[])
     for (int sandbox = 0; sandbox <= 1; sandbox++)
       {
         DeadlineRun *run = g_new0 (DeadlineRun, 1);
-        g_autofree char *path = g_strdup_printf ("/hostile/sandbox/deadline/%s/%s",
-                                                 deadline_cases[i].name,
-                                                 sandbox ? "sandbox" : "no-sandbox");
+        g_autofree char *path
+            = g_strdup_printf ("/hostile/sandbox/deadline/%s/%s", deadline_cases[i].name,
+                               sandbox ? "sandbox" : "no-sandbox");
         run->c = &deadline_cases[i];
         run->sandbox = sandbox;
         g_test_add_data_func_full (path, run, test_deadline_holds, g_free);

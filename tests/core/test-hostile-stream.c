@@ -129,13 +129,12 @@ static void
 test_corrupt_byte_keeps_prefix (gconstpointer data)
 {
   /* flush=True and a pause: the steps so far reach the parent before the bad byte */
-  g_autoptr (HeapglassTrace) trace
-      = trace_source (FORGE_PRELUDE "import time\n"
-                                    "print('kept', flush=True)\n"
-                                    "time.sleep(0.3)\n"
-                                    "raw(b'\\xff')\n"
-                                    "print('after')\n",
-                      data, NULL);
+  g_autoptr (HeapglassTrace) trace = trace_source (FORGE_PRELUDE "import time\n"
+                                                                 "print('kept', flush=True)\n"
+                                                                 "time.sleep(0.3)\n"
+                                                                 "raw(b'\\xff')\n"
+                                                                 "print('after')\n",
+                                                   data, NULL);
   g_autoptr (GBytes) out = hostile_trace_output (trace, 1);
 
   g_assert_cmpstr (hostile_ended (trace), ==, "corrupt-trace");
@@ -274,9 +273,9 @@ main (int argc, char *argv[])
     for (gsize m = 0; m < G_N_ELEMENTS (modes); m++)
       {
         FdRun *run = g_new0 (FdRun, 1);
-        g_autofree char *path = g_strdup_printf ("/hostile/stream/tracer-fds-%" G_GSIZE_FORMAT
-                                                 "-like-plain/%s",
-                                                 i + 1, modes[m].sandbox ? "sandbox" : "no-sandbox");
+        g_autofree char *path
+            = g_strdup_printf ("/hostile/stream/tracer-fds-%" G_GSIZE_FORMAT "-like-plain/%s",
+                               i + 1, modes[m].sandbox ? "sandbox" : "no-sandbox");
         run->source = fd_programs[i];
         run->sandbox = modes[m].sandbox;
         g_test_add_data_func_full (path, run, test_fds_like_plain, g_free);

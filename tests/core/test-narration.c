@@ -46,12 +46,12 @@ describe_at (HeapglassTrace *trace, guint line, HeapglassEvent event)
 }
 
 /* `text` contains `part`, with a readable message when it does not. */
-#define assert_contains(text, part)                                                            \
-  G_STMT_START                                                                                 \
-  {                                                                                            \
-    if (strstr ((text), (part)) == NULL)                                                       \
+#define assert_contains(text, part)                                                                \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    if (strstr ((text), (part)) == NULL)                                                           \
       g_error ("\"%s\"\n  does not contain\n\"%s\"", (text), (part));                              \
-  }                                                                                            \
+  }                                                                                                \
   G_STMT_END
 
 static void
@@ -163,17 +163,18 @@ test_return (void)
 static void
 test_exception (void)
 {
-  g_autoptr (HeapglassTrace) trace = hg_test_trace_source ("raise.py",
-                                                           "def check(age):\n"
-                                                           "    if age < 0:\n"
-                                                           "        raise ValueError('negative age')\n"
-                                                           "    return age\n"
-                                                           "\n"
-                                                           "try:\n"
-                                                           "    check(-1)\n"
-                                                           "except ValueError:\n"
-                                                           "    pass\n",
-                                                           NULL);
+  g_autoptr (HeapglassTrace) trace
+      = hg_test_trace_source ("raise.py",
+                              "def check(age):\n"
+                              "    if age < 0:\n"
+                              "        raise ValueError('negative age')\n"
+                              "    return age\n"
+                              "\n"
+                              "try:\n"
+                              "    check(-1)\n"
+                              "except ValueError:\n"
+                              "    pass\n",
+                              NULL);
   g_autofree char *text = describe_at (trace, 3, HEAPGLASS_EVENT_EXCEPTION);
 
   assert_contains (text, "ValueError in check() at line 3: “negative age”. In check(): age "
@@ -228,7 +229,8 @@ test_cycle (void)
   guint step = find_step (trace, 3, HEAPGLASS_EVENT_LINE);
   g_autoptr (HeapglassSnapshot) snapshot = heapglass_trace_snapshot (trace, step);
   guint64 oid = snapshot->frames[0].oids[snapshot->frames[0].n_bindings - 1];
-  g_autofree char *repr = heapglass_object_repr (snapshot, heapglass_snapshot_find_object (snapshot, oid), 0);
+  g_autofree char *repr
+      = heapglass_object_repr (snapshot, heapglass_snapshot_find_object (snapshot, oid), 0);
 
   g_assert_cmpstr (repr, ==, "[1, [...]]");
 }
@@ -303,8 +305,8 @@ test_out_of_range (void)
 {
   g_autoptr (HeapglassTrace) trace = hg_test_trace_source ("frames.py", two_frames_py, NULL);
   g_autofree char *title = heapglass_narration_title (trace, 2);
-  g_autofree char *expected = g_strdup_printf ("frames.py, step 2 of %u",
-                                               heapglass_trace_get_n_steps (trace));
+  g_autofree char *expected
+      = g_strdup_printf ("frames.py, step 2 of %u", heapglass_trace_get_n_steps (trace));
 
   g_assert_null (heapglass_narration_describe (trace, 0));
   g_assert_null (heapglass_narration_describe (trace, heapglass_trace_get_n_steps (trace) + 1));

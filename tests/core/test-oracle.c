@@ -1,7 +1,7 @@
 /* test-oracle.c: every program of tests/data/oracle/ traced by Heapglass (the --trace-json
  * document) and by an independent sys.settrace recorder (tests/support/oracle.py), compared step by
- * step by tests/support/oracle_compare.py. A program listed in tests/data/oracle/KNOWN-FAILURES must
- * still mismatch (so the list can only shrink); every other program must agree at every step.
+ * step by tests/support/oracle_compare.py. A program listed in tests/data/oracle/KNOWN-FAILURES
+ * must still mismatch (so the list can only shrink); every other program must agree at every step.
  *
  *   test-oracle --diff NAME|SCRIPT.py   prints the first mismatch of one program and keeps both
  *                                      JSON documents (tests/support/oracle-diff runs this)
@@ -16,8 +16,8 @@
 
 #define MAX_ITEMS 100 /* K: the runner's default, which --trace-json uses */
 
-static char *srcdir;        /* tests/ in the source tree */
-static GHashTable *known;   /* program name -> the first mismatch noted in KNOWN-FAILURES */
+static char *srcdir;      /* tests/ in the source tree */
+static GHashTable *known; /* program name -> the first mismatch noted in KNOWN-FAILURES */
 
 static const char *
 python (void)
@@ -222,8 +222,8 @@ test_comparer_catches (gconstpointer data)
                           d->edit);
   {
     const char *argv[] = { python (), "-c", code, json_path, NULL };
-    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
-                                 &err, &wait_status, &error));
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err,
+                                 &wait_status, &error));
     g_assert_no_error (error);
     if (!g_spawn_check_wait_status (wait_status, NULL))
       g_error ("the edit failed:\n%s\n%s", d->edit, err);
@@ -319,7 +319,8 @@ load_known_failures (void)
       if (colon == NULL)
         g_hash_table_insert (table, g_strdup (line), g_strdup (""));
       else
-        g_hash_table_insert (table, g_strndup (line, colon - line), g_strdup (g_strstrip (colon + 1)));
+        g_hash_table_insert (table, g_strndup (line, colon - line),
+                             g_strdup (g_strstrip (colon + 1)));
     }
   return table;
 }
@@ -361,7 +362,8 @@ main (int argc, char **argv)
 
   /* sets of strings iterate in the same order in the traced run and in the oracle */
   g_setenv ("PYTHONHASHSEED", "0", TRUE);
-  srcdir = g_strdup (g_getenv ("G_TEST_SRCDIR") ? g_getenv ("G_TEST_SRCDIR") : HEAPGLASS_TESTS_SRCDIR);
+  srcdir
+      = g_strdup (g_getenv ("G_TEST_SRCDIR") ? g_getenv ("G_TEST_SRCDIR") : HEAPGLASS_TESTS_SRCDIR);
   if (argc == 3 && g_str_equal (argv[1], "--diff"))
     {
       status = diff_one (argv[2]);
@@ -385,8 +387,8 @@ main (int argc, char **argv)
   g_test_add_func ("/oracle/known-failures/are-programs", test_known_failures_exist);
   for (guint i = 0; i < G_N_ELEMENTS (doctored); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/oracle/comparer/catches-%u-%s", i,
-                                               doctored[i].expected);
+      g_autofree char *path
+          = g_strdup_printf ("/oracle/comparer/catches-%u-%s", i, doctored[i].expected);
       g_strdelimit (path + strlen ("/oracle/comparer/"), " ", '-');
       g_test_add_data_func (path, &doctored[i], test_comparer_catches);
     }

@@ -22,7 +22,8 @@
 #include "heapglass-trace-runner.h"
 #include "heapglass-test-support.h"
 
-/* ---- helpers ---------------------------------------------------------------------------------- */
+/* ---- helpers ----------------------------------------------------------------------------------
+ */
 
 static char *
 script_new (const char *name, const char *source, gssize length)
@@ -55,8 +56,8 @@ trace_script (const char *path, const HeapglassRunOptions *options, double *elap
   g_assert_nonnull (trace);
   if (elapsed_s)
     *elapsed_s = (g_get_monotonic_time () - start) / 1e6;
-  g_test_message ("%s: %u steps, ended %s (status %d, signal %d, exception %s, message %s)",
-                  path, heapglass_trace_get_n_steps (trace),
+  g_test_message ("%s: %u steps, ended %s (status %d, signal %d, exception %s, message %s)", path,
+                  heapglass_trace_get_n_steps (trace),
                   heapglass_ending_to_string (heapglass_trace_get_ending (trace)),
                   heapglass_trace_get_exit_status (trace), heapglass_trace_get_signal (trace),
                   heapglass_trace_get_exception_type (trace),
@@ -115,8 +116,8 @@ plain_run (const char *path, const char *stdin_path, PlainRun *run)
   const char *python = g_getenv ("HEAPGLASS_PYTHON");
 
   g_assert_nonnull (python);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_cwd (launcher, dir);
   g_subprocess_launcher_set_stdin_file_path (launcher, stdin_path ? stdin_path : "/dev/null");
   process = g_subprocess_launcher_spawn (launcher, &error, python, path, NULL);
@@ -220,7 +221,8 @@ assert_last_step_seekable (HeapglassTrace *trace)
   g_assert_cmpuint (snap->step, ==, n);
 }
 
-/* ---- the program crashes the interpreter ------------------------------------------------------ */
+/* ---- the program crashes the interpreter ------------------------------------------------------
+ */
 
 static void
 test_crash_ctypes_null (void)
@@ -229,7 +231,8 @@ test_crash_ctypes_null (void)
                                       "import ctypes\n"
                                       "print('before the crash')\n"
                                       "ctypes.string_at(0)\n"
-                                      "print('never')\n", -1);
+                                      "print('never')\n",
+                                      -1);
   g_auto (PlainRun) plain = { 0 };
   g_autoptr (HeapglassTrace) trace = trace_script (path, NULL, NULL);
   g_autofree char *out = trace_stdout (trace, NULL);
@@ -245,7 +248,8 @@ test_crash_ctypes_null (void)
   assert_last_step_seekable (trace);
 }
 
-/* ---- endless loops ---------------------------------------------------------------------------- */
+/* ---- endless loops ----------------------------------------------------------------------------
+ */
 
 static void
 test_loop_step_limit (gconstpointer source)
@@ -294,8 +298,7 @@ test_loop_in_c_time_limit (void)
 static void
 test_loop_in_c_keeps_output (void)
 {
-  g_autofree char *path = script_new ("loopc.py",
-                                      "print('summing')\nx = sum(range(10**12))\n", -1);
+  g_autofree char *path = script_new ("loopc.py", "print('summing')\nx = sum(range(10**12))\n", -1);
   g_autoptr (HeapglassTrace) trace = NULL;
   g_autofree char *out = NULL;
   HeapglassRunOptions options;
@@ -333,8 +336,8 @@ press_stop (gpointer user_data)
 static void
 test_loop_stop (void)
 {
-  g_autofree char *path = script_new ("stop.py", "i = 0\nwhile True:\n    i += 1\n    print(i)\n",
-                                      -1);
+  g_autofree char *path
+      = script_new ("stop.py", "i = 0\nwhile True:\n    i += 1\n    print(i)\n", -1);
   g_autoptr (HeapglassTraceRunner) runner = NULL;
   HeapglassTrace *trace;
   HeapglassRunOptions options;
@@ -348,7 +351,7 @@ test_loop_stop (void)
   options.timeout_s = 120;
   runner = heapglass_trace_runner_new (path, &options);
   start = g_get_monotonic_time ();
-  heapglass_trace_runner_run_async (runner, NULL, (GAsyncReadyCallback) stop_after, &done);
+  heapglass_trace_runner_run_async (runner, NULL, (GAsyncReadyCallback)stop_after, &done);
   g_timeout_add (700, press_stop, runner);
   while (!done)
     {
@@ -364,7 +367,8 @@ test_loop_stop (void)
   assert_last_step_seekable (trace);
 }
 
-/* ---- memory bombs ----------------------------------------------------------------------------- */
+/* ---- memory bombs -----------------------------------------------------------------------------
+ */
 
 static void
 test_memory_bomb (gconstpointer source)
@@ -390,7 +394,8 @@ test_memory_bomb (gconstpointer source)
   assert_last_step_seekable (trace);
 }
 
-/* ---- deep recursion --------------------------------------------------------------------------- */
+/* ---- deep recursion ---------------------------------------------------------------------------
+ */
 
 static void
 test_recursion_default_limit (void)
@@ -399,7 +404,8 @@ test_recursion_default_limit (void)
                                                        "def down(n):\n"
                                                        "    return down(n + 1)\n"
                                                        "\n"
-                                                       "down(0)\n", NULL);
+                                                       "down(0)\n",
+                                                       NULL);
   g_autoptr (HeapglassSnapshot) snap = NULL;
   guint n = heapglass_trace_get_n_steps (trace);
   gboolean found = FALSE;
@@ -437,7 +443,8 @@ test_recursion_50000 (void)
                                                        "        return 0\n"
                                                        "    return depth(n - 1) + 1\n"
                                                        "\n"
-                                                       "print(depth(50000))\n", NULL);
+                                                       "print(depth(50000))\n",
+                                                       NULL);
   g_autoptr (HeapglassSnapshot) snap = NULL;
   guint n = heapglass_trace_get_n_steps (trace);
   guint deepest = 0, deepest_depth = 0;
@@ -467,7 +474,8 @@ test_recursion_50000 (void)
   g_assert_cmpuint (snap->n_frames, <=, 1);
 }
 
-/* ---- gigabytes of output ---------------------------------------------------------------------- */
+/* ---- gigabytes of output ----------------------------------------------------------------------
+ */
 
 static void
 test_output_limit (void)
@@ -486,7 +494,8 @@ test_output_limit (void)
   out = trace_stdout (trace, &len);
   assert_ending (trace, "output-limit");
   g_test_message ("output kept: %" G_GSIZE_FORMAT " bytes, stream %" G_GSIZE_FORMAT
-                  " bytes, %.1f s", len, heapglass_trace_get_stream_bytes (trace), elapsed);
+                  " bytes, %.1f s",
+                  len, heapglass_trace_get_stream_bytes (trace), elapsed);
   g_assert_cmpuint (len, >, 1000000);
   g_assert_cmpuint (len, <=, 16 * 1024 * 1024 + 4096);
   g_assert_true (g_str_has_prefix (out, "xxxxxxxxxx"));
@@ -514,7 +523,8 @@ test_output_limit_small_cap (void)
   g_assert_cmpuint (len, <=, 100000 + 1001);
 }
 
-/* ---- exits ------------------------------------------------------------------------------------ */
+/* ---- exits ------------------------------------------------------------------------------------
+ */
 
 static void
 test_exit_status (gconstpointer data)
@@ -527,10 +537,10 @@ test_exit_status (gconstpointer data)
   assert_last_step_seekable (trace);
 }
 
-static const char *const exit_sys_exit[] = { "exit3.py", "import sys\nprint('bye')\nsys.exit(3)\n",
-                                             "3" };
-static const char *const exit_os_exit[] = { "exit4.py",
-                                            "import os\nprint('unflushed?')\nos._exit(4)\n", "4" };
+static const char *const exit_sys_exit[]
+    = { "exit3.py", "import sys\nprint('bye')\nsys.exit(3)\n", "3" };
+static const char *const exit_os_exit[]
+    = { "exit4.py", "import os\nprint('unflushed?')\nos._exit(4)\n", "4" };
 static const char *const exit_system_exit[] = { "exit5.py", "raise SystemExit(5)\n", "5" };
 static const char *const exit_message[] = { "exitmsg.py", "import sys\nsys.exit('bye')\n", "1" };
 static const char *const exit_in_function[] = { "exitfn.py",
@@ -540,14 +550,16 @@ static const char *const exit_in_function[] = { "exitfn.py",
                                                 "try:\n"
                                                 "    leave(7)\n"
                                                 "finally:\n"
-                                                "    print('cleanup')\n", "7" };
+                                                "    print('cleanup')\n",
+                                                "7" };
 
 /* An uncaught KeyboardInterrupt makes python3.11 kill itself with SIGINT (the shell sees 130). The
  * trace records it as the uncaught exception it is, with that status, not as a crash. */
 static void
 test_exit_keyboard_interrupt (void)
 {
-  g_autofree char *path = script_new ("ctrlc.py", "print('working')\nraise KeyboardInterrupt\n", -1);
+  g_autofree char *path
+      = script_new ("ctrlc.py", "print('working')\nraise KeyboardInterrupt\n", -1);
   g_auto (PlainRun) plain = { 0 };
   g_autoptr (HeapglassTrace) trace = trace_script (path, NULL, NULL);
   g_autofree char *out = trace_stdout (trace, NULL);
@@ -563,7 +575,8 @@ test_exit_keyboard_interrupt (void)
     g_assert_cmpint (heapglass_trace_get_exit_status (trace), ==, 128 + SIGINT);
 }
 
-/* ---- programs that fight the tracer ----------------------------------------------------------- */
+/* ---- programs that fight the tracer -----------------------------------------------------------
+ */
 
 static void
 test_hostile_like_plain (gconstpointer data)
@@ -575,143 +588,121 @@ test_hostile_like_plain (gconstpointer data)
   assert_last_step_seekable (trace);
 }
 
-static const char *const hostile_settrace[] = {
-  "settrace.py",
-  "import sys\n"
-  "seen = []\n"
-  "def spy(frame, event, arg):\n"
-  "    seen.append(event)\n"
-  "    return None\n"
-  "def work():\n"
-  "    return 42\n"
-  "sys.settrace(spy)\n"
-  "work()\n"
-  "sys.settrace(None)\n"
-  "print('spy saw', seen)\n"
-  "print('after')\n",
-  NULL
-};
-static const char *const hostile_setprofile[] = {
-  "setprofile.py",
-  "import sys\n"
-  "calls = []\n"
-  "def prof(frame, event, arg):\n"
-  "    if event == 'call':\n"
-  "        calls.append(frame.f_code.co_name)\n"
-  "def work():\n"
-  "    return 1\n"
-  "sys.setprofile(prof)\n"
-  "work()\n"
-  "sys.setprofile(None)\n"
-  "print(calls)\n",
-  NULL
-};
-static const char *const hostile_threads[] = {
-  "threads.py",
-  "import threading\n"
-  "lock = threading.Lock()\n"
-  "results = []\n"
-  "def worker(k):\n"
-  "    total = 0\n"
-  "    for i in range(2000):\n"
-  "        total += i * k\n"
-  "    with lock:\n"
-  "        results.append(total)\n"
-  "threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]\n"
-  "for t in threads:\n"
-  "    t.start()\n"
-  "for t in threads:\n"
-  "    t.join()\n"
-  "print(sorted(results))\n",
-  NULL
-};
-static const char *const hostile_fork[] = {
-  "fork.py",
-  "import os\n"
-  "items = [1, 2, 3]\n"
-  "pid = os.fork()\n"
-  "if pid == 0:\n"
-  "    items.append(4)\n"
-  "    print('child', items, flush=True)\n"
-  "    os._exit(0)\n"
-  "os.waitpid(pid, 0)\n"
-  "print('parent', items)\n",
-  NULL
-};
-static const char *const hostile_alarm[] = {
-  "alarm.py",
-  "import signal, time\n"
-  "fired = []\n"
-  "def on_alarm(signum, frame):\n"
-  "    fired.append(signum)\n"
-  "signal.signal(signal.SIGALRM, on_alarm)\n"
-  "signal.alarm(1)\n"
-  "deadline = time.monotonic() + 10\n"
-  "while not fired and time.monotonic() < deadline:\n"
-  "    time.sleep(0.05)\n"
-  "print('alarm fired', fired == [signal.SIGALRM])\n",
-  NULL
-};
-static const char *const hostile_close_stdout[] = {
-  "closeout.py",
-  "import sys\n"
-  "print('a')\n"
-  "sys.stdout.close()\n"
-  "print('b')\n",
-  NULL
-};
-static const char *const hostile_replace_stdout[] = {
-  "replaceout.py",
-  "import io, sys\n"
-  "real = sys.stdout\n"
-  "sys.stdout = io.StringIO()\n"
-  "print('hidden')\n"
-  "captured = sys.stdout.getvalue()\n"
-  "sys.stdout = real\n"
-  "print('got', captured.strip())\n",
-  NULL
-};
-static const char *const hostile_write_fd1[] = {
-  "fd1.py",
-  "import os, sys\n"
-  "print('first', flush=True)\n"
-  "os.write(1, b'raw\\n')\n"
-  "sys.stdout.write('last\\n')\n",
-  NULL
-};
-static const char *const hostile_replace_stdin[] = {
-  "replacein.py",
-  "import io, sys\n"
-  "sys.stdin = io.StringIO('fake line\\n')\n"
-  "print('read', input())\n",
-  "real line\n"
-};
-static const char *const hostile_close_stdin[] = {
-  "closein.py",
-  "import sys\n"
-  "sys.stdin.close()\n"
-  "print('closed')\n"
-  "input()\n",
-  "a line\n"
-};
-static const char *const hostile_input_eof[] = {
-  "eof.py",
-  "name = input('name? ')\n"
-  "print('hello', name)\n"
-  "again = input()\n",
-  "Ada\n"
-};
-static const char *const hostile_input_lines[] = {
-  "lines.py",
-  "import sys\n"
-  "total = 0\n"
-  "for line in sys.stdin:\n"
-  "    total += int(line)\n"
-  "print(total)\n",
-  "1\n2\n3\n"
-};
+static const char *const hostile_settrace[] = { "settrace.py",
+                                                "import sys\n"
+                                                "seen = []\n"
+                                                "def spy(frame, event, arg):\n"
+                                                "    seen.append(event)\n"
+                                                "    return None\n"
+                                                "def work():\n"
+                                                "    return 42\n"
+                                                "sys.settrace(spy)\n"
+                                                "work()\n"
+                                                "sys.settrace(None)\n"
+                                                "print('spy saw', seen)\n"
+                                                "print('after')\n",
+                                                NULL };
+static const char *const hostile_setprofile[] = { "setprofile.py",
+                                                  "import sys\n"
+                                                  "calls = []\n"
+                                                  "def prof(frame, event, arg):\n"
+                                                  "    if event == 'call':\n"
+                                                  "        calls.append(frame.f_code.co_name)\n"
+                                                  "def work():\n"
+                                                  "    return 1\n"
+                                                  "sys.setprofile(prof)\n"
+                                                  "work()\n"
+                                                  "sys.setprofile(None)\n"
+                                                  "print(calls)\n",
+                                                  NULL };
+static const char *const hostile_threads[]
+    = { "threads.py",
+        "import threading\n"
+        "lock = threading.Lock()\n"
+        "results = []\n"
+        "def worker(k):\n"
+        "    total = 0\n"
+        "    for i in range(2000):\n"
+        "        total += i * k\n"
+        "    with lock:\n"
+        "        results.append(total)\n"
+        "threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]\n"
+        "for t in threads:\n"
+        "    t.start()\n"
+        "for t in threads:\n"
+        "    t.join()\n"
+        "print(sorted(results))\n",
+        NULL };
+static const char *const hostile_fork[] = { "fork.py",
+                                            "import os\n"
+                                            "items = [1, 2, 3]\n"
+                                            "pid = os.fork()\n"
+                                            "if pid == 0:\n"
+                                            "    items.append(4)\n"
+                                            "    print('child', items, flush=True)\n"
+                                            "    os._exit(0)\n"
+                                            "os.waitpid(pid, 0)\n"
+                                            "print('parent', items)\n",
+                                            NULL };
+static const char *const hostile_alarm[] = { "alarm.py",
+                                             "import signal, time\n"
+                                             "fired = []\n"
+                                             "def on_alarm(signum, frame):\n"
+                                             "    fired.append(signum)\n"
+                                             "signal.signal(signal.SIGALRM, on_alarm)\n"
+                                             "signal.alarm(1)\n"
+                                             "deadline = time.monotonic() + 10\n"
+                                             "while not fired and time.monotonic() < deadline:\n"
+                                             "    time.sleep(0.05)\n"
+                                             "print('alarm fired', fired == [signal.SIGALRM])\n",
+                                             NULL };
+static const char *const hostile_close_stdout[] = { "closeout.py",
+                                                    "import sys\n"
+                                                    "print('a')\n"
+                                                    "sys.stdout.close()\n"
+                                                    "print('b')\n",
+                                                    NULL };
+static const char *const hostile_replace_stdout[] = { "replaceout.py",
+                                                      "import io, sys\n"
+                                                      "real = sys.stdout\n"
+                                                      "sys.stdout = io.StringIO()\n"
+                                                      "print('hidden')\n"
+                                                      "captured = sys.stdout.getvalue()\n"
+                                                      "sys.stdout = real\n"
+                                                      "print('got', captured.strip())\n",
+                                                      NULL };
+static const char *const hostile_write_fd1[] = { "fd1.py",
+                                                 "import os, sys\n"
+                                                 "print('first', flush=True)\n"
+                                                 "os.write(1, b'raw\\n')\n"
+                                                 "sys.stdout.write('last\\n')\n",
+                                                 NULL };
+static const char *const hostile_replace_stdin[] = { "replacein.py",
+                                                     "import io, sys\n"
+                                                     "sys.stdin = io.StringIO('fake line\\n')\n"
+                                                     "print('read', input())\n",
+                                                     "real line\n" };
+static const char *const hostile_close_stdin[] = { "closein.py",
+                                                   "import sys\n"
+                                                   "sys.stdin.close()\n"
+                                                   "print('closed')\n"
+                                                   "input()\n",
+                                                   "a line\n" };
+static const char *const hostile_input_eof[] = { "eof.py",
+                                                 "name = input('name? ')\n"
+                                                 "print('hello', name)\n"
+                                                 "again = input()\n",
+                                                 "Ada\n" };
+static const char *const hostile_input_lines[] = { "lines.py",
+                                                   "import sys\n"
+                                                   "total = 0\n"
+                                                   "for line in sys.stdin:\n"
+                                                   "    total += int(line)\n"
+                                                   "print(total)\n",
+                                                   "1\n2\n3\n" };
 
-/* ---- broken sources --------------------------------------------------------------------------- */
+/* ---- broken sources ---------------------------------------------------------------------------
+ */
 
 /* The line python3.11 names in "File …, line N" for a syntax error. */
 static guint
@@ -725,7 +716,7 @@ plain_syntax_error_line (const PlainRun *plain)
     return 0;
   while (*at && !g_ascii_isdigit (*at))
     at++;
-  return (guint) g_ascii_strtoull (at, NULL, 10);
+  return (guint)g_ascii_strtoull (at, NULL, 10);
 }
 
 static void
@@ -758,16 +749,17 @@ test_source_syntax_error (gconstpointer data)
 }
 
 static const char *const syntax_unclosed[] = { "unclosed.py", "x = (1,\nprint(x\n" };
-static const char *const syntax_indent[] = { "indent.py",
-                                             "def f():\n    return 1\n  print(f())\n" };
+static const char *const syntax_indent[]
+    = { "indent.py", "def f():\n    return 1\n  print(f())\n" };
 static const char *const syntax_late[] = { "late.py", "a = 1\nb = 2\nc = 3\nd = = 4\n" };
-static const char *const syntax_non_utf8[] = { "latin1.py",
-                                               "# caf\xe9\nname = 'Ren\xe9'\nprint(name)\n" };
+static const char *const syntax_non_utf8[]
+    = { "latin1.py", "# caf\xe9\nname = 'Ren\xe9'\nprint(name)\n" };
 
 static void
 test_source_binary (void)
 {
-  static const char elf[] = "\x7f" "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00";
+  static const char elf[] = "\x7f"
+                            "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00";
   g_autofree char *path = script_new ("binary.py", elf, sizeof elf - 1);
   g_autoptr (HeapglassTrace) trace = trace_script (path, NULL, NULL);
   HgEnding ending = heapglass_trace_get_ending (trace);
@@ -805,8 +797,7 @@ test_source_huge (void)
   FILE *file;
 
   for (guint i = 0; i < 16384; i++)
-    g_string_append_printf (chunk, "value_%05u = [%u, 'padding padding padding padding']\n",
-                            i, i);
+    g_string_append_printf (chunk, "value_%05u = [%u, 'padding padding padding padding']\n", i, i);
   file = fopen (path, "w");
   g_assert_nonnull (file);
   for (gsize written = 0; written < 50 * 1000 * 1000; written += chunk->len)
@@ -869,7 +860,8 @@ test_source_no_permission (void)
   assert_unreadable (path);
 }
 
-/* ---- the sandbox (a preference, on by default, for untrusted chapters) ------------------------ */
+/* ---- the sandbox (a preference, on by default, for untrusted chapters) ------------------------
+ */
 
 static gboolean
 bubblewrap_usable (void)
@@ -882,8 +874,9 @@ bubblewrap_usable (void)
   {
     const char *argv[] = { bwrap, "--unshare-net", "--ro-bind", "/", "/", "true", NULL };
 
-    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
-                       | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL))
+    if (!g_spawn_sync (NULL, (char **)argv, NULL,
+                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
+                       NULL, &status, NULL))
       return FALSE;
   }
   return g_spawn_check_wait_status (status, NULL);
@@ -892,7 +885,7 @@ bubblewrap_usable (void)
 static void
 test_sandbox_no_network_private_tmp (void)
 {
-  g_autofree char *probe = g_strdup_printf ("/tmp/heapglass-sandbox-probe-%d", (int) getpid ());
+  g_autofree char *probe = g_strdup_printf ("/tmp/heapglass-sandbox-probe-%d", (int)getpid ());
   g_autofree char *source = NULL;
   g_autofree char *path = NULL;
   g_autofree char *out = NULL;
@@ -915,9 +908,9 @@ test_sandbox_no_network_private_tmp (void)
   g_assert_cmpint (listener, >=, 0);
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (listener, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (bind (listener, (struct sockaddr *)&addr, sizeof addr), ==, 0);
   g_assert_cmpint (listen (listener, 4), ==, 0);
-  g_assert_cmpint (getsockname (listener, (struct sockaddr *) &addr, &addr_len), ==, 0);
+  g_assert_cmpint (getsockname (listener, (struct sockaddr *)&addr, &addr_len), ==, 0);
 
   source = g_strdup_printf ("import socket\n"
                             "try:\n"
@@ -1026,7 +1019,8 @@ test_sandbox_chapter_programs_run (void)
   g_assert_cmpuint (n_run, >=, 10);
 }
 
-/* ---- corrupt, truncated and hostile streams --------------------------------------------------- */
+/* ---- corrupt, truncated and hostile streams ---------------------------------------------------
+ */
 
 static void
 header (HgBuf *buf)
@@ -1234,14 +1228,15 @@ test_stream_refuses_after_error (void)
 static void
 test_stream_fuzz_seeds (void)
 {
-  static const char *const valid[] = { "header-only", "one-step", "every-record", "syntax-error",
-                                       "crashed", "deep-recursion", "step-limit", "tracer-alias",
-                                       "tracer-objects", "tracer-raises", "tracer-loop" };
+  static const char *const valid[]
+      = { "header-only",    "one-step",       "every-record", "syntax-error",
+          "crashed",        "deep-recursion", "step-limit",   "tracer-alias",
+          "tracer-objects", "tracer-raises",  "tracer-loop" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (valid); i++)
     {
-      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus-trace",
-                                                     valid[i], NULL);
+      g_autofree char *path
+          = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus-trace", valid[i], NULL);
       g_autoptr (GError) error = NULL;
       g_autofree char *contents = NULL;
       gsize len;
@@ -1258,7 +1253,8 @@ test_stream_fuzz_seeds (void)
     }
 }
 
-/* ---- the command line ------------------------------------------------------------------------- */
+/* ---- the command line -------------------------------------------------------------------------
+ */
 
 /* A tiny reader for the flat JSON object of --trace-summary: key → value text (strings
  * unescaped, numbers as written, null as NULL). */
@@ -1301,22 +1297,36 @@ parse_summary (const char *json)
               p++;
               switch (*p)
                 {
-                case 'n': g_string_append_c (text, '\n'); break;
-                case 't': g_string_append_c (text, '\t'); break;
-                case 'r': g_string_append_c (text, '\r'); break;
-                case 'b': g_string_append_c (text, '\b'); break;
-                case 'f': g_string_append_c (text, '\f'); break;
+                case 'n':
+                  g_string_append_c (text, '\n');
+                  break;
+                case 't':
+                  g_string_append_c (text, '\t');
+                  break;
+                case 'r':
+                  g_string_append_c (text, '\r');
+                  break;
+                case 'b':
+                  g_string_append_c (text, '\b');
+                  break;
+                case 'f':
+                  g_string_append_c (text, '\f');
+                  break;
                 case 'u':
                   {
                     char hex[5] = { 0 };
 
                     for (int i = 0; i < 4 && p[1]; i++)
                       hex[i] = *++p;
-                    g_string_append_unichar (text, (gunichar) g_ascii_strtoull (hex, NULL, 16));
+                    g_string_append_unichar (text, (gunichar)g_ascii_strtoull (hex, NULL, 16));
                     break;
                   }
-                case '\0': p--; break;
-                default: g_string_append_c (text, *p); break;
+                case '\0':
+                  p--;
+                  break;
+                default:
+                  g_string_append_c (text, *p);
+                  break;
                 }
             }
           if (*p)
@@ -1354,13 +1364,13 @@ run_cli (const char *const *args, const char *script, char **out, char **err)
   int status = -1;
 
   g_ptr_array_add (argv, cli);
-  g_ptr_array_add (argv, (char *) "--trace-summary");
+  g_ptr_array_add (argv, (char *)"--trace-summary");
   for (; args && *args; args++)
-    g_ptr_array_add (argv, (char *) *args);
-  g_ptr_array_add (argv, (char *) script);
+    g_ptr_array_add (argv, (char *)*args);
+  g_ptr_array_add (argv, (char *)script);
   g_ptr_array_add (argv, NULL);
-  g_spawn_sync (hg_test_tmp_dir (), (char **) argv->pdata, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
-                out, err, &status, &error);
+  g_spawn_sync (hg_test_tmp_dir (), (char **)argv->pdata, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL,
+                NULL, out, err, &status, &error);
   g_assert_no_error (error);
   return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }
@@ -1378,24 +1388,60 @@ typedef struct
 } CliCase;
 
 static const CliCase cli_cases[] = {
-  { "crashed", "import ctypes\nprint('so far')\nctypes.string_at(0)\n", { NULL }, "crashed", NULL,
-    NULL, "so far\n" },
-  { "step-limit", "while True:\n    pass\n", { "--max-steps=2000", NULL }, "step-limit", NULL,
-    NULL, "" },
-  { "time-limit", "while True:\n    pass\n", { "--max-steps=1000000000", "--timeout=2", NULL },
-    "time-limit", NULL, NULL, "" },
-  { "memory-limit", "x = []\nwhile True:\n    x.append(' ' * 10**7)\n",
-    { "--memory-limit=256", NULL }, "memory-limit", "MemoryError", NULL, NULL },
-  { "output-limit", "while True:\n    print('x' * 1000)\n", { NULL }, "output-limit", NULL, NULL,
+  { "crashed",
+    "import ctypes\nprint('so far')\nctypes.string_at(0)\n",
+    { NULL },
+    "crashed",
+    NULL,
+    NULL,
+    "so far\n" },
+  { "step-limit",
+    "while True:\n    pass\n",
+    { "--max-steps=2000", NULL },
+    "step-limit",
+    NULL,
+    NULL,
+    "" },
+  { "time-limit",
+    "while True:\n    pass\n",
+    { "--max-steps=1000000000", "--timeout=2", NULL },
+    "time-limit",
+    NULL,
+    NULL,
+    "" },
+  { "memory-limit",
+    "x = []\nwhile True:\n    x.append(' ' * 10**7)\n",
+    { "--memory-limit=256", NULL },
+    "memory-limit",
+    "MemoryError",
+    NULL,
     NULL },
-  { "exception", "def f():\n    return f()\nf()\n", { NULL }, "exception", "RecursionError", NULL,
+  { "output-limit",
+    "while True:\n    print('x' * 1000)\n",
+    { NULL },
+    "output-limit",
+    NULL,
+    NULL,
+    NULL },
+  { "exception",
+    "def f():\n    return f()\nf()\n",
+    { NULL },
+    "exception",
+    "RecursionError",
+    NULL,
     "" },
   { "exit", "import sys\nprint('out')\nsys.exit(3)\n", { NULL }, "exit", NULL, "3", "out\n" },
   { "os-exit", "import os\nos._exit(4)\n", { NULL }, "exit", NULL, "4", "" },
   { "syntax-error", "x = (1,\nprint(x\n", { NULL }, "syntax-error", NULL, NULL, "" },
   { "finished", "print('done')\n", { NULL }, "finished", NULL, NULL, "done\n" },
-  { "stdin-eof", "print(input())\nprint(input())\n", { NULL }, "exception", "EOFError", NULL,
-    "only line\n", "only line\n" },
+  { "stdin-eof",
+    "print(input())\nprint(input())\n",
+    { NULL },
+    "exception",
+    "EOFError",
+    NULL,
+    "only line\n",
+    "only line\n" },
 };
 
 static void
@@ -1467,7 +1513,8 @@ test_cli_missing_file (void)
     g_assert_cmpstr (g_hash_table_lookup (summary, "ended"), ==, "unreadable");
 }
 
-/* ---- main ------------------------------------------------------------------------------------- */
+/* ---- main -------------------------------------------------------------------------------------
+ */
 
 int
 main (int argc, char **argv)
@@ -1515,8 +1562,7 @@ main (int argc, char **argv)
                         test_hostile_like_plain);
   g_test_add_data_func ("/robustness/hostile/threads", hostile_threads, test_hostile_like_plain);
   g_test_add_data_func ("/robustness/hostile/fork", hostile_fork, test_hostile_like_plain);
-  g_test_add_data_func ("/robustness/hostile/signal-alarm", hostile_alarm,
-                        test_hostile_like_plain);
+  g_test_add_data_func ("/robustness/hostile/signal-alarm", hostile_alarm, test_hostile_like_plain);
   g_test_add_data_func ("/robustness/hostile/close-stdout", hostile_close_stdout,
                         test_hostile_like_plain);
   g_test_add_data_func ("/robustness/hostile/replace-stdout", hostile_replace_stdout,

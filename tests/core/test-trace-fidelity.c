@@ -311,12 +311,12 @@ int
 main (int argc, char **argv)
 {
   static const char *const same_as_plain[] = {
-    "stack_vs_heap.py", "nested_calls.py", "weakref_list.py", "weakref_subclass.py",
-    "closures.py",      "generators.py",   "classes.py",      "dict_copies.py",
-    "gc_cycles.py",     "finalize.py",     "refcount.py",     "ask.py",
-    "exit_code.py",     "os_exit.py",      "uncaught.py",     "interrupt.py",
-    "settrace.py",      "forking.py",      "recursion.py",    "big_output.py",
-    "atexit_print.py",  "syntax_error.py",  "observer_effects.py",
+    "stack_vs_heap.py", "nested_calls.py", "weakref_list.py",     "weakref_subclass.py",
+    "closures.py",      "generators.py",   "classes.py",          "dict_copies.py",
+    "gc_cycles.py",     "finalize.py",     "refcount.py",         "ask.py",
+    "exit_code.py",     "os_exit.py",      "uncaught.py",         "interrupt.py",
+    "settrace.py",      "forking.py",      "recursion.py",        "big_output.py",
+    "atexit_print.py",  "syntax_error.py", "observer_effects.py",
   };
 
   g_test_init (&argc, &argv, NULL);

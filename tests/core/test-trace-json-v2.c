@@ -163,19 +163,20 @@ test_freed_absent_next_step (void)
   g_autofree char *path = json_of_trace (trace, NULL, "freed.json");
 
   /* the list (oid 4) and the Data instance (6) died during step 7 */
-  assert_json (path, "s = d['steps']\n"
-                     "assert '4' in s[6]['heap'] and '6' in s[6]['heap']\n"
-                     "assert '4' not in s[7]['heap'] and '6' not in s[7]['heap'], s[7]['heap']\n"
-                     "w = s[7]['frames'][0]['locals']['w']\n"
-                     "assert s[7]['heap'][str(w)]['referent'] is None\n"
-                     /* every ID a step mentions is a key of its heap */
-                     "for t in s:\n"
-                     "  ids = [i for f in t['frames'] for i in f['locals'].values()]\n"
-                     "  for o in t['heap'].values():\n"
-                     "    ids += o.get('items', []) + [x for e in o.get('entries', []) for x in e]\n"
-                     "    ids += list(o.get('attrs', {}).values())\n"
-                     "    ids += [o['referent']] if o.get('referent') else []\n"
-                     "  assert all(str(i) in t['heap'] for i in ids), t\n");
+  assert_json (path,
+               "s = d['steps']\n"
+               "assert '4' in s[6]['heap'] and '6' in s[6]['heap']\n"
+               "assert '4' not in s[7]['heap'] and '6' not in s[7]['heap'], s[7]['heap']\n"
+               "w = s[7]['frames'][0]['locals']['w']\n"
+               "assert s[7]['heap'][str(w)]['referent'] is None\n"
+               /* every ID a step mentions is a key of its heap */
+               "for t in s:\n"
+               "  ids = [i for f in t['frames'] for i in f['locals'].values()]\n"
+               "  for o in t['heap'].values():\n"
+               "    ids += o.get('items', []) + [x for e in o.get('entries', []) for x in e]\n"
+               "    ids += list(o.get('attrs', {}).values())\n"
+               "    ids += [o['referent']] if o.get('referent') else []\n"
+               "  assert all(str(i) in t['heap'] for i in ids), t\n");
 }
 
 static void
@@ -269,18 +270,17 @@ test_cli_steps_and_limit (void)
 static void
 test_traced_program (void)
 {
-  g_autoptr (HeapglassTrace) trace = hg_test_trace_source (
-      "program.py",
-      "def pair(n):\n"
-      "    return [n, 's\\x00\\u00e9']\n"
-      "p = pair(3)\n"
-      "def fail():\n"
-      "    raise KeyError('k')\n"
-      "try:\n"
-      "    fail()\n"
-      "except KeyError:\n"
-      "    pass\n",
-      NULL);
+  g_autoptr (HeapglassTrace) trace = hg_test_trace_source ("program.py",
+                                                           "def pair(n):\n"
+                                                           "    return [n, 's\\x00\\u00e9']\n"
+                                                           "p = pair(3)\n"
+                                                           "def fail():\n"
+                                                           "    raise KeyError('k')\n"
+                                                           "try:\n"
+                                                           "    fail()\n"
+                                                           "except KeyError:\n"
+                                                           "    pass\n",
+                                                           NULL);
   g_autofree char *path = json_of_trace (trace, NULL, "program.json");
 
   assert_json (path, "s = d['steps']\n"

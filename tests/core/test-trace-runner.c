@@ -6,7 +6,6 @@
 #include "heapglass-trace-runner.h"
 #include "heapglass-test-support.h"
 
-
 static char *
 write_script (const char *name, const char *code)
 {

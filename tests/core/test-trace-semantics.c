@@ -7,7 +7,6 @@
 #include "heapglass-trace-runner.h"
 #include "heapglass-test-support.h"
 
-
 static HeapglassTrace *
 trace_code (const char *name, const char *code)
 {

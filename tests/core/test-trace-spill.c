@@ -87,7 +87,8 @@ value_of (HeapglassTrace *trace, guint step, const char *name)
   g_assert_not_reached ();
 }
 
-/* Whether a descriptor of this process points at `path` (an unlinked file reads "path (deleted)"). */
+/* Whether a descriptor of this process points at `path` (an unlinked file reads "path (deleted)").
+ */
 static gboolean
 fd_open_on (const char *path)
 {
@@ -296,7 +297,8 @@ test_crash_leaves_no_file (void)
   stale = g_strdup_printf ("%s/heapglass-trace-%d-0.spill", dir, (int)child);
   g_assert_true (g_file_set_contents (stale, "stale", -1, NULL));
   {
-    g_autofree char *alive = g_strdup_printf ("%s/heapglass-trace-%d-0.spill", dir, (int)getppid ());
+    g_autofree char *alive
+        = g_strdup_printf ("%s/heapglass-trace-%d-0.spill", dir, (int)getppid ());
     g_assert_true (g_file_set_contents (alive, "alive", -1, NULL));
     g_assert_cmpuint (count_spill_files (dir), ==, 2);
 

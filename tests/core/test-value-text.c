@@ -16,12 +16,20 @@ test_float_table (void)
     double value;
     const char *repr;
   } cases[] = {
-    { 0.0, "0.0" },         { -0.0, "-0.0" },      { 0.1, "0.1" },
-    { 0.1 + 0.2, "0.30000000000000004" },          { 100.0, "100.0" },
-    { 1e16, "1e+16" },      { 1e15, "1000000000000000.0" },
+    { 0.0, "0.0" },
+    { -0.0, "-0.0" },
+    { 0.1, "0.1" },
+    { 0.1 + 0.2, "0.30000000000000004" },
+    { 100.0, "100.0" },
+    { 1e16, "1e+16" },
+    { 1e15, "1000000000000000.0" },
     { 123456789012345678.0, "1.2345678901234568e+17" },
-    { 1e-4, "0.0001" },     { 1e-5, "1e-05" },     { 1.5e300, "1.5e+300" },
-    { -2.5, "-2.5" },       { 5e-324, "5e-324" },  { 1.0 / 3, "0.3333333333333333" },
+    { 1e-4, "0.0001" },
+    { 1e-5, "1e-05" },
+    { 1.5e300, "1.5e+300" },
+    { -2.5, "-2.5" },
+    { 5e-324, "5e-324" },
+    { 1.0 / 3, "0.3333333333333333" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -77,8 +85,8 @@ test_float_matches_python (void)
         g_string_append_printf (expected, "%s\n", text);
       }
     input_path = hg_test_write_file ("floats.txt", input->str, -1);
-    command = g_strdup_printf ("sh -c '%s %s < %s'", g_getenv ("HEAPGLASS_PYTHON") ?: HEAPGLASS_PYTHON,
-                               path, input_path);
+    command = g_strdup_printf ("sh -c '%s %s < %s'",
+                               g_getenv ("HEAPGLASS_PYTHON") ?: HEAPGLASS_PYTHON, path, input_path);
     g_assert_true (g_spawn_command_line_sync (command, &out, NULL, &status, &error));
   }
   g_assert_no_error (error);

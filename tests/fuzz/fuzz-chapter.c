@@ -35,10 +35,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   size--;
 
   /* The Python-source check reads a C string: give it one. */
-  code = g_strndup ((const char *) data, size);
+  code = g_strndup ((const char *)data, size);
   heapglass_code_calls_nothing (code);
 
-  chapter = heapglass_chapter_new_from_data ((const char *) data, size, "fuzz.md", format, &error);
+  chapter = heapglass_chapter_new_from_data ((const char *)data, size, "fuzz.md", format, &error);
   if (chapter == NULL)
     {
       if (error == NULL || error->domain != HEAPGLASS_CHAPTER_ERROR || error->message == NULL)
@@ -53,7 +53,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   for (guint i = 0; i < n_sections; i++)
     {
       sum += strlen (sections[i].text) + sections[i].level + sections[i].line;
-      if (sections[i].parent >= (int) i)
+      if (sections[i].parent >= (int)i)
         abort (); /* a parent comes before its child */
     }
 
@@ -67,13 +67,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       sum += strlen (heapglass_block_kind_to_string (block->kind));
       sum += strlen (block->title) + strlen (block->file) + strlen (block->code);
       sum += block->statement ? strlen (block->statement) : 0;
-      if (block->section >= (int) n_sections || block->solution >= (int) n_blocks
-          || block->exercise >= (int) n_blocks)
+      if (block->section >= (int)n_sections || block->solution >= (int)n_blocks
+          || block->exercise >= (int)n_blocks)
         abort (); /* every index points inside its array */
       if (heapglass_chapter_get_block (chapter, i) != block)
         abort ();
     }
   heapglass_chapter_count_blocks (chapter, HEAPGLASS_BLOCK_EXAMPLE);
-  (void) sum;
+  (void)sum;
   return 0;
 }

@@ -25,7 +25,7 @@ walk_snapshot (const HeapglassSnapshot *snap)
       for (guint b = 0; b < frame->n_bindings; b++)
         {
           sum += frame->names[b] ? strlen (frame->names[b]) : 0;
-          sum += (size_t) frame->oids[b] + (size_t) frame->rebound[b];
+          sum += (size_t)frame->oids[b] + (size_t)frame->rebound[b];
           heapglass_snapshot_find_object (snap, frame->oids[b]);
         }
       sum += frame->exception_type ? strlen (frame->exception_type) : 0;
@@ -42,9 +42,9 @@ walk_snapshot (const HeapglassSnapshot *snap)
       sum += strlen (heapglass_kind_to_string (obj->kind));
       n_item_oids = obj->kind == HG_KIND_DICT ? 2 * obj->n_items : obj->n_items;
       for (guint i = 0; i < n_item_oids; i++)
-        sum += (size_t) obj->items[i];
+        sum += (size_t)obj->items[i];
       for (guint a = 0; a < obj->n_attrs; a++)
-        sum += strlen (obj->attr_names[a]) + (size_t) obj->attr_oids[a];
+        sum += strlen (obj->attr_names[a]) + (size_t)obj->attr_oids[a];
     }
   return sum;
 }
@@ -107,7 +107,7 @@ explore (HeapglassTrace *trace)
 static gboolean
 decode_split (HeapglassTrace *trace, const uint8_t *data, size_t size)
 {
-  uint32_t state = 0x9e3779b9u ^ (uint32_t) size;
+  uint32_t state = 0x9e3779b9u ^ (uint32_t)size;
   size_t pos = 0;
   gboolean ok = TRUE;
 

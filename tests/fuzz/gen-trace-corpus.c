@@ -41,7 +41,7 @@ rec_string (HgBuf *buf, const char *text)
 static void
 rec_step (HgBuf *buf, HgRecord kind, unsigned line)
 {
-  hg_buf_byte (buf, (uint8_t) kind);
+  hg_buf_byte (buf, (uint8_t)kind);
   hg_buf_varint (buf, line);
 }
 
@@ -105,8 +105,8 @@ static void
 full_program (HgBuf *buf)
 {
   static const char *const strings[] = {
-    "<module>", "int", "str", "list", "dict", "x", "y", "process", "Data", "weakref",
-    "value", "tuple", "float", "ValueError", "bool", "NoneType", "function",
+    "<module>", "int",   "str",   "list",  "dict",       "x",    "y",        "process",  "Data",
+    "weakref",  "value", "tuple", "float", "ValueError", "bool", "NoneType", "function",
   };
 
   hg_buf_header (buf, 100, "/tmp/full.py");
@@ -294,7 +294,7 @@ main (int argc, char **argv)
       hg_buf_varint (&buf, 2);
       hg_buf_varint (&buf, 1);
       rec_obj_new (&buf, 1000 + i, 4, HG_KIND_INT, 28, 3);
-      hg_buf_zigzag (&buf, 300 - (int64_t) i);
+      hg_buf_zigzag (&buf, 300 - (int64_t)i);
       rec_bind (&buf, 0, 3, 1000 + i);
       rec_step (&buf, HG_REC_STEP_CALL, 1);
       rec_step (&buf, HG_REC_STEP_LINE, 2);

@@ -46,9 +46,8 @@ call (GDBusConnection *bus, const char *name, const char *path, const char *inte
 static char *
 string_property (GDBusConnection *bus, const char *name, const char *path, const char *property)
 {
-  g_autoptr (GVariant) reply
-      = call (bus, name, path, "org.freedesktop.DBus.Properties", "Get",
-              g_variant_new ("(ss)", ATSPI_ACCESSIBLE, property), "(v)");
+  g_autoptr (GVariant) reply = call (bus, name, path, "org.freedesktop.DBus.Properties", "Get",
+                                     g_variant_new ("(ss)", ATSPI_ACCESSIBLE, property), "(v)");
   g_autoptr (GVariant) value = NULL;
 
   if (reply == NULL)
@@ -168,14 +167,15 @@ inspect (guint32 pid)
       g_printerr ("inspect: no session bus: %s\n", error->message);
       return 2;
     }
-  address = call (session, "org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress", NULL,
-                  "(s)");
+  address
+      = call (session, "org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress", NULL, "(s)");
   if (address == NULL)
     return 2;
   g_variant_get (address, "(&s)", &text);
   bus = g_dbus_connection_new_for_address_sync (
-      text, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      text,
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
       NULL, NULL, &error);
   if (bus == NULL)
     {
@@ -196,7 +196,8 @@ inspect (guint32 pid)
   return 0;
 }
 
-/* ---- the tests (this process shows the canvas) ------------------------------------------------ */
+/* ---- the tests (this process shows the canvas) ------------------------------------------------
+ */
 
 typedef struct
 {
@@ -282,9 +283,9 @@ read_tree (void)
   Reader reader = { 0 };
   char **lines;
 
-  reader.process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                                     &error, self, "--inspect", pid, NULL);
+  reader.process
+      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                          self, "--inspect", pid, NULL);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8_async (reader.process, NULL, NULL, on_read, &reader);
   /* the main loop runs meanwhile: GTK answers the reader's questions */
@@ -324,12 +325,12 @@ depth_of (char **node)
   return (guint)g_ascii_strtoull (node[0], NULL, 10);
 }
 
-#define assert_node(node, role, label)                                                         \
-  G_STMT_START                                                                                 \
-  {                                                                                            \
-    if ((node) == NULL)                                                                        \
-      g_error ("no %s named \"%s\" in the accessible tree:\n%s", role, label, tree_text);      \
-  }                                                                                            \
+#define assert_node(node, role, label)                                                             \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    if ((node) == NULL)                                                                            \
+      g_error ("no %s named \"%s\" in the accessible tree:\n%s", role, label, tree_text);          \
+  }                                                                                                \
   G_STMT_END
 
 static void
@@ -365,8 +366,9 @@ test_tree_frames_names_aliases (Fixture *f, gconstpointer data)
 
   /* aliasing, told on each name */
   g_assert_cmpstr (param[3], ==, "param refers to the list [1, 2], as do b and outer's a.");
-  g_assert_cmpstr (b[3], ==, "b refers to the list [1, 2], as do param and outer's a. Bound by "
-                             "this step.");
+  g_assert_cmpstr (b[3], ==,
+                   "b refers to the list [1, 2], as do param and outer's a. Bound by "
+                   "this step.");
   at = 0;
   outer = find_node (lines, "group", "outer()", &at);
   assert_node (outer, "group", "outer()");

@@ -142,8 +142,8 @@ test_help_overlay_complete (void)
         g_autofree char *accelerator = NULL;
         g_autofree char *title = NULL;
 
-        g_object_get (l->data, "action-name", &action, "accelerator", &accelerator, "title",
-                      &title, NULL);
+        g_object_get (l->data, "action-name", &action, "accelerator", &accelerator, "title", &title,
+                      NULL);
         g_string_append_printf (listed, "%s\n%s\n", action ? action : "",
                                 accelerator ? accelerator : "");
         /* and each one's title is translated */
@@ -153,8 +153,8 @@ test_help_overlay_complete (void)
   g_object_unref (overlay);
   for (guint i = 0; actions[i]; i++)
     {
-      g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
-                                                                   actions[i]);
+      g_auto (GStrv) accels
+          = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
       g_autofree char *line = g_strdup_printf ("\n%s\n", actions[i]);
       gboolean found = strstr (listed->str, line) != NULL;
 

@@ -509,26 +509,26 @@ main (int argc, char *argv[])
   app = heapglass_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 
-  g_test_add ("/window/aliasing/run-opens-at-first-step", AliasingWindow, NULL, aliasing_set_up, test_run_opens_at_first_step,
-              aliasing_tear_down);
-  g_test_add ("/window/aliasing/one-list-two-names", AliasingWindow, NULL, aliasing_set_up, test_one_list_two_names,
-              aliasing_tear_down);
-  g_test_add ("/window/aliasing/click-name-inspects-list", AliasingWindow, NULL, aliasing_set_up, test_click_name_inspects_list,
-              aliasing_tear_down);
-  g_test_add ("/window/aliasing/copy-diagram", AliasingWindow, NULL, aliasing_set_up, test_copy_diagram,
-              aliasing_tear_down);
-  g_test_add ("/window/aliasing/export-step-and-run", AliasingWindow, NULL, aliasing_set_up, test_export_step_and_run,
-              aliasing_tear_down);
-  g_test_add ("/window/step/back-and-forward-mark-lines", AliasingWindow, NULL, aliasing_set_up, test_step_back_and_forward,
-              aliasing_tear_down);
-  g_test_add ("/window/step/gutter-jumps-to-line", AliasingWindow, NULL, aliasing_set_up, test_gutter_jumps_to_line,
-              aliasing_tear_down);
-  g_test_add ("/window/step/over-and-out", AliasingWindow, NULL, aliasing_set_up, test_step_over_and_out,
-              aliasing_tear_down);
-  g_test_add ("/window/play/runs-to-the-end", AliasingWindow, NULL, aliasing_set_up, test_play_runs_to_the_end,
-              aliasing_tear_down);
-  g_test_add ("/window/output/last-step-has-all-output", AliasingWindow, NULL, aliasing_set_up, test_last_step_has_all_output,
-              aliasing_tear_down);
+  g_test_add ("/window/aliasing/run-opens-at-first-step", AliasingWindow, NULL, aliasing_set_up,
+              test_run_opens_at_first_step, aliasing_tear_down);
+  g_test_add ("/window/aliasing/one-list-two-names", AliasingWindow, NULL, aliasing_set_up,
+              test_one_list_two_names, aliasing_tear_down);
+  g_test_add ("/window/aliasing/click-name-inspects-list", AliasingWindow, NULL, aliasing_set_up,
+              test_click_name_inspects_list, aliasing_tear_down);
+  g_test_add ("/window/aliasing/copy-diagram", AliasingWindow, NULL, aliasing_set_up,
+              test_copy_diagram, aliasing_tear_down);
+  g_test_add ("/window/aliasing/export-step-and-run", AliasingWindow, NULL, aliasing_set_up,
+              test_export_step_and_run, aliasing_tear_down);
+  g_test_add ("/window/step/back-and-forward-mark-lines", AliasingWindow, NULL, aliasing_set_up,
+              test_step_back_and_forward, aliasing_tear_down);
+  g_test_add ("/window/step/gutter-jumps-to-line", AliasingWindow, NULL, aliasing_set_up,
+              test_gutter_jumps_to_line, aliasing_tear_down);
+  g_test_add ("/window/step/over-and-out", AliasingWindow, NULL, aliasing_set_up,
+              test_step_over_and_out, aliasing_tear_down);
+  g_test_add ("/window/play/runs-to-the-end", AliasingWindow, NULL, aliasing_set_up,
+              test_play_runs_to_the_end, aliasing_tear_down);
+  g_test_add ("/window/output/last-step-has-all-output", AliasingWindow, NULL, aliasing_set_up,
+              test_last_step_has_all_output, aliasing_tear_down);
   g_test_add_func ("/window/stop/keeps-partial-trace", test_stop_keeps_partial_trace);
   g_test_add_func ("/window/input/prompt-answered", test_input_prompt_answered);
   g_test_add_func ("/window/ending/syntax-error-marked", test_syntax_error_marked);

@@ -23,8 +23,7 @@ void hg_test_assert_tracer (void);
 
 /* Writes @source as @name and traces it to the end (stdin /dev/null unless @options says
  * otherwise); asserts that a trace came back. */
-HeapglassTrace *hg_test_trace_source (const char *name,
-                                      const char *source,
+HeapglassTrace *hg_test_trace_source (const char *name, const char *source,
                                       const HeapglassRunOptions *options);
 
 /* Spins the default main context until done(data) or @timeout_s seconds pass; FALSE on timeout.
@@ -34,7 +33,8 @@ gint64 hg_test_longest_iteration_us (void);
 void hg_test_reset_longest_iteration (void);
 
 /* Spins the main loop until @instance emits @detailed_signal (any signature), or the timeout. */
-gboolean hg_test_spin_until_signal (gpointer instance, const char *detailed_signal, double timeout_s);
+gboolean hg_test_spin_until_signal (gpointer instance, const char *detailed_signal,
+                                    double timeout_s);
 
 /* Spins the main loop for @ms milliseconds: only where a test must let time pass (animations,
  * a window left to work); its iterations count for hg_test_longest_iteration_us() too. */

@@ -31,8 +31,9 @@ hostile_dir_remove (const char *dir)
 {
   const char *argv[] = { "rm", "-rf", dir, NULL };
 
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
-                | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+  g_spawn_sync (NULL, (char **)argv, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                NULL, NULL, NULL, NULL, NULL);
 }
 
 G_GNUC_UNUSED static char *
@@ -80,8 +81,8 @@ hostile_spawn (const char *const *argv, const char *cwd, HostileProcess *p)
   g_subprocess_communicate (process, NULL, NULL, &p->out, &p->err, &error);
   g_assert_no_error (error);
   p->signaled = g_subprocess_get_if_signaled (process);
-  p->status = p->signaled ? g_subprocess_get_term_sig (process)
-                          : g_subprocess_get_exit_status (process);
+  p->status
+      = p->signaled ? g_subprocess_get_term_sig (process) : g_subprocess_get_exit_status (process);
 }
 
 G_GNUC_UNUSED static const char *
@@ -179,8 +180,7 @@ hostile_cli_summary (const char *script, const char *const *args, gboolean as_no
 
   if (as_nobody)
     for (const char *const *a = (const char *const[]){ "setpriv", "--reuid=nobody",
-                                                       "--regid=nogroup", "--clear-groups",
-                                                       NULL };
+                                                       "--regid=nogroup", "--clear-groups", NULL };
          *a; a++)
       g_ptr_array_add (argv, (gpointer)*a);
   g_ptr_array_add (argv, cli);
