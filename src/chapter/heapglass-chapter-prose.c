@@ -61,6 +61,45 @@ append_lines (GString *out, char **lines, guint first, guint last)
     }
 }
 
+/* The index of the fence whose opening line is @line, or G_MAXUINT. */
+static guint
+fence_starting_at (GArray *fences, guint line)
+{
+  guint lo = 0, hi = fences->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      guint start = g_array_index (fences, Fence, mid).start;
+
+      if (start == line)
+        return mid;
+      if (start < line)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return G_MAXUINT;
+}
+
+/* The index of the first heading below @line (headings->len when none). */
+static guint
+first_heading_after (GArray *headings, guint line)
+{
+  guint lo = 0, hi = headings->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (headings, guint, mid) <= line)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 void
 chapter_attach_prose (HeapglassChapter *self, const char *data, gsize length)
 {
@@ -68,6 +107,8 @@ chapter_attach_prose (HeapglassChapter *self, const char *data, gsize length)
   g_auto (GStrv) lines = NULL;
   g_autoptr (GArray) fences = g_array_new (FALSE, TRUE, sizeof (Fence));
   g_autoptr (GArray) headings = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree guint *prev_python_end = NULL;
+  g_autofree guint *next_python_start = NULL;
   guint n_lines;
 
   g_strdelimit (text, "\r", '\n');
@@ -103,41 +144,51 @@ chapter_attach_prose (HeapglassChapter *self, const char *data, gsize length)
         g_array_append_val (headings, l);
     }
 
+  /* Fences and headings come in line order, and fences do not overlap: each block finds its
+   * fence and its neighbours by binary search, and the nearest python fences on each side come
+   * from one pass, so a chapter of 90,000 blocks stays linear. */
+  prev_python_end = g_new0 (guint, fences->len + 1);
+  next_python_start = g_new0 (guint, fences->len + 1);
+  for (guint f = 0, last = 0; f < fences->len; f++)
+    {
+      prev_python_end[f] = last;
+      if (g_array_index (fences, Fence, f).python)
+        last = g_array_index (fences, Fence, f).end;
+    }
+  for (guint f = fences->len, next = n_lines + 1; f-- > 0;)
+    {
+      next_python_start[f] = next;
+      if (g_array_index (fences, Fence, f).python)
+        next = g_array_index (fences, Fence, f).start;
+    }
+
   for (guint b = 0; b < self->blocks->len; b++)
     {
       HeapglassChapterBlock *block = &g_array_index (self->blocks, HeapglassChapterBlock, b);
       const Fence *fence = NULL;
       guint before = 1, after = n_lines + 1;
+      guint f;
       g_autoptr (GString) prose = g_string_new (NULL);
 
       if (block->kind != HEAPGLASS_BLOCK_EXAMPLE)
         continue;
-      for (guint f = 0; f < fences->len; f++)
-        if (g_array_index (fences, Fence, f).start == block->line)
-          fence = &g_array_index (fences, Fence, f);
-      if (fence == NULL)
+      f = fence_starting_at (fences, block->line);
+      if (f == G_MAXUINT)
         continue;
+      fence = &g_array_index (fences, Fence, f);
       /* Back to the heading or the python block above; on to the next heading or python block. */
-      for (guint h = 0; h < headings->len; h++)
-        {
-          guint line = g_array_index (headings, guint, h);
+      {
+        guint h = first_heading_after (headings, fence->start);
 
-          if (line < fence->start)
-            before = MAX (before, line + 1);
-          else if (line > fence->end)
-            after = MIN (after, line);
-        }
-      for (guint f = 0; f < fences->len; f++)
-        {
-          const Fence *other = &g_array_index (fences, Fence, f);
-
-          if (!other->python || other == fence)
-            continue;
-          if (other->end < fence->start)
-            before = MAX (before, other->end + 1);
-          else if (other->start > fence->end)
-            after = MIN (after, other->start);
-        }
+        if (h > 0)
+          before = MAX (before, g_array_index (headings, guint, h - 1) + 1);
+        h = first_heading_after (headings, fence->end);
+        if (h < headings->len)
+          after = MIN (after, g_array_index (headings, guint, h));
+      }
+      if (prev_python_end[f] > 0)
+        before = MAX (before, prev_python_end[f] + 1);
+      after = MIN (after, next_python_start[f]);
       {
         g_autoptr (GString) above = g_string_new (NULL);
         g_autoptr (GString) below = g_string_new (NULL);
