@@ -61,6 +61,34 @@ append_lines (GString *out, char **lines, guint first, guint last)
     }
 }
 
+/* The text's lines ("\n", "\r\n" or a lone "\r" ends one, as in md4c). A plain loop, not
+ * g_strsplit(): that calls strstr() once a line, and sanitizer builds make each call measure the
+ * whole rest of the text, which is quadratic on a big chapter. Cuts @text in place. */
+static char **
+split_lines (char *text)
+{
+  GPtrArray *lines = g_ptr_array_new ();
+  char *start = text;
+
+  for (char *p = text;; p++)
+    {
+      if (*p == '\n' || *p == '\r' || *p == '\0')
+        {
+          char end = *p;
+
+          *p = '\0';
+          g_ptr_array_add (lines, g_strdup (start));
+          if (end == '\0')
+            break;
+          if (end == '\r' && p[1] == '\n')
+            p++;
+          start = p + 1;
+        }
+    }
+  g_ptr_array_add (lines, NULL);
+  return (char **)g_ptr_array_free (lines, FALSE);
+}
+
 /* The index of the fence whose opening line is @line, or G_MAXUINT. */
 static guint
 fence_starting_at (GArray *fences, guint line)
@@ -111,8 +139,7 @@ chapter_attach_prose (HeapglassChapter *self, const char *data, gsize length)
   g_autofree guint *next_python_start = NULL;
   guint n_lines;
 
-  g_strdelimit (text, "\r", '\n');
-  lines = g_strsplit (text, "\n", -1);
+  lines = split_lines (text);
   n_lines = g_strv_length (lines);
 
   for (guint l = 1; l <= n_lines; l++)
