@@ -270,22 +270,10 @@ void
 heapglass_output_pane_set_controller (HeapglassOutputPane *self, HeapglassRunController *controller)
 {
   g_return_if_fail (HEAPGLASS_IS_OUTPUT_PANE (self));
-  g_return_if_fail (controller == NULL || HEAPGLASS_IS_RUN_CONTROLLER (controller));
 
-  if (self->controller == controller)
-    return;
-  if (self->controller != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->controller, self);
-      g_clear_object (&self->controller);
-    }
-  if (controller == NULL)
-    return;
-  self->controller = g_object_ref (controller);
-  g_signal_connect_object (controller, "notify::trace", G_CALLBACK (on_controller_trace), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (controller, "notify::step", G_CALLBACK (on_controller_step), self,
-                           G_CONNECT_SWAPPED);
+  heapglass_run_controller_follow (&self->controller, controller, self,
+                                   G_CALLBACK (on_controller_trace),
+                                   G_CALLBACK (on_controller_step));
 }
 
 static void

@@ -606,3 +606,24 @@ heapglass_run_controller_init (HeapglassRunController *self)
   self->answers = g_array_new (FALSE, TRUE, sizeof (HeapglassRunAnswer));
   g_array_set_clear_func (self->answers, answer_clear);
 }
+
+void
+heapglass_run_controller_follow (HeapglassRunController **slot, HeapglassRunController *controller,
+                                 gpointer observer, GCallback on_trace, GCallback on_step)
+{
+  g_return_if_fail (slot != NULL);
+  g_return_if_fail (controller == NULL || HEAPGLASS_IS_RUN_CONTROLLER (controller));
+
+  if (*slot == controller)
+    return;
+  if (*slot != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (*slot, observer);
+      g_clear_object (slot);
+    }
+  if (controller == NULL)
+    return;
+  *slot = g_object_ref (controller);
+  g_signal_connect_object (controller, "notify::trace", on_trace, observer, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "notify::step", on_step, observer, G_CONNECT_SWAPPED);
+}

@@ -95,4 +95,11 @@ gboolean heapglass_run_controller_get_playing (HeapglassRunController *self);
 void heapglass_run_controller_set_speed (HeapglassRunController *self, double steps_per_second);
 double heapglass_run_controller_get_speed (HeapglassRunController *self);
 
+/* For the parts of the window that follow a run: points *@slot at @controller (a new reference,
+ * or NULL), drops @observer's handlers on the one it replaces, and calls @on_trace and @on_step
+ * (swapped: the observer first) when the new one's trace or step changes. */
+void heapglass_run_controller_follow (HeapglassRunController **slot,
+                                      HeapglassRunController *controller, gpointer observer,
+                                      GCallback on_trace, GCallback on_step);
+
 G_END_DECLS
