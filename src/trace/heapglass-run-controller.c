@@ -450,13 +450,15 @@ heapglass_run_controller_send_input (HeapglassRunController *self, const char *l
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _ ("The program is not running"));
       return FALSE;
     }
-  if (!heapglass_trace_runner_send_input (self->runner, line, error))
-    return FALSE;
   {
     HeapglassRunAnswer answer;
 
+    /* Where the program waits, taken before it has the line: a quick program runs on and ends
+     * (its steps decoded on the runner's thread) before send_input() returns. */
     answer.stdout_offset = heapglass_trace_get_output_length (self->trace, 1, 0);
     answer.step = heapglass_trace_get_n_steps (self->trace);
+    if (!heapglass_trace_runner_send_input (self->runner, line, error))
+      return FALSE;
     answer.text = g_strdup (line);
     answer.prompt = g_strdup (self->prompt != NULL ? self->prompt : "");
     g_array_append_val (self->answers, answer);
