@@ -150,10 +150,12 @@ decode_step (HeapglassTrace *self, Rd *r, HeapglassEvent event)
   return RD_OK;
 }
 
+/* OBJ_NEW, or OBJ_NEW_AT (`with_address`): the same with the object's address after the refcount.
+ */
 static RdStatus
-decode_obj_new (HeapglassTrace *self, Rd *r)
+decode_obj_new (HeapglassTrace *self, Rd *r, gboolean with_address)
 {
-  guint64 oid, type_sid, kind, size, refcount;
+  guint64 oid, type_sid, kind, size, refcount, where = 0, address = 0;
   HgValue value;
   guint32 dummy;
 
@@ -162,6 +164,14 @@ decode_obj_new (HeapglassTrace *self, Rd *r)
   RD (rd_varint (r, &kind));
   RD (rd_varint (r, &size));
   RD (rd_varint (r, &refcount));
+  if (with_address)
+    {
+      guint64 zz;
+
+      RD (rd_varint (r, &where));
+      zz = where >> 1;
+      address = self->addresses.previous + (guint64)((gint64)(zz >> 1) ^ -(gint64)(zz & 1));
+    }
   if (kind > HG_KIND_LAST)
     return rd_corrupt (r, "unknown object kind %" PRIu64, kind);
   RD (rd_payload (self, r, (HgKind)kind, &value));
@@ -194,6 +204,9 @@ decode_obj_new (HeapglassTrace *self, Rd *r)
       self->created_marks[self->n_size_marks++] = cur_step (self);
     }
   self->size_total += (guint32)MIN (size, G_MAXUINT32);
+  hg_addresses_add (self, self->n_objs, address, (where & HG_WHERE_PREMADE) != 0);
+  if (with_address)
+    self->addresses.previous = address;
   if (oid != (guint64)self->n_objs + 1 && self->oid_of == NULL)
     {
       /* The first oid that is not dense: from now on oids go through tables. */
@@ -210,7 +223,8 @@ decode_obj_new (HeapglassTrace *self, Rd *r)
                            GUINT_TO_POINTER (self->n_objs + 1));
     }
   self->n_objs++;
-  self->live_objects++;
+  if ((where & HG_WHERE_PREMADE) == 0)
+    self->live_objects++; /* what CPython made before the program is not new */
   self->peak_objects = MAX (self->peak_objects, self->live_objects);
   return RD_OK;
 }
@@ -225,6 +239,9 @@ decode_obj_free (HeapglassTrace *self, Rd *r)
   obj = obj_at (self, index);
   if (obj->freed)
     return rd_corrupt (r, "object %" PRIu64 " freed twice", obj_oid (self, index));
+  if (hg_is_premade (self, index))
+    return rd_corrupt (r, "object %" PRIu64 " was made before the program and never dies",
+                       obj_oid (self, index));
   obj->freed = cur_step (self);
   self->live_objects--;
   /* The free log keeps every free, several per step, and the bytes each gave back. */
@@ -678,7 +695,9 @@ decode_record (HeapglassTrace *self, Rd *r)
     case HG_REC_UNBIND:
       return decode_bind (self, r, FALSE);
     case HG_REC_OBJ_NEW:
-      return decode_obj_new (self, r);
+      return decode_obj_new (self, r, FALSE);
+    case HG_REC_OBJ_NEW_AT:
+      return decode_obj_new (self, r, TRUE);
     case HG_REC_OBJ_FREE:
       return decode_obj_free (self, r);
     case HG_REC_SEQ:

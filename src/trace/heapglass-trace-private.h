@@ -240,6 +240,17 @@ typedef struct
                              the frame returns (its names never change after) */
 } HgFrame;
 
+/* Objects' addresses and which ones CPython made before the program (OBJ_NEW_AT, stream version
+ * 3), beside the object records: heapglass-trace-addresses.c. */
+typedef struct
+{
+  HgCol offsets;    /* gint32 per object: (address - its block's base) / 8, or G_MININT32 */
+  GArray *bases;    /* guint64 per block of objects */
+  GArray *far;      /* the addresses no offset holds, by ascending object index */
+  GArray *premade;  /* guint32: indices of the objects made before the program, ascending */
+  guint64 previous; /* the decoder's last OBJ_NEW_AT address */
+} HgAddresses;
+
 typedef struct
 {
   guint32 step;
@@ -343,6 +354,7 @@ struct _HeapglassTrace
   guint32 cap_shapes;
   guint32 *shape_table; /* open addressing: shape id + 1, 0 = empty */
   guint32 shape_table_mask;
+  HgAddresses addresses;
   guint64 *size_marks;    /* sizes at creation of objects [0, k × SIZE_MARK_EVERY) */
   guint32 *created_marks; /* the creation step of object k × SIZE_MARK_EVERY */
   guint32 n_size_marks;
@@ -633,6 +645,17 @@ HgSpill *hg_trace_spill (HeapglassTrace *self);
 void hg_trace_store_init (HeapglassTrace *self);
 void hg_trace_store_clear (HeapglassTrace *self);
 guint64 hg_live_objects_at (HeapglassTrace *self, guint32 step);
+
+/* heapglass-trace-addresses.c */
+void hg_addresses_init (HgAddresses *addresses);
+void hg_addresses_clear (HgAddresses *addresses);
+/* Called for every object, in index order (0 = the stream gave no address). */
+void hg_addresses_add (HeapglassTrace *self, guint32 index, guint64 address, gboolean premade);
+guint64 hg_address_of (HeapglassTrace *self, guint32 index);
+gboolean hg_is_premade (HeapglassTrace *self, guint32 index);
+/* How many of the objects [0, n_created) were made before the program. */
+guint32 hg_premade_created_upto (HeapglassTrace *self, guint32 n_created);
+gsize hg_addresses_memory (HeapglassTrace *self);
 guint64 hg_live_bytes_at (HeapglassTrace *self, guint32 step);
 gsize hg_output_len_at (HeapglassTrace *self, int stream, guint32 step);
 /* The step just decoded (n_steps) goes into the memory profile. */

@@ -280,7 +280,10 @@ n_created_upto (HeapglassTrace *self, guint32 step)
 guint64
 hg_live_objects_at (HeapglassTrace *self, guint32 step)
 {
-  return n_created_upto (self, step) - hist_count_upto (&self->free_log, step);
+  guint32 n = n_created_upto (self, step);
+
+  /* What CPython made before the program is not new: it never counts as a live object. */
+  return n - hg_premade_created_upto (self, n) - hist_count_upto (&self->free_log, step);
 }
 
 guint64
@@ -449,6 +452,7 @@ hg_trace_store_init (HeapglassTrace *self)
   hg_col_init (&self->frames, sizeof (HgFrame));
   hg_col_init (&self->objs, sizeof (HgObj));
   hg_col_init (&self->exts, sizeof (HgObjExt));
+  hg_addresses_init (&self->addresses);
   hg_col_init (&self->values, sizeof (HgValue));
   hg_col_init (&self->pool, sizeof (guint32));
   hg_col_init (&self->bytes_log, sizeof (HgBytesMark));
@@ -476,6 +480,7 @@ hg_trace_store_clear (HeapglassTrace *self)
   hg_col_clear (&self->frames);
   hg_col_clear (&self->objs);
   hg_col_clear (&self->exts);
+  hg_addresses_clear (&self->addresses);
   hg_col_clear (&self->values);
   hg_col_clear (&self->pool);
   hg_col_clear (&self->bytes_log);
@@ -537,6 +542,7 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
     }
   total += (gsize)self->cap_size_marks * (sizeof (guint64) + sizeof (guint32));
   total += hg_objects_memory (self);
+  total += col_directory_bytes (&self->addresses.offsets) + hg_addresses_memory (self);
   if (self->profile)
     total += HEAPGLASS_MEMORY_PROFILE_BUCKETS * sizeof (HeapglassMemoryBucket);
   total += (gsize)self->cap_oid_of * sizeof (guint64);

@@ -353,6 +353,26 @@ compare_guint (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+guint64
+heapglass_trace_get_object_address (HeapglassTrace *self, guint64 oid)
+{
+  guint32 index;
+
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), 0);
+
+  LOCKED_GET (guint64, lookup_oid (self, oid, &index) ? hg_address_of (self, index) : 0)
+}
+
+gboolean
+heapglass_trace_get_object_premade (HeapglassTrace *self, guint64 oid)
+{
+  guint32 index;
+
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), FALSE);
+
+  LOCKED_GET (gboolean, lookup_oid (self, oid, &index) && hg_is_premade (self, index))
+}
+
 GArray *
 heapglass_trace_get_object_changes (HeapglassTrace *self, guint64 oid)
 {

@@ -189,6 +189,14 @@ HeapglassSnapshot *heapglass_trace_snapshot (HeapglassTrace *self, guint step);
 HeapglassSnapshot *heapglass_trace_snapshot_limited (HeapglassTrace *self, guint step,
                                                      guint max_frames);
 
+/* The object's address while it lived: what id() printed for it in the traced run (CPython's id()
+ * is the address). 0 when the stream did not say (traces before stream version 3) or no such
+ * object. */
+guint64 heapglass_trace_get_object_address (HeapglassTrace *self, guint64 oid);
+/* Whether CPython made the object before the program started (it lies in the interpreter's own
+ * image: small ints, None, True, one-character strings, …): shared, never new, never freed. */
+gboolean heapglass_trace_get_object_premade (HeapglassTrace *self, guint64 oid);
+
 /* Object history: the steps (ascending) at which the object was created or changed. */
 GArray *heapglass_trace_get_object_changes (HeapglassTrace *self, guint64 oid); /* guint */
 /* The next step after `from` (or the previous, when backwards) whose line is `line`; 0 if none. */

@@ -9,7 +9,7 @@
 
 #define HG_TRACE_MAGIC "HGLTRACE"
 #define HG_TRACE_MAGIC_LEN 8
-#define HG_TRACE_VERSION 2
+#define HG_TRACE_VERSION 3
 #define HG_TRACE_OLDEST_VERSION 1 /* a decoder still reads streams from this version on */
 
 /* Record codes: one byte, then the fields listed (v = unsigned LEB128 varint, z = zigzag varint,
@@ -42,7 +42,22 @@ typedef enum
   = 0x16,                    /* v oid: what the innermost frame returns at the coming STEP_RETURN */
   HG_REC_FRAME_LINE = 0x17,  /* v line: where the frame below the innermost one is (version 2) */
   HG_REC_DICT_LENGTH = 0x18, /* v oid, v length: a dict's length, its shown entries unchanged */
+  HG_REC_OBJ_NEW_AT = 0x19,  /* as OBJ_NEW, with v where after the refcount (version 3) */
 } HgRecord;
+
+/* OBJ_NEW_AT's `where`: the object's address (what id() returns) as the zigzag-encoded difference
+ * from the previous OBJ_NEW_AT's address (0 before the first), shifted left by one, and in the low
+ * bit whether the object lies in the interpreter's own image: made before the program started
+ * (small ints, None, True, the empty tuple, one-character strings, builtin types). */
+#define HG_WHERE_PREMADE 1u
+
+static inline uint64_t
+hg_where_encode (uint64_t previous, uint64_t address, int premade)
+{
+  int64_t delta = (int64_t)(address - previous);
+  uint64_t zz = ((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63);
+  return (zz << 1) | (premade ? HG_WHERE_PREMADE : 0);
+}
 
 /* Object kinds (OBJ_NEW payload after the common fields):
  * NONE: -   BOOL: b   INT: z   BIGINT: s decimal   FLOAT: f   STR/BYTES: v len(), s prefix

@@ -4,6 +4,8 @@
  * text helpers that read str objects without asking Python. */
 #include "heapglass-tracer-record-private.h"
 
+#include <link.h>
+
 /* ---- identity table: block address → oid, open addressing, linear probing ---------------- */
 
 /* Objects of one 4 KiB page land in neighbouring slots: allocated together, probed together. */
@@ -507,9 +509,57 @@ hg_type_sid (PyTypeObject *tp)
   return sid;
 }
 
+/* ---- the interpreter's image: objects CPython made before the program ------------------- */
+
+/* Statically allocated objects were made before any program ran. They live in libpython's data
+ * (the small ints, the one-character strings, the empty tuple are in _PyRuntime there) or, for
+ * the few the tracer names itself (None, True, False), in the tracer's own data, where the linker
+ * copied them. Each loaded file that holds one of those is an image. */
+static int
+find_images (struct dl_phdr_info *info, size_t size, void *data)
+{
+  const uintptr_t *probes = data;
+  uintptr_t lo = UINTPTR_MAX, hi = 0;
+  int holds = 0;
+  (void)size;
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    {
+      const ElfW (Phdr) *ph = &info->dlpi_phdr[i];
+      if (ph->p_type != PT_LOAD)
+        continue;
+      uintptr_t start = (uintptr_t)info->dlpi_addr + ph->p_vaddr;
+      uintptr_t end = start + ph->p_memsz;
+      lo = start < lo ? start : lo;
+      hi = end > hi ? end : hi;
+      for (int p = 0; p < 2; p++)
+        holds |= probes[p] >= start && probes[p] < end;
+    }
+  if (holds && hg_rec.n_images < HG_MAX_IMAGES)
+    {
+      hg_rec.images[hg_rec.n_images].lo = lo;
+      hg_rec.images[hg_rec.n_images].hi = hi;
+      hg_rec.n_images++;
+    }
+  return 0;
+}
+
+int
+hg_is_premade (uintptr_t address)
+{
+  for (int i = 0; i < hg_rec.n_images; i++)
+    if (address >= hg_rec.images[i].lo && address < hg_rec.images[i].hi)
+      return 1;
+  return 0;
+}
+
 int
 hg_ids_init (void)
 {
+  /* the int 1 is a small int (a static of libpython); its reference is given straight back */
+  PyObject *one = PyLong_FromLong (1);
+  uintptr_t probes[2] = { (uintptr_t)Py_None, (uintptr_t)one };
+  Py_XDECREF (one);
+  dl_iterate_phdr (find_images, probes);
   hg_rec.next_oid = 1;
   hg_rec.next_sid = 1;
   hg_rec.id_mask = (1u << 16) - 1;

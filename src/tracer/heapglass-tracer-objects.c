@@ -101,12 +101,16 @@ emit_new (PyObject *v, PyTypeObject *tp, uint32_t oid, HgKind kind, uint32_t inf
   uint32_t tsid = hg_type_sid (tp);
   uint64_t size = hg_size_of (v, tp);
   Py_ssize_t rc = Py_REFCNT (v);
-  hg_buf_byte (b, HG_REC_OBJ_NEW);
+  uintptr_t address = (uintptr_t)v; /* what id(v) returns */
+  int premade = hg_is_premade (address);
+  hg_buf_byte (b, HG_REC_OBJ_NEW_AT);
   hg_buf_varint (b, oid);
   hg_buf_varint (b, tsid);
   hg_buf_varint (b, kind);
   hg_buf_varint (b, size);
   hg_buf_varint (b, (uint64_t)rc);
+  hg_buf_varint (b, hg_where_encode (hg_rec.last_address, address, premade));
+  hg_rec.last_address = address;
   hg_emit_payload (b, v, tp, kind);
   HG_STAT (new_objects);
   if (in)

@@ -196,6 +196,8 @@ typedef struct
 
 /* ---- the recorder ------------------------------------------------------------------------- */
 
+#define HG_MAX_IMAGES 4
+
 typedef struct
 {
   /* identity */
@@ -243,6 +245,15 @@ typedef struct
 
   uint64_t cur_step;
 
+  /* addresses: the last one written (OBJ_NEW_AT sends differences) and the loaded images where
+   * the objects CPython made before the program live */
+  uint64_t last_address;
+  struct
+  {
+    uintptr_t lo, hi;
+  } images[HG_MAX_IMAGES];
+  int n_images;
+
 #ifdef HG_RECORD_STATS
   struct
   {
@@ -258,6 +269,8 @@ extern HgRecorder hg_rec;
 int hg_ids_init (void);
 HgIdSlot *hg_id_find (uintptr_t key);
 HgIdSlot *hg_id_insert (uintptr_t key);
+/* Whether an object at `address` is static: made before the program, in an image. */
+int hg_is_premade (uintptr_t address);
 uint32_t hg_info_new (void);
 void hg_note_block_death (uintptr_t key);
 void hg_shadow_free (HgShadow *shadow);

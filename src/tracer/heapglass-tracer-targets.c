@@ -449,6 +449,10 @@ hg_obj_check_line_targets (HgShadowFrame *sf, const HgLineTargets *lt, int from,
           continue;
         }
       hg_obj_check (obj);
+      /* a callable handed on may be called there: push = acc.append; list(map(push, …)) changes
+       * acc, which the argument does not show */
+      if (Py_TYPE (obj)->tp_call && !check_callable (obj))
+        return 0;
     }
   return 1;
 }

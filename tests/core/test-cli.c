@@ -120,12 +120,14 @@ test_trace_summary (void)
   g_assert_true (g_str_has_suffix (r.out, "}\n"));
   g_assert_true (strchr (r.out, '\n') == r.out + strlen (r.out) - 1);
   json = write_file ("summary.json", r.out);
+  /* peak_objects: f, x and what the comprehension makes; the small ints are CPython's own, made
+   * before the program, and not counted */
   assert_json (json, "assert set(d) == {'steps', 'trace_bytes', 'elapsed_s', 'max_depth',\n"
                      "  'peak_objects', 'ended', 'exception', 'exit_status', 'stdout'}, d\n"
                      "assert d['ended'] == 'finished' and d['exception'] is None\n"
                      "assert d['exit_status'] == 0 and d['stdout'] == '[0, 2, 4]\\n'\n"
                      "assert d['steps'] > 5 and d['trace_bytes'] > 0 and d['elapsed_s'] > 0\n"
-                     "assert d['max_depth'] >= 2 and d['peak_objects'] >= 4\n");
+                     "assert d['max_depth'] >= 2 and d['peak_objects'] >= 2\n");
   hg_cli_result_clear (&r);
 }
 

@@ -660,6 +660,69 @@ test_sparse_oids (void)
   hg_buf_clear (&b);
 }
 
+/* OBJ_NEW_AT: every address comes back exactly, near or far from its neighbours, aligned or not;
+ * objects made before the program are not live objects and cannot be freed. */
+static void
+test_object_addresses (void)
+{
+  HgBuf b = { 0 };
+  g_autoptr (HeapglassTrace) trace = heapglass_trace_new ();
+  g_autoptr (GError) error = NULL;
+  const guint64 addresses[] = { 0x7f0000001000,
+                                0x7f0000001040,
+                                0x555500000008,
+                                0x7f0000001003,
+                                0x7fffffffffff8,
+                                0x7f0000000ff0,
+                                8 };
+  guint64 previous = 0;
+  guint n = 5000; /* more than one block of objects */
+
+  hg_buf_header (&b, 10, "ids.py");
+  w_string (&b, "<module>");
+  w_string (&b, "int");
+  w_push (&b, 1, 1);
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 address = i < G_N_ELEMENTS (addresses) ? addresses[i]
+                                                     : G_GUINT64_CONSTANT (0x7f1000000000) + 32 * i;
+
+      w_new_at (&b, i + 1, 2, HG_KIND_INT, 28, &previous, address, i == 1);
+      hg_buf_zigzag (&b, 1000 + i);
+    }
+  w_step (&b, HG_REC_STEP_LINE, 1);
+  g_assert_true (heapglass_trace_feed (trace, b.data, b.len, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 address = i < G_N_ELEMENTS (addresses) ? addresses[i]
+                                                     : G_GUINT64_CONSTANT (0x7f1000000000) + 32 * i;
+
+      g_assert_cmphex (heapglass_trace_get_object_address (trace, i + 1), ==, address);
+      g_assert_cmpint (heapglass_trace_get_object_premade (trace, i + 1), ==, i == 1);
+    }
+  g_assert_cmpuint (heapglass_trace_get_object_address (trace, n + 1), ==, 0);
+  g_assert_cmpuint (heapglass_trace_get_step_live_objects (trace, 1), ==, n - 1);
+
+  /* Freeing the premade one breaks the format. */
+  hg_buf_clear (&b);
+  w_free (&b, 2);
+  g_assert_false (heapglass_trace_feed (trace, b.data, b.len, &error));
+  g_assert_error (error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_CORRUPT);
+  g_assert_cmpuint (heapglass_trace_get_n_steps (trace), ==, 1);
+  hg_buf_clear (&b);
+}
+
+/* A stream of version 2 has no addresses: 0, "not known". */
+static void
+test_no_addresses_before_version_3 (void)
+{
+  g_autoptr (HeapglassTrace) trace = sample_trace ();
+
+  g_assert_cmpuint (heapglass_trace_get_object_address (trace, 1), ==, 0);
+  g_assert_false (heapglass_trace_get_object_premade (trace, 1));
+}
+
 static void
 test_limited_snapshot_of_deep_stack (void)
 {
@@ -783,6 +846,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/trace/model/input-prompt", test_input_prompt);
   g_test_add_func ("/trace/model/summarised-list", test_summarised_list);
   g_test_add_func ("/trace/model/sparse-object-ids", test_sparse_oids);
+  g_test_add_func ("/trace/model/object-addresses", test_object_addresses);
+  g_test_add_func ("/trace/model/no-addresses-before-version-3",
+                   test_no_addresses_before_version_3);
   g_test_add_func ("/trace/model/limited-snapshot-of-deep-stack",
                    test_limited_snapshot_of_deep_stack);
   g_test_add_func ("/trace/model/memory-usage", test_memory_usage_reported);

@@ -495,6 +495,72 @@ test_sizes_and_refcounts (void)
   g_assert_cmpuint (a->refcount, ==, 3);
 }
 
+/* The address the trace keeps for an object is what id() printed for it in the same run. */
+static void
+test_address_is_printed_id (void)
+{
+  g_autoptr (HeapglassTrace) trace
+      = trace_code ("ids.py", "items = [1, 2]\n"
+                              "word = 'hello ' * 3\n"
+                              "big = 10 ** 30\n"
+                              "small = 7\n"
+                              "print(id(items), id(word), id(big), id(small))\n");
+  guint n = heapglass_trace_get_n_steps (trace);
+  g_autoptr (HeapglassSnapshot) last = heapglass_trace_snapshot (trace, n);
+  g_autofree char *output = heapglass_trace_get_output (trace, 1, 0, NULL);
+  g_auto (GStrv) printed = g_strsplit (g_strstrip (output), " ", -1);
+  const char *names[] = { "items", "word", "big", "small" };
+
+  g_assert_cmpuint (g_strv_length (printed), ==, G_N_ELEMENTS (names));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      guint64 oid = lookup (&last->frames[0], names[i]);
+
+      g_assert_cmpuint (oid, !=, 0);
+      g_assert_cmpuint (heapglass_trace_get_object_address (trace, oid), ==,
+                        g_ascii_strtoull (printed[i], NULL, 10));
+    }
+  g_assert_cmpuint (heapglass_trace_get_object_address (trace, 0), ==, 0);
+}
+
+/* CPython's cached objects are known as made before the program, and binding them makes no new
+ * live object; a list, a big int and a long string are the program's own. */
+static void
+test_premade_objects_not_new (void)
+{
+  g_autoptr (HeapglassTrace) trace = trace_code ("premade.py", "items = []\n"
+                                                               "one = 1\n"
+                                                               "nothing = None\n"
+                                                               "yes = True\n"
+                                                               "letter = 'a'\n"
+                                                               "empty = ()\n"
+                                                               "big = 10 ** 6\n");
+  guint n = heapglass_trace_get_n_steps (trace);
+  g_autoptr (HeapglassSnapshot) last = heapglass_trace_snapshot (trace, n);
+  const char *premade[] = { "one", "nothing", "yes", "letter", "empty" };
+  const char *made[] = { "items", "big" };
+  guint64 live_before = 0, live_after = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (premade); i++)
+    g_assert_true (
+        heapglass_trace_get_object_premade (trace, lookup (&last->frames[0], premade[i])));
+  for (guint i = 0; i < G_N_ELEMENTS (made); i++)
+    g_assert_false (heapglass_trace_get_object_premade (trace, lookup (&last->frames[0], made[i])));
+  /* From just after `items = []` to just before `big = …`: five names bound, nothing new. */
+  for (guint step = 1; step <= n; step++)
+    {
+      guint line = heapglass_trace_get_step_line (trace, step);
+
+      if (line == 2 && live_before == 0)
+        live_before = heapglass_trace_get_step_live_objects (trace, step);
+      if (line == 7 && live_after == 0)
+        live_after = heapglass_trace_get_step_live_objects (trace, step);
+    }
+  g_assert_cmpuint (live_before, >, 0);
+  g_assert_cmpuint (live_after, ==, live_before);
+  g_assert_cmpuint (heapglass_trace_get_step_live_objects (trace, n), ==, live_before + 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -516,6 +582,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/trace/semantics/mutations-match-program/k1", GUINT_TO_POINTER (1),
                         test_mutations_match_program);
   g_test_add_func ("/trace/semantics/sizes-and-refcounts", test_sizes_and_refcounts);
+  g_test_add_func ("/trace/semantics/address-is-printed-id", test_address_is_printed_id);
+  g_test_add_func ("/trace/semantics/premade-objects-not-new", test_premade_objects_not_new);
   status = g_test_run ();
   return status;
 }

@@ -87,6 +87,22 @@ w_new (HgBuf *b, guint64 oid, unsigned type_sid, HgKind kind, unsigned size)
   w_new_refcount (b, oid, type_sid, kind, size, 1);
 }
 
+/* OBJ_NEW_AT (stream version 3): `previous` is the address of the stream's previous OBJ_NEW_AT,
+ * updated here. */
+G_GNUC_UNUSED static void
+w_new_at (HgBuf *b, guint64 oid, unsigned type_sid, HgKind kind, unsigned size, guint64 *previous,
+          guint64 address, gboolean premade)
+{
+  hg_buf_byte (b, HG_REC_OBJ_NEW_AT);
+  hg_buf_varint (b, oid);
+  hg_buf_varint (b, type_sid);
+  hg_buf_varint (b, kind);
+  hg_buf_varint (b, size);
+  hg_buf_varint (b, 1);
+  hg_buf_varint (b, hg_where_encode (*previous, address, premade));
+  *previous = address;
+}
+
 G_GNUC_UNUSED static void
 w_int (HgBuf *b, guint64 oid, gint64 value)
 {
