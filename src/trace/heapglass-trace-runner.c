@@ -4,6 +4,8 @@
 
 #include "heapglass-trace-runner.h"
 
+#include "heapglass-process-cap.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib-unix.h>
@@ -30,6 +32,8 @@
 /* The sandbox's private /tmp and /dev/shm, each; and its processes (threads count too). */
 #define SANDBOX_TMP_MIB 64
 #define SANDBOX_MAX_PROCESSES 64
+/* bubblewrap's two processes and the tracer's drain thread, in the cgroup with the program */
+#define SANDBOX_OWN_TASKS 3
 
 struct _HeapglassTraceRunner
 {
@@ -476,6 +480,27 @@ add_sandbox_args (const HeapglassRunOptions *options, const char *script_path, G
             (const char *const[]){ "--chdir", g_str_equal (cwd, "/tmp") ? script_dir : cwd, NULL });
 }
 
+/* As root, RLIMIT_NPROC binds nothing (the kernel exempts uid 0, even inside a user namespace
+ * mapped to it): a cgroup of the run's own bounds its processes instead, where one can be made. */
+static HeapglassProcessCap *
+sandbox_process_cap (void)
+{
+  static gsize warned = 0;
+  HeapglassProcessCap *cap;
+
+  if (geteuid () != 0)
+    return NULL;
+  cap = heapglass_process_cap_new (SANDBOX_MAX_PROCESSES + SANDBOX_OWN_TASKS);
+  if (cap == NULL && g_once_init_enter (&warned))
+    {
+      g_printerr ("%s\n", _ ("Warning: running as root and no cgroup can be made here: the "
+                             "sandbox cannot bound the number of processes (the time limit "
+                             "still ends the run)"));
+      g_once_init_leave (&warned, 1);
+    }
+  return cap;
+}
+
 /* stderr_fd: where the tracer finds the real standard error (bubblewrap's goes elsewhere), or
  * -1 when it is fd 2 already. script_fd: a spare's, where its script will come from (then
  * script_path is only where it is expected to be). */
@@ -654,7 +679,8 @@ struct _HeapglassSpareTracer
   int script_fd; /* a spare's: its script's path goes here, else -1 */
   SandboxLevel level;
   gboolean proven;
-  char *key; /* what a run must have in common with a spare to be served by it */
+  char *key;                /* what a run must have in common with a spare to be served by it */
+  HeapglassProcessCap *cap; /* as root: the cgroup bounding its processes */
 };
 
 void
@@ -672,6 +698,8 @@ heapglass_spare_tracer_free (HeapglassSpareTracer *spare)
   if (spare->script_fd >= 0)
     close (spare->script_fd);
   g_free (spare->key);
+  /* last: it kills what is left of the process first */
+  heapglass_process_cap_free (spare->cap);
   g_free (spare);
 }
 
@@ -700,6 +728,8 @@ static HeapglassSpareTracer *
 spawn_tracer (const HeapglassRunOptions *options, const char *script_path, gboolean spare,
               const char *tracer, SandboxLevel level, gboolean proven, GError **error)
 {
+  /* declared first, freed last: once the process is gone */
+  g_autoptr (HeapglassProcessCap) cap = NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GPtrArray) argv = NULL;
   g_autoptr (HeapglassSpareTracer) started = g_new0 (HeapglassSpareTracer, 1);
@@ -764,6 +794,11 @@ spawn_tracer (const HeapglassRunOptions *options, const char *script_path, gbool
     }
   argv = build_argv (options, script_path, tracer, level, started->setup_fd >= 0 ? 4 : -1,
                      spare ? 5 : -1);
+  if (level != SANDBOX_NONE)
+    started->cap = sandbox_process_cap ();
+  if (started->cap != NULL)
+    g_subprocess_launcher_set_child_setup (launcher, heapglass_process_cap_join, started->cap,
+                                           NULL);
   started->subprocess
       = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, error);
   /* The launcher owns the child's ends: drop them now so that ours see end-of-file when the
