@@ -401,6 +401,34 @@ test_inspector_pane_and_cached_objects (void)
   close_window (window);
 }
 
+/* The inspector shows the id() the program printed, beside Heapglass's own number. */
+static void
+test_inspector_shows_printed_id (void)
+{
+  HeapglassWindow *window = new_window (1280, 800);
+  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
+  HeapglassInspector *inspector = HEAPGLASS_INSPECTOR (heapglass_window_get_inspector (window));
+  HeapglassTrace *trace;
+  g_autofree char *printed = NULL;
+  g_autofree char *number = NULL;
+  guint64 oid;
+
+  heapglass_window_set_code (window, "items = [3, 4]\nprint(id(items))\n", "ids.py");
+  hg_test_window_run_and_wait (window, 60);
+  trace = heapglass_window_get_trace (window);
+  heapglass_window_set_step (window, heapglass_trace_get_n_steps (trace));
+  hg_test_spin_for (50);
+  oid = name_oid (window, "items");
+  heapglass_canvas_select_oid (canvas, oid);
+  hg_test_spin_for (100);
+  printed = g_strstrip (heapglass_trace_get_output (trace, 1, 0, NULL));
+  g_assert_cmpstr (heapglass_inspector_get_address_text (inspector), ==, printed);
+  number = g_strdup_printf ("#%" G_GUINT64_FORMAT, oid);
+  g_assert_cmpstr (heapglass_inspector_get_id_text (inspector), ==, number);
+  shot (GTK_WIDGET (window), "lesson-inspector-id.png");
+  close_window (window);
+}
+
 static void
 test_output_follows_and_echoes_input (void)
 {
@@ -609,6 +637,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/lesson/preferences/small-values-wording", test_small_values_wording);
   g_test_add_func ("/lesson/inspector/own-pane-and-cached-objects",
                    test_inspector_pane_and_cached_objects);
+  g_test_add_func ("/lesson/inspector/shows-printed-id", test_inspector_shows_printed_id);
   g_test_add_func ("/lesson/output/follows-and-echoes-input", test_output_follows_and_echoes_input);
   g_test_add_func ("/lesson/keys/step-keys-wherever-focus-is", test_step_keys_wherever_focus_is);
   g_test_add_func ("/lesson/sidebar/one-tab-stop", test_sidebar_one_tab_stop);
