@@ -195,7 +195,8 @@ decode_obj_new (HeapglassTrace *self, Rd *r, gboolean with_address)
   obj->size0 = (guint32)MIN (size, G_MAXUINT32);
   obj->refcount0 = (guint32)MIN (refcount, G_MAXUINT32);
   obj->v0 = value;
-  self->size_total += obj->size0;
+  if ((where & HG_WHERE_PREMADE) == 0)
+    self->size_total += obj->size0; /* live bytes, like live objects, are the program's own */
   hg_addresses_add (self, self->n_objs, address, (where & HG_WHERE_PREMADE) != 0);
   if (with_address)
     self->addresses.previous = address;
@@ -429,7 +430,7 @@ decode_meta (HeapglassTrace *self, Rd *r)
   x = hg_obj_ext (self, obj_at (self, index));
   hist_push (self->spill, &x->size, cur_step (self), (guint32)MIN (size, G_MAXUINT32));
   hist_push (self->spill, &x->refcount, cur_step (self), (guint32)MIN (refcount, G_MAXUINT32));
-  if (!obj_at (self, index)->freed)
+  if (!obj_at (self, index)->freed && !hg_is_premade (self, index))
     hg_push_bytes_adjust (self, (gint64)MIN (size, G_MAXUINT32) - (gint64)old_size);
   return RD_OK;
 }

@@ -539,7 +539,7 @@ test_premade_objects_not_new (void)
   g_autoptr (HeapglassSnapshot) last = heapglass_trace_snapshot (trace, n);
   const char *premade[] = { "one", "nothing", "yes", "letter", "empty" };
   const char *made[] = { "items", "big" };
-  guint64 live_before = 0, live_after = 0;
+  guint64 live_before = 0, live_after = 0, bytes_before = 0, bytes_after = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (premade); i++)
     g_assert_true (
@@ -552,12 +552,20 @@ test_premade_objects_not_new (void)
       guint line = heapglass_trace_get_step_line (trace, step);
 
       if (line == 2 && live_before == 0)
-        live_before = heapglass_trace_get_step_live_objects (trace, step);
+        {
+          live_before = heapglass_trace_get_step_live_objects (trace, step);
+          bytes_before = heapglass_trace_get_step_live_bytes (trace, step);
+        }
       if (line == 7 && live_after == 0)
-        live_after = heapglass_trace_get_step_live_objects (trace, step);
+        {
+          live_after = heapglass_trace_get_step_live_objects (trace, step);
+          bytes_after = heapglass_trace_get_step_live_bytes (trace, step);
+        }
     }
   g_assert_cmpuint (live_before, >, 0);
   g_assert_cmpuint (live_after, ==, live_before);
+  g_assert_cmpuint (bytes_before, >, 0);
+  g_assert_cmpuint (bytes_after, ==, bytes_before);
   g_assert_cmpuint (heapglass_trace_get_step_live_objects (trace, n), ==, live_before + 1);
 }
 

@@ -15,6 +15,7 @@
 #include "heapglass-output-pane.h"
 #include "heapglass-preferences.h"
 #include "heapglass-scene.h"
+#include "heapglass-sparkline.h"
 #include "heapglass-test-gtk.h"
 #include "heapglass-timeline.h"
 #include "heapglass-window.h"
@@ -298,6 +299,36 @@ test_sparkline_caption (void)
   hg_test_window_run_and_wait (window, 60);
   g_assert_cmpstr (heapglass_timeline_get_caption (timeline), ==, "live objects");
   shot (GTK_WIDGET (timeline), "lesson-sparkline-caption.png");
+  close_window (window);
+}
+
+/* A loop over small ints makes no new objects: CPython made them before the program. The live
+ * objects line stays flat at the one list, where it used to climb with every append. */
+static void
+test_sparkline_skips_cached_objects (void)
+{
+  HeapglassWindow *window = new_window (1280, 800);
+  HeapglassSparkline *sparkline = HEAPGLASS_SPARKLINE (
+      hg_test_find_descendant (heapglass_window_get_timeline (window), HEAPGLASS_TYPE_SPARKLINE));
+  guint64 mins[64], maxs[64];
+  guint n_columns;
+
+  heapglass_window_set_code (window,
+                             "items = []\n"
+                             "for i in range(100):\n"
+                             "    items.append(i)\n"
+                             "big = [i * 1000 for i in range(1, 4)]\n",
+                             "small-ints.py");
+  hg_test_window_run_and_wait (window, 60);
+  heapglass_sparkline_set_mode (sparkline, HEAPGLASS_SPARKLINE_OBJECTS);
+  n_columns = heapglass_sparkline_get_columns (sparkline, G_N_ELEMENTS (mins), mins, maxs);
+  g_assert_cmpuint (n_columns, >, 8);
+  /* While the loop runs (all but the last columns): one list, and nothing else. */
+  for (guint c = 1; c < n_columns * 3 / 4; c++)
+    g_assert_cmpuint (maxs[c], ==, 1);
+  /* The big ints are the program's own: the line rises at the end (list + 3 ints). */
+  g_assert_cmpuint (maxs[n_columns - 1], ==, 5);
+  shot (heapglass_window_get_timeline (window), "lesson-sparkline-small-ints.png");
   close_window (window);
 }
 
@@ -634,6 +665,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/lesson/timeline/numbers-grouped-label-steady",
                    test_numbers_grouped_and_label_steady);
   g_test_add_func ("/lesson/timeline/sparkline-caption", test_sparkline_caption);
+  g_test_add_func ("/lesson/timeline/sparkline-skips-cached-objects",
+                   test_sparkline_skips_cached_objects);
   g_test_add_func ("/lesson/preferences/small-values-wording", test_small_values_wording);
   g_test_add_func ("/lesson/inspector/own-pane-and-cached-objects",
                    test_inspector_pane_and_cached_objects);

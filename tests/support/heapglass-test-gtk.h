@@ -11,6 +11,9 @@ G_BEGIN_DECLS
  * frame if it has not drawn yet (widget paintable → render node → texture). */
 void hg_test_save_widget_png (GtkWidget *widget, const char *path, double scale);
 
+/* The first widget of @type in @root's tree (depth first, @root included), or NULL. */
+GtkWidget *hg_test_find_descendant (GtkWidget *root, GType type);
+
 G_END_DECLS
 
 #include "heapglass-window.h"
