@@ -504,6 +504,65 @@ test_output_follows_and_echoes_input (void)
   close_window (window);
 }
 
+/* The first step where a frame raised, and that frame's box on the canvas. */
+static const HeapglassSceneItem *
+show_exception (HeapglassWindow *window)
+{
+  HeapglassTrace *trace = heapglass_window_get_trace (window);
+  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
+  HeapglassScene *scene;
+
+  for (guint s = 1; s <= heapglass_trace_get_n_steps (trace); s++)
+    if (heapglass_trace_get_step_event (trace, s) == HEAPGLASS_EVENT_EXCEPTION)
+      {
+        heapglass_window_set_step (window, s);
+        break;
+      }
+  hg_test_spin_for (100);
+  scene = heapglass_canvas_get_scene (canvas);
+  for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
+    {
+      const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
+
+      if (item->kind == HEAPGLASS_SCENE_FRAME && (item->flags & HEAPGLASS_SCENE_FLAG_EXCEPTION))
+        return item;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* The exception note in a frame shows the whole message, wrapped inside the frame, which is tall
+ * enough for its lines. */
+static void
+test_exception_note_wrapped (void)
+{
+  HeapglassWindow *window = new_window (1280, 800);
+  GtkWidget *canvas = heapglass_window_get_canvas (window);
+  const HeapglassSceneItem *frame;
+  g_auto (GStrv) lines = NULL;
+
+  heapglass_window_set_code (window, "def look():\n    return inspect\n\nlook()\n", "name.py");
+  hg_test_window_run_and_wait (window, 60);
+  frame = show_exception (window);
+  g_assert_cmpstr (frame->text, ==, "NameError: name 'inspect' is not defined");
+  lines = heapglass_scene_wrap_note (frame->text, HEAPGLASS_SCENE_NOTE_CHARS,
+                                     HEAPGLASS_SCENE_NOTE_MAX_LINES);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_cmpstr (lines[1], ==, "not defined");
+  /* the header, the note's two lines, and nothing cut */
+  g_assert_cmpfloat (frame->height, >=, 28 + heapglass_scene_note_height (2));
+  shot (canvas, "lesson-exception-name.png");
+
+  heapglass_window_set_code (window, "def down(n):\n    return down(n + 1)\n\ndown(0)\n",
+                             "deep.py");
+  hg_test_window_run_and_wait (window, 60);
+  frame = show_exception (window);
+  g_assert_cmpstr (frame->text, ==, "RecursionError: maximum recursion depth exceeded");
+  g_assert_cmpfloat (frame->height, >=, 28 + heapglass_scene_note_height (2));
+  shot (canvas, "lesson-exception-recursion.png");
+  close_window (window);
+}
+
 /* ---- keyboard ---------------------------------------------------------------------------- */
 
 /* The window's capture-phase step shortcut for `accel` ("End"), as a key press would meet it. */
@@ -672,6 +731,7 @@ main (int argc, char *argv[])
                    test_inspector_pane_and_cached_objects);
   g_test_add_func ("/lesson/inspector/shows-printed-id", test_inspector_shows_printed_id);
   g_test_add_func ("/lesson/output/follows-and-echoes-input", test_output_follows_and_echoes_input);
+  g_test_add_func ("/lesson/canvas/exception-note-wrapped", test_exception_note_wrapped);
   g_test_add_func ("/lesson/keys/step-keys-wherever-focus-is", test_step_keys_wherever_focus_is);
   g_test_add_func ("/lesson/sidebar/one-tab-stop", test_sidebar_one_tab_stop);
   g_test_add_func ("/lesson/readme-screenshot", test_readme_screenshot);
