@@ -288,6 +288,37 @@ test_numbers_grouped_and_label_steady (void)
   close_window (window);
 }
 
+static gboolean
+progress_is_grouped (gpointer data)
+{
+  HeapglassWindow *window = data;
+  const char *text = heapglass_window_get_progress_text (window);
+
+  return !heapglass_window_is_running (window)
+         || g_regex_match_simple ("^[0-9]{1,3}(,[0-9]{3})+ steps · [0-9,]+ steps/s · ", text, 0, 0);
+}
+
+/* The progress line while a run goes on groups its numbers too. */
+static void
+test_progress_grouped (void)
+{
+  HeapglassWindow *window = new_window (1280, 800);
+  g_autofree char *text = NULL;
+
+  heapglass_window_set_code (window, "for i in range(3000000):\n    pass\n", "long.py");
+  heapglass_window_run (window);
+  g_assert_true (hg_test_spin_until (progress_is_grouped, window, 60));
+  g_assert_true (heapglass_window_is_running (window));
+  text = g_strdup (heapglass_window_get_progress_text (window));
+  g_test_message ("progress: %s", text);
+  shot (GTK_WIDGET (window), "lesson-progress-grouped.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  g_assert_true (hg_test_spin_until (hg_test_window_run_is_over, window, 30));
+  g_assert_true (
+      g_regex_match_simple ("^[0-9]{1,3}(,[0-9]{3})+ steps · [0-9,]+ steps/s · ", text, 0, 0));
+  close_window (window);
+}
+
 static void
 test_sparkline_caption (void)
 {
@@ -723,6 +754,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/lesson/timeline/steps-in-words", test_steps_in_words);
   g_test_add_func ("/lesson/timeline/numbers-grouped-label-steady",
                    test_numbers_grouped_and_label_steady);
+  g_test_add_func ("/lesson/timeline/progress-grouped", test_progress_grouped);
   g_test_add_func ("/lesson/timeline/sparkline-caption", test_sparkline_caption);
   g_test_add_func ("/lesson/timeline/sparkline-skips-cached-objects",
                    test_sparkline_skips_cached_objects);
