@@ -7,6 +7,7 @@
 
 #include "heapglass-call-list.h"
 #include "heapglass-call-node.h"
+#include "heapglass-call-row.h"
 #include "heapglass-call-tree-panel.h"
 #include "heapglass-resources.h"
 
@@ -32,16 +33,6 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-/* The widgets of one row, kept on the list item. */
-typedef struct
-{
-  GtkTreeExpander *expander;
-  GtkLabel *label;
-  GtkLabel *summary;
-  GtkTreeListRow *row; /* bound row, for its notify::expanded */
-  gulong expanded_handler;
-} RowWidgets;
-
 static GListModel *
 create_child_model (gpointer item, gpointer user_data)
 {
@@ -55,77 +46,22 @@ create_child_model (gpointer item, gpointer user_data)
 }
 
 static void
-update_summary (RowWidgets *w)
-{
-  HeapglassCallNode *node = gtk_tree_list_row_get_item (w->row);
-  g_autofree char *summary = NULL;
-
-  /* What a collapsed call hides; an open one shows it. */
-  if (!gtk_tree_list_row_get_expanded (w->row))
-    summary = heapglass_call_tree_get_summary (heapglass_call_node_get_tree (node),
-                                               heapglass_call_node_get_call (node));
-  gtk_label_set_text (w->summary, summary ? summary : "");
-  gtk_widget_set_visible (GTK_WIDGET (w->summary), summary != NULL);
-  g_object_unref (node);
-}
-
-static void
-row_expanded_changed (GtkTreeListRow *row, GParamSpec *pspec, RowWidgets *w)
-{
-  update_summary (w);
-}
-
-static void
 setup_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  RowWidgets *w = g_new0 (RowWidgets, 1);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-
-  w->expander = GTK_TREE_EXPANDER (gtk_tree_expander_new ());
-  w->label = GTK_LABEL (gtk_label_new (NULL));
-  w->summary = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (w->label, 0);
-  gtk_label_set_ellipsize (w->label, PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (GTK_WIDGET (w->label), "monospace");
-  gtk_widget_add_css_class (GTK_WIDGET (w->summary), "dim-label");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (w->label));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (w->summary));
-  gtk_tree_expander_set_child (w->expander, box);
-  gtk_list_item_set_child (item, GTK_WIDGET (w->expander));
-  g_object_set_data_full (G_OBJECT (item), "heapglass-row", w, g_free);
+  gtk_list_item_set_child (item, heapglass_call_row_new ());
 }
 
 static void
 bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  RowWidgets *w = g_object_get_data (G_OBJECT (item), "heapglass-row");
-  GtkTreeListRow *row = gtk_list_item_get_item (item);
-  g_autoptr (HeapglassCallNode) node = gtk_tree_list_row_get_item (row);
-  HeapglassCallTree *tree = heapglass_call_node_get_tree (node);
-  guint call = heapglass_call_node_get_call (node);
-  g_autofree char *label = heapglass_call_tree_get_label (tree, call);
-  g_autofree char *tooltip
-      = g_strdup_printf (_ ("Steps %u–%u"), heapglass_call_tree_get_first_step (tree, call),
-                         heapglass_call_tree_get_last_step (tree, call));
-
-  gtk_tree_expander_set_list_row (w->expander, row);
-  gtk_label_set_text (w->label, label);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (w->expander), tooltip);
-  w->row = row;
-  w->expanded_handler
-      = g_signal_connect (row, "notify::expanded", G_CALLBACK (row_expanded_changed), w);
-  update_summary (w);
+  heapglass_call_row_set_list_row (HEAPGLASS_CALL_ROW (gtk_list_item_get_child (item)),
+                                   gtk_list_item_get_item (item));
 }
 
 static void
 unbind_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  RowWidgets *w = g_object_get_data (G_OBJECT (item), "heapglass-row");
-
-  if (w->row != NULL)
-    g_clear_signal_handler (&w->expanded_handler, w->row);
-  w->row = NULL;
-  gtk_tree_expander_set_list_row (w->expander, NULL);
+  heapglass_call_row_set_list_row (HEAPGLASS_CALL_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
 static guint
@@ -151,6 +87,102 @@ list_activated (GtkListView *list_view, guint position, HeapglassCallTreePanel *
   if (call != 0)
     g_signal_emit (self, signals[CALL_ACTIVATED], 0, call,
                    heapglass_call_tree_get_first_step (self->tree, call));
+}
+
+/* The row of the list item that has the keyboard focus, or NULL. */
+static HeapglassCallRow *
+focused_row (HeapglassCallTreePanel *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *widget = root ? gtk_root_get_focus (root) : NULL;
+
+  for (; widget != NULL && widget != GTK_WIDGET (self->list_view);
+       widget = gtk_widget_get_parent (widget))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (widget);
+
+      if (HEAPGLASS_IS_CALL_ROW (widget))
+        return HEAPGLASS_CALL_ROW (widget);
+      if (child != NULL && HEAPGLASS_IS_CALL_ROW (child))
+        return HEAPGLASS_CALL_ROW (child);
+    }
+  return NULL;
+}
+
+static void
+focus_position (HeapglassCallTreePanel *self, guint position)
+{
+  /* scrolled to, its row exists: its list item takes the focus */
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (item);
+      GtkTreeListRow *row;
+
+      if (child == NULL || !HEAPGLASS_IS_CALL_ROW (child))
+        continue;
+      row = heapglass_call_row_get_list_row (HEAPGLASS_CALL_ROW (child));
+      if (row != NULL && gtk_tree_list_row_get_position (row) == position)
+        {
+          gtk_widget_grab_focus (item);
+          return;
+        }
+    }
+}
+
+/* A tree's keys on the focused row: + and * open it, - and / close it, Right opens it or goes to
+ * its first callee, Left closes it or goes to its caller (mirrored in right-to-left text). */
+static gboolean
+on_key_pressed (GtkEventControllerKey *keys, guint keyval, guint keycode, GdkModifierType state,
+                HeapglassCallTreePanel *self)
+{
+  HeapglassCallRow *row_widget = focused_row (self);
+  GtkTreeListRow *row = row_widget ? heapglass_call_row_get_list_row (row_widget) : NULL;
+  gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
+  gboolean expandable, expanded;
+
+  if (row == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
+    return FALSE;
+  expandable = gtk_tree_list_row_is_expandable (row);
+  expanded = gtk_tree_list_row_get_expanded (row);
+  if (keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right)
+    keyval = rtl ? GDK_KEY_Left : GDK_KEY_Right;
+  else if (keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left)
+    keyval = rtl ? GDK_KEY_Right : GDK_KEY_Left;
+  switch (keyval)
+    {
+    case GDK_KEY_plus:
+    case GDK_KEY_KP_Add:
+    case GDK_KEY_asterisk:
+    case GDK_KEY_KP_Multiply:
+      gtk_tree_list_row_set_expanded (row, TRUE);
+      return TRUE;
+    case GDK_KEY_minus:
+    case GDK_KEY_KP_Subtract:
+    case GDK_KEY_slash:
+    case GDK_KEY_KP_Divide:
+      gtk_tree_list_row_set_expanded (row, FALSE);
+      return TRUE;
+    case GDK_KEY_Right:
+      if (expandable && !expanded)
+        gtk_tree_list_row_set_expanded (row, TRUE);
+      else if (expandable)
+        focus_position (self, gtk_tree_list_row_get_position (row) + 1);
+      return TRUE;
+    case GDK_KEY_Left:
+      if (expanded)
+        gtk_tree_list_row_set_expanded (row, FALSE);
+      else
+        {
+          g_autoptr (GtkTreeListRow) parent = gtk_tree_list_row_get_parent (row);
+          if (parent != NULL)
+            focus_position (self, gtk_tree_list_row_get_position (parent));
+        }
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }
 
 static void
@@ -194,6 +226,7 @@ static void
 heapglass_call_tree_panel_init (HeapglassCallTreePanel *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
@@ -202,6 +235,11 @@ heapglass_call_tree_panel_init (HeapglassCallTreePanel *self)
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
   g_signal_connect (self->list_view, "activate", G_CALLBACK (list_activated), self);
+  /* before the list's own keys: Left and Right mean nothing to a vertical list */
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
 }
 
 GtkWidget *

@@ -1,4 +1,5 @@
-/* main.c: the heapglass binary, window and headless command line alike. */
+/* main.c: heapglass-window, the window program the heapglass command starts to open a window
+ * (it runs the headless command line too, with the same options). */
 #include "config.h"
 
 #include <glib/gi18n.h>

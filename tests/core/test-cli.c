@@ -85,25 +85,58 @@ test_bad_arguments (void)
     }
 }
 
+/* Without a headless option the command becomes the window program, with the same arguments
+ * (here a stand-in that prints them: the real one needs a display). */
 static void
 test_no_mode_opens_window (void)
 {
   g_autofree char *script = write_file ("w.py", "x = 1\n");
+  g_autofree char *window = write_file ("window.sh", "#!/bin/sh\necho \"WINDOW $*\"\n");
+  g_autofree char *expected = g_strdup_printf ("WINDOW %s\n", script);
+  gboolean self_cli;
   HgCliResult r;
 
-  gboolean self_cli;
-
   hg_test_cli_program (&self_cli);
-  if (!self_cli)
-    {
-      g_test_skip ("opening the window needs a display");
-      return;
-    }
+  g_assert_false (self_cli);
+  g_assert_no_errno (g_chmod (window, 0755));
+  g_setenv ("HEAPGLASS_WINDOW_PROGRAM", window, TRUE);
   r = hg_test_cli (script, NULL);
+  g_unsetenv ("HEAPGLASS_WINDOW_PROGRAM");
   g_assert_cmpint (r.status, ==, 0);
-  g_assert_true (g_str_has_prefix (r.out, "WINDOW "));
-  g_assert_nonnull (strstr (r.out, "w.py"));
+  g_assert_cmpstr (r.out, ==, expected);
   hg_cli_result_clear (&r);
+
+  /* and says so when it cannot */
+  g_setenv ("HEAPGLASS_WINDOW_PROGRAM", "/nonexistent/heapglass-window", TRUE);
+  r = hg_test_cli (script, NULL);
+  g_unsetenv ("HEAPGLASS_WINDOW_PROGRAM");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "/nonexistent/heapglass-window"));
+  hg_cli_result_clear (&r);
+}
+
+/* The command line loads no GTK (its start is part of every traced run): the dynamic loader's
+ * own list of what it would load, without running the program. */
+static void
+test_command_loads_no_gtk (void)
+{
+  gboolean self_cli;
+  const char *program = hg_test_cli_program (&self_cli);
+  const char *argv[] = { program, "--version", NULL };
+  g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "LD_TRACE_LOADED_OBJECTS", "1", TRUE);
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = -1;
+
+  g_assert_false (self_cli);
+  g_assert_true (g_spawn_sync (NULL, (char **)argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, "libglib-2.0"));
+  g_assert_null (strstr (out, "libgtk"));
+  g_assert_null (strstr (out, "libadwaita"));
+  g_assert_null (strstr (out, "libgtksourceview"));
 }
 
 static void
@@ -279,6 +312,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/bad-arguments-exit-non-zero", test_bad_arguments);
   g_test_add_func ("/cli/no-mode-opens-the-window", test_no_mode_opens_window);
+  g_test_add_func ("/cli/command-loads-no-gtk", test_command_loads_no_gtk);
   g_test_add_func ("/cli/trace-summary/fields", test_trace_summary);
   g_test_add_func ("/cli/trace-summary/exception", test_trace_summary_exception);
   g_test_add_func ("/cli/trace-summary/limits-and-stdin", test_limits_and_stdin);

@@ -278,26 +278,10 @@ test_export_gif (Fixture *f, gconstpointer data)
   g_assert_cmpint (DGifCloseFile (gif, &code), ==, GIF_OK);
 }
 
-/* A label somewhere under `widget` whose text is `text`, shown on screen. */
-static GtkWidget *
-find_label (GtkWidget *widget, const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
-      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_label (c, text);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 fib5_shown (gpointer window)
 {
-  return find_label (GTK_WIDGET (window), "fib(n=5) → 5") != NULL;
+  return hg_test_find_text (GTK_WIDGET (window), "fib(n=5) → 5") != NULL;
 }
 
 /* fib(5) in the window with the call tree open at its deepest step: the calls read as Python
@@ -331,8 +315,8 @@ test_call_tree_fib (void)
   heapglass_window_set_step (window, step);
   /* the panel slides in and lays its rows out over a few frames */
   g_assert_true (hg_test_spin_until (fib5_shown, window, 10));
-  g_assert_nonnull (find_label (GTK_WIDGET (window), "fib(n=2) → 1"));
-  g_assert_nonnull (find_label (GTK_WIDGET (window), "… 4 calls"));
+  g_assert_nonnull (hg_test_find_text (GTK_WIDGET (window), "fib(n=2) → 1"));
+  g_assert_nonnull (hg_test_find_text (GTK_WIDGET (window), "… 4 calls"));
   hg_test_save_widget_png (GTK_WIDGET (window), shot, 1);
   g_test_message ("screenshot: %s", shot);
   gtk_window_destroy (GTK_WINDOW (window));

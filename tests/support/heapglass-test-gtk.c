@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "heapglass-call-row.h"
+
 void
 hg_test_save_widget_png (GtkWidget *widget, const char *path, double scale)
 {
@@ -120,4 +122,26 @@ gboolean
 hg_test_window_run_is_over (gpointer data)
 {
   return !heapglass_window_is_running (HEAPGLASS_WINDOW (data));
+}
+
+GtkWidget *
+hg_test_find_text (GtkWidget *widget, const char *text)
+{
+  if (gtk_widget_get_mapped (widget))
+    {
+      if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+        return widget;
+      if (HEAPGLASS_IS_CALL_ROW (widget)
+          && (g_strcmp0 (heapglass_call_row_get_label (HEAPGLASS_CALL_ROW (widget)), text) == 0
+              || g_strcmp0 (heapglass_call_row_get_summary (HEAPGLASS_CALL_ROW (widget)), text)
+                     == 0))
+        return widget;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = hg_test_find_text (c, text);
+      if (found)
+        return found;
+    }
+  return NULL;
 }
