@@ -1,8 +1,9 @@
-/* heapglass-tracer-confine.c: inside the sandbox, the tracer's own confinement of the program,
- * applied after CPython started and before the script's first line: a seccomp filter (no
+/* heapglass-tracer-confine.c: the tracer's confinement of the program, applied before the
+ * script's first line. Always: a seccomp filter that keeps the tracer's own descriptors from
+ * being closed or replaced through libc (hg_guard_fds). Inside the sandbox also: a filter with no
  * debugging or mounting of anything, no kernel keyrings, BPF, namespaces or io_uring, no Unix
  * sockets other than socketpair(), network families limited to IPv4/IPv6 on the sandbox's own
- * loopback) and resource limits (processes, open files, core files). See docs/robustness.md. */
+ * loopback; and resource limits (processes, open files, core files). See docs/robustness.md. */
 #include "heapglass-tracer.h"
 
 #include <errno.h>
@@ -141,6 +142,55 @@ lower_limit (int resource, rlim_t value)
     return;
   rl.rlim_cur = rl.rlim_max = value;
   setrlimit (resource, &rl);
+}
+
+/* close(), dup2()/dup3() onto, and close_range() over one of `fds` fail with EBADF, for every
+ * thread and every child, whoever calls them: the tracer's interposed libc functions already
+ * refuse them, but a program can reach libc's own (ctypes.CDLL('libc.so.6').close(900)) or the
+ * system call itself. The tracer never closes or replaces these itself. The kernel reads these
+ * arguments as 32-bit numbers, so only the low 32 bits are compared (and a close_range() bound
+ * with high bits set is refused whole). Returns whether the filter is in place. */
+int
+hg_guard_fds (const int *fds, int n_fds)
+{
+#ifdef HG_HAVE_SECCOMP
+  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ALLOW);
+  int ok = ctx != NULL;
+  const uint32_t refuse = SCMP_ACT_ERRNO (EBADF);
+
+  /* TSYNC: the drain thread too. NO_NEW_PRIVS (which an unprivileged process needs for any
+   * filter) stays on, as libseccomp sets it. */
+  if (ok)
+    ok = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_TSYNC, 1) == 0;
+  for (int i = 0; ok && i < n_fds; i++)
+    {
+      if (fds[i] < 0)
+        continue;
+      uint64_t fd = (uint64_t)fds[i];
+      struct scmp_arg_cmp a0 = SCMP_A0 (SCMP_CMP_MASKED_EQ, 0xffffffffu, fd);
+      struct scmp_arg_cmp a1 = SCMP_A1 (SCMP_CMP_MASKED_EQ, 0xffffffffu, fd);
+      struct scmp_arg_cmp range[2] = { SCMP_A0 (SCMP_CMP_LE, fd), SCMP_A1 (SCMP_CMP_GE, fd) };
+      ok = add_rule (ctx, refuse, "close", 1, &a0) && add_rule (ctx, refuse, "dup2", 1, &a1)
+           && add_rule (ctx, refuse, "dup3", 1, &a1)
+           && add_rule (ctx, refuse, "close_range", 2, range);
+    }
+  if (ok)
+    {
+      struct scmp_arg_cmp high0 = SCMP_A0 (SCMP_CMP_GT, 0xffffffffu);
+      struct scmp_arg_cmp high1 = SCMP_A1 (SCMP_CMP_GT, 0xffffffffu);
+      ok = add_rule (ctx, refuse, "close_range", 1, &high0)
+           && add_rule (ctx, refuse, "close_range", 1, &high1);
+    }
+  if (ok)
+    ok = seccomp_load (ctx) == 0;
+  if (ctx)
+    seccomp_release (ctx);
+  return ok;
+#else
+  (void)fds;
+  (void)n_fds;
+  return 0;
+#endif
 }
 
 int

@@ -14,7 +14,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -365,8 +367,8 @@ drain_main (void *data)
  * anything else resolving them dynamically, ctypes.CDLL(None) included), at the cost of a compare
  * or two. Writes to fds 1 and 2 tell the next step that output is waiting. Our own descriptors
  * (900 and above) do not exist for the program, as in a plain run: using or closing one fails
- * with EBADF, and dup2() onto the stream's number moves the stream out of the way first. The
- * tracer itself calls the kernel directly. */
+ * with EBADF, and so does dup2() onto one (hg_guard_fds() refuses the same to libc's own
+ * functions and to the system calls). The tracer itself calls the kernel directly. */
 static int
 is_ours (int fd)
 {
@@ -428,38 +430,6 @@ close (int fd)
   return f ? f (fd) : (int)syscall (SYS_close, fd);
 }
 
-/* The program takes fd `fd` for itself (dup2 onto it): move ours elsewhere first. Only the
- * stream's fd can move (it is used by whoever holds buf, taken here); the pipes' fds are watched
- * by the drain thread, so dup2 onto them fails as if the number were busy. */
-static int
-make_room (int fd)
-{
-  if (!is_ours (fd) || getpid () != hg_tracer.pid)
-    return 1;
-  if (fd != hg_tracer.stream_fd)
-    {
-      errno = EBUSY;
-      return 0;
-    }
-  int held = hg_trace_inside () && pthread_equal (pthread_self (), hg_tracer.main_thread);
-  while (!held && !take_buf (HG_OWNER_SIGNAL))
-    {
-      struct timespec ts = { 0, 1000 * 1000 };
-      nanosleep (&ts, NULL);
-    }
-  int moved = fcntl (fd, F_DUPFD_CLOEXEC, 900);
-  if (moved >= 0)
-    hg_tracer.stream_fd = moved;
-  if (!held)
-    release_buf ();
-  if (moved < 0)
-    {
-      errno = EBUSY;
-      return 0;
-    }
-  return 1;
-}
-
 int
 dup2 (int old_fd, int new_fd)
 {
@@ -468,8 +438,11 @@ dup2 (int old_fd, int new_fd)
       errno = EBADF;
       return -1;
     }
-  if (old_fd != new_fd && !make_room (new_fd))
-    return -1;
+  if (old_fd != new_fd && is_ours (new_fd) && getpid () == hg_tracer.pid)
+    {
+      errno = EBADF;
+      return -1;
+    }
   int (*f) (int, int) = libc_function (&real_dup2, "dup2");
   return f ? f (old_fd, new_fd) : (int)syscall (SYS_dup2, old_fd, new_fd);
 }
@@ -482,21 +455,89 @@ dup3 (int old_fd, int new_fd, int flags)
       errno = EBADF;
       return -1;
     }
-  if (old_fd != new_fd && !make_room (new_fd))
-    return -1;
+  if (old_fd != new_fd && is_ours (new_fd) && getpid () == hg_tracer.pid)
+    {
+      errno = EBADF;
+      return -1;
+    }
   int (*f) (int, int, int) = libc_function (&real_dup3, "dup3");
   return f ? f (old_fd, new_fd, flags) : (int)syscall (SYS_dup3, old_fd, new_fd, flags);
 }
 
-/* The program replaces itself with another program (os.execv): what was recorded and printed
- * so far reaches the reader first, as it would have reached a terminal. */
+/* The program replaces itself with another program (os.execv). A real exec would take our pipes'
+ * reader with it, and the new program's output would be lost (or kill it with SIGPIPE). So the
+ * new program starts in a child instead, on the same fds 1 and 2 (our pipes), stdin and
+ * environment, and dies with us (PR_SET_PDEATHSIG); this thread waits for it holding the GIL, so
+ * the program's other threads stop as they would at an exec; the drain thread goes on relaying
+ * the output and keeping the time and output limits; and the run ends as the process would have:
+ * the child's exit status, or death by its signal. If the exec fails, the child says why through
+ * a close-on-exec pipe and the program goes on with that error. */
 static void *real_execv, *real_execve, *real_fexecve;
 
-static void
-before_exec (void)
+static void output_final (void);
+
+typedef enum
 {
-  if (getpid () != hg_tracer.pid || hg_tracer.forked_child || hg_tracer.finishing)
-    return;
+  EXEC_V,
+  EXEC_VE,
+  EXEC_F,
+} ExecKind;
+
+static int
+real_exec (ExecKind kind, const char *path, int fd, char *const argv[], char *const envp[])
+{
+  if (kind == EXEC_V)
+    {
+      int (*f) (const char *, char *const[]) = libc_function (&real_execv, "execv");
+      if (f)
+        return f (path, argv);
+      errno = ENOSYS;
+      return -1;
+    }
+  if (kind == EXEC_VE)
+    {
+      int (*f) (const char *, char *const[], char *const[])
+          = libc_function (&real_execve, "execve");
+      if (f)
+        return f (path, argv, envp);
+      return (int)syscall (SYS_execve, path, argv, envp);
+    }
+  int (*f) (int, char *const[], char *const[]) = libc_function (&real_fexecve, "fexecve");
+  if (f)
+    return f (fd, argv, envp);
+  errno = ENOSYS;
+  return -1;
+}
+
+/* The child ran to its end: so does the run, with the output it printed. */
+static void __attribute__ ((noreturn)) end_as_exec_child (int status)
+{
+  if (WIFEXITED (status))
+    hg_finish (HG_END_EXIT, WEXITSTATUS (status), 0, NULL, 0);
+  /* Died of a signal: everything recorded and printed, no END (the parent names the crash from
+   * our own death by the same signal). */
+  int sig = WIFSIGNALED (status) ? WTERMSIG (status) : SIGKILL;
+  hg_trace_enter ();
+  hg_tracer.finishing = 1;
+  hg_record_stop ();
+  output_final ();
+  hg_stream_flush ();
+  signal (sig, SIG_DFL);
+  sigset_t one;
+  sigemptyset (&one);
+  sigaddset (&one, sig);
+  pthread_sigmask (SIG_UNBLOCK, &one, NULL);
+  raise (sig);
+  _exit (128 + sig);
+}
+
+static int
+exec_traced (ExecKind kind, const char *path, int fd, char *const argv[], char *const envp[])
+{
+  if (getpid () != hg_tracer.pid || hg_tracer.forked_child || hg_tracer.finishing || !drain_running)
+    return real_exec (kind, path, fd, argv, envp);
+
+  /* what was recorded and printed so far reaches the reader first */
   int held = hg_trace_inside () && pthread_equal (pthread_self (), hg_tracer.main_thread);
   while (!held && !take_buf (HG_OWNER_SIGNAL))
     {
@@ -507,43 +548,66 @@ before_exec (void)
   flush_held (HG_END_NONE, 1);
   pthread_mutex_unlock (&out_lock);
   if (!held)
-    release_buf (); /* the exec may fail: the program goes on */
+    release_buf ();
+
+  int report[2];
+  if (pipe2 (report, O_CLOEXEC) < 0)
+    return real_exec (kind, path, fd, argv, envp);
+  pid_t parent = getpid ();
+  pid_t child = fork ();
+  if (child < 0)
+    {
+      /* no room for a child (the process limit): exec in place, output after it lost */
+      syscall (SYS_close, report[0]);
+      syscall (SYS_close, report[1]);
+      return real_exec (kind, path, fd, argv, envp);
+    }
+  if (child == 0)
+    {
+      prctl (PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid () != parent)
+        _exit (127);
+      real_exec (kind, path, fd, argv, envp);
+      int err = errno;
+      ssize_t ignored = syscall (SYS_write, report[1], &err, sizeof err);
+      (void)ignored;
+      _exit (127);
+    }
+  syscall (SYS_close, report[1]);
+  int err = 0;
+  ssize_t got;
+  do
+    got = syscall (SYS_read, report[0], &err, sizeof err);
+  while (got < 0 && errno == EINTR);
+  syscall (SYS_close, report[0]);
+
+  int status = 0;
+  while (waitpid (child, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (got == (ssize_t)sizeof err)
+    {
+      errno = err; /* the exec failed: the program goes on */
+      return -1;
+    }
+  end_as_exec_child (status);
 }
 
 int
 execv (const char *path, char *const argv[])
 {
-  before_exec ();
-  int (*f) (const char *, char *const[]) = libc_function (&real_execv, "execv");
-  if (!f)
-    {
-      errno = ENOSYS;
-      return -1;
-    }
-  return f (path, argv);
+  return exec_traced (EXEC_V, path, -1, argv, NULL);
 }
 
 int
 execve (const char *path, char *const argv[], char *const envp[])
 {
-  before_exec ();
-  int (*f) (const char *, char *const[], char *const[]) = libc_function (&real_execve, "execve");
-  if (!f)
-    return (int)syscall (SYS_execve, path, argv, envp);
-  return f (path, argv, envp);
+  return exec_traced (EXEC_VE, path, -1, argv, envp);
 }
 
 int
 fexecve (int fd, char *const argv[], char *const envp[])
 {
-  before_exec ();
-  int (*f) (int, char *const[], char *const[]) = libc_function (&real_fexecve, "fexecve");
-  if (!f)
-    {
-      errno = ENOSYS;
-      return -1;
-    }
-  return f (fd, argv, envp);
+  return exec_traced (EXEC_F, NULL, fd, argv, envp);
 }
 
 /* close_range() and closefrom() close the program's descriptors in the range and leave ours. */
@@ -1388,6 +1452,9 @@ main (int argc, char **argv)
           close (fd);
         }
     }
+  /* From here on the program cannot close or replace our descriptors, through libc or not. */
+  int ours[] = { hg_tracer.stream_fd, out_rd[1], out_rd[2], wake_pipe[0], wake_pipe[1] };
+  hg_guard_fds (ours, (int)(sizeof ours / sizeof ours[0]));
   if (hg_tracer.memory_limit_mib)
     {
       struct rlimit rl;

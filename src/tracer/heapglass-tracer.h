@@ -102,6 +102,7 @@ void hg_record_exception_text (PyObject *value, char **type_name, char **message
 
 /* heapglass-tracer-confine.c: the sandbox's system-call filter and resource limits */
 int hg_confine (unsigned max_processes);
+int hg_guard_fds (const int *fds, int n_fds);
 
 /* heapglass-tracer.c */
 void hg_stream_flush (void);

@@ -1,7 +1,8 @@
 /* test-hostile-output.c: no output is lost. Big writes arrive byte for byte as a plain run of
- * $HEAPGLASS_PYTHON prints them (the tracer never interrupts the program's write()s), and a
- * program killed by a signal keeps what it printed. Every case runs with and without the sandbox.
- */
+ * $HEAPGLASS_PYTHON prints them (the tracer never interrupts the program's write()s), a program
+ * killed by a signal keeps what it printed, and what a program that exec()s another binary or
+ * runs subprocesses prints arrives whole and in order, with that binary's ending. Every case runs
+ * with and without the sandbox. */
 
 #include <signal.h>
 
@@ -132,6 +133,91 @@ test_death_keeps_output (gconstpointer data)
   hostile_dir_remove (dir);
 }
 
+/* ---- exec() and subprocesses ----------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  const char *source;
+  const char *ended; /* for a plain exit status: "exit" (the exec'd binary's), or "finished" */
+} ExecCase;
+
+static const ExecCase exec_cases[] = {
+  { "exec-echo",
+    "import os, sys\nfor i in range(3):\n    print('before', i)\nsys.stdout.flush()\n"
+    "os.execv('/bin/echo', ['echo', 'from', 'echo'])\nprint('never')\n",
+    "exit" },
+  { "exec-python-big-output",
+    "import os, sys\nprint('py', flush=True)\nos.execv(sys.executable, [sys.executable, '-c', "
+    "'import sys\\nfor i in range(20000): print(i, \"z\" * 50)\\n"
+    "print(\"err\", file=sys.stderr)\\nsys.exit(3)'])\n",
+    "exit" },
+  { "exec-shell-stdout-stderr",
+    "import os\nprint('go', flush=True)\n"
+    "os.execv('/bin/sh', ['sh', '-c', 'echo one; echo two >&2; printf three; exit 7'])\n",
+    "exit" },
+  { "execvp-through-path", "import os\nprint('a', flush=True)\nos.execvp('echo', ['echo', 'b'])\n",
+    "exit" },
+  { "exec-fails-program-goes-on",
+    "import os\ntry:\n    os.execv('/nonexistent/x', ['x'])\nexcept OSError as e:\n"
+    "    print('failed', e.errno)\nprint('after')\n",
+    "finished" },
+  { "exec-binary-killed",
+    "import os\nprint('a', flush=True)\n"
+    "os.execv('/bin/sh', ['sh', '-c', 'echo dying; kill -TERM $$'])\n",
+    NULL },
+  { "exec-from-thread",
+    "import os, threading, time\nprint('main', flush=True)\n"
+    "threading.Thread(target=lambda: os.execv('/bin/echo', ['echo', 'thread'])).start()\n"
+    "time.sleep(5)\nprint('never')\n",
+    "exit" },
+  { "child-processes-in-order",
+    "import subprocess, sys\nfor i in range(5):\n    print('parent', i, flush=True)\n"
+    "    subprocess.run(['/bin/echo', 'echo', str(i)])\n"
+    "    subprocess.run([sys.executable, '-c', f'print(\"python\", {i})'], close_fds=True)\n"
+    "    subprocess.run(['/bin/sh', '-c', f'echo sh {i} >&2'])\nprint('end')\n",
+    "finished" },
+};
+
+typedef struct
+{
+  const ExecCase *c;
+  gboolean sandbox;
+} ExecRun;
+
+static void
+test_exec_output (gconstpointer data)
+{
+  const ExecRun *run = data;
+  g_autofree char *dir = hostile_dir_new ();
+  g_autofree char *script = hostile_file_new (dir, "exec.py", run->c->source, -1);
+  g_auto (HostileProcess) plain = { 0 };
+  g_autoptr (HeapglassTrace) trace = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (GBytes) err = NULL;
+
+  hostile_plain_run (script, &plain);
+  trace = hostile_trace (script, run->sandbox, NULL);
+  out = hostile_trace_output (trace, 1);
+  err = hostile_trace_output (trace, 2);
+  assert_same_bytes (plain.out, out, "stdout");
+  assert_same_bytes (plain.err, err, "stderr");
+  g_assert_cmpuint (heapglass_trace_get_n_steps (trace), >, 0);
+  if (run->c->ended == NULL)
+    {
+      g_assert_true (plain.signaled);
+      g_assert_cmpstr (hostile_ended (trace), ==, "crashed");
+      g_assert_cmpint (heapglass_trace_get_signal (trace), ==, plain.status);
+    }
+  else
+    {
+      g_assert_false (plain.signaled);
+      g_assert_cmpstr (hostile_ended (trace), ==, run->c->ended);
+      g_assert_cmpint (heapglass_trace_get_exit_status (trace), ==, plain.status);
+    }
+  hostile_dir_remove (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -160,6 +246,18 @@ main (int argc, char *argv[])
         path = g_strdup_printf ("/hostile/death/%s/%s", death_cases[i].name,
                                 sandbox ? "sandbox" : "no-sandbox");
         g_test_add_data_func_full (path, run, test_death_keeps_output, g_free);
+      }
+  for (gsize i = 0; i < G_N_ELEMENTS (exec_cases); i++)
+    for (int sandbox = 0; sandbox <= 1; sandbox++)
+      {
+        ExecRun *run = g_new0 (ExecRun, 1);
+        g_autofree char *path = NULL;
+
+        run->c = &exec_cases[i];
+        run->sandbox = sandbox;
+        path = g_strdup_printf ("/hostile/exec/%s/%s", exec_cases[i].name,
+                                sandbox ? "sandbox" : "no-sandbox");
+        g_test_add_data_func_full (path, run, test_exec_output, g_free);
       }
   return g_test_run ();
 }

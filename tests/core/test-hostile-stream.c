@@ -168,8 +168,6 @@ static const char *const fd_programs[] = {
   "import os\nprint('a')\ntry:\n    os.write(900, b'\\xff')\nexcept OSError as e:\n"
   "    print('write', e.errno)\nprint('b')\n",
   "import os\nfor i in range(3): print(i)\nos.close(900)\nfor i in range(3): print(i)\n",
-  "import os\nprint('a')\nfd = os.open('/dev/null', os.O_WRONLY)\nos.dup2(fd, 900)\n"
-  "os.write(900, b'into /dev/null')\nprint('b')\n",
   "import os\nprint('a')\nos.closerange(3, 65536)\nprint('b')\n",
   "import os\nfor fd in range(900, 910):\n    try:\n        os.read(fd, 10)\n"
   "    except OSError as e:\n        print(fd, e.errno)\n",
@@ -203,6 +201,66 @@ test_fds_like_plain (gconstpointer data)
       g_assert_cmpstr (heapglass_trace_get_exception_type (trace), ==, "OSError");
     }
   hostile_dir_remove (dir);
+}
+
+/* dup2() onto one of the tracer's numbers is refused with EBADF (the only difference from a plain
+ * run, where it succeeds: the number stays ours), and the stream goes on. */
+static void
+test_dup2_onto_ours_refused (gconstpointer data)
+{
+  g_autoptr (HeapglassTrace) trace = NULL;
+  g_autoptr (GBytes) out = NULL;
+
+  trace = trace_source ("import os\nprint('a')\nfd = os.open('/dev/null', os.O_WRONLY)\n"
+                        "for new in (900, 901, 902, 903, 904):\n"
+                        "    try:\n        os.dup2(fd, new)\n"
+                        "    except OSError as e:\n        print(new, e.errno)\n"
+                        "for i in range(500):\n    print('b', i)\n",
+                        data, NULL);
+  out = hostile_trace_output (trace, 1);
+  g_assert_cmpstr (hostile_ended (trace), ==, "finished");
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (out, NULL), (gssize)g_bytes_get_size (out),
+                                  "a\n900 9\n901 9\n902 9\n903 9\n904 9\nb 0\n"));
+  g_assert_nonnull (
+      g_strstr_len (g_bytes_get_data (out, NULL), (gssize)g_bytes_get_size (out), "b 499\n"));
+  g_assert_cmpuint (heapglass_trace_get_n_steps (trace), >, 1000);
+}
+
+/* Through libc's own functions and the bare system calls (which the tracer cannot interpose),
+ * close(), dup2()/dup3() onto and close_range() over the tracer's descriptors fail with EBADF:
+ * the run goes on and ends finished with every line and step. A subprocess with close_fds (which
+ * calls close_range() in the child) still runs. */
+static void
+test_libc_cannot_cut_stream (gconstpointer data)
+{
+  g_autoptr (HeapglassTrace) trace = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (GString) expected = g_string_new ("start\n");
+
+  trace = trace_source (FORGE_PRELUDE
+                        "import subprocess\n"
+                        "print('start')\n"
+                        "refused = 0\n"
+                        "for fd in range(900, 905):\n"
+                        "    refused += libc.close(fd) < 0 and ctypes.get_errno() == 9\n"
+                        "    refused += libc.dup2(1, fd) < 0 and ctypes.get_errno() == 9\n"
+                        "    refused += libc.dup3(1, fd, 0) < 0 and ctypes.get_errno() == 9\n"
+                        "    refused += libc.syscall(3, ctypes.c_long(fd | 1 << 32)) < 0\n"
+                        "refused += libc.close_range(3, 0xffffffff, 0) < 0\n"
+                        "refused += libc.syscall(436, ctypes.c_long(900 | 1 << 32), 950, 0) < 0\n"
+                        "print('refused', refused)\n"
+                        "subprocess.run(['/bin/echo', 'child'], close_fds=True)\n"
+                        "subprocess.run([sys.executable, '-c', 'print(2 + 2)'], close_fds=True)\n"
+                        "for i in range(300):\n    print(i)\n",
+                        data, NULL);
+  g_string_append (expected, "refused 22\nchild\n4\n");
+  for (int i = 0; i < 300; i++)
+    g_string_append_printf (expected, "%d\n", i);
+  out = hostile_trace_output (trace, 1);
+  g_assert_cmpstr (hostile_ended (trace), ==, "finished");
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), expected->str,
+                   expected->len);
+  g_assert_cmpuint (heapglass_trace_get_n_steps (trace), >, 600);
 }
 
 /* One byte into the tracer's wake-up pipe (through libc) must not stop its output drain. */
@@ -269,6 +327,8 @@ main (int argc, char *argv[])
   add_mode_test ("corrupt-byte-cli-summary", test_corrupt_byte_cli_summary);
   add_mode_test ("wake-pipe-byte", test_wake_pipe_byte);
   add_mode_test ("thread-floods-after-main", test_thread_flood_after_main);
+  add_mode_test ("dup2-onto-tracer-fds-refused", test_dup2_onto_ours_refused);
+  add_mode_test ("libc-cannot-cut-stream", test_libc_cannot_cut_stream);
   for (gsize i = 0; i < G_N_ELEMENTS (fd_programs); i++)
     for (gsize m = 0; m < G_N_ELEMENTS (modes); m++)
       {
