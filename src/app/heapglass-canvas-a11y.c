@@ -12,7 +12,10 @@ struct _HeapglassCanvasA11y
 {
   GtkWidget *canvas; /* not a reference: the canvas owns us */
   GtkWidget *status; /* role STATUS: what the step changed */
-  char *status_text;
+  char *status_text; /* what the status says: the step's brief narration, then the note */
+  char *brief;       /* the step's brief narration */
+  char *narration;   /* the step's whole narration: the canvas's description with the note */
+  char *note;        /* see heapglass_canvas_a11y_set_note() */
   HeapglassScene *scene;
   GHashTable *widgets; /* &key (see item_key) → HeapglassCanvasItem, owned by its parent */
   GPtrArray *order;    /* the widgets in scene order (parents before children) */
@@ -111,6 +114,9 @@ heapglass_canvas_a11y_free (HeapglassCanvasA11y *self)
   g_hash_table_unref (self->widgets);
   g_clear_pointer (&self->scene, heapglass_scene_unref);
   g_free (self->status_text);
+  g_free (self->brief);
+  g_free (self->narration);
+  g_free (self->note);
   g_free (self);
 }
 
@@ -318,6 +324,23 @@ drop_widget (HeapglassCanvasA11y *self, GtkWidget *widget)
     gtk_widget_unparent (widget);
 }
 
+/* Sets the description and the status from the step's narration and the note. */
+static void
+tell (HeapglassCanvasA11y *self)
+{
+  g_autofree char *description = NULL;
+
+  g_clear_pointer (&self->status_text, g_free);
+  if (self->brief != NULL || self->note != NULL)
+    self->status_text = g_strjoin (" ", self->brief ? self->brief : self->note,
+                                   self->brief ? self->note : NULL, NULL);
+  description = g_strjoin (" ", self->narration ? self->narration : "", self->note, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->canvas),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, g_strstrip (description),
+                                  -1);
+  heapglass_canvas_item_set_text (HEAPGLASS_CANVAS_ITEM (self->status), self->status_text, NULL);
+}
+
 void
 heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
                               HeapglassScene *scene, HeapglassSnapshot *snapshot,
@@ -328,7 +351,6 @@ heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
   g_autoptr (GHashTable) prev_sibling = g_hash_table_new (NULL, NULL); /* parent → last child */
   g_autoptr (HeapglassSnapshot) own_previous = NULL;
   g_autoptr (GArray) frames = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autofree char *narration = NULL;
   Texts texts = { 0 };
   guint n = scene && snapshot ? heapglass_scene_get_n_items (scene) : 0;
 
@@ -462,20 +484,14 @@ heapglass_canvas_a11y_update (HeapglassCanvasA11y *self, HeapglassTrace *trace,
   heapglass_canvas_a11y_set_selected (self, self->selected_oid);
 
   /* the canvas tells the whole step; the status says what changed, for announcing */
+  g_clear_pointer (&self->narration, g_free);
+  g_clear_pointer (&self->brief, g_free);
   if (snapshot != NULL)
     {
-      narration = heapglass_narration_describe_snapshots (previous, snapshot);
-      g_free (self->status_text);
-      self->status_text = heapglass_narration_describe_brief (previous, snapshot);
+      self->narration = heapglass_narration_describe_snapshots (previous, snapshot);
+      self->brief = heapglass_narration_describe_brief (previous, snapshot);
     }
-  else
-    {
-      g_clear_pointer (&self->status_text, g_free);
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->canvas),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, narration ? narration : "",
-                                  -1);
-  heapglass_canvas_item_set_text (HEAPGLASS_CANVAS_ITEM (self->status), self->status_text, NULL);
+  tell (self);
 
   g_clear_pointer (&texts.names, heapglass_narration_names_free);
   g_clear_pointer (&texts.frame_index, g_hash_table_unref);
@@ -581,4 +597,16 @@ heapglass_canvas_a11y_get_status (HeapglassCanvasA11y *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->status_text;
+}
+
+void
+heapglass_canvas_a11y_set_note (HeapglassCanvasA11y *self, const char *note)
+{
+  if (self == NULL) /* the canvas is being disposed */
+    return;
+  if (g_strcmp0 (note, self->note) == 0)
+    return;
+  g_free (self->note);
+  self->note = g_strdup (note);
+  tell (self);
 }

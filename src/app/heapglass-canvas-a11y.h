@@ -40,7 +40,11 @@ GtkWidget *heapglass_canvas_a11y_get_widget (HeapglassCanvasA11y *self,
                                              const HeapglassSceneItem *item);
 int heapglass_canvas_a11y_get_index (HeapglassCanvasA11y *self, GtkWidget *widget);
 
-/* The text given to the status child at the last update (what the step changed). */
+/* The text given to the status child at the last update (what the step changed, then the note). */
 const char *heapglass_canvas_a11y_get_status (HeapglassCanvasA11y *self);
+
+/* Words told after the step's narration and announced with what it changed, until replaced:
+ * what differs from a pinned step, how a prediction went. NULL: none. */
+void heapglass_canvas_a11y_set_note (HeapglassCanvasA11y *self, const char *note);
 
 G_END_DECLS

@@ -1839,6 +1839,20 @@ heapglass_canvas_new (void)
 }
 
 void
+heapglass_canvas_set_narration_note (HeapglassCanvas *self, const char *note)
+{
+  g_return_if_fail (HEAPGLASS_IS_CANVAS (self));
+  heapglass_canvas_a11y_set_note (self->a11y, note);
+}
+
+const char *
+heapglass_canvas_get_announcement (HeapglassCanvas *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_CANVAS (self), NULL);
+  return self->a11y ? heapglass_canvas_a11y_get_status (self->a11y) : NULL;
+}
+
+void
 heapglass_canvas_set_marks (HeapglassCanvas *self, HeapglassMarks *marks)
 {
   g_return_if_fail (HEAPGLASS_IS_CANVAS (self));

@@ -91,4 +91,12 @@ HeapglassLayout *heapglass_canvas_get_layout (HeapglassCanvas *self);
  * removes them. The canvas keeps a reference; call again (or queue a draw) after changing them. */
 void heapglass_canvas_set_marks (HeapglassCanvas *self, HeapglassMarks *marks);
 
+/* Words the teaching tools add to the canvas's narration (its accessible description) and to what
+ * it announces, until replaced: what differs from a pinned step, how a prediction went. NULL
+ * removes them. */
+void heapglass_canvas_set_narration_note (HeapglassCanvas *self, const char *note);
+/* The canvas's accessible description and its announcement (what the step changed, then the
+ * note), as last set. */
+const char *heapglass_canvas_get_announcement (HeapglassCanvas *self);
+
 G_END_DECLS

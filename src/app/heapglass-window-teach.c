@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "heapglass-code-annotations.h"
+#include "heapglass-narration.h"
 #include "heapglass-prediction.h"
 #include "heapglass-step-diff.h"
 #include "heapglass-trace-changes.h"
@@ -229,13 +230,14 @@ show_comparison (HeapglassWindowTeach *t)
   HeapglassTrace *trace = current_trace (t->window);
   guint step = _heapglass_window_step (t->window);
   g_autoptr (HeapglassStepDiff) diff = NULL;
-  g_autoptr (GString) words = NULL;
+  g_autofree char *words = NULL;
 
   heapglass_marks_clear (t->marks);
   if (trace == NULL || step == 0 || t->pinned_step == 0
       || t->pinned_step > heapglass_trace_get_n_steps (trace))
     {
       redraw_marks (t);
+      heapglass_canvas_set_narration_note (t->window->canvas, NULL);
       return;
     }
   diff = heapglass_step_diff_new (trace, t->pinned_step, step);
@@ -252,59 +254,10 @@ show_comparison (HeapglassWindowTeach *t)
     }
   redraw_marks (t);
 
-  /* The same in words, for everyone and for screen readers. */
-  words = g_string_new (NULL);
-  if (step == t->pinned_step)
-    g_string_printf (words, _ ("Step %u is pinned: move to another step to compare."), step);
-  else if (heapglass_step_diff_is_empty (diff))
-    g_string_printf (words, _ ("Nothing differs from the pinned step %u."), t->pinned_step);
-  else
-    {
-      g_string_printf (words, _ ("Compared with step %u:"), t->pinned_step);
-      /* each part is one plural sentence fragment, the counts in words' order */
-      if (diff->created->len)
-        {
-          g_string_append_c (words, ' ');
-          g_string_append_printf (words,
-                                  g_dngettext (GETTEXT_PACKAGE, "%u new object;", "%u new objects;",
-                                               diff->created->len),
-                                  diff->created->len);
-        }
-      if (diff->gone->len)
-        {
-          g_string_append_c (words, ' ');
-          g_string_append_printf (
-              words,
-              g_dngettext (GETTEXT_PACKAGE, "%u object gone;", "%u objects gone;", diff->gone->len),
-              diff->gone->len);
-        }
-      if (diff->mutated->len)
-        {
-          g_string_append_c (words, ' ');
-          g_string_append_printf (words,
-                                  g_dngettext (GETTEXT_PACKAGE, "%u object changed;",
-                                               "%u objects changed;", diff->mutated->len),
-                                  diff->mutated->len);
-        }
-      if (diff->rebound->len)
-        {
-          g_autoptr (GString) names = g_string_new (NULL);
-          for (guint i = 0; i < diff->rebound->len && i < 6; i++)
-            g_string_append_printf (names, "%s%s", i ? ", " : "",
-                                    g_array_index (diff->rebound, HeapglassRebinding, i).name);
-          if (diff->rebound->len > 6)
-            g_string_append (names, ", …");
-          g_string_append_c (words, ' ');
-          g_string_append_printf (words,
-                                  g_dngettext (GETTEXT_PACKAGE, "%u name rebound (%s);",
-                                               "%u names rebound (%s);", diff->rebound->len),
-                                  diff->rebound->len, names->str);
-        }
-      /* the last part ends the sentence */
-      if (words->str[words->len - 1] == ';')
-        words->str[words->len - 1] = '.';
-    }
-  set_bar_text (t, words->str);
+  /* The same in words, for everyone, and in the canvas's narration for screen readers. */
+  words = heapglass_narration_describe_comparison (diff);
+  set_bar_text (t, words);
+  heapglass_canvas_set_narration_note (t->window->canvas, words);
 }
 
 static void stop_predicting (HeapglassWindowTeach *t);
@@ -326,6 +279,7 @@ teach_pin_step (GSimpleAction *action, GVariant *state, gpointer user_data)
       heapglass_marks_clear (t->marks);
       redraw_marks (t);
       set_bar_text (t, NULL);
+      heapglass_canvas_set_narration_note (t->window->canvas, NULL);
     }
 }
 
@@ -369,6 +323,7 @@ show_guesses (HeapglassWindowTeach *t)
     return;
   heapglass_marks_clear (t->marks);
   redraw_marks (t);
+  heapglass_canvas_set_narration_note (t->window->canvas, NULL);
 }
 
 gboolean
@@ -384,6 +339,7 @@ heapglass_window_predict_toggle_name (HeapglassWindow *self, guint frame_id, con
     {
       t->keep_results = FALSE;
       heapglass_marks_clear (t->marks);
+      heapglass_canvas_set_narration_note (t->window->canvas, NULL);
     }
   on = heapglass_prediction_toggle_name (t->prediction, frame_id, name);
   if (on)
@@ -407,6 +363,7 @@ heapglass_window_predict_toggle_object (HeapglassWindow *self, guint64 oid)
     {
       t->keep_results = FALSE;
       heapglass_marks_clear (t->marks);
+      heapglass_canvas_set_narration_note (t->window->canvas, NULL);
     }
   on = heapglass_prediction_toggle_object (t->prediction, oid);
   if (on)
@@ -475,14 +432,15 @@ reveal (HeapglassWindowTeach *t, gboolean scored)
   HeapglassPrediction *p = t->prediction;
   gboolean all_right = FALSE;
   GArray *results;
-  guint n_right = 0, n_wrong = 0, n_missed = 0;
+  guint step;
+  g_autofree char *words = NULL;
   g_autofree char *first = NULL;
-  g_autofree char *printed = NULL;
 
   if (p == NULL)
     return;
   heapglass_prediction_set_output (p, gtk_editable_get_text (GTK_EDITABLE (t->output_entry)));
   results = heapglass_prediction_check (p, &all_right);
+  step = heapglass_prediction_get_step (p);
   heapglass_marks_clear (t->marks);
   for (guint i = 0; i < results->len; i++)
     {
@@ -491,38 +449,25 @@ reveal (HeapglassWindowTeach *t, gboolean scored)
                                : r->verdict == HEAPGLASS_VERDICT_RIGHT ? HEAPGLASS_MARK_RIGHT
                                : r->verdict == HEAPGLASS_VERDICT_WRONG ? HEAPGLASS_MARK_WRONG
                                                                        : HEAPGLASS_MARK_MISSED;
-      n_right += r->verdict == HEAPGLASS_VERDICT_RIGHT;
-      n_wrong += r->verdict == HEAPGLASS_VERDICT_WRONG;
-      n_missed += r->verdict == HEAPGLASS_VERDICT_MISSED;
       if (r->kind == HEAPGLASS_GUESS_NAME)
         heapglass_marks_set_name (t->marks, r->frame_id, r->name, kind);
       else if (r->kind == HEAPGLASS_GUESS_OBJECT)
         heapglass_marks_set_object (t->marks, r->oid, kind);
-      else if (r->verdict != HEAPGLASS_VERDICT_WRONG || scored)
-        printed = g_strdup (r->name);
     }
+  /* each result in words: on the bar, and announced by the canvas for screen readers */
+  words
+      = heapglass_narration_describe_prediction (current_trace (t->window), step, results, scored);
   if (scored)
     {
       t->checked++;
       t->right += all_right;
-      if (all_right)
-        first = g_strdup (_ ("✓ All right!"));
-      else
-        /* Translators: how a prediction went, "2 right, 1 wrong, 1 missed." */
-        first = g_strdup_printf (_ ("%u right, %u wrong, %u missed."), n_right, n_wrong, n_missed);
     }
-  else
-    first = g_strdup (_ ("Skipped: the marks show what changed."));
-  if (printed != NULL)
-    {
-      char *with_output = g_strdup_printf (_ ("%s It printed “%s”."), first, printed);
-      g_free (first);
-      first = with_output;
-    }
+  first = scored && all_right ? g_strconcat ("✓ ", words, NULL) : g_strdup (words);
   t->keep_results = TRUE;
   t->revealing = TRUE;
-  heapglass_run_controller_seek (t->window->controller, heapglass_prediction_get_step (p) + 1);
+  heapglass_run_controller_seek (t->window->controller, step + 1);
   t->revealing = FALSE;
+  heapglass_canvas_set_narration_note (t->window->canvas, words);
   start_prediction (t);
   redraw_marks (t);
   say_score (t, first);
@@ -551,6 +496,7 @@ stop_predicting (HeapglassWindowTeach *t)
   heapglass_marks_clear (t->marks);
   redraw_marks (t);
   set_bar_text (t, NULL);
+  heapglass_canvas_set_narration_note (t->window->canvas, NULL);
   _heapglass_window_actions_update (t->window);
 }
 
@@ -625,6 +571,7 @@ on_trace (HeapglassWindowTeach *t)
       heapglass_marks_clear (t->marks);
       redraw_marks (t);
       set_bar_text (t, NULL);
+      heapglass_canvas_set_narration_note (t->window->canvas, NULL);
     }
   update_call_tree (t);
 }

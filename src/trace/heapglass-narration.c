@@ -940,6 +940,245 @@ heapglass_narration_describe (HeapglassTrace *trace, guint step)
   return heapglass_narration_describe_snapshots (previous, snapshot);
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* A pinned step against the current one */
+
+/* A name of the frame `frame_id` of `snapshot` as the narration says it: bare in the innermost
+ * frame, "the global x" or "outer's x" elsewhere. */
+static char *
+name_in (const HeapglassSnapshot *snapshot, guint frame_id, const char *function, const char *name)
+{
+  if (snapshot->n_frames > 0 && snapshot->frames[snapshot->n_frames - 1].frame_id == frame_id)
+    return g_strdup (name);
+  if (g_strcmp0 (function, "<module>") == 0)
+    return g_strdup_printf (_ ("the global %s"), name);
+  return g_strdup_printf (_ ("%s's %s"), function, name);
+}
+
+/* "the list [1, 2], the int 5 and 3 more objects" from oids phrased in `snapshot`. */
+static char *
+object_list (const HeapglassSnapshot *snapshot, const GArray *oids)
+{
+  guint shown = MIN (oids->len, 3);
+  g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < shown; i++)
+    g_ptr_array_add (words, phrase_of (snapshot, g_array_index (oids, guint64, i)));
+  if (oids->len > shown)
+    g_ptr_array_add (
+        words, g_strdup_printf (ngettext ("%u more object", "%u more objects", oids->len - shown),
+                                oids->len - shown));
+  return join_words (words);
+}
+
+char *
+heapglass_narration_describe_comparison (const HeapglassStepDiff *diff)
+{
+  const HeapglassSnapshot *pinned, *current;
+  gboolean forward;
+  guint told = 0, untold = 0;
+  GString *out;
+
+  g_return_val_if_fail (diff != NULL, NULL);
+
+  pinned = heapglass_step_diff_get_pinned_snapshot (diff);
+  current = heapglass_step_diff_get_current_snapshot (diff);
+  out = g_string_new (NULL);
+  if (diff->pinned_step == diff->current_step)
+    {
+      sentence (out, g_strdup_printf (_ ("Step %u is pinned: move to another step to compare."),
+                                      diff->pinned_step));
+      return g_string_free (out, FALSE);
+    }
+  if (heapglass_step_diff_is_empty (diff))
+    {
+      sentence (
+          out, g_strdup_printf (_ ("Nothing differs from the pinned step %u."), diff->pinned_step));
+      return g_string_free (out, FALSE);
+    }
+  forward = diff->pinned_step < diff->current_step;
+  /* Translators: the start of what differs from a pinned step, "Compared with step 12:" */
+  sentence (out, g_strdup_printf (_ ("Compared with step %u:"), diff->pinned_step));
+
+  /* names first: what the learner reads the program by */
+  for (guint i = 0; i < diff->rebound->len; i++)
+    {
+      const HeapglassRebinding *r = &g_array_index (diff->rebound, HeapglassRebinding, i);
+      g_autofree char *who = name_in (current, r->frame_id, r->function, r->name);
+      g_autofree char *what = phrase_of (current, r->new_oid);
+
+      if (r->old_oid == 0)
+        /* Translators: "b refers to the list [1, 2] (unbound at step 12)." */
+        count_or_tell (out, &told, &untold,
+                       g_strdup_printf (_ ("%s refers to %s (unbound at step %u)."), who, what,
+                                        diff->pinned_step));
+      else
+        {
+          g_autofree char *was = phrase_of (pinned, r->old_oid);
+          /* Translators: "x refers to the int 5 (the int 4 at step 12)." */
+          count_or_tell (out, &told, &untold,
+                         g_strdup_printf (_ ("%s refers to %s (%s at step %u)."), who, what, was,
+                                          diff->pinned_step));
+        }
+    }
+  if (untold > 0)
+    sentence (out,
+              g_strdup_printf (ngettext ("%u more name differs.", "%u more names differ.", untold),
+                               untold));
+
+  /* objects: new and gone as seen from the current step, changed in between */
+  if (diff->created->len > 0)
+    {
+      g_autofree char *list = object_list (current, diff->created);
+      sentence (out, g_strdup_printf (forward ? _ ("New since step %u: %s.")
+                                              /* Translators: objects alive now that the later
+                                                 pinned step no longer has */
+                                              : _ ("Freed by step %u: %s."),
+                                      diff->pinned_step, list));
+    }
+  if (diff->gone->len > 0)
+    {
+      g_autofree char *list = object_list (pinned, diff->gone);
+      sentence (out, g_strdup_printf (forward ? _ ("Freed since step %u: %s.")
+                                              /* Translators: objects of the later pinned step
+                                                 that do not exist yet */
+                                              : _ ("Created by step %u: %s."),
+                                      diff->pinned_step, list));
+    }
+  if (diff->mutated->len > 0)
+    {
+      g_autofree char *list = object_list (current, diff->mutated);
+      sentence (out, g_strdup_printf (forward ? _ ("Changed since step %u: %s.")
+                                              : _ ("Changed by step %u: %s."),
+                                      diff->pinned_step, list));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* How a prediction went */
+
+static const HeapglassFrameView *
+frame_with_id (const HeapglassSnapshot *snapshot, guint frame_id)
+{
+  for (guint f = 0; f < snapshot->n_frames; f++)
+    if (snapshot->frames[f].frame_id == frame_id)
+      return &snapshot->frames[f];
+  return NULL;
+}
+
+/* The clause for one result, without its verdict: "x was rebound", "it printed “3”". */
+static char *
+result_clause (const HeapglassSnapshot *now, const HeapglassSnapshot *next,
+               const HeapglassGuessResult *r)
+{
+  switch (r->kind)
+    {
+    case HEAPGLASS_GUESS_NAME:
+      {
+        const HeapglassFrameView *frame = frame_with_id (now, r->frame_id);
+        const HeapglassFrameView *later = next ? frame_with_id (next, r->frame_id) : NULL;
+        g_autofree char *who = name_in (now, r->frame_id, frame ? frame->function : NULL, r->name);
+        guint binding;
+
+        if (r->verdict == HEAPGLASS_VERDICT_WRONG)
+          /* Translators: a wrong guess, "x was not rebound" */
+          return g_strdup_printf (_ ("%s was not rebound"), who);
+        if (later != NULL && !find_binding (later, r->name, &binding))
+          /* Translators: a name deleted by the step, "x was deleted" */
+          return g_strdup_printf (_ ("%s was deleted"), who);
+        /* Translators: a name bound to another object by the step, "x was rebound" */
+        return g_strdup_printf (_ ("%s was rebound"), who);
+      }
+    case HEAPGLASS_GUESS_OBJECT:
+      {
+        /* as the learner now sees it, or as it was before it was freed */
+        g_autofree char *what = phrase_of (r->freed || next == NULL ? now : next, r->oid);
+
+        if (r->verdict == HEAPGLASS_VERDICT_WRONG)
+          /* Translators: a wrong guess, "the list [1, 2] did not change" */
+          return g_strdup_printf (_ ("%s did not change"), what);
+        if (r->freed)
+          /* Translators: "the list [1, 2] was freed" */
+          return g_strdup_printf (_ ("%s was freed"), what);
+        /* Translators: "the list [1, 2, 3] changed" */
+        return g_strdup_printf (_ ("%s changed"), what);
+      }
+    case HEAPGLASS_GUESS_OUTPUT:
+    default:
+      if (r->verdict != HEAPGLASS_VERDICT_WRONG)
+        /* Translators: the next output line, "it printed “3”" */
+        return g_strdup_printf (_ ("it printed “%s”"), r->name);
+      if (r->typed == NULL || g_strcmp0 (r->typed, r->name) == 0)
+        /* Translators: output guessed where there was none, "it printed nothing, not “3”" */
+        return g_strdup_printf (_ ("it printed nothing, not “%s”"), r->name);
+      /* Translators: "it printed “3”, not “4”" */
+      return g_strdup_printf (_ ("it printed “%s”, not “%s”"), r->name, r->typed);
+    }
+}
+
+char *
+heapglass_narration_describe_prediction (HeapglassTrace *trace, guint step, const GArray *results,
+                                         gboolean scored)
+{
+  g_autoptr (HeapglassSnapshot) now = NULL;
+  g_autoptr (HeapglassSnapshot) next = NULL;
+  guint n_right = 0, n_guesses = 0, told = 0, untold = 0;
+  GString *out;
+
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE (trace), NULL);
+  g_return_val_if_fail (results != NULL, NULL);
+  g_return_val_if_fail (step >= 1 && step < heapglass_trace_get_n_steps (trace), NULL);
+
+  now = heapglass_trace_snapshot_limited (trace, step, HEAPGLASS_NARRATION_MAX_FRAMES);
+  next = heapglass_trace_snapshot_limited (trace, step + 1, HEAPGLASS_NARRATION_MAX_FRAMES);
+  for (guint i = 0; i < results->len; i++)
+    {
+      const HeapglassGuessResult *r = &g_array_index (results, HeapglassGuessResult, i);
+      n_right += r->verdict == HEAPGLASS_VERDICT_RIGHT;
+      n_guesses += r->verdict != HEAPGLASS_VERDICT_MISSED;
+    }
+
+  out = g_string_new (NULL);
+  if (!scored)
+    sentence (out, g_strdup (_ ("Skipped.")));
+  else if (n_guesses == 0)
+    sentence (out, g_strdup (_ ("You predicted no change.")));
+  else
+    /* Translators: "2 of 3 predictions right." */
+    sentence (out, g_strdup_printf (ngettext ("%u of %u prediction right.",
+                                              "%u of %u predictions right.", n_guesses),
+                                    n_right, n_guesses));
+  /* right, then wrong, then missed: how the learner did before what they did not see */
+  for (int verdict = HEAPGLASS_VERDICT_RIGHT; verdict <= HEAPGLASS_VERDICT_MISSED; verdict++)
+    for (guint i = 0; i < results->len; i++)
+      {
+        const HeapglassGuessResult *r = &g_array_index (results, HeapglassGuessResult, i);
+        HeapglassGuessResult shown = *r;
+        g_autofree char *clause = NULL;
+
+        /* skipped: what happened, all of it unseen; guesses that did not happen are moot */
+        if (!scored && r->verdict == HEAPGLASS_VERDICT_WRONG)
+          continue;
+        if (!scored)
+          shown.verdict = HEAPGLASS_VERDICT_MISSED;
+        if ((int)shown.verdict != verdict)
+          continue;
+        clause = result_clause (now, next, &shown);
+        count_or_tell (out, &told, &untold,
+                       g_strdup_printf (verdict == HEAPGLASS_VERDICT_RIGHT ? _ ("Right: %s.")
+                                        : verdict == HEAPGLASS_VERDICT_WRONG
+                                            ? _ ("Wrong: %s.")
+                                            /* Translators: what happened and was not
+                                               predicted, "Missed: x was rebound." */
+                                            : _ ("Missed: %s."),
+                                        clause));
+      }
+  if (untold > 0)
+    sentence (out, g_strdup_printf (ngettext ("And %u more.", "And %u more.", untold), untold));
+  return g_string_free (out, FALSE);
+}
+
 char *
 heapglass_narration_title (HeapglassTrace *trace, guint step)
 {

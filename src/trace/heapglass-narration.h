@@ -2,6 +2,8 @@
  * readers, alt text of exported diagrams, handouts and the --describe command line. */
 #pragma once
 
+#include "heapglass-prediction.h"
+#include "heapglass-step-diff.h"
 #include "heapglass-trace.h"
 
 G_BEGIN_DECLS
@@ -24,6 +26,18 @@ char *heapglass_narration_describe_snapshots (const HeapglassSnapshot *previous,
  * inner() is about to run. This step changed the list [1, 2, 3]."), for announcing a step. */
 char *heapglass_narration_describe_brief (const HeapglassSnapshot *previous,
                                           const HeapglassSnapshot *snapshot);
+
+/* What differs between a pinned step and the current one, in words, for the canvas's narration
+ * while a step is pinned: "Compared with step 12: x refers to the int 5 (the int 4 at step 12).
+ * New since step 12: the int 5. Freed since step 12: the list [1, 2]." (going back in time,
+ * "Freed by step 30" and "Created by step 30"). */
+char *heapglass_narration_describe_comparison (const HeapglassStepDiff *diff);
+
+/* How a prediction about the step after `step` went, from heapglass_prediction_check()'s
+ * `results`: "2 of 3 predictions right. Right: x was rebound. Wrong: the list [1, 2] did not
+ * change. Missed: it printed “3”." Not `scored` (skipped): what happened, each "Missed". */
+char *heapglass_narration_describe_prediction (HeapglassTrace *trace, guint step,
+                                               const GArray *results, gboolean scored);
 
 /* A title for a picture of the step: "frames.py, step 11 of 15". */
 char *heapglass_narration_title (HeapglassTrace *trace, guint step);

@@ -269,7 +269,7 @@ heapglass_prediction_check (HeapglassPrediction *self, gboolean *all_right)
       g_autofree char *typed = g_strstrip (g_strdup (self->output ? self->output : ""));
       g_autofree char *printed = g_strstrip (g_strdup (line ? line : ""));
       HeapglassGuessResult r
-          = { HEAPGLASS_GUESS_OUTPUT, 0, 0, line ? line : self->output, 0, FALSE };
+          = { HEAPGLASS_GUESS_OUTPUT, 0, 0, line ? line : self->output, 0, FALSE, self->output };
 
       if (line == NULL)
         r.verdict = HEAPGLASS_VERDICT_WRONG;

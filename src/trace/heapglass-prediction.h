@@ -25,10 +25,11 @@ typedef struct
 {
   HeapglassGuessKind kind;
   HeapglassVerdict verdict;
-  guint frame_id;   /* NAME */
-  const char *name; /* NAME; OUTPUT: what was printed (or guessed, when nothing was) */
-  guint64 oid;      /* OBJECT */
-  gboolean freed;   /* OBJECT: it was freed (rather than changed) */
+  guint frame_id;    /* NAME */
+  const char *name;  /* NAME; OUTPUT: what was printed (or guessed, when nothing was) */
+  guint64 oid;       /* OBJECT */
+  gboolean freed;    /* OBJECT: it was freed (rather than changed) */
+  const char *typed; /* OUTPUT: the line the learner typed, NULL if none */
 } HeapglassGuessResult;
 
 typedef struct _HeapglassPrediction HeapglassPrediction;

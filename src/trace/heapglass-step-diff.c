@@ -181,3 +181,17 @@ heapglass_step_diff_is_empty (const HeapglassStepDiff *diff)
   return diff->created->len == 0 && diff->gone->len == 0 && diff->mutated->len == 0
          && diff->rebound->len == 0;
 }
+
+const HeapglassSnapshot *
+heapglass_step_diff_get_pinned_snapshot (const HeapglassStepDiff *diff)
+{
+  g_return_val_if_fail (diff != NULL, NULL);
+  return ((const HeapglassStepDiffPrivate *)diff)->pinned;
+}
+
+const HeapglassSnapshot *
+heapglass_step_diff_get_current_snapshot (const HeapglassStepDiff *diff)
+{
+  g_return_val_if_fail (diff != NULL, NULL);
+  return ((const HeapglassStepDiffPrivate *)diff)->current;
+}

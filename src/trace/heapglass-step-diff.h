@@ -46,5 +46,8 @@ HeapglassDiffMark heapglass_step_diff_get_mark (const HeapglassStepDiff *diff, g
 gboolean heapglass_step_diff_is_rebound (const HeapglassStepDiff *diff, guint frame_id,
                                          const char *name);
 gboolean heapglass_step_diff_is_empty (const HeapglassStepDiff *diff);
+/* The states compared, owned by the diff (deep stacks: their outermost and innermost frames). */
+const HeapglassSnapshot *heapglass_step_diff_get_pinned_snapshot (const HeapglassStepDiff *diff);
+const HeapglassSnapshot *heapglass_step_diff_get_current_snapshot (const HeapglassStepDiff *diff);
 
 G_END_DECLS

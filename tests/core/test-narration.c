@@ -313,6 +313,175 @@ test_out_of_range (void)
   g_assert_cmpstr (title, ==, expected);
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* A pinned step against the current one, and how a prediction went */
+
+static const char compare_py[] = "x = 4\n"       /* 1 */
+                                 "a = [1, 2]\n"  /* 2 */
+                                 "t = [8, 9]\n"  /* 3 */
+                                 "del t\n"       /* 4 */
+                                 "a.append(3)\n" /* 5 */
+                                 "x = 5\n"       /* 6 */
+                                 "pass\n"        /* 7 */
+                                 "pass\n";       /* 8 */
+
+static char *
+compare_lines (HeapglassTrace *trace, guint pinned_line, guint current_line, guint *pinned)
+{
+  g_autoptr (HeapglassStepDiff) diff = NULL;
+
+  *pinned = heapglass_trace_find_line (trace, pinned_line, 0, FALSE);
+  diff = heapglass_step_diff_new (trace, *pinned,
+                                  heapglass_trace_find_line (trace, current_line, 0, FALSE));
+  return heapglass_narration_describe_comparison (diff);
+}
+
+static void
+assert_says (const char *text, const char *part)
+{
+  if (strstr (text, part) == NULL)
+    g_error ("“%s” does not say “%s”", text, part);
+}
+
+/* Forward in time: the rebound name with its old object, what was freed, what changed. */
+static void
+test_comparison_forward (void)
+{
+  g_autoptr (HeapglassTrace) trace = hg_test_trace_source ("compare.py", compare_py, NULL);
+  guint pinned;
+  g_autofree char *text = compare_lines (trace, 4, 7, &pinned);
+  g_autofree char *head = g_strdup_printf ("Compared with step %u: ", pinned);
+  g_autofree char *rebound
+      = g_strdup_printf ("x refers to the int 5 (the int 4 at step %u).", pinned);
+  g_autofree char *freed = g_strdup_printf ("Freed since step %u: the list [8, 9].", pinned);
+  g_autofree char *changed = g_strdup_printf ("Changed since step %u: the list [1, 2, 3].", pinned);
+
+  g_assert_true (g_str_has_prefix (text, head));
+  assert_says (text, rebound);
+  assert_says (text, freed);
+  assert_says (text, changed);
+  /* names before objects */
+  g_assert_cmpint (strstr (text, rebound) - text, <, strstr (text, freed) - text);
+}
+
+/* Back in time (the pinned step is later): what the later step no longer has was "freed by" it,
+ * what it has that does not exist yet was "created by" it. */
+static void
+test_comparison_backward (void)
+{
+  g_autoptr (HeapglassTrace) trace = hg_test_trace_source ("compare.py", compare_py, NULL);
+  guint pinned;
+  g_autofree char *text = compare_lines (trace, 7, 4, &pinned);
+  g_autofree char *rebound
+      = g_strdup_printf ("x refers to the int 4 (the int 5 at step %u).", pinned);
+  g_autofree char *freed = g_strdup_printf ("Freed by step %u: the list [8, 9].", pinned);
+  g_autofree char *changed = g_strdup_printf ("Changed by step %u: the list [1, 2].", pinned);
+
+  assert_says (text, rebound);
+  assert_says (text, freed);
+  assert_says (text, changed);
+  g_assert_null (strstr (text, "since"));
+}
+
+/* A name bound since the pinned step, the same step, and a step where nothing differs. */
+static void
+test_comparison_plain_cases (void)
+{
+  g_autoptr (HeapglassTrace) trace = hg_test_trace_source ("compare.py", compare_py, NULL);
+  guint pinned;
+  g_autofree char *bound = compare_lines (trace, 2, 3, &pinned);
+  g_autofree char *bound_words
+      = g_strdup_printf ("a refers to the list [1, 2] (unbound at step %u).", pinned);
+  g_autofree char *same = compare_lines (trace, 5, 5, &pinned);
+  g_autofree char *same_words
+      = g_strdup_printf ("Step %u is pinned: move to another step to compare.", pinned);
+  g_autofree char *nothing = compare_lines (trace, 7, 8, &pinned);
+  g_autofree char *nothing_words
+      = g_strdup_printf ("Nothing differs from the pinned step %u.", pinned);
+
+  assert_says (bound, bound_words);
+  g_assert_cmpstr (same, ==, same_words);
+  g_assert_cmpstr (nothing, ==, nothing_words);
+}
+
+static const char predict_py[] = "a = [1, 2]\n"    /* 1 */
+                                 "b = a\n"         /* 2 */
+                                 "a.append(3)\n"   /* 3 */
+                                 "print(len(a))\n" /* 4 */
+                                 "del b\n"         /* 5 */
+                                 "pass\n";         /* 6 */
+
+static guint
+module_frame (HeapglassTrace *trace, guint step)
+{
+  g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, step);
+  return snap->frames[0].frame_id;
+}
+
+static guint64
+bound_to (HeapglassTrace *trace, guint step, const char *name)
+{
+  g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (trace, step);
+  for (guint i = 0; i < snap->frames[0].n_bindings; i++)
+    if (g_str_equal (snap->frames[0].names[i], name))
+      return snap->frames[0].oids[i];
+  g_assert_not_reached ();
+  return 0;
+}
+
+/* One guess right, one wrong: the score, then each in words. */
+static void
+test_prediction_right_and_wrong (void)
+{
+  g_autoptr (HeapglassTrace) trace = hg_test_trace_source ("predict.py", predict_py, NULL);
+  guint step = heapglass_trace_find_line (trace, 3, 0, FALSE);
+  g_autoptr (HeapglassPrediction) p = heapglass_prediction_new (trace, step);
+  g_autofree char *text = NULL;
+
+  heapglass_prediction_toggle_object (p, bound_to (trace, step, "a"));
+  heapglass_prediction_toggle_name (p, module_frame (trace, step), "b");
+  text = heapglass_narration_describe_prediction (trace, step, heapglass_prediction_check (p, NULL),
+                                                  TRUE);
+  g_assert_cmpstr (text, ==,
+                   "1 of 2 predictions right. Right: the list [1, 2, 3] changed. Wrong: b was not "
+                   "rebound.");
+}
+
+/* The output line typed against the one printed. */
+static void
+test_prediction_output (void)
+{
+  g_autoptr (HeapglassTrace) trace = hg_test_trace_source ("predict.py", predict_py, NULL);
+  guint step = heapglass_trace_find_line (trace, 4, 0, FALSE);
+  g_autoptr (HeapglassPrediction) p = heapglass_prediction_new (trace, step);
+  g_autofree char *text = NULL;
+
+  heapglass_prediction_set_output (p, "2");
+  text = heapglass_narration_describe_prediction (trace, step, heapglass_prediction_check (p, NULL),
+                                                  TRUE);
+  g_assert_cmpstr (text, ==, "0 of 1 prediction right. Wrong: it printed “3”, not “2”.");
+}
+
+/* No guess at all: what happened was missed; deleting a name is said as such. Skipped: the
+ * same, without a score. */
+static void
+test_prediction_missed_and_skipped (void)
+{
+  g_autoptr (HeapglassTrace) trace = hg_test_trace_source ("predict.py", predict_py, NULL);
+  guint step = heapglass_trace_find_line (trace, 5, 0, FALSE);
+  g_autoptr (HeapglassPrediction) p = heapglass_prediction_new (trace, step);
+  g_autofree char *scored = NULL;
+  g_autofree char *skipped = NULL;
+
+  scored = heapglass_narration_describe_prediction (trace, step,
+                                                    heapglass_prediction_check (p, NULL), TRUE);
+  g_assert_cmpstr (scored, ==, "You predicted no change. Missed: b was deleted.");
+  heapglass_prediction_toggle_name (p, module_frame (trace, step), "a");
+  skipped = heapglass_narration_describe_prediction (trace, step,
+                                                     heapglass_prediction_check (p, NULL), FALSE);
+  g_assert_cmpstr (skipped, ==, "Skipped. Missed: b was deleted.");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -336,5 +505,11 @@ main (int argc, char **argv)
   g_test_add_func ("/narration/frames/deep-stack", test_deep_stack);
   g_test_add_func ("/narration/deterministic", test_deterministic);
   g_test_add_func ("/narration/out-of-range", test_out_of_range);
+  g_test_add_func ("/narration/comparison/forward", test_comparison_forward);
+  g_test_add_func ("/narration/comparison/backward", test_comparison_backward);
+  g_test_add_func ("/narration/comparison/bound-same-and-nothing", test_comparison_plain_cases);
+  g_test_add_func ("/narration/prediction/right-and-wrong", test_prediction_right_and_wrong);
+  g_test_add_func ("/narration/prediction/output", test_prediction_output);
+  g_test_add_func ("/narration/prediction/missed-and-skipped", test_prediction_missed_and_skipped);
   return g_test_run ();
 }

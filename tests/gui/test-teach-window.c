@@ -11,6 +11,7 @@
 
 #include "heapglass-application.h"
 #include "heapglass-canvas.h"
+#include "heapglass-narration.h"
 #include "heapglass-window-teach.h"
 #include "heapglass-test-gtk.h"
 
@@ -207,6 +208,92 @@ test_pin_and_compare (Fixture *f, gconstpointer data)
   g_assert_cmpuint (heapglass_marks_get_n_marks (marks), ==, 0);
 }
 
+typedef struct
+{
+  GtkAccessible *canvas;
+  const char *description;
+} Description;
+
+static void
+assert_says (const char *text, const char *part)
+{
+  if (text == NULL || strstr (text, part) == NULL)
+    g_error ("“%s” does not say “%s”", text, part);
+}
+
+static gboolean
+description_is (gpointer data)
+{
+  Description *d = data;
+  g_autofree char *error = gtk_test_accessible_check_property (
+      d->canvas, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, d->description);
+  return error == NULL;
+}
+
+/* While a step is pinned, the canvas's narration (its accessible description) goes on with what
+ * differs from the pinned step, and its announcement says it too; unpinned, it is the step's own
+ * narration again. */
+static void
+test_compare_narrated (Fixture *f, gconstpointer data)
+{
+  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (f->window));
+  guint pinned = heapglass_trace_find_line (f->trace, 6, 0, FALSE);
+  guint later = heapglass_trace_find_line (f->trace, 8, 0, FALSE);
+  g_autoptr (HeapglassStepDiff) diff = heapglass_step_diff_new (f->trace, pinned, later);
+  g_autofree char *words = heapglass_narration_describe_comparison (diff);
+  g_autofree char *step_words = heapglass_narration_describe (f->trace, later);
+  g_autofree char *both = g_strconcat (step_words, " ", words, NULL);
+  Description d = { GTK_ACCESSIBLE (canvas), both };
+
+  g_assert_true (g_str_has_prefix (words, "Compared with step"));
+  assert_says (words, "i refers to the int 2");
+  heapglass_window_set_step (f->window, pinned);
+  hg_test_spin_for (30);
+  activate (f, "teach.pin-step");
+  heapglass_window_set_step (f->window, later);
+  g_assert_true (hg_test_spin_until (description_is, &d, 10));
+  g_assert_true (g_str_has_suffix (heapglass_canvas_get_announcement (canvas), words));
+
+  activate (f, "teach.pin-step");
+  d.description = step_words;
+  g_assert_true (hg_test_spin_until (description_is, &d, 10));
+  g_assert_null (strstr (heapglass_canvas_get_announcement (canvas), "Compared"));
+}
+
+/* A checked prediction is announced in words and told after the narration of the step it was
+ * about; the next guess clears it. */
+static void
+test_predict_narrated (Fixture *f, gconstpointer data)
+{
+  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (f->window));
+  guint before_append = heapglass_trace_find_line (f->trace, 2, 0, FALSE);
+  g_autoptr (HeapglassSnapshot) snap = heapglass_trace_snapshot (f->trace, before_append);
+  const HeapglassFrameView *grow = &snap->frames[snap->n_frames - 1];
+  g_autofree char *step_words = heapglass_narration_describe (f->trace, before_append + 1);
+  g_autofree char *both = NULL;
+  const char *announced, *result;
+  Description d = { GTK_ACCESSIBLE (canvas), NULL };
+
+  heapglass_window_set_step (f->window, before_append);
+  hg_test_spin_for (30);
+  activate (f, "teach.predict");
+  heapglass_window_predict_toggle_object (f->window, grow->oids[0]);
+  heapglass_window_predict_toggle_name (f->window, grow->frame_id, "items");
+  activate (f, "teach.predict-check");
+  announced = heapglass_canvas_get_announcement (canvas);
+  assert_says (announced, "1 of 2 predictions right.");
+  result = strstr (announced, "1 of 2 predictions right.");
+  assert_says (result, "Right: the list [0] changed.");
+  assert_says (result, "Wrong: items was not rebound.");
+  both = g_strconcat (step_words, " ", result, NULL);
+  d.description = both;
+  g_assert_true (hg_test_spin_until (description_is, &d, 10));
+
+  /* a new guess: the result is no longer told */
+  heapglass_window_predict_toggle_object (f->window, grow->oids[0]);
+  g_assert_null (strstr (heapglass_canvas_get_announcement (canvas), "predictions right"));
+}
+
 /* Predict mode: a right guess scores, the step moves on with a "right" mark; a step with no
  * guess where something changes scores nothing; Skip moves on without scoring. */
 static void
@@ -253,7 +340,7 @@ test_predict_scores (Fixture *f, gconstpointer data)
   heapglass_window_get_predict_score (f->window, &right, &checked);
   g_assert_cmpuint (right, ==, 1);
   g_assert_cmpuint (checked, ==, 2);
-  g_assert_nonnull (strstr (heapglass_window_get_teach_text (f->window), "It printed “3”"));
+  g_assert_nonnull (strstr (heapglass_window_get_teach_text (f->window), "it printed “3”"));
 
   activate (f, "teach.predict");
   g_assert_cmpuint (heapglass_marks_get_n_marks (marks), ==, 0);
@@ -328,7 +415,7 @@ main (int argc, char *argv[])
 {
   int status;
 
-  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("GTK_A11Y", "test", TRUE); /* the canvas's description is read */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   gtk_test_init (&argc, &argv, NULL);
   app = heapglass_application_new ();
@@ -341,6 +428,8 @@ main (int argc, char *argv[])
   ADD ("/teach/call-tree/follows-and-seeks", test_call_tree_panel);
   ADD ("/teach/compare/pin-marks-differences", test_pin_and_compare);
   ADD ("/teach/predict/check-skip-score", test_predict_scores);
+  ADD ("/teach/compare/narration-says-differences", test_compare_narrated);
+  ADD ("/teach/predict/result-announced", test_predict_narrated);
   ADD ("/teach/export/animated-gif", test_export_gif);
 #undef ADD
   g_test_add_func ("/teach/call-tree/fib-reads-as-python", test_call_tree_fib);
