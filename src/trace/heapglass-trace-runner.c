@@ -4,6 +4,8 @@
 
 #include "heapglass-trace-runner.h"
 
+#include "heapglass-process-cap.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib-unix.h>
@@ -29,6 +31,8 @@
 /* The sandbox's private /tmp and /dev/shm, each; and its processes (threads count too). */
 #define SANDBOX_TMP_MIB 64
 #define SANDBOX_MAX_PROCESSES 64
+/* bubblewrap's two processes and the tracer's drain thread, in the cgroup with the program */
+#define SANDBOX_OWN_TASKS 3
 
 struct _HeapglassTraceRunner
 {
@@ -426,6 +430,27 @@ add_sandbox_args (HeapglassTraceRunner *self, GPtrArray *argv, const char *trace
   return level;
 }
 
+/* As root, RLIMIT_NPROC binds nothing (the kernel exempts uid 0, even inside a user namespace
+ * mapped to it): a cgroup of the run's own bounds its processes instead, where one can be made. */
+static HeapglassProcessCap *
+sandbox_process_cap (void)
+{
+  static gsize warned = 0;
+  HeapglassProcessCap *cap;
+
+  if (geteuid () != 0)
+    return NULL;
+  cap = heapglass_process_cap_new (SANDBOX_MAX_PROCESSES + SANDBOX_OWN_TASKS);
+  if (cap == NULL && g_once_init_enter (&warned))
+    {
+      g_printerr ("%s\n", _ ("Warning: running as root and no cgroup can be made here: the "
+                             "sandbox cannot bound the number of processes (the time limit "
+                             "still ends the run)"));
+      g_once_init_leave (&warned, 1);
+    }
+  return cap;
+}
+
 static GPtrArray *
 build_argv (HeapglassTraceRunner *self, const char *tracer, SandboxLevel *level)
 {
@@ -565,6 +590,8 @@ decide_ending (HeapglassTraceRunner *self, GSubprocess *subprocess, SandboxLevel
 static gboolean
 runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **error)
 {
+  /* declared first, freed last: once the process is gone */
+  g_autoptr (HeapglassProcessCap) cap = NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GPtrArray) argv = NULL;
   g_autoptr (GSubprocess) subprocess = NULL;
@@ -614,6 +641,10 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
     g_subprocess_launcher_take_stdin_fd (launcher, stdin_fd);
   g_subprocess_launcher_take_fd (launcher, fds[1], 3);
   argv = build_argv (self, tracer, &level);
+  if (level != SANDBOX_NONE)
+    cap = sandbox_process_cap ();
+  if (cap != NULL)
+    g_subprocess_launcher_set_child_setup (launcher, heapglass_process_cap_join, cap, NULL);
   subprocess = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, error);
   /* The launcher owns the write end: drop it now so the read end sees end-of-file when the
    * tracer exits. */

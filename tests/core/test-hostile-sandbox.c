@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "heapglass-process-cap.h"
 #include "hostile-run.h"
 
 /* One line per probe, "name=RESULT": OK, or the errno's name. */
@@ -214,6 +215,15 @@ daemon_alive (const char *token)
   }                                                                                                \
   G_STMT_END
 
+/* Whether the runner, as root, can bound a sandbox's processes here (a writable pids cgroup). */
+static gboolean
+root_can_cap_processes (void)
+{
+  g_autoptr (HeapglassProcessCap) cap = heapglass_process_cap_new (8);
+
+  return cap != NULL;
+}
+
 /* What the sandbox refuses, whoever runs it. */
 static void
 assert_confined (Probe *p, gboolean as_root)
@@ -236,8 +246,9 @@ assert_confined (Probe *p, gboolean as_root)
   assert_result (p, "tmp-200mb", "ENOSPC");
   assert_result (p, "shm-200mb", "ENOSPC");
   assert_result (p, "3000-files", "EMFILE");
-  /* The kernel exempts root from the process limit (docs/robustness.md) */
-  if (!as_root)
+  /* As root the kernel exempts the program from RLIMIT_NPROC: a cgroup bounds it instead, where
+   * one can be made (docs/robustness.md) */
+  if (!as_root || root_can_cap_processes ())
     assert_result (p, "100-processes", "EAGAIN");
   g_assert_false (g_file_test ("/tmp/heapglass-hostile-fill", G_FILE_TEST_EXISTS));
   /* bubblewrap reports the end before its PID namespace is fully torn down: a moment */
@@ -300,6 +311,116 @@ test_probe_nobody_sandbox (void)
   g_assert_cmpstr (ended, ==, "finished");
   p->out = g_bytes_ref (run.out);
   assert_confined (p, FALSE);
+}
+
+/* ---- fork bombs end, as root and as nobody, and leave no process behind --------------------- */
+
+typedef struct
+{
+  const char *name;
+  const char *source;
+  const char *ended;
+} BombCase;
+
+static const BombCase bomb_cases[] = {
+  /* the program's own fork() fails past the limit: BlockingIOError */
+  { "uncaught", "import os\nwhile True:\n    os.fork()\n", "exception" },
+  { "catching",
+    "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
+    "time-limit" },
+  { "setsid-daemon",
+    "import os\nif os.fork() == 0:\n    os.setsid()\n    while True:\n        try:\n"
+    "            os.fork()\n        except OSError:\n            pass\nprint('parent done')\n",
+    "finished" },
+};
+
+typedef struct
+{
+  const BombCase *c;
+  gboolean as_nobody;
+} BombRun;
+
+/* How many processes have `dir` (the script's unique folder) on their command line. */
+static guint
+processes_running_from (const char *dir)
+{
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (proc && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "cmdline", NULL);
+      g_autofree char *cmdline = NULL;
+      gsize len = 0;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &cmdline, &len, NULL))
+        continue;
+      for (gsize i = 0; i + 1 < len; i++)
+        if (cmdline[i] == '\0')
+          cmdline[i] = ' ';
+      if (len > 0 && strstr (cmdline, dir) != NULL)
+        n++;
+    }
+  return n;
+}
+
+static void
+test_fork_bomb (gconstpointer data)
+{
+  const BombRun *run = data;
+  g_autofree char *dir = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *ended = NULL;
+  gint64 start;
+  double elapsed;
+  guint left = 0;
+
+  if (run->as_nobody && !hostile_can_drop_to_nobody ())
+    {
+      g_test_skip ("not root: the run as this user is the other test's");
+      return;
+    }
+  if (!run->as_nobody && geteuid () == 0 && !root_can_cap_processes ())
+    {
+      /* a fork bomb as root with no bound would take the machine's PIDs for the time limit */
+      g_test_skip ("no cgroup can be made here: as root the sandbox cannot bound processes");
+      return;
+    }
+  dir = hostile_dir_new ();
+  script = hostile_file_new (dir, "bomb.py", run->c->source, -1);
+  start = g_get_monotonic_time ();
+  if (run->as_nobody)
+    {
+      g_auto (HostileProcess) cli = { 0 };
+
+      hostile_cli_summary (script, (const char *const[]){ "--timeout=3", NULL }, TRUE, &cli);
+      ended = hostile_summary_field (cli.out, "ended");
+    }
+  else
+    {
+      HeapglassRunOptions options;
+      g_autoptr (HeapglassTrace) trace = NULL;
+
+      heapglass_run_options_init (&options);
+      options.stdin_path = "/dev/null";
+      options.timeout_s = 3;
+      trace = hostile_trace (script, TRUE, &options);
+      ended = g_strdup (hostile_ended (trace));
+      if (g_str_equal (ended, "exception"))
+        g_assert_cmpstr (heapglass_trace_get_exception_type (trace), ==, "BlockingIOError");
+    }
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  g_test_message ("%s%s: %s in %.2f s", run->c->name, run->as_nobody ? " (as nobody)" : "", ended,
+                  elapsed);
+  g_assert_cmpstr (ended, ==, run->c->ended);
+  /* 3 s of time limit, 2 s of grace, a kill */
+  g_assert_cmpfloat (elapsed, <, 15.0);
+  /* the sandbox's PID namespace takes every process with it (a moment after the run) */
+  for (int i = 0; i < 300 && (left = processes_running_from (dir)) > 0; i++)
+    g_usleep (10000);
+  g_assert_cmpuint (left, ==, 0);
+  hostile_dir_remove (dir);
 }
 
 /* ---- the parent's deadline holds whatever the child does ---------------------------------- */
@@ -367,6 +488,17 @@ main (int argc, char *argv[])
   g_test_add_func ("/hostile/sandbox/probe/sandbox-as-root", test_probe_root_sandbox);
   g_test_add_func ("/hostile/sandbox/probe/sandbox-as-nobody", test_probe_nobody_sandbox);
   g_test_add_func ("/hostile/sandbox/probe/no-sandbox-reaches", test_probe_root_no_sandbox);
+  for (gsize i = 0; i < G_N_ELEMENTS (bomb_cases); i++)
+    for (int as_nobody = 0; as_nobody <= 1; as_nobody++)
+      {
+        BombRun *run = g_new0 (BombRun, 1);
+        g_autofree char *path
+            = g_strdup_printf ("/hostile/sandbox/fork-bomb/%s/%s", bomb_cases[i].name,
+                               as_nobody ? "as-nobody" : "as-root");
+        run->c = &bomb_cases[i];
+        run->as_nobody = as_nobody;
+        g_test_add_data_func_full (path, run, test_fork_bomb, g_free);
+      }
   for (gsize i = 0; i < G_N_ELEMENTS (deadline_cases); i++)
     for (int sandbox = 0; sandbox <= 1; sandbox++)
       {

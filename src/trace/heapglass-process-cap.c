@@ -1,0 +1,231 @@
+/* heapglass-process-cap.c: a cgroup of its own for a sandboxed run, whose pids.max bounds the
+ * program's processes and threads whoever runs Heapglass (the kernel exempts root, even inside a
+ * user namespace mapped to root, from RLIMIT_NPROC), and whose members are all killed when the
+ * run is over. Made only when Heapglass runs as root and a pids controller is writable: cgroup v2
+ * (at the top of the visible hierarchy, where pids can be delegated) or else cgroup v1's pids
+ * hierarchy (beside our own cgroup). See docs/robustness.md. */
+#include "config.h"
+
+#include "heapglass-process-cap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct _HeapglassProcessCap
+{
+  char *dir;        /* the cgroup's folder */
+  char *procs_path; /* its cgroup.procs, which the child writes itself into before exec */
+  gboolean v2;
+};
+
+/* The mount point of the first `fstype` mount whose super options name `option` (any when NULL);
+ * `root_out` gets the mount's root inside its hierarchy. */
+static char *
+find_mount (const char *fstype, const char *option, char **root_out)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/self/mountinfo", &text, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS */
+      g_auto (GStrv) f = g_strsplit (*l, " ", -1);
+      guint n = g_strv_length (f), dash = 6;
+
+      while (dash < n && strcmp (f[dash], "-") != 0)
+        dash++;
+      if (dash + 3 >= n || strcmp (f[dash + 1], fstype) != 0)
+        continue;
+      if (option != NULL)
+        {
+          g_auto (GStrv) opts = g_strsplit (f[dash + 3], ",", -1);
+          if (!g_strv_contains ((const char *const *)opts, option))
+            continue;
+        }
+      if (strchr (f[4], '\\') != NULL)
+        continue; /* an escaped (unusual) path: not worth decoding */
+      *root_out = g_strdup (f[3]);
+      return g_strdup (f[4]);
+    }
+  return NULL;
+}
+
+/* Our cgroup in the v1 hierarchy that has `controller`, from /proc/self/cgroup. */
+static char *
+own_v1_cgroup (const char *controller)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/self/cgroup", &text, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      g_auto (GStrv) f = g_strsplit (*l, ":", 3);
+      if (g_strv_length (f) != 3)
+        continue;
+      g_auto (GStrv) controllers = g_strsplit (f[1], ",", -1);
+      if (g_strv_contains ((const char *const *)controllers, controller))
+        return g_strdup (f[2]);
+    }
+  return NULL;
+}
+
+static gboolean
+write_text (const char *path, const char *text)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = write (fd, text, strlen (text)) == (ssize_t)strlen (text);
+  close (fd);
+  return ok;
+}
+
+/* Makes `name` under `parent` with pids.max = `max_tasks`, or NULL. */
+static HeapglassProcessCap *
+make_cgroup (const char *parent, const char *name, guint max_tasks, gboolean v2)
+{
+  g_autofree char *dir = g_build_filename (parent, name, NULL);
+  g_autofree char *max_path = g_build_filename (dir, "pids.max", NULL);
+  g_autofree char *max_text = g_strdup_printf ("%u", max_tasks);
+  HeapglassProcessCap *cap;
+
+  if (mkdir (dir, 0700) < 0)
+    return NULL;
+  if (!write_text (max_path, max_text))
+    {
+      rmdir (dir);
+      return NULL;
+    }
+  cap = g_new0 (HeapglassProcessCap, 1);
+  cap->procs_path = g_build_filename (dir, "cgroup.procs", NULL);
+  cap->dir = g_steal_pointer (&dir);
+  cap->v2 = v2;
+  return cap;
+}
+
+/* A new cgroup allowing `max_tasks` processes and threads, or NULL when we are not root or no
+ * pids controller is writable here. */
+HeapglassProcessCap *
+heapglass_process_cap_new (guint max_tasks)
+{
+  static gint counter;
+  g_autofree char *name = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *mount = NULL;
+  HeapglassProcessCap *cap = NULL;
+
+  if (geteuid () != 0)
+    return NULL;
+  name = g_strdup_printf ("heapglass-%d-%d", (int)getpid (), g_atomic_int_add (&counter, 1));
+
+  mount = find_mount ("cgroup2", NULL, &root);
+  if (mount != NULL)
+    {
+      g_autofree char *control = g_build_filename (mount, "cgroup.subtree_control", NULL);
+      g_autofree char *enabled = NULL;
+      g_auto (GStrv) words = NULL;
+
+      /* pids must be delegated to the children of the top (it is on a systemd host; when it
+       * is not, this works only where the top holds no process itself) */
+      if (g_file_get_contents (control, &enabled, NULL, NULL))
+        words = g_strsplit_set (g_strstrip (enabled), " ", -1);
+      if (words != NULL
+          && (g_strv_contains ((const char *const *)words, "pids")
+              || write_text (control, "+pids")))
+        cap = make_cgroup (mount, name, max_tasks, TRUE);
+      if (cap != NULL)
+        return cap;
+    }
+  g_clear_pointer (&mount, g_free);
+  g_clear_pointer (&root, g_free);
+
+  mount = find_mount ("cgroup", "pids", &root);
+  if (mount != NULL)
+    {
+      g_autofree char *own = own_v1_cgroup ("pids");
+      const char *rel = NULL;
+
+      /* our cgroup's path is from the hierarchy's root; the mount shows it from `root` */
+      if (own != NULL && g_str_equal (root, "/"))
+        rel = own;
+      else if (own != NULL && g_str_has_prefix (own, root)
+               && (own[strlen (root)] == '/' || own[strlen (root)] == '\0'))
+        rel = own + strlen (root);
+      if (rel != NULL)
+        {
+          g_autofree char *parent = g_build_filename (mount, rel, NULL);
+          cap = make_cgroup (parent, name, max_tasks, FALSE);
+        }
+    }
+  return cap;
+}
+
+/* A GSpawnChildSetupFunc: the child (before it execs bubblewrap) moves itself into the cgroup,
+ * so every process of the run is in it from the start. Async-signal-safe. */
+void
+heapglass_process_cap_join (gpointer data)
+{
+  HeapglassProcessCap *cap = data;
+  int fd = open (cap->procs_path, O_WRONLY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      ssize_t ignored = write (fd, "0", 1);
+      (void)ignored;
+      close (fd);
+    }
+}
+
+const char *
+heapglass_process_cap_get_path (HeapglassProcessCap *cap)
+{
+  g_return_val_if_fail (cap != NULL, NULL);
+  return cap->dir;
+}
+
+/* Kills whatever is still in the cgroup (nothing, normally: the sandbox's PID namespace ends
+ * with the run), then removes it; gives up after about 2 s. */
+void
+heapglass_process_cap_free (HeapglassProcessCap *cap)
+{
+  g_autofree char *kill_path = NULL;
+
+  if (cap == NULL)
+    return;
+  kill_path = g_build_filename (cap->dir, "cgroup.kill", NULL);
+  for (int attempt = 0; attempt < 200; attempt++)
+    {
+      g_autofree char *procs = NULL;
+
+      if (rmdir (cap->dir) == 0 || errno == ENOENT)
+        break;
+      if (cap->v2)
+        write_text (kill_path, "1");
+      if (g_file_get_contents (cap->procs_path, &procs, NULL, NULL))
+        {
+          g_auto (GStrv) pids = g_strsplit (procs, "\n", -1);
+          for (char **p = pids; *p; p++)
+            {
+              gint64 pid = g_ascii_strtoll (*p, NULL, 10);
+              if (pid > 1)
+                kill ((pid_t)pid, SIGKILL);
+            }
+        }
+      g_usleep (10000);
+    }
+  g_free (cap->dir);
+  g_free (cap->procs_path);
+  g_free (cap);
+}
