@@ -17,9 +17,10 @@
 /* Growth between two returns of resident pages: the pages written since stay resident until the
  * next one, so this bounds what the arena adds to the process's resident memory. */
 #define RELEASE_EVERY ((guint64)64 << 20)
-/* Reads (snapshots) between two returns of the pages they touched: a seek in a trace of 100
- * million steps touches a few hundred kilobytes. */
-#define RELEASE_EVERY_READS 256
+/* Reads (snapshots) in which every segment's pages are given back once, a few segments per read:
+ * a seek in a trace of 100 million steps touches a few hundred kilobytes, and giving back all of
+ * a 3 GB file's pages at once would make one seek in 256 take tens of milliseconds. */
+#define RELEASE_ROUND_READS 64
 
 typedef struct
 {
@@ -40,7 +41,7 @@ struct _HgSpill
   guint64 used;
   guint64 released_at;
   gboolean disk_refused;
-  guint reads;
+  guint next_release; /* the segment the next read gives back first */
   gpointer free_lists[HG_SPILL_N_CLASSES];
 };
 
@@ -240,8 +241,22 @@ hg_spill_block_free (HgSpill *spill, gpointer block, guint cls)
 void
 hg_spill_note_read (HgSpill *spill)
 {
-  if (spill->fd >= 0 && ++spill->reads % RELEASE_EVERY_READS == 0)
-    release_resident (spill);
+  guint n = spill->segments->len, count;
+
+  if (spill->fd < 0 || n < 2)
+    return;
+  /* Every segment but the newest (the writer's) once in RELEASE_ROUND_READS reads. */
+  count = (n - 1 + RELEASE_ROUND_READS - 1) / RELEASE_ROUND_READS;
+  for (guint k = 0; k < count; k++)
+    {
+      Segment *s;
+
+      if (spill->next_release >= n - 1)
+        spill->next_release = 0;
+      s = &g_array_index (spill->segments, Segment, spill->next_release++);
+      if (s->in_file)
+        madvise (s->base, s->size, MADV_DONTNEED);
+    }
 }
 
 guint64
