@@ -41,7 +41,8 @@ struct _HgSpill
   guint64 used;
   guint64 released_at;
   gboolean disk_refused;
-  guint next_release; /* the segment the next read gives back first */
+  guint next_release;   /* the segment the next read gives back first */
+  guint release_credit; /* segments owed, in 1/RELEASE_ROUND_READS: see hg_spill_note_read */
   gpointer free_lists[HG_SPILL_N_CLASSES];
 };
 
@@ -263,16 +264,19 @@ hg_spill_block_free (HgSpill *spill, gpointer block, guint cls)
 void
 hg_spill_note_read (HgSpill *spill)
 {
-  guint n = spill->segments->len, count;
+  guint n = spill->segments->len;
 
   if (spill->fd < 0 || n < 2)
     return;
-  /* Every segment but the newest (the writer's) once in RELEASE_ROUND_READS reads. */
-  count = (n - 1 + RELEASE_ROUND_READS - 1) / RELEASE_ROUND_READS;
-  for (guint k = 0; k < count; k++)
+  /* Every segment but the newest (the writer's) once in RELEASE_ROUND_READS reads: n - 1
+   * segments a round, so a small file gives one back every few reads, not one on every read
+   * (the call tree reads two snapshots for each row it shows). */
+  spill->release_credit += n - 1;
+  while (spill->release_credit >= RELEASE_ROUND_READS)
     {
       Segment *s;
 
+      spill->release_credit -= RELEASE_ROUND_READS;
       if (spill->next_release >= n - 1)
         spill->next_release = 0;
       s = &g_array_index (spill->segments, Segment, spill->next_release++);
