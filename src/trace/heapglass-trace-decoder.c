@@ -203,7 +203,8 @@ decode_obj_new (HeapglassTrace *self, Rd *r, gboolean with_address)
       self->size_marks[self->n_size_marks] = self->size_total;
       self->created_marks[self->n_size_marks++] = cur_step (self);
     }
-  self->size_total += (guint32)MIN (size, G_MAXUINT32);
+  if ((where & HG_WHERE_PREMADE) == 0)
+    self->size_total += (guint32)MIN (size, G_MAXUINT32); /* live bytes are the program's own */
   hg_addresses_add (self, self->n_objs, address, (where & HG_WHERE_PREMADE) != 0);
   if (with_address)
     self->addresses.previous = address;
@@ -441,7 +442,7 @@ decode_meta (HeapglassTrace *self, Rd *r)
   x = hg_obj_ext (self, obj_at (self, index));
   hist_push (self->spill, &x->size, cur_step (self), (guint32)MIN (size, G_MAXUINT32));
   hist_push (self->spill, &x->refcount, cur_step (self), (guint32)MIN (refcount, G_MAXUINT32));
-  if (!obj_at (self, index)->freed)
+  if (!obj_at (self, index)->freed && !hg_is_premade (self, index))
     hg_push_bytes_adjust (self, (gint64)MIN (size, G_MAXUINT32) - (gint64)old_size);
   return RD_OK;
 }
@@ -919,6 +920,9 @@ heapglass_trace_finish (HeapglassTrace *self, GError **error)
       ok = FALSE;
     }
   self->complete = TRUE;
+  /* Nothing more is written: what the writing left resident goes now, not seek by seek. */
+  if (self->spill != NULL)
+    hg_spill_release_all (self->spill);
   g_mutex_unlock (&self->lock);
   return ok;
 }

@@ -296,9 +296,20 @@ hg_live_bytes_at (HeapglassTrace *self, guint32 step)
 
   if (mark < self->n_size_marks)
     {
+      guint32 premade = hg_premade_created_upto (self, mark * SIZE_MARK_EVERY);
+      const GArray *premades = self->addresses.premade;
+
       total = (gint64)self->size_marks[mark];
       for (guint32 i = mark * SIZE_MARK_EVERY; i < n; i++)
-        total += obj_shape (self, obj_at (self, i))->size0;
+        {
+          /* what CPython made before the program is not counted (see decode_obj_new) */
+          if (premade < premades->len && g_array_index (premades, guint32, premade) == i)
+            {
+              premade++;
+              continue;
+            }
+          total += obj_shape (self, obj_at (self, i))->size0;
+        }
     }
   else
     total = (gint64)self->size_total;
