@@ -606,6 +606,69 @@ test_exception_note_wrapped (void)
   close_window (window);
 }
 
+/* A widget that is on screen with room to be used. */
+static void
+assert_shown (GtkWidget *widget, int min_width, int min_height)
+{
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_cmpint (gtk_widget_get_width (widget), >=, min_width);
+  g_assert_cmpint (gtk_widget_get_height (widget), >=, min_height);
+}
+
+/* At a small laptop's size, with the chapter list open and an object in the inspector, every
+ * part of the window is there and the diagram keeps a usable width. */
+static void
+window_fits (int width, int height, const char *name)
+{
+  HeapglassWindow *window = new_window (width, height);
+  g_autofree char *path
+      = g_build_filename (g_getenv ("HEAPGLASS_SEED_DIR"), "stack-and-heap-overview.md", NULL);
+  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
+  GtkWidget *inspector = heapglass_window_get_inspector (window);
+  GtkWidget *scroller;
+  int inspector_min, canvas_width;
+
+  hg_test_window_open_and_wait (window, path, 30);
+  show_block (window, "Two Memory Areas › 2. Heap");
+  hg_test_window_run_and_wait (window, 60);
+  heapglass_window_set_step (window,
+                             heapglass_trace_get_n_steps (heapglass_window_get_trace (window)));
+  hg_test_spin_for (50);
+  heapglass_canvas_select_oid (canvas, name_oid (window, "x"));
+  hg_test_spin_for (300);
+  shot (GTK_WIDGET (window), name);
+
+  assert_shown (heapglass_window_get_sidebar (window), 150, 200);
+  assert_shown (heapglass_window_get_code_view (window), 150, 100);
+  assert_shown (heapglass_window_get_timeline (window), 400, 30);
+  assert_shown (heapglass_window_get_output_pane (window), 200, 60);
+  assert_shown (inspector, 200, 200);
+  /* the diagram keeps the most room of the three panes beside the code */
+  canvas_width = gtk_widget_get_width (GTK_WIDGET (canvas));
+  g_test_message ("%s: canvas %d x %d, inspector %d", name, canvas_width,
+                  gtk_widget_get_height (GTK_WIDGET (canvas)), gtk_widget_get_width (inspector));
+  /* the stack column (232) and its margins at least, and more on a bigger screen */
+  assert_shown (GTK_WIDGET (canvas), MAX (300, width / 4), height / 2);
+  g_assert_cmpint (canvas_width, >, gtk_widget_get_width (inspector));
+  /* The inspector can be made narrow: its rows wrap or ellipsize rather than set a wide minimum. */
+  scroller = gtk_widget_get_ancestor (inspector, GTK_TYPE_SCROLLED_WINDOW);
+  gtk_widget_measure (scroller, GTK_ORIENTATION_HORIZONTAL, -1, &inspector_min, NULL, NULL, NULL);
+  g_assert_cmpint (inspector_min, <=, 260);
+  close_window (window);
+}
+
+static void
+test_window_fits_1024x700 (void)
+{
+  window_fits (1024, 700, "lesson-window-1024x700.png");
+}
+
+static void
+test_window_fits_1280x800 (void)
+{
+  window_fits (1280, 800, "lesson-window-1280x800.png");
+}
+
 /* ---- keyboard ---------------------------------------------------------------------------- */
 
 /* The window's capture-phase step shortcut for `accel` ("End"), as a key press would meet it. */
@@ -776,6 +839,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/lesson/inspector/shows-printed-id", test_inspector_shows_printed_id);
   g_test_add_func ("/lesson/output/follows-and-echoes-input", test_output_follows_and_echoes_input);
   g_test_add_func ("/lesson/canvas/exception-note-wrapped", test_exception_note_wrapped);
+  g_test_add_func ("/lesson/window/fits-1024x700", test_window_fits_1024x700);
+  g_test_add_func ("/lesson/window/fits-1280x800", test_window_fits_1280x800);
   g_test_add_func ("/lesson/keys/step-keys-wherever-focus-is", test_step_keys_wherever_focus_is);
   g_test_add_func ("/lesson/sidebar/one-tab-stop", test_sidebar_one_tab_stop);
   g_test_add_func ("/lesson/readme-screenshot", test_readme_screenshot);
