@@ -920,6 +920,9 @@ heapglass_trace_finish (HeapglassTrace *self, GError **error)
       ok = FALSE;
     }
   self->complete = TRUE;
+  /* Nothing more is written: what the writing left resident goes now, not seek by seek. */
+  if (self->spill != NULL)
+    hg_spill_release_all (self->spill);
   g_mutex_unlock (&self->lock);
   return ok;
 }

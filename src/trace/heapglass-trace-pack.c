@@ -51,6 +51,52 @@ unzigzag32 (guint32 z)
   return (z >> 1) ^ (guint32) - (gint32)(z & 1);
 }
 
+/* An entry after a block's first: its step and value differences. Most are small (a loop
+ * variable: 2 steps later, the object made 2 before), one byte 0sssvvvv: s the step difference
+ * (0-7), v the value difference zigzagged (-8..7). Else 1ddddddd: d the step difference (127:
+ * 127 + a varint), then the zigzagged value difference as a varint. */
+static inline guint8 *
+put_delta (guint8 *p, guint32 dstep, guint32 zz)
+{
+  if (dstep < 8 && zz < 16)
+    {
+      *p++ = (guint8)(dstep << 4 | zz);
+      return p;
+    }
+  if (dstep < 127)
+    *p++ = (guint8)(0x80 | dstep);
+  else
+    {
+      *p++ = 0xff;
+      p = put_varint (p, dstep - 127);
+    }
+  return put_varint (p, zz);
+}
+
+static inline const guint8 *
+get_delta (const guint8 *p, guint32 *dstep, guint32 *zz)
+{
+  guint8 b = *p++;
+  guint64 v;
+
+  if (G_LIKELY (b < 0x80))
+    {
+      *dstep = b >> 4;
+      *zz = b & 15;
+      return p;
+    }
+  if (b != 0xff)
+    *dstep = b & 0x7f;
+  else
+    {
+      p = get_varint (p, &v);
+      *dstep = 127 + (guint32)v;
+    }
+  p = get_varint (p, &v);
+  *zz = (guint32)v;
+  return p;
+}
+
 /* ---- blocks ------------------------------------------------------------------------------- */
 
 static inline const HgPackBlock *
@@ -72,10 +118,10 @@ unpack_block (const HgHistBig *big, guint32 b, guint32 count, HgEntry *out, guin
     {
       if (k > 0)
         {
-          p = get_varint (p, &v);
-          step += (guint32)v;
-          p = get_varint (p, &v);
-          value += unzigzag32 ((guint32)v);
+          guint32 dstep, zz;
+          p = get_delta (p, &dstep, &zz);
+          step += dstep;
+          value += unzigzag32 (zz);
         }
       out[k].step = step;
       out[k].value = value;
@@ -197,11 +243,11 @@ hg_pack_count_upto (const HgHistBig *big, guint32 step, guint64 *aux_sum)
       {
         if (k > 0)
           {
-            p = get_varint (p, &v);
-            s += (guint32)v;
+            guint32 dstep, zz;
+            p = get_delta (p, &dstep, &zz);
+            s += dstep;
             if (s > step)
               break;
-            p = get_varint (p, &v); /* the value */
           }
         if (big->has_aux)
           {
@@ -217,8 +263,8 @@ hg_pack_count_upto (const HgHistBig *big, guint32 step, guint64 *aux_sum)
 
 /* ---- appending ---------------------------------------------------------------------------- */
 
-/* The most a block's data can take: three varints of up to 5 bytes an entry. */
-#define BLOCK_MAX_BYTES (HG_PACK_BLOCK * 15)
+/* The most a block's data can take: a byte and three varints of up to 5 bytes an entry. */
+#define BLOCK_MAX_BYTES (HG_PACK_BLOCK * 16)
 
 /* Packs the full tail into a new block. */
 static void
@@ -234,10 +280,8 @@ pack_tail (HgSpill *spill, HgHistBig *big)
   for (guint32 k = 0; k < HG_PACK_BLOCK; k++)
     {
       if (k > 0)
-        {
-          p = put_varint (p, big->tail[k].step - big->tail[k - 1].step);
-          p = put_varint (p, zigzag32 (big->tail[k].value - big->tail[k - 1].value));
-        }
+        p = put_delta (p, big->tail[k].step - big->tail[k - 1].step,
+                       zigzag32 (big->tail[k].value - big->tail[k - 1].value));
       if (big->has_aux)
         {
           p = put_varint (p, big->tail_aux[k]);

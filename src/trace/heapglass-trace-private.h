@@ -32,7 +32,7 @@ typedef struct
   guint32 step0; /* the block's first entry */
   guint32 value0;
   guint64 aux_before; /* the sum of `aux` over every entry before the block */
-  const guint8 *data; /* [aux0] then per further entry: Δstep, zigzag Δvalue, [aux] */
+  const guint8 *data; /* [aux0], then per further entry its differences and [aux] (-pack.c) */
 } HgPackBlock;
 
 typedef struct

@@ -543,6 +543,65 @@ test_many_calls (void)
   hg_buf_clear (&b);
 }
 
+/* A name rebound 3,000 times at gaps of every size the packing tells apart (same step, a few,
+ * over 127, tens of thousands) to objects near and far: every version reads back. */
+static void
+test_gaps_of_every_size (void)
+{
+  const guint gaps[] = { 1, 2, 7, 8, 9, 126, 127, 128, 129, 1000, 3, 1, 1, 5 };
+  const guint n_objs = 300, n_binds = 3000;
+  HgBuf b = { 0 };
+  g_autoptr (HeapglassTrace) trace = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) bind_step = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) bind_obj = g_array_new (FALSE, FALSE, sizeof (guint));
+  const char *strings[] = { "<module>", "int", "str", "f", "keep", "x" };
+  guint step = 0;
+
+  hg_buf_header (&b, 100, "/tmp/gaps.py");
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    w_string (&b, strings[i]);
+  w_push (&b, P_MODULE, 1);
+  for (guint i = 1; i <= n_objs; i++)
+    w_int (&b, i, 1000 + (gint64)i);
+  for (guint j = 0; j < n_binds; j++)
+    {
+      guint gap = j % 500 == 499 ? 20000 : gaps[j % G_N_ELEMENTS (gaps)];
+      /* Now near the last object, now far from it, up and down. */
+      guint obj = j % 3 == 0 ? 1 + (j * 7919) % n_objs : 1 + (j / 3) % n_objs;
+
+      w_bind (&b, 0, P_NAME0, obj);
+      g_array_append_val (bind_step, (guint){ step + 1 });
+      g_array_append_val (bind_obj, obj);
+      for (guint g = 0; g < gap; g++)
+        w_step (&b, HG_REC_STEP_LINE, 1 + (step++ % 9));
+    }
+  w_end (&b, HG_END_FINISHED, 0);
+  g_assert_false (b.failed);
+  trace = heapglass_trace_new_from_bytes (g_bytes_new_static (b.data, b.len), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (heapglass_trace_get_n_steps (trace), ==, step);
+
+  for (guint j = 0; j < n_binds; j++)
+    {
+      guint first = g_array_index (bind_step, guint, j);
+      guint last = j + 1 < n_binds ? g_array_index (bind_step, guint, j + 1) - 1 : step;
+      guint at[] = { first, last, first + (last - first) / 2 };
+
+      for (guint k = 0; k < G_N_ELEMENTS (at); k++)
+        {
+          g_autoptr (HeapglassSnapshot) s = heapglass_trace_snapshot (trace, at[k]);
+          const HeapglassObjectView *v = bound_object (s, "x");
+
+          g_assert_nonnull (v);
+          g_assert_cmpuint (v->oid, ==, g_array_index (bind_obj, guint, j));
+          g_assert_cmpint (v->int_value, ==, 1000 + (gint64)v->oid);
+          g_assert_true (s->frames[0].rebound[0] == (at[k] == first));
+        }
+    }
+  hg_buf_clear (&b);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -554,5 +613,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/trace/pack/long-history-lists-every-change", test_long_history_changes);
   g_test_add_func ("/trace/pack/more-shapes-than-the-table", test_more_shapes_than_the_table);
   g_test_add_func ("/trace/pack/many-calls", test_many_calls);
+  g_test_add_func ("/trace/pack/gaps-of-every-size", test_gaps_of_every_size);
   return g_test_run ();
 }
