@@ -434,7 +434,8 @@ test_inspector_pane_and_cached_objects (void)
   heapglass_window_set_code (window,
                              "one = 1\n"
                              "big = 10 ** 6\n"
-                             "items = [one, big, 'a', None, True, (), 'word']\n",
+                             "items = [one, big, 'a', None, True, (), 'word']\n"
+                             "kind = int\n",
                              "cached.py");
   hg_test_window_run_and_wait (window, 60);
   n = heapglass_trace_get_n_steps (heapglass_window_get_trace (window));
@@ -455,6 +456,10 @@ test_inspector_pane_and_cached_objects (void)
   heapglass_canvas_select_oid (canvas, name_oid (window, "big"));
   hg_test_spin_for (50);
   g_assert_null (heapglass_inspector_get_cached_text (inspector));
+  /* A builtin type is CPython's too: the trace knows it lies in the interpreter. */
+  heapglass_canvas_select_oid (canvas, name_oid (window, "kind"));
+  hg_test_spin_for (50);
+  g_assert_nonnull (heapglass_inspector_get_cached_text (inspector));
 
   /* A new selection starts at the top of the page. */
   vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
