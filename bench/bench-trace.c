@@ -336,7 +336,9 @@ main (int argc, char *argv[])
       g_print ("  %-14s %9u %8.3fs %8.3fs %8.2fx %8.2fx %9.2f %10.2f\n", shapes[i].name, n_steps, u,
                t, t / u, t_cpu / u_cpu,
                (double)heapglass_trace_get_stream_bytes (shape) / MAX (n_steps, 1),
-               (double)heapglass_trace_get_memory_usage (shape) / MAX (n_steps, 1));
+               (double)(heapglass_trace_get_memory_usage (shape)
+                        + heapglass_trace_get_disk_usage (shape))
+                   / MAX (n_steps, 1));
       g_unlink (path);
     }
 

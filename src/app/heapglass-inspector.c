@@ -32,6 +32,9 @@ struct _HeapglassInspector
   GtkLabel *cached_label;
   GtkLabel *value_label;
   GtkLabel *id_label;
+  GtkWidget *address_title;
+  GtkLabel *address_label;
+  GtkLabel *address_note;
   GtkLabel *size_label;
   GtkLabel *refcount_label;
   GtkLabel *referrers_label;
@@ -276,6 +279,24 @@ inspector_update (HeapglassInspector *self)
   gtk_label_set_text (self->type_label, object->type_name ? object->type_name : "?");
   gtk_label_set_text (self->value_label, value);
   gtk_label_set_text (self->id_label, id);
+  {
+    /* id() is the address, as print(id(x)) wrote it in the traced run: no digit grouping. */
+    guint64 address = heapglass_trace_get_object_address (self->trace, self->oid);
+    g_autofree char *address_text = g_strdup_printf ("%" PRIu64, address);
+    /* Translators: %s is Heapglass's own number for an object, like #996. */
+    g_autofree char *note = g_strdup_printf (
+        _ ("id() is where the object is in memory: what print(id(x)) showed in this run. Another "
+           "run gives other numbers, and a freed object’s place can be reused. %s is Heapglass’s "
+           "own number for it: small, the same in every view and never reused."),
+        id);
+
+    gtk_label_set_text (self->address_label, address != 0 ? address_text : "");
+    gtk_label_set_text (self->address_note, note);
+    /* Traces without addresses (older streams) only have the number. */
+    gtk_widget_set_visible (self->address_title, address != 0);
+    gtk_widget_set_visible (GTK_WIDGET (self->address_label), address != 0);
+    gtk_widget_set_visible (GTK_WIDGET (self->address_note), address != 0);
+  }
   gtk_label_set_text (self->size_label, size);
   gtk_label_set_text (self->refcount_label, refcount);
   gtk_label_set_markup (self->referrers_label, referrers);
@@ -472,6 +493,9 @@ heapglass_inspector_class_init (HeapglassInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, status_label);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, value_label);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, id_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, address_title);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, address_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, address_note);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, size_label);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, refcount_label);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, referrers_label);
@@ -566,6 +590,22 @@ heapglass_inspector_get_cached_text (HeapglassInspector *self)
   return gtk_widget_get_visible (GTK_WIDGET (self->cached_label))
              ? gtk_label_get_text (self->cached_label)
              : NULL;
+}
+
+const char *
+heapglass_inspector_get_address_text (HeapglassInspector *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_INSPECTOR (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->address_label))
+             ? shown_text (self, self->address_label)
+             : NULL;
+}
+
+const char *
+heapglass_inspector_get_id_text (HeapglassInspector *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_INSPECTOR (self), NULL);
+  return shown_text (self, self->id_label);
 }
 
 const char *

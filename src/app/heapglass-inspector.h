@@ -34,6 +34,9 @@ guint heapglass_inspector_get_step (HeapglassInspector *self);
  * and the referrers ("x, y" / "frame main: x"). Owned by the inspector. */
 const char *heapglass_inspector_get_type_text (HeapglassInspector *self);
 const char *heapglass_inspector_get_refcount_text (HeapglassInspector *self);
+/* id() as the program printed it ("140234567890") and Heapglass's own number ("#996"). */
+const char *heapglass_inspector_get_address_text (HeapglassInspector *self);
+const char *heapglass_inspector_get_id_text (HeapglassInspector *self);
 /* The explanation of an object CPython made before the program (NULL for others). */
 const char *heapglass_inspector_get_cached_text (HeapglassInspector *self);
 const char *heapglass_inspector_get_referrers_text (HeapglassInspector *self);

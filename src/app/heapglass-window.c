@@ -14,6 +14,7 @@
 #include "heapglass-layout.h"
 #include "heapglass-markdown-pango.h"
 #include "heapglass-python-indenter.h"
+#include "heapglass-value-text.h"
 #include "heapglass-window-private.h"
 
 #define MARK_NEXT "heapglass-next"   /* the line about to run: strong */
@@ -331,11 +332,17 @@ on_n_steps_changed (HeapglassWindow *self)
       double seconds = (double)(g_get_monotonic_time () - self->run_started_us) / G_USEC_PER_SEC;
       g_autofree char *disk
           = g_format_size (trace != NULL ? heapglass_trace_get_disk_usage (trace) : 0);
-      g_autofree char *steps = g_strdup_printf (g_dngettext (NULL, "%u step", "%u steps", n), n);
+      /* numbers grouped as the locale writes them, as the step label does */
+      g_autofree char *count = heapglass_count_text (n);
+      g_autofree char *rate
+          = heapglass_count_text (seconds > 0.05 ? (guint64)(n / seconds + 0.5) : 0);
+      /* Translators: %s is a number of steps, grouped: "5,000,000 steps" */
+      g_autofree char *steps
+          = g_strdup_printf (g_dngettext (NULL, "%s step", "%s steps", n), count);
 
-      /* Translators: shown while tracing: "1200000 steps · 2400000 steps/s · 31.2 MB on disk" */
-      text = g_strdup_printf (_ ("%s · %.0f steps/s · %s on disk"), steps,
-                              seconds > 0.05 ? n / seconds : 0.0, disk);
+      /* Translators: shown while tracing: "1,200,000 steps · 2,400,000 steps/s · 31.2 MB on
+       * disk" */
+      text = g_strdup_printf (_ ("%s · %s steps/s · %s on disk"), steps, rate, disk);
       gtk_label_set_text (self->progress_label, text);
     }
   _heapglass_window_actions_update (self);
@@ -1258,6 +1265,13 @@ heapglass_window_get_prose_text (HeapglassWindow *self)
   return gtk_revealer_get_reveal_child (self->prose_revealer)
              ? gtk_label_get_text (self->prose_label)
              : NULL;
+}
+
+const char *
+heapglass_window_get_progress_text (HeapglassWindow *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (self->progress_label);
 }
 
 gboolean

@@ -63,6 +63,8 @@ const char *heapglass_window_get_banner_text (HeapglassWindow *self);
  * and whether the "defines functions but calls none" note is shown. */
 const char *heapglass_window_get_prose_text (HeapglassWindow *self);
 gboolean heapglass_window_get_call_note_shown (HeapglassWindow *self);
+/* What the progress line says while tracing ("5,000,000 steps · …"). */
+const char *heapglass_window_get_progress_text (HeapglassWindow *self);
 
 /* The parts, for tests. */
 GtkWidget *heapglass_window_get_canvas (HeapglassWindow *self);

@@ -62,6 +62,10 @@ heapglass_cli_add_main_options (GApplication *app)
       N_ ("[auto]") },
     { "describe", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_ ("Print the description of --step (default: last) or --steps in words"), NULL },
+    { "compare", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_ ("With --describe: also say what differs from step N, as the window does with a "
+          "pinned step"),
+      N_ ("N") },
     { "trace-summary", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_ ("Trace SCRIPT.py and print a JSON summary of the run"), NULL },
     { "trace-json", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -182,6 +186,7 @@ typedef struct
   gboolean caption;
   gboolean describe_steps; /* --caption=auto: the narration under each figure */
   gboolean describe;
+  const char *compare; /* --compare=N: the pinned step --describe compares with */
   gboolean summary;
   const char *json_path;
   const char *layout_json_path;
@@ -212,6 +217,7 @@ read_options (GVariantDict *dict, CliOptions *o)
   o->caption = caption_mode != NULL;
   o->describe_steps = g_strcmp0 (caption_mode, "auto") == 0;
   g_variant_dict_lookup (dict, "describe", "b", &o->describe);
+  g_variant_dict_lookup (dict, "compare", "&s", &o->compare);
   g_variant_dict_lookup (dict, "trace-summary", "b", &o->summary);
   g_variant_dict_lookup (dict, "trace-json", "^&ay", &o->json_path);
   g_variant_dict_lookup (dict, "layout-json", "^&ay", &o->layout_json_path);
@@ -298,8 +304,23 @@ describe_steps (HeapglassTrace *trace, const CliOptions *o)
   g_autoptr (GString) out = g_string_new (NULL);
   guint first, last;
 
+  guint pinned = 0;
+
   if (!chosen_steps (trace, o, &first, &last))
     return STATUS_FAILED;
+  if (o->compare != NULL)
+    {
+      guint n_steps = heapglass_trace_get_n_steps (trace);
+
+      if (!parse_step (o->compare, &pinned) || pinned == G_MAXUINT)
+        pinned = n_steps;
+      if (pinned > n_steps)
+        {
+          g_printerr (_ ("heapglass: step %u does not exist: the run has %u steps\n"), pinned,
+                      n_steps);
+          return STATUS_FAILED;
+        }
+    }
   for (guint step = first; step <= last; step++)
     {
       g_autofree char *text = heapglass_narration_describe (trace, step);
@@ -307,6 +328,14 @@ describe_steps (HeapglassTrace *trace, const CliOptions *o)
       if (step > first)
         g_string_append_c (out, '\n');
       g_string_append (out, text);
+      /* a pinned step: what differs, told after the step as the window's canvas tells it */
+      if (pinned != 0)
+        {
+          g_autoptr (HeapglassStepDiff) diff = heapglass_step_diff_new (trace, pinned, step);
+          g_autofree char *words = heapglass_narration_describe_comparison (diff);
+          g_string_append_c (out, ' ');
+          g_string_append (out, words);
+        }
       g_string_append_c (out, '\n');
     }
   fwrite (out->str, 1, out->len, stdout);
@@ -401,6 +430,8 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
     return bad_arguments (_ ("--list-exercises cannot be combined with tracing options"));
   if (o.json_limit && o.json_path == NULL)
     return bad_arguments (_ ("--json-limit goes with --trace-json"));
+  if (o.compare != NULL && !o.describe)
+    return bad_arguments (_ ("--compare goes with --describe"));
   if (!traces)
     {
       if (o.step || o.steps || o.theme || o.scale || o.title || o.caption)
@@ -444,6 +475,9 @@ handle_options (GApplication *app, GVariantDict *options, char **file_to_open)
     return bad_arguments (_ ("--step=all goes with --layout-json; --export takes --steps=A-B"));
   if (o.step && !g_str_equal (o.step, "all") && !parse_step (o.step, &dummy_a))
     return bad_arguments (_ ("--step wants a step number from 1, or “last” (got “%s”)"), o.step);
+  if (o.compare && !parse_step (o.compare, &dummy_a))
+    return bad_arguments (_ ("--compare wants a step number from 1, or “last” (got “%s”)"),
+                          o.compare);
   if (o.steps && !parse_step_range (o.steps, &dummy_a, &dummy_b))
     return bad_arguments (_ ("--steps wants a range A-B with 1 ≤ A ≤ B (got “%s”)"), o.steps);
   if (o.theme && !g_str_equal (o.theme, "light") && !g_str_equal (o.theme, "dark"))

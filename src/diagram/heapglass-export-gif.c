@@ -28,7 +28,7 @@ struct _HeapglassGifWriter
   guint8 exact_index[EXACT_SLOTS];
   gint16 lut[1 << (3 * LUT_BITS)]; /* palette index, -1 = not yet worked out */
   guint8 *indices;                 /* the picture so far, as palette indices */
-  guint8 *previous;                /* the frame before, cairo's bytes as they were; NULL at first */
+  cairo_surface_t *previous;       /* the frame before (kept, not copied); NULL at first */
   gint32 *errors;                  /* two rows of (width + 2) × 3 diffused errors */
   guint n_frames;
 };
@@ -264,29 +264,37 @@ changed_rect (HeapglassGifWriter *self, const guint8 *data, gsize stride, guint 
               guint *x1, guint *y1)
 {
   gsize row = (gsize)self->width * 4;
+  const guint8 *before;
 
   *x0 = 0, *y0 = 0, *x1 = self->width, *y1 = self->height;
   if (self->previous == NULL)
     return TRUE;
-  while (*y0 < *y1 && memcmp (data + *y0 * stride, self->previous + *y0 * stride, row) == 0)
+  before = cairo_image_surface_get_data (self->previous);
+  while (*y0 < *y1 && memcmp (data + *y0 * stride, before + *y0 * stride, row) == 0)
     (*y0)++;
   if (*y0 == *y1)
     return FALSE;
-  while (memcmp (data + (*y1 - 1) * stride, self->previous + (*y1 - 1) * stride, row) == 0)
+  while (memcmp (data + (*y1 - 1) * stride, before + (*y1 - 1) * stride, row) == 0)
     (*y1)--;
   *x0 = self->width, *x1 = 0;
   for (guint y = *y0; y < *y1; y++)
     {
       const guint32 *a = (const guint32 *)(const void *)(data + y * stride);
-      const guint32 *b = (const guint32 *)(const void *)(self->previous + y * stride);
+      const guint32 *b = (const guint32 *)(const void *)(before + y * stride);
       guint l = 0, r = self->width;
-      while (l < r && a[l] == b[l])
+
+      /* only what could widen the rectangle is looked at: rows get cheap once it is wide */
+      while (l < *x0 && a[l] == b[l])
         l++;
-      while (r > l && a[r - 1] == b[r - 1])
+      while (r > MAX (*x1, l) && a[r - 1] == b[r - 1])
         r--;
-      if (l < r)
-        *x0 = MIN (*x0, l), *x1 = MAX (*x1, r);
+      if (l < *x0 && l < r)
+        *x0 = l;
+      if (r > *x1 && r > l)
+        *x1 = r;
     }
+  if (*x0 >= *x1)
+    return FALSE;
   return TRUE;
 }
 
@@ -303,6 +311,7 @@ heapglass_gif_writer_add_frame (HeapglassGifWriter *self, cairo_surface_t *image
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (cairo_image_surface_get_width (image) == (int)self->width, FALSE);
   g_return_val_if_fail (cairo_image_surface_get_height (image) == (int)self->height, FALSE);
+  g_return_val_if_fail (image != self->previous, FALSE);
 
   cairo_surface_flush (image);
   data = cairo_image_surface_get_data (image);
@@ -329,9 +338,8 @@ heapglass_gif_writer_add_frame (HeapglassGifWriter *self, cairo_surface_t *image
         == GIF_ERROR)
       return gif_failed (self, self->gif->Error, error);
 
-  if (self->previous == NULL)
-    self->previous = g_malloc (stride * self->height);
-  memcpy (self->previous, data, stride * self->height);
+  g_clear_pointer (&self->previous, cairo_surface_destroy);
+  self->previous = cairo_surface_reference (image);
   self->n_frames++;
   return TRUE;
 }
@@ -347,7 +355,7 @@ heapglass_gif_writer_finish (HeapglassGifWriter *self, GError **error)
   if (self->gif != NULL && EGifCloseFile (self->gif, &code) == GIF_ERROR)
     ok = gif_failed (self, code, error);
   g_free (self->indices);
-  g_free (self->previous);
+  g_clear_pointer (&self->previous, cairo_surface_destroy);
   g_free (self->errors);
   g_free (self->path);
   g_free (self);

@@ -17,7 +17,9 @@ typedef struct _HeapglassGifWriter HeapglassGifWriter;
 HeapglassGifWriter *heapglass_gif_writer_new (const char *path, guint width, guint height,
                                               HeapglassTheme theme, guint delay_ms, GError **error);
 /* Adds an opaque image surface (CAIRO_FORMAT_RGB24 or ARGB32) of exactly the writer's size. Only
- * the rectangle that differs from the previous frame is stored. */
+ * the rectangle that differs from the previous frame is stored. The writer keeps a reference to
+ * `image` to compare the next frame with (rather than a copy): leave it as it is and draw the
+ * next frame on another surface. */
 gboolean heapglass_gif_writer_add_frame (HeapglassGifWriter *self, cairo_surface_t *image,
                                          GError **error);
 /* Ends the file and frees the writer, whether or not it succeeded. */

@@ -295,22 +295,25 @@ write_gif (HeapglassScene **scenes, const char *const *captions, const char *con
   int h = (int)ceil ((page->h + page->header + page->footer) * style->scale);
   HeapglassGifWriter *gif = heapglass_gif_writer_new (path, (guint)w, (guint)h, style->theme,
                                                       delay_ms ? delay_ms : 1000, error);
-  cairo_surface_t *surface;
+  cairo_surface_t *surfaces[2];
   gboolean ok = gif != NULL;
 
   if (!ok)
     return FALSE;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  /* two surfaces in turn: the writer compares each frame with the one before */
+  surfaces[0] = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  surfaces[1] = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
   for (guint i = 0; ok && i < n; i++)
     {
-      cairo_t *cr = cairo_create (surface);
+      cairo_t *cr = cairo_create (surfaces[i % 2]);
       cairo_scale (cr, style->scale, style->scale);
       draw_page (cr, scenes[i], page, style, captions[i], footers ? footers[i] : NULL);
       ok = check_status (cairo_status (cr), path, error);
       cairo_destroy (cr);
-      ok = ok && heapglass_gif_writer_add_frame (gif, surface, error);
+      ok = ok && heapglass_gif_writer_add_frame (gif, surfaces[i % 2], error);
     }
-  cairo_surface_destroy (surface);
+  cairo_surface_destroy (surfaces[0]);
+  cairo_surface_destroy (surfaces[1]);
   return heapglass_gif_writer_finish (gif, ok ? error : NULL) && ok;
 }
 

@@ -148,8 +148,9 @@ emit_frames (HeapglassLayout *self, HeapglassScene *scene, const HeapglassSnapsh
       if (frame->exception_type)
         {
           item.flags |= HEAPGLASS_SCENE_FLAG_EXCEPTION;
-          g_string_printf (self->text, "%s: %s", frame->exception_type,
-                           frame->exception_message ? frame->exception_message : "");
+          g_autofree char *note = _heapglass_layout_exception_text (frame);
+
+          g_string_assign (self->text, note);
         }
       item.count = frame->line; /* the header shows it even when text is the exception */
       item.text = self->text->str;

@@ -18,6 +18,14 @@ _heapglass_layout_frame_returns (const HeapglassSnapshot *snapshot, guint index)
          && g_strcmp0 (snapshot->frames[index].function, "<module>") != 0;
 }
 
+char *
+_heapglass_layout_exception_text (const HeapglassFrameView *frame)
+{
+  if (frame->exception_message == NULL || frame->exception_message[0] == '\0')
+    return g_strdup (frame->exception_type);
+  return g_strdup_printf ("%s: %s", frame->exception_type, frame->exception_message);
+}
+
 static double
 frame_height (const HeapglassSnapshot *snapshot, guint index)
 {
@@ -28,7 +36,14 @@ frame_height (const HeapglassSnapshot *snapshot, guint index)
   if (_heapglass_layout_frame_returns (snapshot, index))
     h += ROW_H;
   if (frame->exception_type)
-    h += EXC_H;
+    {
+      /* the note's lines, wrapped as the renderer wraps them */
+      g_autofree char *text = _heapglass_layout_exception_text (frame);
+      g_auto (GStrv) lines = heapglass_scene_wrap_note (text, HEAPGLASS_SCENE_NOTE_CHARS,
+                                                        HEAPGLASS_SCENE_NOTE_MAX_LINES);
+
+      h += heapglass_scene_note_height (g_strv_length (lines));
+    }
   return h;
 }
 

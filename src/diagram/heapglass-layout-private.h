@@ -16,7 +16,6 @@ G_BEGIN_DECLS
 #define ROW_H 26.0
 #define FRAME_PAD 6.0
 #define FRAME_GAP 12.0
-#define EXC_H 24.0
 #define MARKER_H 30.0
 #define LABEL_H 16.0 /* the type-name band above an object's box */
 #define SLOT_W 40.0
@@ -160,6 +159,8 @@ void _heapglass_layout_cell_clear (gpointer data);
 void _heapglass_layout_place (HeapglassLayout *self, const HeapglassSnapshot *snapshot);
 /* Is frames[index] the one returning at this step (it gets a "return value" row)? */
 gboolean _heapglass_layout_frame_returns (const HeapglassSnapshot *snapshot, guint index);
+/* A frame's exception note: "Type: message", or the type alone when the message is empty. */
+char *_heapglass_layout_exception_text (const HeapglassFrameView *frame);
 void _heapglass_layout_name_slot_rect (const FrameBox *box, guint binding, const char *inline_text,
                                        double *x, double *y, double *w, double *h);
 

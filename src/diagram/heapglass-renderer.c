@@ -352,6 +352,11 @@ draw_frame (Renderer *r, const HeapglassSceneItem *item)
   gboolean current = item->flags & HEAPGLASS_SCENE_FLAG_CURRENT;
   gboolean exception = item->flags & HEAPGLASS_SCENE_FLAG_EXCEPTION;
   g_autofree char *line = g_strdup_printf (_ ("line %u"), (guint)item->count);
+  /* the exception note, wrapped as the layout reserved room for it */
+  g_auto (GStrv) note = exception ? heapglass_scene_wrap_note (
+                            item->text, HEAPGLASS_SCENE_NOTE_CHARS, HEAPGLASS_SCENE_NOTE_MAX_LINES)
+                                  : NULL;
+  double note_h = note ? heapglass_scene_note_height (g_strv_length (note)) : 0;
 
   title = g_strcmp0 (item->name, "<module>") == 0 ? _ ("Global frame") : item->name;
 
@@ -365,7 +370,7 @@ draw_frame (Renderer *r, const HeapglassSceneItem *item)
   cairo_fill (cr);
   if (exception)
     {
-      cairo_rectangle (cr, item->x, item->y + item->height - 24, item->width, 24);
+      cairo_rectangle (cr, item->x, item->y + item->height - note_h, item->width, note_h);
       set_rgb (r, r->pal->exception_fill);
       cairo_fill (cr);
     }
@@ -386,9 +391,12 @@ draw_frame (Renderer *r, const HeapglassSceneItem *item)
 
   if (exception)
     {
+      double top = item->y + item->height - note_h + HEAPGLASS_SCENE_NOTE_PAD / 2;
+
       set_rgb (r, r->pal->exception_fg);
-      draw_text (r, r->sans_small, item->text, item->x + 10, item->y + item->height - 12,
-                 item->width - 20, ALIGN_LEFT);
+      for (guint i = 0; note[i] != NULL; i++)
+        draw_text (r, r->mono_small, note[i], item->x + 10,
+                   top + (i + 0.5) * HEAPGLASS_SCENE_NOTE_LINE_H, item->width - 20, ALIGN_LEFT);
     }
 }
 

@@ -450,3 +450,86 @@ heapglass_scene_new_tween (HeapglassScene *from, HeapglassScene *to, double t)
   scene->x = to->x, scene->y = to->y, scene->width = to->width, scene->height = to->height;
   return scene;
 }
+
+/* ---- exception notes ------------------------------------------------------------------------ */
+
+/* The first `n` characters of `text` (UTF-8) appended to `line`. */
+static void
+append_chars (GString *line, const char *text, glong n)
+{
+  const char *end = g_utf8_offset_to_pointer (text, n);
+
+  g_string_append_len (line, text, end - text);
+}
+
+GStrv
+heapglass_scene_wrap_note (const char *text, guint max_chars, guint max_lines)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GString) line = g_string_new (NULL);
+  g_auto (GStrv) words = NULL;
+  glong line_chars = 0;
+  guint n_lines = 0;
+  gboolean cut = FALSE;
+
+  g_return_val_if_fail (max_chars >= 2 && max_lines >= 1, NULL);
+
+  words = g_strsplit (text != NULL ? text : "", " ", -1);
+  for (guint w = 0; words[w] != NULL && !cut; w++)
+    {
+      const char *word = words[w];
+      glong word_chars = g_utf8_strlen (word, -1);
+
+      if (word_chars == 0)
+        continue;
+      if (line_chars > 0 && line_chars + 1 + word_chars <= (glong)max_chars)
+        {
+          g_string_append_c (line, ' ');
+          append_chars (line, word, word_chars);
+          line_chars += 1 + word_chars;
+          continue;
+        }
+      /* The word starts a line of its own; a long one fills lines until what is left fits. */
+      while (!cut)
+        {
+          if (line_chars > 0)
+            {
+              if (n_lines + 1 == max_lines)
+                {
+                  cut = TRUE;
+                  break;
+                }
+              g_strv_builder_add (builder, line->str);
+              n_lines++;
+              g_string_truncate (line, 0);
+              line_chars = 0;
+            }
+          if (word_chars <= (glong)max_chars)
+            {
+              append_chars (line, word, word_chars);
+              line_chars = word_chars;
+              break;
+            }
+          append_chars (line, word, max_chars);
+          line_chars = max_chars;
+          word = g_utf8_offset_to_pointer (word, max_chars);
+          word_chars -= max_chars;
+        }
+    }
+  if (cut)
+    {
+      /* room for the ellipsis on the last line */
+      if (line_chars >= (glong)max_chars)
+        g_string_truncate (line, g_utf8_offset_to_pointer (line->str, max_chars - 1) - line->str);
+      g_string_append (line, "…");
+    }
+  if (line->len > 0 || n_lines == 0)
+    g_strv_builder_add (builder, line->str);
+  return g_strv_builder_end (builder);
+}
+
+double
+heapglass_scene_note_height (guint n_lines)
+{
+  return HEAPGLASS_SCENE_NOTE_PAD + MAX (n_lines, 1) * HEAPGLASS_SCENE_NOTE_LINE_H;
+}

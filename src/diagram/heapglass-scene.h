@@ -140,4 +140,20 @@ guint heapglass_scene_add_item (HeapglassScene *scene, const HeapglassSceneItem 
 /* Computes the extents (with `margin` around the shapes) and the lookup tables. */
 void heapglass_scene_finish (HeapglassScene *scene, double margin);
 
+/* A frame's exception note ("NameError: name 'x' is not defined") is drawn in lines of at most
+ * HEAPGLASS_SCENE_NOTE_CHARS characters of the small monospace font, at most
+ * HEAPGLASS_SCENE_NOTE_MAX_LINES of them, in a band HEAPGLASS_SCENE_NOTE_PAD + lines ×
+ * HEAPGLASS_SCENE_NOTE_LINE_H tall at the bottom of the frame: the layout reserves it, the
+ * renderer draws it, both with heapglass_scene_wrap_note(). */
+#define HEAPGLASS_SCENE_NOTE_CHARS 31
+#define HEAPGLASS_SCENE_NOTE_MAX_LINES 6
+#define HEAPGLASS_SCENE_NOTE_LINE_H 14.0
+#define HEAPGLASS_SCENE_NOTE_PAD 10.0
+
+/* `text` broken at spaces (a word longer than a line is cut) into at most `max_lines` lines of at
+ * most `max_chars` characters; what does not fit ends the last line with "…". */
+GStrv heapglass_scene_wrap_note (const char *text, guint max_chars, guint max_lines);
+/* The height of the band of a note of `n_lines` lines. */
+double heapglass_scene_note_height (guint n_lines);
+
 G_END_DECLS

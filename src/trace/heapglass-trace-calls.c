@@ -11,6 +11,8 @@ heapglass_trace_get_calls (HeapglassTrace *self)
   GArray *calls;
   HeapglassCallRecord *rec;
   guint32 prev = 0, n_steps;
+  HgHistIter it;
+  HgEntry e;
 
   g_return_val_if_fail (HEAPGLASS_IS_TRACE (self), NULL);
 
@@ -31,14 +33,14 @@ heapglass_trace_get_calls (HeapglassTrace *self)
   /* Each log entry says which frame runs from its step on. A frame's first entry is its call; the
    * step before another frame takes over is, the last time that happens, its return (a caller
    * that runs a callee is still on the stack: fixed below for frames that never left). */
-  for (guint32 i = 0; i < self->frame_log.n && hist_get (&self->frame_log, i)->step <= n_steps; i++)
+  hist_iter_init (&it, &self->frame_log, 0);
+  while (hist_iter_next (&it, &e) && e.step <= n_steps)
     {
-      const HgEntry *e = hist_get (&self->frame_log, i);
-      guint32 top = e->value;
+      guint32 top = e.value;
       if (prev && prev != top && prev <= self->n_frames)
-        rec[prev - 1].last_step = e->step - 1;
+        rec[prev - 1].last_step = e.step - 1;
       if (top && top <= self->n_frames && rec[top - 1].first_step == 0)
-        rec[top - 1].first_step = e->step;
+        rec[top - 1].first_step = e.step;
       prev = top;
     }
   for (guint32 f = prev; f && f <= self->n_frames; f = rec[f - 1].parent)

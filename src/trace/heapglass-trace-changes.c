@@ -29,12 +29,17 @@ heapglass_trace_get_content_changes (HeapglassTrace *self, guint64 oid)
         {
           const HgHist *hists[] = { &x->value, &x->length, &x->items, &x->attrs };
           for (guint h = 0; h < G_N_ELEMENTS (hists); h++)
-            for (guint32 i = 0; i < hists[h]->n; i++)
-              {
-                guint s = hist_get (hists[h], i)->step;
-                if (s > obj->created && s <= self->n_steps)
-                  g_array_append_val (steps, s);
-              }
+            {
+              HgHistIter it;
+              HgEntry e;
+              hist_iter_init (&it, hists[h], 0);
+              while (hist_iter_next (&it, &e))
+                {
+                  guint s = e.step;
+                  if (s > obj->created && s <= self->n_steps)
+                    g_array_append_val (steps, s);
+                }
+            }
         }
     }
   g_mutex_unlock (&self->lock);

@@ -133,7 +133,16 @@ decode_step (HeapglassTrace *self, Rd *r, HeapglassEvent event)
     return rd_corrupt (r, "too many steps");
   if (line > STEP_MAX_LINE)
     return rd_corrupt (r, "line %u out of range", line);
-  *(guint32 *)hg_col_push (self->spill, &self->steps) = line | (guint32)event << STEP_EVENT_SHIFT;
+  if (G_UNLIKELY (line >= STEP_WIDE_LINE))
+    {
+      hist_push (self->spill, &self->wide_lines, self->n_steps + 1, line);
+      *(guint16 *)hg_col_push (self->spill, &self->steps)
+          = (guint16)(STEP_WIDE_LINE | (guint32)event << STEP_EVENT_SHIFT);
+    }
+  else
+    *(guint16 *)hg_col_push (self->spill, &self->steps)
+        = (guint16)(line | (guint32)event << STEP_EVENT_SHIFT);
+  self->last_line = line;
   self->n_steps++;
   hg_profile_add_step (self);
   self->peak_objects = MAX (self->peak_objects, self->live_objects);
@@ -148,7 +157,6 @@ decode_obj_new (HeapglassTrace *self, Rd *r, gboolean with_address)
 {
   guint64 oid, type_sid, kind, size, refcount, where = 0, address = 0;
   HgValue value;
-  HgObj *obj;
   guint32 dummy;
 
   RD (rd_varint (r, &oid));
@@ -180,22 +188,23 @@ decode_obj_new (HeapglassTrace *self, Rd *r, gboolean with_address)
       self->cap_oid_of *= 2;
       self->oid_of = g_renew (guint64, self->oid_of, self->cap_oid_of);
     }
+  if (!hg_obj_new (self, (guint32)type_sid | ((guint32)kind << KIND_SHIFT),
+                   (guint32)MIN (size, G_MAXUINT32), (guint32)MIN (refcount, G_MAXUINT32),
+                   (HgKind)kind, &value))
+    return rd_corrupt (r, "too many values");
   if (self->n_objs % SIZE_MARK_EVERY == 0)
     {
       if (self->n_size_marks == self->cap_size_marks)
         {
           self->cap_size_marks = self->cap_size_marks ? self->cap_size_marks * 2 : 64;
           self->size_marks = g_renew (guint64, self->size_marks, self->cap_size_marks);
+          self->created_marks = g_renew (guint32, self->created_marks, self->cap_size_marks);
         }
-      self->size_marks[self->n_size_marks++] = self->size_total;
+      self->size_marks[self->n_size_marks] = self->size_total;
+      self->created_marks[self->n_size_marks++] = cur_step (self);
     }
-  obj = hg_col_push (self->spill, &self->objs); /* zero-filled */
-  obj->created = cur_step (self);
-  obj->type_kind = (guint32)type_sid | ((guint32)kind << KIND_SHIFT);
-  obj->size0 = (guint32)MIN (size, G_MAXUINT32);
-  obj->refcount0 = (guint32)MIN (refcount, G_MAXUINT32);
-  obj->v0 = value;
-  self->size_total += obj->size0;
+  if ((where & HG_WHERE_PREMADE) == 0)
+    self->size_total += (guint32)MIN (size, G_MAXUINT32); /* live bytes are the program's own */
   hg_addresses_add (self, self->n_objs, address, (where & HG_WHERE_PREMADE) != 0);
   if (with_address)
     self->addresses.previous = address;
@@ -224,7 +233,7 @@ decode_obj_new (HeapglassTrace *self, Rd *r, gboolean with_address)
 static RdStatus
 decode_obj_free (HeapglassTrace *self, Rd *r)
 {
-  guint32 index;
+  guint32 index, size;
   HgObj *obj;
 
   RD (rd_object (self, r, &index));
@@ -236,9 +245,13 @@ decode_obj_free (HeapglassTrace *self, Rd *r)
                        obj_oid (self, index));
   obj->freed = cur_step (self);
   self->live_objects--;
-  /* The free log keeps every free, several per step. */
-  hg_hist_append (self->spill, &self->free_log, obj->freed, index, FALSE);
-  hg_push_bytes_adjust (self, -(gint64)hg_obj_size_now (self, index));
+  /* The free log keeps every free, several per step, and the bytes each gave back. */
+  if (self->free_log.cap != HIST_PACKED)
+    hg_hist_make_packed (self->spill, &self->free_log, TRUE);
+  size = hg_obj_size_now (self, index);
+  hg_pack_append (self->spill, self->free_log.u.big, obj->freed, index, size);
+  self->free_log.n++;
+  self->freed_total += size;
   return RD_OK;
 }
 
@@ -249,7 +262,7 @@ decode_seq (HeapglassTrace *self, Rd *r)
   guint64 length;
   const guint8 *items;
   HgObjExt *x;
-  const HgEntry *prev;
+  HgEntry prev;
   guint32 *block;
 
   RD (rd_object (self, r, &index));
@@ -265,13 +278,13 @@ decode_seq (HeapglassTrace *self, Rd *r)
   if ((guint64)start + count > length)
     return rd_corrupt (r, "items beyond the sequence's length");
   /* Views of a dict hold key/value pairs: items of another shape would be misread. */
-  if (obj_kind (obj_at (self, index)) == HG_KIND_DICT)
+  if (obj_kind (self, obj_at (self, index)) == HG_KIND_DICT)
     return rd_corrupt (r, "SEQ record for a dict");
 
   x = hg_obj_ext (self, obj_at (self, index));
   prev = hist_last (&x->items);
-  if (prev)
-    old_n = *pool_at (self, prev->value) & 0x7fffffff;
+  if (prev.step)
+    old_n = *pool_at (self, prev.value) & 0x7fffffff;
   /* New known prefix: the old one up to `start`, the new items, then what the old one had beyond
    * them, never past the exact length. Items after a gap are dropped: only a contiguous prefix
    * is kept. */
@@ -280,7 +293,7 @@ decode_seq (HeapglassTrace *self, Rd *r)
   new_n = count ? MAX (old_n, start + count) : old_n;
   if (new_n > length)
     new_n = (guint32)length;
-  if (!prev || new_n != old_n || count > 0)
+  if (!prev.step || new_n != old_n || count > 0)
     {
       guint32 offset;
       Rd again = *r;
@@ -289,8 +302,8 @@ decode_seq (HeapglassTrace *self, Rd *r)
         return rd_corrupt (r, "trace too large");
       block = pool_at (self, offset);
       block[0] = new_n;
-      if (prev)
-        memcpy (block + 1, pool_at (self, prev->value) + 1, sizeof (guint32) * MIN (old_n, new_n));
+      if (prev.step)
+        memcpy (block + 1, pool_at (self, prev.value) + 1, sizeof (guint32) * MIN (old_n, new_n));
       again.p = items;
       for (guint32 i = 0; i < count && start + i < new_n; i++)
         {
@@ -301,9 +314,9 @@ decode_seq (HeapglassTrace *self, Rd *r)
       hist_push (self->spill, &x->items, cur_step (self), offset);
     }
   {
-    const HgEntry *len_e = hist_last (&x->length);
+    HgEntry len_e = hist_last (&x->length);
     guint32 len32 = (guint32)MIN (length, G_MAXUINT32);
-    if (!len_e || len_e->value != len32)
+    if (!len_e.step || len_e.value != len32)
       hist_push (self->spill, &x->length, cur_step (self), len32);
   }
   return RD_OK;
@@ -329,9 +342,9 @@ decode_dict (HeapglassTrace *self, Rd *r)
     }
   if (count > length)
     return rd_corrupt (r, "more entries than the dict's length");
-  if (obj_kind (obj_at (self, index)) != HG_KIND_DICT)
+  if (obj_kind (self, obj_at (self, index)) != HG_KIND_DICT)
     return rd_corrupt (r, "DICT record for a %s",
-                       heapglass_kind_to_string (obj_kind (obj_at (self, index))));
+                       heapglass_kind_to_string (obj_kind (self, obj_at (self, index))));
   if (!hg_pool_block (self, 2 * (gsize)count + 1, &offset))
     return rd_corrupt (r, "trace too large");
   x = hg_obj_ext (self, obj_at (self, index));
@@ -401,9 +414,9 @@ decode_weakref (HeapglassTrace *self, Rd *r)
 
   RD (rd_object (self, r, &index));
   RD (rd_varint (r, &roid));
-  if (obj_kind (obj_at (self, index)) != HG_KIND_WEAKREF)
+  if (obj_kind (self, obj_at (self, index)) != HG_KIND_WEAKREF)
     return rd_corrupt (r, "WEAKREF record for a %s",
-                       heapglass_kind_to_string (obj_kind (obj_at (self, index))));
+                       heapglass_kind_to_string (obj_kind (self, obj_at (self, index))));
   if (roid != 0)
     {
       if (!lookup_oid (self, roid, &referent))
@@ -429,7 +442,7 @@ decode_meta (HeapglassTrace *self, Rd *r)
   x = hg_obj_ext (self, obj_at (self, index));
   hist_push (self->spill, &x->size, cur_step (self), (guint32)MIN (size, G_MAXUINT32));
   hist_push (self->spill, &x->refcount, cur_step (self), (guint32)MIN (refcount, G_MAXUINT32));
-  if (!obj_at (self, index)->freed)
+  if (!obj_at (self, index)->freed && !hg_is_premade (self, index))
     hg_push_bytes_adjust (self, (gint64)MIN (size, G_MAXUINT32) - (gint64)old_size);
   return RD_OK;
 }
@@ -441,8 +454,8 @@ decode_value (HeapglassTrace *self, Rd *r)
   HgValue value;
 
   RD (rd_object (self, r, &index));
-  RD (rd_payload (self, r, obj_kind (obj_at (self, index)), &value));
-  if (obj_kind (obj_at (self, index)) == HG_KIND_WEAKREF)
+  RD (rd_payload (self, r, obj_kind (self, obj_at (self, index)), &value));
+  if (obj_kind (self, obj_at (self, index)) == HG_KIND_WEAKREF)
     return rd_corrupt (r, "VALUE record for a weakref");
   if (self->values.n >= G_MAXUINT32)
     return rd_corrupt (r, "too many values");
@@ -490,7 +503,7 @@ decode_frame_push (HeapglassTrace *self, Rd *r)
   f->parent = parent;
   f->func_sid = (guint32)sid;
   f->first_line = first_line;
-  f->caller_line = self->n_steps ? step_line (self, self->n_steps) : 0;
+  f->caller_line = self->n_steps ? self->last_line : 0;
   f->depth = self->stack->len + 1;
   g_array_append_val (self->stack, self->n_frames);
   self->n_frames++;
@@ -519,16 +532,16 @@ decode_dict_length (HeapglassTrace *self, Rd *r)
   guint32 index = 0;
   guint64 length = 0;
   HgObjExt *x;
-  const HgEntry *items;
+  HgEntry items;
 
   RD (rd_object (self, r, &index));
   RD (rd_varint (r, &length));
-  if (obj_kind (obj_at (self, index)) != HG_KIND_DICT)
+  if (obj_kind (self, obj_at (self, index)) != HG_KIND_DICT)
     return rd_corrupt (r, "DICT_LENGTH record for a %s",
-                       heapglass_kind_to_string (obj_kind (obj_at (self, index))));
+                       heapglass_kind_to_string (obj_kind (self, obj_at (self, index))));
   x = hg_obj_ext (self, obj_at (self, index));
   items = hist_last (&x->items);
-  if (items && (*pool_at (self, items->value) & 0x7fffffff) > length)
+  if (items.step && (*pool_at (self, items.value) & 0x7fffffff) > length)
     return rd_corrupt (r, "more entries than the dict's length");
   hist_push (self->spill, &x->length, cur_step (self), (guint32)MIN (length, G_MAXUINT32));
   return RD_OK;
@@ -907,6 +920,9 @@ heapglass_trace_finish (HeapglassTrace *self, GError **error)
       ok = FALSE;
     }
   self->complete = TRUE;
+  /* Nothing more is written: what the writing left resident goes now, not seek by seek. */
+  if (self->spill != NULL)
+    hg_spill_release_all (self->spill);
   g_mutex_unlock (&self->lock);
   return ok;
 }

@@ -9,33 +9,62 @@
 
 G_BEGIN_DECLS
 
-/* One version of a value: it became `value` at step `step` (the first step that shows it). */
+/* One version of a value: it became `value` at step `step` (the first step that shows it). Steps
+ * count from 1: an entry with step 0 is "no version". */
 typedef struct
 {
   guint32 step;
   guint32 value;
 } HgEntry;
 
-/* A long history: chunks of HIST_CHUNK entries in the spill, and their directory. */
+/* A long history is packed (heapglass-trace-pack.c): blocks of HG_PACK_BLOCK entries, each the
+ * first entry in full and then varints of the differences (a loop variable's 50 million versions
+ * take about 2 bytes each, not 8), found through a two-level directory by their first step. The
+ * newest entries wait unpacked in `tail` so that the last one can still change. An entry may carry
+ * an `aux` number (the free log: the bytes each free gave back), summed per block. */
+#define HG_PACK_SHIFT 7
+#define HG_PACK_BLOCK (1u << HG_PACK_SHIFT)
+#define HG_PACK_DIR_SHIFT 9 /* blocks per directory chunk */
+#define HG_PACK_DIR (1u << HG_PACK_DIR_SHIFT)
+
 typedef struct
 {
-  HgEntry **chunks;
-  guint32 n_chunks;
-  guint32 cap_chunks;
+  guint32 step0; /* the block's first entry */
+  guint32 value0;
+  guint64 aux_before; /* the sum of `aux` over every entry before the block */
+  const guint8 *data; /* [aux0], then per further entry its differences and [aux] (-pack.c) */
+} HgPackBlock;
+
+typedef struct
+{
+  HgPackBlock *blocks; /* HG_PACK_DIR of them */
+  guint32 step0;       /* blocks[0].step0, so the search touches one array */
+  guint32 pad;
+} HgPackDir;
+
+typedef struct
+{
+  HgPackDir *dir; /* a spill block, doubling */
+  guint32 cap_dir;
+  guint32 n_blocks; /* packed */
+  guint32 n_tail;
+  gboolean has_aux;
+  guint64 aux_packed; /* the sum of `aux` over the packed blocks */
+  HgEntry tail[HG_PACK_BLOCK];
+  guint32 tail_aux[HG_PACK_BLOCK];
 } HgHistBig;
 
-#define HIST_CHUNK_SHIFT 13
-#define HIST_CHUNK (1u << HIST_CHUNK_SHIFT)
-#define HIST_CHUNKED G_MAXUINT32 /* `cap` of a chunked history */
+/* A history longer than this is packed. */
+#define HIST_PACK_AT 1024
+#define HIST_PACKED G_MAXUINT32 /* `cap` of a packed history */
 
 /* A history: versions in ascending step order. Most histories hold one version (a function's
  * parameter, a tuple's items), so the first one lives inline and costs no allocation; longer
- * ones are a block of the spill, doubling; beyond HIST_CHUNK entries, chunks that never move (a
- * loop variable rebound 50 million times is never copied). */
+ * ones are a block of the spill, doubling; beyond HIST_PACK_AT entries, packed. */
 typedef struct
 {
   guint32 n;
-  guint32 cap; /* 0 or 1: the entry is `one`; HIST_CHUNKED: `big` */
+  guint32 cap; /* 0 or 1: the entry is `one`; HIST_PACKED: `big` */
   union
   {
     HgEntry one;
@@ -44,15 +73,65 @@ typedef struct
   } u;
 } HgHist;
 
+/* heapglass-trace-pack.c */
+HgEntry hg_pack_get (const HgHistBig *big, guint32 i);
+/* Entries with step <= `step`, and the sum of their `aux` when `aux_sum` is not NULL. */
+guint32 hg_pack_count_upto (const HgHistBig *big, guint32 step, guint64 *aux_sum);
+/* Block `b` (b <= n_blocks: the last one is the tail) unpacked into `out`: its entry count. */
+guint32 hg_pack_unpack (const HgHistBig *big, guint32 b, HgEntry *out, guint32 *aux_out);
+/* Turns `h` (empty, or a doubling block) into a packed history. */
+void hg_hist_make_packed (HgSpill *spill, HgHist *h, gboolean has_aux);
+void hg_pack_append (HgSpill *spill, HgHistBig *big, guint32 step, guint32 value, guint32 aux);
+
 /* The i-th version (i < n). */
-static inline HgEntry *
+static inline HgEntry
 hist_get (const HgHist *h, guint32 i)
 {
   if (h->cap <= 1)
-    return (HgEntry *)&h->u.one;
-  if (G_LIKELY (h->cap != HIST_CHUNKED))
-    return &h->u.many[i];
-  return &h->u.big->chunks[i >> HIST_CHUNK_SHIFT][i & (HIST_CHUNK - 1)];
+    return h->u.one;
+  if (G_LIKELY (h->cap != HIST_PACKED))
+    return h->u.many[i];
+  return hg_pack_get (h->u.big, i);
+}
+
+/* Reads a history in order from entry `i` on, a packed block at a time. */
+typedef struct
+{
+  const HgHist *h;
+  guint32 i;
+  guint32 block; /* the block in `buf`, G_MAXUINT32 = none */
+  HgEntry buf[HG_PACK_BLOCK];
+} HgHistIter;
+
+static inline void
+hist_iter_init (HgHistIter *it, const HgHist *h, guint32 i)
+{
+  it->h = h;
+  it->i = i;
+  it->block = G_MAXUINT32;
+}
+
+static inline gboolean
+hist_iter_next (HgHistIter *it, HgEntry *e)
+{
+  const HgHist *h = it->h;
+
+  if (it->i >= h->n)
+    return FALSE;
+  if (h->cap == HIST_PACKED)
+    {
+      guint32 b = it->i >> HG_PACK_SHIFT;
+      if (b != it->block)
+        {
+          hg_pack_unpack (h->u.big, b, it->buf, NULL);
+          it->block = b;
+        }
+      *e = it->buf[it->i & (HG_PACK_BLOCK - 1)];
+    }
+  else
+    *e = hist_get (h, it->i);
+  it->i++;
+  return TRUE;
 }
 
 /* A growable array in the spill: chunks of 1 << shift elements that never move, found through a
@@ -91,6 +170,15 @@ hg_col_push (HgSpill *spill, HgCol *col)
   return hg_col_at (col, i);
 }
 
+/* What an object was at creation besides its value: few distinct ones (an int of 28 bytes with
+ * one reference…), so objects share them through a table (heapglass-trace-objects.c). */
+typedef struct
+{
+  guint32 type_kind; /* type name sid, kind in the top bits */
+  guint32 size0;
+  guint32 refcount0;
+} HgShape;
+
 /* Mutable parts of an object, allocated on its first change (immutable values never need it). */
 typedef struct
 {
@@ -100,6 +188,8 @@ typedef struct
   HgHist attrs;  /* pool offset of an attrs block: [n, name sid, item…] */
   HgHist size;
   HgHist refcount;
+  HgShape shape; /* the object's, once it has this record */
+  guint32 pad;
 } HgObjExt;
 
 typedef union
@@ -109,23 +199,24 @@ typedef union
   const char *text; /* a text blob: 8-byte little-endian full length, then the bytes, then NUL */
 } HgValue;
 
-/* One object: 32 bytes, since the append loop makes one per two steps. Its oid is its index + 1
- * while the tracer's oids stay dense (they do: 1, 2, 3, …); other oids go through a table. */
+/* One object: 16 bytes, since the loops that make long traces make an object every step or two
+ * (heapglass-trace-objects.c). Its oid is its index + 1 while the tracer's oids stay dense (they
+ * do: 1, 2, 3, …); other oids go through a table. */
 typedef struct
 {
-  HgValue v0; /* the value at creation */
   guint32 created;
-  guint32 freed;     /* 0 = alive at the end of the trace */
-  guint32 type_kind; /* type name sid, kind in the top bits */
-  guint32 size0;
-  guint32 refcount0;
-  guint32 ext; /* index + 1 into self->exts, 0 = never changed */
+  guint32 freed; /* 0 = alive at the end of the trace */
+  guint32 v0;    /* the value at creation: an int or bool of 31 bits as (value << 1) | 1, else
+                    an index into self->values << 1 */
+  guint32 shape; /* index into self->shapes, or HG_OBJ_EXT | index into self->exts */
 } HgObj;
 
+#define HG_OBJ_EXT 0x80000000u
 #define KIND_SHIFT 27
 #define SID_MASK ((1u << KIND_SHIFT) - 1)
-/* Live bytes: the sizes at creation are summed at every SIZE_MARK_EVERY-th object. */
-#define SIZE_MARK_EVERY 1024
+/* Every SIZE_MARK_EVERY-th object, the creation step and the sum of the sizes at creation of the
+ * objects before it are kept in memory: counting what lives at a step reads one page of objects. */
+#define SIZE_MARK_EVERY 256
 
 typedef struct
 {
@@ -241,7 +332,9 @@ struct _HeapglassTrace
 
   /* steps */
   guint32 n_steps;
-  HgCol steps; /* guint32: line | event << STEP_EVENT_SHIFT */
+  guint32 last_line; /* the line of step n_steps */
+  HgCol steps; /* guint16: line | event << STEP_EVENT_SHIFT, line STEP_WIDE_LINE: in wide_lines */
+  HgHist wide_lines; /* (step, line) of the steps whose line does not fit */
 
   /* frames */
   HgCol frames; /* HgFrame */
@@ -255,16 +348,23 @@ struct _HeapglassTrace
   GHashTable *oid_index; /* oid → index + 1 for oids that are not dense */
   guint64 *oid_of;       /* index → oid, once an oid was not dense */
   guint32 cap_oid_of;
-  HgCol exts; /* HgObjExt */
+  HgCol exts;      /* HgObjExt */
+  HgShape *shapes; /* shape id → shape (in memory: few) */
+  guint32 n_shapes;
+  guint32 cap_shapes;
+  guint32 *shape_table; /* open addressing: shape id + 1, 0 = empty */
+  guint32 shape_table_mask;
   HgAddresses addresses;
-  guint64 *size_marks; /* sizes at creation of objects [0, k × SIZE_MARK_EVERY) */
+  guint64 *size_marks;    /* sizes at creation of objects [0, k × SIZE_MARK_EVERY) */
+  guint32 *created_marks; /* the creation step of object k × SIZE_MARK_EVERY */
   guint32 n_size_marks;
   guint32 cap_size_marks;
   guint64 size_total;
   HgCol values;    /* HgValue */
   HgCol pool;      /* guint32 blocks, each within one run of chunks */
-  HgHist free_log; /* (step, index) of each free, in order */
-  HgCol bytes_log; /* HgBytesMark: live-bytes adjustments beyond the sizes at creation */
+  HgHist free_log; /* packed: (step, index) of each free, in order, with the bytes it gave back */
+  guint64 freed_total;
+  HgCol bytes_log; /* HgBytesMark: size changes of live objects (META), summed */
   gint64 bytes_adjust;
   guint64 live_objects;
   guint64 peak_objects;
@@ -321,7 +421,7 @@ trace_lock (HeapglassTrace *self)
 /* ---- histories (heapglass-trace-store.c) -------------------------------------------------- */
 
 /* Appends a version; several records of one step keep the last value. With `same_step_merges`
- * FALSE (the free log) every entry is kept. */
+ * FALSE every entry is kept. */
 void hg_hist_append (HgSpill *spill, HgHist *h, guint32 step, guint32 value,
                      gboolean same_step_merges);
 
@@ -337,36 +437,8 @@ hist_count_upto (const HgHist *h, guint32 step)
 {
   guint32 lo = 0, hi = h->n;
 
-  if (h->cap == HIST_CHUNKED)
-    {
-      /* The chunk first, by its first entry; then within it. */
-      const HgHistBig *big = h->u.big;
-      guint32 clo = 0, chi = big->n_chunks;
-      while (clo < chi)
-        {
-          guint32 mid = clo + (chi - clo) / 2;
-          if (big->chunks[mid][0].step <= step)
-            clo = mid + 1;
-          else
-            chi = mid;
-        }
-      if (clo == 0)
-        return 0;
-      lo = (clo - 1) << HIST_CHUNK_SHIFT;
-      hi = MIN (h->n, clo << HIST_CHUNK_SHIFT);
-      {
-        const HgEntry *e = big->chunks[clo - 1] - lo;
-        while (lo < hi)
-          {
-            guint32 mid = lo + (hi - lo) / 2;
-            if (e[mid].step <= step)
-              lo = mid + 1;
-            else
-              hi = mid;
-          }
-      }
-      return lo;
-    }
+  if (h->cap == HIST_PACKED)
+    return hg_pack_count_upto (h->u.big, step, NULL);
   {
     const HgEntry *e = h->cap <= 1 ? &h->u.one : h->u.many;
     while (lo < hi)
@@ -381,43 +453,48 @@ hist_count_upto (const HgHist *h, guint32 step)
   return lo;
 }
 
-/* The version in force at `step`, or NULL when the history starts later. */
-static inline const HgEntry *
+/* The version in force at `step`; step 0 when the history starts later. */
+static inline HgEntry
 hist_at (const HgHist *h, guint32 step)
 {
   guint32 k = hist_count_upto (h, step);
-  return k ? hist_get (h, k - 1) : NULL;
+  return k ? hist_get (h, k - 1) : (HgEntry){ 0, 0 };
 }
 
-/* The newest version: while decoding, the one in force at the current step. */
-static inline const HgEntry *
+/* The newest version (step 0: none): while decoding, the one in force at the current step. */
+static inline HgEntry
 hist_last (const HgHist *h)
 {
-  return h->n ? hist_get (h, h->n - 1) : NULL;
+  if (h->n == 0)
+    return (HgEntry){ 0, 0 };
+  if (h->cap == HIST_PACKED)
+    return h->u.big->tail[h->u.big->n_tail - 1]; /* the tail is never empty */
+  return hist_get (h, h->n - 1);
 }
 
 static inline gboolean
 hist_changed_at (const HgHist *h, guint32 step)
 {
-  const HgEntry *e = hist_at (h, step);
-  return e != NULL && e->step == step;
+  return step != 0 && hist_at (h, step).step == step;
 }
 
 /* ---- lookups (lock held) ------------------------------------------------------------------ */
 
-#define STEP_EVENT_SHIFT 30
-#define STEP_MAX_LINE ((1u << STEP_EVENT_SHIFT) - 1)
+#define STEP_EVENT_SHIFT 14
+#define STEP_WIDE_LINE ((1u << STEP_EVENT_SHIFT) - 1)
+#define STEP_MAX_LINE ((1u << 30) - 1) /* what older models held; lines beyond are refused */
 
 static inline guint32
 step_line (HeapglassTrace *self, guint32 step) /* 1-based */
 {
-  return *(const guint32 *)hg_col_at (&self->steps, step - 1) & STEP_MAX_LINE;
+  guint32 line = *(const guint16 *)hg_col_at (&self->steps, step - 1) & STEP_WIDE_LINE;
+  return G_LIKELY (line != STEP_WIDE_LINE) ? line : hist_at (&self->wide_lines, step).value;
 }
 
 static inline HeapglassEvent
 step_event (HeapglassTrace *self, guint32 step)
 {
-  return (HeapglassEvent)(*(const guint32 *)hg_col_at (&self->steps, step - 1) >> STEP_EVENT_SHIFT);
+  return (HeapglassEvent)(*(const guint16 *)hg_col_at (&self->steps, step - 1) >> STEP_EVENT_SHIFT);
 }
 
 static inline HgObj *
@@ -474,16 +551,34 @@ obj_oid (HeapglassTrace *self, guint32 index)
   return self->oid_of ? self->oid_of[index] : (guint64)index + 1;
 }
 
-static inline HgKind
-obj_kind (const HgObj *obj)
-{
-  return (HgKind)(obj->type_kind >> KIND_SHIFT);
-}
-
 static inline HgObjExt *
 obj_ext_get (HeapglassTrace *self, const HgObj *obj)
 {
-  return obj->ext ? hg_col_at (&self->exts, obj->ext - 1) : NULL;
+  return (obj->shape & HG_OBJ_EXT) ? hg_col_at (&self->exts, obj->shape & ~HG_OBJ_EXT) : NULL;
+}
+
+static inline const HgShape *
+obj_shape (HeapglassTrace *self, const HgObj *obj)
+{
+  return (obj->shape & HG_OBJ_EXT) ? &obj_ext_get (self, obj)->shape : &self->shapes[obj->shape];
+}
+
+static inline HgKind
+obj_kind (HeapglassTrace *self, const HgObj *obj)
+{
+  return (HgKind)(obj_shape (self, obj)->type_kind >> KIND_SHIFT);
+}
+
+static inline HgValue
+obj_value0 (HeapglassTrace *self, const HgObj *obj)
+{
+  HgValue v;
+
+  if (obj->v0 & 1)
+    v.i = (gint64)((gint32)obj->v0 >> 1);
+  else
+    v = *(const HgValue *)hg_col_at (&self->values, obj->v0 >> 1);
+  return v;
 }
 
 /* A text blob (hg_make_text) is the value's full length (8 bytes), the prefix's byte length
@@ -519,8 +614,7 @@ frame_at_depth (HeapglassTrace *self, guint64 k)
 static inline guint32
 top_frame_at (HeapglassTrace *self, guint32 step)
 {
-  const HgEntry *e = hist_at (&self->frame_log, step);
-  return e ? e->value : 0;
+  return hist_at (&self->frame_log, step).value;
 }
 
 static inline guint32
@@ -533,6 +627,12 @@ depth_at (HeapglassTrace *self, guint32 step)
 /* ---- storage (heapglass-trace-store.c; lock held) ----------------------------------------- */
 
 HgObjExt *hg_obj_ext (HeapglassTrace *self, HgObj *obj);
+/* heapglass-trace-objects.c: a new object record at index n_objs (its fields set), FALSE when
+ * there are too many values. */
+gboolean hg_obj_new (HeapglassTrace *self, guint32 type_kind, guint32 size0, guint32 refcount0,
+                     HgKind kind, const HgValue *value);
+void hg_objects_clear (HeapglassTrace *self);
+gsize hg_objects_memory (HeapglassTrace *self);
 const char *hg_make_text (HeapglassTrace *self, guint64 full_length, const guint8 *data, gsize len);
 /* A pool block of `len` entries: its offset, or FALSE when the pool is full. */
 gboolean hg_pool_block (HeapglassTrace *self, gsize len, guint32 *offset);

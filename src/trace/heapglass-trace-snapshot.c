@@ -96,17 +96,18 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
   const HgObj *obj = obj_at (self, index);
   const HgObjExt *x = obj_ext_get (self, obj);
   HeapglassObjectView v = { 0 };
-  HgValue value = obj->v0;
-  const HgEntry *e;
+  const HgShape *shape = obj_shape (self, obj);
+  HgValue value = obj_value0 (self, obj);
+  HgEntry e;
 
   v.oid = obj_oid (self, index);
-  v.kind = obj_kind (obj);
-  v.type_name = string_by_sid (self, obj->type_kind & SID_MASK);
+  v.kind = (HgKind)(shape->type_kind >> KIND_SHIFT);
+  v.type_name = string_by_sid (self, shape->type_kind & SID_MASK);
   v.created_step = obj->created;
   v.freed_step = obj->freed;
   v.freed = obj->freed == step;
-  v.size = obj->size0;
-  v.refcount = obj->refcount0;
+  v.size = shape->size0;
+  v.refcount = shape->refcount0;
   v.changed = obj->created == step;
 
   if (x != NULL)
@@ -114,24 +115,24 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
       if (v.kind == HG_KIND_WEAKREF)
         {
           e = hist_at (&x->value, step);
-          if (e && e->value && obj_alive_at (obj_at (self, e->value - 1), step))
-            v.referent = ref_oid (self, e->value);
-          v.was_weakref_target = x->value.n > 0 && hist_get (&x->value, 0)->step <= step
-                                 && hist_get (&x->value, 0)->value;
+          if (e.step && e.value && obj_alive_at (obj_at (self, e.value - 1), step))
+            v.referent = ref_oid (self, e.value);
+          v.was_weakref_target = x->value.n > 0 && hist_get (&x->value, 0).step <= step
+                                 && hist_get (&x->value, 0).value;
           if (v.referent && !v.freed)
-            visit (self, b, e->value - 1, step);
+            visit (self, b, e.value - 1, step);
         }
-      else if ((e = hist_at (&x->value, step)) != NULL)
-        value = *(const HgValue *)hg_col_at (&self->values, e->value);
-      if ((e = hist_at (&x->length, step)) != NULL)
-        v.length = e->value;
-      if ((e = hist_at (&x->size, step)) != NULL)
-        v.size = e->value;
-      if ((e = hist_at (&x->refcount, step)) != NULL)
-        v.refcount = e->value;
-      if ((e = hist_at (&x->items, step)) != NULL)
+      else if ((e = hist_at (&x->value, step)).step)
+        value = *(const HgValue *)hg_col_at (&self->values, e.value);
+      if ((e = hist_at (&x->length, step)).step)
+        v.length = e.value;
+      if ((e = hist_at (&x->size, step)).step)
+        v.size = e.value;
+      if ((e = hist_at (&x->refcount, step)).step)
+        v.refcount = e.value;
+      if ((e = hist_at (&x->items, step)).step)
         {
-          const guint32 *block = pool_at (self, e->value);
+          const guint32 *block = pool_at (self, e.value);
           gboolean dict = (block[0] & 0x80000000u) != 0;
           guint32 n = block[0] & 0x7fffffff;
           guint32 n_refs = dict ? 2 * n : n;
@@ -145,9 +146,9 @@ build_object (HeapglassTrace *self, Builder *b, guint32 index, guint32 step)
                 visit (self, b, block[1 + i] - 1, step);
             }
         }
-      if ((e = hist_at (&x->attrs, step)) != NULL)
+      if ((e = hist_at (&x->attrs, step)).step)
         {
-          const guint32 *block = pool_at (self, e->value);
+          const guint32 *block = pool_at (self, e.value);
           v.n_attrs = block[0];
           v.attr_names = GSIZE_TO_POINTER ((gsize)b->names->len);
           v.attr_oids = GSIZE_TO_POINTER ((gsize)b->oids->len);
@@ -242,24 +243,24 @@ build_frame_view (HeapglassTrace *self, Builder *b, guint32 step, guint32 fi, gu
   fv.rebound = GSIZE_TO_POINTER ((gsize)b->flags->len);
   for (guint32 s = 0; s < f->n_slots; s++)
     {
-      const HgEntry *e = hist_at (&f->slots[s].h, step);
+      HgEntry e = hist_at (&f->slots[s].h, step);
       const char *name;
       guint64 oid;
       gboolean rebound;
 
-      if (e == NULL || e->value == 0 || !obj_alive_at (obj_at (self, e->value - 1), step))
+      if (e.value == 0 || !obj_alive_at (obj_at (self, e.value - 1), step))
         continue;
       name = string_by_sid (self, f->slots[s].name_sid);
       /* a chapter's `# heapglass: hide NAME` */
       if (self->hidden_names != NULL && g_hash_table_contains (self->hidden_names, name))
         continue;
-      oid = obj_oid (self, e->value - 1);
-      rebound = e->step == step;
+      oid = obj_oid (self, e.value - 1);
+      rebound = e.step == step;
       g_array_append_val (b->names, name);
       g_array_append_val (b->oids, oid);
       g_array_append_val (b->flags, rebound);
       fv.n_bindings++;
-      visit (self, b, e->value - 1, step);
+      visit (self, b, e.value - 1, step);
     }
   for (guint k = ex_first; k < ex_last; k++)
     {
@@ -338,6 +339,8 @@ static void
 build_objects (HeapglassTrace *self, Builder *b, guint32 step)
 {
   guint32 first_free, n_free;
+  HgHistIter it;
+  HgEntry e;
 
   /* Breadth first from the frames, in the order names were bound. */
   for (guint i = 0; i < b->queue->len; i++)
@@ -346,9 +349,10 @@ build_objects (HeapglassTrace *self, Builder *b, guint32 step)
   /* Then the objects that died at exactly this step, shown faded. */
   first_free = hist_count_upto (&self->free_log, step - 1);
   n_free = hist_count_upto (&self->free_log, step);
-  for (guint32 i = first_free; i < n_free; i++)
+  hist_iter_init (&it, &self->free_log, first_free);
+  for (guint32 i = first_free; i < n_free && hist_iter_next (&it, &e); i++)
     {
-      guint32 index = hist_get (&self->free_log, i)->value;
+      guint32 index = e.value;
       if (g_hash_table_contains (b->seen, GUINT_TO_POINTER (index + 1)))
         continue;
       g_hash_table_insert (b->seen, GUINT_TO_POINTER (index + 1), GUINT_TO_POINTER (0));

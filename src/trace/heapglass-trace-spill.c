@@ -17,9 +17,10 @@
 /* Growth between two returns of resident pages: the pages written since stay resident until the
  * next one, so this bounds what the arena adds to the process's resident memory. */
 #define RELEASE_EVERY ((guint64)64 << 20)
-/* Reads (snapshots) between two returns of the pages they touched: a seek in a trace of 100
- * million steps touches a few hundred kilobytes. */
-#define RELEASE_EVERY_READS 256
+/* Reads (snapshots) in which every segment's pages are given back once, a few segments per read:
+ * a seek in a trace of 100 million steps touches a few hundred kilobytes, and giving back all of
+ * a 3 GB file's pages at once would make one seek in 256 take tens of milliseconds. */
+#define RELEASE_ROUND_READS 64
 
 typedef struct
 {
@@ -40,7 +41,8 @@ struct _HgSpill
   guint64 used;
   guint64 released_at;
   gboolean disk_refused;
-  guint reads;
+  guint next_release;   /* the segment the next read gives back first */
+  guint release_credit; /* segments owed, in 1/RELEASE_ROUND_READS: see hg_spill_note_read */
   gpointer free_lists[HG_SPILL_N_CLASSES];
 };
 
@@ -180,11 +182,33 @@ add_segment (HgSpill *spill, gsize size)
       if (s.base == MAP_FAILED)
         g_error ("Out of memory for the trace (%" G_GSIZE_FORMAT " bytes)", size);
     }
+  /* The segment just filled goes at once: readers that give pages back a segment at a time
+   * would otherwise find all of it resident and dirty (a millisecond per 16 MiB). */
+  if (spill->segments->len > 0)
+    {
+      Segment *full = &g_array_index (spill->segments, Segment, spill->segments->len - 1);
+      if (full->in_file)
+        madvise (full->base, full->size, MADV_DONTNEED);
+    }
   g_array_append_val (spill->segments, s);
   spill->cur = s.base;
   spill->cur_left = size;
   if (spill->fd >= 0 && spill->used - spill->released_at >= RELEASE_EVERY)
     release_resident (spill);
+}
+
+void
+hg_spill_release_all (HgSpill *spill)
+{
+  if (spill->fd < 0)
+    return;
+  for (guint i = 0; i < spill->segments->len; i++)
+    {
+      Segment *s = &g_array_index (spill->segments, Segment, i);
+      if (s->in_file)
+        madvise (s->base, s->size, MADV_DONTNEED);
+    }
+  spill->released_at = spill->used;
 }
 
 gpointer
@@ -240,8 +264,25 @@ hg_spill_block_free (HgSpill *spill, gpointer block, guint cls)
 void
 hg_spill_note_read (HgSpill *spill)
 {
-  if (spill->fd >= 0 && ++spill->reads % RELEASE_EVERY_READS == 0)
-    release_resident (spill);
+  guint n = spill->segments->len;
+
+  if (spill->fd < 0 || n < 2)
+    return;
+  /* Every segment but the newest (the writer's) once in RELEASE_ROUND_READS reads: n - 1
+   * segments a round, so a small file gives one back every few reads, not one on every read
+   * (the call tree reads two snapshots for each row it shows). */
+  spill->release_credit += n - 1;
+  while (spill->release_credit >= RELEASE_ROUND_READS)
+    {
+      Segment *s;
+
+      spill->release_credit -= RELEASE_ROUND_READS;
+      if (spill->next_release >= n - 1)
+        spill->next_release = 0;
+      s = &g_array_index (spill->segments, Segment, spill->next_release++);
+      if (s->in_file)
+        madvise (s->base, s->size, MADV_DONTNEED);
+    }
 }
 
 guint64

@@ -33,6 +33,9 @@ guint hg_spill_class_for (gsize size);
  * pile them up. */
 void hg_spill_note_read (HgSpill *spill);
 
+/* Gives back every resident page of the file, the newest segment's too: when writing is over. */
+void hg_spill_release_all (HgSpill *spill);
+
 guint64 hg_spill_get_used (HgSpill *spill);  /* bytes handed out (the disk used, with a file) */
 guint64 hg_spill_get_limit (HgSpill *spill); /* 0 = none */
 gboolean hg_spill_is_full (HgSpill *spill);  /* the budget is spent, or the disk said no */

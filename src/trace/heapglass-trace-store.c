@@ -71,53 +71,46 @@ hist_class (guint32 cap)
   return hg_spill_class_for ((gsize)cap * sizeof (HgEntry));
 }
 
-/* A new chunk at the end of a chunked history. */
-static void
-hist_add_chunk (HgSpill *spill, HgHistBig *big)
-{
-  if (big->n_chunks == big->cap_chunks)
-    {
-      guint32 cap = big->cap_chunks * 2;
-      HgEntry **chunks = hg_spill_block_alloc (spill, hg_spill_class_for (cap * sizeof (gpointer)));
-      memcpy (chunks, big->chunks, big->n_chunks * sizeof (gpointer));
-      hg_spill_block_free (spill, big->chunks,
-                           hg_spill_class_for (big->cap_chunks * sizeof (gpointer)));
-      big->chunks = chunks;
-      big->cap_chunks = cap;
-    }
-  big->chunks[big->n_chunks++] = hg_spill_alloc (spill, HIST_CHUNK * sizeof (HgEntry));
-}
-
 void
 hg_hist_append (HgSpill *spill, HgHist *h, guint32 step, guint32 value, gboolean same_step_merges)
 {
-  HgEntry *e;
-
-  if (same_step_merges && h->n > 0 && (e = hist_get (h, h->n - 1))->step == step)
+  if (h->cap == HIST_PACKED)
     {
-      e->value = value;
+      HgHistBig *big = h->u.big;
+      if (same_step_merges && big->n_tail > 0 && big->tail[big->n_tail - 1].step == step)
+        big->tail[big->n_tail - 1].value = value;
+      else
+        {
+          hg_pack_append (spill, big, step, value, 0);
+          h->n++;
+        }
       return;
     }
+  if (same_step_merges && h->n > 0)
+    {
+      HgEntry *last = h->cap <= 1 ? &h->u.one : &h->u.many[h->n - 1];
+      if (last->step == step)
+        {
+          last->value = value;
+          return;
+        }
+    }
   if (h->n == 0 && h->cap == 0)
-    h->cap = 1;
-  else if (h->cap == HIST_CHUNKED)
     {
-      if ((h->n & (HIST_CHUNK - 1)) == 0)
-        hist_add_chunk (spill, h->u.big);
+      h->cap = 1;
+      h->u.one = (HgEntry){ step, value };
+      h->n = 1;
+      return;
     }
-  else if (h->n == h->cap && h->cap >= HIST_CHUNK)
+  if (h->n == h->cap && h->cap >= HIST_PACK_AT)
     {
-      /* Long enough: from now on chunks that never move. The block it had is the first. */
-      HgHistBig *big = hg_spill_block_alloc (spill, hg_spill_class_for (sizeof (HgHistBig)));
-      big->cap_chunks = 16;
-      big->chunks = hg_spill_block_alloc (spill, hg_spill_class_for (16 * sizeof (gpointer)));
-      big->chunks[0] = h->u.many;
-      big->n_chunks = 1;
-      hist_add_chunk (spill, big);
-      h->u.big = big;
-      h->cap = HIST_CHUNKED;
+      /* Long: packed from now on. */
+      hg_hist_make_packed (spill, h, FALSE);
+      hg_pack_append (spill, h->u.big, step, value, 0);
+      h->n++;
+      return;
     }
-  else if (h->n == h->cap)
+  if (h->n == h->cap)
     {
       guint32 cap = h->cap < 4 ? 4 : h->cap * 2;
       HgEntry *many = hg_spill_block_alloc (spill, hist_class (cap));
@@ -131,10 +124,9 @@ hg_hist_append (HgSpill *spill, HgHist *h, guint32 step, guint32 value, gboolean
       h->u.many = many;
       h->cap = cap;
     }
+  h->u.many[h->n].step = step;
+  h->u.many[h->n].value = value;
   h->n++;
-  e = hist_get (h, h->n - 1);
-  e->step = step;
-  e->value = value;
 }
 
 /* ---- growing storage (decoding, lock held) ------------------------------------------------ */
@@ -145,18 +137,6 @@ hg_trace_spill (HeapglassTrace *self)
   if (self->spill == NULL)
     self->spill = hg_spill_new (NULL, self->disk_limit, NULL);
   return self->spill;
-}
-
-HgObjExt *
-hg_obj_ext (HeapglassTrace *self, HgObj *obj)
-{
-  if (obj->ext == 0)
-    {
-      /* Fresh column elements are zero: empty histories. */
-      hg_col_push (self->spill, &self->exts);
-      obj->ext = (guint32)self->exts.n;
-    }
-  return hg_col_at (&self->exts, obj->ext - 1);
 }
 
 const char *
@@ -207,8 +187,8 @@ hg_obj_size_now (HeapglassTrace *self, guint32 index)
 {
   HgObj *obj = obj_at (self, index);
   HgObjExt *x = obj_ext_get (self, obj);
-  const HgEntry *e = x ? hist_last (&x->size) : NULL;
-  return e ? e->value : obj->size0;
+  HgEntry e = x ? hist_last (&x->size) : (HgEntry){ 0, 0 };
+  return e.step ? e.value : obj_shape (self, obj)->size0;
 }
 
 HgSlot *
@@ -267,11 +247,25 @@ hg_log_top_frame (HeapglassTrace *self)
 
 /* ---- per-step totals (lock held) --------------------------------------------------------- */
 
-/* Objects created at or before `step` (creation steps never decrease). */
+/* Objects created at or before `step` (creation steps never decrease): the marks in memory
+ * first, then the records after the mark. */
 static guint32
 n_created_upto (HeapglassTrace *self, guint32 step)
 {
-  guint32 lo = 0, hi = self->n_objs;
+  guint32 lo = 0, hi = self->n_size_marks;
+
+  while (lo < hi)
+    {
+      guint32 mid = lo + (hi - lo) / 2;
+      if (self->created_marks[mid] <= step)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == 0)
+    return 0;
+  hi = MIN (self->n_objs, lo * SIZE_MARK_EVERY);
+  lo = (lo - 1) * SIZE_MARK_EVERY;
   while (lo < hi)
     {
       guint32 mid = lo + (hi - lo) / 2;
@@ -297,28 +291,47 @@ hg_live_bytes_at (HeapglassTrace *self, guint32 step)
 {
   guint32 n = n_created_upto (self, step);
   guint32 mark = n / SIZE_MARK_EVERY;
+  guint64 freed = 0;
   gint64 total;
 
   if (mark < self->n_size_marks)
     {
+      guint32 premade = hg_premade_created_upto (self, mark * SIZE_MARK_EVERY);
+      const GArray *premades = self->addresses.premade;
+
       total = (gint64)self->size_marks[mark];
       for (guint32 i = mark * SIZE_MARK_EVERY; i < n; i++)
-        total += obj_at (self, i)->size0;
+        {
+          /* what CPython made before the program is not counted (see decode_obj_new) */
+          if (premade < premades->len && g_array_index (premades, guint32, premade) == i)
+            {
+              premade++;
+              continue;
+            }
+          total += obj_shape (self, obj_at (self, i))->size0;
+        }
     }
   else
     total = (gint64)self->size_total;
-  guint64 lo = 0, hi = self->bytes_log.n;
+  /* What the frees gave back, summed in the free log… */
+  if (self->free_log.cap == HIST_PACKED)
+    hg_pack_count_upto (self->free_log.u.big, step, &freed);
+  total -= (gint64)freed;
+  /* …and the size changes of live objects. */
+  {
+    guint64 lo = 0, hi = self->bytes_log.n;
 
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-      if (((const HgBytesMark *)hg_col_at (&self->bytes_log, mid))->step <= step)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  if (lo > 0)
-    total += ((const HgBytesMark *)hg_col_at (&self->bytes_log, lo - 1))->total;
+    while (lo < hi)
+      {
+        guint64 mid = lo + (hi - lo) / 2;
+        if (((const HgBytesMark *)hg_col_at (&self->bytes_log, mid))->step <= step)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+    if (lo > 0)
+      total += ((const HgBytesMark *)hg_col_at (&self->bytes_log, lo - 1))->total;
+  }
   return total > 0 ? (guint64)total : 0;
 }
 
@@ -349,7 +362,7 @@ void
 hg_profile_add_step (HeapglassTrace *self)
 {
   guint64 objects = self->live_objects;
-  gint64 signed_bytes = (gint64)self->size_total + self->bytes_adjust;
+  gint64 signed_bytes = (gint64)self->size_total + self->bytes_adjust - (gint64)self->freed_total;
   guint64 bytes = signed_bytes > 0 ? (guint64)signed_bytes : 0;
   guint32 i = self->n_steps - 1; /* 0-based */
   guint32 index;
@@ -446,7 +459,7 @@ heapglass_trace_get_memory_peaks (HeapglassTrace *self, guint64 *objects, guint 
 void
 hg_trace_store_init (HeapglassTrace *self)
 {
-  hg_col_init (&self->steps, sizeof (guint32));
+  hg_col_init (&self->steps, sizeof (guint16));
   hg_col_init (&self->frames, sizeof (HgFrame));
   hg_col_init (&self->objs, sizeof (HgObj));
   hg_col_init (&self->exts, sizeof (HgObjExt));
@@ -486,6 +499,8 @@ hg_trace_store_clear (HeapglassTrace *self)
   hg_col_clear (&self->returns);
   g_free (self->oid_of);
   g_free (self->size_marks);
+  g_free (self->created_marks);
+  hg_objects_clear (self);
   g_clear_pointer (&self->oid_index, g_hash_table_unref);
   g_array_unref (self->stack);
   for (guint i = 0; i < self->inputs->len; i++)
@@ -536,7 +551,8 @@ heapglass_trace_get_memory_usage (HeapglassTrace *self)
       if (f->slot_index)
         total += g_hash_table_size (f->slot_index) * 32;
     }
-  total += (gsize)self->cap_size_marks * sizeof (guint64);
+  total += (gsize)self->cap_size_marks * (sizeof (guint64) + sizeof (guint32));
+  total += hg_objects_memory (self);
   total += col_directory_bytes (&self->addresses.offsets) + hg_addresses_memory (self);
   if (self->profile)
     total += HEAPGLASS_MEMORY_PROFILE_BUCKETS * sizeof (HeapglassMemoryBucket);

@@ -393,11 +393,16 @@ heapglass_trace_get_object_changes (HeapglassTrace *self, guint64 oid)
           const HgHist *hists[]
               = { &x->value, &x->length, &x->items, &x->attrs, &x->size, &x->refcount };
           for (guint h = 0; h < G_N_ELEMENTS (hists); h++)
-            for (guint32 i = 0; i < hists[h]->n; i++)
-              {
-                s = hist_get (hists[h], i)->step;
-                g_array_append_val (steps, s);
-              }
+            {
+              HgHistIter it;
+              HgEntry e;
+              hist_iter_init (&it, hists[h], 0);
+              while (hist_iter_next (&it, &e))
+                {
+                  s = e.step;
+                  g_array_append_val (steps, s);
+                }
+            }
         }
     }
   g_mutex_unlock (&self->lock);
@@ -449,21 +454,21 @@ heapglass_trace_find_line (HeapglassTrace *self, guint line, guint from, gboolea
 static guint
 next_step_within_depth (HeapglassTrace *self, guint from, guint32 max_depth)
 {
-  guint32 i;
+  HgHistIter it;
+  HgEntry e;
 
   if (from >= self->n_steps)
     return 0;
   if (depth_at (self, from + 1) <= max_depth)
     return from + 1;
-  i = hist_count_upto (&self->frame_log, from + 1);
-  for (; i < self->frame_log.n; i++)
+  hist_iter_init (&it, &self->frame_log, hist_count_upto (&self->frame_log, from + 1));
+  while (hist_iter_next (&it, &e))
     {
-      const HgEntry *e = hist_get (&self->frame_log, i);
-      guint32 depth = e->value ? frame_at (self, e->value - 1)->depth : 0;
-      if (e->step > self->n_steps)
+      guint32 depth = e.value ? frame_at (self, e.value - 1)->depth : 0;
+      if (e.step > self->n_steps)
         break;
       if (depth <= max_depth)
-        return e->step;
+        return e.step;
     }
   return 0;
 }

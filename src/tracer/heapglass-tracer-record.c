@@ -317,7 +317,18 @@ hg_record_exception_text (PyObject *value, char **type_name, char **message)
              */
   PyObject *exc_type, *exc_value, *exc_tb;
   PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
-  PyObject *s = bounded_str (value);
+  PyObject *args = ((PyBaseExceptionObject *)value)->args, *s;
+  if (tp->tp_str == ((PyTypeObject *)PyExc_BaseException)->tp_str && args
+      && PyTuple_CheckExact (args) && PyTuple_GET_SIZE (args) == 1
+      && PyUnicode_CheckExact (PyTuple_GET_ITEM (args, 0)))
+    {
+      /* BaseException's str() of one str is that str: taken without a call, which would fail at
+       * the recursion limit (RecursionError's own message would be lost) */
+      s = PyTuple_GET_ITEM (args, 0);
+      Py_INCREF (s);
+    }
+  else
+    s = bounded_str (value);
   if (s && PyUnicode_Check (s))
     {
       Py_ssize_t n = PyUnicode_GET_LENGTH (s);

@@ -55,6 +55,34 @@ test_cli_last_is_default (void)
   hg_cli_result_clear (&last);
 }
 
+/* --compare=N: each step's narration goes on with what differs from step N, as the window's canvas
+ * says it while step N is pinned. */
+static void
+test_cli_compare (void)
+{
+  g_autofree char *script = hg_test_write_file ("calls.py", calls_py, -1);
+  g_autoptr (HeapglassTrace) trace = hg_test_trace_source ("calls.py", calls_py, NULL);
+  guint last = heapglass_trace_get_n_steps (trace);
+  g_autoptr (HeapglassStepDiff) diff = heapglass_step_diff_new (trace, 3, last);
+  g_autofree char *narration = heapglass_narration_describe (trace, last);
+  g_autofree char *words = heapglass_narration_describe_comparison (diff);
+  g_autofree char *expected = g_strconcat (narration, " ", words, "\n", NULL);
+  HgCliResult r = hg_test_cli ("--describe", "--compare=3", script, NULL);
+  HgCliResult bad = hg_test_cli ("--describe", "--compare=x", script, NULL);
+  HgCliResult alone = hg_test_cli ("--compare=3", script, NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, expected);
+  g_assert_nonnull (strstr (r.out, "Compared with step 3: "));
+  g_assert_cmpint (bad.status, !=, 0);
+  g_assert_nonnull (strstr (bad.err, "--compare"));
+  g_assert_cmpint (alone.status, !=, 0);
+  g_assert_nonnull (strstr (alone.err, "--compare goes with --describe"));
+  hg_cli_result_clear (&r);
+  hg_cli_result_clear (&bad);
+  hg_cli_result_clear (&alone);
+}
+
 static void
 test_cli_range (void)
 {
@@ -384,6 +412,7 @@ main (int argc, char **argv)
   g_test_add_func ("/describe/cli/one-step", test_cli_one_step);
   g_test_add_func ("/describe/cli/last-is-default", test_cli_last_is_default);
   g_test_add_func ("/describe/cli/range", test_cli_range);
+  g_test_add_func ("/describe/cli/compare", test_cli_compare);
   g_test_add_func ("/describe/cli/bad-step", test_cli_bad_step);
   g_test_add_func ("/describe/cli/caption-auto", test_cli_caption_auto);
   g_test_add ("/describe/svg/title-and-desc", Fixture, NULL, fixture_set_up,

@@ -236,6 +236,37 @@ test_empty_and_dangling (void)
   fixture_free (fx);
 }
 
+/* Exception notes wrap at spaces inside the frame; a word longer than a line is cut, and what
+ * does not fit in the lines allowed ends with an ellipsis. */
+static void
+test_wrap_note (void)
+{
+  g_auto (GStrv) two
+      = heapglass_scene_wrap_note ("NameError: name 'inspect' is not defined", 31, 6);
+  g_auto (GStrv) one = heapglass_scene_wrap_note ("ValueError", 31, 6);
+  g_auto (GStrv) empty = heapglass_scene_wrap_note ("", 31, 6);
+  g_auto (GStrv) long_word = heapglass_scene_wrap_note ("abcdefghij", 4, 6);
+  g_auto (GStrv) cut = heapglass_scene_wrap_note ("one two three four five six", 9, 2);
+  g_auto (GStrv) accents = heapglass_scene_wrap_note ("été été été", 7, 3);
+
+  g_assert_cmpuint (g_strv_length (two), ==, 2);
+  g_assert_cmpstr (two[0], ==, "NameError: name 'inspect' is");
+  g_assert_cmpstr (two[1], ==, "not defined");
+  g_assert_cmpuint (g_strv_length (one), ==, 1);
+  g_assert_cmpstr (one[0], ==, "ValueError");
+  g_assert_cmpuint (g_strv_length (empty), ==, 1);
+  g_assert_cmpuint (g_strv_length (long_word), ==, 3);
+  g_assert_cmpstr (long_word[0], ==, "abcd");
+  g_assert_cmpstr (long_word[2], ==, "ij");
+  g_assert_cmpuint (g_strv_length (cut), ==, 2);
+  g_assert_cmpstr (cut[0], ==, "one two");
+  g_assert_cmpstr (cut[1], ==, "three…");
+  /* characters, not bytes */
+  g_assert_cmpstr (accents[0], ==, "été été");
+  g_assert_cmpstr (accents[1], ==, "été");
+  g_assert_cmpfloat (heapglass_scene_note_height (2), >, heapglass_scene_note_height (1));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -244,6 +275,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scene/hit-test/names-slots-objects-arrows", test_hit_test);
   g_test_add_func ("/scene/extents/contain-every-shape", test_extents);
   g_test_add_func ("/scene/robustness/empty-and-dangling", test_empty_and_dangling);
+  g_test_add_func ("/scene/exception-note/wraps", test_wrap_note);
   g_test_add_func ("/scene/render/light", test_render_light);
   g_test_add_func ("/scene/render/dark", test_render_dark);
   g_test_add_func ("/scene/render/scaled", test_render_scaled_is_crisp);

@@ -703,6 +703,7 @@ test_object_addresses (void)
     }
   g_assert_cmpuint (heapglass_trace_get_object_address (trace, n + 1), ==, 0);
   g_assert_cmpuint (heapglass_trace_get_step_live_objects (trace, 1), ==, n - 1);
+  g_assert_cmpuint (heapglass_trace_get_step_live_bytes (trace, 1), ==, (n - 1) * 28);
 
   /* Freeing the premade one breaks the format. */
   hg_buf_clear (&b);

@@ -539,7 +539,7 @@ test_premade_objects_not_new (void)
   g_autoptr (HeapglassSnapshot) last = heapglass_trace_snapshot (trace, n);
   const char *premade[] = { "one", "nothing", "yes", "letter", "empty" };
   const char *made[] = { "items", "big" };
-  guint64 live_before = 0, live_after = 0;
+  guint64 live_before = 0, live_after = 0, bytes_before = 0, bytes_after = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (premade); i++)
     g_assert_true (
@@ -552,13 +552,55 @@ test_premade_objects_not_new (void)
       guint line = heapglass_trace_get_step_line (trace, step);
 
       if (line == 2 && live_before == 0)
-        live_before = heapglass_trace_get_step_live_objects (trace, step);
+        {
+          live_before = heapglass_trace_get_step_live_objects (trace, step);
+          bytes_before = heapglass_trace_get_step_live_bytes (trace, step);
+        }
       if (line == 7 && live_after == 0)
-        live_after = heapglass_trace_get_step_live_objects (trace, step);
+        {
+          live_after = heapglass_trace_get_step_live_objects (trace, step);
+          bytes_after = heapglass_trace_get_step_live_bytes (trace, step);
+        }
     }
   g_assert_cmpuint (live_before, >, 0);
   g_assert_cmpuint (live_after, ==, live_before);
+  g_assert_cmpuint (bytes_before, >, 0);
+  g_assert_cmpuint (bytes_after, ==, bytes_before);
   g_assert_cmpuint (heapglass_trace_get_step_live_objects (trace, n), ==, live_before + 1);
+}
+
+/* At the recursion limit no call can be made: the message is still the one Python prints. */
+static void
+test_recursion_error_message (void)
+{
+  g_autofree char *path = g_build_filename (hg_test_tmp_dir (), "down.py", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeapglassTrace) trace = NULL;
+  HeapglassRunOptions options;
+  guint n, seen = 0;
+
+  g_file_set_contents (path, "def down(n):\n    return down(n + 1)\n\ndown(0)\n", -1, &error);
+  g_assert_no_error (error);
+  heapglass_run_options_init (&options);
+  options.stdin_path = "/dev/null";
+  trace = heapglass_trace_run_sync (path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (heapglass_trace_get_ending (trace), ==, HG_END_EXCEPTION);
+  n = heapglass_trace_get_n_steps (trace);
+  for (guint step = 1; step <= n; step++)
+    {
+      g_autoptr (HeapglassSnapshot) snapshot = NULL;
+      const HeapglassFrameView *frame;
+
+      if (heapglass_trace_get_step_event (trace, step) != HEAPGLASS_EVENT_EXCEPTION)
+        continue;
+      snapshot = heapglass_trace_snapshot_limited (trace, step, 4);
+      frame = &snapshot->frames[snapshot->n_frames - 1];
+      g_assert_cmpstr (frame->exception_type, ==, "RecursionError");
+      g_assert_cmpstr (frame->exception_message, ==, "maximum recursion depth exceeded");
+      seen++;
+    }
+  g_assert_cmpuint (seen, >, 1);
 }
 
 int
@@ -584,6 +626,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trace/semantics/sizes-and-refcounts", test_sizes_and_refcounts);
   g_test_add_func ("/trace/semantics/address-is-printed-id", test_address_is_printed_id);
   g_test_add_func ("/trace/semantics/premade-objects-not-new", test_premade_objects_not_new);
+  g_test_add_func ("/trace/semantics/recursion-error-message", test_recursion_error_message);
   status = g_test_run ();
   return status;
 }

@@ -15,6 +15,7 @@
 #include "heapglass-output-pane.h"
 #include "heapglass-preferences.h"
 #include "heapglass-scene.h"
+#include "heapglass-sparkline.h"
 #include "heapglass-test-gtk.h"
 #include "heapglass-timeline.h"
 #include "heapglass-window.h"
@@ -287,6 +288,37 @@ test_numbers_grouped_and_label_steady (void)
   close_window (window);
 }
 
+static gboolean
+progress_is_grouped (gpointer data)
+{
+  HeapglassWindow *window = data;
+  const char *text = heapglass_window_get_progress_text (window);
+
+  return !heapglass_window_is_running (window)
+         || g_regex_match_simple ("^[0-9]{1,3}(,[0-9]{3})+ steps · [0-9,]+ steps/s · ", text, 0, 0);
+}
+
+/* The progress line while a run goes on groups its numbers too. */
+static void
+test_progress_grouped (void)
+{
+  HeapglassWindow *window = new_window (1280, 800);
+  g_autofree char *text = NULL;
+
+  heapglass_window_set_code (window, "for i in range(3000000):\n    pass\n", "long.py");
+  heapglass_window_run (window);
+  g_assert_true (hg_test_spin_until (progress_is_grouped, window, 60));
+  g_assert_true (heapglass_window_is_running (window));
+  text = g_strdup (heapglass_window_get_progress_text (window));
+  g_test_message ("progress: %s", text);
+  shot (GTK_WIDGET (window), "lesson-progress-grouped.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  g_assert_true (hg_test_spin_until (hg_test_window_run_is_over, window, 30));
+  g_assert_true (
+      g_regex_match_simple ("^[0-9]{1,3}(,[0-9]{3})+ steps · [0-9,]+ steps/s · ", text, 0, 0));
+  close_window (window);
+}
+
 static void
 test_sparkline_caption (void)
 {
@@ -298,6 +330,48 @@ test_sparkline_caption (void)
   hg_test_window_run_and_wait (window, 60);
   g_assert_cmpstr (heapglass_timeline_get_caption (timeline), ==, "live objects");
   shot (GTK_WIDGET (timeline), "lesson-sparkline-caption.png");
+  close_window (window);
+}
+
+static gboolean
+sparkline_has_read (gpointer data)
+{
+  guint64 mins[64], maxs[64];
+  guint n = heapglass_sparkline_get_columns (HEAPGLASS_SPARKLINE (data), 64, mins, maxs);
+
+  /* It reads the run in idle slices after the run ends: until the last step is in, the last
+   * column is not the program's end (list + 3 big ints + the list of them). */
+  return n > 8 && maxs[n - 1] == 5;
+}
+
+/* A loop over small ints makes no new objects: CPython made them before the program. The live
+ * objects line stays flat at the one list, where it used to climb with every append. */
+static void
+test_sparkline_skips_cached_objects (void)
+{
+  HeapglassWindow *window = new_window (1280, 800);
+  HeapglassSparkline *sparkline = HEAPGLASS_SPARKLINE (
+      hg_test_find_descendant (heapglass_window_get_timeline (window), HEAPGLASS_TYPE_SPARKLINE));
+  guint64 mins[64], maxs[64];
+  guint n_columns;
+
+  heapglass_window_set_code (window,
+                             "items = []\n"
+                             "for i in range(100):\n"
+                             "    items.append(i)\n"
+                             "big = [i * 1000 for i in range(1, 4)]\n",
+                             "small-ints.py");
+  hg_test_window_run_and_wait (window, 60);
+  heapglass_sparkline_set_mode (sparkline, HEAPGLASS_SPARKLINE_OBJECTS);
+  g_assert_true (hg_test_spin_until (sparkline_has_read, sparkline, 30));
+  n_columns = heapglass_sparkline_get_columns (sparkline, G_N_ELEMENTS (mins), mins, maxs);
+  g_assert_cmpuint (n_columns, >, 8);
+  /* While the loop runs (all but the last columns): one list, and nothing else. */
+  for (guint c = 1; c < n_columns * 3 / 4; c++)
+    g_assert_cmpuint (maxs[c], ==, 1);
+  /* The big ints are the program's own: the line rises at the end (list + 3 ints). */
+  g_assert_cmpuint (maxs[n_columns - 1], ==, 5);
+  shot (heapglass_window_get_timeline (window), "lesson-sparkline-small-ints.png");
   close_window (window);
 }
 
@@ -401,6 +475,34 @@ test_inspector_pane_and_cached_objects (void)
   close_window (window);
 }
 
+/* The inspector shows the id() the program printed, beside Heapglass's own number. */
+static void
+test_inspector_shows_printed_id (void)
+{
+  HeapglassWindow *window = new_window (1280, 800);
+  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
+  HeapglassInspector *inspector = HEAPGLASS_INSPECTOR (heapglass_window_get_inspector (window));
+  HeapglassTrace *trace;
+  g_autofree char *printed = NULL;
+  g_autofree char *number = NULL;
+  guint64 oid;
+
+  heapglass_window_set_code (window, "items = [3, 4]\nprint(id(items))\n", "ids.py");
+  hg_test_window_run_and_wait (window, 60);
+  trace = heapglass_window_get_trace (window);
+  heapglass_window_set_step (window, heapglass_trace_get_n_steps (trace));
+  hg_test_spin_for (50);
+  oid = name_oid (window, "items");
+  heapglass_canvas_select_oid (canvas, oid);
+  hg_test_spin_for (100);
+  printed = g_strstrip (heapglass_trace_get_output (trace, 1, 0, NULL));
+  g_assert_cmpstr (heapglass_inspector_get_address_text (inspector), ==, printed);
+  number = g_strdup_printf ("#%" G_GUINT64_FORMAT, oid);
+  g_assert_cmpstr (heapglass_inspector_get_id_text (inspector), ==, number);
+  shot (GTK_WIDGET (window), "lesson-inspector-id.png");
+  close_window (window);
+}
+
 static void
 test_output_follows_and_echoes_input (void)
 {
@@ -442,6 +544,65 @@ test_output_follows_and_echoes_input (void)
   g_test_message ("output: %s", text);
   g_assert_nonnull (strstr (text, "Your name? Ada\nHello, Ada"));
   shot (GTK_WIDGET (pane), "lesson-input-echo.png");
+  close_window (window);
+}
+
+/* The first step where a frame raised, and that frame's box on the canvas. */
+static const HeapglassSceneItem *
+show_exception (HeapglassWindow *window)
+{
+  HeapglassTrace *trace = heapglass_window_get_trace (window);
+  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
+  HeapglassScene *scene;
+
+  for (guint s = 1; s <= heapglass_trace_get_n_steps (trace); s++)
+    if (heapglass_trace_get_step_event (trace, s) == HEAPGLASS_EVENT_EXCEPTION)
+      {
+        heapglass_window_set_step (window, s);
+        break;
+      }
+  hg_test_spin_for (100);
+  scene = heapglass_canvas_get_scene (canvas);
+  for (guint i = 0; i < heapglass_scene_get_n_items (scene); i++)
+    {
+      const HeapglassSceneItem *item = heapglass_scene_get_item (scene, i);
+
+      if (item->kind == HEAPGLASS_SCENE_FRAME && (item->flags & HEAPGLASS_SCENE_FLAG_EXCEPTION))
+        return item;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* The exception note in a frame shows the whole message, wrapped inside the frame, which is tall
+ * enough for its lines. */
+static void
+test_exception_note_wrapped (void)
+{
+  HeapglassWindow *window = new_window (1280, 800);
+  GtkWidget *canvas = heapglass_window_get_canvas (window);
+  const HeapglassSceneItem *frame;
+  g_auto (GStrv) lines = NULL;
+
+  heapglass_window_set_code (window, "def look():\n    return inspect\n\nlook()\n", "name.py");
+  hg_test_window_run_and_wait (window, 60);
+  frame = show_exception (window);
+  g_assert_cmpstr (frame->text, ==, "NameError: name 'inspect' is not defined");
+  lines = heapglass_scene_wrap_note (frame->text, HEAPGLASS_SCENE_NOTE_CHARS,
+                                     HEAPGLASS_SCENE_NOTE_MAX_LINES);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_cmpstr (lines[1], ==, "not defined");
+  /* the header, the note's two lines, and nothing cut */
+  g_assert_cmpfloat (frame->height, >=, 28 + heapglass_scene_note_height (2));
+  shot (canvas, "lesson-exception-name.png");
+
+  heapglass_window_set_code (window, "def down(n):\n    return down(n + 1)\n\ndown(0)\n",
+                             "deep.py");
+  hg_test_window_run_and_wait (window, 60);
+  frame = show_exception (window);
+  g_assert_cmpstr (frame->text, ==, "RecursionError: maximum recursion depth exceeded");
+  g_assert_cmpfloat (frame->height, >=, 28 + heapglass_scene_note_height (2));
+  shot (canvas, "lesson-exception-recursion.png");
   close_window (window);
 }
 
@@ -605,11 +766,16 @@ main (int argc, char *argv[])
   g_test_add_func ("/lesson/timeline/steps-in-words", test_steps_in_words);
   g_test_add_func ("/lesson/timeline/numbers-grouped-label-steady",
                    test_numbers_grouped_and_label_steady);
+  g_test_add_func ("/lesson/timeline/progress-grouped", test_progress_grouped);
   g_test_add_func ("/lesson/timeline/sparkline-caption", test_sparkline_caption);
+  g_test_add_func ("/lesson/timeline/sparkline-skips-cached-objects",
+                   test_sparkline_skips_cached_objects);
   g_test_add_func ("/lesson/preferences/small-values-wording", test_small_values_wording);
   g_test_add_func ("/lesson/inspector/own-pane-and-cached-objects",
                    test_inspector_pane_and_cached_objects);
+  g_test_add_func ("/lesson/inspector/shows-printed-id", test_inspector_shows_printed_id);
   g_test_add_func ("/lesson/output/follows-and-echoes-input", test_output_follows_and_echoes_input);
+  g_test_add_func ("/lesson/canvas/exception-note-wrapped", test_exception_note_wrapped);
   g_test_add_func ("/lesson/keys/step-keys-wherever-focus-is", test_step_keys_wherever_focus_is);
   g_test_add_func ("/lesson/sidebar/one-tab-stop", test_sidebar_one_tab_stop);
   g_test_add_func ("/lesson/readme-screenshot", test_readme_screenshot);

@@ -76,6 +76,22 @@ hg_test_window_run_and_wait (HeapglassWindow *window, double timeout_s)
   g_assert_false (heapglass_window_is_running (window));
 }
 
+GtkWidget *
+hg_test_find_descendant (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = hg_test_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 on_chapter_loaded (HeapglassWindow *window, gboolean ok, gpointer data)
 {

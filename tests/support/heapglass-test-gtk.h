@@ -11,6 +11,9 @@ G_BEGIN_DECLS
  * frame if it has not drawn yet (widget paintable → render node → texture). */
 void hg_test_save_widget_png (GtkWidget *widget, const char *path, double scale);
 
+/* The first widget of @type in @root's tree (depth first, @root included), or NULL. */
+GtkWidget *hg_test_find_descendant (GtkWidget *root, GType type);
+
 /* A widget under @widget, shown on screen, that says @text: a GtkLabel with that text, or a row of
  * the call tree panel whose label or "… N calls" summary it is. NULL if none. */
 GtkWidget *hg_test_find_text (GtkWidget *widget, const char *text);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 #include "heapglass-trace-format.h"
 
@@ -67,15 +68,23 @@ w_unbind (HgBuf *b, unsigned frame, unsigned sid)
   hg_buf_varint (b, sid);
 }
 
+/* OBJ_NEW up to its payload, which the caller writes. */
 G_GNUC_UNUSED static void
-w_new (HgBuf *b, guint64 oid, unsigned type_sid, HgKind kind, unsigned size)
+w_new_refcount (HgBuf *b, guint64 oid, unsigned type_sid, HgKind kind, guint64 size,
+                guint64 refcount)
 {
   hg_buf_byte (b, HG_REC_OBJ_NEW);
   hg_buf_varint (b, oid);
   hg_buf_varint (b, type_sid);
   hg_buf_varint (b, kind);
   hg_buf_varint (b, size);
-  hg_buf_varint (b, 1);
+  hg_buf_varint (b, refcount);
+}
+
+G_GNUC_UNUSED static void
+w_new (HgBuf *b, guint64 oid, unsigned type_sid, HgKind kind, unsigned size)
+{
+  w_new_refcount (b, oid, type_sid, kind, size, 1);
 }
 
 /* OBJ_NEW_AT (stream version 3): `previous` is the address of the stream's previous OBJ_NEW_AT,
@@ -106,6 +115,24 @@ w_free (HgBuf *b, guint64 oid)
 {
   hg_buf_byte (b, HG_REC_OBJ_FREE);
   hg_buf_varint (b, oid);
+}
+
+G_GNUC_UNUSED static void
+w_meta (HgBuf *b, guint64 oid, guint64 size, guint64 refcount)
+{
+  hg_buf_byte (b, HG_REC_META);
+  hg_buf_varint (b, oid);
+  hg_buf_varint (b, size);
+  hg_buf_varint (b, refcount);
+}
+
+/* A str object whose text is all there (its length in code points: ASCII only). */
+G_GNUC_UNUSED static void
+w_str (HgBuf *b, guint64 oid, unsigned type_sid, const char *text)
+{
+  w_new (b, oid, type_sid, HG_KIND_STR, 49 + (unsigned)strlen (text));
+  hg_buf_varint (b, strlen (text));
+  hg_buf_string (b, text);
 }
 
 G_GNUC_UNUSED static void
