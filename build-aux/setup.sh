@@ -13,7 +13,7 @@ say () { printf '\033[1m==> %s\033[0m\n' "$*"; }
 packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
-  libcairo2-dev libpango1.0-dev python3 python3.11 python3.11-dev libmd4c-dev libseccomp-dev libgif-dev bubblewrap
+  libcairo2-dev libpango1.0-dev python3 python3.11 python3.11-dev libmd4c-dev libseccomp-dev libgif-dev libxtst-dev bubblewrap
   desktop-file-utils appstream xvfb xauth poppler-utils libxml2-utils at-spi2-core dbus-daemon
   clang clang-format libclang-rt-14-dev fonts-dejavu-core fonts-cantarell adwaita-icon-theme
 )

@@ -39,7 +39,9 @@ struct _HeapglassInspector
   GtkLabel *refcount_label;
   GtkLabel *referrers_label;
   GtkButton *created_button;
+  GtkLabel *created_label;
   GtkButton *freed_button;
+  GtkLabel *freed_label;
   GtkButton *previous_button;
   GtkButton *next_button;
   GtkLabel *changes_label;
@@ -219,18 +221,19 @@ describe_referrers (const HeapglassSnapshot *snapshot, guint64 oid)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The button's own label wraps ("Before the program (cached by CPython)" in a narrow pane). */
 static void
-set_step_button (GtkButton *button, guint step, const char *none)
+set_step_button (GtkButton *button, GtkLabel *label, guint step, const char *none)
 {
   if (step == 0)
     {
-      gtk_button_set_label (button, none);
+      gtk_label_set_text (label, none);
       gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
     }
   else
     {
-      g_autofree char *label = g_strdup_printf (_ ("Step %u"), step);
-      gtk_button_set_label (button, label);
+      g_autofree char *text = g_strdup_printf (_ ("Step %u"), step);
+      gtk_label_set_text (label, text);
       gtk_widget_set_sensitive (GTK_WIDGET (button), TRUE);
     }
 }
@@ -333,11 +336,14 @@ inspector_update (HeapglassInspector *self)
   if (heapglass_object_is_cached (object))
     {
       self->created_step = 0;
-      set_step_button (self->created_button, 0, _ ("Before the program (cached by CPython)"));
+      set_step_button (self->created_button, self->created_label, 0,
+                       _ ("Before the program (cached by CPython)"));
     }
   else
-    set_step_button (self->created_button, self->created_step, _ ("Before the first step"));
-  set_step_button (self->freed_button, self->freed_step, _ ("Still alive at the end"));
+    set_step_button (self->created_button, self->created_label, self->created_step,
+                     _ ("Before the first step"));
+  set_step_button (self->freed_button, self->freed_label, self->freed_step,
+                   _ ("Still alive at the end"));
 
   /* "When did it change": the nearest recorded changes on either side of this step. */
   g_autoptr (GArray) changes = heapglass_trace_get_object_changes (self->trace, self->oid);
@@ -502,6 +508,8 @@ heapglass_inspector_class_init (HeapglassInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, cached_label);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, created_button);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, freed_button);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, created_label);
+  gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, freed_label);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, previous_button);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, next_button);
   gtk_widget_class_bind_template_child (widget_class, HeapglassInspector, changes_label);

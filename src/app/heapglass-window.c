@@ -184,7 +184,8 @@ show_inspector (HeapglassWindow *self, gboolean shown)
       int remembered
           = self->settings != NULL ? g_settings_get_int (self->settings, "inspector-width") : 260;
 
-      gtk_paned_set_position (self->inspector_paned, MAX (width / 3, width - remembered));
+      /* the diagram keeps at least half (the paned keeps both minimums) */
+      gtk_paned_set_position (self->inspector_paned, MAX (width / 2, width - remembered));
     }
 }
 
@@ -938,7 +939,7 @@ set_chapter (HeapglassWindow *self, HeapglassChapter *chapter)
   heapglass_chapter_sidebar_set_chapter (self->sidebar, chapter);
   /* A lone .py needs no list, and its code gets the room; a chapter opens with its list. */
   reveal_sidebar (self, !single && n_blocks > 0);
-  gtk_paned_set_position (self->main_paned, single ? 500 : 380);
+  gtk_paned_set_position (self->main_paned, single ? 500 : 340);
   if (n_blocks > 0)
     heapglass_window_show_block (self, 0);
   _heapglass_window_actions_update (self);
@@ -1044,9 +1045,17 @@ on_inspector_position (HeapglassWindow *self)
   int width = gtk_widget_get_width (GTK_WIDGET (self->inspector_paned));
   int inspector_width = width - gtk_paned_get_position (self->inspector_paned);
 
+  int min_position = 0, max_position = 0, position = gtk_paned_get_position (self->inspector_paned);
+
   if (self->settings == NULL || width <= 0 || !gtk_widget_get_visible (self->inspector_pane)
       || !gtk_widget_get_mapped (self->inspector_pane))
     return;
+  /* The inspector or the diagram squeezed to its minimum by a small window: not a width the
+   * learner chose. */
+  g_object_get (self->inspector_paned, "min-position", &min_position, "max-position", &max_position,
+                NULL);
+  if (position <= min_position || position >= max_position || max_position == G_MAXINT)
+    return; /* (G_MAXINT: not laid out yet) */
   inspector_width = CLAMP (inspector_width, 200, 2000);
   if (inspector_width != g_settings_get_int (self->settings, "inspector-width"))
     g_settings_set_int (self->settings, "inspector-width", inspector_width);

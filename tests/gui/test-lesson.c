@@ -17,6 +17,7 @@
 #include "heapglass-scene.h"
 #include "heapglass-sparkline.h"
 #include "heapglass-test-gtk.h"
+#include "heapglass-test-keys.h"
 #include "heapglass-timeline.h"
 #include "heapglass-window.h"
 
@@ -606,66 +607,151 @@ test_exception_note_wrapped (void)
   close_window (window);
 }
 
-/* ---- keyboard ---------------------------------------------------------------------------- */
-
-/* The window's capture-phase step shortcut for `accel` ("End"), as a key press would meet it. */
-static gboolean
-press (HeapglassWindow *window, const char *accel)
+/* A widget that is on screen with room to be used. */
+static void
+assert_shown (GtkWidget *widget, int min_width, int min_height)
 {
-  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller)
-          || gtk_event_controller_get_propagation_phase (controller) != GTK_PHASE_CAPTURE)
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr (GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          g_autofree char *trigger
-              = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
-
-          if (g_str_equal (trigger, accel))
-            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
-                                                 GTK_WIDGET (window), NULL);
-        }
-    }
-  g_assert_not_reached ();
-  return FALSE;
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_cmpint (gtk_widget_get_width (widget), >=, min_width);
+  g_assert_cmpint (gtk_widget_get_height (widget), >=, min_height);
 }
 
+/* At a small laptop's size, with the chapter list open and an object in the inspector, every
+ * part of the window is there and the diagram keeps a usable width. */
+static void
+window_fits (int width, int height, const char *name)
+{
+  HeapglassWindow *window = new_window (width, height);
+  g_autofree char *path
+      = g_build_filename (g_getenv ("HEAPGLASS_SEED_DIR"), "stack-and-heap-overview.md", NULL);
+  HeapglassCanvas *canvas = HEAPGLASS_CANVAS (heapglass_window_get_canvas (window));
+  GtkWidget *inspector = heapglass_window_get_inspector (window);
+  GtkWidget *scroller;
+  int inspector_min, canvas_width;
+
+  hg_test_window_open_and_wait (window, path, 30);
+  show_block (window, "Two Memory Areas › 2. Heap");
+  hg_test_window_run_and_wait (window, 60);
+  heapglass_window_set_step (window,
+                             heapglass_trace_get_n_steps (heapglass_window_get_trace (window)));
+  hg_test_spin_for (50);
+  heapglass_canvas_select_oid (canvas, name_oid (window, "x"));
+  hg_test_spin_for (300);
+  shot (GTK_WIDGET (window), name);
+
+  assert_shown (heapglass_window_get_sidebar (window), 150, 200);
+  assert_shown (heapglass_window_get_code_view (window), 150, 100);
+  assert_shown (heapglass_window_get_timeline (window), 400, 30);
+  assert_shown (heapglass_window_get_output_pane (window), 200, 60);
+  assert_shown (inspector, 200, 200);
+  /* the diagram keeps the most room of the three panes beside the code */
+  canvas_width = gtk_widget_get_width (GTK_WIDGET (canvas));
+  g_test_message ("%s: canvas %d x %d, inspector %d", name, canvas_width,
+                  gtk_widget_get_height (GTK_WIDGET (canvas)), gtk_widget_get_width (inspector));
+  /* the stack column (232) and its margins at least, and more on a bigger screen */
+  assert_shown (GTK_WIDGET (canvas), MAX (300, width / 4), height / 2);
+  g_assert_cmpint (canvas_width, >, gtk_widget_get_width (inspector));
+  /* The inspector can be made narrow: its rows wrap or ellipsize rather than set a wide minimum. */
+  scroller = gtk_widget_get_ancestor (inspector, GTK_TYPE_SCROLLED_WINDOW);
+  gtk_widget_measure (scroller, GTK_ORIENTATION_HORIZONTAL, -1, &inspector_min, NULL, NULL, NULL);
+  g_assert_cmpint (inspector_min, <=, 260);
+  close_window (window);
+}
+
+static void
+test_window_fits_1024x700 (void)
+{
+  window_fits (1024, 700, "lesson-window-1024x700.png");
+}
+
+static void
+test_window_fits_1280x800 (void)
+{
+  window_fits (1280, 800, "lesson-window-1280x800.png");
+}
+
+/* ---- keyboard ---------------------------------------------------------------------------- */
+
+static void
+key (HeapglassWindow *window, guint keyval)
+{
+  hg_test_keys_press (GTK_WINDOW (window), keyval);
+}
+
+/* Left, Right, Home and End step wherever the focus is (the chapter list, the output, the
+ * diagram), pressed as real keys through the X server and GTK's event path; in code being
+ * edited they are the editor's. */
 static void
 test_step_keys_wherever_focus_is (void)
 {
   HeapglassWindow *window = open_seed ();
+  GtkRoot *root = GTK_ROOT (window);
   GtkWidget *sidebar = heapglass_window_get_sidebar (window);
   GtkWidget *output = heapglass_window_get_output_pane (window);
+  GtkWidget *canvas = heapglass_window_get_canvas (window);
   GtkWidget *code = heapglass_window_get_code_view (window);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (code));
+  GtkWidget *output_view;
+  GtkTextIter cursor;
+  int block;
   guint n;
 
   show_block (window, "Memory Visualization › 2. Multiple Frames");
+  heapglass_window_add_call (window);
   hg_test_window_run_and_wait (window, 60);
   n = heapglass_trace_get_n_steps (heapglass_window_get_trace (window));
+  g_assert_cmpuint (n, >, 4);
+  g_assert_true (hg_test_keys_focus_window (GTK_WINDOW (window)));
+  block = heapglass_window_get_block (window);
 
-  /* Focus in the sidebar: End goes to the last step, not the last row. */
+  /* Focus on the chosen row of the chapter list: End goes to the last step, not the last row. */
+  heapglass_window_set_step (window, 1);
   g_assert_true (gtk_widget_child_focus (sidebar, GTK_DIR_TAB_FORWARD));
-  g_assert_true (press (window, "End"));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (root), sidebar));
+  key (window, GDK_KEY_End);
   g_assert_cmpuint (heapglass_window_get_step (window), ==, n);
-  /* Focus in the output: Left, Home. */
-  gtk_widget_grab_focus (gtk_widget_get_first_child (output));
-  g_assert_true (press (window, "Left"));
+  g_assert_cmpint (heapglass_window_get_block (window), ==, block);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (root), sidebar));
+  key (window, GDK_KEY_Left);
   g_assert_cmpuint (heapglass_window_get_step (window), ==, n - 1);
-  g_assert_true (press (window, "Home"));
-  g_assert_cmpuint (heapglass_window_get_step (window), ==, 1);
-  g_assert_true (press (window, "Right"));
-  g_assert_cmpuint (heapglass_window_get_step (window), ==, 2);
 
-  /* In code being edited, the keys are the editor's. */
+  /* Focus in the output (after a click there): Home, Right, End, Left. */
+  output_view = hg_test_find_descendant (output, GTK_TYPE_TEXT_VIEW);
+  g_assert_nonnull (output_view);
+  g_assert_true (gtk_widget_grab_focus (output_view));
+  key (window, GDK_KEY_Home);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, 1);
+  key (window, GDK_KEY_Right);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, 2);
+  key (window, GDK_KEY_End);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, n);
+  key (window, GDK_KEY_Left);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, n - 1);
+  g_assert_true (gtk_root_get_focus (root) == output_view);
+
+  /* Focus on the diagram. */
+  g_assert_true (gtk_widget_grab_focus (canvas));
+  key (window, GDK_KEY_Home);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, 1);
+  key (window, GDK_KEY_Right);
+  key (window, GDK_KEY_Right);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, 3);
+  key (window, GDK_KEY_Left);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, 2);
+  key (window, GDK_KEY_End);
+  g_assert_cmpuint (heapglass_window_get_step (window), ==, n);
+  shot (GTK_WIDGET (window), "lesson-keys.png");
+
+  /* In code being edited, End moves the cursor to the end of its line and the step stays. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.edit", NULL));
   g_assert_true (gtk_widget_grab_focus (code));
-  g_assert_false (press (window, "End"));
+  gtk_text_buffer_get_start_iter (buffer, &cursor);
+  gtk_text_buffer_place_cursor (buffer, &cursor);
+  key (window, GDK_KEY_End);
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 0);
+  g_assert_true (gtk_text_iter_ends_line (&cursor));
+  g_assert_cmpint (gtk_text_iter_get_line_offset (&cursor), >, 0);
   close_window (window);
 }
 
@@ -776,6 +862,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/lesson/inspector/shows-printed-id", test_inspector_shows_printed_id);
   g_test_add_func ("/lesson/output/follows-and-echoes-input", test_output_follows_and_echoes_input);
   g_test_add_func ("/lesson/canvas/exception-note-wrapped", test_exception_note_wrapped);
+  g_test_add_func ("/lesson/window/fits-1024x700", test_window_fits_1024x700);
+  g_test_add_func ("/lesson/window/fits-1280x800", test_window_fits_1280x800);
   g_test_add_func ("/lesson/keys/step-keys-wherever-focus-is", test_step_keys_wherever_focus_is);
   g_test_add_func ("/lesson/sidebar/one-tab-stop", test_sidebar_one_tab_stop);
   g_test_add_func ("/lesson/readme-screenshot", test_readme_screenshot);
