@@ -431,16 +431,29 @@ add_sandbox_args (HeapglassTraceRunner *self, GPtrArray *argv, const char *trace
 }
 
 /* As root, RLIMIT_NPROC binds nothing (the kernel exempts uid 0, even inside a user namespace
- * mapped to it): a cgroup of the run's own bounds its processes instead, where one can be made. */
+ * mapped to it): a cgroup of the run's own bounds its processes instead, where one can be made;
+ * else the run becomes `nobody`, if the script, the working folder, the input and the tracer are
+ * open to that user. */
 static HeapglassProcessCap *
-sandbox_process_cap (void)
+sandbox_process_cap (HeapglassTraceRunner *self, const char *tracer)
 {
   static gsize warned = 0;
+  char *bwrap = NULL;
+  g_autofree char *abs_script = NULL;
+  g_autofree char *cwd = NULL;
+  g_autofree char *fifo = NULL;
   HeapglassProcessCap *cap;
 
   if (geteuid () != 0)
     return NULL;
-  cap = heapglass_process_cap_new (SANDBOX_MAX_PROCESSES + SANDBOX_OWN_TASKS);
+  sandbox_level (&bwrap);
+  abs_script = g_canonicalize_filename (self->script_path, NULL);
+  cwd = g_get_current_dir ();
+  if (stdin_is_fifo (self))
+    fifo = g_canonicalize_filename (self->options.stdin_path, NULL);
+  cap = heapglass_process_cap_new (SANDBOX_MAX_PROCESSES + SANDBOX_OWN_TASKS,
+                                   (const char *const[]){ abs_script, fifo, NULL },
+                                   (const char *const[]){ cwd, tracer, NULL }, bwrap);
   if (cap == NULL && g_once_init_enter (&warned))
     {
       g_printerr ("%s\n", _ ("Warning: running as root and no cgroup can be made here: the "
@@ -642,7 +655,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   g_subprocess_launcher_take_fd (launcher, fds[1], 3);
   argv = build_argv (self, tracer, &level);
   if (level != SANDBOX_NONE)
-    cap = sandbox_process_cap ();
+    cap = sandbox_process_cap (self, tracer);
   if (cap != NULL)
     g_subprocess_launcher_set_child_setup (launcher, heapglass_process_cap_join, cap, NULL);
   subprocess = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, error);
