@@ -3,23 +3,31 @@
  * user namespace mapped to root, from RLIMIT_NPROC), and whose members are all killed when the
  * run is over. Made only when Heapglass runs as root and a pids controller is writable: cgroup v2
  * (at the top of the visible hierarchy, where pids can be delegated) or else cgroup v1's pids
- * hierarchy (beside our own cgroup). See docs/robustness.md. */
+ * hierarchy (beside our own cgroup). Where none can be, the fallback runs the sandbox as the
+ * unprivileged user `nobody`, whom RLIMIT_NPROC binds, if everything the run opens is open to
+ * it. See docs/robustness.md. */
+#define _GNU_SOURCE /* setresuid() */
 #include "config.h"
 
 #include "heapglass-process-cap.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct _HeapglassProcessCap
 {
-  char *dir;        /* the cgroup's folder */
+  char *dir;        /* the cgroup's folder, or NULL for the fallback */
   char *procs_path; /* its cgroup.procs, which the child writes itself into before exec */
   gboolean v2;
+  uid_t uid; /* the fallback: the user the child becomes before exec */
+  gid_t gid;
 };
 
 /* The mount point of the first `fstype` mount whose super options name `option` (any when NULL);
@@ -115,10 +123,69 @@ make_cgroup (const char *parent, const char *name, guint max_tasks, gboolean v2)
   return cap;
 }
 
-/* A new cgroup allowing `max_tasks` processes and threads, or NULL when we are not root or no
- * pids controller is writable here. */
+/* Whether `uid`:`gid` can read each of `readable`, search or run each of `executable`, and run
+ * `probe` (an argv: bubblewrap making a user namespace) to success. Checked in a child that
+ * becomes that user. */
+static gboolean
+user_can (uid_t uid, gid_t gid, const char *const *readable, const char *const *executable,
+          const char *const *probe)
+{
+  int status = -1;
+  pid_t pid = fork ();
+
+  if (pid < 0)
+    return FALSE;
+  if (pid == 0)
+    {
+      int null_fd = open ("/dev/null", O_RDWR);
+      if (null_fd >= 0)
+        {
+          dup2 (null_fd, 1);
+          dup2 (null_fd, 2);
+        }
+      if (setgroups (0, NULL) < 0 || setresgid (gid, gid, gid) < 0 || setresuid (uid, uid, uid) < 0)
+        _exit (1);
+      for (; readable && *readable; readable++)
+        if (access (*readable, R_OK) < 0)
+          _exit (1);
+      for (; executable && *executable; executable++)
+        if (access (*executable, X_OK) < 0)
+          _exit (1);
+      execv (probe[0], (char *const *)probe);
+      _exit (1);
+    }
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+/* The fallback where no cgroup can be made (HEAPGLASS_NO_CGROUP=1 forces it, for the tests). */
+static HeapglassProcessCap *
+drop_to_nobody (const char *const *readable, const char *const *executable, const char *bwrap)
+{
+  struct passwd pw, *found = NULL;
+  char buffer[4096];
+  const char *probe[] = { bwrap,    "--unshare-user", "--unshare-pid", "--ro-bind", "/",    "/",
+                          "--proc", "/proc",          "--dev",         "/dev",      "true", NULL };
+  HeapglassProcessCap *cap;
+
+  if (bwrap == NULL || getpwnam_r ("nobody", &pw, buffer, sizeof buffer, &found) != 0
+      || found == NULL || pw.pw_uid == 0)
+    return NULL;
+  if (!user_can (pw.pw_uid, pw.pw_gid, readable, executable, probe))
+    return NULL;
+  cap = g_new0 (HeapglassProcessCap, 1);
+  cap->uid = pw.pw_uid;
+  cap->gid = pw.pw_gid;
+  return cap;
+}
+
+/* A new cgroup allowing `max_tasks` processes and threads; failing that, the run as `nobody`
+ * (when `readable` and `executable`, the paths the run must open, are open to it, and
+ * `bwrap` works for it); NULL when we are not root or neither can be had. */
 HeapglassProcessCap *
-heapglass_process_cap_new (guint max_tasks)
+heapglass_process_cap_new (guint max_tasks, const char *const *readable,
+                           const char *const *executable, const char *bwrap)
 {
   static gint counter;
   g_autofree char *name = NULL;
@@ -128,6 +195,8 @@ heapglass_process_cap_new (guint max_tasks)
 
   if (geteuid () != 0)
     return NULL;
+  if (g_strcmp0 (g_getenv ("HEAPGLASS_NO_CGROUP"), "1") == 0)
+    return drop_to_nobody (readable, executable, bwrap);
   name = g_strdup_printf ("heapglass-%d-%d", (int)getpid (), g_atomic_int_add (&counter, 1));
 
   mount = find_mount ("cgroup2", NULL, &root);
@@ -169,16 +238,26 @@ heapglass_process_cap_new (guint max_tasks)
           cap = make_cgroup (parent, name, max_tasks, FALSE);
         }
     }
-  return cap;
+  return cap != NULL ? cap : drop_to_nobody (readable, executable, bwrap);
 }
 
 /* A GSpawnChildSetupFunc: the child (before it execs bubblewrap) moves itself into the cgroup,
- * so every process of the run is in it from the start. Async-signal-safe. */
+ * so every process of the run is in it from the start; or becomes `nobody`. Async-signal-safe. */
 void
 heapglass_process_cap_join (gpointer data)
 {
   HeapglassProcessCap *cap = data;
-  int fd = open (cap->procs_path, O_WRONLY | O_CLOEXEC);
+  int fd;
+
+  if (cap->dir == NULL)
+    {
+      /* the run must not go on as root: it would have no bound */
+      if (setgroups (0, NULL) < 0 || setresgid (cap->gid, cap->gid, cap->gid) < 0
+          || setresuid (cap->uid, cap->uid, cap->uid) < 0)
+        _exit (126);
+      return;
+    }
+  fd = open (cap->procs_path, O_WRONLY | O_CLOEXEC);
 
   if (fd >= 0)
     {
@@ -188,6 +267,7 @@ heapglass_process_cap_join (gpointer data)
     }
 }
 
+/* The cgroup's folder; NULL for the fallback (the run as `nobody`). */
 const char *
 heapglass_process_cap_get_path (HeapglassProcessCap *cap)
 {
@@ -204,6 +284,11 @@ heapglass_process_cap_free (HeapglassProcessCap *cap)
 
   if (cap == NULL)
     return;
+  if (cap->dir == NULL)
+    {
+      g_free (cap);
+      return;
+    }
   kill_path = g_build_filename (cap->dir, "cgroup.kill", NULL);
   for (int attempt = 0; attempt < 200; attempt++)
     {

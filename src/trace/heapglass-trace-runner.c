@@ -481,16 +481,28 @@ add_sandbox_args (const HeapglassRunOptions *options, const char *script_path, G
 }
 
 /* As root, RLIMIT_NPROC binds nothing (the kernel exempts uid 0, even inside a user namespace
- * mapped to it): a cgroup of the run's own bounds its processes instead, where one can be made. */
+ * mapped to it): a cgroup of the run's own bounds its processes instead, where one can be made;
+ * else the run becomes `nobody`, if the script, the working folder, the input and the tracer are
+ * open to that user. */
 static HeapglassProcessCap *
-sandbox_process_cap (void)
+sandbox_process_cap (const HeapglassRunOptions *options, const char *script_path,
+                     const char *tracer)
 {
   static gsize warned = 0;
+  g_autofree char *abs_script = NULL;
+  g_autofree char *cwd = NULL;
+  g_autofree char *fifo = NULL;
   HeapglassProcessCap *cap;
 
   if (geteuid () != 0)
     return NULL;
-  cap = heapglass_process_cap_new (SANDBOX_MAX_PROCESSES + SANDBOX_OWN_TASKS);
+  abs_script = g_canonicalize_filename (script_path, NULL);
+  cwd = g_get_current_dir ();
+  if (stdin_is_fifo (options))
+    fifo = g_canonicalize_filename (options->stdin_path, NULL);
+  cap = heapglass_process_cap_new (SANDBOX_MAX_PROCESSES + SANDBOX_OWN_TASKS,
+                                   (const char *const[]){ abs_script, fifo, NULL },
+                                   (const char *const[]){ cwd, tracer, NULL }, bwrap_path ());
   if (cap == NULL && g_once_init_enter (&warned))
     {
       g_printerr ("%s\n", _ ("Warning: running as root and no cgroup can be made here: the "
@@ -795,7 +807,15 @@ spawn_tracer (const HeapglassRunOptions *options, const char *script_path, gbool
   argv = build_argv (options, script_path, tracer, level, started->setup_fd >= 0 ? 4 : -1,
                      spare ? 5 : -1);
   if (level != SANDBOX_NONE)
-    started->cap = sandbox_process_cap ();
+    started->cap = sandbox_process_cap (options, script_path, tracer);
+  if (spare && started->cap != NULL && heapglass_process_cap_get_path (started->cap) == NULL)
+    {
+      /* As root without a cgroup the run becomes nobody if its script is open to nobody: that
+       * depends on the script, which a spare does not know yet. */
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "No spare tracer as root without a cgroup");
+      return NULL;
+    }
   if (started->cap != NULL)
     g_subprocess_launcher_set_child_setup (launcher, heapglass_process_cap_join, started->cap,
                                            NULL);
