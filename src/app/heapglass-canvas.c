@@ -67,6 +67,7 @@ struct _HeapglassCanvas
   double zoom;
   double offset_x, offset_y;
   gboolean view_placed; /* the first scene was put at the top-left once the widget had a size */
+  int allocated_width;  /* at the last allocation */
 
   /* Objects moving to their places in a new step's layout: `scene` drawn as `tween`. */
   HeapglassScene *move_from, *tween;
@@ -1170,6 +1171,17 @@ heapglass_canvas_size_allocate (GtkWidget *widget, int width, int height, int ba
       canvas_place_view_at_origin (self);
       self->view_placed = TRUE;
     }
+  else if (self->scene != NULL && self->selected_oid != 0 && width < self->allocated_width)
+    {
+      /* Narrowed (the inspector opened beside it for the selection): the selection stays in
+       * sight. */
+      const HeapglassSceneItem *object
+          = heapglass_scene_find_object (self->scene, self->selected_oid);
+
+      if (object != NULL)
+        canvas_reveal_box (self, object->x, object->y, object->width, object->height, FALSE);
+    }
+  self->allocated_width = width;
   heapglass_canvas_a11y_allocate (self->a11y, self->zoom, self->offset_x, self->offset_y);
 }
 

@@ -324,8 +324,13 @@ inspector_update (HeapglassInspector *self)
 
   self->created_step = object->created_step;
   self->freed_step = object->freed_step;
+  /* What the trace knows (its address lies in the interpreter: streams since version 3), else
+   * what the value tells (the small ints, None, …). */
+  gboolean premade = heapglass_trace_get_object_address (self->trace, self->oid) != 0
+                         ? heapglass_trace_get_object_premade (self->trace, self->oid)
+                         : heapglass_object_is_cached (object);
   {
-    g_autofree char *cached = heapglass_object_cached_text (object);
+    g_autofree char *cached = premade ? heapglass_object_premade_text () : NULL;
 
     gtk_label_set_text (self->cached_label, cached != NULL ? cached : "");
     gtk_widget_set_visible (GTK_WIDGET (self->cached_label), cached != NULL);
@@ -333,7 +338,7 @@ inspector_update (HeapglassInspector *self)
     if (cached != NULL && !object->freed)
       gtk_widget_set_visible (GTK_WIDGET (self->status_label), FALSE);
   }
-  if (heapglass_object_is_cached (object))
+  if (premade)
     {
       self->created_step = 0;
       set_step_button (self->created_button, self->created_label, 0,

@@ -37,6 +37,12 @@ heapglass_object_cached_text (const HeapglassObjectView *object)
 
   if (!heapglass_object_is_cached (object))
     return NULL;
+  return heapglass_object_premade_text ();
+}
+
+char *
+heapglass_object_premade_text (void)
+{
   return g_strdup (_ ("Cached by CPython: made before the program started and shared by all the "
                       "code that uses this value, so its reference count counts every use in "
                       "the interpreter, not only this program's."));

@@ -14,5 +14,8 @@ gboolean heapglass_object_is_cached (const HeapglassObjectView *object);
 
 /* The learner's explanation of a cached object (NULL when it is not one). */
 char *heapglass_object_cached_text (const HeapglassObjectView *object);
+/* The same explanation for any object the trace knows CPython made before the program
+ * (heapglass_trace_get_object_premade(): also its builtin types and its own interned strings). */
+char *heapglass_object_premade_text (void);
 
 G_END_DECLS

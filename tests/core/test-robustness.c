@@ -1231,7 +1231,7 @@ test_stream_fuzz_seeds (void)
   static const char *const valid[]
       = { "header-only",    "one-step",       "every-record", "syntax-error",
           "crashed",        "deep-recursion", "step-limit",   "tracer-alias",
-          "tracer-objects", "tracer-raises",  "tracer-loop" };
+          "tracer-objects", "tracer-raises",  "tracer-loop",  "addresses" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (valid); i++)
     {

@@ -259,6 +259,42 @@ main (int argc, char **argv)
   full_program (&buf);
   failed |= write_seed (dir, "every-record", &buf);
 
+  /* Objects with addresses (OBJ_NEW_AT, version 3): near, far, unaligned, one made before the
+   * program. */
+  {
+    static const uint64_t addresses[]
+        = { 0x7f0000001000, 0x7f0000001040, 0x555500000008, 0x7f0000001003 };
+    uint64_t previous = 0;
+
+    hg_buf_header (&buf, 100, "ids.py");
+    rec_string (&buf, "<module>");
+    rec_string (&buf, "int");
+    rec_string (&buf, "x");
+    hg_buf_byte (&buf, HG_REC_FRAME_PUSH);
+    hg_buf_varint (&buf, 1);
+    hg_buf_varint (&buf, 1);
+    for (unsigned i = 0; i < 4; i++)
+      {
+        hg_buf_byte (&buf, HG_REC_OBJ_NEW_AT);
+        hg_buf_varint (&buf, i + 1);
+        hg_buf_varint (&buf, 2);
+        hg_buf_varint (&buf, HG_KIND_INT);
+        hg_buf_varint (&buf, 28);
+        hg_buf_varint (&buf, 1);
+        hg_buf_varint (&buf, hg_where_encode (previous, addresses[i], i == 0));
+        previous = addresses[i];
+        hg_buf_zigzag (&buf, 300 + (int64_t)i);
+        rec_bind (&buf, 0, 3, i + 1);
+      }
+    rec_step (&buf, HG_REC_STEP_LINE, 1);
+    hg_buf_byte (&buf, HG_REC_OBJ_FREE);
+    hg_buf_varint (&buf, 3);
+    rec_step (&buf, HG_REC_STEP_RETURN, 1);
+    hg_buf_byte (&buf, HG_REC_FRAME_POP);
+    rec_end (&buf, HG_END_FINISHED, 0, 0, "", 0);
+    failed |= write_seed (dir, "addresses", &buf);
+  }
+
   /* A syntax error: no step, an END with the line. */
   hg_buf_header (&buf, 100, "bad.py");
   rec_end (&buf, HG_END_SYNTAX_ERROR, 1, 0, "invalid syntax (bad.py, line 3)", 3);

@@ -434,7 +434,8 @@ test_inspector_pane_and_cached_objects (void)
   heapglass_window_set_code (window,
                              "one = 1\n"
                              "big = 10 ** 6\n"
-                             "items = [one, big, 'a', None, True, (), 'word']\n",
+                             "items = [one, big, 'a', None, True, (), 'word']\n"
+                             "kind = int\n",
                              "cached.py");
   hg_test_window_run_and_wait (window, 60);
   n = heapglass_trace_get_n_steps (heapglass_window_get_trace (window));
@@ -455,6 +456,10 @@ test_inspector_pane_and_cached_objects (void)
   heapglass_canvas_select_oid (canvas, name_oid (window, "big"));
   hg_test_spin_for (50);
   g_assert_null (heapglass_inspector_get_cached_text (inspector));
+  /* A builtin type is CPython's too: the trace knows it lies in the interpreter. */
+  heapglass_canvas_select_oid (canvas, name_oid (window, "kind"));
+  hg_test_spin_for (50);
+  g_assert_nonnull (heapglass_inspector_get_cached_text (inspector));
 
   /* A new selection starts at the top of the page. */
   vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
@@ -651,6 +656,20 @@ window_fits (int width, int height, const char *name)
   /* the stack column (232) and its margins at least, and more on a bigger screen */
   assert_shown (GTK_WIDGET (canvas), MAX (300, width / 4), height / 2);
   g_assert_cmpint (canvas_width, >, gtk_widget_get_width (inspector));
+  /* The selected list stays in sight though the inspector narrowed the diagram when it opened. */
+  {
+    const HeapglassSceneItem *list = heapglass_scene_find_object (
+        heapglass_canvas_get_scene (canvas), heapglass_canvas_get_selected_oid (canvas));
+    double left, top, right, bottom;
+
+    g_assert_nonnull (list);
+    heapglass_canvas_scene_to_widget (canvas, list->x, list->y, &left, &top);
+    heapglass_canvas_scene_to_widget (canvas, list->x + list->width, list->y + list->height, &right,
+                                      &bottom);
+    g_assert_cmpfloat (left, >=, 0);
+    g_assert_cmpfloat (right, <=, canvas_width);
+    g_assert_cmpfloat (top, >=, 0);
+  }
   /* The inspector can be made narrow: its rows wrap or ellipsize rather than set a wide minimum. */
   scroller = gtk_widget_get_ancestor (inspector, GTK_TYPE_SCROLLED_WINDOW);
   gtk_widget_measure (scroller, GTK_ORIENTATION_HORIZONTAL, -1, &inspector_min, NULL, NULL, NULL);
