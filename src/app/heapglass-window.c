@@ -446,6 +446,36 @@ trace_file_dir (void)
   return (const char *)dir;
 }
 
+static void run_options_from_settings (HeapglassWindow *self, HeapglassRunOptions *options);
+
+/* Where the next Run will run the code, as heapglass_window_run () decides (the temporary folder
+ * is made now if needed); NULL when there is none. */
+static char *
+next_run_path (HeapglassWindow *self)
+{
+  if (self->script_path != NULL && !self->code_edited)
+    return g_strdup (self->script_path);
+  if (self->temp_dir == NULL)
+    self->temp_dir = g_dir_make_tmp ("heapglass-XXXXXX", NULL);
+  if (self->temp_dir == NULL)
+    return NULL;
+  return g_build_filename (self->temp_dir,
+                           self->script_name != NULL ? self->script_name : "program.py", NULL);
+}
+
+/* A tracer started ahead, so that Run does not wait for the sandbox and Python to start. */
+static void
+prepare_next_run (HeapglassWindow *self)
+{
+  g_autofree char *path = next_run_path (self);
+  HeapglassRunOptions options;
+
+  if (path == NULL)
+    return;
+  run_options_from_settings (self, &options);
+  heapglass_run_controller_prepare (self->controller, path, &options);
+}
+
 static void
 run_options_from_settings (HeapglassWindow *self, HeapglassRunOptions *options)
 {
@@ -734,6 +764,7 @@ show_code (HeapglassWindow *self, const char *code, const char *title, const cha
   gtk_label_set_text (self->code_title, title);
   update_title (self);
   _heapglass_window_actions_update (self);
+  prepare_next_run (self);
 }
 
 void

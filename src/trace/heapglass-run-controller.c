@@ -28,6 +28,14 @@ struct _HeapglassRunController
   guint play_source;
   GArray *answers; /* HeapglassRunAnswer */
   char *prompt;    /* the last input() prompt */
+
+  /* A tracer started ahead for the next run (prepare ()), and what that run is expected to be */
+  HeapglassSpareTracer *spare;
+  gboolean keep_spare;
+  char *next_script;
+  HeapglassRunOptions next_options; /* its strings: next_tracer_path, no stdin_path */
+  char *next_tracer_path;
+  guint spare_source;
 };
 
 G_DEFINE_FINAL_TYPE (HeapglassRunController, heapglass_run_controller, G_TYPE_OBJECT)
@@ -231,6 +239,56 @@ heapglass_run_controller_move (HeapglassRunController *self, HeapglassRunMove mo
   heapglass_run_controller_seek (self, heapglass_run_controller_find_move (self, move));
 }
 
+/* ---- the spare tracer ------------------------------------------------------------------------ */
+
+static gboolean
+start_spare (gpointer user_data)
+{
+  HeapglassRunController *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->spare_source = 0;
+  if (self->spare != NULL
+      && heapglass_spare_tracer_can_serve (self->spare, self->next_script, &self->next_options))
+    return G_SOURCE_REMOVE;
+  g_clear_pointer (&self->spare, heapglass_spare_tracer_free);
+  self->spare = heapglass_spare_tracer_start (self->next_script, &self->next_options, &error);
+  if (self->spare == NULL)
+    g_debug ("No spare tracer: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+expect_run (HeapglassRunController *self, const char *script, const HeapglassRunOptions *options)
+{
+  if (options != NULL)
+    self->next_options = *options;
+  else
+    heapglass_run_options_init (&self->next_options);
+  g_free (self->next_tracer_path);
+  self->next_tracer_path = g_strdup (self->next_options.tracer_path);
+  self->next_options.tracer_path = self->next_tracer_path;
+  if (script != self->next_script)
+    {
+      g_free (self->next_script);
+      self->next_script = g_strdup (script);
+    }
+  /* when the main loop has nothing better to do: never in the way of a frame */
+  if (self->spare_source == 0 && self->next_options.stdin_path == NULL)
+    self->spare_source = g_idle_add_full (G_PRIORITY_LOW, start_spare, self, NULL);
+}
+
+void
+heapglass_run_controller_prepare (HeapglassRunController *self, const char *script,
+                                  const HeapglassRunOptions *options)
+{
+  g_return_if_fail (HEAPGLASS_IS_RUN_CONTROLLER (self));
+  g_return_if_fail (script != NULL);
+
+  self->keep_spare = TRUE;
+  expect_run (self, script, options);
+}
+
 /* ---- the run --------------------------------------------------------------------------------- */
 
 static void
@@ -283,6 +341,9 @@ on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (self->n_steps > 0)
     heapglass_run_controller_set_step (self, self->step == 0 ? 1 : self->step);
   g_object_thaw_notify (G_OBJECT (self));
+  /* the next run (of this script, most likely) starts from a spare again */
+  if (self->keep_spare)
+    expect_run (self, self->script, &self->options);
   g_signal_emit (self, signals[FINISHED], 0, error);
 }
 
@@ -352,6 +413,9 @@ heapglass_run_controller_start (HeapglassRunController *self, const char *script
   self->runner = heapglass_trace_runner_new (self->script, &self->options);
   self->trace = g_object_ref (heapglass_trace_runner_get_trace (self->runner));
   self->cancellable = g_cancellable_new ();
+  /* used only when it can serve this run: never for two */
+  if (self->spare != NULL)
+    heapglass_trace_runner_take_spare (self->runner, g_steal_pointer (&self->spare));
   g_signal_connect (self->runner, "progress", G_CALLBACK (on_progress), self);
   g_signal_connect (self->runner, "input-requested", G_CALLBACK (on_input_requested), self);
   heapglass_trace_runner_run_async (self->runner, self->cancellable, on_run_done,
@@ -386,13 +450,15 @@ heapglass_run_controller_send_input (HeapglassRunController *self, const char *l
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _ ("The program is not running"));
       return FALSE;
     }
-  if (!heapglass_trace_runner_send_input (self->runner, line, error))
-    return FALSE;
   {
     HeapglassRunAnswer answer;
 
+    /* Where the program waits, taken before it has the line: a quick program runs on and ends
+     * (its steps decoded on the runner's thread) before send_input() returns. */
     answer.stdout_offset = heapglass_trace_get_output_length (self->trace, 1, 0);
     answer.step = heapglass_trace_get_n_steps (self->trace);
+    if (!heapglass_trace_runner_send_input (self->runner, line, error))
+      return FALSE;
     answer.text = g_strdup (line);
     answer.prompt = g_strdup (self->prompt != NULL ? self->prompt : "");
     g_array_append_val (self->answers, answer);
@@ -550,6 +616,10 @@ heapglass_run_controller_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->runner);
   g_clear_object (&self->trace);
+  /* the spare is killed with its window */
+  self->keep_spare = FALSE;
+  g_clear_handle_id (&self->spare_source, g_source_remove);
+  g_clear_pointer (&self->spare, heapglass_spare_tracer_free);
   G_OBJECT_CLASS (heapglass_run_controller_parent_class)->dispose (object);
 }
 
@@ -561,6 +631,8 @@ heapglass_run_controller_finalize (GObject *object)
   g_free (self->script);
   g_free (self->stdin_path);
   g_free (self->tracer_path);
+  g_free (self->next_script);
+  g_free (self->next_tracer_path);
   g_array_unref (self->answers);
   g_free (self->prompt);
   G_OBJECT_CLASS (heapglass_run_controller_parent_class)->finalize (object);

@@ -59,6 +59,11 @@ HeapglassRunController *heapglass_run_controller_new (void);
  * (step 1) as soon as it arrives. */
 void heapglass_run_controller_start (HeapglassRunController *self, const char *script,
                                      const HeapglassRunOptions *options);
+/* Keeps a tracer started ahead (sandboxed, Python initialised) for the next run, expected to be
+ * of `script` with these options, and again after every run ends: a run it can serve pays for
+ * neither (heapglass_spare_tracer_start ()). Disposing the controller kills it. */
+void heapglass_run_controller_prepare (HeapglassRunController *self, const char *script,
+                                       const HeapglassRunOptions *options);
 /* Stops playing and ends the program now; the trace keeps its steps and ends as "stopped". */
 void heapglass_run_controller_stop (HeapglassRunController *self);
 /* Puts the run away: no runner, no trace, step 0. */

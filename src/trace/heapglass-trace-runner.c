@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,8 +52,12 @@ struct _HeapglassTraceRunner
   gboolean running;
   gboolean stop_requested;
 
+  HeapglassSpareTracer *spare; /* to serve the run, if it can */
+  gboolean used_spare;
+
   GMainContext *context; /* where signals go; NULL for run_sync */
   gint64 last_progress_us;
+  gboolean first_steps_sent;
   guint inputs_seen;
 };
 
@@ -93,6 +98,7 @@ heapglass_trace_runner_finalize (GObject *object)
   g_clear_object (&self->trace);
   g_clear_object (&self->subprocess);
   g_clear_object (&self->stdin_pipe);
+  g_clear_pointer (&self->spare, heapglass_spare_tracer_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
 
@@ -120,37 +126,44 @@ heapglass_trace_runner_init (HeapglassTraceRunner *self)
   self->trace = heapglass_trace_new ();
 }
 
+/* 0 means "the default" for every limit. The strings stay the caller's. */
+static void
+options_with_defaults (HeapglassRunOptions *out, const HeapglassRunOptions *options)
+{
+  HeapglassRunOptions defaults;
+
+  heapglass_run_options_init (&defaults);
+  *out = options ? *options : defaults;
+  if (out->max_steps == 0)
+    out->max_steps = defaults.max_steps;
+  if (out->timeout_s <= 0)
+    out->timeout_s = defaults.timeout_s;
+  if (out->memory_limit_mib == 0)
+    out->memory_limit_mib = defaults.memory_limit_mib;
+  if (out->max_output_bytes == 0)
+    out->max_output_bytes = defaults.max_output_bytes;
+  if (out->max_items == 0)
+    out->max_items = defaults.max_items;
+  if (out->max_trace_bytes == 0)
+    out->max_trace_bytes = defaults.max_trace_bytes;
+  if (out->disk_limit_mib == 0)
+    out->disk_limit_mib = defaults.disk_limit_mib;
+}
+
 HeapglassTraceRunner *
 heapglass_trace_runner_new (const char *script_path, const HeapglassRunOptions *options)
 {
   HeapglassTraceRunner *self;
-  HeapglassRunOptions defaults;
 
   g_return_val_if_fail (script_path != NULL, NULL);
 
-  heapglass_run_options_init (&defaults);
   self = g_object_new (HEAPGLASS_TYPE_TRACE_RUNNER, NULL);
   self->script_path = g_strdup (script_path);
-  self->options = options ? *options : defaults;
-  /* 0 means "the default" for every limit. */
-  if (self->options.max_steps == 0)
-    self->options.max_steps = defaults.max_steps;
-  if (self->options.timeout_s <= 0)
-    self->options.timeout_s = defaults.timeout_s;
-  if (self->options.memory_limit_mib == 0)
-    self->options.memory_limit_mib = defaults.memory_limit_mib;
-  if (self->options.max_output_bytes == 0)
-    self->options.max_output_bytes = defaults.max_output_bytes;
-  if (self->options.max_items == 0)
-    self->options.max_items = defaults.max_items;
-  if (self->options.max_trace_bytes == 0)
-    self->options.max_trace_bytes = defaults.max_trace_bytes;
+  options_with_defaults (&self->options, options);
   self->stdin_path = g_strdup (self->options.stdin_path);
   self->options.stdin_path = self->stdin_path;
   self->tracer_path = g_strdup (self->options.tracer_path);
   self->options.tracer_path = self->tracer_path;
-  if (self->options.disk_limit_mib == 0)
-    self->options.disk_limit_mib = defaults.disk_limit_mib;
   self->spill_dir = g_strdup (self->options.spill_dir ? self->options.spill_dir : g_get_tmp_dir ());
   self->options.spill_dir = self->spill_dir;
   {
@@ -231,13 +244,19 @@ notify (HeapglassTraceRunner *self, char *prompt, gboolean force)
       g_free (prompt);
       return;
     }
-  if (prompt == NULL && !force && now - self->last_progress_us < PROGRESS_INTERVAL_US)
+  /* Until the first steps went out, every chunk counts: the window draws its first diagram
+   * from them, and a chunk with the header alone must not hold them back for an interval. */
+  if (prompt == NULL && !force && self->first_steps_sent
+      && now - self->last_progress_us < PROGRESS_INTERVAL_US)
     return;
-  if (prompt == NULL)
-    self->last_progress_us = now;
   n = g_new0 (Notification, 1);
   n->runner = g_object_ref (self);
   n->n_steps = heapglass_trace_get_n_steps (self->trace);
+  if (prompt == NULL)
+    {
+      self->last_progress_us = now;
+      self->first_steps_sent |= n->n_steps > 0;
+    }
   n->prompt = prompt;
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver_notification, n,
                               free_notification);
@@ -259,10 +278,10 @@ check_input_requests (HeapglassTraceRunner *self)
 /* ---- the run ------------------------------------------------------------------------------- */
 
 static gboolean
-stdin_is_fifo (HeapglassTraceRunner *self)
+stdin_is_fifo (const HeapglassRunOptions *options)
 {
   struct stat st;
-  return self->options.stdin_path != NULL && stat (self->options.stdin_path, &st) == 0
+  return options->stdin_path != NULL && stat (options->stdin_path, &st) == 0
          && S_ISFIFO (st.st_mode);
 }
 
@@ -300,23 +319,41 @@ bwrap_works (const char *bwrap, gboolean userns)
   return g_spawn_check_wait_status (status, NULL);
 }
 
-/* What bubblewrap can do here, found once per process (a run costs ~10 ms). */
-static SandboxLevel
-sandbox_level (char **bwrap_out)
+/* Where bubblewrap is; NULL (with a warning, once) when it is not installed. */
+static const char *
+bwrap_path (void)
 {
   static gsize once = 0;
-  static SandboxLevel level;
   static char *bwrap;
 
   if (g_once_init_enter (&once))
     {
       bwrap = g_find_program_in_path ("bwrap");
       if (bwrap == NULL)
-        {
-          level = SANDBOX_NONE;
-          g_printerr ("%s\n", _ ("Warning: bubblewrap (bwrap) is not installed; running the "
-                                 "program without a sandbox"));
-        }
+        g_printerr ("%s\n", _ ("Warning: bubblewrap (bwrap) is not installed; running the "
+                               "program without a sandbox"));
+      g_once_init_leave (&once, 1);
+    }
+  return bwrap;
+}
+
+/* What bubblewrap can do here: -1 until a run proved it or the trial runs found it. */
+static int known_level = -1;
+
+/* The trial runs (~10 ms each), once per process and only after a run could not start in the
+ * full sandbox: on most systems it works, so a run tries it first instead of testing first. */
+static SandboxLevel
+sandbox_probe (void)
+{
+  static gsize once = 0;
+  const char *bwrap = bwrap_path ();
+
+  if (g_once_init_enter (&once))
+    {
+      SandboxLevel level;
+
+      if (bwrap == NULL)
+        level = SANDBOX_NONE;
       else if (bwrap_works (bwrap, TRUE))
         level = SANDBOX_FULL;
       else if (bwrap_works (bwrap, FALSE))
@@ -332,10 +369,25 @@ sandbox_level (char **bwrap_out)
           g_printerr ("%s\n", _ ("Warning: bubblewrap (bwrap) cannot create a sandbox here; "
                                  "running the program without one"));
         }
+      g_atomic_int_set (&known_level, level);
       g_once_init_leave (&once, 1);
     }
-  *bwrap_out = bwrap;
-  return level;
+  return (SandboxLevel)g_atomic_int_get (&known_level);
+}
+
+/* The level a run uses; *proven is FALSE while it is only the first guess (the full sandbox). */
+static SandboxLevel
+sandbox_level (gboolean *proven)
+{
+  int level = g_atomic_int_get (&known_level);
+
+  *proven = TRUE;
+  if (bwrap_path () == NULL)
+    return SANDBOX_NONE;
+  if (level >= 0)
+    return (SandboxLevel)level;
+  *proven = FALSE;
+  return SANDBOX_FULL;
 }
 
 /* Whether `path` is `dir` or inside it. */
@@ -363,19 +415,18 @@ bind_visible (GPtrArray *argv, const char *dir)
   add_args (argv, (const char *const[]){ "--ro-bind", dir, dir, NULL });
 }
 
-static SandboxLevel
-add_sandbox_args (HeapglassTraceRunner *self, GPtrArray *argv, const char *tracer)
+static void
+add_sandbox_args (const HeapglassRunOptions *options, const char *script_path, GPtrArray *argv,
+                  const char *tracer, SandboxLevel level)
 {
-  char *bwrap = NULL;
-  SandboxLevel level = sandbox_level (&bwrap);
-  g_autofree char *abs_script = g_canonicalize_filename (self->script_path, NULL);
+  g_autofree char *abs_script = g_canonicalize_filename (script_path, NULL);
   g_autofree char *script_dir = g_path_get_dirname (abs_script);
   g_autofree char *cwd = g_get_current_dir ();
   g_autofree char *tmp_size = g_strdup_printf ("%u", SANDBOX_TMP_MIB * 1024 * 1024);
 
   if (level == SANDBOX_NONE)
-    return level;
-  g_ptr_array_add (argv, g_strdup (bwrap));
+    return;
+  g_ptr_array_add (argv, g_strdup (bwrap_path ()));
   if (level == SANDBOX_FULL)
     /* Root inside is nobody outside: no capability over the host, none kept inside either. */
     add_args (argv, (const char *const[]){ "--unshare-user", "--disable-userns", NULL });
@@ -419,15 +470,14 @@ add_sandbox_args (HeapglassTraceRunner *self, GPtrArray *argv, const char *trace
       g_autofree char *tracer_dir = g_path_get_dirname (tracer);
       bind_visible (argv, tracer_dir);
     }
-  if (stdin_is_fifo (self))
+  if (stdin_is_fifo (options))
     {
       /* the tracer opens it inside */
-      g_autofree char *fifo = g_canonicalize_filename (self->options.stdin_path, NULL);
+      g_autofree char *fifo = g_canonicalize_filename (options->stdin_path, NULL);
       bind_visible (argv, fifo);
     }
   add_args (argv,
             (const char *const[]){ "--chdir", g_str_equal (cwd, "/tmp") ? script_dir : cwd, NULL });
-  return level;
 }
 
 /* As root, RLIMIT_NPROC binds nothing (the kernel exempts uid 0, even inside a user namespace
@@ -435,10 +485,10 @@ add_sandbox_args (HeapglassTraceRunner *self, GPtrArray *argv, const char *trace
  * else the run becomes `nobody`, if the script, the working folder, the input and the tracer are
  * open to that user. */
 static HeapglassProcessCap *
-sandbox_process_cap (HeapglassTraceRunner *self, const char *tracer)
+sandbox_process_cap (const HeapglassRunOptions *options, const char *script_path,
+                     const char *tracer)
 {
   static gsize warned = 0;
-  char *bwrap = NULL;
   g_autofree char *abs_script = NULL;
   g_autofree char *cwd = NULL;
   g_autofree char *fifo = NULL;
@@ -446,14 +496,13 @@ sandbox_process_cap (HeapglassTraceRunner *self, const char *tracer)
 
   if (geteuid () != 0)
     return NULL;
-  sandbox_level (&bwrap);
-  abs_script = g_canonicalize_filename (self->script_path, NULL);
+  abs_script = g_canonicalize_filename (script_path, NULL);
   cwd = g_get_current_dir ();
-  if (stdin_is_fifo (self))
-    fifo = g_canonicalize_filename (self->options.stdin_path, NULL);
+  if (stdin_is_fifo (options))
+    fifo = g_canonicalize_filename (options->stdin_path, NULL);
   cap = heapglass_process_cap_new (SANDBOX_MAX_PROCESSES + SANDBOX_OWN_TASKS,
                                    (const char *const[]){ abs_script, fifo, NULL },
-                                   (const char *const[]){ cwd, tracer, NULL }, bwrap);
+                                   (const char *const[]){ cwd, tracer, NULL }, bwrap_path ());
   if (cap == NULL && g_once_init_enter (&warned))
     {
       g_printerr ("%s\n", _ ("Warning: running as root and no cgroup can be made here: the "
@@ -464,39 +513,47 @@ sandbox_process_cap (HeapglassTraceRunner *self, const char *tracer)
   return cap;
 }
 
+/* stderr_fd: where the tracer finds the real standard error (bubblewrap's goes elsewhere), or
+ * -1 when it is fd 2 already. script_fd: a spare's, where its script will come from (then
+ * script_path is only where it is expected to be). */
 static GPtrArray *
-build_argv (HeapglassTraceRunner *self, const char *tracer, SandboxLevel *level)
+build_argv (const HeapglassRunOptions *options, const char *script_path, const char *tracer,
+            SandboxLevel level, int stderr_fd, int script_fd)
 {
   GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
   char timeout[G_ASCII_DTOSTR_BUF_SIZE];
 
-  *level = self->options.sandbox ? add_sandbox_args (self, argv, tracer) : SANDBOX_NONE;
+  if (options->sandbox)
+    add_sandbox_args (options, script_path, argv, tracer, level);
   g_ptr_array_add (argv, g_strdup (tracer));
+  if (stderr_fd >= 0)
+    g_ptr_array_add (argv, g_strdup_printf ("--stderr-fd=%d", stderr_fd));
   g_ptr_array_add (argv, g_strdup ("--fd=3"));
+  g_ptr_array_add (argv, g_strdup_printf ("--max-steps=%" G_GUINT64_FORMAT, options->max_steps));
+  g_ptr_array_add (argv, g_strdup_printf ("--timeout=%s", g_ascii_dtostr (timeout, sizeof timeout,
+                                                                          options->timeout_s)));
+  g_ptr_array_add (argv, g_strdup_printf ("--memory-limit=%u", options->memory_limit_mib));
   g_ptr_array_add (argv,
-                   g_strdup_printf ("--max-steps=%" G_GUINT64_FORMAT, self->options.max_steps));
-  g_ptr_array_add (
-      argv, g_strdup_printf ("--timeout=%s",
-                             g_ascii_dtostr (timeout, sizeof timeout, self->options.timeout_s)));
-  g_ptr_array_add (argv, g_strdup_printf ("--memory-limit=%u", self->options.memory_limit_mib));
-  g_ptr_array_add (
-      argv, g_strdup_printf ("--max-output=%" G_GUINT64_FORMAT, self->options.max_output_bytes));
-  g_ptr_array_add (argv, g_strdup_printf ("--max-items=%u", self->options.max_items));
-  if (stdin_is_fifo (self))
+                   g_strdup_printf ("--max-output=%" G_GUINT64_FORMAT, options->max_output_bytes));
+  g_ptr_array_add (argv, g_strdup_printf ("--max-items=%u", options->max_items));
+  if (stdin_is_fifo (options))
     {
-      g_autofree char *fifo = g_canonicalize_filename (self->options.stdin_path, NULL);
+      g_autofree char *fifo = g_canonicalize_filename (options->stdin_path, NULL);
       g_ptr_array_add (argv, g_strdup_printf ("--stdin-fifo=%s", fifo));
     }
-  if (self->options.sandbox)
+  if (options->sandbox)
     {
       /* The seccomp filter always; the process limit only inside a user namespace, where it
        * counts the sandbox's processes and not all of the user's. */
       g_ptr_array_add (argv, g_strdup ("--confine"));
-      if (*level == SANDBOX_FULL)
+      if (level == SANDBOX_FULL)
         g_ptr_array_add (argv, g_strdup_printf ("--max-processes=%u", SANDBOX_MAX_PROCESSES));
     }
+  if (script_fd >= 0)
+    g_ptr_array_add (argv, g_strdup_printf ("--script-fd=%d", script_fd));
   g_ptr_array_add (argv, g_strdup ("--"));
-  g_ptr_array_add (argv, g_strdup (self->script_path));
+  if (script_fd < 0)
+    g_ptr_array_add (argv, g_strdup (script_path));
   g_ptr_array_add (argv, NULL);
   return argv;
 }
@@ -600,89 +657,334 @@ decide_ending (HeapglassTraceRunner *self, GSubprocess *subprocess, SandboxLevel
     }
 }
 
-static gboolean
-runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **error)
+/* What bubblewrap printed on its standard error (it speaks only when it cannot build the
+ * sandbox), once it has exited. */
+static char *
+read_setup_errors (int fd)
+{
+  GString *text = g_string_new (NULL);
+  char chunk[4096];
+  gssize n;
+
+  g_unix_set_fd_nonblocking (fd, TRUE, NULL);
+  while (text->len < 65536
+         && ((n = read (fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR)))
+    if (n > 0)
+      g_string_append_len (text, chunk, n);
+  return g_string_free (text, FALSE);
+}
+
+typedef enum
+{
+  RETRY_NONE,
+  RETRY_FRESH,  /* a spare did not start: a tracer of our own */
+  RETRY_PROBED, /* the sandbox was a guess and failed: find what works, then a tracer */
+} RetryHow;
+
+/* A started tracer: its process and our ends of its pipes. A spare is one started before its
+ * script was known (see heapglass_spare_tracer_start ()). */
+struct _HeapglassSpareTracer
+{
+  GSubprocess *subprocess;
+  int stream_fd;
+  int setup_fd;  /* bubblewrap's stderr while the sandbox is a guess, else -1 */
+  int script_fd; /* a spare's: its script's path goes here, else -1 */
+  SandboxLevel level;
+  gboolean proven;
+  char *key;                /* what a run must have in common with a spare to be served by it */
+  HeapglassProcessCap *cap; /* as root: the cgroup bounding its processes */
+};
+
+void
+heapglass_spare_tracer_free (HeapglassSpareTracer *spare)
+{
+  if (spare == NULL)
+    return;
+  if (spare->subprocess != NULL)
+    g_subprocess_force_exit (spare->subprocess);
+  g_clear_object (&spare->subprocess);
+  if (spare->stream_fd >= 0)
+    close (spare->stream_fd);
+  if (spare->setup_fd >= 0)
+    close (spare->setup_fd);
+  if (spare->script_fd >= 0)
+    close (spare->script_fd);
+  g_free (spare->key);
+  /* last: it kills what is left of the process first */
+  heapglass_process_cap_free (spare->cap);
+  g_free (spare);
+}
+
+/* Everything a tracer's start depends on but the script itself: its arguments (the sandbox's
+ * binds and working folder among them), the working folder, where its stdin and stdout go. */
+static char *
+spawn_key (const HeapglassRunOptions *options, const char *script_path, const char *tracer,
+           SandboxLevel level)
+{
+  g_autoptr (GPtrArray) argv = build_argv (options, script_path, tracer, level, -1, -1);
+  g_autofree char *cwd = g_get_current_dir ();
+  GString *key = g_string_new (cwd);
+
+  g_string_append_printf (key, "\n%d %d %d", options->stdin_path != NULL,
+                          options->stdin_interactive, options->silence_stdout);
+  /* all but the script's path and the terminating NULL */
+  for (guint i = 0; i + 2 < argv->len; i++)
+    g_string_append_printf (key, "\n%s", (const char *)argv->pdata[i]);
+  return g_string_free (key, FALSE);
+}
+
+/* Starts the tracer on script_path, or as a spare (spare: script_path is only where its script
+ * is expected). With `proven` FALSE the sandbox is only the first guess: bubblewrap's own
+ * errors go to a pipe of ours (setup_fd), the tracer takes the real stderr back. */
+static HeapglassSpareTracer *
+spawn_tracer (const HeapglassRunOptions *options, const char *script_path, gboolean spare,
+              const char *tracer, SandboxLevel level, gboolean proven, GError **error)
 {
   /* declared first, freed last: once the process is gone */
   g_autoptr (HeapglassProcessCap) cap = NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GPtrArray) argv = NULL;
-  g_autoptr (GSubprocess) subprocess = NULL;
-  g_autoptr (GError) stream_error = NULL;
-  g_autofree char *tracer
-      = self->tracer_path ? g_strdup (self->tracer_path) : heapglass_trace_runner_find_tracer ();
-  g_autofree guint8 *buffer = NULL;
+  g_autoptr (HeapglassSpareTracer) started = g_new0 (HeapglassSpareTracer, 1);
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_NONE;
-  SandboxLevel level = SANDBOX_NONE;
   int fds[2];
+  int setup_fds[2] = { -1, -1 };
+  int script_fds[2] = { -1, -1 };
+  int real_stderr = -1;
   int stdin_fd = -1;
-  gint64 started, deadline, hard_stop = 0;
-  gboolean deadline_hit = FALSE, stopped;
-  gboolean corrupt = FALSE, limit_hit = FALSE;
-  gboolean tracer_exited = FALSE;
 
-  if (!g_file_test (tracer, G_FILE_TEST_IS_EXECUTABLE))
+  started->stream_fd = started->setup_fd = started->script_fd = -1;
+  started->level = level;
+  started->proven = proven;
+  if (options->stdin_path != NULL && !stdin_is_fifo (options))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _ ("The tracer “%s” was not found (set HEAPGLASS_TRACER)"), tracer);
-      return FALSE;
-    }
-  if (self->options.stdin_path != NULL && !stdin_is_fifo (self))
-    {
-      stdin_fd = open_stdin_file (self->options.stdin_path, error);
+      stdin_fd = open_stdin_file (options->stdin_path, error);
       if (stdin_fd < 0)
-        return FALSE;
+        return NULL;
     }
   if (!g_unix_open_pipe (fds, FD_CLOEXEC, error))
     {
       if (stdin_fd >= 0)
         close (stdin_fd);
-      return FALSE;
+      return NULL;
     }
-  heapglass_trace_set_limits (self->trace, self->options.max_steps, self->options.max_output_bytes,
-                              self->options.max_trace_bytes);
+  started->stream_fd = fds[0];
 
-  if (self->options.stdin_path != NULL && stdin_fd < 0)
+  if (options->stdin_path != NULL && stdin_fd < 0)
     flags |= G_SUBPROCESS_FLAGS_STDIN_INHERIT; /* the tracer opens the FIFO itself */
-  if (self->options.stdin_path == NULL)
-    flags |= self->options.stdin_interactive ? G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                             : G_SUBPROCESS_FLAGS_STDIN_INHERIT;
-  if (self->options.silence_stdout)
+  if (options->stdin_path == NULL)
+    flags |= options->stdin_interactive ? G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                        : G_SUBPROCESS_FLAGS_STDIN_INHERIT;
+  if (options->silence_stdout)
     flags |= G_SUBPROCESS_FLAGS_STDOUT_SILENCE;
   launcher = g_subprocess_launcher_new (flags);
   if (stdin_fd >= 0)
     g_subprocess_launcher_take_stdin_fd (launcher, stdin_fd);
   g_subprocess_launcher_take_fd (launcher, fds[1], 3);
-  argv = build_argv (self, tracer, &level);
+  if (!proven && level != SANDBOX_NONE && (real_stderr = dup (STDERR_FILENO)) >= 0
+      && g_unix_open_pipe (setup_fds, FD_CLOEXEC, NULL))
+    {
+      /* bubblewrap's stderr is ours to read; the tracer takes the real one back from fd 4 */
+      g_subprocess_launcher_take_stderr_fd (launcher, setup_fds[1]);
+      g_subprocess_launcher_take_fd (launcher, real_stderr, 4);
+      started->setup_fd = setup_fds[0];
+    }
+  else if (real_stderr >= 0)
+    close (real_stderr);
+  if (spare)
+    {
+      /* a socket, not a pipe: a send() to a spare that died fails instead of raising SIGPIPE */
+      if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, script_fds) < 0)
+        {
+          int saved = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "socketpair: %s",
+                       g_strerror (saved));
+          return NULL;
+        }
+      g_subprocess_launcher_take_fd (launcher, script_fds[1], 5);
+      started->script_fd = script_fds[0];
+      started->key = spawn_key (options, script_path, tracer, level);
+    }
+  argv = build_argv (options, script_path, tracer, level, started->setup_fd >= 0 ? 4 : -1,
+                     spare ? 5 : -1);
   if (level != SANDBOX_NONE)
-    cap = sandbox_process_cap (self, tracer);
-  if (cap != NULL)
-    g_subprocess_launcher_set_child_setup (launcher, heapglass_process_cap_join, cap, NULL);
-  subprocess = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, error);
-  /* The launcher owns the write end: drop it now so the read end sees end-of-file when the
+    started->cap = sandbox_process_cap (options, script_path, tracer);
+  if (spare && started->cap != NULL && heapglass_process_cap_get_path (started->cap) == NULL)
+    {
+      /* As root without a cgroup the run becomes nobody if its script is open to nobody: that
+       * depends on the script, which a spare does not know yet. */
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "No spare tracer as root without a cgroup");
+      return NULL;
+    }
+  if (started->cap != NULL)
+    g_subprocess_launcher_set_child_setup (launcher, heapglass_process_cap_join, started->cap,
+                                           NULL);
+  started->subprocess
+      = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, error);
+  /* The launcher owns the child's ends: drop them now so that ours see end-of-file when the
    * tracer exits. */
   g_clear_object (&launcher);
-  if (subprocess == NULL)
+  if (started->subprocess == NULL)
+    return NULL;
+  return g_steal_pointer (&started);
+}
+
+HeapglassSpareTracer *
+heapglass_spare_tracer_start (const char *script_path, const HeapglassRunOptions *options,
+                              GError **error)
+{
+  HeapglassRunOptions full;
+  g_autofree char *tracer = NULL;
+  gboolean proven = TRUE;
+  SandboxLevel level;
+
+  g_return_val_if_fail (script_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  options_with_defaults (&full, options);
+  if (full.stdin_path != NULL)
     {
-      close (fds[0]);
-      return FALSE;
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "A spare tracer takes no stdin file");
+      return NULL;
     }
+  tracer = full.tracer_path ? g_strdup (full.tracer_path) : heapglass_trace_runner_find_tracer ();
+  level = full.sandbox ? sandbox_level (&proven) : SANDBOX_NONE;
+  return spawn_tracer (&full, script_path, TRUE, tracer, level, proven, error);
+}
+
+gboolean
+heapglass_spare_tracer_is_alive (HeapglassSpareTracer *spare)
+{
+  g_return_val_if_fail (spare != NULL, FALSE);
+  return g_subprocess_get_identifier (spare->subprocess) != NULL;
+}
+
+gboolean
+heapglass_spare_tracer_can_serve (HeapglassSpareTracer *spare, const char *script_path,
+                                  const HeapglassRunOptions *options)
+{
+  HeapglassRunOptions full;
+  g_autofree char *tracer = NULL;
+  g_autofree char *key = NULL;
+  gboolean proven;
+
+  g_return_val_if_fail (spare != NULL, FALSE);
+  g_return_val_if_fail (script_path != NULL, FALSE);
+
+  options_with_defaults (&full, options);
+  if (full.stdin_path != NULL || !heapglass_spare_tracer_is_alive (spare)
+      || spare->level != (full.sandbox ? sandbox_level (&proven) : SANDBOX_NONE))
+    return FALSE;
+  tracer = full.tracer_path ? g_strdup (full.tracer_path) : heapglass_trace_runner_find_tracer ();
+  key = spawn_key (&full, script_path, tracer, spare->level);
+  return g_str_equal (key, spare->key);
+}
+
+void
+heapglass_trace_runner_take_spare (HeapglassTraceRunner *self, HeapglassSpareTracer *spare)
+{
+  g_return_if_fail (HEAPGLASS_IS_TRACE_RUNNER (self));
+
+  g_mutex_lock (&self->lock);
+  if (self->running || heapglass_trace_get_stream_bytes (self->trace) > 0)
+    {
+      g_mutex_unlock (&self->lock);
+      heapglass_spare_tracer_free (spare);
+      return;
+    }
+  heapglass_spare_tracer_free (self->spare);
+  self->spare = spare;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Hands the spare its script; FALSE (and the spare freed) when it cannot serve this run. */
+static gboolean
+spare_serves (HeapglassTraceRunner *self, HeapglassSpareTracer *spare, const char *tracer,
+              SandboxLevel level)
+{
+  g_autofree char *key = NULL;
+  gsize len = strlen (self->script_path);
+  gsize sent = 0;
+
+  if (spare->level != level)
+    return FALSE;
+  key = spawn_key (&self->options, self->script_path, tracer, spare->level);
+  if (g_strcmp0 (key, spare->key) != 0 || !heapglass_spare_tracer_is_alive (spare))
+    return FALSE;
+  while (sent < len)
+    {
+      gssize n = send (spare->script_fd, self->script_path + sent, len - sent, MSG_NOSIGNAL);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      sent += (gsize)n;
+    }
+  /* end-of-file ends the path; the spare never reads this socket again */
+  close (spare->script_fd);
+  spare->script_fd = -1;
+  return TRUE;
+}
+
+/* One start of the tracer (or the use of a spare, which is consumed), and its stream read to the
+ * end. When the sandbox was only a guess and bubblewrap could not build it (it exits with status
+ * 1 before the tracer wrote a byte), or a spare wrote nothing, *retry is set and nothing else
+ * happened. */
+static gboolean
+run_attempt (HeapglassTraceRunner *self, const char *tracer, SandboxLevel level, gboolean proven,
+             HeapglassSpareTracer *spare, GCancellable *cancellable, RetryHow *retry,
+             GError **error)
+{
+  g_autoptr (HeapglassSpareTracer) started = NULL;
+  g_autoptr (GError) stream_error = NULL;
+  g_autofree guint8 *buffer = NULL;
+  const HeapglassRunOptions *options = &self->options;
+  GSubprocess *subprocess;
+  gint64 started_us, deadline, hard_stop = 0;
+  gboolean deadline_hit = FALSE, stopped;
+  gboolean corrupt = FALSE, limit_hit = FALSE;
+  gboolean tracer_exited = FALSE;
+  gboolean from_spare = FALSE;
+
+  *retry = RETRY_NONE;
+  heapglass_trace_set_limits (self->trace, options->max_steps, options->max_output_bytes,
+                              options->max_trace_bytes);
+  if (spare != NULL && spare_serves (self, spare, tracer, level))
+    {
+      started = spare;
+      from_spare = TRUE;
+      self->used_spare = TRUE;
+    }
+  else
+    {
+      heapglass_spare_tracer_free (spare);
+      started = spawn_tracer (options, self->script_path, FALSE, tracer, level, proven, error);
+      if (started == NULL)
+        return FALSE;
+    }
+  level = started->level;
+  proven = started->proven;
+  subprocess = started->subprocess;
+  started->stream_fd = started->stream_fd;
+  started->setup_fd = started->setup_fd;
 
   g_mutex_lock (&self->lock);
   self->subprocess = g_object_ref (subprocess);
-  if (self->options.stdin_interactive && self->options.stdin_path == NULL)
+  if (options->stdin_interactive && options->stdin_path == NULL)
     self->stdin_pipe = g_object_ref (g_subprocess_get_stdin_pipe (subprocess));
   stopped = self->stop_requested;
   g_mutex_unlock (&self->lock);
   if (stopped)
     g_subprocess_force_exit (subprocess);
 
-  started = g_get_monotonic_time ();
-  deadline = started + (gint64)((self->options.timeout_s + DEADLINE_GRACE_S) * G_USEC_PER_SEC);
+  started_us = g_get_monotonic_time ();
+  deadline = started_us + (gint64)((self->options.timeout_s + DEADLINE_GRACE_S) * G_USEC_PER_SEC);
   buffer = g_malloc (READ_CHUNK);
   for (;;)
     {
-      struct pollfd pfd = { fds[0], POLLIN, 0 };
+      struct pollfd pfd = { started->stream_fd, POLLIN, 0 };
       gint64 now = g_get_monotonic_time ();
       gint64 wait_until = hard_stop ? hard_stop : deadline;
       int timeout_ms = (int)CLAMP ((wait_until - now) / 1000, 0, 100);
@@ -717,13 +1019,13 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
               /* The tracer is gone but the pipe is still open: a child the program forked
                * holds it. What the tracer wrote is in the pipe already; read it, then stop. */
               tracer_exited = TRUE;
-              g_unix_set_fd_nonblocking (fds[0], TRUE, NULL);
+              g_unix_set_fd_nonblocking (started->stream_fd, TRUE, NULL);
             }
           continue;
         }
       if (ready < 0)
         continue;
-      n = read (fds[0], buffer, READ_CHUNK);
+      n = read (started->stream_fd, buffer, READ_CHUNK);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0 && errno == EAGAIN && tracer_exited)
@@ -750,11 +1052,12 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
       check_input_requests (self);
       notify (self, NULL, FALSE);
     }
-  close (fds[0]);
+  close (started->stream_fd);
+  started->stream_fd = -1;
 
   /* The stream is over, the process may not be (it ran another program, or closed its end of
    * the stream): the deadline holds until it is gone. */
-  for (guint sleep_us = 1000; g_subprocess_get_identifier (subprocess) != NULL;
+  for (guint sleep_us = 100; g_subprocess_get_identifier (subprocess) != NULL;
        sleep_us = MIN (sleep_us * 2, 20000))
     {
       gint64 now = g_get_monotonic_time ();
@@ -775,6 +1078,38 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
     }
   if (!g_subprocess_wait (subprocess, NULL, error))
     return FALSE;
+  {
+    g_autofree char *setup_errors
+        = started->setup_fd >= 0 ? read_setup_errors (started->setup_fd) : NULL;
+    gboolean wrote_nothing = heapglass_trace_get_stream_bytes (self->trace) == 0;
+
+    g_mutex_lock (&self->lock);
+    stopped = self->stop_requested;
+    g_mutex_unlock (&self->lock);
+    if (wrote_nothing && !stopped && !deadline_hit
+        && ((!proven && g_subprocess_get_if_exited (subprocess)
+             && g_subprocess_get_exit_status (subprocess) == 1)
+            || from_spare))
+      {
+        /* Nothing ran: bubblewrap could not build the full sandbox (we will find what it can),
+         * or the spare could not serve (a fresh tracer will say why). */
+        g_debug ("The tracer did not start (%s): starting another",
+                 setup_errors != NULL ? setup_errors : "");
+        g_mutex_lock (&self->lock);
+        g_clear_object (&self->subprocess);
+        g_clear_object (&self->stdin_pipe);
+        g_mutex_unlock (&self->lock);
+        *retry = proven ? RETRY_FRESH : RETRY_PROBED;
+        self->used_spare = FALSE;
+        return FALSE;
+      }
+    /* The tracer started: the full sandbox works here. Text on bubblewrap's stderr after that
+     * came from inside the sandbox and is not ours to print. */
+    if (!proven && !wrote_nothing)
+      g_atomic_int_compare_and_exchange (&known_level, -1, SANDBOX_FULL);
+    else if (setup_errors != NULL && wrote_nothing)
+      g_printerr ("%s", setup_errors);
+  }
   if (!corrupt && !heapglass_trace_finish (self->trace, &stream_error)
       && g_error_matches (stream_error, HEAPGLASS_TRACE_ERROR, HEAPGLASS_TRACE_ERROR_TRUNCATED))
     {
@@ -794,7 +1129,7 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
   g_mutex_unlock (&self->lock);
 
   decide_ending (self, subprocess, level, stopped, deadline_hit, corrupt,
-                 (double)(g_get_monotonic_time () - started) / G_USEC_PER_SEC);
+                 (double)(g_get_monotonic_time () - started_us) / G_USEC_PER_SEC);
   notify (self, NULL, TRUE);
 
   if (stream_error != NULL)
@@ -813,6 +1148,38 @@ runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **erro
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+runner_run (HeapglassTraceRunner *self, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *tracer
+      = self->tracer_path ? g_strdup (self->tracer_path) : heapglass_trace_runner_find_tracer ();
+  gboolean proven = TRUE;
+  SandboxLevel level = self->options.sandbox ? sandbox_level (&proven) : SANDBOX_NONE;
+  HeapglassSpareTracer *spare;
+  RetryHow retry = RETRY_NONE;
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  spare = g_steal_pointer (&self->spare);
+  g_mutex_unlock (&self->lock);
+  if (!g_file_test (tracer, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      heapglass_spare_tracer_free (spare);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _ ("The tracer “%s” was not found (set HEAPGLASS_TRACER)"), tracer);
+      return FALSE;
+    }
+  ok = run_attempt (self, tracer, level, proven, spare, cancellable, &retry, error);
+  if (retry == RETRY_PROBED)
+    /* The full sandbox cannot be built here: find what can (with a warning), start again. */
+    ok = run_attempt (self, tracer, sandbox_probe (), TRUE, NULL, cancellable, &retry, error);
+  else if (retry == RETRY_FRESH)
+    ok = run_attempt (self, tracer, level, proven, NULL, cancellable, &retry, error);
+  if (retry == RETRY_PROBED)
+    ok = run_attempt (self, tracer, sandbox_probe (), TRUE, NULL, cancellable, &retry, error);
+  return ok;
 }
 
 static void
@@ -875,6 +1242,13 @@ heapglass_trace_runner_stop (HeapglassTraceRunner *self)
   self->stop_requested = TRUE;
   g_mutex_unlock (&self->lock);
   kill_process (self);
+}
+
+gboolean
+heapglass_trace_runner_get_used_spare (HeapglassTraceRunner *self)
+{
+  g_return_val_if_fail (HEAPGLASS_IS_TRACE_RUNNER (self), FALSE);
+  return self->used_spare;
 }
 
 gboolean

@@ -55,6 +55,26 @@ gboolean heapglass_trace_runner_send_input (HeapglassTraceRunner *self, const ch
                                             GError **error);
 void heapglass_trace_runner_close_input (HeapglassTraceRunner *self);
 
+/* A spare tracer: started (sandboxed, Python initialised) before its script is known, so that a
+ * run it serves pays for neither. It serves one run with the same options whose script's start
+ * depends on nothing else (in the sandbox: a script in the same folder as `script_path`, from
+ * the same working folder); a run it cannot serve kills it and starts its own. Freeing it kills
+ * it. No stdin_path. */
+typedef struct _HeapglassSpareTracer HeapglassSpareTracer;
+HeapglassSpareTracer *heapglass_spare_tracer_start (const char *script_path,
+                                                    const HeapglassRunOptions *options,
+                                                    GError **error);
+gboolean heapglass_spare_tracer_is_alive (HeapglassSpareTracer *spare);
+/* Whether it is alive and would serve a run of script_path with these options. */
+gboolean heapglass_spare_tracer_can_serve (HeapglassSpareTracer *spare, const char *script_path,
+                                           const HeapglassRunOptions *options);
+void heapglass_spare_tracer_free (HeapglassSpareTracer *spare);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeapglassSpareTracer, heapglass_spare_tracer_free)
+/* Before run_async (): the runner uses the spare if it can serve the run, else frees it. */
+void heapglass_trace_runner_take_spare (HeapglassTraceRunner *self, HeapglassSpareTracer *spare);
+/* Whether a spare served the run (once it ended). */
+gboolean heapglass_trace_runner_get_used_spare (HeapglassTraceRunner *self);
+
 /* Blocking convenience for the command line and tests. */
 HeapglassTrace *heapglass_trace_run_sync (const char *script_path,
                                           const HeapglassRunOptions *options, GError **error);

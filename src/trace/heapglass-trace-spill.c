@@ -12,7 +12,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* The file grows by segments, each mapped once and never moved. */
+/* The file grows by segments, each mapped once and never moved: the first small (a short
+ * program's trace must not cost a 16 MiB file to reserve, fault in and free again: that was 3 ms
+ * of an empty program's start), each next twice the last, up to SEGMENT_SIZE. */
+#define FIRST_SEGMENT_SIZE ((gsize)256 << 10)
 #define SEGMENT_SIZE ((gsize)16 << 20)
 /* Growth between two returns of resident pages: the pages written since stay resident until the
  * next one, so this bounds what the arena adds to the process's resident memory. */
@@ -220,7 +223,9 @@ hg_spill_alloc (HgSpill *spill, gsize size)
   if (size > spill->cur_left)
     {
       gsize page = (gsize)sysconf (_SC_PAGESIZE);
-      add_segment (spill, MAX (SEGMENT_SIZE, (size + page - 1) / page * page));
+      gsize next = MIN (SEGMENT_SIZE, FIRST_SEGMENT_SIZE << MIN (spill->segments->len, 6));
+
+      add_segment (spill, MAX (next, (size + page - 1) / page * page));
     }
   p = spill->cur;
   spill->cur += size;

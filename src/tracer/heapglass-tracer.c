@@ -32,6 +32,9 @@ static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static HgBuf out_pending[3];
 static uint64_t out_total;
 static double deadline;
+/* A spare tracer (--script-fd) waiting for its script: nothing goes into the stream before the
+ * header, which names the script. */
+static volatile int awaiting_script;
 static int drain_stop; /* output_final asks the drain thread to end */
 
 static PyObject *orig_input, *orig_settrace, *orig_gettrace, *orig_os_exit;
@@ -313,7 +316,7 @@ drain_main (void *data)
       if (now - last_tick >= 0.05)
         {
           /* still due since the last tick: no step came, the program sits in C code */
-          if (hg_tracer.flush_due && !hg_tracer.finishing
+          if (hg_tracer.flush_due && !hg_tracer.finishing && !awaiting_script
               && (hg_tracer.buf.len || out_pending[1].len || out_pending[2].len
                   || hg_tracer.output_pending)
               && take_buf (HG_OWNER_DRAIN))
@@ -349,7 +352,8 @@ drain_main (void *data)
           pthread_mutex_unlock (&out_lock);
           hg_tracer.output_pending = 1;
         }
-      if (hg_tracer.output_over && !hg_tracer.finishing && take_buf (HG_OWNER_DRAIN))
+      if (hg_tracer.output_over && !hg_tracer.finishing && !awaiting_script
+          && take_buf (HG_OWNER_DRAIN))
         {
           /* Over the output limit and no step to notice it (a thread prints while the main
            * program waits for it, or sits in C code): end here, as for the time limit. */
@@ -1040,7 +1044,8 @@ usage (void)
 {
   fprintf (stderr, "usage: heapglass-tracer [--fd=N] [--max-steps=N] [--timeout=SECONDS] "
                    "[--memory-limit=MiB] [--max-output=BYTES] [--max-items=K] [--confine] "
-                   "[--max-processes=N] [--stdin-fifo=PATH] [--] SCRIPT.py [ARGS...]\n");
+                   "[--max-processes=N] [--stdin-fifo=PATH] [--stderr-fd=N] [--] SCRIPT.py "
+                   "[ARGS...]\n");
   exit (2);
 }
 
@@ -1345,6 +1350,60 @@ run_script (const char *script_abs)
   hg_finish (ending, status, signal_number, message, line);
 }
 
+/* The header names the script: the first bytes of the stream. */
+static void
+write_header (const char *script_abs)
+{
+  hg_buf_header (&hg_tracer.buf, hg_tracer.max_items, script_abs);
+  hg_tracer.committed = hg_tracer.buf.len;
+  hg_stream_flush ();
+}
+
+/* A spare tracer, started before anyone knew what it would run, reads the script's path (as the
+ * command line would have given it) from `fd` up to end-of-file. An empty read means the app
+ * discarded it: exit without a word. */
+static char *
+await_script (int fd)
+{
+  size_t cap = PATH_MAX, len = 0;
+  char *path = malloc (cap + 1);
+  ssize_t n;
+
+  while (path && len < cap
+         && ((n = read (fd, path + len, cap - len)) > 0 || (n < 0 && errno == EINTR)))
+    if (n > 0)
+      len += (size_t)n;
+  close (fd);
+  if (!path || len == 0 || memchr (path, 0, len))
+    _exit (0);
+  path[len] = 0;
+  return path;
+}
+
+/* sys.argv (and sys.orig_argv, which CPython copies from it) as `python3 script.py` sets them,
+ * for a spare tracer whose Python started before the script was known. */
+static void
+set_argv (const char *script)
+{
+  PyObject *arg = PyUnicode_DecodeFSDefault (script);
+  PyObject *argv = arg ? PyList_New (1) : NULL;
+  PyObject *orig = arg ? PyList_New (1) : NULL;
+
+  if (argv && orig)
+    {
+      Py_INCREF (arg);
+      PyList_SET_ITEM (argv, 0, arg);
+      Py_INCREF (arg);
+      PyList_SET_ITEM (orig, 0, arg);
+      PySys_SetObject ("argv", argv);
+      PySys_SetObject ("orig_argv", orig);
+    }
+  Py_XDECREF (argv);
+  Py_XDECREF (orig);
+  Py_XDECREF (arg);
+  PyErr_Clear ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1353,6 +1412,7 @@ main (int argc, char **argv)
   int confine = 0;
   unsigned max_processes = 0;
   const char *stdin_fifo = NULL;
+  int script_fd = -1;
 
   hg_tracer.stream_fd = 3;
   hg_tracer.max_steps = 0;
@@ -1379,6 +1439,14 @@ main (int argc, char **argv)
       const char *v = eq + 1;
       if (strncmp (a, "--fd=", 5) == 0 && parse_u64 (v, &value) && value < INT_MAX)
         hg_tracer.stream_fd = (int)value;
+      else if (strncmp (a, "--stderr-fd=", 12) == 0 && parse_u64 (v, &value) && value < INT_MAX
+               && dup2 ((int)value, 2) == 2)
+        {
+          /* The runner's standard error, given first: bubblewrap's own (which speaks only when
+           * it cannot build the sandbox) went to a pipe the runner reads. */
+          if (value != 2)
+            close ((int)value);
+        }
       else if (strncmp (a, "--max-steps=", 12) == 0 && parse_u64 (v, &value))
         hg_tracer.max_steps = value;
       else if (strncmp (a, "--timeout=", 10) == 0)
@@ -1400,10 +1468,13 @@ main (int argc, char **argv)
       else if (strncmp (a, "--max-items=", 12) == 0 && parse_u64 (v, &value) && value > 0
                && value <= 100000)
         hg_tracer.max_items = (unsigned)value;
+      else if (strncmp (a, "--script-fd=", 12) == 0 && parse_u64 (v, &value) && value < INT_MAX)
+        script_fd = (int)value;
       else
         usage ();
     }
-  if (i >= argc)
+  /* a spare (--script-fd) learns its script later; it takes no FIFO, no arguments */
+  if (script_fd >= 0 ? i < argc || stdin_fifo || fcntl (script_fd, F_GETFD) < 0 : i >= argc)
     usage ();
   if (fcntl (hg_tracer.stream_fd, F_GETFD) < 0)
     {
@@ -1413,21 +1484,33 @@ main (int argc, char **argv)
     }
   hg_tracer.stream_fd = move_high (hg_tracer.stream_fd);
 
-  const char *script = argv[i];
-  char *script_abs = absolute_path (script);
+  /* A spare does everything that does not depend on the script (the sandbox's confinement, the
+   * output's capture, Python's start), then waits for it. Until then a failure exits quietly
+   * with status 1 and no byte written: the runner then starts a tracer the ordinary way, which
+   * reports it. */
+  char *script = script_fd >= 0 ? NULL : argv[i];
+  char *script_abs = script ? absolute_path (script) : NULL;
+  if (script_fd >= 0)
+    {
+      script_fd = move_high (script_fd);
+      awaiting_script = 1;
+    }
   hg_tracer.pid = getpid ();
   hg_tracer.main_thread = pthread_self ();
   pthread_atfork (NULL, NULL, after_fork_child);
 
-  hg_buf_header (&hg_tracer.buf, hg_tracer.max_items, script_abs);
-  hg_tracer.committed = hg_tracer.buf.len;
-  hg_stream_flush ();
+  if (script_abs)
+    write_header (script_abs);
   if (confine && !hg_confine (max_processes))
-    hg_finish (HG_END_UNREADABLE, 1, 0, "the sandbox could not confine the program", 0);
+    {
+      if (awaiting_script)
+        _exit (1);
+      hg_finish (HG_END_UNREADABLE, 1, 0, "the sandbox could not confine the program", 0);
+    }
 
   if (!hg_record_init ())
     return 2;
-  if (hg_tracer.timeout_s > 0)
+  if (hg_tracer.timeout_s > 0 && !awaiting_script)
     deadline = now_s () + hg_tracer.timeout_s;
   if (!capture_output ())
     {
@@ -1470,7 +1553,9 @@ main (int argc, char **argv)
    * come between them. */
   config.buffered_stdio = 1;
   config.parse_argv = 0;
-  PyStatus status = PyConfig_SetBytesArgv (&config, argc - i, argv + i);
+  char *no_script[] = { "", NULL };
+  PyStatus status = awaiting_script ? PyConfig_SetBytesArgv (&config, 1, no_script)
+                                    : PyConfig_SetBytesArgv (&config, argc - i, argv + i);
 #ifdef HG_PYTHON_EXECUTABLE
   /* sys.executable as for `python3 script.py` (subprocesses of the program run Python, not us) */
   if (!PyStatus_Exception (status) && access (HG_PYTHON_EXECUTABLE, X_OK) == 0)
@@ -1481,6 +1566,8 @@ main (int argc, char **argv)
   PyConfig_Clear (&config);
   if (PyStatus_Exception (status))
     {
+      if (awaiting_script)
+        _exit (1);
       dprintf (2, "heapglass-tracer: cannot start Python: %s\n",
                status.err_msg ? status.err_msg : "?");
       if (hg_tracer.memory_limit_mib)
@@ -1495,6 +1582,16 @@ main (int argc, char **argv)
       hg_finish (HG_END_UNREADABLE, 1, 0, "cannot start Python", 0);
     }
   line_buffer_stdio ();
+  if (awaiting_script)
+    {
+      script = await_script (script_fd);
+      script_abs = absolute_path (script);
+      write_header (script_abs);
+      __atomic_store_n (&awaiting_script, 0, __ATOMIC_RELEASE);
+      if (hg_tracer.timeout_s > 0)
+        deadline = now_s () + hg_tracer.timeout_s;
+      set_argv (script);
+    }
   hg_tracer.main_tstate = PyThreadState_Get ();
   hg_tracer.script = PyUnicode_DecodeFSDefault (script_abs);
   insert_sys_path0 (script_abs);
