@@ -296,7 +296,9 @@ drain_main (void *data)
     fds[i].events = POLLIN;
   for (;;)
     {
-      int r = poll (fds, 3, 50);
+      /* a spare waiting for its script has no deadline and nothing to flush: it sleeps until
+       * output or the wake pipe (written when the script came) wakes it */
+      int r = poll (fds, 3, awaiting_script ? -1 : 50);
       double now = now_s ();
       if (__atomic_load_n (&drain_stop, __ATOMIC_ACQUIRE))
         break;
@@ -1587,9 +1589,15 @@ main (int argc, char **argv)
       script = await_script (script_fd);
       script_abs = absolute_path (script);
       write_header (script_abs);
-      __atomic_store_n (&awaiting_script, 0, __ATOMIC_RELEASE);
       if (hg_tracer.timeout_s > 0)
         deadline = now_s () + hg_tracer.timeout_s;
+      __atomic_store_n (&awaiting_script, 0, __ATOMIC_RELEASE);
+      {
+        /* the drain thread back to its ticks (the deadline among them) */
+        char c = 0;
+        ssize_t ignored = syscall (SYS_write, wake_pipe[1], &c, 1);
+        (void)ignored;
+      }
       set_argv (script);
     }
   hg_tracer.main_tstate = PyThreadState_Get ();

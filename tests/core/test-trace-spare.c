@@ -151,6 +151,34 @@ test_time_limit_from_the_run (void)
   g_assert_cmpint (ending, ==, HG_END_FINISHED);
 }
 
+/* ...and holds for a program that sits in C code (the tracer's clock must run once the script
+ * came, though the spare slept before). */
+static void
+test_time_limit_holds (void)
+{
+  g_autofree char *script = hg_test_write_file ("sleeper.py", "import time\ntime.sleep(30)\n", -1);
+  g_autofree char *out = NULL;
+  HeapglassRunOptions options;
+  HeapglassSpareTracer *spare;
+  HgEnding ending = HG_END_NONE;
+  gboolean used = FALSE;
+  gint64 start;
+  g_autoptr (GError) error = NULL;
+
+  hg_test_assert_tracer ();
+  options_for (&options, FALSE);
+  options.timeout_s = 1;
+  spare = heapglass_spare_tracer_start (script, &options, &error);
+  g_assert_no_error (error);
+  let_spare_start ();
+  start = g_get_monotonic_time ();
+  out = run_script (script, &options, spare, &ending, &used);
+  g_assert_true (used);
+  g_assert_cmpint (ending, ==, HG_END_TIME_LIMIT);
+  /* the tracer's own limit, not the runner's kill two seconds later */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2800 * 1000);
+}
+
 /* A spare started for other limits is not used: the run gets its own tracer, and its limits. */
 static void
 test_unused_when_options_differ (void)
@@ -357,6 +385,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/trace/spare/same-as-fresh", test_same_as_fresh);
   g_test_add_func ("/trace/spare/same-as-fresh-sandboxed", test_same_as_fresh_sandboxed);
   g_test_add_func ("/trace/spare/time-limit-from-the-run", test_time_limit_from_the_run);
+  g_test_add_func ("/trace/spare/time-limit-holds", test_time_limit_holds);
   g_test_add_func ("/trace/spare/unused-when-options-differ", test_unused_when_options_differ);
   g_test_add_func ("/trace/spare/dead-spare-not-used", test_dead_spare_not_used);
   g_test_add_func ("/trace/spare/controller-one-process-per-run",
