@@ -101,6 +101,30 @@ write_text (const char *path, const char *text)
   return ok;
 }
 
+/* Removes the empty cgroups under `parent` that a Heapglass process no longer running left
+ * behind (one that exited with a spare tracer still waiting, or was killed). */
+static void
+sweep_stale (const char *parent)
+{
+  g_autoptr (GDir) dir = g_dir_open (parent, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      gint64 pid;
+      char *end = NULL;
+
+      if (!g_str_has_prefix (name, "heapglass-"))
+        continue;
+      pid = g_ascii_strtoll (name + strlen ("heapglass-"), &end, 10);
+      if (pid > 0 && end != NULL && *end == '-' && kill ((pid_t)pid, 0) < 0 && errno == ESRCH)
+        {
+          g_autofree char *path = g_build_filename (parent, name, NULL);
+          rmdir (path); /* fails, harmlessly, while it still holds a process */
+        }
+    }
+}
+
 /* Makes `name` under `parent` with pids.max = `max_tasks`, or NULL. */
 static HeapglassProcessCap *
 make_cgroup (const char *parent, const char *name, guint max_tasks, gboolean v2)
@@ -110,6 +134,7 @@ make_cgroup (const char *parent, const char *name, guint max_tasks, gboolean v2)
   g_autofree char *max_text = g_strdup_printf ("%u", max_tasks);
   HeapglassProcessCap *cap;
 
+  sweep_stale (parent);
   if (mkdir (dir, 0700) < 0)
     return NULL;
   if (!write_text (max_path, max_text))

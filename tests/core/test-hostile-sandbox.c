@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "heapglass-process-cap.h"
@@ -437,6 +438,37 @@ test_fork_bomb (gconstpointer data)
   hostile_dir_remove (dir);
 }
 
+/* A cgroup left by a Heapglass process that is gone (it exited with a spare tracer waiting) is
+ * removed by the next run's. */
+static void
+test_stale_cgroup_swept (void)
+{
+  g_autoptr (HeapglassProcessCap) first = NULL;
+  g_autoptr (HeapglassProcessCap) second = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *stale = NULL;
+  pid_t gone;
+
+  first = heapglass_process_cap_new (8, NULL, NULL, NULL);
+  if (first == NULL || heapglass_process_cap_get_path (first) == NULL)
+    {
+      g_test_skip ("no cgroup can be made here");
+      return;
+    }
+  gone = fork ();
+  if (gone == 0)
+    _exit (0);
+  g_assert_cmpint (waitpid (gone, NULL, 0), ==, gone);
+  parent = g_path_get_dirname (heapglass_process_cap_get_path (first));
+  stale = g_strdup_printf ("%s/heapglass-%d-0", parent, (int)gone);
+  g_assert_cmpint (mkdir (stale, 0700), ==, 0);
+  second = heapglass_process_cap_new (8, NULL, NULL, NULL);
+  g_assert_nonnull (second);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  /* ours, of a process still running, stays */
+  g_assert_true (g_file_test (heapglass_process_cap_get_path (first), G_FILE_TEST_IS_DIR));
+}
+
 /* ---- the parent's deadline holds whatever the child does ---------------------------------- */
 
 typedef struct
@@ -502,6 +534,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/hostile/sandbox/probe/sandbox-as-root", test_probe_root_sandbox);
   g_test_add_func ("/hostile/sandbox/probe/sandbox-as-nobody", test_probe_nobody_sandbox);
   g_test_add_func ("/hostile/sandbox/probe/no-sandbox-reaches", test_probe_root_no_sandbox);
+  g_test_add_func ("/hostile/sandbox/stale-cgroup-swept", test_stale_cgroup_swept);
   for (gsize i = 0; i < G_N_ELEMENTS (bomb_cases); i++)
     for (BombUser user = AS_ROOT; user <= AS_NOBODY; user++)
       {

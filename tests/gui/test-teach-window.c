@@ -371,6 +371,17 @@ fib5_shown (gpointer window)
   return hg_test_find_text (GTK_WIDGET (window), "fib(n=5) → 5") != NULL;
 }
 
+/* The panel has slid in all the way (a picture taken mid-slide shows it cut at the edge). */
+static gboolean
+call_tree_panel_revealed (gpointer window)
+{
+  GtkWidget *panel = GTK_WIDGET (heapglass_window_get_call_tree_panel (window));
+  GtkWidget *revealer = gtk_widget_get_ancestor (panel, GTK_TYPE_REVEALER);
+
+  return gtk_revealer_get_child_revealed (GTK_REVEALER (revealer))
+         && gtk_widget_get_width (revealer) >= gtk_widget_get_width (panel);
+}
+
 /* fib(5) in the window with the call tree open at its deepest step: the calls read as Python
  * (name, arguments, what they returned) and the window is saved as a picture to look at. */
 static void
@@ -404,6 +415,7 @@ test_call_tree_fib (void)
   g_assert_true (hg_test_spin_until (fib5_shown, window, 10));
   g_assert_nonnull (hg_test_find_text (GTK_WIDGET (window), "fib(n=2) → 1"));
   g_assert_nonnull (hg_test_find_text (GTK_WIDGET (window), "… 4 calls"));
+  g_assert_true (hg_test_spin_until (call_tree_panel_revealed, window, 10));
   hg_test_save_widget_png (GTK_WIDGET (window), shot, 1);
   g_test_message ("screenshot: %s", shot);
   gtk_window_destroy (GTK_WINDOW (window));
