@@ -2,7 +2,8 @@
  * side with untraced python3.11: a 50,000,000-iteration `total += i` loop (100 million steps)
  * traced to the end under the default disk budget, with the wall time, the peak resident memory
  * of each process, the disk the trace used and the time to seek any step; and an empty program
- * through `heapglass --trace-summary`. `--iterations=N` makes the loop shorter (the disk and wall
+ * through `heapglass --trace-summary`; and scrubbing it as the window does (each frame: seek,
+ * layout, scene and paint at 1280x800). `--iterations=N` makes the loop shorter (the disk and wall
  * budgets then say what the full run would need, scaled). */
 #include "config.h"
 
@@ -11,6 +12,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <cairo.h>
+
+#include "heapglass-layout.h"
+#include "heapglass-renderer.h"
 #include "heapglass-trace-runner.h"
 
 #define FULL_ITERATIONS G_GUINT64_CONSTANT (50000000)
@@ -135,6 +140,43 @@ measure_seeks (HeapglassTrace *trace, guint n, guint pause_us, guint32 seed, Sta
   *cpu = stats_of (cpus, n);
 }
 
+/* Scrubbing: `n` frames as a slider dragged across the whole run asks for them (steps spread
+ * over the trace, in order, then random jumps), each one what the window does for a new step:
+ * seek, layout, scene, paint at 1280x800. Wall and CPU times in ms. */
+static void
+measure_scrub (HeapglassTrace *trace, guint n, Stats *wall, Stats *cpu)
+{
+  g_autoptr (HeapglassLayout) layout = heapglass_layout_new ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (18);
+  g_autofree double *walls = g_new (double, n);
+  g_autofree double *cpus = g_new (double, n);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1280, 800);
+  guint n_steps = heapglass_trace_get_n_steps (trace);
+  HeapglassRenderOptions render;
+
+  heapglass_render_options_init (&render);
+  heapglass_layout_prepare (layout, trace, n_steps);
+  for (guint i = 0; i < n; i++)
+    {
+      guint step = i < n / 2 ? 1 + (guint)((guint64)i * (n_steps - 1) / (n / 2))
+                             : (guint)g_rand_int_range (rand, 1, (gint32)n_steps + 1);
+      double c0 = thread_cpu_ms ();
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr (HeapglassSnapshot) snapshot = heapglass_layout_snapshot (layout, trace, step);
+      g_autoptr (HeapglassScene) scene = heapglass_layout_build_scene (layout, snapshot);
+      cairo_t *cr = cairo_create (surface);
+
+      heapglass_renderer_draw (cr, scene, &render);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      walls[i] = seconds_since (t0) * 1000;
+      cpus[i] = thread_cpu_ms () - c0;
+    }
+  cairo_surface_destroy (surface);
+  *wall = stats_of (walls, n);
+  *cpu = stats_of (cpus, n);
+}
+
 static const char *
 verdict (gboolean ok)
 {
@@ -165,7 +207,7 @@ main (int argc, char *argv[])
   gsize memory;
   guint n_steps;
   HgEnding ending;
-  Stats seek_wall, seek_cpu, spaced_wall, spaced_cpu;
+  Stats seek_wall, seek_cpu, spaced_wall, spaced_cpu, scrub_wall, scrub_cpu;
   double load[3] = { 0 };
 
   g_assert_no_error (error);
@@ -221,6 +263,7 @@ main (int argc, char *argv[])
      * seek that follows a pause is less often cut by the scheduler on a busy machine. */
     measure_seeks (trace, n_seeks, 0, 16, &seek_wall, &seek_cpu);
     measure_seeks (trace, n_seeks, 1000, 17, &spaced_wall, &spaced_cpu);
+    measure_scrub (trace, n_seeks, &scrub_wall, &scrub_cpu);
     model_rss = max_rss_mib (RUSAGE_SELF);
   }
 
@@ -296,6 +339,13 @@ main (int argc, char *argv[])
     m = g_strdup_printf ("%.3f / %.3f / %.3f ms", spaced_cpu.mean, spaced_cpu.p99, spaced_cpu.max);
     row ("  CPU", m, "", "");
     g_clear_pointer (&m, g_free);
+    m = g_strdup_printf ("%.3f / %.3f / %.3f ms", scrub_wall.mean, scrub_wall.p99, scrub_wall.max);
+    row ("scrubbing: seek + layout + paint a frame", m, "<= 16 ms (every frame)",
+         verdict (scrub_wall.max <= 16));
+    g_clear_pointer (&m, g_free);
+    m = g_strdup_printf ("%.3f / %.3f / %.3f ms", scrub_cpu.mean, scrub_cpu.p99, scrub_cpu.max);
+    row ("  CPU", m, "", "");
+    g_clear_pointer (&m, g_free);
     if (cli != NULL)
       {
         m = g_strdup_printf ("%.1f ms vs %.1f ms = +%.1f ms", empty_traced, empty_untraced,
@@ -306,7 +356,8 @@ main (int argc, char *argv[])
       }
     else
       row ("empty program, --trace-summary", "skipped (HEAPGLASS_CLI unset)", "", "");
-    g_print ("(seeks: %u random steps each way, times mean / p99 / max; wall includes the time "
+    g_print ("(seeks: %u random steps each way; scrubbing: as many frames, half spread over the "
+             "run in order, half random; times mean / p99 / max; wall includes the time "
              "the process waits for a core)\n",
              n_seeks);
   }
