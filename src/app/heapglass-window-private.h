@@ -41,6 +41,7 @@ struct _HeapglassWindow
   HeapglassChapterSidebar *sidebar;
   GtkRevealer *prose_revealer;
   GtkLabel *prose_label;
+  GtkScrolledWindow *prose_scroller;
   GtkRevealer *exercise_revealer;
   GtkLabel *exercise_label;
   GtkWidget *reveal_button;

@@ -767,6 +767,33 @@ show_code (HeapglassWindow *self, const char *code, const char *title, const cha
   prepare_next_run (self);
 }
 
+/* The prose's scroller shows the whole text up to PROSE_MAX_HEIGHT. GtkScrolledWindow (GTK 4.8)
+ * asks its child for a natural height at no particular width, which for a wrapped paragraph is the
+ * height of its unwrapped lines: the text came out a few lines tall and was cut mid-sentence. So
+ * the label is asked at the width it really has (the code pane's, where the paned divides),
+ * whenever that or the text changes. */
+#define PROSE_MAX_HEIGHT 220
+
+static void
+fit_prose_height (HeapglassWindow *self)
+{
+  int width = gtk_paned_get_position (self->main_paned); /* the code pane's width */
+  int minimum = 0, natural = 0;
+
+  if (width <= 0)
+    return;
+  gtk_widget_measure (GTK_WIDGET (self->prose_label), GTK_ORIENTATION_VERTICAL, width, &minimum,
+                      &natural, NULL, NULL);
+  gtk_scrolled_window_set_min_content_height (self->prose_scroller,
+                                              MIN (natural, PROSE_MAX_HEIGHT));
+}
+
+static void
+on_main_paned_position (HeapglassWindow *self)
+{
+  fit_prose_height (self);
+}
+
 void
 heapglass_window_show_block (HeapglassWindow *self, guint index)
 {
@@ -798,6 +825,7 @@ heapglass_window_show_block (HeapglassWindow *self, guint index)
       gtk_label_set_text (self->prose_label, "");
       gtk_revealer_set_reveal_child (self->prose_revealer, FALSE);
     }
+  fit_prose_height (self);
 
   if (block->kind == HEAPGLASS_BLOCK_EXERCISE)
     {
@@ -1475,6 +1503,7 @@ heapglass_window_class_init (HeapglassWindowClass *klass)
   BIND (sidebar);
   BIND (prose_revealer);
   BIND (prose_label);
+  BIND (prose_scroller);
   BIND (exercise_revealer);
   BIND (exercise_label);
   BIND (reveal_button);
@@ -1547,6 +1576,8 @@ heapglass_window_init (HeapglassWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->block = -1;
+  g_signal_connect_swapped (self->main_paned, "notify::position",
+                            G_CALLBACK (on_main_paned_position), self);
   self->drafts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   self->canvas = HEAPGLASS_CANVAS (heapglass_canvas_new ());

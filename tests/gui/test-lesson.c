@@ -102,6 +102,56 @@ test_prose_shown_for_examples (void)
   close_window (window);
 }
 
+/* Each block's prose is shown whole (up to the scroller's cap of 220 px): the label gets at
+ * least the height it needs at the width it has, so no paragraph stops mid-sentence. */
+static void
+prose_fits_in (const char *dir_variable, const char *name)
+{
+  HeapglassWindow *window = new_window (1280, 800);
+  g_autofree char *path = g_build_filename (g_getenv (dir_variable), name, NULL);
+  guint n, checked = 0;
+
+  hg_test_window_open_and_wait (window, path, 30);
+  n = heapglass_chapter_get_n_blocks (heapglass_window_get_chapter (window));
+  for (guint i = 0; i < n; i++)
+    {
+      const char *prose;
+      GtkWidget *label;
+      GtkAllocation allocation;
+      int needed = 0, minimum = 0, shown;
+
+      heapglass_window_show_block (window, i);
+      hg_test_spin_for (30);
+      prose = heapglass_window_get_prose_text (window);
+      if (prose == NULL || *prose == '\0')
+        continue;
+      label = hg_test_find_text (GTK_WIDGET (window), prose);
+      g_assert_nonnull (label);
+      /* at the width it is allocated, padding included (gtk_widget_get_width leaves it out) */
+      gtk_widget_get_allocation (label, &allocation);
+      gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, allocation.width, &minimum, &needed,
+                          NULL, NULL);
+      shown = gtk_widget_get_height (gtk_widget_get_ancestor (label, GTK_TYPE_SCROLLED_WINDOW));
+      g_test_message ("block %u: prose %d px high, needs %d", i, shown, needed);
+      g_assert_cmpint (shown, >=, MIN (needed, 220));
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 0);
+  close_window (window);
+}
+
+static void
+test_prose_fits_tour (void)
+{
+  prose_fits_in ("HEAPGLASS_EXAMPLES_DIR", "heapglass-tour.md");
+}
+
+static void
+test_prose_fits_seed (void)
+{
+  prose_fits_in ("HEAPGLASS_SEED_DIR", "stack-and-heap-overview.md");
+}
+
 static void
 test_call_note_follows_the_code (void)
 {
@@ -865,6 +915,8 @@ main (int argc, char *argv[])
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 
   g_test_add_func ("/lesson/prose/shown-for-examples", test_prose_shown_for_examples);
+  g_test_add_func ("/lesson/prose/whole-in-the-tour", test_prose_fits_tour);
+  g_test_add_func ("/lesson/prose/whole-in-the-seed", test_prose_fits_seed);
   g_test_add_func ("/lesson/call-note/follows-the-code", test_call_note_follows_the_code);
   g_test_add_func ("/lesson/revert-to-chapter-code", test_revert_to_chapter_code);
   g_test_add_func ("/lesson/editor/indents-python", test_editor_indents_python);
