@@ -1,5 +1,6 @@
 /* heapglass-trace-runner.c: starts heapglass-tracer on a script (optionally inside bubblewrap),
  * reads its stream on a worker thread into a HeapglassTrace and decides how the run ended. */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include "config.h"
 
 #include "heapglass-trace-runner.h"
@@ -28,6 +29,7 @@
 #define DEADLINE_GRACE_S 2.0
 #define PROGRESS_INTERVAL_US (50 * 1000)
 #define READ_CHUNK (64 * 1024)
+#define STREAM_PIPE_SIZE (1024 * 1024)
 #define DEFAULT_MAX_TRACE_BYTES (G_GUINT64_CONSTANT (4) * 1024 * 1024 * 1024)
 /* The sandbox's private /tmp and /dev/shm, each; and its processes (threads count too). */
 #define SANDBOX_TMP_MIB 64
@@ -768,6 +770,12 @@ spawn_tracer (const HeapglassRunOptions *options, const char *script_path, gbool
       return NULL;
     }
   started->stream_fd = fds[0];
+  /* The tracer writes its stream in pieces of 256 KiB. Through the default 64 KiB pipe each write
+   * waits until the model has decoded most of the one before, and the two processes take turns
+   * instead of running side by side on two cores (a 100M-step loop: 25 s, where each alone needs
+   * 14). A pipe of 1 MiB, the default limit for anyone, lets the tracer run ahead; without it
+   * (a lower limit), the run is only slower. */
+  (void)fcntl (fds[0], F_SETPIPE_SZ, STREAM_PIPE_SIZE);
 
   if (options->stdin_path != NULL && stdin_fd < 0)
     flags |= G_SUBPROCESS_FLAGS_STDIN_INHERIT; /* the tracer opens the FIFO itself */
