@@ -113,8 +113,13 @@ gboolean
 hg_is_premade (HeapglassTrace *self, guint32 index)
 {
   const GArray *premade = self->addresses.premade;
-  guint at = premade_lower_bound (premade, index);
+  guint at;
 
+  /* asked for every object made and freed: most come after every premade one (a long loop's
+   * new ints), which needs no search */
+  if (premade->len == 0 || index > g_array_index (premade, guint32, premade->len - 1))
+    return FALSE;
+  at = premade_lower_bound (premade, index);
   return at < premade->len && g_array_index (premade, guint32, at) == index;
 }
 

@@ -28,7 +28,7 @@
 /* The tracer enforces the time limit itself; the parent kills it only this much later. */
 #define DEADLINE_GRACE_S 2.0
 #define PROGRESS_INTERVAL_US (50 * 1000)
-#define READ_CHUNK (64 * 1024)
+#define READ_CHUNK (256 * 1024)
 #define STREAM_PIPE_SIZE (1024 * 1024)
 #define DEFAULT_MAX_TRACE_BYTES (G_GUINT64_CONSTANT (4) * 1024 * 1024 * 1024)
 /* The sandbox's private /tmp and /dev/shm, each; and its processes (threads count too). */
