@@ -102,6 +102,17 @@ test_prose_shown_for_examples (void)
   close_window (window);
 }
 
+static gboolean
+prose_revealed (gpointer window)
+{
+  const char *prose = heapglass_window_get_prose_text (window);
+  GtkWidget *label = prose ? hg_test_find_text (GTK_WIDGET (window), prose) : NULL;
+  GtkWidget *revealer = label ? gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER) : NULL;
+
+  return revealer != NULL && gtk_revealer_get_child_revealed (GTK_REVEALER (revealer))
+         && gtk_widget_get_height (revealer) > 0;
+}
+
 /* Each block's prose is shown whole (up to the scroller's cap of 220 px): the label gets at
  * least the height it needs at the width it has, so no paragraph stops mid-sentence. */
 static void
@@ -125,6 +136,9 @@ prose_fits_in (const char *dir_variable, const char *name)
       prose = heapglass_window_get_prose_text (window);
       if (prose == NULL || *prose == '\0')
         continue;
+      /* after a block without prose, the prose slides in again: measure once it is all there */
+      g_assert_true (hg_test_spin_until (prose_revealed, window, 10));
+      hg_test_spin_for (30);
       label = hg_test_find_text (GTK_WIDGET (window), prose);
       g_assert_nonnull (label);
       /* at the width it is allocated, padding included (gtk_widget_get_width leaves it out) */
