@@ -6,6 +6,7 @@
 #include "heapglass-trace-runner.h"
 
 #include "heapglass-process-cap.h"
+#include "heapglass-stream-pump.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,9 @@
 #define PROGRESS_INTERVAL_US (50 * 1000)
 #define READ_CHUNK (256 * 1024)
 #define STREAM_PIPE_SIZE (1024 * 1024)
+/* What the reader may hold for the decoder: enough for a long burst of decoding (about 2M steps),
+ * little beside the model. */
+#define PUMP_MAX_QUEUED (32 * 1024 * 1024)
 #define DEFAULT_MAX_TRACE_BYTES (G_GUINT64_CONSTANT (4) * 1024 * 1024 * 1024)
 /* The sandbox's private /tmp and /dev/shm, each; and its processes (threads count too). */
 #define SANDBOX_TMP_MIB 64
@@ -947,7 +951,7 @@ run_attempt (HeapglassTraceRunner *self, const char *tracer, SandboxLevel level,
 {
   g_autoptr (HeapglassSpareTracer) started = NULL;
   g_autoptr (GError) stream_error = NULL;
-  g_autofree guint8 *buffer = NULL;
+  HgStreamPump *pump;
   const HeapglassRunOptions *options = &self->options;
   GSubprocess *subprocess;
   gint64 started_us, deadline, hard_stop = 0;
@@ -989,15 +993,16 @@ run_attempt (HeapglassTraceRunner *self, const char *tracer, SandboxLevel level,
 
   started_us = g_get_monotonic_time ();
   deadline = started_us + (gint64)((self->options.timeout_s + DEADLINE_GRACE_S) * G_USEC_PER_SEC);
-  buffer = g_malloc (READ_CHUNK);
+  pump = hg_stream_pump_start (started->stream_fd, READ_CHUNK, PUMP_MAX_QUEUED);
   for (;;)
     {
-      struct pollfd pfd = { started->stream_fd, POLLIN, 0 };
       gint64 now = g_get_monotonic_time ();
       gint64 wait_until = hard_stop ? hard_stop : deadline;
       int timeout_ms = (int)CLAMP ((wait_until - now) / 1000, 0, 100);
-      int ready;
-      gssize n;
+      g_autoptr (GBytes) chunk = NULL;
+      gboolean end = FALSE;
+      gconstpointer data;
+      gsize n;
 
       if (g_cancellable_is_cancelled (cancellable))
         heapglass_trace_runner_stop (self);
@@ -1015,36 +1020,26 @@ run_attempt (HeapglassTraceRunner *self, const char *tracer, SandboxLevel level,
       if (hard_stop && now >= hard_stop)
         break;
 
-      ready = poll (&pfd, 1, timeout_ms);
-      if (ready < 0 && errno == EINTR)
-        continue;
-      if (ready == 0)
+      chunk = hg_stream_pump_pop (pump, timeout_ms, &end);
+      if (end)
+        break;
+      if (chunk == NULL)
         {
           if (tracer_exited)
             break;
           if (g_subprocess_get_identifier (subprocess) == NULL)
             {
               /* The tracer is gone but the pipe is still open: a child the program forked
-               * holds it. What the tracer wrote is in the pipe already; read it, then stop. */
+               * holds it. What the tracer wrote is in the pipe already: the reader takes it
+               * within a wait, then we stop. */
               tracer_exited = TRUE;
-              g_unix_set_fd_nonblocking (started->stream_fd, TRUE, NULL);
             }
           continue;
         }
-      if (ready < 0)
-        continue;
-      n = read (started->stream_fd, buffer, READ_CHUNK);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0 && errno == EAGAIN && tracer_exited)
-        break;
-      if (n < 0 && errno == EAGAIN)
-        continue;
-      if (n <= 0)
-        break;
       if (corrupt || limit_hit)
         continue; /* drained unread until the process is gone */
-      if (!heapglass_trace_feed (self->trace, buffer, (gsize)n, &stream_error))
+      data = g_bytes_get_data (chunk, &n);
+      if (!heapglass_trace_feed (self->trace, data, n, &stream_error))
         {
           /* A corrupt stream: stop the tracer, keep the steps decoded so far. */
           corrupt = TRUE;
@@ -1060,6 +1055,7 @@ run_attempt (HeapglassTraceRunner *self, const char *tracer, SandboxLevel level,
       check_input_requests (self);
       notify (self, NULL, FALSE);
     }
+  hg_stream_pump_stop (pump);
   close (started->stream_fd);
   started->stream_fd = -1;
 
