@@ -1058,15 +1058,6 @@ heapglass_narration_describe_comparison (const HeapglassStepDiff *diff)
 /* ---------------------------------------------------------------------------------------------- */
 /* How a prediction went */
 
-static const HeapglassFrameView *
-frame_with_id (const HeapglassSnapshot *snapshot, guint frame_id)
-{
-  for (guint f = 0; f < snapshot->n_frames; f++)
-    if (snapshot->frames[f].frame_id == frame_id)
-      return &snapshot->frames[f];
-  return NULL;
-}
-
 /* The clause for one result, without its verdict: "x was rebound", "it printed “3”". */
 static char *
 result_clause (const HeapglassSnapshot *now, const HeapglassSnapshot *next,
@@ -1076,8 +1067,9 @@ result_clause (const HeapglassSnapshot *now, const HeapglassSnapshot *next,
     {
     case HEAPGLASS_GUESS_NAME:
       {
-        const HeapglassFrameView *frame = frame_with_id (now, r->frame_id);
-        const HeapglassFrameView *later = next ? frame_with_id (next, r->frame_id) : NULL;
+        const HeapglassFrameView *frame = heapglass_snapshot_find_frame (now, r->frame_id);
+        const HeapglassFrameView *later
+            = next ? heapglass_snapshot_find_frame (next, r->frame_id) : NULL;
         g_autofree char *who = name_in (now, r->frame_id, frame ? frame->function : NULL, r->name);
         guint binding;
 

@@ -127,24 +127,6 @@ heapglass_prediction_get_n_guesses (HeapglassPrediction *self)
          + (self->output != NULL);
 }
 
-static const HeapglassFrameView *
-find_frame (const HeapglassSnapshot *snap, guint frame_id)
-{
-  for (guint f = 0; f < snap->n_frames; f++)
-    if (snap->frames[f].frame_id == frame_id)
-      return &snap->frames[f];
-  return NULL;
-}
-
-static guint64
-binding (const HeapglassFrameView *frame, const char *name)
-{
-  for (guint i = 0; frame != NULL && i < frame->n_bindings; i++)
-    if (g_str_equal (frame->names[i], name))
-      return frame->oids[i];
-  return 0;
-}
-
 static void
 add_result (HeapglassPrediction *self, HeapglassGuessResult r)
 {
@@ -190,7 +172,7 @@ heapglass_prediction_check (HeapglassPrediction *self, gboolean *all_right)
   for (guint f = 0; f < now->n_frames; f++)
     {
       const HeapglassFrameView *frame = &now->frames[f];
-      const HeapglassFrameView *later = find_frame (next, frame->frame_id);
+      const HeapglassFrameView *later = heapglass_snapshot_find_frame (next, frame->frame_id);
 
       if (later == NULL)
         continue;
@@ -202,7 +184,8 @@ heapglass_prediction_check (HeapglassPrediction *self, gboolean *all_right)
           g_autofree char *key = name_key (frame->frame_id, name);
           HeapglassGuessResult r = { HEAPGLASS_GUESS_NAME, 0, frame->frame_id, name, 0, FALSE };
 
-          if (binding (frame, name) == binding (later, name)
+          if (heapglass_frame_view_get_binding (frame, name)
+                  == heapglass_frame_view_get_binding (later, name)
               || g_hash_table_contains (happened_names, key))
             continue;
           g_hash_table_add (happened_names, g_string_chunk_insert (self->strings, key));

@@ -47,24 +47,6 @@ mark (HeapglassStepDiffPrivate *priv, GArray *list, guint64 oid, HeapglassDiffMa
   g_array_append_val (list, oid);
 }
 
-static const HeapglassFrameView *
-find_frame (const HeapglassSnapshot *snap, guint frame_id)
-{
-  for (guint f = 0; f < snap->n_frames; f++)
-    if (snap->frames[f].frame_id == frame_id)
-      return &snap->frames[f];
-  return NULL;
-}
-
-static guint64
-find_binding (const HeapglassFrameView *frame, const char *name)
-{
-  for (guint i = 0; frame != NULL && i < frame->n_bindings; i++)
-    if (g_str_equal (frame->names[i], name))
-      return frame->oids[i];
-  return 0;
-}
-
 HeapglassStepDiff *
 heapglass_step_diff_new (HeapglassTrace *trace, guint pinned, guint current)
 {
@@ -114,10 +96,11 @@ heapglass_step_diff_new (HeapglassTrace *trace, guint pinned, guint current)
   for (guint f = 0; f < priv->current->n_frames; f++)
     {
       const HeapglassFrameView *frame = &priv->current->frames[f];
-      const HeapglassFrameView *before = find_frame (priv->pinned, frame->frame_id);
+      const HeapglassFrameView *before
+          = heapglass_snapshot_find_frame (priv->pinned, frame->frame_id);
       for (guint i = 0; i < frame->n_bindings; i++)
         {
-          guint64 old_oid = find_binding (before, frame->names[i]);
+          guint64 old_oid = heapglass_frame_view_get_binding (before, frame->names[i]);
           HeapglassRebinding r;
           if (old_oid == frame->oids[i])
             continue;

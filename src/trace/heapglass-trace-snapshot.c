@@ -54,6 +54,28 @@ heapglass_snapshot_find_object (const HeapglassSnapshot *snapshot, guint64 oid)
   return found ? &snapshot->objects[GPOINTER_TO_UINT (found) - 1] : NULL;
 }
 
+/* The frame of a call in this snapshot, NULL when that call is not on its stack (two steps'
+ * snapshots are compared frame by frame through it). */
+const HeapglassFrameView *
+heapglass_snapshot_find_frame (const HeapglassSnapshot *snapshot, guint frame_id)
+{
+  g_return_val_if_fail (snapshot != NULL, NULL);
+  for (guint f = 0; f < snapshot->n_frames; f++)
+    if (snapshot->frames[f].frame_id == frame_id)
+      return &snapshot->frames[f];
+  return NULL;
+}
+
+/* The object `name` refers to in `frame` (which may be NULL), 0 when it is unbound there. */
+guint64
+heapglass_frame_view_get_binding (const HeapglassFrameView *frame, const char *name)
+{
+  for (guint i = 0; frame != NULL && i < frame->n_bindings; i++)
+    if (g_str_equal (frame->names[i], name))
+      return frame->oids[i];
+  return 0;
+}
+
 /* While a snapshot is built, arrays the views point to grow; views keep offsets and are patched
  * into pointers at the end. */
 typedef struct

@@ -104,6 +104,9 @@ HeapglassSnapshot *heapglass_snapshot_ref (HeapglassSnapshot *snapshot);
 void heapglass_snapshot_unref (HeapglassSnapshot *snapshot);
 const HeapglassObjectView *heapglass_snapshot_find_object (const HeapglassSnapshot *snapshot,
                                                            guint64 oid);
+const HeapglassFrameView *heapglass_snapshot_find_frame (const HeapglassSnapshot *snapshot,
+                                                         guint frame_id);
+guint64 heapglass_frame_view_get_binding (const HeapglassFrameView *frame, const char *name);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeapglassSnapshot, heapglass_snapshot_unref)
 
 #define HEAPGLASS_TYPE_TRACE (heapglass_trace_get_type ())
